@@ -1,0 +1,1 @@
+//! Placeholder: the file-backed mock account lands here.

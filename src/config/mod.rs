@@ -1,0 +1,1 @@
+//! Placeholder: the HCL configuration loader lands here.

@@ -1,0 +1,11 @@
+//! iamform: a declarative reconciler for AWS IAM.
+//!
+//! ```text
+//! *.hcl --config--> desired Account --+
+//! backend.read() --> live Account ----+--diff--> Vec<Change> --plan--> Plan --> render / apply
+//! ```
+
+pub mod backend;
+pub mod config;
+pub mod model;
+pub mod plan;

@@ -1,0 +1,312 @@
+//! The `Account`: one type for the desired account (from HCL) and the live one (from a backend).
+//!
+//! Every map is keyed by [`Name`] (case-insensitive, spelling kept) so that diff is a symmetric walk
+//! over two values of the same type, and `import` is "render an Account as HCL".
+
+use super::address::{Address, Kind};
+use super::name::Name;
+use super::policy::PolicyDocument;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+
+pub type Tags = BTreeMap<String, String>;
+pub type InlinePolicies = BTreeMap<Name, PolicyDocument>;
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Account {
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub users: BTreeMap<Name, User>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub groups: BTreeMap<Name, Group>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub roles: BTreeMap<Name, Role>,
+    /// Customer managed policies only; AWS managed policies are referenced by ARN.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub policies: BTreeMap<Name, ManagedPolicy>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub instance_profiles: BTreeMap<Name, InstanceProfile>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password_policy: Option<PasswordPolicy>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct User {
+    pub name: Name,
+    #[serde(default = "root_path")]
+    pub path: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub permissions_boundary: Option<String>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tags: Tags,
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub groups: BTreeSet<Name>,
+    /// ARNs of attached managed policies.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub policies: BTreeSet<String>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub inline_policies: InlinePolicies,
+    /// Credentials exist only in the live account; a configuration never declares them, but deleting
+    /// a user must remove them first.
+    #[serde(default, skip_serializing_if = "Credentials::is_empty")]
+    pub credentials: Credentials,
+}
+
+/// A user's credentials, by identifier only: secrets are never stored or printed.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Credentials {
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub login_profile: bool,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub access_keys: Vec<String>,
+    /// Serial numbers (ARNs for virtual devices).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mfa_devices: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ssh_public_keys: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub signing_certificates: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub service_specific_credentials: Vec<String>,
+}
+
+impl Credentials {
+    pub fn is_empty(&self) -> bool {
+        *self == Credentials::default()
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Group {
+    pub name: Name,
+    #[serde(default = "root_path")]
+    pub path: String,
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub policies: BTreeSet<String>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub inline_policies: InlinePolicies,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Role {
+    pub name: Name,
+    #[serde(default = "root_path")]
+    pub path: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default = "default_max_session")]
+    pub max_session_duration: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub permissions_boundary: Option<String>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tags: Tags,
+    pub assume_role_policy: PolicyDocument,
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub policies: BTreeSet<String>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub inline_policies: InlinePolicies,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ManagedPolicy {
+    pub name: Name,
+    #[serde(default = "root_path")]
+    pub path: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tags: Tags,
+    /// The default version's document.
+    pub document: PolicyDocument,
+    /// Every stored version, the default one included (live accounts only).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub versions: Vec<PolicyVersion>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyVersion {
+    /// `v1`, `v2`, … in creation order.
+    pub id: String,
+    pub is_default: bool,
+    pub document: PolicyDocument,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InstanceProfile {
+    pub name: Name,
+    #[serde(default = "root_path")]
+    pub path: String,
+    /// At most one role (an IAM quota).
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub roles: BTreeSet<Name>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tags: Tags,
+}
+
+/// The fields of UpdateAccountPasswordPolicy; `None` leaves AWS's default.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordPolicy {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub minimum_length: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub require_symbols: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub require_numbers: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub require_uppercase: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub require_lowercase: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_users_to_change_password: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_age_days: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reuse_prevention: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hard_expiry: Option<bool>,
+}
+
+pub const DEFAULT_MAX_SESSION_DURATION: u32 = 3600;
+
+fn root_path() -> String {
+    "/".to_owned()
+}
+
+fn default_max_session() -> u32 {
+    DEFAULT_MAX_SESSION_DURATION
+}
+
+/// `arn:aws:iam::ACCOUNT:SEGMENT/PATH/NAME` — known before anything is created.
+pub fn arn(account_id: &str, kind: Kind, path: &str, name: &str) -> String {
+    format!(
+        "arn:aws:iam::{account_id}:{}{path}{name}",
+        kind.arn_segment()
+    )
+}
+
+/// AWS managed policies live in the pseudo-account `aws`.
+pub fn is_aws_managed_policy_arn(arn: &str) -> bool {
+    arn.starts_with("arn:aws:iam::aws:policy/")
+}
+
+/// Roles AWS creates and owns; always outside every scope.
+pub fn is_reserved_role_path(path: &str) -> bool {
+    path.starts_with("/aws-service-role/") || path.starts_with("/aws-reserved/")
+}
+
+impl Account {
+    /// Addresses of every entity, in a stable order.
+    pub fn addresses(&self) -> Vec<Address> {
+        let mut out = Vec::new();
+        out.extend(
+            self.users
+                .keys()
+                .map(|n| Address::new(Kind::User, n.clone())),
+        );
+        out.extend(
+            self.groups
+                .keys()
+                .map(|n| Address::new(Kind::Group, n.clone())),
+        );
+        out.extend(
+            self.roles
+                .keys()
+                .map(|n| Address::new(Kind::Role, n.clone())),
+        );
+        out.extend(
+            self.policies
+                .keys()
+                .map(|n| Address::new(Kind::Policy, n.clone())),
+        );
+        out.extend(
+            self.instance_profiles
+                .keys()
+                .map(|n| Address::new(Kind::InstanceProfile, n.clone())),
+        );
+        if self.password_policy.is_some() {
+            out.push(Address::password_policy());
+        }
+        out
+    }
+
+    /// The path of an entity, or `None` when it does not exist (or has no path).
+    pub fn path_of(&self, address: &Address) -> Option<&str> {
+        let n = &address.name;
+        match address.kind {
+            Kind::User => self.users.get(n).map(|e| e.path.as_str()),
+            Kind::Group => self.groups.get(n).map(|e| e.path.as_str()),
+            Kind::Role => self.roles.get(n).map(|e| e.path.as_str()),
+            Kind::Policy => self.policies.get(n).map(|e| e.path.as_str()),
+            Kind::InstanceProfile => self.instance_profiles.get(n).map(|e| e.path.as_str()),
+            Kind::PasswordPolicy => None,
+        }
+    }
+
+    pub fn contains(&self, address: &Address) -> bool {
+        match address.kind {
+            Kind::PasswordPolicy => self.password_policy.is_some(),
+            _ => self.path_of(address).is_some(),
+        }
+    }
+
+    /// The customer managed policy with this ARN, if it is in this account.
+    pub fn policy_by_arn(&self, account_id: &str, policy_arn: &str) -> Option<&ManagedPolicy> {
+        let name = policy_arn.rsplit('/').next()?;
+        self.policies
+            .get(&Name::from(name))
+            .filter(|p| arn(account_id, Kind::Policy, &p.path, p.name.as_str()) == policy_arn)
+    }
+
+    /// Total number of entities, for summaries and benchmarks.
+    pub fn len(&self) -> usize {
+        self.users.len()
+            + self.groups.len()
+            + self.roles.len()
+            + self.policies.len()
+            + self.instance_profiles.len()
+            + usize::from(self.password_policy.is_some())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arns_are_computed_from_path_and_name() {
+        assert_eq!(
+            arn("123456789012", Kind::Policy, "/team/", "read"),
+            "arn:aws:iam::123456789012:policy/team/read"
+        );
+        assert_eq!(
+            arn("123456789012", Kind::InstanceProfile, "/", "app"),
+            "arn:aws:iam::123456789012:instance-profile/app"
+        );
+    }
+
+    #[test]
+    fn account_round_trips_through_json() {
+        let json = r#"{"users":{"Mary":{"name":"Mary","groups":["accountants"],
+            "inline_policies":{"x":{"Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}}}}}}"#;
+        let a: Account = serde_json::from_str(json).unwrap();
+        assert_eq!(a.users[&Name::from("mary")].path, "/");
+        let again: Account = serde_json::from_str(&serde_json::to_string(&a).unwrap()).unwrap();
+        assert_eq!(a, again);
+    }
+}

@@ -1,0 +1,109 @@
+//! Ownership: which live entities this configuration manages (DESIGN.md sections 2 and 3).
+//!
+//! Without a scope, only declared entities are managed and nothing undeclared is ever deleted.
+//! With one, every live entity under one of its paths is managed (and deleted when undeclared),
+//! except those matching an `exclude` pattern and those AWS reserves, which are never touched.
+
+use super::account::is_reserved_role_path;
+use super::address::{Address, Kind};
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Scope {
+    /// IAM path prefixes, e.g. `["/"]` or `["/team-a/"]`.
+    pub paths: Vec<String>,
+    /// Glob patterns on `kind/name`, e.g. `user/break-glass` or `role/aws-*`.
+    #[serde(default)]
+    pub exclude: Vec<String>,
+}
+
+impl Scope {
+    /// Whether an entity at `path` is inside this scope (so undeclared means "delete").
+    pub fn owns(&self, address: &Address, path: Option<&str>) -> bool {
+        if is_reserved(address, path) || self.excludes(address) {
+            return false;
+        }
+        match (address.kind, path) {
+            // The account password policy has no path; it is managed only when declared.
+            (Kind::PasswordPolicy, _) | (_, None) => false,
+            (_, Some(path)) => self.paths.iter().any(|p| path.starts_with(p.as_str())),
+        }
+    }
+
+    pub fn excludes(&self, address: &Address) -> bool {
+        let subject = format!("{}/{}", address.kind.keyword(), address.name.as_str());
+        self.exclude
+            .iter()
+            .any(|pattern| glob_match(pattern, &subject))
+    }
+}
+
+/// Entities AWS owns: never managed, whatever the scope says.
+pub fn is_reserved(address: &Address, path: Option<&str>) -> bool {
+    address.kind == Kind::Role && path.is_some_and(is_reserved_role_path)
+}
+
+/// `*` matches any run of characters and `?` one character; IAM names compare ignoring case.
+pub fn glob_match(pattern: &str, subject: &str) -> bool {
+    let p: Vec<char> = pattern.to_ascii_lowercase().chars().collect();
+    let s: Vec<char> = subject.to_ascii_lowercase().chars().collect();
+    // Iterative matcher with backtracking to the last `*`: linear in practice, no recursion.
+    let (mut pi, mut si) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while si < s.len() {
+        if pi < p.len() && (p[pi] == '?' || p[pi] == s[si]) {
+            pi += 1;
+            si += 1;
+        } else if pi < p.len() && p[pi] == '*' {
+            star = Some((pi, si));
+            pi += 1;
+        } else if let Some((sp, ss)) = star {
+            pi = sp + 1;
+            si = ss + 1;
+            star = Some((sp, ss + 1));
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|c| *c == '*')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn globs() {
+        for (p, s, ok) in [
+            ("user/break-glass", "user/break-glass", true),
+            ("user/break-glass", "user/Break-Glass", true),
+            ("role/aws-*", "role/aws-foo", true),
+            ("role/aws-*", "user/aws-foo", false),
+            ("*/admin?", "group/admins", true),
+            ("*/admin?", "group/admin", false),
+            ("*", "policy/x", true),
+        ] {
+            assert_eq!(glob_match(p, s), ok, "{p} {s}");
+        }
+    }
+
+    #[test]
+    fn scope_owns_by_path_and_never_reserved_or_excluded() {
+        let scope = Scope {
+            paths: vec!["/team/".into()],
+            exclude: vec!["user/keep*".into()],
+        };
+        let user = |n: &str| Address::new(Kind::User, n);
+        assert!(scope.owns(&user("a"), Some("/team/")));
+        assert!(scope.owns(&user("a"), Some("/team/sub/")));
+        assert!(!scope.owns(&user("a"), Some("/")));
+        assert!(!scope.owns(&user("keeper"), Some("/team/")));
+        let all = Scope {
+            paths: vec!["/".into()],
+            exclude: vec![],
+        };
+        let role = Address::new(Kind::Role, "AWSServiceRoleForSupport");
+        assert!(!all.owns(&role, Some("/aws-service-role/support.amazonaws.com/")));
+        assert!(!all.owns(&Address::password_policy(), None));
+    }
+}

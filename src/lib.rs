@@ -7,5 +7,6 @@
 
 pub mod backend;
 pub mod config;
+pub mod diff;
 pub mod model;
 pub mod plan;

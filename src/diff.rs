@@ -1,0 +1,373 @@
+//! Diff: (desired, live, scope) -> entity-level changes.
+//!
+//! Pure and symmetric: both sides are `Account`s. A declared entity's whole IAM state is
+//! authoritative; an undeclared live entity is deleted only when the scope owns it. Fields that exist
+//! only live (credentials, policy versions) never cause a change.
+
+use crate::model::{
+    Account, Address, Group, InstanceProfile, Kind, ManagedPolicy, Name, PasswordPolicy, Role,
+    Scope, User,
+};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    Create,
+    Update,
+    Replace,
+    Delete,
+}
+
+/// One entity's state, before or after.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Entity {
+    User(User),
+    Group(Group),
+    Role(Role),
+    Policy(ManagedPolicy),
+    InstanceProfile(InstanceProfile),
+    PasswordPolicy(PasswordPolicy),
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Change {
+    pub address: Address,
+    pub action: Action,
+    pub before: Option<Entity>,
+    pub after: Option<Entity>,
+    /// Why a replacement is needed; for display only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Diff {
+    pub changes: Vec<Change>,
+    /// Live entities this configuration does not manage, per kind.
+    pub unmanaged: BTreeMap<Kind, usize>,
+}
+
+impl Diff {
+    pub fn is_empty(&self) -> bool {
+        self.changes.is_empty()
+    }
+}
+
+/// Compares the two accounts. `scope` decides which undeclared live entities are deleted.
+pub fn diff(desired: &Account, live: &Account, scope: Option<&Scope>) -> Diff {
+    let mut out = Diff::default();
+    let owns = |address: &Address, path: Option<&str>| scope.is_some_and(|s| s.owns(address, path));
+    diff_kind(
+        &mut out,
+        Kind::User,
+        &desired.users,
+        &live.users,
+        &owns,
+        user_change,
+    );
+    diff_kind(
+        &mut out,
+        Kind::Group,
+        &desired.groups,
+        &live.groups,
+        &owns,
+        group_change,
+    );
+    diff_kind(
+        &mut out,
+        Kind::Role,
+        &desired.roles,
+        &live.roles,
+        &owns,
+        role_change,
+    );
+    diff_kind(
+        &mut out,
+        Kind::Policy,
+        &desired.policies,
+        &live.policies,
+        &owns,
+        policy_change,
+    );
+    diff_kind(
+        &mut out,
+        Kind::InstanceProfile,
+        &desired.instance_profiles,
+        &live.instance_profiles,
+        &owns,
+        profile_change,
+    );
+    let address = Address::password_policy();
+    match (&desired.password_policy, &live.password_policy) {
+        (Some(d), Some(l)) if d != l => out.changes.push(Change {
+            address,
+            action: Action::Update,
+            before: Some(Entity::PasswordPolicy(l.clone())),
+            after: Some(Entity::PasswordPolicy(d.clone())),
+            reason: None,
+        }),
+        (Some(d), None) => out.changes.push(Change {
+            address,
+            action: Action::Create,
+            before: None,
+            after: Some(Entity::PasswordPolicy(d.clone())),
+            reason: None,
+        }),
+        (None, Some(_)) => *out.unmanaged.entry(Kind::PasswordPolicy).or_default() += 1,
+        _ => {}
+    }
+    out
+}
+
+/// How a kind's entities compare: `None` when equal, else the action and an optional reason.
+type Compare<T> = fn(desired: &T, live: &T) -> Option<(Action, Option<String>)>;
+
+trait Described: Clone {
+    fn path(&self) -> Option<&str>;
+    fn wrap(self) -> Entity;
+}
+
+macro_rules! described {
+    ($($t:ty => $variant:ident),*) => {$(
+        impl Described for $t {
+            fn path(&self) -> Option<&str> {
+                Some(self.path.as_str())
+            }
+            fn wrap(self) -> Entity {
+                Entity::$variant(self)
+            }
+        }
+    )*};
+}
+described!(User => User, Group => Group, Role => Role, ManagedPolicy => Policy, InstanceProfile => InstanceProfile);
+
+fn diff_kind<T: Described>(
+    out: &mut Diff,
+    kind: Kind,
+    desired: &BTreeMap<Name, T>,
+    live: &BTreeMap<Name, T>,
+    owns: &dyn Fn(&Address, Option<&str>) -> bool,
+    compare: Compare<T>,
+) {
+    for (name, d) in desired {
+        let address = Address::new(kind, name.clone());
+        match live.get(name) {
+            None => out.changes.push(Change {
+                address,
+                action: Action::Create,
+                before: None,
+                after: Some(d.clone().wrap()),
+                reason: None,
+            }),
+            Some(l) => {
+                if let Some((action, reason)) = compare(d, l) {
+                    out.changes.push(Change {
+                        address,
+                        action,
+                        before: Some(l.clone().wrap()),
+                        after: Some(d.clone().wrap()),
+                        reason,
+                    });
+                }
+            }
+        }
+    }
+    for (name, l) in live {
+        if desired.contains_key(name) {
+            continue;
+        }
+        let address = Address::new(kind, name.clone());
+        if owns(&address, l.path()) {
+            out.changes.push(Change {
+                address,
+                action: Action::Delete,
+                before: Some(l.clone().wrap()),
+                after: None,
+                reason: None,
+            });
+        } else {
+            *out.unmanaged.entry(kind).or_default() += 1;
+        }
+    }
+}
+
+fn update_if(changed: bool) -> Option<(Action, Option<String>)> {
+    changed.then_some((Action::Update, None))
+}
+
+fn replace(reason: String) -> Option<(Action, Option<String>)> {
+    Some((Action::Replace, Some(reason)))
+}
+
+fn user_change(d: &User, l: &User) -> Option<(Action, Option<String>)> {
+    update_if(
+        d.path != l.path
+            || d.permissions_boundary != l.permissions_boundary
+            || d.tags != l.tags
+            || d.groups != l.groups
+            || d.policies != l.policies
+            || d.inline_policies != l.inline_policies,
+    )
+}
+
+fn group_change(d: &Group, l: &Group) -> Option<(Action, Option<String>)> {
+    update_if(
+        d.path != l.path || d.policies != l.policies || d.inline_policies != l.inline_policies,
+    )
+}
+
+fn role_change(d: &Role, l: &Role) -> Option<(Action, Option<String>)> {
+    if d.path != l.path {
+        return replace(format!(
+            "path changes from {:?} to {:?}, and IAM cannot move a role",
+            l.path, d.path
+        ));
+    }
+    update_if(
+        d.description != l.description
+            || d.max_session_duration != l.max_session_duration
+            || d.permissions_boundary != l.permissions_boundary
+            || d.tags != l.tags
+            || d.assume_role_policy != l.assume_role_policy
+            || d.policies != l.policies
+            || d.inline_policies != l.inline_policies,
+    )
+}
+
+fn policy_change(d: &ManagedPolicy, l: &ManagedPolicy) -> Option<(Action, Option<String>)> {
+    if d.path != l.path {
+        return replace(format!(
+            "path changes from {:?} to {:?}, and IAM cannot move a managed policy",
+            l.path, d.path
+        ));
+    }
+    if d.description != l.description {
+        return replace(
+            "description changes, and IAM cannot change a managed policy's description".to_owned(),
+        );
+    }
+    update_if(d.document != l.document || d.tags != l.tags)
+}
+
+fn profile_change(d: &InstanceProfile, l: &InstanceProfile) -> Option<(Action, Option<String>)> {
+    if d.path != l.path {
+        return replace(format!(
+            "path changes from {:?} to {:?}, and IAM cannot move an instance profile",
+            l.path, d.path
+        ));
+    }
+    update_if(d.roles != l.roles || d.tags != l.tags)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Credentials, PolicyDocument};
+
+    fn user(name: &str, path: &str) -> User {
+        User {
+            name: name.into(),
+            path: path.into(),
+            permissions_boundary: None,
+            tags: Default::default(),
+            groups: Default::default(),
+            policies: Default::default(),
+            inline_policies: Default::default(),
+            credentials: Default::default(),
+        }
+    }
+
+    fn account(users: &[User]) -> Account {
+        Account {
+            users: users.iter().map(|u| (u.name.clone(), u.clone())).collect(),
+            ..Default::default()
+        }
+    }
+
+    fn actions(d: &Diff) -> Vec<(String, Action)> {
+        d.changes
+            .iter()
+            .map(|c| (c.address.to_string(), c.action))
+            .collect()
+    }
+
+    #[test]
+    fn create_update_delete_and_unmanaged() {
+        let mut changed = user("b", "/");
+        changed.groups.insert("g".into());
+        let desired = account(&[user("a", "/"), changed]);
+        let live = account(&[user("B", "/"), user("c", "/"), user("d", "/other/")]);
+        let scope = Scope {
+            paths: vec!["/".into()],
+            exclude: vec!["user/d".into()],
+        };
+        let d = diff(&desired, &live, Some(&scope));
+        assert_eq!(
+            actions(&d),
+            [
+                ("user.a".into(), Action::Create),
+                ("user.b".into(), Action::Update),
+                ("user.c".into(), Action::Delete)
+            ]
+        );
+        assert_eq!(d.unmanaged[&Kind::User], 1);
+    }
+
+    #[test]
+    fn without_scope_nothing_undeclared_is_deleted() {
+        let d = diff(
+            &account(&[]),
+            &account(&[user("x", "/"), user("y", "/")]),
+            None,
+        );
+        assert!(d.changes.is_empty());
+        assert_eq!(d.unmanaged[&Kind::User], 2);
+    }
+
+    #[test]
+    fn live_only_fields_and_name_case_cause_no_change() {
+        let mut live = user("John", "/");
+        live.credentials = Credentials {
+            login_profile: true,
+            ..Default::default()
+        };
+        let d = diff(&account(&[user("john", "/")]), &account(&[live]), None);
+        assert!(d.is_empty(), "{d:?}");
+    }
+
+    #[test]
+    fn policy_path_and_description_force_replacement_document_updates() {
+        let doc = |a: &str| {
+            PolicyDocument::from_json_str(&format!(
+                r#"{{"Statement":{{"Effect":"Allow","Action":"{a}","Resource":"*"}}}}"#
+            ))
+            .unwrap()
+        };
+        let p = |path: &str, desc: Option<&str>, d: PolicyDocument| ManagedPolicy {
+            name: "p".into(),
+            path: path.into(),
+            description: desc.map(Into::into),
+            tags: Default::default(),
+            document: d,
+            versions: vec![],
+        };
+        let acct = |p: ManagedPolicy| Account {
+            policies: [(p.name.clone(), p)].into(),
+            ..Default::default()
+        };
+        let live = acct(p("/", None, doc("s3:GetObject")));
+        let cases = [
+            (p("/", None, doc("s3:PutObject")), Action::Update),
+            (p("/x/", None, doc("s3:GetObject")), Action::Replace),
+            (p("/", Some("new"), doc("s3:GetObject")), Action::Replace),
+        ];
+        for (desired, action) in cases {
+            let d = diff(&acct(desired), &live, None);
+            assert_eq!(d.changes[0].action, action);
+        }
+        assert!(diff(&acct(p("/", None, doc("s3:GetObject"))), &live, None).is_empty());
+    }
+}

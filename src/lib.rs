@@ -5,8 +5,11 @@
 //! backend.read() --> live Account ----+--diff--> Vec<Change> --plan--> Plan --> render / apply
 //! ```
 
+pub mod apply;
 pub mod backend;
+pub mod cli;
 pub mod config;
 pub mod diff;
 pub mod model;
 pub mod plan;
+pub mod render;

@@ -68,8 +68,9 @@ fn grants_before_revokes(
     removed: &BTreeSet<Address>,
     link: &mut impl FnMut(usize, usize),
 ) {
-    let mut by_principal: HashMap<&Key, (Vec<(usize, &Option<Key>)>, Vec<(usize, &Option<Key>)>)> =
-        HashMap::new();
+    /// Per principal: its grant nodes and its revoke nodes, each with what it is about.
+    type Changes<'n> = Vec<(usize, &'n Option<Key>)>;
+    let mut by_principal: HashMap<&Key, (Changes, Changes)> = HashMap::new();
     for (i, n) in nodes.iter().enumerate() {
         if let Some((access, principal, about)) = &n.access {
             let entry = by_principal.entry(principal).or_default();

@@ -392,8 +392,8 @@ mod tests {
         assert_eq!(
             operation_lines(&p),
             [
-                format!("DeletePolicyVersion policy.p v1"),
-                format!("CreatePolicyVersion policy.p")
+                "DeletePolicyVersion policy.p v1".to_owned(),
+                "CreatePolicyVersion policy.p".to_owned()
             ]
         );
         assert_eq!(p.operations[1].depends_on, vec![0]);

@@ -1,0 +1,8 @@
+//! Apply: run a plan's operations against a backend, in dependency order, concurrently.
+
+pub mod report;
+pub mod retry;
+pub mod walk;
+
+pub use report::{ApplyReport, Outcome};
+pub use walk::{run, Event, Options};

@@ -1,1 +1,0 @@
-//! Placeholder: the file-backed mock account lands here.

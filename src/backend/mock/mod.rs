@@ -1,0 +1,87 @@
+//! The mock backend: a whole fake IAM account in one JSON file (`schemas/mock-account.schema.json`).
+//!
+//! It is what newcomers try first and what most tests run on, so it behaves like IAM where a plan
+//! could go wrong: the same error codes, DeleteConflict for everything AWS refuses to orphan,
+//! names unique ignoring case, quotas and policy sizes. The file is created on the first write
+//! (never by a read or a plan), written atomically and locked for each call, so a crash or a second
+//! run never corrupts it or loses an update.
+
+mod iam;
+pub mod rules;
+pub mod store;
+#[cfg(test)]
+mod tests;
+
+use super::{Backend, BackendError, CallCounts};
+use crate::model::Account;
+use crate::plan::operation::Operation;
+use std::path::Path;
+use std::sync::{Mutex, PoisonError};
+pub use store::{MockFile, DEFAULT_ACCOUNT_ID, FORMAT_VERSION};
+
+pub struct MockBackend {
+    store: store::Store,
+    calls: Mutex<CallCounts>,
+}
+
+impl MockBackend {
+    /// Opens the account file at `path` (which need not exist yet). When both the file and the
+    /// caller name an account id they must agree: planning against the wrong account is an error.
+    pub fn open(path: &Path, account_id: Option<&str>) -> Result<MockBackend, BackendError> {
+        let store = store::Store::open(path, account_id)?;
+        if let Some(wanted) = account_id {
+            if store.account_id() != wanted {
+                return Err(BackendError::Setup(format!(
+                    "mock account file {} holds account {}, but the configuration expects account {wanted}; \
+                     fix `account_id` in the backend block or point the backend at the right file",
+                    path.display(),
+                    store.account_id()
+                )));
+            }
+        }
+        Ok(MockBackend {
+            store,
+            calls: Mutex::new(CallCounts::new()),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        self.store.path()
+    }
+
+    fn count(&self, api: &str) {
+        let mut calls = self.calls.lock().unwrap_or_else(PoisonError::into_inner);
+        *calls.entry(api.to_owned()).or_default() += 1;
+    }
+}
+
+#[async_trait::async_trait]
+impl Backend for MockBackend {
+    /// Counted as the aws backend reads: one bulk call, the role list and the password policy.
+    async fn read(&self) -> Result<Account, BackendError> {
+        for api in [
+            "GetAccountAuthorizationDetails",
+            "ListRoles",
+            "GetAccountPasswordPolicy",
+        ] {
+            self.count(api);
+        }
+        self.store.read()
+    }
+
+    async fn execute(&self, op: &Operation) -> Result<(), BackendError> {
+        self.count(op.api_name());
+        self.store.update(|file| iam::execute(file, op))
+    }
+
+    fn account_id(&self) -> &str {
+        self.store.account_id()
+    }
+
+    fn call_counts(&self) -> CallCounts {
+        self.calls
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+}

@@ -1,0 +1,442 @@
+//! The account file on disk: its format, loading with clear errors, atomic writes and the
+//! cross-process lock.
+
+use crate::backend::BackendError;
+use crate::model::{Account, Kind, Name};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::ffi::OsString;
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, PoisonError};
+
+/// The only `format_version` this build reads and writes.
+pub const FORMAT_VERSION: u64 = 1;
+
+/// The account id used when neither the file nor the caller names one.
+pub const DEFAULT_ACCOUNT_ID: &str = "123456789012";
+
+/// The whole file. See the module header of `mock` and `schemas/mock-account.schema.json`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MockFile {
+    pub format_version: u64,
+    pub account_id: String,
+    #[serde(default)]
+    pub account: Account,
+    /// Counter behind every generated identifier; only ever grows.
+    #[serde(default)]
+    pub next_id: u64,
+    /// IAM's unique ids (`AIDA…`, `AGPA…`, …) of the entities created through the mock.
+    #[serde(default, skip_serializing_if = "UniqueIds::is_empty")]
+    pub unique_ids: UniqueIds,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UniqueIds {
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub users: BTreeMap<Name, String>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub groups: BTreeMap<Name, String>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub roles: BTreeMap<Name, String>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub policies: BTreeMap<Name, String>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub instance_profiles: BTreeMap<Name, String>,
+}
+
+impl UniqueIds {
+    pub fn is_empty(&self) -> bool {
+        *self == UniqueIds::default()
+    }
+
+    fn map(&mut self, kind: Kind) -> Option<&mut BTreeMap<Name, String>> {
+        match kind {
+            Kind::User => Some(&mut self.users),
+            Kind::Group => Some(&mut self.groups),
+            Kind::Role => Some(&mut self.roles),
+            Kind::Policy => Some(&mut self.policies),
+            Kind::InstanceProfile => Some(&mut self.instance_profiles),
+            Kind::PasswordPolicy => None,
+        }
+    }
+
+    pub fn forget(&mut self, kind: Kind, name: &Name) {
+        if let Some(m) = self.map(kind) {
+            m.remove(name);
+        }
+    }
+}
+
+impl MockFile {
+    pub fn empty(account_id: &str) -> MockFile {
+        MockFile {
+            format_version: FORMAT_VERSION,
+            account_id: account_id.to_owned(),
+            account: Account::default(),
+            next_id: 1,
+            unique_ids: UniqueIds::default(),
+        }
+    }
+
+    /// A fresh, never reused identifier of `kind`, e.g. `AIDA` + 17 characters for a user.
+    pub fn assign_unique_id(&mut self, kind: Kind, name: &Name) {
+        let prefix = match kind {
+            Kind::User => "AIDA",
+            Kind::Group => "AGPA",
+            Kind::Role => "AROA",
+            Kind::Policy => "ANPA",
+            Kind::InstanceProfile => "AIPA",
+            Kind::PasswordPolicy => return,
+        };
+        let id = unique_id(prefix, self.next_id);
+        self.next_id = self.next_id.saturating_add(1);
+        if let Some(m) = self.unique_ids.map(kind) {
+            m.remove(name);
+            m.insert(name.clone(), id);
+        }
+    }
+
+    /// Consistency checks serde cannot express; `what` describes the first problem.
+    fn check(&self) -> Result<(), String> {
+        if !is_account_id(&self.account_id) {
+            return Err(format!(
+                "`account_id` is {:?}, not a 12-digit AWS account id",
+                self.account_id
+            ));
+        }
+        fn keys<'a, T: 'a>(
+            section: &str,
+            entries: impl Iterator<Item = (&'a Name, &'a T)>,
+            name_of: impl Fn(&T) -> &Name,
+        ) -> Result<(), String> {
+            for (key, value) in entries {
+                let name = name_of(value);
+                if key.as_str() != name.as_str() {
+                    return Err(format!(
+                        "`account.{section}` has the key {:?} for an entity named {:?}; the key must be the name",
+                        key.as_str(),
+                        name.as_str()
+                    ));
+                }
+            }
+            Ok(())
+        }
+        let a = &self.account;
+        keys("users", a.users.iter(), |e| &e.name)?;
+        keys("groups", a.groups.iter(), |e| &e.name)?;
+        keys("roles", a.roles.iter(), |e| &e.name)?;
+        keys("policies", a.policies.iter(), |e| &e.name)?;
+        keys("instance_profiles", a.instance_profiles.iter(), |e| &e.name)?;
+        Ok(())
+    }
+}
+
+pub fn is_account_id(s: &str) -> bool {
+    s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+fn splitmix64(mut x: u64) -> u64 {
+    x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    x ^ (x >> 31)
+}
+
+/// `prefix` + 17 base32 characters; distinct for distinct `n` (the first 13 characters encode a
+/// bijection of `n`).
+fn unique_id(prefix: &str, n: u64) -> String {
+    const ALPHABET: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    let mut out = String::with_capacity(prefix.len() + 17);
+    out.push_str(prefix);
+    let a = splitmix64(n);
+    let b = splitmix64(n ^ 0xA5A5_A5A5_A5A5_A5A5);
+    for i in 0..13 {
+        let bits = if i < 12 { (a >> (i * 5)) & 31 } else { a >> 60 };
+        out.push(char::from(ALPHABET[bits as usize]));
+    }
+    for i in 0..4 {
+        out.push(char::from(ALPHABET[((b >> (i * 5)) & 31) as usize]));
+    }
+    out
+}
+
+fn unusable(path: &Path, what: impl std::fmt::Display) -> BackendError {
+    BackendError::Setup(format!(
+        "mock account file {}: {what}. The file was left unchanged: fix it by hand, restore it \
+         from version control, or move it aside to start from an empty account.",
+        path.display()
+    ))
+}
+
+/// Parses the bytes of an account file. Never panics; every problem is a `Setup` error that names
+/// the file, what is wrong and how to fix it.
+pub fn parse(path: &Path, bytes: &[u8]) -> Result<MockFile, BackendError> {
+    let version_error = |found: &serde_json::Value| {
+        unusable(
+            path,
+            format!(
+                "its format_version is {found}, but this iamform reads format_version \
+                 {FORMAT_VERSION} only (was it written by a newer iamform?)"
+            ),
+        )
+    };
+    match serde_json::from_slice::<MockFile>(bytes) {
+        Ok(file) if file.format_version != FORMAT_VERSION => {
+            Err(version_error(&file.format_version.into()))
+        }
+        Ok(file) => {
+            file.check().map_err(|what| unusable(path, what))?;
+            Ok(file)
+        }
+        Err(e) => {
+            // Say "unknown version" rather than a field error when the version is the problem.
+            let value: serde_json::Value = match serde_json::from_slice(bytes) {
+                Ok(v) => v,
+                Err(_) => return Err(unusable(path, format!("it is not valid JSON ({e})"))),
+            };
+            match value.get("format_version") {
+                None if value.is_object() => Err(unusable(
+                    path,
+                    format!("it has no `format_version` (expected {FORMAT_VERSION})"),
+                )),
+                Some(v) if v.as_u64() != Some(FORMAT_VERSION) => Err(version_error(v)),
+                _ => Err(unusable(
+                    path,
+                    format!("it is not an iamform mock account ({e})"),
+                )),
+            }
+        }
+    }
+}
+
+/// The serialised form written to disk: pretty JSON and a final newline, so that the file is easy
+/// to read and to diff.
+pub fn serialise(file: &MockFile) -> Result<Vec<u8>, BackendError> {
+    let mut bytes = serde_json::to_vec_pretty(file)
+        .map_err(|e| BackendError::Setup(format!("cannot serialise the mock account: {e}")))?;
+    bytes.push(b'\n');
+    Ok(bytes)
+}
+
+fn sibling(path: &Path, suffix: &str) -> PathBuf {
+    let mut name: OsString = path.file_name().map(OsString::from).unwrap_or_default();
+    name.push(suffix);
+    path.with_file_name(name)
+}
+
+fn dir_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    }
+}
+
+/// Writes `bytes` to `path` so that readers see either the old or the new file, never a mix:
+/// a temporary file in the same directory, fsync, rename, fsync of the directory.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), BackendError> {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    // Hidden, in the same directory (so that the rename is atomic), unique per process and call.
+    let mut tmp_name = OsString::from(".");
+    tmp_name.push(path.file_name().unwrap_or_default());
+    tmp_name.push(format!(".{}.{n}.tmp", std::process::id()));
+    let tmp = path.with_file_name(tmp_name);
+    let result = (|| -> io::Result<()> {
+        let mut f = OpenOptions::new().write(true).create_new(true).open(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        drop(f);
+        fs::rename(&tmp, path)?;
+        // Make the rename itself durable; not every platform can open a directory.
+        if let Ok(d) = File::open(dir_of(path)) {
+            let _ = d.sync_all();
+        }
+        Ok(())
+    })();
+    result.map_err(|e| {
+        let _ = fs::remove_file(&tmp);
+        BackendError::Setup(format!(
+            "cannot write mock account file {}: {e} (is the directory writable?)",
+            path.display()
+        ))
+    })
+}
+
+struct Cached {
+    bytes: Vec<u8>,
+    file: MockFile,
+}
+
+/// One account file, shared by every clone of the backend in this process.
+pub struct Store {
+    path: PathBuf,
+    lock_path: PathBuf,
+    account_id: String,
+    /// In-process serialisation of executes, and the last bytes seen with their parse (so that an
+    /// unchanged file is not parsed again).
+    cache: Mutex<Option<Cached>>,
+}
+
+impl Store {
+    /// Opens `path` without creating anything. Returns the store and the account id that wins.
+    pub fn open(path: &Path, account_id: Option<&str>) -> Result<Store, BackendError> {
+        if let Some(id) = account_id {
+            if !is_account_id(id) {
+                return Err(BackendError::Setup(format!(
+                    "mock account id {id:?} is not a 12-digit AWS account id"
+                )));
+            }
+        }
+        let mut store = Store {
+            path: path.to_owned(),
+            lock_path: sibling(path, ".lock"),
+            account_id: account_id.unwrap_or(DEFAULT_ACCOUNT_ID).to_owned(),
+            cache: Mutex::new(None),
+        };
+        if let Some(bytes) = store.read_bytes()? {
+            let file = parse(path, &bytes)?;
+            store.account_id = file.account_id.clone();
+            store.cache = Mutex::new(Some(Cached { bytes, file }));
+        }
+        Ok(store)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn account_id(&self) -> &str {
+        &self.account_id
+    }
+
+    fn read_bytes(&self) -> Result<Option<Vec<u8>>, BackendError> {
+        match fs::read(&self.path) {
+            Ok(b) => Ok(Some(b)),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(BackendError::Setup(format!(
+                "cannot read mock account file {}: {e}",
+                self.path.display()
+            ))),
+        }
+    }
+
+    /// The current file: the cached parse when the bytes did not change, else a fresh parse; an
+    /// empty account when the file does not exist. Takes the parse out of the cache (the caller
+    /// puts back what it writes), so that a failed change never leaves a half-changed cache.
+    fn load(&self, cache: &mut Option<Cached>) -> Result<MockFile, BackendError> {
+        let cached = cache.take();
+        let Some(bytes) = self.read_bytes()? else {
+            return Ok(MockFile::empty(&self.account_id));
+        };
+        let file = match cached {
+            Some(c) if c.bytes == bytes => c.file,
+            _ => parse(&self.path, &bytes)?,
+        };
+        if file.account_id != self.account_id {
+            return Err(unusable(
+                &self.path,
+                format!(
+                    "it now holds account {} but was opened as account {}",
+                    file.account_id, self.account_id
+                ),
+            ));
+        }
+        Ok(file)
+    }
+
+    /// The account as it is on disk now. Creates nothing and takes no lock: writes are atomic
+    /// renames, so a reader always sees a whole file.
+    pub fn read(&self) -> Result<Account, BackendError> {
+        let mut cache = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
+        let Some(bytes) = self.read_bytes()? else {
+            *cache = None;
+            return Ok(Account::default());
+        };
+        if let Some(c) = cache.as_ref() {
+            if c.bytes == bytes && c.file.account_id == self.account_id {
+                return Ok(c.file.account.clone());
+            }
+        }
+        let file = parse(&self.path, &bytes)?;
+        if file.account_id != self.account_id {
+            return Err(unusable(
+                &self.path,
+                format!(
+                    "it now holds account {} but was opened as account {}",
+                    file.account_id, self.account_id
+                ),
+            ));
+        }
+        let account = file.account.clone();
+        *cache = Some(Cached { bytes, file });
+        Ok(account)
+    }
+
+    /// Takes the in-process mutex and the cross-process lock, loads the file, lets `f` change it
+    /// and writes it back when `f` succeeds. On failure the file is not touched.
+    pub fn update<T>(
+        &self,
+        f: impl FnOnce(&mut MockFile) -> Result<T, BackendError>,
+    ) -> Result<T, BackendError> {
+        let mut cache = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
+        let _lock = self.lock_exclusive()?;
+        let mut file = self.load(&mut cache)?;
+        let out = f(&mut file)?;
+        let bytes = serialise(&file)?;
+        write_atomic(&self.path, &bytes)?;
+        *cache = Some(Cached { bytes, file });
+        Ok(out)
+    }
+
+    /// An exclusive `flock` on the sidecar `PATH.lock`, released when the returned file is dropped.
+    fn lock_exclusive(&self) -> Result<File, BackendError> {
+        let lock = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&self.lock_path)
+            .map_err(|e| {
+                BackendError::Setup(format!(
+                    "cannot create lock file {}: {e} (does the directory exist and is it writable?)",
+                    self.lock_path.display()
+                ))
+            })?;
+        lock.lock().map_err(|e| {
+            BackendError::Setup(format!("cannot lock {}: {e}", self.lock_path.display()))
+        })?;
+        Ok(lock)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unique_ids_look_like_iam_ids_and_differ() {
+        let ids: std::collections::BTreeSet<String> =
+            (0..1000).map(|n| unique_id("AIDA", n)).collect();
+        assert_eq!(ids.len(), 1000);
+        for id in ids {
+            assert_eq!(id.len(), 21);
+            assert!(id.starts_with("AIDA"));
+            assert!(id
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()));
+        }
+    }
+
+    #[test]
+    fn sidecar_paths() {
+        assert_eq!(
+            sibling(Path::new("/x/acct.json"), ".lock"),
+            Path::new("/x/acct.json.lock")
+        );
+        assert_eq!(dir_of(Path::new("acct.json")), Path::new("."));
+    }
+}

@@ -1,0 +1,69 @@
+//! Command-line arguments (clap derive). Nothing below `run` sees clap types.
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "iamform",
+    version,
+    about = "Declarative AWS IAM: plan and apply HCL against a live account, no state file."
+)]
+pub struct Args {
+    #[command(subcommand)]
+    pub command: Command,
+
+    /// Where the live account is: `mock:PATH` (a local JSON account) or `aws`. Overrides the
+    /// configuration's backend block.
+    #[arg(
+        long,
+        global = true,
+        env = "IAMFORM_BACKEND",
+        value_name = "mock:PATH|aws"
+    )]
+    pub backend: Option<String>,
+
+    /// Never colour the output (also: the NO_COLOR environment variable).
+    #[arg(long, global = true)]
+    pub no_color: bool,
+
+    /// More detail on stderr: retries, API call counts, the operations graph (-vv: debug logs).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+
+    /// Only errors on stderr.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check the configuration without reading any account.
+    Validate {
+        /// Directory holding the *.hcl files.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
+    /// Show what apply would change in the live account.
+    Plan {
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Exit 0 when there are no changes, 2 when there are, 1 on error.
+        #[arg(long)]
+        detailed_exitcode: bool,
+        /// Print the plan as JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Change the live account to match the configuration.
+    Apply {
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Apply without asking for confirmation (required when stdin is not a terminal).
+        #[arg(long)]
+        auto_approve: bool,
+        /// How many IAM calls may run at once.
+        #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u16).range(1..=256))]
+        parallelism: u16,
+    },
+}

@@ -1,0 +1,145 @@
+//! `Test::new().file(..).run(&[..])`: a temporary configuration directory and mock account.
+
+use assert_cmd::Command;
+use std::path::{Path, PathBuf};
+use tempfile::TempDir;
+
+pub struct Test {
+    dir: TempDir,
+}
+
+/// What one run of the binary did.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    #[track_caller]
+    pub fn expect(self, code: i32) -> Run {
+        assert_eq!(
+            self.code, code,
+            "exit code\n--- stdout\n{}\n--- stderr\n{}",
+            self.stdout, self.stderr
+        );
+        self
+    }
+}
+
+pub fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+impl Test {
+    pub fn new() -> Test {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        std::fs::create_dir(dir.path().join("config")).expect("config directory");
+        Test { dir }
+    }
+
+    /// The configuration directory.
+    pub fn config(&self) -> PathBuf {
+        self.dir.path().join("config")
+    }
+
+    /// The mock account file every run uses (`--backend mock:PATH`).
+    pub fn account(&self) -> PathBuf {
+        self.dir.path().join("account.json")
+    }
+
+    /// Writes (or overwrites) a configuration file.
+    pub fn file(self, name: &str, text: &str) -> Test {
+        self.write(name, text);
+        self
+    }
+
+    pub fn write(&self, name: &str, text: &str) {
+        let path = self.config().join(name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("parent directory");
+        }
+        std::fs::write(path, text).expect("write a configuration file");
+    }
+
+    pub fn remove(&self, name: &str) {
+        std::fs::remove_file(self.config().join(name)).expect("remove a configuration file");
+    }
+
+    /// Copies an example's files (recursively) into the configuration directory.
+    pub fn example(self, name: &str) -> Test {
+        copy_dir(&repo().join("examples").join(name), &self.config());
+        self
+    }
+
+    /// Runs `iamform ARGS CONFIG --backend mock:ACCOUNT` with stdin closed.
+    pub fn run(&self, args: &[&str]) -> Run {
+        let mut cmd = Command::cargo_bin("iamform").expect("the iamform binary");
+        cmd.args(args)
+            .arg(self.config())
+            .arg("--backend")
+            .arg(format!("mock:{}", self.account().display()))
+            .env_remove("IAMFORM_BACKEND")
+            .env("NO_COLOR", "1")
+            .write_stdin("");
+        let out = cmd.output().expect("run iamform");
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    /// `apply --auto-approve`, expecting success.
+    #[track_caller]
+    pub fn apply(&self) -> Run {
+        self.run(&["apply", "--auto-approve"]).expect(0)
+    }
+
+    /// `plan --detailed-exitcode`, expecting no changes.
+    #[track_caller]
+    pub fn assert_converged(&self) {
+        let run = self.run(&["plan", "--detailed-exitcode"]).expect(0);
+        assert!(run.stdout.contains("No changes."), "{}", run.stdout);
+    }
+
+    /// The mock account file as JSON.
+    pub fn live(&self) -> serde_json::Value {
+        let text = std::fs::read_to_string(self.account()).expect("the mock account file exists");
+        serde_json::from_str(&text).expect("the mock account file is JSON")
+    }
+
+    /// The names of the live entities of one kind (`users`, `groups`, …), as spelled.
+    pub fn live_names(&self, kind: &str) -> Vec<String> {
+        self.live()["account"][kind]
+            .as_object()
+            .map(|m| m.keys().cloned().collect())
+            .unwrap_or_default()
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create directory");
+    for entry in std::fs::read_dir(from).expect("read example directory") {
+        let entry = entry.expect("directory entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("file type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else if entry.file_name() != "account.json" {
+            std::fs::copy(entry.path(), target).expect("copy a file");
+        }
+    }
+}
+
+/// Validates a JSON value against one of the schemas in `schemas/`.
+#[track_caller]
+pub fn assert_matches_schema(schema: &str, value: &serde_json::Value) {
+    let text = std::fs::read_to_string(repo().join("schemas").join(schema)).expect("schema file");
+    let schema: serde_json::Value = serde_json::from_str(&text).expect("schema is JSON");
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    let errors: Vec<String> = validator
+        .iter_errors(value)
+        .map(|e| format!("{} at {}", e, e.instance_path))
+        .collect();
+    assert!(errors.is_empty(), "{schema}: {errors:#?}");
+}

@@ -1,0 +1,10 @@
+//! The real `iamform` binary against temporary configurations and mock accounts.
+//!
+//! One test binary (compiled once) with a small fluent harness, as just does it.
+
+mod harness;
+
+mod apply;
+mod ownership;
+mod quickstart;
+mod validate;

@@ -1,0 +1,42 @@
+//! validate: offline, exit 0 on a good configuration, 1 with located errors on a bad one.
+
+use crate::harness::Test;
+
+#[test]
+fn validate_accepts_the_quickstart_without_touching_any_account() {
+    let t = Test::new().example("quickstart");
+    let run = t.run(&["validate"]).expect(0);
+    assert!(run.stdout.contains("The configuration is valid: 14 entities declared."), "{}", run.stdout);
+    assert!(!t.account().exists());
+}
+
+#[test]
+fn errors_name_the_file_and_line_and_change_nothing() {
+    let t = Test::new().file("main.hcl", "user \"john\" {\n  grups = [\"web\"]\n}\n");
+    for cmd in ["validate", "plan"] {
+        let run = t.run(&[cmd]).expect(1);
+        assert!(run.stderr.contains("error:"), "{}", run.stderr);
+        assert!(run.stderr.contains("main.hcl:2:3"), "{}", run.stderr);
+        assert!(run.stderr.contains("groups"), "did you mean: {}", run.stderr);
+    }
+    t.run(&["apply", "--auto-approve"]).expect(1);
+    assert!(!t.account().exists());
+}
+
+#[test]
+fn a_reference_to_an_undeclared_entity_is_an_error() {
+    let t = Test::new().file("main.hcl", "user \"john\" {\n  groups = [group.web.name]\n}\n");
+    let run = t.run(&["validate"]).expect(1);
+    assert!(run.stderr.contains("group.web"), "{}", run.stderr);
+    assert!(run.stderr.contains("main.hcl:2:"), "{}", run.stderr);
+}
+
+#[test]
+fn duplicate_names_ignoring_case_are_an_error() {
+    let t = Test::new()
+        .file("a.hcl", "user \"Mary\" {}\n")
+        .file("b.hcl", "user \"mary\" {}\n");
+    let run = t.run(&["validate"]).expect(1);
+    assert!(run.stderr.contains("a.hcl:1:1"), "{}", run.stderr);
+    assert!(run.stderr.contains("b.hcl:1:1"), "{}", run.stderr);
+}

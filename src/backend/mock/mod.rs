@@ -6,6 +6,7 @@
 //! (never by a read or a plan), written atomically and locked for each call, so a crash or a second
 //! run never corrupts it or loses an update.
 
+pub mod faults;
 mod iam;
 pub mod rules;
 pub mod store;
@@ -16,12 +17,17 @@ use super::{Backend, BackendError, CallCounts};
 use crate::model::Account;
 use crate::plan::operation::Operation;
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, PoisonError};
+pub use faults::Faults;
 pub use store::{MockFile, DEFAULT_ACCOUNT_ID, FORMAT_VERSION};
 
 pub struct MockBackend {
     store: store::Store,
     calls: Mutex<CallCounts>,
+    faults: Faults,
+    /// Operations received so far, for `fail_call` and throttling.
+    operations: AtomicU64,
 }
 
 impl MockBackend {
@@ -42,7 +48,21 @@ impl MockBackend {
         Ok(MockBackend {
             store,
             calls: Mutex::new(CallCounts::new()),
+            faults: Faults::default(),
+            operations: AtomicU64::new(0),
         })
+    }
+
+    /// Injects these faults and latency from now on.
+    pub fn with_faults(mut self, faults: Faults) -> MockBackend {
+        self.faults = faults;
+        self
+    }
+
+    async fn delay(&self) {
+        if !self.faults.latency.is_zero() {
+            tokio::time::sleep(self.faults.latency).await;
+        }
     }
 
     pub fn path(&self) -> &Path {
@@ -71,6 +91,12 @@ impl Backend for MockBackend {
 
     async fn execute(&self, op: &Operation) -> Result<(), BackendError> {
         self.count(op.api_name());
+        self.delay().await;
+        let n = self.operations.fetch_add(1, Ordering::SeqCst) + 1;
+        if let Some(error) = self.faults.injected(n) {
+            tracing::info!(call = n, operation = %op, "mock: injecting {error}");
+            return Err(error);
+        }
         self.store.update(|file| iam::execute(file, op))
     }
 

@@ -1,0 +1,1446 @@
+//! One function per case; each runs against a fresh, empty account of one target.
+
+use crate::target::{Target, ACCOUNT};
+use iamform::backend::ErrorCode::{self, *};
+use iamform::model::{Account, Name, PasswordPolicy, PolicyDocument, Tags};
+use iamform::plan::operation::Operation::{self, *};
+
+// ---- helpers
+
+fn n(s: &str) -> Name {
+    Name::from(s)
+}
+
+fn allow(action: &str) -> PolicyDocument {
+    PolicyDocument::from_json_str(&format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"{action}","Resource":"*"}}]}}"#
+    ))
+    .expect("a valid document")
+}
+
+fn trust(principal: &str) -> PolicyDocument {
+    PolicyDocument::from_json_str(&format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"sts:AssumeRole","Principal":{principal}}}]}}"#
+    ))
+    .expect("a valid trust document")
+}
+
+const EC2: &str = r#"{"Service":"ec2.amazonaws.com"}"#;
+
+fn policy_arn(name: &str) -> String {
+    format!("arn:aws:iam::{ACCOUNT}:policy/{name}")
+}
+
+fn tags(pairs: &[(&str, &str)]) -> Tags {
+    pairs
+        .iter()
+        .map(|(k, v)| ((*k).into(), (*v).into()))
+        .collect()
+}
+
+fn user(name: &str) -> Operation {
+    CreateUser {
+        user: n(name),
+        path: "/".into(),
+        permissions_boundary: None,
+        tags: Tags::new(),
+    }
+}
+
+fn group(name: &str) -> Operation {
+    CreateGroup {
+        group: n(name),
+        path: "/".into(),
+    }
+}
+
+fn role(name: &str) -> Operation {
+    role_trusting(name, EC2)
+}
+
+fn role_trusting(name: &str, principal: &str) -> Operation {
+    CreateRole {
+        role: n(name),
+        path: "/".into(),
+        assume_role_policy: trust(principal),
+        description: None,
+        max_session_duration: 3600,
+        permissions_boundary: None,
+        tags: Tags::new(),
+    }
+}
+
+fn policy(name: &str) -> Operation {
+    CreatePolicy {
+        policy: n(name),
+        path: "/".into(),
+        description: None,
+        document: allow("s3:GetObject"),
+        tags: Tags::new(),
+    }
+}
+
+fn profile(name: &str) -> Operation {
+    CreateInstanceProfile {
+        instance_profile: n(name),
+        path: "/".into(),
+        tags: Tags::new(),
+    }
+}
+
+async fn ok(t: &Target, op: Operation) {
+    if let Err(e) = t.backend.execute(&op).await {
+        panic!("[{}] {op} should succeed: {e}", t.name);
+    }
+}
+
+async fn ok_all(t: &Target, ops: Vec<Operation>) {
+    for op in ops {
+        ok(t, op).await;
+    }
+}
+
+async fn fails(t: &Target, op: Operation, code: ErrorCode) {
+    match t.backend.execute(&op).await {
+        Ok(()) => panic!("[{}] {op} should fail with {}", t.name, code.as_str()),
+        Err(e) => assert_eq!(e.code(), Some(code), "[{}] {op}: {e}", t.name),
+    }
+}
+
+async fn live(t: &Target) -> Account {
+    t.backend
+        .read()
+        .await
+        .unwrap_or_else(|e| panic!("[{}] read: {e}", t.name))
+}
+
+// ---- users
+
+pub async fn users_create_read_update_delete(t: &Target) {
+    ok(
+        t,
+        CreateUser {
+            user: n("Mary"),
+            path: "/finance/".into(),
+            permissions_boundary: None,
+            tags: tags(&[("team", "finance")]),
+        },
+    )
+    .await;
+    let a = live(t).await;
+    let mary = &a.users[&n("mary")];
+    assert_eq!(mary.name.as_str(), "Mary", "the spelling is kept");
+    assert_eq!(mary.path, "/finance/");
+    assert_eq!(mary.tags, tags(&[("team", "finance")]));
+    ok(
+        t,
+        UpdateUserPath {
+            user: n("Mary"),
+            path: "/accounting/".into(),
+        },
+    )
+    .await;
+    assert_eq!(live(t).await.users[&n("mary")].path, "/accounting/");
+    ok(t, DeleteUser { user: n("Mary") }).await;
+    assert!(live(t).await.users.is_empty());
+    fails(t, DeleteUser { user: n("Mary") }, NoSuchEntity).await;
+}
+
+pub async fn user_names_are_unique_ignoring_case(t: &Target) {
+    ok(t, user("Mary")).await;
+    fails(t, user("mary"), EntityAlreadyExists).await;
+    ok(t, group("Web")).await;
+    fails(t, group("WEB"), EntityAlreadyExists).await;
+    ok(t, role("App")).await;
+    fails(t, role("app"), EntityAlreadyExists).await;
+    ok(t, policy("Read")).await;
+    fails(t, policy("read"), EntityAlreadyExists).await;
+    ok(t, profile("Prof")).await;
+    fails(t, profile("prof"), EntityAlreadyExists).await;
+}
+
+pub async fn invalid_names_and_paths_are_refused(t: &Target) {
+    fails(t, user("john smith"), InvalidInput).await;
+    fails(t, user(&"u".repeat(65)), InvalidInput).await;
+    ok(t, group(&"g".repeat(128))).await;
+    fails(t, group(&"g".repeat(129)), InvalidInput).await;
+    fails(
+        t,
+        CreateUser {
+            user: n("u"),
+            path: "no-slashes".into(),
+            permissions_boundary: None,
+            tags: Tags::new(),
+        },
+        InvalidInput,
+    )
+    .await;
+    fails(
+        t,
+        CreateGroup {
+            group: n("g"),
+            path: "/a b/".into(),
+        },
+        InvalidInput,
+    )
+    .await;
+    assert_eq!(live(t).await.users.len(), 0);
+}
+
+pub async fn user_tags_follow_the_tag_rules(t: &Target) {
+    ok(t, user("u")).await;
+    ok(
+        t,
+        TagUser {
+            user: n("u"),
+            tags: tags(&[("team", "web"), ("cost", "1")]),
+        },
+    )
+    .await;
+    ok(
+        t,
+        UntagUser {
+            user: n("u"),
+            keys: vec!["cost".into()],
+        },
+    )
+    .await;
+    assert_eq!(live(t).await.users[&n("u")].tags, tags(&[("team", "web")]));
+    fails(
+        t,
+        TagUser {
+            user: n("u"),
+            tags: tags(&[("aws:team", "x")]),
+        },
+        InvalidInput,
+    )
+    .await;
+    let fifty: Tags = (0..50).map(|i| (format!("k{i}"), "v".to_owned())).collect();
+    fails(
+        t,
+        TagUser {
+            user: n("u"),
+            tags: fifty,
+        },
+        LimitExceeded,
+    )
+    .await;
+    fails(
+        t,
+        TagUser {
+            user: n("nobody"),
+            tags: tags(&[("a", "b")]),
+        },
+        NoSuchEntity,
+    )
+    .await;
+}
+
+pub async fn user_permissions_boundary_set_and_removed(t: &Target) {
+    ok_all(t, vec![user("u"), policy("boundary")]).await;
+    ok(
+        t,
+        PutUserPermissionsBoundary {
+            user: n("u"),
+            policy_arn: policy_arn("boundary"),
+        },
+    )
+    .await;
+    assert_eq!(
+        live(t).await.users[&n("u")].permissions_boundary,
+        Some(policy_arn("boundary"))
+    );
+    ok(t, DeleteUserPermissionsBoundary { user: n("u") }).await;
+    assert_eq!(live(t).await.users[&n("u")].permissions_boundary, None);
+    fails(
+        t,
+        PutUserPermissionsBoundary {
+            user: n("u"),
+            policy_arn: policy_arn("missing"),
+        },
+        NoSuchEntity,
+    )
+    .await;
+}
+
+// ---- groups and memberships
+
+pub async fn group_membership_needs_both_ends(t: &Target) {
+    ok(t, user("u")).await;
+    fails(
+        t,
+        AddUserToGroup {
+            user: n("u"),
+            group: n("g"),
+        },
+        NoSuchEntity,
+    )
+    .await;
+    ok(t, group("g")).await;
+    fails(
+        t,
+        AddUserToGroup {
+            user: n("nobody"),
+            group: n("g"),
+        },
+        NoSuchEntity,
+    )
+    .await;
+    ok(
+        t,
+        AddUserToGroup {
+            user: n("u"),
+            group: n("g"),
+        },
+    )
+    .await;
+    assert!(live(t).await.users[&n("u")].groups.contains(&n("g")));
+    ok(
+        t,
+        RemoveUserFromGroup {
+            user: n("u"),
+            group: n("g"),
+        },
+    )
+    .await;
+    assert!(live(t).await.users[&n("u")].groups.is_empty());
+    fails(
+        t,
+        RemoveUserFromGroup {
+            user: n("u"),
+            group: n("g"),
+        },
+        NoSuchEntity,
+    )
+    .await;
+}
+
+pub async fn groups_with_members_or_policies_cannot_be_deleted(t: &Target) {
+    ok_all(
+        t,
+        vec![
+            group("g"),
+            user("u"),
+            policy("p"),
+            AddUserToGroup {
+                user: n("u"),
+                group: n("g"),
+            },
+        ],
+    )
+    .await;
+    fails(t, DeleteGroup { group: n("g") }, DeleteConflict).await;
+    ok(
+        t,
+        RemoveUserFromGroup {
+            user: n("u"),
+            group: n("g"),
+        },
+    )
+    .await;
+    ok(
+        t,
+        AttachGroupPolicy {
+            group: n("g"),
+            policy_arn: policy_arn("p"),
+        },
+    )
+    .await;
+    fails(t, DeleteGroup { group: n("g") }, DeleteConflict).await;
+    ok(
+        t,
+        DetachGroupPolicy {
+            group: n("g"),
+            policy_arn: policy_arn("p"),
+        },
+    )
+    .await;
+    ok(
+        t,
+        PutGroupPolicy {
+            group: n("g"),
+            policy_name: n("i"),
+            document: allow("s3:GetObject"),
+        },
+    )
+    .await;
+    fails(t, DeleteGroup { group: n("g") }, DeleteConflict).await;
+    ok(
+        t,
+        DeleteGroupPolicy {
+            group: n("g"),
+            policy_name: n("i"),
+        },
+    )
+    .await;
+    ok(t, DeleteGroup { group: n("g") }).await;
+    assert!(live(t).await.groups.is_empty());
+}
+
+pub async fn users_with_memberships_policies_or_credentials_cannot_be_deleted(t: &Target) {
+    ok_all(
+        t,
+        vec![
+            group("g"),
+            user("u"),
+            policy("p"),
+            AddUserToGroup {
+                user: n("u"),
+                group: n("g"),
+            },
+        ],
+    )
+    .await;
+    fails(t, DeleteUser { user: n("u") }, DeleteConflict).await;
+    ok(
+        t,
+        RemoveUserFromGroup {
+            user: n("u"),
+            group: n("g"),
+        },
+    )
+    .await;
+    ok(
+        t,
+        AttachUserPolicy {
+            user: n("u"),
+            policy_arn: policy_arn("p"),
+        },
+    )
+    .await;
+    fails(t, DeleteUser { user: n("u") }, DeleteConflict).await;
+    ok(
+        t,
+        DetachUserPolicy {
+            user: n("u"),
+            policy_arn: policy_arn("p"),
+        },
+    )
+    .await;
+    ok(
+        t,
+        PutUserPolicy {
+            user: n("u"),
+            policy_name: n("i"),
+            document: allow("s3:GetObject"),
+        },
+    )
+    .await;
+    fails(t, DeleteUser { user: n("u") }, DeleteConflict).await;
+    ok(
+        t,
+        DeleteUserPolicy {
+            user: n("u"),
+            policy_name: n("i"),
+        },
+    )
+    .await;
+    ok(t, DeleteUser { user: n("u") }).await;
+}
+
+pub async fn user_teardown_removes_every_credential(t: &Target) {
+    ok(t, user("u")).await;
+    t.edit_mock(|v| {
+        v["account"]["users"]["u"]["credentials"] = serde_json::json!({
+            "login_profile": true,
+            "access_keys": ["AKIAEXAMPLE1", "AKIAEXAMPLE2"],
+            "mfa_devices": ["arn:aws:iam::123456789012:mfa/u"],
+            "ssh_public_keys": ["APKAEXAMPLE"],
+            "signing_certificates": ["CERTEXAMPLE"],
+            "service_specific_credentials": ["ACCAEXAMPLE"]
+        });
+    });
+    let teardown = vec![
+        DeleteLoginProfile { user: n("u") },
+        DeleteAccessKey {
+            user: n("u"),
+            access_key_id: "AKIAEXAMPLE1".into(),
+        },
+        DeleteAccessKey {
+            user: n("u"),
+            access_key_id: "AKIAEXAMPLE2".into(),
+        },
+        DeactivateMfaDevice {
+            user: n("u"),
+            serial_number: "arn:aws:iam::123456789012:mfa/u".into(),
+        },
+        DeleteSshPublicKey {
+            user: n("u"),
+            ssh_public_key_id: "APKAEXAMPLE".into(),
+        },
+        DeleteSigningCertificate {
+            user: n("u"),
+            certificate_id: "CERTEXAMPLE".into(),
+        },
+        DeleteServiceSpecificCredential {
+            user: n("u"),
+            credential_id: "ACCAEXAMPLE".into(),
+        },
+    ];
+    for op in teardown {
+        fails(t, DeleteUser { user: n("u") }, DeleteConflict).await;
+        ok(t, op.clone()).await;
+        fails(t, op, NoSuchEntity).await;
+    }
+    ok(t, DeleteUser { user: n("u") }).await;
+}
+
+// ---- inline policies
+
+pub async fn inline_policies_put_replace_delete(t: &Target) {
+    ok_all(t, vec![user("u"), group("g"), role("r")]).await;
+    ok(
+        t,
+        PutUserPolicy {
+            user: n("u"),
+            policy_name: n("p"),
+            document: allow("s3:GetObject"),
+        },
+    )
+    .await;
+    ok(
+        t,
+        PutUserPolicy {
+            user: n("u"),
+            policy_name: n("p"),
+            document: allow("s3:PutObject"),
+        },
+    )
+    .await;
+    ok(
+        t,
+        PutGroupPolicy {
+            group: n("g"),
+            policy_name: n("p"),
+            document: allow("s3:GetObject"),
+        },
+    )
+    .await;
+    ok(
+        t,
+        PutRolePolicy {
+            role: n("r"),
+            policy_name: n("p"),
+            document: allow("s3:GetObject"),
+        },
+    )
+    .await;
+    let a = live(t).await;
+    assert_eq!(
+        a.users[&n("u")].inline_policies[&n("p")],
+        allow("s3:PutObject"),
+        "put replaces"
+    );
+    assert_eq!(a.groups[&n("g")].inline_policies.len(), 1);
+    assert_eq!(a.roles[&n("r")].inline_policies.len(), 1);
+    ok(
+        t,
+        DeleteRolePolicy {
+            role: n("r"),
+            policy_name: n("p"),
+        },
+    )
+    .await;
+    fails(
+        t,
+        DeleteRolePolicy {
+            role: n("r"),
+            policy_name: n("p"),
+        },
+        NoSuchEntity,
+    )
+    .await;
+    fails(
+        t,
+        DeleteGroupPolicy {
+            group: n("g"),
+            policy_name: n("other"),
+        },
+        NoSuchEntity,
+    )
+    .await;
+    fails(
+        t,
+        PutUserPolicy {
+            user: n("nobody"),
+            policy_name: n("p"),
+            document: allow("s3:GetObject"),
+        },
+        NoSuchEntity,
+    )
+    .await;
+}
+
+pub async fn identity_policy_with_principal_is_malformed(t: &Target) {
+    ok(t, user("u")).await;
+    fails(
+        t,
+        PutUserPolicy {
+            user: n("u"),
+            policy_name: n("p"),
+            document: trust(EC2),
+        },
+        MalformedPolicyDocument,
+    )
+    .await;
+    let doc = trust(EC2);
+    fails(
+        t,
+        CreatePolicy {
+            policy: n("p"),
+            path: "/".into(),
+            description: None,
+            document: doc,
+            tags: Tags::new(),
+        },
+        MalformedPolicyDocument,
+    )
+    .await;
+}
+
+/// A document of roughly `size` characters.
+fn sized(size: usize) -> PolicyDocument {
+    allow(&format!("s3:{}", "a".repeat(size.saturating_sub(90))))
+}
+
+pub async fn inline_policy_size_is_limited_per_entity(t: &Target) {
+    ok_all(t, vec![user("u"), role("r")]).await;
+    ok(
+        t,
+        PutUserPolicy {
+            user: n("u"),
+            policy_name: n("a"),
+            document: sized(1_500),
+        },
+    )
+    .await;
+    // Each fits alone; together they exceed the user's 2,048.
+    fails(
+        t,
+        PutUserPolicy {
+            user: n("u"),
+            policy_name: n("b"),
+            document: sized(1_000),
+        },
+        LimitExceeded,
+    )
+    .await;
+    // A role has 10,240.
+    ok(
+        t,
+        PutRolePolicy {
+            role: n("r"),
+            policy_name: n("a"),
+            document: sized(5_000),
+        },
+    )
+    .await;
+    ok(
+        t,
+        PutRolePolicy {
+            role: n("r"),
+            policy_name: n("b"),
+            document: sized(5_000),
+        },
+    )
+    .await;
+    fails(
+        t,
+        PutRolePolicy {
+            role: n("r"),
+            policy_name: n("c"),
+            document: sized(1_000),
+        },
+        LimitExceeded,
+    )
+    .await;
+}
+
+// ---- managed policies
+
+pub async fn managed_policy_attach_detach(t: &Target) {
+    ok_all(t, vec![user("u"), group("g"), role("r"), policy("p")]).await;
+    let aws = "arn:aws:iam::aws:policy/ReadOnlyAccess".to_owned();
+    ok(
+        t,
+        AttachUserPolicy {
+            user: n("u"),
+            policy_arn: policy_arn("p"),
+        },
+    )
+    .await;
+    ok(
+        t,
+        AttachGroupPolicy {
+            group: n("g"),
+            policy_arn: aws.clone(),
+        },
+    )
+    .await;
+    ok(
+        t,
+        AttachRolePolicy {
+            role: n("r"),
+            policy_arn: policy_arn("p"),
+        },
+    )
+    .await;
+    ok(
+        t,
+        AttachRolePolicy {
+            role: n("r"),
+            policy_arn: policy_arn("p"),
+        },
+    )
+    .await; // attaching twice is fine
+    let a = live(t).await;
+    assert!(a.users[&n("u")].policies.contains(&policy_arn("p")));
+    assert!(a.groups[&n("g")].policies.contains(&aws));
+    assert_eq!(a.roles[&n("r")].policies.len(), 1);
+    ok(
+        t,
+        DetachUserPolicy {
+            user: n("u"),
+            policy_arn: policy_arn("p"),
+        },
+    )
+    .await;
+    ok(
+        t,
+        DetachGroupPolicy {
+            group: n("g"),
+            policy_arn: aws,
+        },
+    )
+    .await;
+    ok(
+        t,
+        DetachRolePolicy {
+            role: n("r"),
+            policy_arn: policy_arn("p"),
+        },
+    )
+    .await;
+    fails(
+        t,
+        DetachRolePolicy {
+            role: n("r"),
+            policy_arn: policy_arn("p"),
+        },
+        NoSuchEntity,
+    )
+    .await;
+}
+
+pub async fn attaching_a_missing_policy_is_no_such_entity(t: &Target) {
+    ok_all(t, vec![user("u"), group("g"), role("r")]).await;
+    fails(
+        t,
+        AttachUserPolicy {
+            user: n("u"),
+            policy_arn: policy_arn("missing"),
+        },
+        NoSuchEntity,
+    )
+    .await;
+    fails(
+        t,
+        AttachGroupPolicy {
+            group: n("g"),
+            policy_arn: policy_arn("missing"),
+        },
+        NoSuchEntity,
+    )
+    .await;
+    fails(
+        t,
+        AttachRolePolicy {
+            role: n("r"),
+            policy_arn: policy_arn("missing"),
+        },
+        NoSuchEntity,
+    )
+    .await;
+    ok(t, policy("p")).await;
+    fails(
+        t,
+        AttachGroupPolicy {
+            group: n("nobody"),
+            policy_arn: policy_arn("p"),
+        },
+        NoSuchEntity,
+    )
+    .await;
+}
+
+pub async fn managed_policies_per_entity_quota(t: &Target) {
+    ok(t, group("g")).await;
+    for i in 0..10 {
+        ok(t, policy(&format!("p{i}"))).await;
+        ok(
+            t,
+            AttachGroupPolicy {
+                group: n("g"),
+                policy_arn: policy_arn(&format!("p{i}")),
+            },
+        )
+        .await;
+    }
+    ok(t, policy("p10")).await;
+    fails(
+        t,
+        AttachGroupPolicy {
+            group: n("g"),
+            policy_arn: policy_arn("p10"),
+        },
+        LimitExceeded,
+    )
+    .await;
+}
+
+pub async fn groups_per_user_quota(t: &Target) {
+    ok(t, user("u")).await;
+    for i in 0..10 {
+        ok(t, group(&format!("g{i}"))).await;
+        ok(
+            t,
+            AddUserToGroup {
+                user: n("u"),
+                group: n(&format!("g{i}")),
+            },
+        )
+        .await;
+    }
+    ok(t, group("g10")).await;
+    fails(
+        t,
+        AddUserToGroup {
+            user: n("u"),
+            group: n("g10"),
+        },
+        LimitExceeded,
+    )
+    .await;
+}
+
+pub async fn policy_versions_limit_and_default(t: &Target) {
+    ok(t, policy("p")).await;
+    for action in ["s3:A", "s3:B", "s3:C", "s3:D"] {
+        ok(
+            t,
+            CreatePolicyVersion {
+                policy_arn: policy_arn("p"),
+                document: allow(action),
+            },
+        )
+        .await;
+    }
+    let p = &live(t).await.policies[&n("p")];
+    assert_eq!(
+        p.document,
+        allow("s3:D"),
+        "a new version becomes the default"
+    );
+    assert_eq!(p.versions.len(), 5);
+    fails(
+        t,
+        CreatePolicyVersion {
+            policy_arn: policy_arn("p"),
+            document: allow("s3:E"),
+        },
+        LimitExceeded,
+    )
+    .await;
+    fails(
+        t,
+        DeletePolicyVersion {
+            policy_arn: policy_arn("p"),
+            version_id: "v5".into(),
+        },
+        DeleteConflict,
+    )
+    .await;
+    ok(
+        t,
+        DeletePolicyVersion {
+            policy_arn: policy_arn("p"),
+            version_id: "v1".into(),
+        },
+    )
+    .await;
+    fails(
+        t,
+        DeletePolicyVersion {
+            policy_arn: policy_arn("p"),
+            version_id: "v1".into(),
+        },
+        NoSuchEntity,
+    )
+    .await;
+    ok(
+        t,
+        CreatePolicyVersion {
+            policy_arn: policy_arn("p"),
+            document: allow("s3:E"),
+        },
+    )
+    .await;
+    let ids: Vec<String> = live(t).await.policies[&n("p")]
+        .versions
+        .iter()
+        .map(|v| v.id.clone())
+        .collect();
+    assert!(
+        ids.contains(&"v6".to_owned()),
+        "version ids are never reused: {ids:?}"
+    );
+}
+
+pub async fn policy_attached_or_with_versions_cannot_be_deleted(t: &Target) {
+    ok_all(
+        t,
+        vec![
+            policy("p"),
+            role("r"),
+            AttachRolePolicy {
+                role: n("r"),
+                policy_arn: policy_arn("p"),
+            },
+        ],
+    )
+    .await;
+    fails(
+        t,
+        DeletePolicy {
+            policy_arn: policy_arn("p"),
+        },
+        DeleteConflict,
+    )
+    .await;
+    ok(
+        t,
+        DetachRolePolicy {
+            role: n("r"),
+            policy_arn: policy_arn("p"),
+        },
+    )
+    .await;
+    ok(
+        t,
+        PutRolePermissionsBoundary {
+            role: n("r"),
+            policy_arn: policy_arn("p"),
+        },
+    )
+    .await;
+    fails(
+        t,
+        DeletePolicy {
+            policy_arn: policy_arn("p"),
+        },
+        DeleteConflict,
+    )
+    .await;
+    ok(t, DeleteRolePermissionsBoundary { role: n("r") }).await;
+    ok(
+        t,
+        CreatePolicyVersion {
+            policy_arn: policy_arn("p"),
+            document: allow("s3:B"),
+        },
+    )
+    .await;
+    fails(
+        t,
+        DeletePolicy {
+            policy_arn: policy_arn("p"),
+        },
+        DeleteConflict,
+    )
+    .await;
+    ok(
+        t,
+        DeletePolicyVersion {
+            policy_arn: policy_arn("p"),
+            version_id: "v1".into(),
+        },
+    )
+    .await;
+    ok(
+        t,
+        DeletePolicy {
+            policy_arn: policy_arn("p"),
+        },
+    )
+    .await;
+    fails(
+        t,
+        DeletePolicy {
+            policy_arn: policy_arn("p"),
+        },
+        NoSuchEntity,
+    )
+    .await;
+}
+
+pub async fn managed_policy_size_is_limited(t: &Target) {
+    ok(
+        t,
+        CreatePolicy {
+            policy: n("big"),
+            path: "/".into(),
+            description: None,
+            document: sized(6_000),
+            tags: Tags::new(),
+        },
+    )
+    .await;
+    fails(
+        t,
+        CreatePolicy {
+            policy: n("huge"),
+            path: "/".into(),
+            description: None,
+            document: sized(6_300),
+            tags: Tags::new(),
+        },
+        LimitExceeded,
+    )
+    .await;
+    fails(
+        t,
+        CreatePolicyVersion {
+            policy_arn: policy_arn("big"),
+            document: sized(6_300),
+        },
+        LimitExceeded,
+    )
+    .await;
+}
+
+pub async fn policy_tags_set_and_removed(t: &Target) {
+    ok(t, policy("p")).await;
+    ok(
+        t,
+        TagPolicy {
+            policy_arn: policy_arn("p"),
+            tags: tags(&[("owner", "sec")]),
+        },
+    )
+    .await;
+    assert_eq!(
+        live(t).await.policies[&n("p")].tags,
+        tags(&[("owner", "sec")])
+    );
+    ok(
+        t,
+        UntagPolicy {
+            policy_arn: policy_arn("p"),
+            keys: vec!["owner".into()],
+        },
+    )
+    .await;
+    assert!(live(t).await.policies[&n("p")].tags.is_empty());
+}
+
+// ---- roles and instance profiles
+
+pub async fn roles_create_update_delete(t: &Target) {
+    ok(
+        t,
+        CreateRole {
+            role: n("App"),
+            path: "/apps/".into(),
+            assume_role_policy: trust(EC2),
+            description: Some("web app".into()),
+            max_session_duration: 7_200,
+            permissions_boundary: None,
+            tags: tags(&[("team", "web")]),
+        },
+    )
+    .await;
+    let r = &live(t).await.roles[&n("app")];
+    assert_eq!((r.path.as_str(), r.max_session_duration), ("/apps/", 7_200));
+    assert_eq!(r.description.as_deref(), Some("web app"));
+    assert_eq!(r.assume_role_policy, trust(EC2));
+    ok(
+        t,
+        UpdateRole {
+            role: n("App"),
+            description: Some("web application".into()),
+            max_session_duration: 3_600,
+        },
+    )
+    .await;
+    let lambda = r#"{"Service":"lambda.amazonaws.com"}"#;
+    ok(
+        t,
+        UpdateAssumeRolePolicy {
+            role: n("App"),
+            document: trust(lambda),
+        },
+    )
+    .await;
+    ok(
+        t,
+        TagRole {
+            role: n("App"),
+            tags: tags(&[("env", "prod")]),
+        },
+    )
+    .await;
+    ok(
+        t,
+        UntagRole {
+            role: n("App"),
+            keys: vec!["team".into()],
+        },
+    )
+    .await;
+    let r = &live(t).await.roles[&n("app")];
+    assert_eq!(r.description.as_deref(), Some("web application"));
+    assert_eq!(r.assume_role_policy, trust(lambda));
+    assert_eq!(r.tags, tags(&[("env", "prod")]));
+    ok(t, DeleteRole { role: n("App") }).await;
+    assert!(live(t).await.roles.is_empty());
+}
+
+pub async fn trust_policy_needs_a_principal_that_exists(t: &Target) {
+    let other = format!(r#"{{"AWS":"arn:aws:iam::{ACCOUNT}:role/other"}}"#);
+    fails(t, role_trusting("r", &other), MalformedPolicyDocument).await;
+    ok(t, role("other")).await;
+    ok(t, role_trusting("r", &other)).await;
+    let no_principal = PolicyDocument::from_json_str(
+        r#"{"Statement":[{"Effect":"Allow","Action":"sts:AssumeRole"}]}"#,
+    )
+    .unwrap();
+    fails(
+        t,
+        UpdateAssumeRolePolicy {
+            role: n("r"),
+            document: no_principal,
+        },
+        MalformedPolicyDocument,
+    )
+    .await;
+}
+
+pub async fn role_settings_ranges(t: &Target) {
+    ok(t, role("r")).await;
+    fails(
+        t,
+        UpdateRole {
+            role: n("r"),
+            description: None,
+            max_session_duration: 3_599,
+        },
+        InvalidInput,
+    )
+    .await;
+    fails(
+        t,
+        UpdateRole {
+            role: n("r"),
+            description: None,
+            max_session_duration: 43_201,
+        },
+        InvalidInput,
+    )
+    .await;
+    ok(
+        t,
+        UpdateRole {
+            role: n("r"),
+            description: None,
+            max_session_duration: 43_200,
+        },
+    )
+    .await;
+    fails(
+        t,
+        UpdateRole {
+            role: n("r"),
+            description: Some("d".repeat(1_001)),
+            max_session_duration: 3_600,
+        },
+        InvalidInput,
+    )
+    .await;
+}
+
+pub async fn roles_in_profiles_or_with_policies_cannot_be_deleted(t: &Target) {
+    ok_all(
+        t,
+        vec![
+            role("r"),
+            profile("ip"),
+            policy("p"),
+            AddRoleToInstanceProfile {
+                instance_profile: n("ip"),
+                role: n("r"),
+            },
+        ],
+    )
+    .await;
+    fails(t, DeleteRole { role: n("r") }, DeleteConflict).await;
+    ok(
+        t,
+        RemoveRoleFromInstanceProfile {
+            instance_profile: n("ip"),
+            role: n("r"),
+        },
+    )
+    .await;
+    ok(
+        t,
+        AttachRolePolicy {
+            role: n("r"),
+            policy_arn: policy_arn("p"),
+        },
+    )
+    .await;
+    fails(t, DeleteRole { role: n("r") }, DeleteConflict).await;
+    ok(
+        t,
+        DetachRolePolicy {
+            role: n("r"),
+            policy_arn: policy_arn("p"),
+        },
+    )
+    .await;
+    ok(
+        t,
+        PutRolePolicy {
+            role: n("r"),
+            policy_name: n("i"),
+            document: allow("s3:GetObject"),
+        },
+    )
+    .await;
+    fails(t, DeleteRole { role: n("r") }, DeleteConflict).await;
+    ok(
+        t,
+        DeleteRolePolicy {
+            role: n("r"),
+            policy_name: n("i"),
+        },
+    )
+    .await;
+    ok(t, DeleteRole { role: n("r") }).await;
+}
+
+pub async fn instance_profile_holds_one_role(t: &Target) {
+    ok_all(t, vec![role("a"), role("b"), profile("ip")]).await;
+    fails(
+        t,
+        AddRoleToInstanceProfile {
+            instance_profile: n("ip"),
+            role: n("missing"),
+        },
+        NoSuchEntity,
+    )
+    .await;
+    ok(
+        t,
+        AddRoleToInstanceProfile {
+            instance_profile: n("ip"),
+            role: n("a"),
+        },
+    )
+    .await;
+    fails(
+        t,
+        AddRoleToInstanceProfile {
+            instance_profile: n("ip"),
+            role: n("b"),
+        },
+        LimitExceeded,
+    )
+    .await;
+    ok(
+        t,
+        TagInstanceProfile {
+            instance_profile: n("ip"),
+            tags: tags(&[("k", "v")]),
+        },
+    )
+    .await;
+    ok(
+        t,
+        UntagInstanceProfile {
+            instance_profile: n("ip"),
+            keys: vec!["k".into()],
+        },
+    )
+    .await;
+    let a = live(t).await;
+    assert_eq!(
+        a.instance_profiles[&n("ip")]
+            .roles
+            .iter()
+            .map(Name::as_str)
+            .collect::<Vec<_>>(),
+        ["a"]
+    );
+    assert!(a.instance_profiles[&n("ip")].tags.is_empty());
+    ok(
+        t,
+        RemoveRoleFromInstanceProfile {
+            instance_profile: n("ip"),
+            role: n("a"),
+        },
+    )
+    .await;
+    fails(
+        t,
+        RemoveRoleFromInstanceProfile {
+            instance_profile: n("ip"),
+            role: n("a"),
+        },
+        NoSuchEntity,
+    )
+    .await;
+}
+
+pub async fn instance_profile_with_a_role_cannot_be_deleted(t: &Target) {
+    ok_all(
+        t,
+        vec![
+            role("r"),
+            profile("ip"),
+            AddRoleToInstanceProfile {
+                instance_profile: n("ip"),
+                role: n("r"),
+            },
+        ],
+    )
+    .await;
+    fails(
+        t,
+        DeleteInstanceProfile {
+            instance_profile: n("ip"),
+        },
+        DeleteConflict,
+    )
+    .await;
+    ok(
+        t,
+        RemoveRoleFromInstanceProfile {
+            instance_profile: n("ip"),
+            role: n("r"),
+        },
+    )
+    .await;
+    ok(
+        t,
+        DeleteInstanceProfile {
+            instance_profile: n("ip"),
+        },
+    )
+    .await;
+    fails(
+        t,
+        DeleteInstanceProfile {
+            instance_profile: n("ip"),
+        },
+        NoSuchEntity,
+    )
+    .await;
+}
+
+pub async fn service_linked_roles_are_unmodifiable(t: &Target) {
+    ok(t, role("seed")).await;
+    t.edit_mock(|v| {
+        let mut r = v["account"]["roles"]["seed"].clone();
+        r["name"] = "AWSServiceRoleForSupport".into();
+        r["path"] = "/aws-service-role/support.amazonaws.com/".into();
+        v["account"]["roles"]["AWSServiceRoleForSupport"] = r;
+    });
+    let slr = || n("AWSServiceRoleForSupport");
+    fails(t, DeleteRole { role: slr() }, UnmodifiableEntity).await;
+    fails(
+        t,
+        AttachRolePolicy {
+            role: slr(),
+            policy_arn: "arn:aws:iam::aws:policy/ReadOnlyAccess".into(),
+        },
+        UnmodifiableEntity,
+    )
+    .await;
+    fails(
+        t,
+        PutRolePolicy {
+            role: slr(),
+            policy_name: n("x"),
+            document: allow("s3:GetObject"),
+        },
+        UnmodifiableEntity,
+    )
+    .await;
+}
+
+// ---- account
+
+pub async fn password_policy_set_and_deleted(t: &Target) {
+    let policy = PasswordPolicy {
+        minimum_length: Some(14),
+        require_symbols: Some(true),
+        ..Default::default()
+    };
+    ok(
+        t,
+        UpdateAccountPasswordPolicy {
+            policy: policy.clone(),
+        },
+    )
+    .await;
+    assert_eq!(live(t).await.password_policy, Some(policy));
+    let too_short = PasswordPolicy {
+        minimum_length: Some(5),
+        ..Default::default()
+    };
+    fails(
+        t,
+        UpdateAccountPasswordPolicy { policy: too_short },
+        InvalidInput,
+    )
+    .await;
+    ok(t, DeleteAccountPasswordPolicy).await;
+    assert_eq!(live(t).await.password_policy, None);
+    fails(t, DeleteAccountPasswordPolicy, NoSuchEntity).await;
+}
+
+pub async fn read_reflects_every_change(t: &Target) {
+    assert!(live(t).await.is_empty(), "a new account is empty");
+    ok_all(
+        t,
+        vec![
+            group("g"),
+            user("u"),
+            role("r"),
+            policy("p"),
+            profile("r"),
+            AddUserToGroup {
+                user: n("u"),
+                group: n("g"),
+            },
+            AttachGroupPolicy {
+                group: n("g"),
+                policy_arn: policy_arn("p"),
+            },
+            AddRoleToInstanceProfile {
+                instance_profile: n("r"),
+                role: n("r"),
+            },
+        ],
+    )
+    .await;
+    let a = live(t).await;
+    assert_eq!(a.len(), 5);
+    assert_eq!(a.policies[&n("p")].document, allow("s3:GetObject"));
+    assert!(t
+        .backend
+        .call_counts()
+        .get("CreateUser")
+        .is_some_and(|c| *c >= 1));
+}

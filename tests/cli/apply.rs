@@ -13,7 +13,10 @@ fn apply_without_auto_approve_refuses_when_stdin_is_not_a_terminal() {
     let t = Test::new().file("main.hcl", ONE_USER);
     let run = t.run(&["apply"]).expect(1);
     assert!(run.stderr.contains("--auto-approve"), "{}", run.stderr);
-    assert!(!t.account().exists(), "nothing may change without confirmation");
+    assert!(
+        !t.account().exists(),
+        "nothing may change without confirmation"
+    );
 }
 
 #[test]
@@ -22,7 +25,12 @@ fn detailed_exitcode_is_2_with_changes_and_plain_plan_is_0() {
     t.run(&["plan"]).expect(0);
     let run = t.run(&["plan", "--detailed-exitcode"]).expect(2);
     assert!(run.stdout.contains("+ user \"john\""), "{}", run.stdout);
-    assert!(run.stdout.contains("Plan: 2 to add, 0 to change, 0 to destroy."), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("Plan: 2 to add, 0 to change, 0 to destroy."),
+        "{}",
+        run.stdout
+    );
     t.apply();
     t.assert_converged();
 }
@@ -40,12 +48,18 @@ user "john" {}
     );
     let run = t.run(&["apply", "--auto-approve"]).expect(1);
     assert!(
-        run.stdout.contains("failed: AttachGroupPolicy group.web arn:aws:iam::123456789012:policy/missing"),
+        run.stdout.contains(
+            "failed: AttachGroupPolicy group.web arn:aws:iam::123456789012:policy/missing"
+        ),
         "{}",
         run.stdout
     );
     assert!(run.stdout.contains("NoSuchEntity"), "{}", run.stdout);
-    assert!(run.stdout.contains("2 applied, 1 failed, 0 skipped"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("2 applied, 1 failed, 0 skipped"),
+        "{}",
+        run.stdout
+    );
     assert_eq!(t.live_names("users"), ["john"]);
 
     // Fixing the configuration converges.
@@ -80,11 +94,25 @@ policy "read" {
 "#,
     );
     let plan = t.run(&["plan", "--detailed-exitcode"]).expect(2);
-    assert!(plan.stdout.contains("Plan: 0 to add, 1 to change, 0 to destroy."), "{}", plan.stdout);
-    assert!(plan.stdout.contains("+        \"s3:ListBucket\""), "{}", plan.stdout);
+    assert!(
+        plan.stdout
+            .contains("Plan: 0 to add, 1 to change, 0 to destroy."),
+        "{}",
+        plan.stdout
+    );
+    assert!(
+        plan.stdout.contains("+        \"s3:ListBucket\""),
+        "{}",
+        plan.stdout
+    );
     t.apply();
     t.assert_converged();
-    assert_eq!(t.live()["account"]["policies"]["read"]["versions"].as_array().map(Vec::len), Some(2));
+    assert_eq!(
+        t.live()["account"]["policies"]["read"]["versions"]
+            .as_array()
+            .map(Vec::len),
+        Some(2)
+    );
 }
 
 #[test]
@@ -101,8 +129,15 @@ fn the_backend_block_is_used_when_no_override_is_given() {
         .env_remove("IAMFORM_BACKEND")
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(t.config().join("state/acct.json").exists(), "the path is relative to the configuration");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        t.config().join("state/acct.json").exists(),
+        "the path is relative to the configuration"
+    );
     assert!(!t.account().exists());
 }
 

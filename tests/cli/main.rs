@@ -5,6 +5,7 @@
 mod harness;
 
 mod apply;
+mod faults;
 mod ownership;
 mod quickstart;
 mod validate;

@@ -73,17 +73,24 @@ fn removing_entangled_entities_in_scope_deletes_them_all_without_delete_conflict
     t.remove("entangled.hcl");
     let plan = t.run(&["plan", "--detailed-exitcode"]).expect(2);
     assert!(
-        plan.stdout.contains("Plan: 0 to add, 0 to change, 6 to destroy."),
+        plan.stdout
+            .contains("Plan: 0 to add, 0 to change, 6 to destroy."),
         "{}",
         plan.stdout
     );
-    let apply = t.run(&["apply", "--auto-approve", "--parallelism", "10"]).expect(0);
+    let apply = t
+        .run(&["apply", "--auto-approve", "--parallelism", "10"])
+        .expect(0);
     assert!(!apply.stdout.contains("DeleteConflict"), "{}", apply.stdout);
     assert!(!apply.stderr.contains("DeleteConflict"), "{}", apply.stderr);
 
     assert_eq!(t.live_names("users"), ["keeper"]);
     for kind in ["groups", "roles", "policies", "instance_profiles"] {
-        assert!(t.live_names(kind).is_empty(), "{kind} left: {:?}", t.live_names(kind));
+        assert!(
+            t.live_names(kind).is_empty(),
+            "{kind} left: {:?}",
+            t.live_names(kind)
+        );
     }
     t.assert_converged();
 }

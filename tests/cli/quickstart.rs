@@ -8,29 +8,40 @@ fn quickstart_applies_on_an_empty_account_and_then_plans_no_changes() {
 
     let plan = t.run(&["plan", "--detailed-exitcode"]).expect(2);
     assert!(
-        plan.stdout.contains("Plan: 14 to add, 0 to change, 0 to destroy."),
+        plan.stdout
+            .contains("Plan: 14 to add, 0 to change, 0 to destroy."),
         "{}",
         plan.stdout
     );
-    assert!(!t.account().exists(), "plan must not create the account file");
-
-    let apply = t.apply();
     assert!(
-        apply.stdout.contains("Apply complete:"),
-        "{}",
-        apply.stdout
+        !t.account().exists(),
+        "plan must not create the account file"
     );
 
-    assert_eq!(t.live_names("users"), ["jane", "john", "maria", "mary", "sally"]);
+    let apply = t.apply();
+    assert!(apply.stdout.contains("Apply complete:"), "{}", apply.stdout);
+
+    assert_eq!(
+        t.live_names("users"),
+        ["jane", "john", "maria", "mary", "sally"]
+    );
     assert_eq!(
         t.live_names("groups"),
-        ["accountants", "devops", "mobile_developers", "web_developers"]
+        [
+            "accountants",
+            "devops",
+            "mobile_developers",
+            "web_developers"
+        ]
     );
     assert_eq!(t.live_names("policies"), ["billing_read", "mobile_backend"]);
     assert_eq!(t.live_names("roles"), ["web_app"]);
     assert_eq!(t.live_names("instance_profiles"), ["web_app"]);
     let live = t.live();
-    assert_eq!(live["account"]["instance_profiles"]["web_app"]["roles"][0], "web_app");
+    assert_eq!(
+        live["account"]["instance_profiles"]["web_app"]["roles"][0],
+        "web_app"
+    );
     assert_eq!(live["account"]["users"]["mary"]["groups"][0], "accountants");
     assert_eq!(
         live["account"]["groups"]["accountants"]["policies"][0],

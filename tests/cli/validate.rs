@@ -6,7 +6,12 @@ use crate::harness::Test;
 fn validate_accepts_the_quickstart_without_touching_any_account() {
     let t = Test::new().example("quickstart");
     let run = t.run(&["validate"]).expect(0);
-    assert!(run.stdout.contains("The configuration is valid: 14 entities declared."), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("The configuration is valid: 14 entities declared."),
+        "{}",
+        run.stdout
+    );
     assert!(!t.account().exists());
 }
 
@@ -17,7 +22,11 @@ fn errors_name_the_file_and_line_and_change_nothing() {
         let run = t.run(&[cmd]).expect(1);
         assert!(run.stderr.contains("error:"), "{}", run.stderr);
         assert!(run.stderr.contains("main.hcl:2:3"), "{}", run.stderr);
-        assert!(run.stderr.contains("groups"), "did you mean: {}", run.stderr);
+        assert!(
+            run.stderr.contains("groups"),
+            "did you mean: {}",
+            run.stderr
+        );
     }
     t.run(&["apply", "--auto-approve"]).expect(1);
     assert!(!t.account().exists());
@@ -25,7 +34,10 @@ fn errors_name_the_file_and_line_and_change_nothing() {
 
 #[test]
 fn a_reference_to_an_undeclared_entity_is_an_error() {
-    let t = Test::new().file("main.hcl", "user \"john\" {\n  groups = [group.web.name]\n}\n");
+    let t = Test::new().file(
+        "main.hcl",
+        "user \"john\" {\n  groups = [group.web.name]\n}\n",
+    );
     let run = t.run(&["validate"]).expect(1);
     assert!(run.stderr.contains("group.web"), "{}", run.stderr);
     assert!(run.stderr.contains("main.hcl:2:"), "{}", run.stderr);

@@ -1,0 +1,112 @@
+//! Apply under faults: a crash mid-apply, two applies at once, throttling, a failing call.
+
+use crate::harness::{assert_matches_schema, Test};
+use assert_cmd::cargo::CommandCargoExt;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+/// `count` users named `{prefix}0..`, each in group `{prefix}-team`.
+fn team(prefix: &str, count: usize) -> String {
+    let mut hcl = format!("group \"{prefix}-team\" {{}}\n");
+    for i in 0..count {
+        hcl.push_str(&format!(
+            "user \"{prefix}{i}\" {{\n  groups = [group.{prefix}-team.name]\n}}\n"
+        ));
+    }
+    hcl
+}
+
+fn apply_process(t: &Test, faults: &str) -> Command {
+    apply_to(t, &t.account(), faults)
+}
+
+/// `apply` of `t`'s configuration to the mock account at `account`.
+fn apply_to(t: &Test, account: &std::path::Path, faults: &str) -> Command {
+    let mut cmd = Command::cargo_bin("iamform").expect("the iamform binary");
+    cmd.args(["apply", "--auto-approve"])
+        .arg(t.config())
+        .arg("--backend")
+        .arg(format!("mock:{}", account.display()))
+        .env("IAMFORM_MOCK_FAULTS", faults)
+        .env_remove("IAMFORM_BACKEND")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    cmd
+}
+
+#[test]
+fn a_killed_apply_leaves_a_valid_account_and_a_rerun_converges() {
+    let t = Test::new().file("main.hcl", &team("u", 60));
+    let mut child = apply_process(&t, "latency_ms=40").spawn().expect("start apply");
+    // 60 users and 60 memberships at 10 calls per 40 ms: about half a second of work.
+    std::thread::sleep(Duration::from_millis(300));
+    child.kill().expect("SIGKILL the apply");
+    child.wait().expect("reap");
+
+    assert!(t.account().exists(), "the apply had started writing");
+    let live = t.live();
+    assert_matches_schema("mock-account.schema.json", &live);
+    let created = t.live_names("users").len();
+    assert!(created < 60, "the kill came too late to test anything ({created} users)");
+
+    t.apply();
+    assert_eq!(t.live_names("users").len(), 60);
+    t.assert_converged();
+}
+
+#[test]
+fn two_applies_on_one_file_at_once_lose_no_update() {
+    let a = Test::new().file("main.hcl", &team("a", 25));
+    let b = Test::new().file("main.hcl", &team("b", 25));
+    // Both configurations point at a's account file.
+    let mut first = apply_process(&a, "latency_ms=5");
+    let mut second = apply_to(&b, &a.account(), "latency_ms=5");
+    let (s1, s2) = std::thread::scope(|s| {
+        let h1 = s.spawn(|| first.status().expect("first apply"));
+        let h2 = s.spawn(|| second.status().expect("second apply"));
+        (h1.join().unwrap(), h2.join().unwrap())
+    });
+    assert!(s1.success() && s2.success(), "{s1} {s2}");
+    let users = a.live_names("users");
+    assert_eq!(users.len(), 50, "{users:?}");
+    assert_eq!(a.live_names("groups"), ["a-team", "b-team"]);
+    assert_matches_schema("mock-account.schema.json", &a.live());
+    a.assert_converged();
+}
+
+#[test]
+fn throttling_on_30_percent_of_calls_is_retried_to_completion() {
+    let t = Test::new().example("quickstart");
+    let out = apply_process(&t, "throttle=0.3")
+        .arg("-v")
+        .stderr(Stdio::piped())
+        .output()
+        .expect("apply");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("retrying after Throttling"), "retries are visible with -v: {stderr}");
+    t.assert_converged();
+}
+
+#[test]
+fn a_non_retryable_failure_skips_dependents_applies_the_rest_and_a_rerun_converges() {
+    let t = Test::new().file("main.hcl", &team("u", 5));
+    // Call 1 is CreateGroup (every membership depends on it); the users do not.
+    let out = apply_process(&t, "fail_call=1:LimitExceeded")
+        .args(["--parallelism", "1"])
+        .stdout(Stdio::piped())
+        .output()
+        .expect("apply");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("failed: CreateGroup group.u-team"), "{stdout}");
+    assert!(stdout.contains("LimitExceeded"), "{stdout}");
+    assert!(stdout.contains("skipped: AddUserToGroup"), "{stdout}");
+    assert!(stdout.contains("5 applied, 1 failed, 5 skipped"), "{stdout}");
+    assert_eq!(t.live_names("users").len(), 5);
+    assert!(t.live_names("groups").is_empty());
+
+    t.apply();
+    t.assert_converged();
+}

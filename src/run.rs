@@ -2,7 +2,7 @@
 //! render / apply. Exit codes are decided here and mapped to the process in `main`.
 
 use crate::apply::{self, Event, Outcome};
-use crate::backend::mock::MockBackend;
+use crate::backend::mock::{Faults, MockBackend};
 use crate::backend::Backend;
 use crate::cli::{Args, Command};
 use crate::config::{self, BackendSpec, Config, Desired};
@@ -132,7 +132,10 @@ fn backend_spec(config: &Config, cli: Option<&str>) -> anyhow::Result<BackendSpe
 
 fn open_backend(spec: &BackendSpec) -> anyhow::Result<Arc<dyn Backend>> {
     match spec {
-        BackendSpec::Mock { path, account_id } => Ok(Arc::new(MockBackend::open(path, account_id.as_deref())?)),
+        BackendSpec::Mock { path, account_id } => {
+            let faults = Faults::from_env()?.unwrap_or_default();
+            Ok(Arc::new(MockBackend::open(path, account_id.as_deref())?.with_faults(faults)))
+        }
         BackendSpec::Aws { .. } => bail!(
             "the aws backend is not available in this build yet; plan against a mock copy with --backend mock:PATH"
         ),

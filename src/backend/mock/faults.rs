@@ -30,10 +30,9 @@ impl Faults {
                 .ok_or_else(|| format!("`{part}` is not KEY=VALUE"))?;
             match key.trim() {
                 "latency_ms" => {
-                    let ms: u64 = value
-                        .trim()
-                        .parse()
-                        .map_err(|_| format!("latency_ms `{value}` is not a whole number of milliseconds"))?;
+                    let ms: u64 = value.trim().parse().map_err(|_| {
+                        format!("latency_ms `{value}` is not a whole number of milliseconds")
+                    })?;
                     faults.latency = Duration::from_millis(ms);
                 }
                 "throttle" => {
@@ -42,19 +41,18 @@ impl Faults {
                         .parse()
                         .ok()
                         .filter(|f: &f64| (0.0..=1.0).contains(f))
-                        .ok_or_else(|| format!("throttle `{value}` is not a fraction between 0 and 1"))?;
+                        .ok_or_else(|| {
+                            format!("throttle `{value}` is not a fraction between 0 and 1")
+                        })?;
                     faults.throttle = f;
                 }
                 "fail_call" => {
                     let (n, code) = value.split_once(':').ok_or_else(|| {
                         format!("fail_call `{value}` is not N:ErrorCode, e.g. fail_call=3:ServiceFailure")
                     })?;
-                    let n: u64 = n
-                        .trim()
-                        .parse()
-                        .ok()
-                        .filter(|n| *n > 0)
-                        .ok_or_else(|| format!("fail_call: `{n}` is not a call number (1, 2, …)"))?;
+                    let n: u64 = n.trim().parse().ok().filter(|n| *n > 0).ok_or_else(|| {
+                        format!("fail_call: `{n}` is not a call number (1, 2, …)")
+                    })?;
                     let code = ErrorCode::parse(code.trim()).ok_or_else(|| {
                         format!("fail_call: `{code}` is not an IAM error code such as ServiceFailure or Throttling")
                     })?;
@@ -86,7 +84,10 @@ impl Faults {
             if at == n {
                 return Some(BackendError::api(
                     code,
-                    format!("injected by the mock: call {n} fails with {}", code.as_str()),
+                    format!(
+                        "injected by the mock: call {n} fails with {}",
+                        code.as_str()
+                    ),
                 ));
             }
         }

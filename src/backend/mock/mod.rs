@@ -16,10 +16,10 @@ mod tests;
 use super::{Backend, BackendError, CallCounts};
 use crate::model::Account;
 use crate::plan::operation::Operation;
+pub use faults::Faults;
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, PoisonError};
-pub use faults::Faults;
 pub use store::{MockFile, DEFAULT_ACCOUNT_ID, FORMAT_VERSION};
 
 pub struct MockBackend {

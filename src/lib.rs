@@ -13,3 +13,4 @@ pub mod diff;
 pub mod model;
 pub mod plan;
 pub mod render;
+pub mod run;

@@ -79,7 +79,16 @@ fn validate(dir: &Path, ui: &Ui) -> anyhow::Result<Exit> {
         Err(code) => return Ok(code),
     };
     let account_id = match config.backend() {
-        Some(BackendSpec::Mock { account_id: Some(id), .. } | BackendSpec::Aws { account_id: Some(id), .. }) => id.clone(),
+        Some(
+            BackendSpec::Mock {
+                account_id: Some(id),
+                ..
+            }
+            | BackendSpec::Aws {
+                account_id: Some(id),
+                ..
+            },
+        ) => id.clone(),
         _ => DEFAULT_ACCOUNT_ID.to_owned(),
     };
     let desired = match lower(&config, &account_id) {
@@ -148,7 +157,11 @@ struct Planned {
     plan: Plan,
 }
 
-async fn make_plan(dir: &Path, cli_backend: Option<&str>, ui: &Ui) -> anyhow::Result<Result<Planned, Exit>> {
+async fn make_plan(
+    dir: &Path,
+    cli_backend: Option<&str>,
+    ui: &Ui,
+) -> anyhow::Result<Result<Planned, Exit>> {
     let config = match load(dir) {
         Ok(c) => c,
         Err(code) => return Ok(Err(code)),
@@ -159,16 +172,31 @@ async fn make_plan(dir: &Path, cli_backend: Option<&str>, ui: &Ui) -> anyhow::Re
         Ok(d) => d,
         Err(code) => return Ok(Err(code)),
     };
-    let live = backend.read().await.context("could not read the live account")?;
+    let live = backend
+        .read()
+        .await
+        .context("could not read the live account")?;
     let changes = diff(&desired.account, &live, desired.scope.as_ref());
-    let plan = plan::build(changes, &desired.account, &live, backend.account_id(), &desired.references)?;
+    let plan = plan::build(
+        changes,
+        &desired.account,
+        &live,
+        backend.account_id(),
+        &desired.references,
+    )?;
     if ui.verbose > 0 {
         eprint!("operations graph:\n{}", plan::graph_text(&plan));
     }
     Ok(Ok(Planned { backend, plan }))
 }
 
-async fn plan_cmd(dir: &Path, backend: Option<&str>, detailed: bool, json: bool, ui: &Ui) -> anyhow::Result<Exit> {
+async fn plan_cmd(
+    dir: &Path,
+    backend: Option<&str>,
+    detailed: bool,
+    json: bool,
+    ui: &Ui,
+) -> anyhow::Result<Exit> {
     let planned = match make_plan(dir, backend, ui).await? {
         Ok(p) => p,
         Err(code) => return Ok(code),
@@ -179,10 +207,20 @@ async fn plan_cmd(dir: &Path, backend: Option<&str>, detailed: bool, json: bool,
         print!("{}", render::human::plan(&planned.plan, ui.style));
     }
     report_calls(&*planned.backend, ui);
-    Ok(if detailed && !planned.plan.is_empty() { Exit::Changes } else { Exit::Success })
+    Ok(if detailed && !planned.plan.is_empty() {
+        Exit::Changes
+    } else {
+        Exit::Success
+    })
 }
 
-async fn apply_cmd(dir: &Path, backend: Option<&str>, auto_approve: bool, parallelism: usize, ui: &Ui) -> anyhow::Result<Exit> {
+async fn apply_cmd(
+    dir: &Path,
+    backend: Option<&str>,
+    auto_approve: bool,
+    parallelism: usize,
+    ui: &Ui,
+) -> anyhow::Result<Exit> {
     let Planned { backend, plan } = match make_plan(dir, backend, ui).await? {
         Ok(p) => p,
         Err(code) => return Ok(code),
@@ -199,7 +237,9 @@ async fn apply_cmd(dir: &Path, backend: Option<&str>, auto_approve: bool, parall
     let stop_on_signal = Arc::clone(&stop);
     tokio::spawn(async move {
         if tokio::signal::ctrl_c().await.is_ok() {
-            eprintln!("\nInterrupt received: waiting for in-flight operations, starting no new ones.");
+            eprintln!(
+                "\nInterrupt received: waiting for in-flight operations, starting no new ones."
+            );
             stop_on_signal.store(true, Ordering::SeqCst);
         }
     });
@@ -212,7 +252,14 @@ async fn apply_cmd(dir: &Path, backend: Option<&str>, auto_approve: bool, parall
         if quiet {
             return;
         }
-        if let Event::Finished { operation, outcome, done, total, .. } = event {
+        if let Event::Finished {
+            operation,
+            outcome,
+            done,
+            total,
+            ..
+        } = event
+        {
             let status = match outcome {
                 Outcome::Applied { retries: 0 } => "done".to_owned(),
                 Outcome::Applied { retries } => format!("done after {retries} retries"),
@@ -225,7 +272,11 @@ async fn apply_cmd(dir: &Path, backend: Option<&str>, auto_approve: bool, parall
     .await;
     print!("{}", render::report::apply(&report, ui.style));
     report_calls(&*backend, ui);
-    Ok(if report.is_success() { Exit::Success } else { Exit::Error })
+    Ok(if report.is_success() {
+        Exit::Success
+    } else {
+        Exit::Error
+    })
 }
 
 /// Asks for `yes` on a terminal; refuses to guess when stdin is not one.

@@ -27,7 +27,9 @@ pub fn plan(plan: &Plan, style: Style) -> String {
         }
         out.push('\n');
         out.push_str(&style.bold(&summary_line(plan.summary())));
-        out.push_str(&format!(" ({} IAM operations)\n", plan.operations.len()));
+        let n = plan.operations.len();
+        let plural = if n == 1 { "" } else { "s" };
+        out.push_str(&format!(" ({n} IAM operation{plural})\n"));
     }
     if let Some(line) = unmanaged_line(plan) {
         out.push_str(&style.dim(&line));
@@ -66,7 +68,7 @@ pub fn unmanaged_line(plan: &Plan) -> Option<String> {
     ))
 }
 
-fn change_block(out: &mut String, change: &Change, style: Style) {
+pub(crate) fn change_block(out: &mut String, change: &Change, style: Style) {
     let (symbol, what) = match change.action {
         Action::Create => (style.green("+"), "will be created".to_owned()),
         Action::Update => (style.yellow("~"), "will be updated in place".to_owned()),

@@ -1,6 +1,7 @@
 //! Rendering: the only place that formats plans and reports for people or tools.
 
 pub mod human;
+pub mod markdown;
 pub mod report;
 pub mod style;
 

@@ -101,7 +101,7 @@ policy "read" {
         plan.stdout
     );
     assert!(
-        plan.stdout.contains("+        \"s3:ListBucket\""),
+        plan.stdout.contains("+         \"s3:ListBucket\""),
         "{}",
         plan.stdout
     );

@@ -5,12 +5,13 @@ use assert_cmd::cargo::CommandCargoExt;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-/// `count` users named `{prefix}0..`, each in group `{prefix}-team`.
+/// `count` users named `{prefix}0..`, each in group `{prefix}-team`, named literally (not by
+/// reference) so that only the memberships depend on the group.
 fn team(prefix: &str, count: usize) -> String {
     let mut hcl = format!("group \"{prefix}-team\" {{}}\n");
     for i in 0..count {
         hcl.push_str(&format!(
-            "user \"{prefix}{i}\" {{\n  groups = [group.{prefix}-team.name]\n}}\n"
+            "user \"{prefix}{i}\" {{\n  groups = [\"{prefix}-team\"]\n}}\n"
         ));
     }
     hcl
@@ -38,7 +39,9 @@ fn apply_to(t: &Test, account: &std::path::Path, faults: &str) -> Command {
 #[test]
 fn a_killed_apply_leaves_a_valid_account_and_a_rerun_converges() {
     let t = Test::new().file("main.hcl", &team("u", 60));
-    let mut child = apply_process(&t, "latency_ms=40").spawn().expect("start apply");
+    let mut child = apply_process(&t, "latency_ms=40")
+        .spawn()
+        .expect("start apply");
     // 60 users and 60 memberships at 10 calls per 40 ms: about half a second of work.
     std::thread::sleep(Duration::from_millis(300));
     child.kill().expect("SIGKILL the apply");
@@ -48,7 +51,10 @@ fn a_killed_apply_leaves_a_valid_account_and_a_rerun_converges() {
     let live = t.live();
     assert_matches_schema("mock-account.schema.json", &live);
     let created = t.live_names("users").len();
-    assert!(created < 60, "the kill came too late to test anything ({created} users)");
+    assert!(
+        created < 60,
+        "the kill came too late to test anything ({created} users)"
+    );
 
     t.apply();
     assert_eq!(t.live_names("users").len(), 60);
@@ -85,14 +91,18 @@ fn throttling_on_30_percent_of_calls_is_retried_to_completion() {
         .expect("apply");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
-    assert!(stderr.contains("retrying after Throttling"), "retries are visible with -v: {stderr}");
+    assert!(
+        stderr.contains("retrying after Throttling"),
+        "retries are visible with -v: {stderr}"
+    );
     t.assert_converged();
 }
 
 #[test]
 fn a_non_retryable_failure_skips_dependents_applies_the_rest_and_a_rerun_converges() {
     let t = Test::new().file("main.hcl", &team("u", 5));
-    // Call 1 is CreateGroup (every membership depends on it); the users do not.
+    // With one operation at a time the plan's stable order makes call 1 `CreateUser user.u0`;
+    // only u0's membership depends on it.
     let out = apply_process(&t, "fail_call=1:LimitExceeded")
         .args(["--parallelism", "1"])
         .stdout(Stdio::piped())
@@ -100,12 +110,18 @@ fn a_non_retryable_failure_skips_dependents_applies_the_rest_and_a_rerun_converg
         .expect("apply");
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{stdout}");
-    assert!(stdout.contains("failed: CreateGroup group.u-team"), "{stdout}");
+    assert!(stdout.contains("failed: CreateUser user.u0"), "{stdout}");
     assert!(stdout.contains("LimitExceeded"), "{stdout}");
-    assert!(stdout.contains("skipped: AddUserToGroup"), "{stdout}");
-    assert!(stdout.contains("5 applied, 1 failed, 5 skipped"), "{stdout}");
-    assert_eq!(t.live_names("users").len(), 5);
-    assert!(t.live_names("groups").is_empty());
+    assert!(
+        stdout.contains("skipped: AddUserToGroup user.u0 group.u-team"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("9 applied, 1 failed, 1 skipped"),
+        "{stdout}"
+    );
+    assert_eq!(t.live_names("users"), ["u1", "u2", "u3", "u4"]);
+    assert_eq!(t.live_names("groups"), ["u-team"]);
 
     t.apply();
     t.assert_converged();

@@ -1,0 +1,77 @@
+//! Markdown for pull-request comments and issue bodies: a summary table, one row per change, and
+//! each change's details (policy diffs included) in a collapsible section.
+
+use super::human;
+use super::style::Style;
+use crate::diff::{Action, Change};
+use crate::plan::Plan;
+use std::fmt::Write;
+
+/// A plan, titled `title` (e.g. "iamform plan" or "IAM drift").
+pub fn plan(plan: &Plan, title: &str) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "### {title}\n");
+    let _ = writeln!(out, "Account `{}`\n", plan.account_id);
+    if plan.is_empty() {
+        let _ = writeln!(
+            out,
+            "**No changes.** The live account matches the configuration."
+        );
+    } else {
+        let s = plan.summary();
+        let _ = writeln!(out, "| to add | to change | to destroy | IAM operations |");
+        let _ = writeln!(out, "|---:|---:|---:|---:|");
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} |\n",
+            s.add,
+            s.change,
+            s.destroy,
+            plan.operations.len()
+        );
+        changes(&mut out, &plan.changes);
+    }
+    if let Some(line) = human::unmanaged_line(plan) {
+        let _ = writeln!(out, "\n_{line}_");
+    }
+    out
+}
+
+/// The change table and, per change, a collapsible block with the human rendering as a diff.
+pub fn changes(out: &mut String, changes: &[Change]) {
+    let _ = writeln!(out, "| | address | action |");
+    let _ = writeln!(out, "|---|---|---|");
+    for c in changes {
+        let (symbol, action) = describe(c);
+        let _ = writeln!(out, "| `{symbol}` | `{}` | {action} |", c.address);
+    }
+    out.push('\n');
+    for c in changes {
+        let (symbol, action) = describe(c);
+        let mut block = String::new();
+        human::change_block(&mut block, c, Style::PLAIN);
+        let _ = writeln!(
+            out,
+            "<details><summary><code>{symbol} {}</code> {action}</summary>\n\n```diff\n{}```\n\n</details>",
+            c.address,
+            block.replace("```", "` ` `")
+        );
+    }
+}
+
+fn describe(c: &Change) -> (&'static str, String) {
+    match c.action {
+        Action::Create => ("+", "create".to_owned()),
+        Action::Update => ("~", "update in place".to_owned()),
+        Action::Replace => (
+            "-/+",
+            format!(
+                "replace ({})",
+                c.reason
+                    .as_deref()
+                    .unwrap_or("IAM cannot update it in place")
+            ),
+        ),
+        Action::Delete => ("-", "destroy".to_owned()),
+    }
+}

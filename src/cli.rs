@@ -1,6 +1,6 @@
 //! Command-line arguments (clap derive). Nothing below `run` sees clap types.
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
@@ -22,6 +22,18 @@ pub struct Args {
         value_name = "mock:PATH|aws"
     )]
     pub backend: Option<String>,
+
+    /// AWS region for `--backend aws` (IAM is global; this picks the STS endpoint).
+    #[arg(long, global = true, value_name = "REGION")]
+    pub region: Option<String>,
+
+    /// AWS profile for `--backend aws`.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub profile: Option<String>,
+
+    /// Another IAM endpoint for `--backend aws`, e.g. a local moto server.
+    #[arg(long, global = true, value_name = "URL")]
+    pub endpoint_url: Option<String>,
 
     /// Never colour the output (also: the NO_COLOR environment variable).
     #[arg(long, global = true)]
@@ -51,19 +63,47 @@ pub enum Command {
         /// Exit 0 when there are no changes, 2 when there are, 1 on error.
         #[arg(long)]
         detailed_exitcode: bool,
-        /// Print the plan as JSON instead of text.
+        /// Print the plan as JSON instead of text (schemas/plan.schema.json).
         #[arg(long)]
         json: bool,
+        /// Also save the plan to FILE, for `iamform apply FILE` later.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
     },
-    /// Change the live account to match the configuration.
+    /// Change the live account to match the configuration, or apply a saved plan.
     Apply {
-        #[arg(default_value = ".")]
-        dir: PathBuf,
+        /// A configuration directory, or a plan file saved with `plan --out`.
+        #[arg(default_value = ".", value_name = "DIR|PLANFILE")]
+        target: PathBuf,
         /// Apply without asking for confirmation (required when stdin is not a terminal).
         #[arg(long)]
         auto_approve: bool,
         /// How many IAM calls may run at once.
         #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u16).range(1..=256))]
         parallelism: u16,
+        /// Print the apply report as JSON (schemas/apply-report.schema.json); needs --auto-approve.
+        #[arg(long)]
+        json: bool,
     },
+    /// Print a plan saved with `plan --out`.
+    Show {
+        file: PathBuf,
+        /// Print it as JSON (schemas/plan.schema.json).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Report what changed in the account outside the configuration: exit 0 clean, 2 drift, 1 error.
+    Drift {
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+    Markdown,
 }

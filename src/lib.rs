@@ -10,6 +10,7 @@ pub mod backend;
 pub mod cli;
 pub mod config;
 pub mod diff;
+pub mod drift;
 pub mod model;
 pub mod plan;
 pub mod render;

@@ -4,5 +4,5 @@ pub mod report;
 pub mod retry;
 pub mod walk;
 
-pub use report::{ApplyReport, Outcome};
+pub use report::{ApplyDocument, ApplyReport, Outcome};
 pub use walk::{run, Event, Options};

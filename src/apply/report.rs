@@ -58,3 +58,45 @@ impl ApplyReport {
         self.failed() == 0 && self.skipped() == 0 && self.not_started() == 0
     }
 }
+
+/// Counts of an apply, for the JSON report.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApplySummary {
+    pub applied: usize,
+    pub failed: usize,
+    pub skipped: usize,
+    pub not_started: usize,
+}
+
+pub const FORMAT_VERSION: u32 = 1;
+
+/// `apply --json`: the report as `schemas/apply-report.schema.json` describes it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApplyDocument {
+    pub format_version: u32,
+    pub account_id: String,
+    pub success: bool,
+    pub interrupted: bool,
+    pub summary: ApplySummary,
+    pub operations: Vec<OperationReport>,
+    pub api_calls: CallCounts,
+}
+
+impl ApplyDocument {
+    pub fn new(report: &ApplyReport, account_id: &str) -> ApplyDocument {
+        ApplyDocument {
+            format_version: FORMAT_VERSION,
+            account_id: account_id.to_owned(),
+            success: report.is_success(),
+            interrupted: report.interrupted,
+            summary: ApplySummary {
+                applied: report.applied(),
+                failed: report.failed(),
+                skipped: report.skipped(),
+                not_started: report.not_started(),
+            },
+            operations: report.operations.clone(),
+            api_calls: report.api_calls.clone(),
+        }
+    }
+}

@@ -2,9 +2,10 @@
 //!
 //! `config` and `plan` never talk to a backend; only `run` (read) and `apply` (execute) do.
 
+pub mod aws;
 pub mod mock;
 
-use crate::model::Account;
+use crate::model::{Account, Address};
 use crate::plan::operation::Operation;
 use std::collections::BTreeMap;
 
@@ -106,4 +107,9 @@ pub trait Backend: Send + Sync {
     fn account_id(&self) -> &str;
     /// Calls made so far, per action.
     fn call_counts(&self) -> CallCounts;
+    /// Before `read`: the managed policies and instance profiles whose tags will be compared
+    /// (those a configuration declares tags for). No bulk AWS call returns their tags, so the aws
+    /// backend reads them one call per entity, only for these; never called, it reads them all.
+    /// Other backends read every tag anyway and ignore this.
+    fn read_tags_only_for(&self, _entities: &[Address]) {}
 }

@@ -76,7 +76,9 @@ impl fmt::Display for Kind {
     }
 }
 
+/// Serialised as its text form (`user.john`), which is what JSON consumers want to match on.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(into = "String", try_from = "String")]
 pub struct Address {
     pub kind: Kind,
     pub name: Name,
@@ -101,6 +103,20 @@ impl fmt::Display for Address {
             return f.write_str("password_policy");
         }
         write!(f, "{}.{}", self.kind, self.name)
+    }
+}
+
+impl From<Address> for String {
+    fn from(a: Address) -> String {
+        a.to_string()
+    }
+}
+
+impl TryFrom<String> for Address {
+    type Error = String;
+
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        s.parse()
     }
 }
 

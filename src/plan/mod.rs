@@ -7,6 +7,7 @@
 mod graph;
 pub mod operation;
 mod ops;
+pub mod saved;
 
 pub use graph::CycleError;
 

@@ -69,23 +69,32 @@ pub fn unmanaged_line(plan: &Plan) -> Option<String> {
 }
 
 pub(crate) fn change_block(out: &mut String, change: &Change, style: Style) {
-    let (symbol, what) = match change.action {
-        Action::Create => (style.green("+"), "will be created".to_owned()),
-        Action::Update => (style.yellow("~"), "will be updated in place".to_owned()),
-        Action::Replace => (
-            format!("{}/{}", style.red("-"), style.green("+")),
-            format!(
-                "must be replaced: {}",
-                change
-                    .reason
-                    .as_deref()
-                    .unwrap_or("IAM cannot update it in place")
-            ),
+    let what = match change.action {
+        Action::Create => "will be created".to_owned(),
+        Action::Update => "will be updated in place".to_owned(),
+        Action::Replace => format!(
+            "must be replaced: {}",
+            change
+                .reason
+                .as_deref()
+                .unwrap_or("IAM cannot update it in place")
         ),
-        Action::Delete => (style.red("-"), "will be destroyed".to_owned()),
+        Action::Delete => "will be destroyed".to_owned(),
     };
     let address = &change.address;
     let _ = writeln!(out, "  {}", style.bold(&format!("# {address} {what}")));
+    change_body(out, change, style);
+}
+
+/// The `symbol kind "name" { ... }` part of a change, without the `# address ...` line.
+pub(crate) fn change_body(out: &mut String, change: &Change, style: Style) {
+    let address = &change.address;
+    let symbol = match change.action {
+        Action::Create => style.green("+"),
+        Action::Update => style.yellow("~"),
+        Action::Replace => format!("{}/{}", style.red("-"), style.green("+")),
+        Action::Delete => style.red("-"),
+    };
     let header = if address.kind == crate::model::Kind::PasswordPolicy {
         "password_policy".to_owned()
     } else {

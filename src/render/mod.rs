@@ -1,5 +1,6 @@
 //! Rendering: the only place that formats plans and reports for people or tools.
 
+pub mod drift;
 pub mod human;
 pub mod markdown;
 pub mod report;

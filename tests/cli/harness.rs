@@ -90,6 +90,21 @@ impl Test {
         }
     }
 
+    /// Runs `iamform ARGS` as given: no configuration directory, no `--backend`.
+    pub fn run_plain(&self, args: &[&str]) -> Run {
+        let mut cmd = Command::cargo_bin("iamform").expect("the iamform binary");
+        cmd.args(args)
+            .env_remove("IAMFORM_BACKEND")
+            .env("NO_COLOR", "1")
+            .write_stdin("");
+        let out = cmd.output().expect("run iamform");
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
     /// `apply --auto-approve`, expecting success.
     #[track_caller]
     pub fn apply(&self) -> Run {
@@ -142,4 +157,26 @@ pub fn assert_matches_schema(schema: &str, value: &serde_json::Value) {
         .map(|e| format!("{} at {}", e, e.instance_path))
         .collect();
     assert!(errors.is_empty(), "{schema}: {errors:#?}");
+}
+
+impl Test {
+    /// Changes the mock account file by hand, as someone in the console would.
+    pub fn edit_live(&self, f: impl FnOnce(&mut serde_json::Value)) {
+        let mut live = self.live();
+        f(&mut live);
+        let text = serde_json::to_string_pretty(&live).expect("JSON");
+        std::fs::write(self.account(), text).expect("write the mock account file");
+    }
+
+    /// A path in the test's temporary directory, outside the configuration.
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+}
+
+/// Parses a run's stdout as JSON.
+#[track_caller]
+pub fn json(run: &Run) -> serde_json::Value {
+    serde_json::from_str(&run.stdout)
+        .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", run.stdout))
 }

@@ -5,6 +5,7 @@
 mod harness;
 
 mod apply;
+mod ci;
 mod faults;
 mod ownership;
 mod quickstart;

@@ -14,11 +14,36 @@ macro_rules! conformance {
         $(
             #[tokio::test]
             async fn $case() {
-                for t in targets(stringify!($case)) {
+                for t in targets(stringify!($case)).await {
                     cases::$case(&t).await;
                 }
             }
         )*
+
+        /// Keeps [`target::SKIPS`] honest: every case skipped for aws must still fail on moto. One
+        /// that passes now has its skip removed; a skip naming no case is a typo.
+        #[tokio::test]
+        async fn aws_skips_still_fail_on_moto() {
+            for (target, case, why) in target::SKIPS.iter().filter(|s| s.0 == "aws") {
+                assert!(
+                    [$(stringify!($case)),*].contains(case),
+                    "SKIPS names `{case}` for {target}, which is not a case"
+                );
+                let Some(t) = target::aws_only().await else {
+                    return;
+                };
+                let run = tokio::spawn(async move {
+                    match *case {
+                        $(stringify!($case) => cases::$case(&t).await,)*
+                        _ => {}
+                    }
+                });
+                assert!(
+                    run.await.is_err(),
+                    "`{case}` passes on moto now: remove its skip from target::SKIPS (it said: {why})"
+                );
+            }
+        }
     };
 }
 

@@ -1,12 +1,24 @@
 //! The backends the suite runs on, and the one list of what each is known not to enforce.
+//!
+//! - `mock`: always, on a fresh account file per case.
+//! - `aws`: the aws backend against a moto server, when `IAMFORM_TEST_MOTO_ENDPOINT` names one
+//!   (`.ci/moto.sh start` prints it). moto holds one account per server, so the aws cases take a
+//!   process-wide lock for their whole run and reset moto first: they run one at a time, each on
+//!   an empty account. Without the variable the aws target is absent, except in CI (`CI=true`),
+//!   where that is a failure: the aws backend must not silently go untested.
 
+use iamform::backend::aws::{AwsBackend, AwsSettings};
 use iamform::backend::mock::MockBackend;
 use iamform::backend::Backend;
+use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::sync::Arc;
 use tempfile::TempDir;
 
 pub const ACCOUNT: &str = "123456789012";
+
+/// Where the moto server is; see `.ci/moto.sh`.
+pub const MOTO_ENDPOINT_VAR: &str = "IAMFORM_TEST_MOTO_ENDPOINT";
 
 pub struct Target {
     pub name: &'static str,
@@ -15,14 +27,105 @@ pub struct Target {
     /// service-linked roles).
     pub mock_file: Option<PathBuf>,
     _dir: Option<TempDir>,
+    /// Held while an aws case runs: moto is one account shared by the whole process.
+    _moto: Option<tokio::sync::MutexGuard<'static, ()>>,
 }
 
 /// Cases a backend is known not to enforce: (backend, case, why). Empty for the mock, which is
-/// the strict reference.
-pub const SKIPS: &[(&str, &str, &str)] = &[];
+/// the strict reference. Each aws entry was checked by running the case against moto.
+pub const SKIPS: &[(&str, &str, &str)] = &[
+    (
+        "aws",
+        "user_names_are_unique_ignoring_case",
+        "moto compares names case-sensitively: it creates user `mary` next to `Mary`",
+    ),
+    (
+        "aws",
+        "invalid_names_and_paths_are_refused",
+        "moto does not validate names or paths: it creates user `john smith`",
+    ),
+    (
+        "aws",
+        "user_tags_follow_the_tag_rules",
+        "moto accepts tag keys with the reserved `aws:` prefix",
+    ),
+    (
+        "aws",
+        "user_permissions_boundary_set_and_removed",
+        "moto does not implement PutUserPermissionsBoundary (HTTP 500)",
+    ),
+    (
+        "aws",
+        "groups_with_members_or_policies_cannot_be_deleted",
+        "moto deletes a group that still has a member (no DeleteConflict)",
+    ),
+    (
+        "aws",
+        "users_with_memberships_policies_or_credentials_cannot_be_deleted",
+        "moto deletes a user that is still in a group (no DeleteConflict)",
+    ),
+    (
+        "aws",
+        "user_teardown_removes_every_credential",
+        "seeds credentials by editing the mock's file; on aws, DeleteUser removes a user's \
+         credentials itself, which tests/aws checks against moto",
+    ),
+    (
+        "aws",
+        "inline_policy_size_is_limited_per_entity",
+        "moto does not limit the size of inline policies",
+    ),
+    (
+        "aws",
+        "managed_policies_per_entity_quota",
+        "moto does not enforce the quota of 10 managed policies per entity",
+    ),
+    (
+        "aws",
+        "groups_per_user_quota",
+        "moto does not enforce the quota of 10 groups per user",
+    ),
+    (
+        "aws",
+        "policy_attached_or_with_versions_cannot_be_deleted",
+        "moto deletes a managed policy that is still attached (no DeleteConflict)",
+    ),
+    (
+        "aws",
+        "managed_policy_size_is_limited",
+        "moto does not limit the size of managed policies",
+    ),
+    (
+        "aws",
+        "trust_policy_needs_a_principal_that_exists",
+        "moto does not check that the principals of a trust policy exist",
+    ),
+    (
+        "aws",
+        "role_settings_ranges",
+        "moto accepts a MaxSessionDuration outside 3600..=43200",
+    ),
+    (
+        "aws",
+        "instance_profile_holds_one_role",
+        "moto fails with HTTP 500, not NoSuchEntity, when removing a role that is not in the \
+         instance profile",
+    ),
+    (
+        "aws",
+        "service_linked_roles_are_unmodifiable",
+        "seeds the role by editing the mock's file, and moto never answers UnmodifiableEntity: \
+         it lets service-linked roles be changed like any other",
+    ),
+    (
+        "aws",
+        "password_policy_set_and_deleted",
+        "moto accepts a minimum password length below 6 (tests/aws checks the round trip)",
+    ),
+];
 
 /// Every target this run can reach, minus the listed skips for `case`.
-pub fn targets(case: &str) -> Vec<Target> {
+pub async fn targets(case: &str) -> Vec<Target> {
     let mut out = Vec::new();
     if !skipped("mock", case) {
         let dir = tempfile::tempdir().expect("a temporary directory");
@@ -33,13 +136,117 @@ pub fn targets(case: &str) -> Vec<Target> {
             backend: Arc::new(backend),
             mock_file: Some(path),
             _dir: Some(dir),
+            _moto: None,
         });
+    }
+    if let Some(endpoint) = moto_endpoint() {
+        if !skipped("aws", case) {
+            out.push(aws_target(&endpoint).await);
+        }
     }
     out
 }
 
+/// The aws target alone, skips ignored (for checking that they are still needed).
+pub async fn aws_only() -> Option<Target> {
+    Some(aws_target(&moto_endpoint()?).await)
+}
+
 fn skipped(target: &str, case: &str) -> bool {
     SKIPS.iter().any(|(t, c, _)| *t == target && *c == case)
+}
+
+/// The moto endpoint, or `None` when the aws target is not to run. In CI a missing endpoint is a
+/// failure, so that the aws backend cannot silently go untested.
+pub fn moto_endpoint() -> Option<String> {
+    match std::env::var(MOTO_ENDPOINT_VAR) {
+        Ok(url) if !url.trim().is_empty() => Some(url.trim().trim_end_matches('/').to_owned()),
+        _ if std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") => panic!(
+            "{MOTO_ENDPOINT_VAR} is not set: CI must test the aws backend against moto \
+             (`.ci/moto.sh install && export {MOTO_ENDPOINT_VAR}=$(.ci/moto.sh start)`)"
+        ),
+        _ => None,
+    }
+}
+
+static MOTO: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// Exclusive use of a freshly reset moto (held until the guard is dropped), and its endpoint;
+/// `None` when no moto is configured.
+pub async fn fresh_moto() -> Option<(tokio::sync::MutexGuard<'static, ()>, String)> {
+    let endpoint = moto_endpoint()?;
+    let guard = MOTO.lock().await;
+    reset_moto(&endpoint);
+    Some((guard, endpoint))
+}
+
+/// The aws backend on a freshly reset moto, locked for this case.
+async fn aws_target(endpoint: &str) -> Target {
+    let guard = MOTO.lock().await;
+    reset_moto(endpoint);
+    let backend = connect_to_moto(endpoint).await;
+    Target {
+        name: "aws",
+        backend: Arc::new(backend),
+        mock_file: None,
+        _dir: None,
+        _moto: Some(guard),
+    }
+}
+
+/// moto's fake credentials; set once for the whole process (env credentials come first in
+/// aws-config's chain, and the instance metadata lookup is turned off).
+pub fn use_fake_credentials() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        for (k, v) in [
+            ("AWS_ACCESS_KEY_ID", "testing"),
+            ("AWS_SECRET_ACCESS_KEY", "testing"),
+            ("AWS_SESSION_TOKEN", "testing"),
+            ("AWS_EC2_METADATA_DISABLED", "true"),
+        ] {
+            std::env::set_var(k, v);
+        }
+    });
+}
+
+pub async fn connect_to_moto(endpoint: &str) -> AwsBackend {
+    use_fake_credentials();
+    let settings = AwsSettings {
+        region: Some("us-east-1".into()),
+        endpoint_url: Some(endpoint.to_owned()),
+        account_id: Some(ACCOUNT.into()),
+        // moto never throttles; its HTTP 500s (unimplemented calls) need not be retried.
+        max_attempts: Some(2),
+        ..AwsSettings::default()
+    };
+    AwsBackend::connect(&settings)
+        .await
+        .unwrap_or_else(|e| panic!("connect to moto at {endpoint}: {e}"))
+}
+
+/// `POST /moto-api/reset`: every moto account back to empty (AWS managed policies reloaded).
+pub fn reset_moto(endpoint: &str) {
+    let authority = endpoint
+        .strip_prefix("http://")
+        .unwrap_or_else(|| panic!("{MOTO_ENDPOINT_VAR} must be an http:// URL, not {endpoint}"));
+    let authority = authority.split('/').next().unwrap_or(authority);
+    let mut stream = std::net::TcpStream::connect(authority)
+        .unwrap_or_else(|e| panic!("connect to moto at {endpoint}: {e}"));
+    write!(
+        stream,
+        "POST /moto-api/reset HTTP/1.1\r\nHost: {authority}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    )
+    .expect("send the reset request to moto");
+    let mut response = String::new();
+    stream
+        .read_to_string(&mut response)
+        .expect("read moto's answer to the reset");
+    assert!(
+        response.starts_with("HTTP/1.1 200") || response.starts_with("HTTP/1.0 200"),
+        "moto refused the reset: {}",
+        response.lines().next().unwrap_or("")
+    );
 }
 
 impl Target {

@@ -1,0 +1,357 @@
+//! Configuration errors with `file:line:col` and a source snippet, printed compiler style.
+//!
+//! Every stage of the loader (parse, schema check, evaluation, lowering) reports into a
+//! [`Diagnostics`] list instead of stopping at the first problem, so one run shows all of them.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// A position in a configuration file (1-based line and column, columns in characters).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Location {
+    pub file: PathBuf,
+    pub line: usize,
+    pub col: usize,
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}", self.file.display(), self.line, self.col)
+    }
+}
+
+/// The source line a diagnostic points at, with the underlined columns.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Snippet {
+    /// The whole line, tabs replaced by spaces.
+    pub line_text: String,
+    /// 1-based column of the first underlined character.
+    pub col: usize,
+    /// Number of underlined characters (at least 1).
+    pub len: usize,
+}
+
+/// One error in the configuration.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub message: String,
+    pub location: Option<Location>,
+    pub help: Option<String>,
+    /// Further context, e.g. where a duplicate was first declared.
+    pub notes: Vec<String>,
+    pub snippet: Option<Snippet>,
+}
+
+impl Diagnostic {
+    /// An error with no location (e.g. the directory cannot be read).
+    pub fn error(message: impl Into<String>) -> Self {
+        Diagnostic {
+            message: message.into(),
+            location: None,
+            help: None,
+            notes: Vec::new(),
+            snippet: None,
+        }
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn with_note(mut self, note: impl Into<String>) -> Self {
+        self.notes.push(note.into());
+        self
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "error: {}", self.message)?;
+        let width = self
+            .snippet
+            .as_ref()
+            .zip(self.location.as_ref())
+            .map_or(1, |(_, loc)| loc.line.to_string().len());
+        let pad = " ".repeat(width);
+        if let Some(loc) = &self.location {
+            writeln!(f, "{pad}--> {loc}")?;
+            if let Some(s) = &self.snippet {
+                writeln!(f, "{pad} |")?;
+                writeln!(f, "{} | {}", loc.line, s.line_text)?;
+                writeln!(
+                    f,
+                    "{pad} | {}{}",
+                    " ".repeat(s.col.saturating_sub(1)),
+                    "^".repeat(s.len.max(1))
+                )?;
+            }
+        }
+        for note in &self.notes {
+            writeln!(f, "{pad} = note: {note}")?;
+        }
+        if let Some(help) = &self.help {
+            writeln!(f, "{pad} = help: {help}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Every error of one load or lowering, in the order found.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Diagnostics(pub(crate) Vec<Diagnostic>);
+
+impl Diagnostics {
+    pub fn iter(&self) -> std::slice::Iter<'_, Diagnostic> {
+        self.0.iter()
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn into_vec(self) -> Vec<Diagnostic> {
+        self.0
+    }
+}
+
+impl From<Vec<Diagnostic>> for Diagnostics {
+    fn from(v: Vec<Diagnostic>) -> Self {
+        Diagnostics(v)
+    }
+}
+
+impl<'a> IntoIterator for &'a Diagnostics {
+    type Item = &'a Diagnostic;
+    type IntoIter = std::slice::Iter<'a, Diagnostic>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, d) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{d}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Diagnostics {}
+
+/// A byte range in one of the loaded files.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) struct Span {
+    pub file: usize,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// One configuration file: its display path and text.
+#[derive(Clone, Debug)]
+pub(crate) struct SourceFile {
+    pub path: PathBuf,
+    pub text: String,
+    line_starts: Vec<usize>,
+}
+
+impl SourceFile {
+    pub fn new(path: PathBuf, text: String) -> Self {
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        SourceFile {
+            path,
+            text,
+            line_starts,
+        }
+    }
+
+    /// 1-based line and character column of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let line = self.line_starts.partition_point(|&s| s <= offset).max(1);
+        let start = self.line_starts[line - 1];
+        let col = match self.text.get(start..offset) {
+            Some(prefix) => prefix.chars().count() + 1,
+            None => offset - start + 1,
+        };
+        (line, col)
+    }
+
+    /// The text of a 1-based line, without its line break.
+    pub fn line_text(&self, line: usize) -> &str {
+        let Some(&start) = self.line_starts.get(line.saturating_sub(1)) else {
+            return "";
+        };
+        let rest = self.text.get(start..).unwrap_or("");
+        let end = rest.find('\n').unwrap_or(rest.len());
+        rest[..end].trim_end_matches('\r')
+    }
+}
+
+/// All loaded files; turns spans into locations and snippets.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct SourceMap {
+    pub files: Vec<SourceFile>,
+}
+
+impl SourceMap {
+    pub fn location(&self, span: Span) -> Option<Location> {
+        let file = self.files.get(span.file)?;
+        let (line, col) = file.line_col(span.start);
+        Some(Location {
+            file: file.path.clone(),
+            line,
+            col,
+        })
+    }
+
+    /// An error at `span`, underlining it (up to the end of its first line).
+    pub fn error(&self, span: Span, message: impl Into<String>) -> Diagnostic {
+        let mut d = Diagnostic::error(message);
+        let Some(file) = self.files.get(span.file) else {
+            return d;
+        };
+        let (line, col) = file.line_col(span.start);
+        let (end_line, end_col) = file.line_col(span.end.max(span.start));
+        let line_text = file.line_text(line);
+        let line_len = line_text.chars().count();
+        let len = if end_line == line {
+            end_col.saturating_sub(col)
+        } else {
+            (line_len + 1).saturating_sub(col)
+        };
+        d.location = Some(Location {
+            file: file.path.clone(),
+            line,
+            col,
+        });
+        d.snippet = Some(Snippet {
+            line_text: line_text.replace('\t', " "),
+            col,
+            len: len.max(1),
+        });
+        d
+    }
+
+    /// `file:line:col` of a span, for notes such as "first declared at …".
+    pub fn describe(&self, span: Span) -> String {
+        self.location(span)
+            .map_or_else(|| "an unknown place".to_owned(), |l| l.to_string())
+    }
+}
+
+/// The display path of a configuration file: the directory as given, joined with the file name.
+pub(crate) fn display_path(dir: &Path, file_name: &str) -> PathBuf {
+    dir.join(file_name)
+}
+
+/// Levenshtein distance, for "did you mean" suggestions.
+fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// The closest candidate to `word`, if it is close enough to be a likely typo.
+pub(crate) fn suggest<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let limit = (word.chars().count() / 3).max(2);
+    candidates
+        .into_iter()
+        .filter(|c| *c != word)
+        .map(|c| {
+            (
+                distance(&word.to_ascii_lowercase(), &c.to_ascii_lowercase()),
+                c,
+            )
+        })
+        .filter(|(d, c)| *d <= limit && *d < c.chars().count())
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+/// "did you mean `x`?" for the closest candidate.
+pub(crate) fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
+    suggest(word, candidates).map(|s| format!("did you mean `{s}`?"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_compiler_style() {
+        let map = SourceMap {
+            files: vec![SourceFile::new(
+                PathBuf::from("examples/x/main.hcl"),
+                "\n\n\n\n\n\n\n\n\n\nuser \"a\" {\n  grups = [\"web\"]\n}\n".into(),
+            )],
+        };
+        let start = map.files[0].text.find("grups").unwrap();
+        let d = map
+            .error(
+                Span {
+                    file: 0,
+                    start,
+                    end: start + 5,
+                },
+                "unknown attribute `grups` in user block",
+            )
+            .with_help("did you mean `groups`?");
+        assert_eq!(
+            d.to_string(),
+            "error: unknown attribute `grups` in user block\n  --> examples/x/main.hcl:12:3\n   |\n12 |   grups = [\"web\"]\n   |   ^^^^^\n   = help: did you mean `groups`?\n"
+        );
+    }
+
+    #[test]
+    fn suggestions() {
+        let table = [
+            ("grups", Some("groups")),
+            ("polices", Some("policies")),
+            ("xyz", None),
+            ("pth", Some("path")),
+        ];
+        for (word, want) in table {
+            assert_eq!(
+                suggest(word, ["groups", "policies", "path", "name"]),
+                want,
+                "{word}"
+            );
+        }
+    }
+
+    #[test]
+    fn line_and_column_count_characters() {
+        let f = SourceFile::new("f".into(), "ab\né = 1\n".into());
+        assert_eq!(f.line_col(0), (1, 1));
+        assert_eq!(f.line_col(3), (2, 1));
+        assert_eq!(f.line_col(6), (2, 3));
+        assert_eq!(f.line_text(2), "é = 1");
+        assert_eq!(f.line_col(1000), (3, 1));
+    }
+}

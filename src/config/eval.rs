@@ -1,0 +1,427 @@
+//! Step 3: evaluation. Variables first (their defaults are literals), then locals and entity
+//! identities (name, path, ARN) in dependency order, so that a name may come from a local and a
+//! local may use an entity's ARN. A reference cycle is an error naming every member.
+//!
+//! The result is an [`Env`]: the values of `var`, `local`, `user`, `group`, `role`, `policy` and
+//! `instance_profile`, and the entity identities by block label, used by `lower` to evaluate every
+//! other attribute. Each attribute is evaluated in a context holding only what it references.
+
+use super::convert;
+use super::diagnostic::{Diagnostic, SourceMap, Span};
+use super::functions;
+use super::parse::{Attr, Node};
+use super::references::Reference;
+use crate::model::{self, names, Kind};
+use hcl::eval::{Context, Evaluate};
+use hcl::{Map, Value};
+use petgraph::graph::{DiGraph, NodeIndex};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The entity kinds declared by blocks, with their keywords.
+pub(crate) fn entity_kind(ident: &str) -> Option<Kind> {
+    match ident {
+        "user" => Some(Kind::User),
+        "group" => Some(Kind::Group),
+        "role" => Some(Kind::Role),
+        "policy" => Some(Kind::Policy),
+        "instance_profile" => Some(Kind::InstanceProfile),
+        _ => None,
+    }
+}
+
+/// An entity's IAM name and path, known before anything else is evaluated.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Identity {
+    pub name: String,
+    pub path: String,
+}
+
+/// An entity reference by HCL keyword and block label, e.g. `("policy", "billing_read")`.
+pub(crate) type EntityRef = (Kind, String);
+
+/// The evaluation environment shared by lowering and policy documents.
+pub(crate) struct Env<'a> {
+    pub map: &'a SourceMap,
+    pub diags: Vec<Diagnostic>,
+    /// Identities by (kind, block label).
+    pub identities: BTreeMap<EntityRef, Identity>,
+    account_id: String,
+    base: Context<'static>,
+    vars: Map<String, Value>,
+    locals: Map<String, Value>,
+    entities: BTreeMap<&'static str, Map<String, Value>>,
+    /// `local.x`, `var.x`, `user.label`, … whose evaluation failed (already reported).
+    failed: BTreeSet<String>,
+    /// Entities each local references, directly or through other locals.
+    local_refs: BTreeMap<String, BTreeSet<EntityRef>>,
+}
+
+/// One node of the dependency graph of locals and entity identities.
+enum Item<'n> {
+    Local(&'n Attr),
+    Entity(Kind, &'n str, &'n Node),
+}
+
+impl Item<'_> {
+    fn key(&self) -> String {
+        match self {
+            Item::Local(a) => format!("local.{}", a.key),
+            Item::Entity(kind, label, _) => format!("{}.{label}", kind.keyword()),
+        }
+    }
+
+    fn span(&self) -> Span {
+        match self {
+            Item::Local(a) => a.key_span,
+            Item::Entity(_, _, n) => n.header,
+        }
+    }
+
+    fn refs(&self) -> Vec<&Reference> {
+        match self {
+            Item::Local(a) => a.refs.iter().collect(),
+            Item::Entity(_, _, n) => ["name", "path"]
+                .into_iter()
+                .filter_map(|k| n.attr(k))
+                .flat_map(|a| a.refs.iter())
+                .collect(),
+        }
+    }
+}
+
+/// An evaluation error as users should read it (checked arithmetic shows its operator).
+pub(crate) fn error_message(e: &hcl::eval::Error) -> String {
+    match e.kind() {
+        hcl::eval::ErrorKind::FuncCall(name, msg)
+            if super::arith::operator_of(&name.to_string()).is_some() =>
+        {
+            msg.clone()
+        }
+        kind => kind.to_string(),
+    }
+}
+
+/// The key of the thing a reference names (`local.x`, `user.mary`), when it names one.
+fn ref_key(r: &Reference) -> Option<String> {
+    let label = r.label.as_ref()?;
+    match r.root.as_str() {
+        "var" | "local" => Some(format!("{}.{label}", r.root)),
+        _ if r.is_entity() => Some(format!("{}.{label}", r.root)),
+        _ => None,
+    }
+}
+
+impl<'a> Env<'a> {
+    /// Evaluates variables, locals and entity identities of the top-level `blocks`.
+    pub fn evaluate(map: &'a SourceMap, blocks: &[Node], account_id: &str) -> Env<'a> {
+        let mut base = Context::new();
+        functions::declare(&mut base);
+        let mut env = Env {
+            map,
+            diags: Vec::new(),
+            identities: BTreeMap::new(),
+            account_id: account_id.to_owned(),
+            base,
+            vars: Map::new(),
+            locals: Map::new(),
+            entities: BTreeMap::new(),
+            failed: BTreeSet::new(),
+            local_refs: BTreeMap::new(),
+        };
+        for kw in super::references::ENTITY_ROOTS {
+            env.entities.insert(kw, Map::new());
+        }
+        env.variables(blocks);
+        env.locals_and_identities(blocks);
+        env
+    }
+
+    fn variables(&mut self, blocks: &[Node]) {
+        for b in blocks.iter().filter(|b| b.ident == "variable") {
+            let Some(name) = b.label() else { continue };
+            match b.attr("default") {
+                Some(a) => {
+                    let ctx = self.base.clone();
+                    match self.eval_in(a, &ctx) {
+                        Some(v) => {
+                            self.vars.insert(name.to_owned(), v);
+                        }
+                        None => {
+                            self.failed.insert(format!("var.{name}"));
+                        }
+                    }
+                }
+                None => {
+                    self.diags.push(
+                        self.map
+                            .error(b.header, format!("variable `{name}` has no value"))
+                            .with_help(format!(
+                                "give it a default: variable \"{name}\" {{ default = … }}"
+                            )),
+                    );
+                    self.failed.insert(format!("var.{name}"));
+                }
+            }
+        }
+    }
+
+    fn locals_and_identities(&mut self, blocks: &[Node]) {
+        let mut items: Vec<Item> = Vec::new();
+        for b in blocks {
+            if b.ident == "locals" {
+                items.extend(b.attrs.iter().map(Item::Local));
+            } else if let (Some(kind), Some(label)) = (entity_kind(&b.ident), b.label()) {
+                items.push(Item::Entity(kind, label, b));
+            }
+        }
+        let index: BTreeMap<String, usize> = items
+            .iter()
+            .enumerate()
+            .map(|(i, it)| (it.key(), i))
+            .collect();
+        let mut graph: DiGraph<usize, ()> = DiGraph::new();
+        let nodes: Vec<NodeIndex> = (0..items.len()).map(|i| graph.add_node(i)).collect();
+        for (i, item) in items.iter().enumerate() {
+            for r in item.refs() {
+                let targets: Vec<usize> = match ref_key(r) {
+                    Some(k) => index.get(&k).copied().into_iter().collect(),
+                    // A bare `local` or `user` depends on every member.
+                    None => {
+                        let prefix = format!("{}.", r.root);
+                        index
+                            .iter()
+                            .filter(|(k, _)| k.starts_with(&prefix))
+                            .map(|(_, i)| *i)
+                            .collect()
+                    }
+                };
+                for t in targets {
+                    graph.update_edge(nodes[i], nodes[t], ());
+                }
+            }
+        }
+        // Strongly connected components come dependencies first.
+        for scc in petgraph::algo::tarjan_scc(&graph) {
+            let cyclic = scc.len() > 1 || graph.contains_edge(scc[0], scc[0]);
+            if cyclic {
+                let mut members: Vec<&Item> = scc.iter().map(|n| &items[graph[*n]]).collect();
+                members.sort_by_key(|m| m.span());
+                self.cycle(&members);
+                continue;
+            }
+            let item = &items[graph[scc[0]]];
+            let refs = item.refs();
+            if refs
+                .iter()
+                .filter_map(|r| ref_key(r))
+                .any(|k| self.failed.contains(&k))
+            {
+                self.failed.insert(item.key());
+                continue;
+            }
+            let ctx = self.context_for(&refs);
+            match item {
+                Item::Local(a) => self.local(a, &ctx),
+                Item::Entity(kind, label, node) => self.identity(*kind, label, node, &ctx),
+            }
+        }
+    }
+
+    fn cycle(&mut self, members: &[&Item]) {
+        let keys: Vec<String> = members.iter().map(|m| m.key()).collect();
+        for k in &keys {
+            self.failed.insert(k.clone());
+        }
+        let listed = match keys.as_slice() {
+            [one] => format!("`{one}` references itself"),
+            [init @ .., last] => format!(
+                "reference cycle between {} and `{last}`",
+                init.iter()
+                    .map(|k| format!("`{k}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            [] => return,
+        };
+        let mut d = self.map.error(members[0].span(), listed);
+        for m in &members[1..] {
+            d = d.with_note(format!(
+                "`{}` is declared at {}",
+                m.key(),
+                self.map.describe(m.span())
+            ));
+        }
+        self.diags
+            .push(d.with_help("break the cycle: a value cannot depend on itself"));
+    }
+
+    /// A context holding the functions and exactly the values `refs` name.
+    fn context_for(&self, refs: &[&Reference]) -> Context<'static> {
+        let mut ctx = self.base.clone();
+        let mut roots: BTreeMap<&str, Map<String, Value>> = BTreeMap::new();
+        for r in refs {
+            let source = match r.root.as_str() {
+                "var" => &self.vars,
+                "local" => &self.locals,
+                root => match self.entities.get(root) {
+                    Some(m) => m,
+                    None => continue,
+                },
+            };
+            let target = roots.entry(r.root.as_str()).or_default();
+            match &r.label {
+                Some(l) => {
+                    if let Some(v) = source.get(l) {
+                        target.insert(l.clone(), v.clone());
+                    }
+                }
+                None => target.extend(source.iter().map(|(k, v)| (k.clone(), v.clone()))),
+            }
+        }
+        for (root, values) in roots {
+            ctx.declare_var(root, Value::Object(values));
+        }
+        ctx
+    }
+
+    fn local(&mut self, attr: &Attr, ctx: &Context) {
+        match self.eval_in(attr, ctx) {
+            Some(v) => {
+                self.locals.insert(attr.key.clone(), v);
+            }
+            None => {
+                self.failed.insert(format!("local.{}", attr.key));
+            }
+        }
+        let refs = self.entity_refs(attr.refs.iter());
+        self.local_refs.insert(attr.key.clone(), refs);
+    }
+
+    fn identity(&mut self, kind: Kind, label: &str, node: &Node, ctx: &Context) {
+        let key = format!("{}.{label}", kind.keyword());
+        let text = |env: &mut Self, attr: &str, default: &str| -> Option<(String, Span)> {
+            match node.attr(attr) {
+                None => Some((default.to_owned(), node.header)),
+                Some(a) => match env.eval_in(a, ctx)? {
+                    Value::Null => Some((default.to_owned(), node.header)),
+                    v => env.convert(a, &v, convert::string).map(|s| (s, a.span)),
+                },
+            }
+        };
+        let (Some((name, name_span)), Some((path, path_span))) =
+            (text(self, "name", label), text(self, "path", "/"))
+        else {
+            self.failed.insert(key);
+            return;
+        };
+        if let Err(e) = names::check_name(kind, &name) {
+            self.diags.push(self.map.error(name_span, e));
+        }
+        if let Err(e) = names::check_path(&path) {
+            self.diags.push(self.map.error(path_span, e));
+        }
+        let arn = model::arn(&self.account_id, kind, &path, &name);
+        let mut obj = Map::new();
+        obj.insert("name".to_owned(), Value::String(name.clone()));
+        obj.insert("path".to_owned(), Value::String(path.clone()));
+        obj.insert("arn".to_owned(), Value::String(arn));
+        if let Some(m) = self.entities.get_mut(kind.keyword()) {
+            m.insert(label.to_owned(), Value::Object(obj));
+        }
+        self.identities
+            .insert((kind, label.to_owned()), Identity { name, path });
+    }
+
+    /// The entities that `refs` name, directly or through locals.
+    pub fn entity_refs<'r>(
+        &self,
+        refs: impl Iterator<Item = &'r Reference>,
+    ) -> BTreeSet<EntityRef> {
+        let mut out = BTreeSet::new();
+        for r in refs {
+            if let Some(kind) = entity_kind(&r.root) {
+                match &r.label {
+                    Some(l) => {
+                        out.insert((kind, l.clone()));
+                    }
+                    None => out.extend(self.identities.keys().filter(|(k, _)| *k == kind).cloned()),
+                }
+            } else if r.root == "local" {
+                match &r.label {
+                    Some(l) => out.extend(self.local_refs.get(l).into_iter().flatten().cloned()),
+                    None => out.extend(self.local_refs.values().flatten().cloned()),
+                }
+            }
+        }
+        out
+    }
+
+    /// Evaluates an attribute; `None` when it failed (reported) or depends on
+    /// something that failed (reported before).
+    pub fn eval(&mut self, attr: &Attr) -> Option<Value> {
+        if attr
+            .refs
+            .iter()
+            .filter_map(ref_key)
+            .any(|k| self.failed.contains(&k))
+        {
+            return None;
+        }
+        // Only what the attribute references: evaluating a traversal clones its root value.
+        let refs: Vec<&Reference> = attr.refs.iter().collect();
+        let ctx = self.context_for(&refs);
+        self.eval_in(attr, &ctx)
+    }
+
+    fn eval_in(&mut self, attr: &Attr, ctx: &Context) -> Option<Value> {
+        match attr.expr.evaluate(ctx) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.diags.push(self.map.error(
+                    attr.span,
+                    format!("cannot evaluate `{}`: {}", attr.key, error_message(&e)),
+                ));
+                None
+            }
+        }
+    }
+
+    /// Converts a value, reporting a type error at the attribute.
+    pub fn convert<T>(
+        &mut self,
+        attr: &Attr,
+        v: &Value,
+        f: fn(&Value) -> Result<T, String>,
+    ) -> Option<T> {
+        match f(v) {
+            Ok(t) => Some(t),
+            Err(e) => {
+                self.diags
+                    .push(self.map.error(attr.span, format!("`{}`: {e}", attr.key)));
+                None
+            }
+        }
+    }
+
+    /// The typed value of `node.key`; `None` when absent, null, or wrong (reported).
+    pub fn get<T>(
+        &mut self,
+        node: &Node,
+        key: &str,
+        f: fn(&Value) -> Result<T, String>,
+    ) -> Option<T> {
+        let attr = node.attr(key)?;
+        let v = self.eval(attr)?;
+        if v.is_null() {
+            return None;
+        }
+        self.convert(attr, &v, f)
+    }
+
+    /// Reports an error at a span.
+    pub fn error(&mut self, span: Span, message: impl Into<String>) -> &mut Diagnostic {
+        self.diags.push(self.map.error(span, message));
+        let last = self.diags.len() - 1;
+        &mut self.diags[last]
+    }
+}

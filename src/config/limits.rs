@@ -1,0 +1,252 @@
+//! Guards against input that would exhaust the stack.
+//!
+//! The HCL parser and evaluator are recursive: each level of brackets, interpolation and each
+//! operator of a chain costs a stack frame, and a stack overflow aborts the process (no error, no
+//! unwinding). [`check_nesting`] bounds that depth with a quick lexical scan before parsing, and
+//! [`on_big_stack`] runs loading and lowering on a thread with a stack large enough for the bound
+//! (its memory is only committed as it is used).
+
+use super::diagnostic::{Diagnostic, SourceMap, Span};
+
+/// Most nesting (brackets, interpolations and operators of one chain) a file may use.
+pub(crate) const MAX_NESTING: usize = 1000;
+
+/// Stack for the loader thread: enough for [`MAX_NESTING`] even in a debug build.
+const STACK_BYTES: usize = 256 << 20;
+
+/// Runs `f` on a thread with a large stack (or here, if no such thread can be started). A panic
+/// inside becomes an error instead of unwinding through the caller.
+pub(crate) fn on_big_stack<T: Send>(
+    f: impl FnOnce() -> Result<T, super::Diagnostics> + Send,
+) -> Result<T, super::Diagnostics> {
+    std::thread::scope(|scope| {
+        let handle = std::thread::Builder::new()
+            .name("iamform-config".into())
+            .stack_size(STACK_BYTES)
+            .spawn_scoped(scope, f);
+        match handle {
+            Ok(h) => h.join().unwrap_or_else(|panic| {
+                let what = panic
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_default();
+                Err(super::Diagnostics(vec![Diagnostic::error(format!(
+                    "internal error while reading the configuration: {what}"
+                ))
+                .with_help(
+                    "this is a bug in iamform; please report it with the configuration",
+                )]))
+            }),
+            Err(_) => Err(super::Diagnostics(vec![Diagnostic::error(
+                "cannot start a thread to read the configuration",
+            )])),
+        }
+    })
+}
+
+#[derive(Debug)]
+enum Ctx {
+    /// Expression text; `interp` when opened by `${` or `%{` inside a string.
+    Code {
+        interp: bool,
+        brackets: Vec<(u8, usize)>,
+    },
+    Str,
+    Heredoc(String),
+}
+
+/// Checks that no expression of file `file` nests deeper than [`MAX_NESTING`].
+pub(crate) fn check_nesting(map: &SourceMap, file: usize) -> Result<(), Box<Diagnostic>> {
+    let text = map.files[file].text.as_bytes();
+    let mut stack = vec![Ctx::Code {
+        interp: false,
+        brackets: Vec::new(),
+    }];
+    // Nesting of everything open, and operators of the current chain at each bracket level.
+    let mut depth = 0usize;
+    let mut ops = 0usize;
+    let mut i = 0;
+    let at = |i: usize| text.get(i).copied().unwrap_or(0);
+    while i < text.len() {
+        let c = text[i];
+        let Some(top) = stack.last_mut() else { break };
+        match top {
+            Ctx::Code { interp, brackets } => match c {
+                b'#' => i = skip_line(text, i),
+                b'/' if at(i + 1) == b'/' => i = skip_line(text, i),
+                b'/' if at(i + 1) == b'*' => {
+                    i = find(text, i + 2, b"*/").map_or(text.len(), |p| p + 1);
+                }
+                b'"' => {
+                    depth += 1;
+                    stack.push(Ctx::Str);
+                }
+                b'<' if at(i + 1) == b'<'
+                    && (at(i + 2) == b'-' || at(i + 2).is_ascii_alphabetic()) =>
+                {
+                    let start = if at(i + 2) == b'-' { i + 3 } else { i + 2 };
+                    let end = (start..text.len())
+                        .find(|&j| !(text[j].is_ascii_alphanumeric() || text[j] == b'_'))
+                        .unwrap_or(text.len());
+                    let marker = String::from_utf8_lossy(&text[start..end]).into_owned();
+                    depth += 1;
+                    stack.push(Ctx::Heredoc(marker));
+                    i = skip_line(text, i);
+                }
+                b'(' | b'[' | b'{' => {
+                    brackets.push((c, ops));
+                    ops = 0;
+                    depth += 1;
+                }
+                b')' | b']' | b'}' => match brackets.pop() {
+                    Some((_, outer_ops)) => {
+                        ops = outer_ops;
+                        depth = depth.saturating_sub(1);
+                    }
+                    None if *interp && c == b'}' => {
+                        stack.pop();
+                        depth = depth.saturating_sub(1);
+                    }
+                    None => {}
+                },
+                b',' => ops = 0,
+                b'\n' if brackets.last().is_none_or(|(b, _)| *b == b'{') => ops = 0,
+                b'-' if is_ident(at(i.wrapping_sub(1))) && is_ident(at(i + 1)) => {}
+                b'+' | b'-' | b'*' | b'/' | b'%' | b'!' | b'?' | b'<' | b'>' | b'&' | b'|'
+                | b'=' => {
+                    let pair = [c, at(i + 1)];
+                    let two =
+                        matches!(&pair, b"==" | b"!=" | b"<=" | b">=" | b"&&" | b"||" | b"=>");
+                    if c != b'=' || two {
+                        ops += 1;
+                    }
+                    if two {
+                        i += 1;
+                    }
+                }
+                _ => {}
+            },
+            Ctx::Str => match c {
+                b'\\' => i += 1,
+                b'"' | b'\n' => {
+                    stack.pop();
+                    depth = depth.saturating_sub(1);
+                }
+                b'$' | b'%' if at(i + 1) == c => i += 1,
+                b'$' | b'%' if at(i + 1) == b'{' => {
+                    i += 1;
+                    depth += 1;
+                    stack.push(Ctx::Code {
+                        interp: true,
+                        brackets: Vec::new(),
+                    });
+                }
+                _ => {}
+            },
+            Ctx::Heredoc(marker) => {
+                let line_start = i == 0 || text[i - 1] == b'\n';
+                if line_start {
+                    let end = find(text, i, b"\n").unwrap_or(text.len());
+                    if text[i..end].trim_ascii() == marker.as_bytes() {
+                        stack.pop();
+                        depth = depth.saturating_sub(1);
+                        i = end;
+                        continue;
+                    }
+                }
+                match c {
+                    b'$' | b'%' if at(i + 1) == c => i += 1,
+                    b'$' | b'%' if at(i + 1) == b'{' => {
+                        i += 1;
+                        depth += 1;
+                        stack.push(Ctx::Code {
+                            interp: true,
+                            brackets: Vec::new(),
+                        });
+                    }
+                    _ => {}
+                }
+            }
+        }
+        if depth + ops > MAX_NESTING {
+            let span = Span {
+                file,
+                start: i.min(text.len()),
+                end: (i + 1).min(text.len()),
+            };
+            return Err(Box::new(
+                map.error(
+                    span,
+                    format!("this expression nests more than {MAX_NESTING} levels deep"),
+                )
+                .with_help("split it into locals, or simplify it"),
+            ));
+        }
+        i += 1;
+    }
+    Ok(())
+}
+
+fn is_ident(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'_'
+}
+
+fn skip_line(text: &[u8], i: usize) -> usize {
+    // Stop on the newline itself so that it is seen by the scanner.
+    find(text, i, b"\n").map_or(text.len(), |p| p.saturating_sub(1).max(i))
+}
+
+fn find(text: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+    text.get(from..)?
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .map(|p| p + from)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::diagnostic::SourceFile;
+    use super::*;
+
+    fn check(text: &str) -> Result<(), String> {
+        let map = SourceMap {
+            files: vec![SourceFile::new("f.hcl".into(), text.to_owned())],
+        };
+        check_nesting(&map, 0).map_err(|d| d.to_string())
+    }
+
+    #[test]
+    fn ordinary_configurations_pass() {
+        let many_lines: String = (0..5000)
+            .map(|i| format!("  k{i} = {i} + 1 - 2 * 3\n"))
+            .collect();
+        let list: String = (0..5000).map(|i| format!("{i} + 1, ")).collect();
+        for text in [
+            "user \"a\" {\n  tags = { cost-center = \"a-b\" }\n}\n".to_owned(),
+            format!("locals {{\n{many_lines}}}\n"),
+            format!("locals {{ a = [{list}] }}\n"),
+            "policy \"p\" {\n  document = <<EOT\n{\"a\": [[[[\"${local.x}\"]]]]}\nEOT\n}\n"
+                .to_owned(),
+            "locals { a = \"${\"${\"x\"}\"}\" } # ((((((((\n".to_owned(),
+            format!("locals {{ a = \"{}\" }}", "(".repeat(5000)),
+        ] {
+            assert!(check(&text).is_ok(), "{text}");
+        }
+    }
+
+    #[test]
+    fn deep_nesting_is_refused() {
+        let n = MAX_NESTING + 1;
+        for text in [
+            format!("a = {}1{}", "[".repeat(n), "]".repeat(n)),
+            format!("a = 1{}", " + 1".repeat(n)),
+            format!("a = {}1", "!".repeat(n)),
+            format!("a = \"{}", "${\"".repeat(n)),
+            format!("a = [\n{}\n]", "1 +\n".repeat(n)),
+        ] {
+            let e = check(&text).unwrap_err();
+            assert!(e.contains("more than 1000 levels"), "{e}");
+        }
+    }
+}

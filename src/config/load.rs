@@ -1,0 +1,222 @@
+//! `config::load`: everything that can be checked without an account id. Parses every file,
+//! checks blocks and attributes against the schema, checks declarations (duplicates, blocks that
+//! may appear once) and every reference and function name, and reads the backend block.
+
+use super::convert;
+use super::diagnostic::{Diagnostic, Diagnostics, SourceMap, Span};
+use super::eval::{entity_kind, error_message};
+use super::functions;
+use super::parse::{self, Node};
+use super::references::{self, Allowed, Declared};
+use super::schema;
+use super::BackendSpec;
+use hcl::eval::{Context, Evaluate};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// A configuration that parsed and passed every static check.
+#[derive(Clone, Debug)]
+pub(crate) struct Loaded {
+    pub map: SourceMap,
+    /// Top-level blocks of every file, in file order.
+    pub blocks: Vec<Node>,
+    pub backend: Option<BackendSpec>,
+}
+
+pub(crate) fn load(dir: &Path) -> Result<Loaded, Diagnostics> {
+    let (map, roots, mut diags) = parse::parse_dir(dir);
+    for root in &roots {
+        diags.extend(schema::check_file(root, &map));
+    }
+    let blocks: Vec<Node> = roots.into_iter().flat_map(|r| r.blocks).collect();
+    let declared = declarations(&blocks, &map, &mut diags);
+    for b in &blocks {
+        check_references(b, &declared, &map, &mut diags);
+    }
+    let backend = backend(&blocks, dir, &map, &mut diags);
+    if diags.is_empty() {
+        Ok(Loaded {
+            map,
+            blocks,
+            backend,
+        })
+    } else {
+        Err(Diagnostics(diags))
+    }
+}
+
+/// Collects what is declared; reports duplicate labels, variables and locals, and blocks that
+/// may appear only once in a configuration.
+fn declarations(blocks: &[Node], map: &SourceMap, diags: &mut Vec<Diagnostic>) -> Declared {
+    let mut declared = Declared::default();
+    for kw in references::ENTITY_ROOTS {
+        declared.entities.insert(kw, Default::default());
+    }
+    let mut seen: BTreeMap<String, Span> = BTreeMap::new();
+    let mut duplicate =
+        |key: String, what: String, span: Span, diags: &mut Vec<Diagnostic>| match seen.get(&key) {
+            Some(first) => diags.push(
+                map.error(span, format!("{what} is declared twice"))
+                    .with_note(format!("first declared at {}", map.describe(*first))),
+            ),
+            None => {
+                seen.insert(key, span);
+            }
+        };
+    let mut locals: BTreeMap<&str, &parse::Attr> = BTreeMap::new();
+    for b in blocks {
+        let ident = b.ident.as_str();
+        match ident {
+            "backend" | "settings" | "password_policy" => {
+                duplicate(
+                    ident.to_owned(),
+                    format!("a `{ident}` block"),
+                    b.header,
+                    diags,
+                );
+            }
+            "variable" => {
+                if let Some(name) = b.label() {
+                    duplicate(
+                        format!("var.{name}"),
+                        format!("variable `{name}`"),
+                        b.header,
+                        diags,
+                    );
+                    declared.variables.insert(name.to_owned());
+                }
+            }
+            "locals" => {
+                for a in &b.attrs {
+                    if let Some(first) = locals.get(a.key.as_str()) {
+                        diags.push(
+                            map.error(
+                                a.key_span,
+                                format!("local value `{}` is declared twice", a.key),
+                            )
+                            .with_note(format!(
+                                "first declared at {}",
+                                map.describe(first.key_span)
+                            )),
+                        );
+                        continue;
+                    }
+                    locals.insert(&a.key, a);
+                    declared.locals.insert(a.key.clone());
+                }
+            }
+            _ => {
+                if let (Some(kind), Some(label)) = (entity_kind(ident), b.label()) {
+                    duplicate(
+                        format!("{ident}.{label}"),
+                        format!("{kind} `{label}`"),
+                        b.header,
+                        diags,
+                    );
+                    if let Some(set) = declared.entities.get_mut(kind.keyword()) {
+                        set.insert(label.to_owned());
+                    }
+                }
+            }
+        }
+    }
+    declared
+}
+
+fn check_references(b: &Node, declared: &Declared, map: &SourceMap, diags: &mut Vec<Diagnostic>) {
+    // Unknown blocks and blocks with unsupported meta-arguments are reported as such only.
+    if schema::uses_unsupported(b) || !schema::TOP_LEVEL.contains(&b.ident.as_str()) {
+        return;
+    }
+    match b.ident.as_str() {
+        "variable" => {
+            if let Some(a) = b.attr("default") {
+                let why = Allowed::Nothing("a variable default must be a literal value");
+                diags.extend(references::check(a, why, declared, map));
+            }
+        }
+        "backend" => {
+            let why = Allowed::Nothing("backend settings are read before anything is evaluated");
+            for a in &b.attrs {
+                diags.extend(references::check(a, why, declared, map));
+            }
+        }
+        _ => {
+            for a in b.all_attrs() {
+                diags.extend(references::check(a, Allowed::All, declared, map));
+            }
+        }
+    }
+}
+
+/// The backend block, evaluated (its values are literals), with a relative mock path resolved
+/// against the configuration directory.
+fn backend(
+    blocks: &[Node],
+    dir: &Path,
+    map: &SourceMap,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<BackendSpec> {
+    let b = blocks.iter().find(|b| b.ident == "backend")?;
+    let before = diags.len();
+    let mut ctx = Context::new();
+    functions::declare(&mut ctx);
+    let text = |key: &str, diags: &mut Vec<Diagnostic>| -> Option<String> {
+        let a = b.attr(key)?;
+        if !a.refs.is_empty() {
+            return None; // reported by the reference check
+        }
+        let v = functions::with_base_dir(dir, || a.expr.evaluate(&ctx));
+        let v = match v {
+            Ok(v) if v.is_null() => return None,
+            Ok(v) => v,
+            Err(e) => {
+                diags.push(map.error(
+                    a.span,
+                    format!("cannot evaluate `{key}`: {}", error_message(&e)),
+                ));
+                return None;
+            }
+        };
+        match convert::string(&v) {
+            Ok(s) => Some(s),
+            Err(e) => {
+                diags.push(map.error(a.span, format!("`{key}`: {e}")));
+                None
+            }
+        }
+    };
+    let account_id = text("account_id", diags);
+    if let (Some(id), Some(a)) = (&account_id, b.attr("account_id")) {
+        if id.len() != 12 || !id.bytes().all(|c| c.is_ascii_digit()) {
+            diags.push(map.error(
+                a.span,
+                format!("`account_id` must be 12 digits, e.g. \"123456789012\"; got `{id}`"),
+            ));
+        }
+    }
+    let spec = match b.label() {
+        Some("mock") => {
+            let path = text("path", diags);
+            if path.is_none() && b.attr("path").is_none() {
+                diags.push(
+                    map.error(b.header, "backend \"mock\" needs `path`")
+                        .with_help("e.g. backend \"mock\" { path = \"account.json\" }"),
+                );
+            }
+            BackendSpec::Mock {
+                path: dir.join(path.unwrap_or_default()),
+                account_id,
+            }
+        }
+        Some("aws") => BackendSpec::Aws {
+            region: text("region", diags),
+            profile: text("profile", diags),
+            endpoint_url: text("endpoint_url", diags),
+            account_id,
+            assume_role_arn: text("assume_role_arn", diags),
+        },
+        _ => return None,
+    };
+    (diags.len() == before).then_some(spec)
+}

@@ -1,0 +1,633 @@
+//! Step 4: lowering. Evaluates every entity block and builds the desired [`Account`], the scope,
+//! the reference edges and the source locations, enforcing IAM's rules (DESIGN.md section 7)
+//! with errors at the attribute or block they concern.
+
+use super::convert;
+use super::diagnostic::{Diagnostics, SourceMap, Span};
+use super::document;
+use super::eval::{entity_kind, Env, Identity};
+use super::functions;
+use super::parse::{Attr, Node};
+use super::Desired;
+use crate::model::names;
+use crate::model::{
+    Account, Address, DocumentKind, Group, InlinePolicies, InstanceProfile, Kind, ManagedPolicy,
+    Name, PasswordPolicy, Role, Scope, Tags, User, DEFAULT_MAX_SESSION_DURATION,
+};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+/// IAM limits that are not adjustable quotas.
+const MAX_MANAGED_POLICY_SIZE: usize = 6144;
+const MAX_DESCRIPTION: usize = 1000;
+const MAX_TAGS: usize = 50;
+
+fn inline_limit(kind: Kind) -> usize {
+    match kind {
+        Kind::User => 2048,
+        Kind::Group => 5120,
+        _ => 10240,
+    }
+}
+
+/// Evaluates the configuration against an account id (for ARNs).
+pub(crate) fn lower(
+    map: &SourceMap,
+    blocks: &[Node],
+    dir: &Path,
+    account_id: &str,
+) -> Result<Desired, Diagnostics> {
+    functions::with_base_dir(dir, || {
+        let env = Env::evaluate(map, blocks, account_id);
+        let mut l = Lowerer {
+            env,
+            desired: Desired {
+                account: Account::default(),
+                scope: None,
+                references: BTreeMap::new(),
+                sources: BTreeMap::new(),
+            },
+            declared: BTreeMap::new(),
+            profiles: Vec::new(),
+        };
+        for b in blocks {
+            l.block(b);
+        }
+        l.implicit_profiles();
+        if l.env.diags.is_empty() {
+            Ok(l.desired)
+        } else {
+            Err(Diagnostics(l.env.diags))
+        }
+    })
+}
+
+/// An instance profile created by `instance_profile = true` on a role.
+struct ImplicitProfile {
+    role: Identity,
+    span: Span,
+}
+
+struct Lowerer<'a> {
+    env: Env<'a>,
+    desired: Desired,
+    /// Where each entity is declared, to report duplicates ignoring case.
+    declared: BTreeMap<Address, (String, Span)>,
+    profiles: Vec<ImplicitProfile>,
+}
+
+impl Lowerer<'_> {
+    fn block(&mut self, b: &Node) {
+        match b.ident.as_str() {
+            "password_policy" => self.password_policy(b),
+            "settings" => self.settings(b),
+            ident => {
+                if let (Some(kind), Some(label)) = (entity_kind(ident), b.label()) {
+                    self.entity(kind, label, b);
+                }
+            }
+        }
+    }
+
+    fn entity(&mut self, kind: Kind, label: &str, b: &Node) {
+        // A missing identity was reported while evaluating it.
+        let Some(id) = self.env.identities.get(&(kind, label.to_owned())).cloned() else {
+            return;
+        };
+        let address = Address::new(kind, id.name.as_str());
+        let fresh = self.register(&address, &id.name, b.header);
+        let name = Name::from(id.name.clone());
+        match kind {
+            Kind::User => {
+                let user = User {
+                    permissions_boundary: self.policy_arn(b, "permissions_boundary"),
+                    tags: self.tags(b),
+                    groups: self.group_names(b),
+                    policies: self.policy_arns(b),
+                    inline_policies: self.inline_policies(b, kind, &id.name),
+                    credentials: Default::default(),
+                    name: name.clone(),
+                    path: id.path.clone(),
+                };
+                if fresh {
+                    self.desired.account.users.insert(name, user);
+                }
+            }
+            Kind::Group => {
+                let group = Group {
+                    policies: self.policy_arns(b),
+                    inline_policies: self.inline_policies(b, kind, &id.name),
+                    name: name.clone(),
+                    path: id.path.clone(),
+                };
+                if fresh {
+                    self.desired.account.groups.insert(name, group);
+                }
+            }
+            Kind::Role => {
+                if let Some(role) = self.role(b, &id) {
+                    if fresh {
+                        self.desired.account.roles.insert(name, role);
+                    }
+                }
+            }
+            Kind::Policy => {
+                if let Some(policy) = self.policy(b, &id) {
+                    if fresh {
+                        self.desired.account.policies.insert(name, policy);
+                    }
+                }
+            }
+            Kind::InstanceProfile => {
+                let profile = InstanceProfile {
+                    roles: self.role_name(b),
+                    tags: self.tags(b),
+                    name: name.clone(),
+                    path: id.path.clone(),
+                };
+                if fresh {
+                    self.desired.account.instance_profiles.insert(name, profile);
+                }
+            }
+            Kind::PasswordPolicy => {}
+        }
+        if fresh {
+            self.edges(&address, b);
+        }
+    }
+
+    /// Records where an entity is declared; `false` (and an error) when its name is taken.
+    fn register(&mut self, address: &Address, name: &str, span: Span) -> bool {
+        if let Some((first, first_span)) = self.declared.get(address) {
+            let kind = address.kind;
+            let message = if first == name {
+                format!("{kind} `{name}` is declared twice")
+            } else {
+                format!(
+                    "{kind} `{name}` conflicts with {kind} `{first}`: IAM names are unique ignoring case"
+                )
+            };
+            let note = format!("first declared at {}", self.env.map.describe(*first_span));
+            self.env.error(span, message).notes.push(note);
+            return false;
+        }
+        self.declared
+            .insert(address.clone(), (name.to_owned(), span));
+        if let Some(loc) = self.env.map.location(span) {
+            self.desired.sources.insert(address.clone(), loc);
+        }
+        true
+    }
+
+    /// The entities this block's expressions reference, as graph edges.
+    fn edges(&mut self, address: &Address, b: &Node) {
+        let attrs = b.all_attrs();
+        let refs = self
+            .env
+            .entity_refs(attrs.iter().flat_map(|a| a.refs.iter()));
+        let targets: BTreeSet<Address> = refs
+            .into_iter()
+            .filter_map(|key| {
+                let id = self.env.identities.get(&key)?;
+                Some(Address::new(key.0, id.name.as_str()))
+            })
+            .filter(|a| a != address)
+            .collect();
+        if !targets.is_empty() {
+            self.desired
+                .references
+                .entry(address.clone())
+                .or_default()
+                .extend(targets);
+        }
+    }
+
+    fn role(&mut self, b: &Node, id: &Identity) -> Option<Role> {
+        let what = format!("role `{}`", id.name);
+        let trust = match (
+            b.attr("assume_role_policy"),
+            b.blocks_named("assume_role_policy").next(),
+        ) {
+            (Some(a), _) => document::from_attr(&mut self.env, a, DocumentKind::Trust),
+            (None, Some(block)) => {
+                let statements: Vec<&Node> = block.blocks_named("statement").collect();
+                document::from_statements(
+                    &mut self.env,
+                    &statements,
+                    block.header,
+                    DocumentKind::Trust,
+                )
+            }
+            (None, None) => {
+                self.env.error(b.header, format!("{what} has no assume_role_policy")).help = Some(
+                    "add assume_role_policy { statement { actions = [\"sts:AssumeRole\"] principals { service = [\"ec2.amazonaws.com\"] } } }"
+                        .to_owned(),
+                );
+                None
+            }
+        };
+        let description = self.description(b);
+        let max_session_duration = self
+            .number(b, "max_session_duration", 3600, 43200)
+            .unwrap_or(DEFAULT_MAX_SESSION_DURATION);
+        if self.env.get(b, "instance_profile", convert::boolean) == Some(true) {
+            if let Some(a) = b.attr("instance_profile") {
+                self.profiles.push(ImplicitProfile {
+                    role: id.clone(),
+                    span: a.key_span,
+                });
+            }
+        }
+        let role = Role {
+            description,
+            max_session_duration,
+            permissions_boundary: self.policy_arn(b, "permissions_boundary"),
+            tags: self.tags(b),
+            policies: self.policy_arns(b),
+            inline_policies: self.inline_policies(b, Kind::Role, &id.name),
+            assume_role_policy: trust?,
+            name: Name::from(id.name.clone()),
+            path: id.path.clone(),
+        };
+        Some(role)
+    }
+
+    fn policy(&mut self, b: &Node, id: &Identity) -> Option<ManagedPolicy> {
+        let what = format!("policy `{}`", id.name);
+        let description = self.description(b);
+        let tags = self.tags(b);
+        let document = document::from_block(&mut self.env, b, DocumentKind::Identity, &what)?;
+        let size = document.size();
+        if size > MAX_MANAGED_POLICY_SIZE {
+            self.env.error(
+                b.header,
+                format!(
+                    "the document of {what} is {size} characters (whitespace not counted); IAM allows {MAX_MANAGED_POLICY_SIZE}"
+                ),
+            ).help = Some("split it into several policies".to_owned());
+        }
+        Some(ManagedPolicy {
+            name: Name::from(id.name.clone()),
+            path: id.path.clone(),
+            description,
+            tags,
+            document,
+            versions: Vec::new(),
+        })
+    }
+
+    /// `instance_profile = true` on roles: a profile of the same name and path holding the role.
+    fn implicit_profiles(&mut self) {
+        for p in std::mem::take(&mut self.profiles) {
+            let address = Address::new(Kind::InstanceProfile, p.role.name.as_str());
+            if let Some((name, span)) = self.declared.get(&address) {
+                let note = format!(
+                    "instance_profile `{name}` is declared at {}",
+                    self.env.map.describe(*span)
+                );
+                let d = self.env.error(
+                    p.span,
+                    format!(
+                        "role `{}` creates an instance profile of the same name, which is also declared",
+                        p.role.name
+                    ),
+                );
+                d.notes.push(note);
+                d.help = Some(
+                    "remove `instance_profile = true`, or the instance_profile block".to_owned(),
+                );
+                continue;
+            }
+            let name = Name::from(p.role.name.clone());
+            self.declared
+                .insert(address.clone(), (p.role.name.clone(), p.span));
+            if let Some(loc) = self.env.map.location(p.span) {
+                self.desired.sources.insert(address.clone(), loc);
+            }
+            self.desired.account.instance_profiles.insert(
+                name.clone(),
+                InstanceProfile {
+                    name: name.clone(),
+                    path: p.role.path.clone(),
+                    roles: BTreeSet::from([name.clone()]),
+                    tags: Tags::new(),
+                },
+            );
+            self.desired
+                .references
+                .entry(address)
+                .or_default()
+                .insert(Address::new(Kind::Role, name));
+        }
+    }
+
+    fn password_policy(&mut self, b: &Node) {
+        let address = Address::password_policy();
+        if !self.register(&address, "account", b.header) {
+            return;
+        }
+        let flag = |l: &mut Self, key: &str| l.env.get(b, key, convert::boolean);
+        let policy = PasswordPolicy {
+            minimum_length: self.number(b, "minimum_length", 6, 128),
+            require_symbols: flag(self, "require_symbols"),
+            require_numbers: flag(self, "require_numbers"),
+            require_uppercase: flag(self, "require_uppercase"),
+            require_lowercase: flag(self, "require_lowercase"),
+            allow_users_to_change_password: flag(self, "allow_users_to_change_password"),
+            max_age_days: self.number(b, "max_age_days", 1, 1095),
+            reuse_prevention: self.number(b, "reuse_prevention", 1, 24),
+            hard_expiry: flag(self, "hard_expiry"),
+        };
+        self.desired.account.password_policy = Some(policy);
+    }
+
+    fn settings(&mut self, b: &Node) {
+        let Some(s) = b.blocks_named("scope").next() else {
+            return;
+        };
+        let Some(paths_attr) = s.attr("paths") else {
+            self.env.error(s.header, "a scope block needs `paths`").help = Some(
+                "e.g. scope { paths = [\"/\"] } to own every path, or [\"/team/\"]".to_owned(),
+            );
+            return;
+        };
+        let paths = self
+            .env
+            .get(s, "paths", convert::string_list)
+            .unwrap_or_default();
+        for p in &paths {
+            if let Err(e) = names::check_path(p) {
+                self.env.error(paths_attr.span, format!("scope path: {e}"));
+            }
+        }
+        let exclude = self
+            .env
+            .get(s, "exclude", convert::string_list)
+            .unwrap_or_default();
+        if let Some(a) = s.attr("exclude") {
+            for pattern in &exclude {
+                if let Err(e) = check_exclude(pattern) {
+                    self.env.error(a.span, e).help = Some(
+                        "patterns are KIND/NAME globs, e.g. \"user/break-glass\" or \"role/aws-*\""
+                            .to_owned(),
+                    );
+                }
+            }
+        }
+        self.desired.scope = Some(Scope { paths, exclude });
+    }
+
+    // ----- attribute helpers -----
+
+    fn number(&mut self, b: &Node, key: &str, min: u32, max: u32) -> Option<u32> {
+        let n = self.env.get(b, key, convert::whole_number)?;
+        if n < u64::from(min) || n > u64::from(max) {
+            let span = b.attr(key).map_or(b.header, |a| a.span);
+            self.env
+                .error(span, format!("`{key}` is {n}; IAM allows {min} to {max}"));
+            return None;
+        }
+        u32::try_from(n).ok()
+    }
+
+    fn description(&mut self, b: &Node) -> Option<String> {
+        let d = self.env.get(b, "description", convert::string)?;
+        let len = d.chars().count();
+        if len > MAX_DESCRIPTION {
+            let span = b.attr("description").map_or(b.header, |a| a.span);
+            self.env.error(
+                span,
+                format!("the description is {len} characters; IAM allows {MAX_DESCRIPTION}"),
+            );
+        }
+        Some(d)
+    }
+
+    fn tags(&mut self, b: &Node) -> Tags {
+        let Some(attr) = b.attr("tags") else {
+            return Tags::new();
+        };
+        let Some(pairs) = self.env.get(b, "tags", convert::string_map) else {
+            return Tags::new();
+        };
+        for e in check_tags(&pairs) {
+            self.env.error(attr.span, e);
+        }
+        pairs.into_iter().collect()
+    }
+
+    fn policy_arn(&mut self, b: &Node, key: &str) -> Option<String> {
+        let arn = self.env.get(b, key, convert::string)?;
+        if let Err(e) = check_policy_arn(&arn) {
+            self.arn_error(b.attr(key), b.header, e);
+        }
+        Some(arn)
+    }
+
+    fn policy_arns(&mut self, b: &Node) -> BTreeSet<String> {
+        let arns = self
+            .env
+            .get(b, "policies", convert::string_list)
+            .unwrap_or_default();
+        for arn in &arns {
+            if let Err(e) = check_policy_arn(arn) {
+                self.arn_error(b.attr("policies"), b.header, e);
+            }
+        }
+        arns.into_iter().collect()
+    }
+
+    fn arn_error(&mut self, attr: Option<&Attr>, fallback: Span, e: String) {
+        let span = attr.map_or(fallback, |a| a.span);
+        self.env.error(span, e).help = Some(
+            "use policy.LABEL.arn for a policy declared here, or an AWS managed policy ARN such as arn:aws:iam::aws:policy/ReadOnlyAccess"
+                .to_owned(),
+        );
+    }
+
+    fn group_names(&mut self, b: &Node) -> BTreeSet<Name> {
+        let groups = self
+            .env
+            .get(b, "groups", convert::string_list)
+            .unwrap_or_default();
+        for g in &groups {
+            if let Err(e) = names::check_name(Kind::Group, g) {
+                let span = b.attr("groups").map_or(b.header, |a| a.span);
+                self.env.error(span, e).help =
+                    Some("groups are group names, e.g. group.LABEL.name".to_owned());
+            }
+        }
+        groups.into_iter().map(Name::from).collect()
+    }
+
+    fn role_name(&mut self, b: &Node) -> BTreeSet<Name> {
+        let Some(role) = self.env.get(b, "role", convert::string) else {
+            return BTreeSet::new();
+        };
+        if let Err(e) = names::check_name(Kind::Role, &role) {
+            let span = b.attr("role").map_or(b.header, |a| a.span);
+            self.env.error(span, e).help =
+                Some("`role` is a role name, e.g. role.LABEL.name".to_owned());
+        }
+        BTreeSet::from([Name::from(role)])
+    }
+
+    fn inline_policies(&mut self, b: &Node, kind: Kind, owner: &str) -> InlinePolicies {
+        let mut out = InlinePolicies::new();
+        let mut spans: BTreeMap<Name, Span> = BTreeMap::new();
+        for ib in b.blocks_named("inline_policy") {
+            let Some((label, label_span)) = ib.labels.first() else {
+                continue;
+            };
+            if let Err(e) = names::check_name(Kind::Policy, label) {
+                self.env
+                    .error(*label_span, format!("inline policy name: {e}"));
+            }
+            let name = Name::from(label.as_str());
+            if let Some(first) = spans.get(&name) {
+                let note = format!("first declared at {}", self.env.map.describe(*first));
+                self.env
+                    .error(
+                        ib.header,
+                        format!("inline policy `{label}` is declared twice in {kind} `{owner}` (names are unique ignoring case)"),
+                    )
+                    .notes
+                    .push(note);
+                continue;
+            }
+            spans.insert(name.clone(), ib.header);
+            let what = format!("inline policy `{label}`");
+            if let Some(doc) =
+                document::from_block(&mut self.env, ib, DocumentKind::Identity, &what)
+            {
+                out.insert(name, doc);
+            }
+        }
+        let total: usize = out.values().map(|d| d.size()).sum();
+        let limit = inline_limit(kind);
+        if total > limit {
+            self.env.error(
+                b.header,
+                format!(
+                    "the inline policies of {kind} `{owner}` total {total} characters (whitespace not counted); IAM allows {limit} per {kind}"
+                ),
+            ).help = Some("move some statements into a managed policy".to_owned());
+        }
+        out
+    }
+}
+
+/// A managed policy ARN: `arn:PARTITION:iam::ACCOUNT:policy/PATH/NAME`.
+fn check_policy_arn(arn: &str) -> Result<(), String> {
+    let parts: Vec<&str> = arn.splitn(6, ':').collect();
+    match parts.as_slice() {
+        ["arn", _, "iam", "", _, rest] if rest.starts_with("policy/") && rest.len() > 7 => Ok(()),
+        _ => Err(format!("`{arn}` is not a managed policy ARN")),
+    }
+}
+
+/// Tag rules: at most 50, key 1–128 characters, value at most 256, no `aws:` prefix.
+fn check_tags(pairs: &[(String, String)]) -> Vec<String> {
+    let mut out = Vec::new();
+    if pairs.len() > MAX_TAGS {
+        out.push(format!(
+            "{} tags; IAM allows at most {MAX_TAGS}",
+            pairs.len()
+        ));
+    }
+    let allowed = |c: char| c.is_alphanumeric() || c.is_whitespace() || "_.:/=+-@".contains(c);
+    for (k, v) in pairs {
+        let klen = k.chars().count();
+        if klen == 0 || klen > 128 {
+            out.push(format!(
+                "tag key `{k}` is {klen} characters; IAM allows 1 to 128"
+            ));
+        }
+        if k.to_ascii_lowercase().starts_with("aws:") {
+            out.push(format!(
+                "tag key `{k}` uses the prefix `aws:`, which AWS reserves"
+            ));
+        }
+        if v.chars().count() > 256 {
+            out.push(format!(
+                "the value of tag `{k}` is longer than 256 characters"
+            ));
+        }
+        if let Some(c) = k.chars().chain(v.chars()).find(|c| !allowed(*c)) {
+            out.push(format!(
+                "tag `{k}` contains {c:?}; tags may use letters, digits, spaces and _.:/=+-@"
+            ));
+        }
+    }
+    out
+}
+
+/// An exclude pattern is `KIND/NAME` where KIND is an entity keyword or a glob.
+fn check_exclude(pattern: &str) -> Result<(), String> {
+    let Some((kind, name)) = pattern.split_once('/') else {
+        return Err(format!("scope exclude pattern `{pattern}` has no `/`"));
+    };
+    let is_glob = |s: &str| s.contains(['*', '?']);
+    if name.is_empty() {
+        return Err(format!(
+            "scope exclude pattern `{pattern}` has an empty name"
+        ));
+    }
+    if entity_kind(kind).is_none() && !is_glob(kind) {
+        return Err(format!(
+            "scope exclude pattern `{pattern}`: `{kind}` is not user, group, role, policy or instance_profile"
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn policy_arns() {
+        for (arn, ok) in [
+            ("arn:aws:iam::aws:policy/ReadOnlyAccess", true),
+            ("arn:aws:iam::123456789012:policy/team/x", true),
+            ("arn:aws-us-gov:iam::aws:policy/x", true),
+            ("ReadOnlyAccess", false),
+            ("arn:aws:iam::123456789012:role/x", false),
+            ("arn:aws:iam::aws:policy/", false),
+        ] {
+            assert_eq!(check_policy_arn(arn).is_ok(), ok, "{arn}");
+        }
+    }
+
+    #[test]
+    fn tags() {
+        let ok = vec![("team".to_owned(), "web dev".to_owned())];
+        assert!(check_tags(&ok).is_empty());
+        let bad = [
+            ("aws:x", "1"),
+            ("", "1"),
+            ("k", &*"v".repeat(257)),
+            ("k!", "v"),
+        ];
+        for (k, v) in bad {
+            assert_eq!(check_tags(&[(k.to_owned(), v.to_owned())]).len(), 1, "{k}");
+        }
+        let many: Vec<(String, String)> =
+            (0..51).map(|i| (format!("k{i}"), String::new())).collect();
+        assert_eq!(check_tags(&many).len(), 1);
+    }
+
+    #[test]
+    fn exclude_patterns() {
+        for (p, ok) in [
+            ("user/break-glass", true),
+            ("role/aws-*", true),
+            ("*/admin?", true),
+            ("break-glass", false),
+            ("bucket/x", false),
+            ("user/", false),
+        ] {
+            assert_eq!(check_exclude(p).is_ok(), ok, "{p}");
+        }
+    }
+}

@@ -1,0 +1,339 @@
+//! References (`KIND.LABEL.ATTR`, `var.x`, `local.x`) and function calls found in expressions.
+//!
+//! [`collect`] walks an hcl-edit expression before evaluation, while spans are known; variables
+//! bound by `for` expressions and template `for` directives are not references. [`check`] then
+//! verifies every reference against what the configuration declares, with "did you mean".
+
+use super::diagnostic::{did_you_mean, Diagnostic, SourceMap, Span};
+use super::functions;
+use hcl::edit::expr::{Expression, ForExpr, TraversalOperator};
+use hcl::edit::template::ForTemplateExpr;
+use hcl::edit::visit::{self, Visit};
+use hcl::edit::Span as _;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The entity kinds that can be referenced, by HCL keyword.
+pub(crate) const ENTITY_ROOTS: [&str; 5] = ["user", "group", "role", "policy", "instance_profile"];
+
+/// Attributes of an entity object in the evaluation context.
+pub(crate) const ENTITY_ATTRS: [&str; 3] = ["name", "path", "arn"];
+
+/// `root.label.attr`, e.g. `policy.billing_read.arn` or `var.users`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Reference {
+    pub root: String,
+    pub label: Option<String>,
+    pub attr: Option<String>,
+    pub span: Span,
+}
+
+impl Reference {
+    pub fn is_entity(&self) -> bool {
+        ENTITY_ROOTS.contains(&self.root.as_str())
+    }
+}
+
+/// A call `name(...)`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct FuncCall {
+    pub name: String,
+    pub span: Span,
+}
+
+/// Every reference and function call in `expr`.
+pub(crate) fn collect(expr: &Expression, file: usize) -> (Vec<Reference>, Vec<FuncCall>) {
+    let mut c = Collector {
+        file,
+        bound: Vec::new(),
+        refs: Vec::new(),
+        funcs: Vec::new(),
+    };
+    c.visit_expr(expr);
+    (c.refs, c.funcs)
+}
+
+struct Collector {
+    file: usize,
+    bound: Vec<String>,
+    refs: Vec<Reference>,
+    funcs: Vec<FuncCall>,
+}
+
+impl Collector {
+    fn span(&self, range: Option<std::ops::Range<usize>>) -> Span {
+        let r = range.unwrap_or(0..0);
+        Span {
+            file: self.file,
+            start: r.start,
+            end: r.end,
+        }
+    }
+
+    fn reference(&mut self, root: &str, label: Option<String>, attr: Option<String>, span: Span) {
+        if self.bound.iter().any(|b| b == root) {
+            return;
+        }
+        self.refs.push(Reference {
+            root: root.to_owned(),
+            label,
+            attr,
+            span,
+        });
+    }
+}
+
+/// The key an operator selects: `.x` or `["x"]`.
+fn key_of(op: &TraversalOperator) -> Option<String> {
+    match op {
+        TraversalOperator::GetAttr(ident) => Some(ident.as_str().to_owned()),
+        TraversalOperator::Index(Expression::String(s)) => Some(s.value().clone()),
+        _ => None,
+    }
+}
+
+impl Visit for Collector {
+    fn visit_expr(&mut self, expr: &Expression) {
+        match expr {
+            Expression::Variable(v) => {
+                let span = self.span(v.span());
+                self.reference(v.as_str(), None, None, span);
+            }
+            Expression::Traversal(t) => {
+                if let Expression::Variable(v) = &t.expr {
+                    let label = t.operators.first().and_then(|op| key_of(op));
+                    let attr = label
+                        .as_ref()
+                        .and(t.operators.get(1))
+                        .and_then(|op| key_of(op));
+                    let span = self.span(t.span());
+                    self.reference(v.as_str(), label, attr, span);
+                    for op in &t.operators {
+                        self.visit_traversal_operator(op);
+                    }
+                } else {
+                    visit::visit_traversal(self, t);
+                }
+            }
+            _ => visit::visit_expr(self, expr),
+        }
+    }
+
+    fn visit_for_expr(&mut self, node: &ForExpr) {
+        self.visit_expr(&node.intro.collection_expr);
+        let before = self.bound.len();
+        if let Some(k) = &node.intro.key_var {
+            self.bound.push(k.as_str().to_owned());
+        }
+        self.bound.push(node.intro.value_var.as_str().to_owned());
+        if let Some(k) = &node.key_expr {
+            self.visit_expr(k);
+        }
+        self.visit_expr(&node.value_expr);
+        if let Some(cond) = &node.cond {
+            self.visit_expr(&cond.expr);
+        }
+        self.bound.truncate(before);
+    }
+
+    fn visit_for_template_expr(&mut self, node: &ForTemplateExpr) {
+        self.visit_expr(&node.collection_expr);
+        let before = self.bound.len();
+        if let Some(k) = &node.key_var {
+            self.bound.push(k.as_str().to_owned());
+        }
+        self.bound.push(node.value_var.as_str().to_owned());
+        self.visit_template(&node.template);
+        self.bound.truncate(before);
+    }
+
+    fn visit_func_call(&mut self, node: &hcl::edit::expr::FuncCall) {
+        let mut name = String::new();
+        for ns in &node.name.namespace {
+            name.push_str(ns.as_str());
+            name.push_str("::");
+        }
+        name.push_str(node.name.name.as_str());
+        let span = self.span(node.name.name.span());
+        self.funcs.push(FuncCall { name, span });
+        visit::visit_func_args(self, &node.args);
+    }
+}
+
+/// What a configuration declares, by the names references use.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Declared {
+    /// Entity keyword -> block labels.
+    pub entities: BTreeMap<&'static str, BTreeSet<String>>,
+    pub variables: BTreeSet<String>,
+    pub locals: BTreeSet<String>,
+}
+
+/// Where references are allowed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Allowed {
+    /// Entities, variables and locals.
+    All,
+    /// Nothing: the value must be known before anything is evaluated (variable defaults, backend).
+    Nothing(&'static str),
+}
+
+/// Checks every reference and function call of one attribute.
+pub(crate) fn check(
+    attr: &super::parse::Attr,
+    allowed: Allowed,
+    declared: &Declared,
+    map: &SourceMap,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for f in &attr.funcs {
+        if !functions::NAMES.contains(&f.name.as_str()) {
+            let mut d = map.error(f.span, format!("unknown function `{}`", f.name));
+            d.help = did_you_mean(&f.name, functions::NAMES).or_else(|| {
+                Some(format!(
+                    "available functions: {}",
+                    functions::NAMES.join(", ")
+                ))
+            });
+            out.push(d);
+        }
+    }
+    for r in &attr.refs {
+        if let Allowed::Nothing(why) = allowed {
+            out.push(map.error(
+                r.span,
+                format!("`{}` cannot be referenced here: {why}", shown(r)),
+            ));
+            continue;
+        }
+        if let Some(d) = check_one(r, declared, map) {
+            out.push(d);
+        }
+    }
+    out
+}
+
+fn shown(r: &Reference) -> String {
+    let mut s = r.root.clone();
+    for part in [&r.label, &r.attr].into_iter().flatten() {
+        s.push('.');
+        s.push_str(part);
+    }
+    s
+}
+
+fn check_one(r: &Reference, declared: &Declared, map: &SourceMap) -> Option<Diagnostic> {
+    let root = r.root.as_str();
+    if let Some(kind) = ENTITY_ROOTS.iter().find(|k| **k == root) {
+        let labels = declared.entities.get(kind);
+        let label = r.label.as_ref()?;
+        if !labels.is_some_and(|l| l.contains(label)) {
+            let mut d = map.error(
+                r.span,
+                format!("reference to undeclared {kind} `{label}` in `{}`", shown(r)),
+            );
+            let candidates = labels.into_iter().flatten().map(String::as_str);
+            d.help = did_you_mean(label, candidates)
+                .map(|h| format!("{h} (`{kind}.LABEL` uses the block label)"))
+                .or_else(|| Some(format!("declare it with `{kind} \"{label}\" {{ … }}`")));
+            return Some(d);
+        }
+        let attr = r.attr.as_ref()?;
+        if !ENTITY_ATTRS.contains(&attr.as_str()) {
+            let mut d = map.error(r.span, format!("a {kind} has no attribute `{attr}`"));
+            d.help = did_you_mean(attr, ENTITY_ATTRS)
+                .or_else(|| Some("use `.name`, `.path` or `.arn`".to_owned()));
+            return Some(d);
+        }
+        return None;
+    }
+    match root {
+        "var" => {
+            let name = r.label.as_ref()?;
+            if declared.variables.contains(name) {
+                return None;
+            }
+            let mut d = map.error(r.span, format!("undeclared variable `var.{name}`"));
+            d.help =
+                did_you_mean(name, declared.variables.iter().map(String::as_str)).or_else(|| {
+                    Some(format!(
+                        "declare it with `variable \"{name}\" {{ default = … }}`"
+                    ))
+                });
+            Some(d)
+        }
+        "local" => {
+            let name = r.label.as_ref()?;
+            if declared.locals.contains(name) {
+                return None;
+            }
+            let mut d = map.error(r.span, format!("undeclared local value `local.{name}`"));
+            d.help = did_you_mean(name, declared.locals.iter().map(String::as_str))
+                .or_else(|| Some(format!("declare it in a `locals {{ {name} = … }}` block")));
+            Some(d)
+        }
+        "locals" | "variable" | "vars" => {
+            let fixed = if root == "locals" { "local" } else { "var" };
+            Some(
+                map.error(r.span, format!("unknown variable `{root}`"))
+                    .with_help(format!("did you mean `{fixed}`?")),
+            )
+        }
+        "each" | "count" => Some(
+            map.error(
+                r.span,
+                format!(
+                    "`{root}` is only available with for_each/count, which is not supported yet"
+                ),
+            )
+            .with_help("declare one block per entity for now"),
+        ),
+        _ => {
+            let roots = ["var", "local"].into_iter().chain(ENTITY_ROOTS);
+            let mut d = map.error(r.span, format!("unknown variable `{root}`"));
+            d.help = did_you_mean(root, roots).or_else(|| {
+                Some(
+                    "references are var.NAME, local.NAME or KIND.LABEL.ATTR (e.g. policy.read.arn)"
+                        .to_owned(),
+                )
+            });
+            Some(d)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refs(src: &str) -> Vec<String> {
+        let expr = hcl::edit::parser::parse_expr(src).unwrap();
+        let (refs, _) = collect(&expr, 0);
+        refs.iter().map(shown).collect()
+    }
+
+    #[test]
+    fn collects_traversals_but_not_for_variables() {
+        let table: [(&str, &[&str]); 6] = [
+            ("policy.billing_read.arn", &["policy.billing_read.arn"]),
+            ("\"arn:aws:s3:::${local.bucket}/*\"", &["local.bucket"]),
+            (
+                "[for u in var.users : \"${u}-${group.g.name}\"]",
+                &["var.users", "group.g.name"],
+            ),
+            ("user[\"john.doe\"].arn", &["user.john.doe.arn"]),
+            ("jsonencode({ a = role.app.arn })", &["role.app.arn"]),
+            ("var.m[local.k]", &["var.m", "local.k"]),
+        ];
+        for (src, want) in table {
+            assert_eq!(refs(src), want.to_vec(), "{src}");
+        }
+    }
+
+    #[test]
+    fn collects_function_names() {
+        let expr = hcl::edit::parser::parse_expr("concat(lowr(\"A\"), [])").unwrap();
+        let (_, funcs) = collect(&expr, 0);
+        let names: Vec<_> = funcs.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["concat", "lowr"]);
+    }
+}

@@ -1,0 +1,298 @@
+//! One function per subcommand, wiring the pipeline: config -> backend read -> diff -> plan ->
+//! render / apply. Exit codes are decided here and mapped to the process in `main`.
+
+mod apply;
+mod backend;
+
+use crate::backend::Backend;
+use crate::cli::{Args, Command, Format};
+use crate::config::{self, BackendSpec, Config, Desired};
+use crate::diff::diff;
+use crate::drift::DriftReport;
+use crate::model::Account;
+use crate::plan::saved::{self, PlanDocument, Provenance};
+use crate::plan::{self, Plan};
+use crate::render::{self, Style};
+use anyhow::Context as _;
+use backend::BackendArgs;
+use std::io::IsTerminal;
+use std::path::Path;
+use std::sync::Arc;
+
+/// Terraform's exit codes: 0 success / no changes, 1 error, 2 changes (only where asked for).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Exit {
+    Success = 0,
+    Error = 1,
+    Changes = 2,
+}
+
+/// The account id used when nothing names one (validate, offline).
+pub const DEFAULT_ACCOUNT_ID: &str = "123456789012";
+
+/// Settings derived from the arguments once.
+pub(crate) struct Ui {
+    pub style: Style,
+    pub verbose: u8,
+    pub quiet: bool,
+}
+
+pub async fn run(args: Args) -> anyhow::Result<Exit> {
+    let color = !args.no_color && std::env::var_os("NO_COLOR").is_none();
+    let ui = Ui {
+        style: Style {
+            color: color && std::io::stdout().is_terminal(),
+        },
+        verbose: args.verbose,
+        quiet: args.quiet,
+    };
+    let backend = BackendArgs::from_args(&args);
+    match args.command {
+        Command::Validate { dir } => validate(&dir, &ui),
+        Command::Plan {
+            dir,
+            detailed_exitcode,
+            json,
+            out,
+        } => plan_cmd(&dir, &backend, detailed_exitcode, json, out.as_deref(), &ui).await,
+        Command::Apply {
+            target,
+            auto_approve,
+            parallelism,
+            json,
+        } => {
+            let options = apply::ApplyOptions {
+                auto_approve,
+                parallelism: usize::from(parallelism),
+                json,
+            };
+            if target.is_file() {
+                apply::saved(&target, &backend, &options, &ui).await
+            } else {
+                apply::directory(&target, &backend, &options, &ui).await
+            }
+        }
+        Command::Show { file, json } => show(&file, json, &ui),
+        Command::Drift { dir, format } => drift_cmd(&dir, &backend, format, &ui).await,
+    }
+}
+
+/// Loads the configuration, printing its diagnostics on failure.
+fn load(dir: &Path) -> Result<Config, Exit> {
+    config::load(dir).map_err(|diags| {
+        eprint!("{diags}");
+        Exit::Error
+    })
+}
+
+fn lower(config: &Config, account_id: &str) -> Result<Desired, Exit> {
+    config.lower(account_id).map_err(|diags| {
+        eprint!("{diags}");
+        Exit::Error
+    })
+}
+
+fn validate(dir: &Path, ui: &Ui) -> anyhow::Result<Exit> {
+    let config = match load(dir) {
+        Ok(c) => c,
+        Err(code) => return Ok(code),
+    };
+    let account_id = match config.backend() {
+        Some(
+            BackendSpec::Mock {
+                account_id: Some(id),
+                ..
+            }
+            | BackendSpec::Aws {
+                account_id: Some(id),
+                ..
+            },
+        ) => id.clone(),
+        _ => DEFAULT_ACCOUNT_ID.to_owned(),
+    };
+    let desired = match lower(&config, &account_id) {
+        Ok(d) => d,
+        Err(code) => return Ok(code),
+    };
+    if !ui.quiet {
+        println!(
+            "{} The configuration is valid: {} entities declared.",
+            ui.style.green("Success!"),
+            desired.account.len()
+        );
+    }
+    Ok(Exit::Success)
+}
+
+/// Everything a plan was made from.
+pub(crate) struct Planned {
+    pub backend: Arc<dyn Backend>,
+    pub spec: BackendSpec,
+    pub desired: Desired,
+    pub live: Account,
+    pub plan: Plan,
+}
+
+pub(crate) async fn make_plan(
+    dir: &Path,
+    cli: &BackendArgs,
+    ui: &Ui,
+) -> anyhow::Result<Result<Planned, Exit>> {
+    let config = match load(dir) {
+        Ok(c) => c,
+        Err(code) => return Ok(Err(code)),
+    };
+    let what = config.dir().display().to_string();
+    let spec = backend::resolve(cli, config.backend(), &what)?;
+    let backend = backend::open(&spec).await?;
+    let desired = match lower(&config, backend.account_id()) {
+        Ok(d) => d,
+        Err(code) => return Ok(Err(code)),
+    };
+    let live = backend
+        .read()
+        .await
+        .context("could not read the live account")?;
+    let changes = diff(&desired.account, &live, desired.scope.as_ref());
+    let plan = plan::build(
+        changes,
+        &desired.account,
+        &live,
+        backend.account_id(),
+        &desired.references,
+    )?;
+    if ui.verbose > 0 {
+        eprint!("operations graph:\n{}", plan::graph_text(&plan));
+    }
+    Ok(Ok(Planned {
+        backend,
+        spec,
+        desired,
+        live,
+        plan,
+    }))
+}
+
+async fn plan_cmd(
+    dir: &Path,
+    cli: &BackendArgs,
+    detailed: bool,
+    json: bool,
+    out: Option<&Path>,
+    ui: &Ui,
+) -> anyhow::Result<Exit> {
+    let planned = match make_plan(dir, cli, ui).await? {
+        Ok(p) => p,
+        Err(code) => return Ok(code),
+    };
+    let mut doc = PlanDocument::new(planned.plan.clone(), planned.backend.call_counts());
+    if let Some(out) = out {
+        doc.saved = Some(provenance(dir, &planned)?);
+        let text = serde_json::to_string_pretty(&doc)?;
+        std::fs::write(out, text + "\n")
+            .with_context(|| format!("could not write the plan to {}", out.display()))?;
+    }
+    if json {
+        println!("{}", serde_json::to_string_pretty(&doc)?);
+    } else {
+        print!("{}", render::human::plan(&planned.plan, ui.style));
+        if let Some(out) = out {
+            println!(
+                "\nSaved the plan to {}. Apply exactly these actions with: iamform apply {}",
+                out.display(),
+                out.display()
+            );
+        }
+    }
+    report_calls(&*planned.backend, ui);
+    Ok(if detailed && !planned.plan.is_empty() {
+        Exit::Changes
+    } else {
+        Exit::Success
+    })
+}
+
+fn provenance(dir: &Path, planned: &Planned) -> anyhow::Result<Provenance> {
+    let desired = &planned.desired;
+    Ok(Provenance {
+        iamform_version: env!("CARGO_PKG_VERSION").to_owned(),
+        config_dir: dir.display().to_string(),
+        config_digest: saved::config_digest(dir)
+            .with_context(|| format!("could not read {}", dir.display()))?,
+        backend: backend::describe(&planned.spec),
+        scope: desired.scope.clone(),
+        live: saved::fingerprint(
+            &planned.live,
+            desired.account.addresses(),
+            desired.scope.as_ref(),
+        ),
+    })
+}
+
+/// Reads a plan file written by `plan --out`.
+pub(crate) fn read_plan_file(file: &Path) -> anyhow::Result<PlanDocument> {
+    let text = std::fs::read_to_string(file)
+        .with_context(|| format!("could not read plan file {}", file.display()))?;
+    let doc: PlanDocument = serde_json::from_str(&text).with_context(|| {
+        format!(
+            "{} is not an iamform plan file (write one with `iamform plan --out FILE`)",
+            file.display()
+        )
+    })?;
+    if doc.plan.format_version != plan::FORMAT_VERSION {
+        anyhow::bail!(
+            "{} has plan format_version {}, but this iamform reads {}: re-create it with this version's `iamform plan --out`",
+            file.display(),
+            doc.plan.format_version,
+            plan::FORMAT_VERSION
+        );
+    }
+    Ok(doc)
+}
+
+fn show(file: &Path, json: bool, ui: &Ui) -> anyhow::Result<Exit> {
+    let doc = read_plan_file(file)?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&doc)?);
+        return Ok(Exit::Success);
+    }
+    if let Some(saved) = &doc.saved {
+        println!(
+            "Plan saved from {} ({}) against {} (account {}).\n",
+            saved.config_dir, saved.config_digest, saved.backend, doc.plan.account_id
+        );
+    }
+    print!("{}", render::human::plan(&doc.plan, ui.style));
+    Ok(Exit::Success)
+}
+
+async fn drift_cmd(dir: &Path, cli: &BackendArgs, format: Format, ui: &Ui) -> anyhow::Result<Exit> {
+    let planned = match make_plan(dir, cli, ui).await? {
+        Ok(p) => p,
+        Err(code) => return Ok(code),
+    };
+    let report = DriftReport::new(&planned.plan, planned.backend.call_counts());
+    match format {
+        Format::Text => print!("{}", render::drift::text(&report, ui.style)),
+        Format::Json => println!("{}", serde_json::to_string_pretty(&report)?),
+        Format::Markdown => print!("{}", render::drift::markdown(&report)),
+    }
+    report_calls(&*planned.backend, ui);
+    Ok(if report.drifted {
+        Exit::Changes
+    } else {
+        Exit::Success
+    })
+}
+
+pub(crate) fn report_calls(backend: &dyn Backend, ui: &Ui) {
+    if ui.verbose == 0 {
+        return;
+    }
+    let counts = backend.call_counts();
+    let total: u64 = counts.values().sum();
+    eprintln!("IAM API calls: {total}");
+    for (api, n) in counts {
+        eprintln!("  {api:<32} {n}");
+    }
+}

@@ -1,0 +1,621 @@
+//! The aws backend against a real IAM API endpoint: a moto server (`.ci/moto.sh`), found through
+//! `IAMFORM_TEST_MOTO_ENDPOINT`. What the conformance suite cannot show: the account guard, the
+//! number of calls a big read takes, document decoding, the teardown of a user's credentials.
+//!
+//! Without the variable these tests pass without doing anything, except in CI, where they fail.
+
+#[path = "../conformance/target.rs"]
+#[allow(dead_code)]
+mod target;
+
+use iamform::backend::aws::{AwsBackend, AwsSettings};
+use iamform::backend::{Backend, CallCounts, ErrorCode};
+use iamform::model::{Address, Kind, Name, PasswordPolicy, PolicyDocument, Tags};
+use iamform::plan::operation::Operation::{self, *};
+use std::sync::Arc;
+use target::ACCOUNT;
+
+fn n(s: &str) -> Name {
+    Name::from(s)
+}
+
+fn doc(json: &str) -> PolicyDocument {
+    PolicyDocument::from_json_str(json).expect("a valid document")
+}
+
+fn allow(resource: &str) -> PolicyDocument {
+    doc(&format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"s3:GetObject","Resource":"{resource}"}}]}}"#
+    ))
+}
+
+fn ec2_trust() -> PolicyDocument {
+    doc(
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Principal":{"Service":"ec2.amazonaws.com"}}]}"#,
+    )
+}
+
+fn tags(pairs: &[(&str, &str)]) -> Tags {
+    pairs
+        .iter()
+        .map(|(k, v)| ((*k).into(), (*v).into()))
+        .collect()
+}
+
+async fn ok(b: &AwsBackend, op: Operation) {
+    if let Err(e) = b.execute(&op).await {
+        panic!("{op} should succeed: {e}");
+    }
+}
+
+/// Calls made between two snapshots of the counter.
+fn delta(before: &CallCounts, after: &CallCounts) -> CallCounts {
+    after
+        .iter()
+        .map(|(k, v)| (k.clone(), v - before.get(k).copied().unwrap_or(0)))
+        .filter(|(_, v)| *v > 0)
+        .collect()
+}
+
+/// An SDK client on moto, for seeding what iamform never creates.
+async fn sdk(endpoint: &str) -> aws_sdk_iam::Client {
+    target::use_fake_credentials();
+    let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .region(aws_config::Region::new("us-east-1"))
+        .endpoint_url(endpoint)
+        .load()
+        .await;
+    aws_sdk_iam::Client::new(&config)
+}
+
+#[tokio::test]
+async fn a_wrong_account_id_is_refused_naming_both_accounts() {
+    let Some((_moto, endpoint)) = target::fresh_moto().await else {
+        return;
+    };
+    target::use_fake_credentials();
+    let settings = AwsSettings {
+        endpoint_url: Some(endpoint.clone()),
+        account_id: Some("111122223333".into()),
+        ..AwsSettings::default()
+    };
+    let error = match AwsBackend::connect(&settings).await {
+        Ok(_) => panic!("connecting to account {ACCOUNT} as 111122223333 must fail"),
+        Err(e) => e.to_string(),
+    };
+    assert!(
+        error.contains(&format!("the credentials belong to account {ACCOUNT}"))
+            && error.contains("the configuration expects account 111122223333"),
+        "{error}"
+    );
+    let right = AwsBackend::connect(&AwsSettings {
+        account_id: Some(ACCOUNT.into()),
+        ..settings
+    })
+    .await
+    .expect("the right account connects");
+    assert_eq!(right.account_id(), ACCOUNT);
+    assert!(
+        right.caller_arn().starts_with("arn:aws:"),
+        "{}",
+        right.caller_arn()
+    );
+    assert_eq!(right.call_counts().get("GetCallerIdentity"), Some(&1));
+}
+
+#[tokio::test]
+async fn documents_keep_plus_signs_spaces_and_percent_signs() {
+    let Some((_moto, endpoint)) = target::fresh_moto().await else {
+        return;
+    };
+    let b = target::connect_to_moto(&endpoint).await;
+    let tricky = allow("arn:aws:s3:::a+b c/100%25 done+/*");
+    let trust = doc(&format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"sts:AssumeRole","Principal":{{"Service":"ec2.amazonaws.com"}},"Condition":{{"StringEquals":{{"aws:PrincipalTag/team":"a+b c"}}}}}}]}}"#
+    ));
+    ok(
+        &b,
+        CreateUser {
+            user: n("u"),
+            path: "/".into(),
+            permissions_boundary: None,
+            tags: Tags::new(),
+        },
+    )
+    .await;
+    ok(
+        &b,
+        PutUserPolicy {
+            user: n("u"),
+            policy_name: n("inline"),
+            document: tricky.clone(),
+        },
+    )
+    .await;
+    ok(
+        &b,
+        CreatePolicy {
+            policy: n("managed"),
+            path: "/".into(),
+            description: Some("with + and spaces".into()),
+            document: tricky.clone(),
+            tags: Tags::new(),
+        },
+    )
+    .await;
+    ok(
+        &b,
+        CreateRole {
+            role: n("r"),
+            path: "/".into(),
+            assume_role_policy: trust.clone(),
+            description: None,
+            max_session_duration: 3600,
+            permissions_boundary: None,
+            tags: Tags::new(),
+        },
+    )
+    .await;
+    let live = b.read().await.expect("read");
+    assert_eq!(live.users[&n("u")].inline_policies[&n("inline")], tricky);
+    assert_eq!(live.policies[&n("managed")].document, tricky);
+    assert_eq!(
+        live.policies[&n("managed")].description.as_deref(),
+        Some("with + and spaces")
+    );
+    assert_eq!(live.roles[&n("r")].assume_role_policy, trust);
+}
+
+#[tokio::test]
+async fn deleting_a_user_removes_its_credentials_first() {
+    let Some((_moto, endpoint)) = target::fresh_moto().await else {
+        return;
+    };
+    let b = target::connect_to_moto(&endpoint).await;
+    let iam = sdk(&endpoint).await;
+    ok(
+        &b,
+        CreateUser {
+            user: n("leaver"),
+            path: "/".into(),
+            permissions_boundary: None,
+            tags: Tags::new(),
+        },
+    )
+    .await;
+    for _ in 0..2 {
+        iam.create_access_key()
+            .user_name("leaver")
+            .send()
+            .await
+            .expect("access key");
+    }
+    iam.create_login_profile()
+        .user_name("leaver")
+        .password("Correct-Horse-1")
+        .send()
+        .await
+        .expect("login profile");
+    let device = iam
+        .create_virtual_mfa_device()
+        .virtual_mfa_device_name("leaver")
+        .send()
+        .await
+        .expect("virtual MFA device");
+    let serial = device
+        .virtual_mfa_device()
+        .map(|d| d.serial_number().to_owned())
+        .expect("a serial number");
+    iam.enable_mfa_device()
+        .user_name("leaver")
+        .serial_number(&serial)
+        .authentication_code1("123456")
+        .authentication_code2("654321")
+        .send()
+        .await
+        .expect("enable MFA");
+    iam.upload_ssh_public_key()
+        .user_name("leaver")
+        .ssh_public_key_body(SSH_PUBLIC_KEY)
+        .send()
+        .await
+        .expect("SSH key");
+    iam.upload_signing_certificate()
+        .user_name("leaver")
+        .certificate_body(CERTIFICATE)
+        .send()
+        .await
+        .expect("signing certificate");
+
+    let before = b.call_counts();
+    ok(&b, DeleteUser { user: n("leaver") }).await;
+    let calls = delta(&before, &b.call_counts());
+    for (action, count) in [
+        ("DeleteLoginProfile", 1),
+        ("ListAccessKeys", 1),
+        ("DeleteAccessKey", 2),
+        ("ListMFADevices", 1),
+        ("DeactivateMFADevice", 1),
+        ("DeleteVirtualMFADevice", 1),
+        ("ListSSHPublicKeys", 1),
+        ("DeleteSSHPublicKey", 1),
+        ("ListSigningCertificates", 1),
+        ("DeleteSigningCertificate", 1),
+        ("DeleteUser", 1),
+    ] {
+        assert_eq!(calls.get(action), Some(&count), "{action}: {calls:?}");
+    }
+    assert!(!b
+        .read()
+        .await
+        .expect("read")
+        .users
+        .contains_key(&n("leaver")));
+    let devices = iam
+        .list_virtual_mfa_devices()
+        .send()
+        .await
+        .expect("list virtual MFA devices");
+    assert!(
+        devices
+            .virtual_mfa_devices()
+            .iter()
+            .all(|d| d.serial_number() != serial),
+        "the virtual MFA device is deleted with its user"
+    );
+    let gone = b.execute(&DeleteUser { user: n("leaver") }).await;
+    assert_eq!(
+        gone.err().and_then(|e| e.code()),
+        Some(ErrorCode::NoSuchEntity)
+    );
+}
+
+#[tokio::test]
+async fn single_credentials_are_deleted_by_id() {
+    let Some((_moto, endpoint)) = target::fresh_moto().await else {
+        return;
+    };
+    let b = target::connect_to_moto(&endpoint).await;
+    let iam = sdk(&endpoint).await;
+    ok(
+        &b,
+        CreateUser {
+            user: n("u"),
+            path: "/".into(),
+            permissions_boundary: None,
+            tags: Tags::new(),
+        },
+    )
+    .await;
+    let key = iam
+        .create_access_key()
+        .user_name("u")
+        .send()
+        .await
+        .expect("access key")
+        .access_key()
+        .map(|k| k.access_key_id().to_owned())
+        .expect("an access key id");
+    iam.create_login_profile()
+        .user_name("u")
+        .password("Correct-Horse-1")
+        .send()
+        .await
+        .expect("login profile");
+    let ssh = iam
+        .upload_ssh_public_key()
+        .user_name("u")
+        .ssh_public_key_body(SSH_PUBLIC_KEY)
+        .send()
+        .await
+        .expect("SSH key")
+        .ssh_public_key()
+        .map(|k| k.ssh_public_key_id().to_owned())
+        .expect("an SSH key id");
+    let cert = iam
+        .upload_signing_certificate()
+        .user_name("u")
+        .certificate_body(CERTIFICATE)
+        .send()
+        .await
+        .expect("certificate")
+        .certificate()
+        .map(|c| c.certificate_id().to_owned())
+        .expect("a certificate id");
+    for op in [
+        DeleteAccessKey {
+            user: n("u"),
+            access_key_id: key,
+        },
+        DeleteLoginProfile { user: n("u") },
+        DeleteSshPublicKey {
+            user: n("u"),
+            ssh_public_key_id: ssh,
+        },
+        DeleteSigningCertificate {
+            user: n("u"),
+            certificate_id: cert,
+        },
+    ] {
+        ok(&b, op.clone()).await;
+        let again = b.execute(&op).await;
+        assert_eq!(
+            again.err().and_then(|e| e.code()),
+            Some(ErrorCode::NoSuchEntity),
+            "{op} a second time"
+        );
+    }
+}
+
+#[tokio::test]
+async fn password_policy_round_trips() {
+    let Some((_moto, endpoint)) = target::fresh_moto().await else {
+        return;
+    };
+    let b = target::connect_to_moto(&endpoint).await;
+    assert_eq!(b.read().await.expect("read").password_policy, None);
+    for policy in [
+        PasswordPolicy {
+            minimum_length: Some(14),
+            require_symbols: Some(true),
+            ..PasswordPolicy::default()
+        },
+        PasswordPolicy {
+            minimum_length: Some(20),
+            require_symbols: Some(true),
+            require_numbers: Some(true),
+            require_uppercase: Some(true),
+            require_lowercase: Some(true),
+            allow_users_to_change_password: Some(true),
+            max_age_days: Some(90),
+            reuse_prevention: Some(24),
+            hard_expiry: Some(true),
+        },
+    ] {
+        ok(
+            &b,
+            UpdateAccountPasswordPolicy {
+                policy: policy.clone(),
+            },
+        )
+        .await;
+        assert_eq!(b.read().await.expect("read").password_policy, Some(policy));
+    }
+    ok(&b, DeleteAccountPasswordPolicy).await;
+    assert_eq!(b.read().await.expect("read").password_policy, None);
+}
+
+#[tokio::test]
+async fn policy_and_profile_tags_are_read_where_asked() {
+    let Some((_moto, endpoint)) = target::fresh_moto().await else {
+        return;
+    };
+    let b = target::connect_to_moto(&endpoint).await;
+    for name in ["tagged", "other"] {
+        ok(
+            &b,
+            CreatePolicy {
+                policy: n(name),
+                path: "/".into(),
+                description: None,
+                document: allow("*"),
+                tags: tags(&[("owner", name)]),
+            },
+        )
+        .await;
+    }
+    ok(
+        &b,
+        CreateInstanceProfile {
+            instance_profile: n("lonely"),
+            path: "/apps/".into(),
+            tags: tags(&[("k", "v")]),
+        },
+    )
+    .await;
+
+    // Never told: every tag is read, one call per policy and instance profile.
+    let before = b.call_counts();
+    let live = b.read().await.expect("read");
+    let calls = delta(&before, &b.call_counts());
+    assert_eq!(
+        live.policies[&n("tagged")].tags,
+        tags(&[("owner", "tagged")])
+    );
+    assert_eq!(live.policies[&n("other")].tags, tags(&[("owner", "other")]));
+    assert_eq!(
+        live.instance_profiles[&n("lonely")].tags,
+        tags(&[("k", "v")])
+    );
+    assert_eq!(live.instance_profiles[&n("lonely")].path, "/apps/");
+    assert!(live.instance_profiles[&n("lonely")].roles.is_empty());
+    assert_eq!(calls.get("ListPolicyTags"), Some(&2), "{calls:?}");
+    assert_eq!(calls.get("GetInstanceProfile"), Some(&1), "{calls:?}");
+
+    // Told: only those.
+    b.read_tags_only_for(&[Address::new(Kind::Policy, "TAGGED")]);
+    let before = b.call_counts();
+    let live = b.read().await.expect("read");
+    let calls = delta(&before, &b.call_counts());
+    assert_eq!(
+        live.policies[&n("tagged")].tags,
+        tags(&[("owner", "tagged")])
+    );
+    assert!(live.policies[&n("other")].tags.is_empty());
+    assert_eq!(calls.get("ListPolicyTags"), Some(&1), "{calls:?}");
+    assert_eq!(calls.get("GetInstanceProfile"), None, "{calls:?}");
+}
+
+/// 2,500 entities: 1,100 roles (so that ListRoles takes two pages of 1,000), 700 users, 300
+/// groups, 250 managed policies, 150 instance profiles, with memberships, attachments and inline
+/// policies. Reading them back takes at most 10 calls.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reading_2500_entities_takes_at_most_10_calls() {
+    let Some((_moto, endpoint)) = target::fresh_moto().await else {
+        return;
+    };
+    let b = Arc::new(target::connect_to_moto(&endpoint).await);
+    let started = std::time::Instant::now();
+
+    let mut creates = Vec::new();
+    for i in 0..250 {
+        creates.push(CreatePolicy {
+            policy: n(&format!("policy{i}")),
+            path: "/bulk/".into(),
+            description: None,
+            document: allow(&format!("arn:aws:s3:::bucket{i}/*")),
+            tags: Tags::new(),
+        });
+    }
+    for i in 0..300 {
+        creates.push(CreateGroup {
+            group: n(&format!("group{i}")),
+            path: "/".into(),
+        });
+    }
+    for i in 0..1_100 {
+        creates.push(CreateRole {
+            role: n(&format!("role{i}")),
+            path: "/bulk/".into(),
+            assume_role_policy: ec2_trust(),
+            description: Some(format!("role number {i}")),
+            max_session_duration: 3600 + i,
+            permissions_boundary: None,
+            tags: tags(&[("n", &i.to_string())]),
+        });
+    }
+    for i in 0..700 {
+        creates.push(CreateUser {
+            user: n(&format!("user{i}")),
+            path: "/".into(),
+            permissions_boundary: None,
+            tags: Tags::new(),
+        });
+    }
+    for i in 0..150 {
+        creates.push(CreateInstanceProfile {
+            instance_profile: n(&format!("profile{i}")),
+            path: "/".into(),
+            tags: Tags::new(),
+        });
+    }
+    let mut links = Vec::new();
+    for i in 0..700 {
+        links.push(AddUserToGroup {
+            user: n(&format!("user{i}")),
+            group: n(&format!("group{}", i % 300)),
+        });
+    }
+    for i in 0..300 {
+        links.push(AttachGroupPolicy {
+            group: n(&format!("group{i}")),
+            policy_arn: format!("arn:aws:iam::{ACCOUNT}:policy/bulk/policy{}", i % 250),
+        });
+    }
+    for i in 0..100 {
+        links.push(PutRolePolicy {
+            role: n(&format!("role{i}")),
+            policy_name: n("inline"),
+            document: allow("*"),
+        });
+        links.push(AddRoleToInstanceProfile {
+            instance_profile: n(&format!("profile{i}")),
+            role: n(&format!("role{i}")),
+        });
+    }
+    run_all(&b, creates).await;
+    run_all(&b, links).await;
+    let seeded = started.elapsed();
+
+    b.read_tags_only_for(&[]);
+    let before = b.call_counts();
+    let read_started = std::time::Instant::now();
+    let live = b.read().await.expect("read");
+    let read_took = read_started.elapsed();
+    let calls = delta(&before, &b.call_counts());
+    let total: u64 = calls.values().sum();
+    eprintln!(
+        "seeded 2,500 entities in {seeded:?}; read them in {read_took:?} with {total} calls: {calls:?}"
+    );
+
+    assert_eq!(live.len(), 2_500);
+    assert_eq!(
+        (
+            live.users.len(),
+            live.groups.len(),
+            live.roles.len(),
+            live.policies.len(),
+            live.instance_profiles.len()
+        ),
+        (700, 300, 1_100, 250, 150)
+    );
+    assert!(
+        total <= 10,
+        "reading 2,500 entities took {total} calls: {calls:?}"
+    );
+    assert_eq!(
+        calls.get("ListRoles"),
+        Some(&2),
+        "1,100 roles are two pages"
+    );
+    let role = &live.roles[&n("role1099")];
+    assert_eq!(role.description.as_deref(), Some("role number 1099"));
+    assert_eq!(role.max_session_duration, 3600 + 1099);
+    assert_eq!(role.tags, tags(&[("n", "1099")]));
+    assert_eq!(role.path, "/bulk/");
+    assert!(live.roles[&n("role7")]
+        .inline_policies
+        .contains_key(&n("inline")));
+    assert!(live.users[&n("user301")].groups.contains(&n("group1")));
+    assert!(live.groups[&n("group299")]
+        .policies
+        .contains(&format!("arn:aws:iam::{ACCOUNT}:policy/bulk/policy49")));
+    assert_eq!(
+        live.instance_profiles[&n("profile5")]
+            .roles
+            .iter()
+            .map(Name::as_str)
+            .collect::<Vec<_>>(),
+        ["role5"]
+    );
+    assert!(live.instance_profiles[&n("profile149")].roles.is_empty());
+    assert_eq!(live.policies[&n("policy3")].path, "/bulk/");
+    assert_eq!(
+        live.policies[&n("policy3")].document,
+        allow("arn:aws:s3:::bucket3/*")
+    );
+}
+
+/// Runs `ops` 16 at a time.
+async fn run_all(b: &Arc<AwsBackend>, ops: Vec<Operation>) {
+    let mut jobs = tokio::task::JoinSet::new();
+    let mut ops = ops.into_iter();
+    loop {
+        while jobs.len() < 16 {
+            let Some(op) = ops.next() else { break };
+            let b = Arc::clone(b);
+            jobs.spawn(async move {
+                if let Err(e) = b.execute(&op).await {
+                    panic!("{op} should succeed: {e}");
+                }
+            });
+        }
+        match jobs.join_next().await {
+            None => break,
+            Some(result) => result.expect("a seeding call"),
+        }
+    }
+}
+
+const SSH_PUBLIC_KEY: &str = "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQDPjNij7wMO81XsTaNlHZS7+K3gmSznoBfb8Kq2C25N7NfAE2tNI19FBE34tAX5W1qRgcD7m8tM1TXsDDPu5XozV3ZRN0NFi1lbrZps7D4U2Uki1p0c9z4brGPufXUONxOmYHs6EHb+xdYwZDET2Oja56WuP8vxpZKOmbfAaVHg/ePPUNDAJ7x84nT2W3FdM8nb3ruDqMhi2WHhWkVVYdR8C+QEqgJU/Nqt0AE/y1R1rUosYj5wIoq90d+h1TjV+TJ+QVLPqWF09xGOwtWfrt3PWbeOHxucO+SxjsmZemXlfmzMNHedITcBS3fPFHIG7ES+pk05Vk0tdHSD94Hp0+P3 iamform-test";
+
+/// A self-signed test certificate (moto checks that a signing certificate parses).
+const CERTIFICATE: &str = "-----BEGIN CERTIFICATE-----
+MIIBHDCBw6ADAgECAgEBMAoGCCqGSM49BAMCMBcxFTATBgNVBAMMDGlhbWZvcm0g
+dGVzdDAgFw0yNDAxMDEwMDAwMDBaGA8yMTI0MDEwMTAwMDAwMFowFzEVMBMGA1UE
+AwwMaWFtZm9ybSB0ZXN0MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE+P/VaNTp
+nuh3JnQeb2Qe1PnPVTvm5litH5rUpVQJw0V5kNK0d64IZxQMuVzaHlLw2/Z9e94W
+AIodwIDzh8YfnTAKBggqhkjOPQQDAgNIADBFAiEAjUFd+W4V37Yz+ZfT9kDGU41D
+xUneSC1EeH5Enq1KpU8CIBgi/S7ok93EcGPAMvOF9P9NXlaeJTkrsBTD9DodzhLR
+-----END CERTIFICATE-----
+";

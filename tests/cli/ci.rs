@@ -1,0 +1,161 @@
+//! The unattended paths: saved plans and the stale-plan check, JSON output against the schemas,
+//! and drift reports.
+
+use crate::harness::{assert_matches_schema, json, Test};
+
+const TEAM: &str = r#"
+group "web" {}
+group "ops" {}
+user "john" { groups = [group.web.name] }
+"#;
+
+#[test]
+fn a_saved_plan_applies_when_nothing_changed() {
+    let t = Test::new().file("main.hcl", TEAM);
+    let plan = t.path("plan.json");
+    let plan_arg = plan.to_str().unwrap();
+    t.run(&["plan", "--out", plan_arg]).expect(0);
+    let saved: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&plan).unwrap()).unwrap();
+    assert_matches_schema("plan.schema.json", &saved);
+    assert!(saved["saved"]["config_digest"]
+        .as_str()
+        .unwrap()
+        .starts_with("sha256:"));
+
+    let show = t.run_plain(&["show", plan_arg]).expect(0);
+    assert!(
+        show.stdout
+            .contains("Plan: 3 to add, 0 to change, 0 to destroy."),
+        "{}",
+        show.stdout
+    );
+    let shown = json(&t.run_plain(&["show", plan_arg, "--json"]).expect(0));
+    assert_eq!(shown, saved);
+
+    // The recorded backend is used: no --backend needed.
+    let apply = t
+        .run_plain(&["apply", plan_arg, "--auto-approve"])
+        .expect(0);
+    assert!(
+        apply.stdout.contains("Apply complete: 4 applied"),
+        "{}",
+        apply.stdout
+    );
+    t.assert_converged();
+}
+
+#[test]
+fn a_saved_plan_is_refused_when_the_account_changed_and_names_the_entity() {
+    let t = Test::new().file("main.hcl", TEAM);
+    t.apply();
+    t.write(
+        "main.hcl",
+        &TEAM.replace("group.web.name", "group.ops.name"),
+    );
+    let plan = t.path("plan.json");
+    let plan_arg = plan.to_str().unwrap();
+    t.run(&["plan", "--out", plan_arg]).expect(0);
+
+    t.edit_live(|live| {
+        live["account"]["users"]["john"]["tags"] = serde_json::json!({ "edited": "by hand" });
+    });
+    let refused = t
+        .run_plain(&["apply", plan_arg, "--auto-approve"])
+        .expect(1);
+    assert!(refused.stderr.contains("is stale"), "{}", refused.stderr);
+    assert!(
+        refused
+            .stderr
+            .contains("user.john was changed since the plan was made"),
+        "{}",
+        refused.stderr
+    );
+    assert_eq!(
+        t.live()["account"]["users"]["john"]["groups"][0],
+        "web",
+        "nothing applied"
+    );
+}
+
+#[test]
+fn plan_json_and_apply_json_match_their_schemas() {
+    let t = Test::new().example("quickstart");
+    let plan = json(&t.run(&["plan", "--json"]).expect(0));
+    assert_matches_schema("plan.schema.json", &plan);
+    assert_eq!(plan["summary"]["add"], 14);
+    assert_eq!(plan["api_calls"]["GetAccountAuthorizationDetails"], 1);
+
+    let report = json(&t.run(&["apply", "--auto-approve", "--json"]).expect(0));
+    assert_matches_schema("apply-report.schema.json", &report);
+    assert_eq!(report["success"], true);
+    assert_eq!(report["summary"]["failed"], 0);
+    assert_eq!(report["api_calls"]["CreateUser"], 5);
+
+    // A failing apply still matches, with the error and the skipped dependents.
+    t.write(
+        "extra.hcl",
+        "group \"broken\" {\n  policies = [\"arn:aws:iam::123456789012:policy/missing\"]\n}\n",
+    );
+    let report = json(&t.run(&["apply", "--auto-approve", "--json"]).expect(1));
+    assert_matches_schema("apply-report.schema.json", &report);
+    assert_eq!(report["summary"]["failed"], 1);
+}
+
+#[test]
+fn drift_reports_a_hand_made_group_change_and_exits_2() {
+    let t = Test::new().file("main.hcl", TEAM);
+    t.apply();
+    let clean = t.run(&["drift"]).expect(0);
+    assert!(clean.stdout.contains("No drift"), "{}", clean.stdout);
+
+    t.edit_live(|live| {
+        live["account"]["users"]["john"]["groups"] = serde_json::json!(["ops", "web"]);
+    });
+    let md = t.run(&["drift", "--format", "markdown"]).expect(2);
+    assert!(
+        md.stdout
+            .contains("| `user.john` | changed outside the configuration |"),
+        "{}",
+        md.stdout
+    );
+    assert!(md.stdout.contains("groups -= \"ops\""), "{}", md.stdout);
+    assert!(md.stdout.contains("<details>"), "{}", md.stdout);
+
+    let text = t.run(&["drift"]).expect(2);
+    assert!(
+        text.stdout
+            .contains("Drift detected in account 123456789012: 1 modified"),
+        "{}",
+        text.stdout
+    );
+
+    let report = json(&t.run(&["drift", "--format", "json"]).expect(2));
+    assert_matches_schema("drift-report.schema.json", &report);
+    assert_eq!(report["entities"][0]["address"], "user.john");
+    assert_eq!(report["entities"][0]["drift"], "modified");
+}
+
+#[test]
+fn drift_counts_missing_and_undeclared_entities() {
+    let t = Test::new()
+        .file(
+            "scope.hcl",
+            "settings {\n  scope {\n    paths = [\"/\"]\n  }\n}\n",
+        )
+        .file("main.hcl", TEAM);
+    t.apply();
+    t.edit_live(|live| {
+        let users = live["account"]["users"].as_object_mut().unwrap();
+        users.insert("intruder".into(), serde_json::json!({ "name": "intruder" }));
+        live["account"]["groups"]
+            .as_object_mut()
+            .unwrap()
+            .remove("ops");
+    });
+    let report = json(&t.run(&["drift", "--format", "json"]).expect(2));
+    assert_eq!(
+        report["summary"],
+        serde_json::json!({ "missing": 1, "modified": 0, "undeclared": 1 })
+    );
+}

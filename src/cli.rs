@@ -88,9 +88,12 @@ pub enum Command {
     /// Print a plan saved with `plan --out`.
     Show {
         file: PathBuf,
-        /// Print it as JSON (schemas/plan.schema.json).
-        #[arg(long)]
+        /// Print it as JSON (schemas/plan.schema.json); same as --format json.
+        #[arg(long, conflicts_with = "format")]
         json: bool,
+        /// text, json, or markdown (for a pull-request comment).
+        #[arg(long, value_enum)]
+        format: Option<Format>,
     },
     /// Report what changed in the account outside the configuration: exit 0 clean, 2 drift, 1 error.
     Drift {

@@ -68,7 +68,7 @@ pub fn unmanaged_line(plan: &Plan) -> Option<String> {
     ))
 }
 
-pub(crate) fn change_block(out: &mut String, change: &Change, style: Style) {
+fn change_block(out: &mut String, change: &Change, style: Style) {
     let what = match change.action {
         Action::Create => "will be created".to_owned(),
         Action::Update => "will be updated in place".to_owned(),

@@ -49,7 +49,7 @@ pub fn changes(out: &mut String, changes: &[Change]) {
     for c in changes {
         let (symbol, action) = describe(c);
         let mut block = String::new();
-        human::change_block(&mut block, c, Style::PLAIN);
+        human::change_body(&mut block, c, Style::PLAIN);
         let _ = writeln!(
             out,
             "<details><summary><code>{symbol} {}</code> {action}</summary>\n\n```diff\n{}```\n\n</details>",

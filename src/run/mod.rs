@@ -72,7 +72,14 @@ pub async fn run(args: Args) -> anyhow::Result<Exit> {
                 apply::directory(&target, &backend, &options, &ui).await
             }
         }
-        Command::Show { file, json } => show(&file, json, &ui),
+        Command::Show { file, json, format } => {
+            let format = if json {
+                Format::Json
+            } else {
+                format.unwrap_or(Format::Text)
+            };
+            show(&file, format, &ui)
+        }
         Command::Drift { dir, format } => drift_cmd(&dir, &backend, format, &ui).await,
     }
 }
@@ -250,11 +257,18 @@ pub(crate) fn read_plan_file(file: &Path) -> anyhow::Result<PlanDocument> {
     Ok(doc)
 }
 
-fn show(file: &Path, json: bool, ui: &Ui) -> anyhow::Result<Exit> {
+fn show(file: &Path, format: Format, ui: &Ui) -> anyhow::Result<Exit> {
     let doc = read_plan_file(file)?;
-    if json {
-        println!("{}", serde_json::to_string_pretty(&doc)?);
-        return Ok(Exit::Success);
+    match format {
+        Format::Json => {
+            println!("{}", serde_json::to_string_pretty(&doc)?);
+            return Ok(Exit::Success);
+        }
+        Format::Markdown => {
+            print!("{}", render::markdown::plan(&doc.plan, "iamform plan"));
+            return Ok(Exit::Success);
+        }
+        Format::Text => {}
     }
     if let Some(saved) = &doc.saved {
         println!(

@@ -1,0 +1,138 @@
+//! Snapshots of every rendering of a plan that creates, updates, replaces and deletes, and of a
+//! drift report: what users read in terminals, tools read as JSON, and reviewers read in PRs.
+
+use iamform::backend::CallCounts;
+use iamform::diff::diff;
+use iamform::drift::DriftReport;
+use iamform::model::{Account, Scope};
+use iamform::plan::saved::PlanDocument;
+use iamform::plan::{self, Plan};
+use iamform::render::{self, Style};
+use std::collections::BTreeMap;
+
+const ACCOUNT: &str = "123456789012";
+
+fn account(json: serde_json::Value) -> Account {
+    serde_json::from_value(json).expect("an account")
+}
+
+/// Live: a user, a group, a role at `/old/`, a policy with one statement, and a stray user.
+fn live() -> Account {
+    account(serde_json::json!({
+        "users": {
+            "john": { "name": "john", "groups": ["web"], "tags": { "team": "web" } },
+            "stray": { "name": "stray", "credentials": { "access_keys": ["AKIAEXAMPLE"], "login_profile": true } }
+        },
+        "groups": { "web": { "name": "web" } },
+        "roles": { "app": { "name": "app", "path": "/old/", "assume_role_policy": {
+            "Version": "2012-10-17",
+            "Statement": [{ "Effect": "Allow", "Action": "sts:AssumeRole", "Principal": { "Service": "ec2.amazonaws.com" } }]
+        } } },
+        "policies": { "read": { "name": "read", "document": {
+            "Version": "2012-10-17",
+            "Statement": [{ "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*" }]
+        } } }
+    }))
+}
+
+/// Desired: john changes groups and tags, the role moves path (a replacement), the policy gains an
+/// action, a new user arrives, and the stray user is not declared.
+fn desired() -> Account {
+    account(serde_json::json!({
+        "users": {
+            "john": { "name": "john", "groups": ["web", "ops"], "tags": { "team": "platform" } },
+            "jane": { "name": "jane", "groups": ["ops"] }
+        },
+        "groups": { "web": { "name": "web" }, "ops": { "name": "ops" } },
+        "roles": { "app": { "name": "app", "path": "/new/", "assume_role_policy": {
+            "Version": "2012-10-17",
+            "Statement": [{ "Effect": "Allow", "Action": "sts:AssumeRole", "Principal": { "Service": "ec2.amazonaws.com" } }]
+        } } },
+        "policies": { "read": { "name": "read", "document": {
+            "Version": "2012-10-17",
+            "Statement": [{ "Effect": "Allow", "Action": ["s3:GetObject", "s3:ListBucket"], "Resource": "*" }]
+        } } }
+    }))
+}
+
+fn plan() -> Plan {
+    let scope = Scope {
+        paths: vec!["/".into()],
+        exclude: vec![],
+    };
+    let (desired, live) = (desired(), live());
+    let changes = diff(&desired, &live, Some(&scope));
+    plan::build(changes, &desired, &live, ACCOUNT, &BTreeMap::new()).expect("no cycle")
+}
+
+fn calls() -> CallCounts {
+    [("GetAccountAuthorizationDetails".to_owned(), 1)]
+        .into_iter()
+        .collect()
+}
+
+#[test]
+fn the_plan_covers_every_action() {
+    let actions: Vec<String> = plan()
+        .changes
+        .iter()
+        .map(|c| format!("{:?}", c.action))
+        .collect();
+    for a in ["Create", "Update", "Replace", "Delete"] {
+        assert!(
+            actions.contains(&a.to_owned()),
+            "{a} missing from {actions:?}"
+        );
+    }
+}
+
+#[test]
+fn human_plan() {
+    insta::assert_snapshot!(render::human::plan(&plan(), Style::PLAIN));
+}
+
+#[test]
+fn json_plan() {
+    insta::assert_json_snapshot!(PlanDocument::new(plan(), calls()));
+}
+
+#[test]
+fn markdown_plan() {
+    insta::assert_snapshot!(render::markdown::plan(&plan(), "iamform plan"));
+}
+
+#[test]
+fn drift_text_and_markdown() {
+    let report = DriftReport::new(&plan(), calls());
+    insta::assert_snapshot!("drift_text", render::drift::text(&report, Style::PLAIN));
+    insta::assert_snapshot!("drift_markdown", render::drift::markdown(&report));
+}
+
+#[test]
+fn an_empty_plan_says_no_changes() {
+    let live = live();
+    let changes = diff(&live, &live, None);
+    let plan = plan::build(changes, &live, &live, ACCOUNT, &BTreeMap::new()).unwrap();
+    insta::assert_snapshot!(render::human::plan(&plan, Style::PLAIN));
+}
+
+#[test]
+fn example_github_workflows_are_valid_yaml_with_jobs() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/github-actions");
+    for name in ["plan.yml", "apply.yml", "drift.yml"] {
+        let text = std::fs::read_to_string(dir.join(name)).expect("workflow file");
+        let docs =
+            yaml_rust2::YamlLoader::load_from_str(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let doc = &docs[0];
+        assert!(
+            doc["jobs"].as_hash().is_some_and(|j| !j.is_empty()),
+            "{name} has no jobs"
+        );
+        assert_eq!(
+            doc["permissions"]["id-token"].as_str(),
+            Some("write"),
+            "{name} must use OIDC credentials"
+        );
+        assert!(text.contains("iamform "), "{name} runs iamform");
+    }
+}

@@ -32,6 +32,21 @@ pub struct MockFile {
     /// IAM's unique ids (`AIDA…`, `AGPA…`, …) of the entities created through the mock.
     #[serde(default, skip_serializing_if = "UniqueIds::is_empty")]
     pub unique_ids: UniqueIds,
+    /// The root user's security summary (GetAccountSummary), for audits.
+    #[serde(default)]
+    pub root: RootSummary,
+}
+
+/// What GetAccountSummary says about the root user; iamform never changes it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RootSummary {
+    /// `AccountMFAEnabled`.
+    #[serde(default)]
+    pub mfa_enabled: bool,
+    /// `AccountAccessKeysPresent`.
+    #[serde(default)]
+    pub access_keys_present: bool,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -80,6 +95,7 @@ impl MockFile {
             account: Account::default(),
             next_id: 1,
             unique_ids: UniqueIds::default(),
+            root: RootSummary::default(),
         }
     }
 

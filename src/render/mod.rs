@@ -1,6 +1,7 @@
 //! Rendering: the only place that formats plans and reports for people or tools.
 
 pub mod drift;
+pub mod hcl;
 pub mod human;
 pub mod markdown;
 pub mod report;

@@ -117,6 +117,12 @@ impl Diagnostics {
     pub fn into_vec(self) -> Vec<Diagnostic> {
         self.0
     }
+
+    /// In source order (file, line, column); errors without a location first.
+    pub(crate) fn sorted(mut self) -> Self {
+        self.0.sort_by(|a, b| a.location.cmp(&b.location));
+        self
+    }
 }
 
 impl From<Vec<Diagnostic>> for Diagnostics {

@@ -59,9 +59,17 @@ pub(crate) fn with_base_dir<T>(dir: &Path, f: impl FnOnce() -> T) -> T {
 
 /// Declares every function in `ctx`.
 pub(crate) fn declare(ctx: &mut Context) {
+    for (name, def) in definitions() {
+        ctx.declare_func(name, def);
+    }
+    super::arith::declare(ctx);
+}
+
+/// Every public function with its parameters, in the order of [`NAMES`].
+fn definitions() -> [(&'static str, FuncDef); 24] {
     use ParamType::{Any, Array, Number, Object, String as Str};
     let any_array = || Array(Box::new(Any));
-    let defs: [(&str, FuncDef); 24] = [
+    [
         (
             "coalesce",
             FuncDef::builder().variadic_param(Any).build(coalesce),
@@ -110,11 +118,7 @@ pub(crate) fn declare(ctx: &mut Context) {
         ("trimspace", FuncDef::new(trimspace, [Str])),
         ("upper", FuncDef::new(upper, [Str])),
         ("values", FuncDef::new(values, [Object(Box::new(Any))])),
-    ];
-    for (name, def) in defs {
-        ctx.declare_func(name, def);
-    }
-    super::arith::declare(ctx);
+    ]
 }
 
 fn str_arg(args: &FuncArgs, i: usize) -> Result<&str, String> {
@@ -473,6 +477,12 @@ mod tests {
         for (src, want) in table {
             assert_eq!(json(src), want, "{src}");
         }
+    }
+
+    #[test]
+    fn names_are_the_declared_functions() {
+        let declared: Vec<&str> = definitions().iter().map(|(n, _)| *n).collect();
+        assert_eq!(declared, NAMES);
     }
 
     #[test]

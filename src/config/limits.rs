@@ -19,30 +19,40 @@ const STACK_BYTES: usize = 256 << 20;
 pub(crate) fn on_big_stack<T: Send>(
     f: impl FnOnce() -> Result<T, super::Diagnostics> + Send,
 ) -> Result<T, super::Diagnostics> {
+    // Kept here so that it can still run on this thread if no thread can be started.
+    let job = std::sync::Mutex::new(Some(f));
+    let take = || job.lock().ok().and_then(|mut j| j.take());
     std::thread::scope(|scope| {
         let handle = std::thread::Builder::new()
             .name("iamform-config".into())
             .stack_size(STACK_BYTES)
-            .spawn_scoped(scope, f);
-        match handle {
-            Ok(h) => h.join().unwrap_or_else(|panic| {
+            .spawn_scoped(scope, || take().map(|f| f()));
+        let outcome = match handle {
+            Ok(h) => h.join(),
+            Err(_) => Ok(take().map(|f| f())),
+        };
+        match outcome {
+            Ok(Some(result)) => result,
+            Ok(None) => Err(internal("the configuration was read twice")),
+            Err(panic) => {
                 let what = panic
                     .downcast_ref::<&str>()
                     .map(|s| s.to_string())
                     .or_else(|| panic.downcast_ref::<String>().cloned())
                     .unwrap_or_default();
-                Err(super::Diagnostics(vec![Diagnostic::error(format!(
-                    "internal error while reading the configuration: {what}"
-                ))
-                .with_help(
-                    "this is a bug in iamform; please report it with the configuration",
-                )]))
-            }),
-            Err(_) => Err(super::Diagnostics(vec![Diagnostic::error(
-                "cannot start a thread to read the configuration",
-            )])),
+                Err(internal(&what))
+            }
         }
     })
+}
+
+fn internal(what: &str) -> super::Diagnostics {
+    super::Diagnostics(vec![Diagnostic::error(format!(
+        "internal error while reading the configuration: {what}"
+    ))
+    .with_help(
+        "this is a bug in iamform; please report it with the configuration",
+    )])
 }
 
 #[derive(Debug)]

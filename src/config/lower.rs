@@ -125,7 +125,7 @@ impl Lowerer<'_> {
                 }
             }
             Kind::Role => {
-                if let Some(role) = self.role(b, &id) {
+                if let Some(role) = self.role(b, &id, fresh) {
                     if fresh {
                         self.desired.account.roles.insert(name, role);
                     }
@@ -202,7 +202,7 @@ impl Lowerer<'_> {
         }
     }
 
-    fn role(&mut self, b: &Node, id: &Identity) -> Option<Role> {
+    fn role(&mut self, b: &Node, id: &Identity, fresh: bool) -> Option<Role> {
         let what = format!("role `{}`", id.name);
         let trust = match (
             b.attr("assume_role_policy"),
@@ -230,7 +230,7 @@ impl Lowerer<'_> {
         let max_session_duration = self
             .number(b, "max_session_duration", 3600, 43200)
             .unwrap_or(DEFAULT_MAX_SESSION_DURATION);
-        if self.env.get(b, "instance_profile", convert::boolean) == Some(true) {
+        if self.env.get(b, "instance_profile", convert::boolean) == Some(true) && fresh {
             if let Some(a) = b.attr("instance_profile") {
                 self.profiles.push(ImplicitProfile {
                     role: id.clone(),

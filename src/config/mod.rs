@@ -69,7 +69,7 @@ pub struct Desired {
 /// Parses every `*.hcl` file of `dir` (sorted by name, not recursive) and checks everything that
 /// does not need an account id. All errors of all files are returned together.
 pub fn load(dir: &Path) -> Result<Config, Diagnostics> {
-    let loaded = limits::on_big_stack(|| load::load(dir))?;
+    let loaded = limits::on_big_stack(|| load::load(dir)).map_err(Diagnostics::sorted)?;
     Ok(Config {
         dir: dir.to_path_buf(),
         loaded,
@@ -90,5 +90,6 @@ impl Config {
     pub fn lower(&self, account_id: &str) -> Result<Desired, Diagnostics> {
         let loaded = &self.loaded;
         limits::on_big_stack(|| lower::lower(&loaded.map, &loaded.blocks, &self.dir, account_id))
+            .map_err(Diagnostics::sorted)
     }
 }

@@ -126,6 +126,11 @@ pub(crate) fn parse_dir(dir: &Path) -> (SourceMap, Vec<Node>, Vec<Diagnostic>) {
                 continue;
             }
         };
+        // A byte order mark, as some Windows editors write, is not part of the HCL text.
+        let text = match text.strip_prefix('\u{feff}') {
+            Some(rest) => rest.to_owned(),
+            None => text,
+        };
         let file = map.files.len();
         map.files.push(SourceFile::new(path, text));
         if let Err(d) = limits::check_nesting(&map, file) {

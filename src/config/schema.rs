@@ -275,17 +275,18 @@ pub(crate) fn check_file(root: &Node, map: &SourceMap) -> Vec<Diagnostic> {
 /// Whether a block uses a meta-argument that is not supported yet (its contents are not checked
 /// further, to report only that).
 pub(crate) fn uses_unsupported(block: &Node) -> bool {
-    block
-        .attrs
-        .iter()
-        .any(|a| NOT_YET_ATTRS.contains(&a.key.as_str()))
+    block.ident != "locals"
+        && block
+            .attrs
+            .iter()
+            .any(|a| NOT_YET_ATTRS.contains(&a.key.as_str()))
 }
 
 fn check_block(block: &Node, schema: &Schema, map: &SourceMap, out: &mut Vec<Diagnostic>) {
     check_labels(block, schema, map, out);
     let mut unsupported = false;
     for attr in &block.attrs {
-        if NOT_YET_ATTRS.contains(&attr.key.as_str()) {
+        if !schema.any_attrs && NOT_YET_ATTRS.contains(&attr.key.as_str()) {
             out.push(not_yet(map, attr.key_span, &attr.key));
             unsupported = true;
         }

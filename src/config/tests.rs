@@ -783,7 +783,7 @@ fn a_directory_without_configuration_is_an_error() {
 #[test]
 fn files_load_in_name_order_and_subdirectories_are_ignored() {
     let d = desired(&[
-        ("b.hcl", "user \"b\" {}\n"),
+        ("b.hcl", "\u{feff}user \"b\" {}\nlocals { count = 1 }\n"),
         ("a.hcl", "user \"a\" {}\n"),
         ("sub/c.hcl", "this is not { valid"),
     ]);

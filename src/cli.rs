@@ -102,6 +102,15 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Write a synthetic configuration and the matching mock account (benchmarks, demos).
+    #[command(hide = true)]
+    Synth {
+        /// About how many entities.
+        #[arg(long, default_value_t = 1000)]
+        entities: usize,
+        /// Directory to write `main.hcl` and `account.json` into (created if missing).
+        out: PathBuf,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -74,13 +74,16 @@ pub fn account(n: usize, account_id: &str) -> Account {
     let attach = |i: usize, count: usize| -> BTreeSet<String> {
         (0..count)
             .map(|k| policy_arns[(i * 3 + k) % policy_arns.len()].clone())
-            .chain((i % 4 == 0).then(|| "arn:aws:iam::aws:policy/ReadOnlyAccess".to_owned()))
+            .chain(
+                i.is_multiple_of(4)
+                    .then(|| "arn:aws:iam::aws:policy/ReadOnlyAccess".to_owned()),
+            )
             .collect()
     };
     for i in 0..groups {
         let name = Name::new(format!("group-{i}"));
         let mut inline = BTreeMap::new();
-        if i % 2 == 0 {
+        if i.is_multiple_of(2) {
             inline.insert(Name::new("extra"), document(&actions(i + 1), "*"));
         }
         a.groups.insert(
@@ -96,7 +99,7 @@ pub fn account(n: usize, account_id: &str) -> Account {
     for i in 0..users {
         let name = Name::new(format!("user-{i}"));
         let mut inline = BTreeMap::new();
-        if i % 10 == 0 {
+        if i.is_multiple_of(10) {
             inline.insert(Name::new("own"), document(&actions(i), "*"));
         }
         a.users.insert(
@@ -104,13 +107,13 @@ pub fn account(n: usize, account_id: &str) -> Account {
             User {
                 name,
                 path: path(i),
-                permissions_boundary: (i % 25 == 0).then(|| policy_arns[0].clone()),
+                permissions_boundary: i.is_multiple_of(25).then(|| policy_arns[0].clone()),
                 tags: tags(i),
                 groups: [i % groups, (i * 7 + 1) % groups]
                     .into_iter()
                     .map(|g| Name::new(format!("group-{g}")))
                     .collect(),
-                policies: if i % 20 == 0 {
+                policies: if i.is_multiple_of(20) {
                     attach(i, 1)
                 } else {
                     BTreeSet::new()
@@ -138,7 +141,7 @@ pub fn account(n: usize, account_id: &str) -> Account {
                 inline_policies: inline,
             },
         );
-        if i % 4 == 0 {
+        if i.is_multiple_of(4) {
             a.instance_profiles.insert(
                 name.clone(),
                 InstanceProfile {

@@ -81,6 +81,7 @@ pub async fn run(args: Args) -> anyhow::Result<Exit> {
             show(&file, format, &ui)
         }
         Command::Drift { dir, format } => drift_cmd(&dir, &backend, format, &ui).await,
+        Command::Synth { entities, out } => synth(entities, &out),
     }
 }
 
@@ -297,6 +298,21 @@ async fn drift_cmd(dir: &Path, cli: &BackendArgs, format: Format, ui: &Ui) -> an
     } else {
         Exit::Success
     })
+}
+
+/// Writes `main.hcl` declaring a synthetic account and `account.json`, a mock account holding
+/// exactly it: planning the one against the other shows no changes.
+fn synth(entities: usize, out: &Path) -> anyhow::Result<Exit> {
+    use crate::backend::mock::MockFile;
+    std::fs::create_dir_all(out).with_context(|| format!("could not create {}", out.display()))?;
+    let account = crate::synth::account(entities, DEFAULT_ACCOUNT_ID);
+    let hcl = render::hcl::account(&account)?;
+    std::fs::write(out.join("main.hcl"), hcl)?;
+    let mut file = MockFile::empty(DEFAULT_ACCOUNT_ID);
+    file.account = account;
+    std::fs::write(out.join("account.json"), serde_json::to_vec(&file)?)?;
+    eprintln!("wrote {} entities to {}", file.account.len(), out.display());
+    Ok(Exit::Success)
 }
 
 pub(crate) fn report_calls(backend: &dyn Backend, ui: &Ui) {

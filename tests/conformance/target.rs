@@ -3,9 +3,9 @@
 //! - `mock`: always, on a fresh account file per case.
 //! - `aws`: the aws backend against a moto server, when `IAMFORM_TEST_MOTO_ENDPOINT` names one
 //!   (`.ci/moto.sh start` prints it). moto holds one account per server, so the aws cases take a
-//!   process-wide lock for their whole run and reset moto first: they run one at a time, each on
-//!   an empty account. Without the variable the aws target is absent, except in CI (`CI=true`),
-//!   where that is a failure: the aws backend must not silently go untested.
+//!   lock (threads and processes) for their whole run and reset moto first: they run one at a
+//!   time, each on an empty account. Without the variable the aws target is absent, except in CI
+//!   (`CI=true`), where that is a failure: the aws backend must not silently go untested.
 
 use iamform::backend::aws::{AwsBackend, AwsSettings};
 use iamform::backend::mock::MockBackend;
@@ -27,12 +27,13 @@ pub struct Target {
     /// service-linked roles).
     pub mock_file: Option<PathBuf>,
     _dir: Option<TempDir>,
-    /// Held while an aws case runs: moto is one account shared by the whole process.
-    _moto: Option<tokio::sync::MutexGuard<'static, ()>>,
+    /// Held while an aws case runs: moto is one account shared by every test.
+    _moto: Option<MotoLock>,
 }
 
 /// Cases a backend is known not to enforce: (backend, case, why). Empty for the mock, which is
-/// the strict reference. Each aws entry was checked by running the case against moto.
+/// the strict reference. Each aws entry fails on moto for the reason given, and the test
+/// `aws_skips_still_fail_on_moto` checks that it still does.
 pub const SKIPS: &[(&str, &str, &str)] = &[
     (
         "aws",
@@ -139,17 +140,23 @@ pub async fn targets(case: &str) -> Vec<Target> {
             _moto: None,
         });
     }
-    if let Some(endpoint) = moto_endpoint() {
-        if !skipped("aws", case) {
-            out.push(aws_target(&endpoint).await);
-        }
+    if !skipped("aws", case) {
+        out.extend(aws_only().await);
     }
     out
 }
 
-/// The aws target alone, skips ignored (for checking that they are still needed).
+/// The aws target alone, skips ignored (also for checking that they are still needed).
 pub async fn aws_only() -> Option<Target> {
-    Some(aws_target(&moto_endpoint()?).await)
+    let (guard, endpoint) = fresh_moto().await?;
+    let backend = connect_to_moto(&endpoint).await;
+    Some(Target {
+        name: "aws",
+        backend: Arc::new(backend),
+        mock_file: None,
+        _dir: None,
+        _moto: Some(guard),
+    })
 }
 
 fn skipped(target: &str, case: &str) -> bool {
@@ -171,27 +178,39 @@ pub fn moto_endpoint() -> Option<String> {
 
 static MOTO: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
-/// Exclusive use of a freshly reset moto (held until the guard is dropped), and its endpoint;
-/// `None` when no moto is configured.
-pub async fn fresh_moto() -> Option<(tokio::sync::MutexGuard<'static, ()>, String)> {
-    let endpoint = moto_endpoint()?;
-    let guard = MOTO.lock().await;
-    reset_moto(&endpoint);
-    Some((guard, endpoint))
+/// Exclusive use of the moto server: a lock for this process's threads, and a file lock for
+/// other processes (test binaries, or `cargo nextest`, which runs each test in its own).
+pub struct MotoLock {
+    _threads: tokio::sync::MutexGuard<'static, ()>,
+    _processes: std::fs::File,
 }
 
-/// The aws backend on a freshly reset moto, locked for this case.
-async fn aws_target(endpoint: &str) -> Target {
-    let guard = MOTO.lock().await;
-    reset_moto(endpoint);
-    let backend = connect_to_moto(endpoint).await;
-    Target {
-        name: "aws",
-        backend: Arc::new(backend),
-        mock_file: None,
-        _dir: None,
-        _moto: Some(guard),
-    }
+/// Exclusive use of a freshly reset moto (until the lock is dropped), and its endpoint; `None`
+/// when no moto is configured.
+pub async fn fresh_moto() -> Option<(MotoLock, String)> {
+    let endpoint = moto_endpoint()?;
+    let threads = MOTO.lock().await;
+    let name: String = endpoint
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    let path = std::env::temp_dir().join(format!("iamform-moto-{name}.lock"));
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .unwrap_or_else(|e| panic!("open {}: {e}", path.display()));
+    file.lock()
+        .unwrap_or_else(|e| panic!("lock {}: {e}", path.display()));
+    reset_moto(&endpoint);
+    Some((
+        MotoLock {
+            _threads: threads,
+            _processes: file,
+        },
+        endpoint,
+    ))
 }
 
 /// moto's fake credentials; set once for the whole process (env credentials come first in

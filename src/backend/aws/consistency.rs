@@ -100,7 +100,7 @@ pub fn retry_reason(
     candidates
         .into_iter()
         .filter_map(|a| {
-            let until = *created.get(&a)? + WINDOW;
+            let until = created.get(&a)?.checked_add(WINDOW)?;
             (now < until).then_some(RetryReason {
                 waiting_for: a,
                 until,

@@ -4,8 +4,8 @@
 //! CI OIDC, instance metadata), optionally through an assumed role. `account_id` is a guard:
 //! [`AwsBackend::connect`] asks STS whose credentials these are and refuses another account.
 //!
-//! - Read: a few bulk calls whose number grows with entities / 1,000 ([`read`]).
-//! - Execute: one IAM call per operation ([`execute`]); deleting a user first removes its
+//! - Read: a few bulk calls whose number grows with entities / 1,000 (`read.rs`).
+//! - Execute: one IAM call per operation (`execute.rs`); deleting a user first removes its
 //!   credentials.
 //! - Retries: throttling and transient failures by the SDK's standard retry mode (exponential
 //!   backoff with jitter, `max_attempts`); IAM's eventual consistency after a create by
@@ -16,15 +16,17 @@ pub mod consistency;
 mod errors;
 mod execute;
 mod read;
+mod retry_log;
 
-pub use read::decode_document;
+#[cfg(test)]
+mod tests;
 
 use super::{Backend, BackendError, CallCounts};
 use crate::model::{Account, Address, Tags};
 use crate::plan::operation::Operation;
 use aws_config::retry::RetryConfig;
 use aws_config::sts::AssumeRoleProvider;
-use aws_config::{BehaviorVersion, Region};
+use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_sdk_iam::config::SharedCredentialsProvider;
 use aws_sdk_iam::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use std::collections::BTreeSet;
@@ -142,14 +144,29 @@ impl AwsBackend {
             }
         }
         tracing::info!(account = %account_id, caller = %caller_arn, "connected to AWS");
-        Ok(AwsBackend {
-            iam: aws_sdk_iam::Client::new(&config),
+        Ok(AwsBackend::with_config(
+            &config, account_id, caller_arn, calls,
+        ))
+    }
+
+    /// An IAM client on `config`, for an account already identified.
+    fn with_config(
+        config: &SdkConfig,
+        account_id: String,
+        caller_arn: String,
+        calls: Arc<Mutex<CallCounts>>,
+    ) -> AwsBackend {
+        let iam = aws_sdk_iam::config::Builder::from(config)
+            .interceptor(retry_log::RetryLog)
+            .build();
+        AwsBackend {
+            iam: aws_sdk_iam::Client::from_conf(iam),
             account_id,
             caller_arn,
             calls,
             creations: consistency::Creations::default(),
             tag_reads: Mutex::new(TagReads::All),
-        })
+        }
     }
 
     /// The ARN of the identity the calls are made as.

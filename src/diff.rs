@@ -102,13 +102,15 @@ pub fn diff(desired: &Account, live: &Account, scope: Option<&Scope>) -> Diff {
     );
     let address = Address::password_policy();
     match (&desired.password_policy, &live.password_policy) {
-        (Some(d), Some(l)) if d != l => out.changes.push(Change {
-            address,
-            action: Action::Update,
-            before: Some(Entity::PasswordPolicy(l.clone())),
-            after: Some(Entity::PasswordPolicy(d.clone())),
-            reason: None,
-        }),
+        (Some(d), Some(l)) if d.without_defaults() != l.without_defaults() => {
+            out.changes.push(Change {
+                address,
+                action: Action::Update,
+                before: Some(Entity::PasswordPolicy(l.clone())),
+                after: Some(Entity::PasswordPolicy(d.clone())),
+                reason: None,
+            })
+        }
         (Some(d), None) => out.changes.push(Change {
             address,
             action: Action::Create,

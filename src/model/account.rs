@@ -178,6 +178,27 @@ pub struct PasswordPolicy {
     pub hard_expiry: Option<bool>,
 }
 
+impl PasswordPolicy {
+    /// The policy with AWS's defaults left unset: AWS reports a setting at its default (false, 0,
+    /// a minimum length of 6) the same as one never set, so `require_symbols = false` in a
+    /// configuration must not differ from an account that never set it.
+    pub fn without_defaults(&self) -> PasswordPolicy {
+        let flag = |b: Option<bool>| b.filter(|b| *b);
+        let nonzero = |n: Option<u32>| n.filter(|n| *n != 0);
+        PasswordPolicy {
+            minimum_length: self.minimum_length.filter(|n| *n != 6),
+            require_symbols: flag(self.require_symbols),
+            require_numbers: flag(self.require_numbers),
+            require_uppercase: flag(self.require_uppercase),
+            require_lowercase: flag(self.require_lowercase),
+            allow_users_to_change_password: flag(self.allow_users_to_change_password),
+            max_age_days: nonzero(self.max_age_days),
+            reuse_prevention: nonzero(self.reuse_prevention),
+            hard_expiry: flag(self.hard_expiry),
+        }
+    }
+}
+
 pub const DEFAULT_MAX_SESSION_DURATION: u32 = 3600;
 
 fn root_path() -> String {
@@ -298,6 +319,27 @@ mod tests {
             arn("123456789012", Kind::InstanceProfile, "/", "app"),
             "arn:aws:iam::123456789012:instance-profile/app"
         );
+    }
+
+    #[test]
+    fn password_policy_defaults_equal_unset() {
+        let declared = PasswordPolicy {
+            minimum_length: Some(6),
+            require_symbols: Some(false),
+            max_age_days: Some(0),
+            require_numbers: Some(true),
+            ..Default::default()
+        };
+        let live = PasswordPolicy {
+            require_numbers: Some(true),
+            ..Default::default()
+        };
+        assert_eq!(declared.without_defaults(), live.without_defaults());
+        let stricter = PasswordPolicy {
+            minimum_length: Some(14),
+            ..live.clone()
+        };
+        assert_ne!(stricter.without_defaults(), live.without_defaults());
     }
 
     #[test]

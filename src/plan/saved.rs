@@ -41,6 +41,10 @@ pub struct Provenance {
     pub scope: Option<Scope>,
     /// `sha256:` of each live entity the plan depends on, or `absent`.
     pub live: BTreeMap<Address, String>,
+    /// The policies and instance profiles whose tags were read (the aws backend reads them one call
+    /// each, only where the configuration declares tags); the stale check reads the same ones.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags_read: Vec<Address>,
 }
 
 pub const ABSENT: &str = "absent";
@@ -169,6 +173,7 @@ mod tests {
             backend: "mock:x".into(),
             live: fingerprint(live, declared, scope.as_ref()),
             scope,
+            tags_read: Vec::new(),
         }
     }
 

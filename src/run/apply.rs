@@ -59,6 +59,7 @@ pub async fn saved(
             backend.account_id()
         );
     }
+    backend.read_tags_only_for(&provenance.tags_read);
     let live = backend
         .read()
         .await

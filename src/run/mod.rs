@@ -9,7 +9,7 @@ use crate::cli::{Args, Command, Format};
 use crate::config::{self, BackendSpec, Config, Desired};
 use crate::diff::diff;
 use crate::drift::DriftReport;
-use crate::model::Account;
+use crate::model::{Account, Address, Kind};
 use crate::plan::saved::{self, PlanDocument, Provenance};
 use crate::plan::{self, Plan};
 use crate::render::{self, Style};
@@ -157,6 +157,7 @@ pub(crate) async fn make_plan(
         Ok(d) => d,
         Err(code) => return Ok(Err(code)),
     };
+    backend.read_tags_only_for(&tags_to_read(&desired.account));
     let live = backend
         .read()
         .await
@@ -220,6 +221,22 @@ async fn plan_cmd(
     })
 }
 
+/// Policies and instance profiles whose tags the configuration declares: the only ones whose tags
+/// the aws backend must read (one call each; no bulk call returns them).
+pub(crate) fn tags_to_read(desired: &Account) -> Vec<Address> {
+    let policies = desired
+        .policies
+        .values()
+        .filter(|p| !p.tags.is_empty())
+        .map(|p| Address::new(Kind::Policy, p.name.clone()));
+    let profiles = desired
+        .instance_profiles
+        .values()
+        .filter(|p| !p.tags.is_empty())
+        .map(|p| Address::new(Kind::InstanceProfile, p.name.clone()));
+    policies.chain(profiles).collect()
+}
+
 fn provenance(dir: &Path, planned: &Planned) -> anyhow::Result<Provenance> {
     let desired = &planned.desired;
     Ok(Provenance {
@@ -234,6 +251,7 @@ fn provenance(dir: &Path, planned: &Planned) -> anyhow::Result<Provenance> {
             desired.account.addresses(),
             desired.scope.as_ref(),
         ),
+        tags_read: tags_to_read(&desired.account),
     })
 }
 

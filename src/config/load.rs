@@ -204,9 +204,18 @@ fn backend(
                         .with_help("e.g. backend \"mock\" { path = \"account.json\" }"),
                 );
             }
+            let faults = text("faults", diags);
+            if let (Some(f), Some(a)) = (&faults, b.attr("faults")) {
+                if let Err(e) = crate::backend::mock::Faults::parse(f) {
+                    diags.push(map.error(a.span, format!("`faults`: {e}")).with_help(
+                        "e.g. faults = \"latency_ms=20,throttle=0.3,fail_call=5:ServiceFailure\"",
+                    ));
+                }
+            }
             BackendSpec::Mock {
                 path: dir.join(path.unwrap_or_default()),
                 account_id,
+                faults,
             }
         }
         Some("aws") => BackendSpec::Aws {

@@ -37,6 +37,9 @@ pub enum BackendSpec {
     Mock {
         path: PathBuf,
         account_id: Option<String>,
+        /// Faults and latency to inject (`latency_ms=20,throttle=0.3,fail_call=5:ServiceFailure`);
+        /// `IAMFORM_MOCK_FAULTS` overrides it.
+        faults: Option<String>,
     },
     Aws {
         region: Option<String>,

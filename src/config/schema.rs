@@ -150,8 +150,12 @@ pub(crate) static PASSWORD_POLICY: Schema = schema(
 );
 pub(crate) static SCOPE: Schema = schema("scope", &[], &["paths", "exclude"], &[]);
 pub(crate) static SETTINGS: Schema = schema("settings", &[], &[], &[("scope", &SCOPE, false)]);
-pub(crate) static BACKEND_MOCK: Schema =
-    schema("backend \"mock\"", &["type"], &["path", "account_id"], &[]);
+pub(crate) static BACKEND_MOCK: Schema = schema(
+    "backend \"mock\"",
+    &["type"],
+    &["path", "account_id", "faults"],
+    &[],
+);
 pub(crate) static BACKEND_AWS: Schema = schema(
     "backend \"aws\"",
     &["type"],

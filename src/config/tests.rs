@@ -529,6 +529,7 @@ fn backend_blocks() {
         Some(&BackendSpec::Mock {
             path: dir.path().join("state/account.json"),
             account_id: Some("123456789012".into()),
+            faults: None,
         })
     );
     let dir = write(&[(
@@ -541,6 +542,7 @@ fn backend_blocks() {
         Some(&BackendSpec::Mock {
             path: PathBuf::from("/abs/account.json"),
             account_id: None,
+            faults: None,
         })
     );
     let dir = write(&[(

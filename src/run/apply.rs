@@ -88,6 +88,7 @@ fn recorded_backend(text: &str) -> Option<BackendSpec> {
         return Some(BackendSpec::Mock {
             path: PathBuf::from(path),
             account_id: None,
+            faults: None,
         });
     }
     (text == "aws").then_some(BackendSpec::Aws {

@@ -88,13 +88,16 @@ fn parse(s: &str, configured: Option<&BackendSpec>) -> anyhow::Result<BackendSpe
         if path.is_empty() {
             bail!("--backend mock: needs a path, e.g. --backend mock:account.json");
         }
-        let account_id = match configured {
-            Some(BackendSpec::Mock { account_id, .. }) => account_id.clone(),
-            _ => None,
+        let (account_id, faults) = match configured {
+            Some(BackendSpec::Mock {
+                account_id, faults, ..
+            }) => (account_id.clone(), faults.clone()),
+            _ => (None, None),
         };
         return Ok(BackendSpec::Mock {
             path: PathBuf::from(path),
             account_id,
+            faults,
         });
     }
     bail!("unknown backend `{s}`: use --backend mock:PATH or --backend aws")
@@ -113,8 +116,16 @@ pub fn describe(spec: &BackendSpec) -> String {
 
 pub async fn open(spec: &BackendSpec) -> anyhow::Result<Arc<dyn Backend>> {
     match spec {
-        BackendSpec::Mock { path, account_id } => {
-            let faults = Faults::from_env()?.unwrap_or_default();
+        BackendSpec::Mock {
+            path,
+            account_id,
+            faults,
+        } => {
+            let from_block = match faults {
+                Some(spec) => Faults::parse(spec).map_err(anyhow::Error::msg)?,
+                None => Faults::default(),
+            };
+            let faults = Faults::from_env()?.unwrap_or(from_block);
             Ok(Arc::new(
                 MockBackend::open(path, account_id.as_deref())?.with_faults(faults),
             ))

@@ -126,3 +126,30 @@ fn a_non_retryable_failure_skips_dependents_applies_the_rest_and_a_rerun_converg
     t.apply();
     t.assert_converged();
 }
+
+#[test]
+fn faults_can_be_set_in_the_backend_block_and_bad_ones_are_located() {
+    let t = Test::new().file(
+        "main.hcl",
+        "backend \"mock\" {\n  path   = \"acct.json\"\n  faults = \"fail_call=1:LimitExceeded\"\n}\nuser \"u\" {}\n",
+    );
+    let out = Command::cargo_bin("iamform")
+        .unwrap()
+        .args(["apply", "--auto-approve"])
+        .arg(t.config())
+        .env_remove("IAMFORM_MOCK_FAULTS")
+        .env_remove("IAMFORM_BACKEND")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("failed: CreateUser user.u"), "{stdout}");
+
+    t.write(
+        "main.hcl",
+        "backend \"mock\" {\n  path   = \"acct.json\"\n  faults = \"throttle=3\"\n}\n",
+    );
+    let run = t.run(&["validate"]).expect(1);
+    assert!(run.stderr.contains("main.hcl:3:"), "{}", run.stderr);
+    assert!(run.stderr.contains("between 0 and 1"), "{}", run.stderr);
+}

@@ -39,11 +39,16 @@ fn apply_to(t: &Test, account: &std::path::Path, faults: &str) -> Command {
 #[test]
 fn a_killed_apply_leaves_a_valid_account_and_a_rerun_converges() {
     let t = Test::new().file("main.hcl", &team("u", 60));
-    let mut child = apply_process(&t, "latency_ms=40")
+    let mut child = apply_process(&t, "latency_ms=100")
         .spawn()
         .expect("start apply");
-    // 60 users and 60 memberships at 10 calls per 40 ms: about half a second of work.
-    std::thread::sleep(Duration::from_millis(300));
+    // 120 operations, 10 at a time, 100 ms each: about 1.2 s of work. Kill it once the first
+    // writes landed (however slow this machine is to get there), well before the end.
+    let started = std::time::Instant::now();
+    while !t.account().exists() && started.elapsed() < Duration::from_secs(30) {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    std::thread::sleep(Duration::from_millis(150));
     child.kill().expect("SIGKILL the apply");
     child.wait().expect("reap");
 

@@ -64,7 +64,7 @@ impl ErrorCode {
     }
 }
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Clone, Debug, thiserror::Error)]
 pub enum BackendError {
     /// An error IAM (or the mock, in IAM's words) returned for one call.
     #[error("{code}: {message}", code = .code.as_str())]

@@ -23,7 +23,7 @@ use std::sync::{Mutex, PoisonError};
 pub use store::{MockFile, DEFAULT_ACCOUNT_ID, FORMAT_VERSION};
 
 pub struct MockBackend {
-    store: store::Store,
+    store: std::sync::Arc<store::Store>,
     calls: Mutex<CallCounts>,
     faults: Faults,
     /// Operations received so far, for `fail_call` and throttling.
@@ -46,7 +46,7 @@ impl MockBackend {
             }
         }
         Ok(MockBackend {
-            store,
+            store: std::sync::Arc::new(store),
             calls: Mutex::new(CallCounts::new()),
             faults: Faults::default(),
             operations: AtomicU64::new(0),
@@ -97,7 +97,14 @@ impl Backend for MockBackend {
             tracing::info!(call = n, operation = %op, "mock: injecting {error}");
             return Err(error);
         }
-        self.store.update(|file| iam::execute(file, op))
+        // The file lock and the group commit block: keep them off the async workers.
+        let store = std::sync::Arc::clone(&self.store);
+        let op = op.clone();
+        tokio::task::spawn_blocking(move || {
+            store.apply(Box::new(move |file: &mut MockFile| iam::execute(file, &op)))
+        })
+        .await
+        .map_err(|e| BackendError::Setup(format!("the mock's writer thread failed: {e}")))?
     }
 
     fn account_id(&self) -> &str {

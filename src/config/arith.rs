@@ -20,12 +20,16 @@ const OPS: [(&str, &str); 5] = [
     ("iamform_mod", "%"),
 ];
 
-/// Replaces arithmetic operators in `expr` by checked function calls.
-pub(crate) fn rewrite(expr: &mut Expression) {
-    Rewriter.visit_expr_mut(expr);
+/// Replaces arithmetic operators in `expr` by checked function calls; whether there were any.
+pub(crate) fn rewrite(expr: &mut Expression) -> bool {
+    let mut rewriter = Rewriter { rewrote: false };
+    rewriter.visit_expr_mut(expr);
+    rewriter.rewrote
 }
 
-struct Rewriter;
+struct Rewriter {
+    rewrote: bool,
+}
 
 impl VisitMut for Rewriter {
     fn visit_expr_mut(&mut self, expr: &mut Expression) {
@@ -44,6 +48,7 @@ impl VisitMut for Rewriter {
         let null = || Expression::Null(hcl::edit::Decorated::new(hcl::edit::expr::Null));
         let lhs = std::mem::replace(&mut op.lhs_expr, null());
         let rhs = std::mem::replace(&mut op.rhs_expr, null());
+        self.rewrote = true;
         let mut args = FuncArgs::new();
         args.push(lhs);
         args.push(rhs);

@@ -87,6 +87,17 @@ impl Item<'_> {
                 .collect(),
         }
     }
+
+    /// Whether evaluating the item calls a function.
+    fn calls(&self) -> bool {
+        match self {
+            Item::Local(a) => a.calls,
+            Item::Entity(_, _, n) => ["name", "path"]
+                .into_iter()
+                .filter_map(|k| n.attr(k))
+                .any(|a| a.calls),
+        }
+    }
 }
 
 /// An evaluation error as users should read it (checked arithmetic shows its operator).
@@ -148,7 +159,11 @@ impl<'a> Env<'a> {
             let Some(name) = b.label() else { continue };
             match b.attr("default") {
                 Some(a) => {
-                    let ctx = self.base.clone();
+                    let ctx = if a.calls {
+                        self.base.clone()
+                    } else {
+                        Context::new()
+                    };
                     match self.eval_in(a, &ctx) {
                         Some(v) => {
                             self.vars.insert(name.to_owned(), v);
@@ -226,7 +241,7 @@ impl<'a> Env<'a> {
                 self.failed.insert(item.key());
                 continue;
             }
-            let ctx = self.context_for(&refs);
+            let ctx = self.context_for(&refs, item.calls());
             match item {
                 Item::Local(a) => self.local(a, &ctx),
                 Item::Entity(kind, label, node) => self.identity(*kind, label, node, &ctx),
@@ -262,9 +277,14 @@ impl<'a> Env<'a> {
             .push(d.with_help("break the cycle: a value cannot depend on itself"));
     }
 
-    /// A context holding the functions and exactly the values `refs` name.
-    fn context_for(&self, refs: &[&Reference]) -> Context<'static> {
-        let mut ctx = self.base.clone();
+    /// A context holding exactly the values `refs` name, and the functions when `calls` (cloning
+    /// the function table is most of the cost of a context).
+    fn context_for(&self, refs: &[&Reference], calls: bool) -> Context<'static> {
+        let mut ctx = if calls {
+            self.base.clone()
+        } else {
+            Context::new()
+        };
         let mut roots: BTreeMap<&str, Map<String, Value>> = BTreeMap::new();
         for r in refs {
             let source = match r.root.as_str() {
@@ -376,7 +396,7 @@ impl<'a> Env<'a> {
         }
         // Only what the attribute references: evaluating a traversal clones its root value.
         let refs: Vec<&Reference> = attr.refs.iter().collect();
-        let ctx = self.context_for(&refs);
+        let ctx = self.context_for(&refs, attr.calls);
         self.eval_in(attr, &ctx)
     }
 

@@ -23,6 +23,9 @@ pub(crate) struct Attr {
     pub refs: Vec<Reference>,
     /// Every function call in `expr`.
     pub funcs: Vec<FuncCall>,
+    /// Whether evaluating `expr` calls any function (a user's call or checked arithmetic): most
+    /// attributes do not, and get a context without the function table.
+    pub calls: bool,
 }
 
 /// A block `ident "label" { … }`; the top level of a file is a nameless block.
@@ -169,7 +172,7 @@ pub(crate) fn parse_text(map: &SourceMap, file: usize) -> Result<Node, Box<Diagn
         blocks: Vec::new(),
         header: whole,
     };
-    fill(&mut root, &body, file);
+    fill(&mut root, body, file);
     Ok(root)
 }
 
@@ -182,20 +185,25 @@ fn span_of(file: usize, range: Option<std::ops::Range<usize>>) -> Span {
     }
 }
 
-fn fill(node: &mut Node, body: &Body, file: usize) {
-    for structure in body.iter() {
+/// Moves the attributes and blocks of a parsed body into `node` (no copies of expressions).
+fn fill(node: &mut Node, body: Body, file: usize) {
+    for structure in body {
         match structure {
             Structure::Attribute(a) => {
                 let (refs, funcs) = references::collect(&a.value, file);
-                let mut value = a.value.clone();
-                arith::rewrite(&mut value);
+                let key_span = span_of(file, a.key.span());
+                let span = span_of(file, a.span());
+                let key = a.key.as_str().to_owned();
+                let mut value = a.value;
+                let calls = arith::rewrite(&mut value) || !funcs.is_empty();
                 node.attrs.push(Attr {
-                    key: a.key.as_str().to_owned(),
-                    key_span: span_of(file, a.key.span()),
-                    span: span_of(file, a.span()),
+                    key,
+                    key_span,
+                    span,
                     expr: hcl::Expression::from(value),
                     refs,
                     funcs,
+                    calls,
                 });
             }
             Structure::Block(b) => node.blocks.push(block(b, file)),
@@ -203,7 +211,7 @@ fn fill(node: &mut Node, body: &Body, file: usize) {
     }
 }
 
-fn block(b: &Block, file: usize) -> Node {
+fn block(b: Block, file: usize) -> Node {
     let ident_span = span_of(file, b.ident.span());
     let labels: Vec<(String, Span)> = b
         .labels
@@ -221,7 +229,7 @@ fn block(b: &Block, file: usize) -> Node {
             ..ident_span
         },
     };
-    fill(&mut node, &b.body, file);
+    fill(&mut node, b.body, file);
     node
 }
 

@@ -12,7 +12,7 @@ use super::diagnostic::{Diagnostic, SourceMap, Span};
 pub(crate) const MAX_NESTING: usize = 1000;
 
 /// Stack for the loader thread: enough for [`MAX_NESTING`] even in a debug build.
-const STACK_BYTES: usize = 256 << 20;
+pub(crate) const STACK_BYTES: usize = 256 << 20;
 
 /// Runs `f` on a thread with a large stack (or here, if no such thread can be started). A panic
 /// inside becomes an error instead of unwinding through the caller.
@@ -66,8 +66,11 @@ enum Ctx {
     Heredoc(String),
 }
 
-/// Checks that no expression of file `file` nests deeper than [`MAX_NESTING`].
-pub(crate) fn check_nesting(map: &SourceMap, file: usize) -> Result<(), Box<Diagnostic>> {
+/// Checks that no expression of file `file` nests deeper than [`MAX_NESTING`], and returns the
+/// offsets where a top-level block starts right after another one closed (a `}` ending its line,
+/// then a line starting with an identifier): places where the file can be cut and the pieces
+/// parsed on their own (see `parse::parse_text`).
+pub(crate) fn check_nesting(map: &SourceMap, file: usize) -> Result<Vec<usize>, Box<Diagnostic>> {
     let text = map.files[file].text.as_bytes();
     let mut stack = vec![Ctx::Code {
         interp: false,
@@ -76,11 +79,32 @@ pub(crate) fn check_nesting(map: &SourceMap, file: usize) -> Result<(), Box<Diag
     // Nesting of everything open, and operators of the current chain at each bracket level.
     let mut depth = 0usize;
     let mut ops = 0usize;
+    let mut boundaries = Vec::new();
+    // Whether the last thing at the top level was the `}` closing a block.
+    let mut block_closed = false;
     let mut i = 0;
     let at = |i: usize| text.get(i).copied().unwrap_or(0);
     while i < text.len() {
         let c = text[i];
+        let top_level = stack.len() == 1;
         let Some(top) = stack.last_mut() else { break };
+        if top_level {
+            if let Ctx::Code { brackets, .. } = top {
+                if brackets.is_empty() {
+                    match c {
+                        b'\n' => {
+                            if block_closed
+                                && (at(i + 1).is_ascii_alphabetic() || at(i + 1) == b'_')
+                            {
+                                boundaries.push(i + 1);
+                            }
+                        }
+                        b' ' | b'\t' | b'\r' => {}
+                        _ => block_closed = false,
+                    }
+                }
+            }
+        }
         match top {
             Ctx::Code { interp, brackets } => match c {
                 b'#' => i = skip_line(text, i),
@@ -113,6 +137,7 @@ pub(crate) fn check_nesting(map: &SourceMap, file: usize) -> Result<(), Box<Diag
                     Some((_, outer_ops)) => {
                         ops = outer_ops;
                         depth = depth.saturating_sub(1);
+                        block_closed = top_level && c == b'}' && brackets.is_empty();
                     }
                     None if *interp && c == b'}' => {
                         stack.pop();
@@ -195,7 +220,7 @@ pub(crate) fn check_nesting(map: &SourceMap, file: usize) -> Result<(), Box<Diag
         }
         i += 1;
     }
-    Ok(())
+    Ok(boundaries)
 }
 
 fn is_ident(c: u8) -> bool {
@@ -223,7 +248,36 @@ mod tests {
         let map = SourceMap {
             files: vec![SourceFile::new("f.hcl".into(), text.to_owned())],
         };
-        check_nesting(&map, 0).map_err(|d| d.to_string())
+        check_nesting(&map, 0).map(drop).map_err(|d| d.to_string())
+    }
+
+    fn boundaries(text: &str) -> Vec<usize> {
+        let map = SourceMap {
+            files: vec![SourceFile::new("f.hcl".into(), text.to_owned())],
+        };
+        check_nesting(&map, 0).unwrap()
+    }
+
+    #[test]
+    fn blocks_can_be_cut_only_between_top_level_blocks() {
+        let text = "user \"a\" {\n  tags = { a = \"}\" }\n}\nuser \"b\" {}\n\n# c\nx = 1\ngroup \"g\" {}\n";
+        let cuts: Vec<&str> = boundaries(text).iter().map(|&i| &text[i..i + 4]).collect();
+        assert_eq!(
+            cuts,
+            ["user"],
+            "after `user \"b\" {{}}` comes a blank line, not a block"
+        );
+        // Inside a heredoc, a closing brace and an identifier at the start of a line are text.
+        let heredoc =
+            "policy \"p\" {\n  document = <<EOT\n}\nuser \"x\" {}\nEOT\n}\nrole \"r\" {}\n";
+        let cuts: Vec<&str> = boundaries(heredoc)
+            .iter()
+            .map(|&i| &heredoc[i..i + 4])
+            .collect();
+        assert_eq!(cuts, ["role"]);
+        // Nested blocks close with `}` too, but are not at the top level.
+        let nested = "role \"r\" {\n  inline_policy \"p\" {\n  }\nstatement {}\n}\n";
+        assert!(boundaries(nested).is_empty());
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Command-line arguments (clap derive). Nothing below `run` sees clap types.
 
+use crate::model::Address;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -69,6 +70,9 @@ pub enum Command {
         /// Also save the plan to FILE, for `iamform apply FILE` later.
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
+        /// Plan only this entity (e.g. user.john) and what it depends on; repeatable.
+        #[arg(long = "target", value_name = "ADDRESS", value_parser = parse_address)]
+        targets: Vec<Address>,
     },
     /// Change the live account to match the configuration, or apply a saved plan.
     Apply {
@@ -84,6 +88,15 @@ pub enum Command {
         /// Print the apply report as JSON (schemas/apply-report.schema.json); needs --auto-approve.
         #[arg(long)]
         json: bool,
+        /// Apply only this entity (e.g. user.john) and what it depends on; repeatable. Directory
+        /// form only: a saved plan applies exactly the operations it holds.
+        #[arg(long = "target", value_name = "ADDRESS", value_parser = parse_address)]
+        targets: Vec<Address>,
+        /// Apply even when the plan takes from the calling principal the IAM permissions iamform
+        /// needs (deletes it, removes its IAM-granting policies or groups, changes its trust policy
+        /// or puts a permissions boundary on it).
+        #[arg(long)]
+        allow_lockout: bool,
     },
     /// Print a plan saved with `plan --out`.
     Show {
@@ -102,6 +115,23 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Write HCL declaring the live account (or the part of it in --scope): one file per kind.
+    Import {
+        /// Directory to write the *.hcl files into (created if missing; must be empty unless --force).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Import only entities under this IAM path prefix (e.g. /team-a/); repeatable. Also
+        /// written as the configuration's `settings { scope { … } }`.
+        #[arg(long = "scope", value_name = "PATH")]
+        scope: Vec<String>,
+        /// Leave out entities matching this glob on KIND/NAME (e.g. user/break-glass, role/aws-*);
+        /// repeatable.
+        #[arg(long = "exclude", value_name = "PATTERN")]
+        exclude: Vec<String>,
+        /// Write into DIR even when it is not empty (files of the same names are overwritten).
+        #[arg(long)]
+        force: bool,
+    },
     /// Write a synthetic configuration and the matching mock account (benchmarks, demos).
     #[command(hide = true)]
     Synth {
@@ -118,4 +148,9 @@ pub enum Format {
     Text,
     Json,
     Markdown,
+}
+
+/// `--target user.john`: an address, KIND.IAM_NAME.
+fn parse_address(s: &str) -> Result<Address, String> {
+    s.parse()
 }

@@ -11,6 +11,8 @@ pub mod cli;
 pub mod config;
 pub mod diff;
 pub mod drift;
+pub mod guard;
+pub mod import;
 pub mod model;
 pub mod plan;
 pub mod render;

@@ -112,4 +112,9 @@ pub trait Backend: Send + Sync {
     /// backend reads them one call per entity, only for these; never called, it reads them all.
     /// Other backends read every tag anyway and ignore this.
     fn read_tags_only_for(&self, _entities: &[Address]) {}
+    /// The principal whose credentials iamform runs with (`user.NAME` or `role.NAME`), for the
+    /// self-lockout guard; `None` when unknown or not an IAM user or role (root, federated).
+    fn caller(&self) -> Option<Address> {
+        None
+    }
 }

@@ -212,10 +212,17 @@ fn backend(
                     ));
                 }
             }
+            let caller = text("caller", diags);
+            if let (Some(c), Some(a)) = (&caller, b.attr("caller")) {
+                if let Err(e) = crate::guard::parse_mock_caller(c) {
+                    diags.push(map.error(a.span, format!("`caller`: {e}")));
+                }
+            }
             BackendSpec::Mock {
                 path: dir.join(path.unwrap_or_default()),
                 account_id,
                 faults,
+                caller,
             }
         }
         Some("aws") => BackendSpec::Aws {

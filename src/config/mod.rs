@@ -40,6 +40,9 @@ pub enum BackendSpec {
         /// Faults and latency to inject (`latency_ms=20,throttle=0.3,fail_call=5:ServiceFailure`);
         /// `IAMFORM_MOCK_FAULTS` overrides it.
         faults: Option<String>,
+        /// Who the mock pretends runs iamform, `user/NAME` or `role/NAME` (the self-lockout
+        /// guard); `IAMFORM_MOCK_CALLER` overrides it.
+        caller: Option<String>,
     },
     Aws {
         region: Option<String>,

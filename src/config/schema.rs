@@ -153,7 +153,7 @@ pub(crate) static SETTINGS: Schema = schema("settings", &[], &[], &[("scope", &S
 pub(crate) static BACKEND_MOCK: Schema = schema(
     "backend \"mock\"",
     &["type"],
-    &["path", "account_id", "faults"],
+    &["path", "account_id", "faults", "caller"],
     &[],
 );
 pub(crate) static BACKEND_AWS: Schema = schema(

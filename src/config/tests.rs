@@ -530,6 +530,7 @@ fn backend_blocks() {
             path: dir.path().join("state/account.json"),
             account_id: Some("123456789012".into()),
             faults: None,
+            caller: None,
         })
     );
     let dir = write(&[(
@@ -543,6 +544,7 @@ fn backend_blocks() {
             path: PathBuf::from("/abs/account.json"),
             account_id: None,
             faults: None,
+            caller: None,
         })
     );
     let dir = write(&[(

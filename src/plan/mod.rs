@@ -8,6 +8,7 @@ mod graph;
 pub mod operation;
 mod ops;
 pub mod saved;
+pub mod target;
 
 pub use graph::CycleError;
 
@@ -29,6 +30,10 @@ pub struct Plan {
     pub operations: Vec<PlannedOperation>,
     /// Live entities this configuration does not manage, per kind.
     pub unmanaged: BTreeMap<Kind, usize>,
+    /// `--target` addresses when the plan is targeted: it holds only their changes and those of
+    /// what they depend on.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub targets: Vec<Address>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -109,6 +114,7 @@ pub fn build(
         changes: diff.changes,
         operations,
         unmanaged: diff.unmanaged,
+        targets: Vec::new(),
     })
 }
 

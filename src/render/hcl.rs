@@ -1,97 +1,291 @@
-//! An `Account` as iamform HCL: the configuration that declares exactly that account.
+//! An `Account` as iamform HCL: the configuration that declares exactly that account (used by
+//! `iamform import` and the synthetic accounts of `synth`).
 //!
 //! Built as an `hcl::Body` and printed by hcl-rs's formatter, so quoting and escaping (`${` in a
-//! policy, say) are always right. Policy documents are written as `jsonencode({...})` of their
-//! canonical JSON, which reads back as the identical canonical document. Credentials are never
-//! written; AWS managed policy ARNs stay literals.
+//! policy, say) are always right. Block labels are HCL identifiers (a name such as `web.app@x`
+//! gets the label `web_app_x` and `name = "web.app@x"`), so that other blocks can reference it:
+//! group memberships, attached policies, permissions boundaries and instance profile roles are
+//! written as `group.dev.name`, `policy.x.arn`, `role.app.name` when the entity is in the same
+//! account, as literals otherwise (AWS managed policies, entities left out of an import).
+//! Policy documents are `statement` blocks; a document they cannot express (an `Id`, another
+//! `Version`, an unusual principal type, an empty list) is written as `jsonencode({...})` of its
+//! canonical JSON. Both read back as the identical canonical document. Credentials are never
+//! written.
 
-use crate::model::{Account, PasswordPolicy, PolicyDocument, Tags};
-use hcl::expr::FuncCall;
+use crate::model::policy::{Effect, Principal, Statement, Values, DEFAULT_VERSION};
+use crate::model::{Account, Kind, Name, PasswordPolicy, PolicyDocument, Scope, Tags};
+use hcl::expr::{FuncCall, Traversal, Variable};
 use hcl::{Block, BlockBuilder, Body, Expression};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The whole account as one configuration file.
 pub fn account(account: &Account) -> Result<String, hcl::Error> {
     let mut body = Body::builder();
-    for b in blocks(account)? {
+    for (_, b) in blocks(account)? {
         body = body.add_block(b);
     }
     hcl::format::to_string(&body.build())
 }
 
+/// The account as one file per kind (`users.hcl`, `groups.hcl`, `roles.hcl`, `policies.hcl`,
+/// `instance_profiles.hcl`, `password_policy.hcl`), plus `settings.hcl` holding `scope` when one
+/// is given. Kinds without entities get no file. Sorted by file name.
+pub fn files(
+    account: &Account,
+    scope: Option<&Scope>,
+) -> Result<Vec<(&'static str, String)>, hcl::Error> {
+    let mut per_file: BTreeMap<&'static str, hcl::BodyBuilder> = BTreeMap::new();
+    for (kind, b) in blocks(account)? {
+        let file = file_name(kind);
+        let body = per_file.remove(file).unwrap_or_else(Body::builder);
+        per_file.insert(file, body.add_block(b));
+    }
+    if let Some(scope) = scope {
+        let mut sb =
+            Block::builder("scope").add_attribute(("paths", Expression::from(scope.paths.clone())));
+        if !scope.exclude.is_empty() {
+            sb = sb.add_attribute(("exclude", Expression::from(scope.exclude.clone())));
+        }
+        let settings = Block::builder("settings").add_block(sb.build()).build();
+        per_file.insert("settings.hcl", Body::builder().add_block(settings));
+    }
+    per_file
+        .into_iter()
+        .map(|(file, body)| Ok((file, hcl::format::to_string(&body.build())?)))
+        .collect()
+}
+
+fn file_name(kind: Kind) -> &'static str {
+    match kind {
+        Kind::User => "users.hcl",
+        Kind::Group => "groups.hcl",
+        Kind::Role => "roles.hcl",
+        Kind::Policy => "policies.hcl",
+        Kind::InstanceProfile => "instance_profiles.hcl",
+        Kind::PasswordPolicy => "password_policy.hcl",
+    }
+}
+
 /// One block per entity, in a stable order: users, groups, roles, policies, instance profiles
 /// (those not created by a role's `instance_profile = true`), the password policy.
-pub fn blocks(account: &Account) -> Result<Vec<Block>, hcl::Error> {
+pub fn blocks(account: &Account) -> Result<Vec<(Kind, Block)>, hcl::Error> {
+    let labels = Labels::new(account);
     let mut out = Vec::new();
     for u in account.users.values() {
-        let mut b = named("user", u.name.as_str(), &u.path);
-        b = optional(b, "permissions_boundary", u.permissions_boundary.as_deref());
+        let mut b = labels.block(Kind::User, &u.name, &u.path);
+        b = labels.policy_ref(b, "permissions_boundary", u.permissions_boundary.as_deref());
         b = tags(b, &u.tags);
-        b = list(b, "groups", u.groups.iter().map(|g| g.as_str().to_owned()));
-        b = list(b, "policies", u.policies.iter().cloned());
+        b = list(
+            b,
+            "groups",
+            u.groups
+                .iter()
+                .map(|g| labels.reference(Kind::Group, g, "name", g.as_str())),
+        );
+        b = list(b, "policies", u.policies.iter().map(|p| labels.policy(p)));
         b = inline(b, &u.inline_policies)?;
-        out.push(b.build());
+        out.push((Kind::User, b.build()));
     }
     for g in account.groups.values() {
-        let mut b = named("group", g.name.as_str(), &g.path);
-        b = list(b, "policies", g.policies.iter().cloned());
+        let mut b = labels.block(Kind::Group, &g.name, &g.path);
+        b = list(b, "policies", g.policies.iter().map(|p| labels.policy(p)));
         b = inline(b, &g.inline_policies)?;
-        out.push(b.build());
+        out.push((Kind::Group, b.build()));
     }
     // A profile with the role's own name and path, holding only that role, is the role's
     // `instance_profile = true`.
     let mut owned_profiles = BTreeSet::new();
     for r in account.roles.values() {
-        let mut b = named("role", r.name.as_str(), &r.path);
+        let mut b = labels.block(Kind::Role, &r.name, &r.path);
         b = optional(b, "description", r.description.as_deref());
         if r.max_session_duration != crate::model::DEFAULT_MAX_SESSION_DURATION {
             b = b.add_attribute(("max_session_duration", u64::from(r.max_session_duration)));
         }
-        b = optional(b, "permissions_boundary", r.permissions_boundary.as_deref());
+        b = labels.policy_ref(b, "permissions_boundary", r.permissions_boundary.as_deref());
         b = tags(b, &r.tags);
-        b = b.add_attribute(("assume_role_policy", document(&r.assume_role_policy)?));
-        b = list(b, "policies", r.policies.iter().cloned());
+        b = match statement_blocks(&r.assume_role_policy) {
+            Some(statements) => b.add_block(
+                Block::builder("assume_role_policy")
+                    .add_blocks(statements)
+                    .build(),
+            ),
+            None => b.add_attribute(("assume_role_policy", json(&r.assume_role_policy)?)),
+        };
+        b = list(b, "policies", r.policies.iter().map(|p| labels.policy(p)));
         b = inline(b, &r.inline_policies)?;
         if let Some(p) = account.instance_profiles.get(&r.name) {
             let only_this_role = p.roles.len() == 1 && p.roles.contains(&r.name);
-            if only_this_role && p.path == r.path && p.tags.is_empty() {
+            if only_this_role && p.name == r.name && p.path == r.path && p.tags.is_empty() {
                 b = b.add_attribute(("instance_profile", true));
                 owned_profiles.insert(p.name.clone());
             }
         }
-        out.push(b.build());
+        out.push((Kind::Role, b.build()));
     }
     for p in account.policies.values() {
-        let mut b = named("policy", p.name.as_str(), &p.path);
+        let mut b = labels.block(Kind::Policy, &p.name, &p.path);
         b = optional(b, "description", p.description.as_deref());
         b = tags(b, &p.tags);
-        b = b.add_attribute(("document", document(&p.document)?));
-        out.push(b.build());
+        b = document(b, &p.document)?;
+        out.push((Kind::Policy, b.build()));
     }
     for p in account.instance_profiles.values() {
         if owned_profiles.contains(&p.name) {
             continue;
         }
-        let mut b = named("instance_profile", p.name.as_str(), &p.path);
+        let mut b = labels.block(Kind::InstanceProfile, &p.name, &p.path);
         if let Some(role) = p.roles.iter().next() {
-            b = b.add_attribute(("role", role.as_str()));
+            b = b.add_attribute((
+                "role",
+                labels.reference(Kind::Role, role, "name", role.as_str()),
+            ));
         }
         b = tags(b, &p.tags);
-        out.push(b.build());
+        out.push((Kind::InstanceProfile, b.build()));
     }
     if let Some(pp) = &account.password_policy {
-        out.push(password_policy(pp));
+        out.push((Kind::PasswordPolicy, password_policy(pp)));
     }
     Ok(out)
 }
 
-fn named(kind: &str, name: &str, path: &str) -> BlockBuilder {
-    let b = Block::builder(kind).add_label(name);
-    if path == "/" {
-        b
-    } else {
-        b.add_attribute(("path", path))
+/// The HCL label of every entity: its name where that is an identifier, else a sanitised one
+/// that no other entity of its kind uses (compared ignoring case, as IAM names are).
+struct Labels<'a> {
+    account: &'a Account,
+    labels: BTreeMap<(Kind, Name), String>,
+}
+
+impl<'a> Labels<'a> {
+    fn new(account: &'a Account) -> Labels<'a> {
+        let mut labels = BTreeMap::new();
+        let kinds: [(Kind, Vec<&Name>); 5] = [
+            (Kind::User, account.users.keys().collect()),
+            (Kind::Group, account.groups.keys().collect()),
+            (Kind::Role, account.roles.keys().collect()),
+            (Kind::Policy, account.policies.keys().collect()),
+            (
+                Kind::InstanceProfile,
+                account.instance_profiles.keys().collect(),
+            ),
+        ];
+        for (kind, names) in kinds {
+            // Names that are identifiers already keep them; the others pick a free label after.
+            let mut taken: BTreeSet<String> = names
+                .iter()
+                .filter(|n| is_ascii_ident(n.as_str()))
+                .map(|n| n.as_str().to_ascii_lowercase())
+                .collect();
+            for name in names {
+                let label = if is_ascii_ident(name.as_str()) {
+                    name.as_str().to_owned()
+                } else {
+                    let base = sanitise(name.as_str());
+                    let mut label = base.clone();
+                    let mut i = 2;
+                    while taken.contains(&label.to_ascii_lowercase()) {
+                        label = format!("{base}_{i}");
+                        i += 1;
+                    }
+                    taken.insert(label.to_ascii_lowercase());
+                    label
+                };
+                labels.insert((kind, name.clone()), label);
+            }
+        }
+        Labels { account, labels }
     }
+
+    fn label(&self, kind: Kind, name: &Name) -> Option<&str> {
+        self.labels.get(&(kind, name.clone())).map(String::as_str)
+    }
+
+    /// `kind "label" {` with `name` when the label is not the name, and `path` when not `/`.
+    fn block(&self, kind: Kind, name: &Name, path: &str) -> BlockBuilder {
+        let label = self.label(kind, name).unwrap_or(name.as_str());
+        let mut b = Block::builder(kind.keyword()).add_label(label);
+        if label != name.as_str() {
+            b = b.add_attribute(("name", name.as_str()));
+        }
+        if path != "/" {
+            b = b.add_attribute(("path", path));
+        }
+        b
+    }
+
+    /// `kind.label.attr` when the entity is in the account, else the literal.
+    fn reference(&self, kind: Kind, name: &Name, attr: &str, literal: &str) -> Expression {
+        match self.label(kind, name) {
+            Some(label) => match Variable::new(kind.keyword()) {
+                Ok(var) => Traversal::builder(var)
+                    .attr(label)
+                    .attr(attr)
+                    .build()
+                    .into(),
+                Err(_) => Expression::from(literal),
+            },
+            None => Expression::from(literal),
+        }
+    }
+
+    /// A managed policy by ARN: `policy.label.arn` for a customer managed policy of this account,
+    /// the ARN otherwise (AWS managed policies, policies not imported).
+    fn policy(&self, policy_arn: &str) -> Expression {
+        match self.customer_policy(policy_arn) {
+            Some(name) => self.reference(Kind::Policy, name, "arn", policy_arn),
+            None => Expression::from(policy_arn),
+        }
+    }
+
+    fn customer_policy(&self, policy_arn: &str) -> Option<&'a Name> {
+        let rest = policy_arn.strip_prefix("arn:aws:iam::")?;
+        let (account_id, resource) = rest.split_once(':')?;
+        if account_id == "aws" {
+            return None;
+        }
+        let path_and_name = resource.strip_prefix("policy")?;
+        let name = path_and_name.rsplit('/').next()?;
+        let (key, p) = self.account.policies.get_key_value(&Name::from(name))?;
+        (format!("{}{}", p.path, p.name.as_str()) == path_and_name).then_some(key)
+    }
+
+    fn policy_ref(&self, b: BlockBuilder, key: &str, policy_arn: Option<&str>) -> BlockBuilder {
+        match policy_arn {
+            Some(arn) => b.add_attribute((key, self.policy(arn))),
+            None => b,
+        }
+    }
+}
+
+fn is_ascii_ident(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
+/// An HCL identifier for an IAM name: other characters become `_`, and one that does not start
+/// with a letter or `_` gets a leading `_`.
+pub fn sanitise(name: &str) -> String {
+    let mut out: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if !out
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+    {
+        out.insert(0, '_');
+    }
+    out
 }
 
 fn optional(b: BlockBuilder, key: &str, value: Option<&str>) -> BlockBuilder {
@@ -101,13 +295,17 @@ fn optional(b: BlockBuilder, key: &str, value: Option<&str>) -> BlockBuilder {
     }
 }
 
-fn list(b: BlockBuilder, key: &str, values: impl Iterator<Item = String>) -> BlockBuilder {
-    let values: Vec<String> = values.collect();
+fn list(b: BlockBuilder, key: &str, values: impl Iterator<Item = Expression>) -> BlockBuilder {
+    let values: Vec<Expression> = values.collect();
     if values.is_empty() {
         b
     } else {
-        b.add_attribute((key, Expression::from(values)))
+        b.add_attribute((key, Expression::Array(values)))
     }
+}
+
+fn strings(values: &Values) -> Expression {
+    Expression::from(values.iter().cloned().collect::<Vec<String>>())
 }
 
 fn tags(b: BlockBuilder, tags: &Tags) -> BlockBuilder {
@@ -126,9 +324,105 @@ fn tags(b: BlockBuilder, tags: &Tags) -> BlockBuilder {
     b.add_attribute(("tags", object))
 }
 
-fn document(doc: &PolicyDocument) -> Result<Expression, hcl::Error> {
+/// `jsonencode({...})` of the canonical JSON.
+fn json(doc: &PolicyDocument) -> Result<Expression, hcl::Error> {
     let value = hcl::to_expression(doc.to_value())?;
     Ok(FuncCall::builder("jsonencode").arg(value).build().into())
+}
+
+/// A block's document: `statement` blocks where they can say it, else `document = jsonencode(…)`.
+fn document(b: BlockBuilder, doc: &PolicyDocument) -> Result<BlockBuilder, hcl::Error> {
+    Ok(match statement_blocks(doc) {
+        Some(statements) => b.add_blocks(statements),
+        None => b.add_attribute(("document", json(doc)?)),
+    })
+}
+
+/// The document as `statement` blocks, or `None` when they cannot express it exactly.
+pub fn statement_blocks(doc: &PolicyDocument) -> Option<Vec<Block>> {
+    if doc.version.as_deref() != Some(DEFAULT_VERSION) || doc.id.is_some() {
+        return None;
+    }
+    if doc.statements().is_empty() {
+        return None;
+    }
+    doc.statements().iter().map(statement).collect()
+}
+
+const PRINCIPAL_TYPES: [(&str, &str); 4] = [
+    ("AWS", "aws"),
+    ("Service", "service"),
+    ("Federated", "federated"),
+    ("CanonicalUser", "canonical_user"),
+];
+
+fn statement(s: &Statement) -> Option<Block> {
+    let mut b = Block::builder("statement");
+    if let Some(sid) = &s.sid {
+        b = b.add_attribute(("sid", sid.as_str()));
+    }
+    if s.effect == Effect::Deny {
+        b = b.add_attribute(("effect", "Deny"));
+    }
+    for (key, values) in [
+        ("actions", &s.action),
+        ("not_actions", &s.not_action),
+        ("resources", &s.resource),
+        ("not_resources", &s.not_resource),
+    ] {
+        if let Some(values) = values {
+            // An empty list reads back as "not set".
+            if values.is_empty() {
+                return None;
+            }
+            b = b.add_attribute((key, strings(values)));
+        }
+    }
+    for (key, principal) in [
+        ("principals", &s.principal),
+        ("not_principals", &s.not_principal),
+    ] {
+        match principal {
+            None => {}
+            Some(Principal::Any) => {
+                b = b.add_block(
+                    Block::builder(key)
+                        .add_attribute(("type", "*"))
+                        .add_attribute(("identifiers", Expression::from(vec!["*"])))
+                        .build(),
+                )
+            }
+            Some(Principal::Map(map)) => {
+                if map.is_empty() {
+                    return None;
+                }
+                let mut pb = Block::builder(key);
+                for (typ, values) in map {
+                    let (_, short) = PRINCIPAL_TYPES.iter().find(|(t, _)| t == typ)?;
+                    if values.is_empty() {
+                        return None;
+                    }
+                    pb = pb.add_attribute((*short, strings(values)));
+                }
+                b = b.add_block(pb.build());
+            }
+        }
+    }
+    for (test, variables) in &s.condition {
+        if variables.is_empty() {
+            return None;
+        }
+        for (variable, values) in variables {
+            b = b.add_block(
+                Block::builder("condition")
+                    .add_attribute(("test", test.as_str()))
+                    .add_attribute(("variable", variable.as_str()))
+                    .add_attribute(("values", strings(values)))
+                    .build(),
+            );
+        }
+    }
+    Some(b.build())
 }
 
 fn inline(
@@ -136,12 +430,8 @@ fn inline(
     policies: &BTreeMap<crate::model::Name, PolicyDocument>,
 ) -> Result<BlockBuilder, hcl::Error> {
     for (name, doc) in policies {
-        b = b.add_block(
-            Block::builder("inline_policy")
-                .add_label(name.as_str())
-                .add_attribute(("document", document(doc)?))
-                .build(),
-        );
+        let ib = Block::builder("inline_policy").add_label(name.as_str());
+        b = b.add_block(document(ib, doc)?.build());
     }
     Ok(b)
 }

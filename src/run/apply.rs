@@ -2,7 +2,7 @@
 //! confirm, apply exactly it); progress on stderr, the report on stdout.
 
 use super::backend::{self, BackendArgs};
-use super::{make_plan, read_plan_file, report_calls, Exit, Ui};
+use super::{make_plan_targeted, read_plan_file, report_calls, Exit, Ui};
 use crate::apply::{self, ApplyDocument, Event, Outcome};
 use crate::backend::Backend;
 use crate::config::BackendSpec;
@@ -20,6 +20,9 @@ pub struct ApplyOptions {
     pub auto_approve: bool,
     pub parallelism: usize,
     pub json: bool,
+    /// `--target`: directory form only.
+    pub targets: Vec<crate::model::Address>,
+    pub allow_lockout: bool,
 }
 
 pub async fn directory(
@@ -28,10 +31,22 @@ pub async fn directory(
     options: &ApplyOptions,
     ui: &Ui,
 ) -> anyhow::Result<Exit> {
-    let planned = match make_plan(dir, cli, ui).await? {
+    let planned = match make_plan_targeted(dir, cli, ui, &options.targets).await? {
         Ok(p) => p,
         Err(code) => return Ok(code),
     };
+    if !lockout_guard(
+        &planned.plan,
+        &planned.live,
+        planned.backend.caller(),
+        options,
+        ui,
+    ) {
+        return Ok(Exit::Error);
+    }
+    if !planned.plan.targets.is_empty() && !options.json {
+        print!("{}", crate::plan::target::warning(&planned.plan.targets));
+    }
     execute(&planned.plan, planned.backend, options, ui).await
 }
 
@@ -41,6 +56,13 @@ pub async fn saved(
     options: &ApplyOptions,
     ui: &Ui,
 ) -> anyhow::Result<Exit> {
+    if !options.targets.is_empty() {
+        bail!(
+            "--target applies to a configuration directory; {} is a saved plan, which applies exactly \
+             the operations it holds (make a targeted one with `iamform plan --target ADDRESS --out FILE`)",
+            file.display()
+        );
+    }
     let doc = read_plan_file(file)?;
     let Some(provenance) = &doc.saved else {
         bail!(
@@ -79,7 +101,47 @@ pub async fn saved(
         );
         return Ok(Exit::Error);
     }
+    let caller = backend.caller().or_else(|| provenance.caller.clone());
+    if !lockout_guard(&doc.plan, &live, caller, options, ui) {
+        return Ok(Exit::Error);
+    }
+    if !doc.plan.targets.is_empty() && !options.json {
+        print!("{}", crate::plan::target::warning(&doc.plan.targets));
+    }
     execute(&doc.plan, backend, options, ui).await
+}
+
+/// The self-lockout guard (src/guard.rs): `false` when the plan must not be applied, after
+/// printing why.
+fn lockout_guard(
+    plan: &Plan,
+    live: &crate::model::Account,
+    caller: Option<crate::model::Address>,
+    options: &ApplyOptions,
+    ui: &Ui,
+) -> bool {
+    let Some(caller) = caller else {
+        if ui.verbose > 0 {
+            eprintln!("lockout guard: the calling principal is unknown (root, federated, or a mock without `caller`): not checked");
+        }
+        return true;
+    };
+    let found = crate::guard::check(plan, live, &caller);
+    if found.is_empty() {
+        if ui.verbose > 0 {
+            eprintln!("lockout guard: the plan leaves the caller {caller} its IAM permissions");
+        }
+        return true;
+    }
+    if options.allow_lockout {
+        eprintln!(
+            "warning: --allow-lockout: applying {} operation(s) that take IAM permissions from the caller {caller}",
+            found.len()
+        );
+        return true;
+    }
+    eprint!("{}", crate::guard::refusal(&caller, &found));
+    false
 }
 
 /// The backend a saved plan names (`mock:PATH` or `aws`), unless `--backend` overrides it.
@@ -89,6 +151,7 @@ fn recorded_backend(text: &str) -> Option<BackendSpec> {
             path: PathBuf::from(path),
             account_id: None,
             faults: None,
+            caller: None,
         });
     }
     (text == "aws").then_some(BackendSpec::Aws {

@@ -88,16 +88,20 @@ fn parse(s: &str, configured: Option<&BackendSpec>) -> anyhow::Result<BackendSpe
         if path.is_empty() {
             bail!("--backend mock: needs a path, e.g. --backend mock:account.json");
         }
-        let (account_id, faults) = match configured {
+        let (account_id, faults, caller) = match configured {
             Some(BackendSpec::Mock {
-                account_id, faults, ..
-            }) => (account_id.clone(), faults.clone()),
-            _ => (None, None),
+                account_id,
+                faults,
+                caller,
+                ..
+            }) => (account_id.clone(), faults.clone(), caller.clone()),
+            _ => (None, None, None),
         };
         return Ok(BackendSpec::Mock {
             path: PathBuf::from(path),
             account_id,
             faults,
+            caller,
         });
     }
     bail!("unknown backend `{s}`: use --backend mock:PATH or --backend aws")
@@ -120,14 +124,27 @@ pub async fn open(spec: &BackendSpec) -> anyhow::Result<Arc<dyn Backend>> {
             path,
             account_id,
             faults,
+            caller,
         } => {
             let from_block = match faults {
                 Some(spec) => Faults::parse(spec).map_err(anyhow::Error::msg)?,
                 None => Faults::default(),
             };
             let faults = Faults::from_env()?.unwrap_or(from_block);
+            let caller = match std::env::var("IAMFORM_MOCK_CALLER") {
+                Ok(text) if !text.is_empty() => Some(text),
+                _ => caller.clone(),
+            };
+            let caller = caller
+                .map(|c| crate::guard::parse_mock_caller(&c))
+                .transpose()
+                .map_err(|e| {
+                    anyhow::anyhow!("the mock's caller (IAMFORM_MOCK_CALLER or `caller`): {e}")
+                })?;
             Ok(Arc::new(
-                MockBackend::open(path, account_id.as_deref())?.with_faults(faults),
+                MockBackend::open(path, account_id.as_deref())?
+                    .with_faults(faults)
+                    .with_caller(caller),
             ))
         }
         BackendSpec::Aws {

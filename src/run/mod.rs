@@ -51,20 +51,33 @@ pub async fn run(args: Args) -> anyhow::Result<Exit> {
         Command::Validate { dir } => validate(&dir, &ui),
         Command::Plan {
             dir,
-            detailed_exitcode,
+            detailed_exitcode: detailed,
             json,
             out,
-        } => plan_cmd(&dir, &backend, detailed_exitcode, json, out.as_deref(), &ui).await,
+            targets,
+        } => {
+            let opts = PlanOptions {
+                detailed,
+                json,
+                out: out.as_deref(),
+                targets: &targets,
+            };
+            plan_cmd(&dir, &backend, &opts, &ui).await
+        }
         Command::Apply {
             target,
             auto_approve,
             parallelism,
             json,
+            targets,
+            allow_lockout,
         } => {
             let options = apply::ApplyOptions {
                 auto_approve,
                 parallelism: usize::from(parallelism),
                 json,
+                targets,
+                allow_lockout,
             };
             if target.is_file() {
                 apply::saved(&target, &backend, &options, &ui).await
@@ -82,6 +95,20 @@ pub async fn run(args: Args) -> anyhow::Result<Exit> {
         }
         Command::Drift { dir, format } => drift_cmd(&dir, &backend, format, &ui).await,
         Command::Synth { entities, out } => synth(entities, &out),
+        Command::Import {
+            out,
+            scope,
+            exclude,
+            force,
+        } => {
+            let options = crate::import::Options {
+                out,
+                paths: scope,
+                exclude,
+                force,
+            };
+            import_cmd(&backend, &options, &ui).await
+        }
     }
 }
 
@@ -146,6 +173,16 @@ pub(crate) async fn make_plan(
     cli: &BackendArgs,
     ui: &Ui,
 ) -> anyhow::Result<Result<Planned, Exit>> {
+    make_plan_targeted(dir, cli, ui, &[]).await
+}
+
+/// `make_plan`, limited to `targets` and what they depend on when there are any (`--target`).
+pub(crate) async fn make_plan_targeted(
+    dir: &Path,
+    cli: &BackendArgs,
+    ui: &Ui,
+    targets: &[Address],
+) -> anyhow::Result<Result<Planned, Exit>> {
     let config = match load(dir) {
         Ok(c) => c,
         Err(code) => return Ok(Err(code)),
@@ -163,14 +200,28 @@ pub(crate) async fn make_plan(
         .read()
         .await
         .context("could not read the live account")?;
-    let changes = diff(&desired.account, &live, desired.scope.as_ref());
-    let plan = plan::build(
+    let mut changes = diff(&desired.account, &live, desired.scope.as_ref());
+    if !targets.is_empty() {
+        if let Err(e) = plan::target::check(targets, &desired.account, &live) {
+            eprintln!("error: {e}");
+            return Ok(Err(Exit::Error));
+        }
+        let keep = plan::target::with_dependencies(
+            targets,
+            &desired.account,
+            backend.account_id(),
+            &desired.references,
+        );
+        changes = plan::target::filter(changes, targets, &keep);
+    }
+    let mut plan = plan::build(
         changes,
         &desired.account,
         &live,
         backend.account_id(),
         &desired.references,
     )?;
+    plan.targets = targets.to_vec();
     if ui.verbose > 0 {
         eprint!("operations graph:\n{}", plan::graph_text(&plan));
     }
@@ -183,15 +234,22 @@ pub(crate) async fn make_plan(
     }))
 }
 
+/// What `plan` was asked for besides the directory.
+struct PlanOptions<'a> {
+    detailed: bool,
+    json: bool,
+    out: Option<&'a Path>,
+    targets: &'a [Address],
+}
+
 async fn plan_cmd(
     dir: &Path,
     cli: &BackendArgs,
-    detailed: bool,
-    json: bool,
-    out: Option<&Path>,
+    opts: &PlanOptions<'_>,
     ui: &Ui,
 ) -> anyhow::Result<Exit> {
-    let planned = match make_plan(dir, cli, ui).await? {
+    let (detailed, json, out) = (opts.detailed, opts.json, opts.out);
+    let planned = match make_plan_targeted(dir, cli, ui, opts.targets).await? {
         Ok(p) => p,
         Err(code) => return Ok(code),
     };
@@ -205,6 +263,9 @@ async fn plan_cmd(
     if json {
         println!("{}", serde_json::to_string_pretty(&doc)?);
     } else {
+        if !planned.plan.targets.is_empty() {
+            print!("{}", plan::target::warning(&planned.plan.targets));
+        }
         print!("{}", render::human::plan(&planned.plan, ui.style));
         if let Some(out) = out {
             println!(
@@ -262,6 +323,7 @@ fn provenance(dir: &Path, planned: &Planned) -> anyhow::Result<Provenance> {
             desired.scope.as_ref(),
         ),
         tags_read: tags_to_read(&desired.account),
+        caller: planned.backend.caller(),
     })
 }
 
@@ -305,6 +367,9 @@ fn show(file: &Path, format: Format, ui: &Ui) -> anyhow::Result<Exit> {
             saved.config_dir, saved.config_digest, saved.backend, doc.plan.account_id
         );
     }
+    if !doc.plan.targets.is_empty() {
+        print!("{}", plan::target::warning(&doc.plan.targets));
+    }
     print!("{}", render::human::plan(&doc.plan, ui.style));
     Ok(Exit::Success)
 }
@@ -341,6 +406,35 @@ fn synth(entities: usize, out: &Path) -> anyhow::Result<Exit> {
     file.account = account;
     std::fs::write(out.join("account.json"), serde_json::to_vec(&file)?)?;
     eprintln!("wrote {} entities to {}", file.account.len(), out.display());
+    Ok(Exit::Success)
+}
+
+/// Reads the live account through the backend and writes it as HCL (`iamform import`).
+async fn import_cmd(
+    cli: &BackendArgs,
+    options: &crate::import::Options,
+    ui: &Ui,
+) -> anyhow::Result<Exit> {
+    if cli.backend.is_none() {
+        anyhow::bail!(
+            "import reads the live account through a backend: pass --backend mock:PATH or --backend aws \
+             (or set IAMFORM_BACKEND)"
+        );
+    }
+    let spec = backend::resolve(cli, None, "import")?;
+    let backend = backend::open(&spec).await?;
+    let started = std::time::Instant::now();
+    let written = crate::import::run(&*backend, options).await?;
+    if !ui.quiet {
+        eprintln!(
+            "Imported {} entities into {} ({} files) in {:.2} s.",
+            written.entities,
+            options.out.display(),
+            written.files.len(),
+            started.elapsed().as_secs_f64()
+        );
+    }
+    report_calls(&*backend, ui);
     Ok(Exit::Success)
 }
 

@@ -310,6 +310,10 @@ impl Backend for AwsBackend {
         }
     }
 
+    fn caller(&self) -> Option<crate::model::Address> {
+        crate::guard::caller_from_arn(&self.caller_arn)
+    }
+
     fn account_id(&self) -> &str {
         &self.account_id
     }

@@ -14,7 +14,7 @@ pub mod store;
 mod tests;
 
 use super::{Backend, BackendError, CallCounts};
-use crate::model::Account;
+use crate::model::{Account, Address};
 use crate::plan::operation::Operation;
 pub use faults::Faults;
 use std::path::Path;
@@ -28,6 +28,8 @@ pub struct MockBackend {
     faults: Faults,
     /// Operations received so far, for `fail_call` and throttling.
     operations: AtomicU64,
+    /// Who the mock pretends runs iamform (`caller` in the backend block, `IAMFORM_MOCK_CALLER`).
+    caller: Option<Address>,
 }
 
 impl MockBackend {
@@ -50,12 +52,19 @@ impl MockBackend {
             calls: Mutex::new(CallCounts::new()),
             faults: Faults::default(),
             operations: AtomicU64::new(0),
+            caller: None,
         })
     }
 
     /// Injects these faults and latency from now on.
     pub fn with_faults(mut self, faults: Faults) -> MockBackend {
         self.faults = faults;
+        self
+    }
+
+    /// Pretends these are `caller`'s credentials (for the self-lockout guard).
+    pub fn with_caller(mut self, caller: Option<Address>) -> MockBackend {
+        self.caller = caller;
         self
     }
 
@@ -109,6 +118,10 @@ impl Backend for MockBackend {
 
     fn account_id(&self) -> &str {
         self.store.account_id()
+    }
+
+    fn caller(&self) -> Option<Address> {
+        self.caller.clone()
     }
 
     fn call_counts(&self) -> CallCounts {

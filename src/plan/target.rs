@@ -1,0 +1,293 @@
+//! Targeted plans (`--target ADDRESS`): between diff and plan building, keep only the changes of
+//! the targeted entities and of what they depend on.
+//!
+//! Terraform's rule, with IAM's dependencies: a targeted entity brings along every entity it
+//! needs — the groups a user joins, the customer managed policies attached to it or used as its
+//! permissions boundary, the roles and users its trust policy names, the role of an instance
+//! profile, whatever its configuration references — so that they are created or updated first.
+//! Deletions are never pulled in: only a targeted address is ever deleted. A targeted plan can
+//! leave the account only partly converged, and says so.
+
+use crate::diff::{Action, Diff};
+use crate::model::{Account, Address, Kind, Name};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Checks that every target names an entity of the configuration or of the live account.
+/// An unknown one is an error listing the closest addresses that exist.
+pub fn check(targets: &[Address], desired: &Account, live: &Account) -> Result<(), String> {
+    let mut known: BTreeSet<Address> = desired.addresses().into_iter().collect();
+    known.extend(live.addresses());
+    for target in targets {
+        if known.contains(target) {
+            continue;
+        }
+        let close = close_matches(target, &known);
+        let mut msg = format!(
+            "--target {target}: no such entity in the configuration or in the live account"
+        );
+        if close.is_empty() {
+            msg.push_str(" (addresses are KIND.IAM_NAME, e.g. user.john or instance_profile.app)");
+        } else {
+            let list: Vec<String> = close.iter().map(ToString::to_string).collect();
+            msg.push_str(&format!("; close matches: {}", list.join(", ")));
+        }
+        return Err(msg);
+    }
+    Ok(())
+}
+
+/// Up to five existing addresses close to `wanted`: the same name under another kind, names
+/// containing it or contained in it, or within a few typing mistakes.
+fn close_matches(wanted: &Address, known: &BTreeSet<Address>) -> Vec<Address> {
+    let w = wanted.name.as_str().to_ascii_lowercase();
+    let mut scored: Vec<(usize, &Address)> = known
+        .iter()
+        .filter_map(|a| {
+            let n = a.name.as_str().to_ascii_lowercase();
+            let kind_penalty = usize::from(a.kind != wanted.kind);
+            let d = if n == w {
+                0
+            } else if n.contains(&w) || w.contains(&n) {
+                1
+            } else {
+                let d = distance(&w, &n);
+                if d > (w.chars().count() / 3).max(2) {
+                    return None;
+                }
+                d + 1
+            };
+            Some((d + kind_penalty, a))
+        })
+        .collect();
+    scored.sort();
+    scored.into_iter().take(5).map(|(_, a)| a.clone()).collect()
+}
+
+/// Edit distance (insertions, deletions, substitutions) between two short strings.
+fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = diagonal + usize::from(ca != *cb);
+            diagonal = row[j + 1];
+            row[j + 1] = substitution.min(row[j] + 1).min(row[j + 1] + 1);
+        }
+    }
+    row[b.len()]
+}
+
+/// The targets and, transitively, every entity of `desired` they depend on.
+pub fn with_dependencies(
+    targets: &[Address],
+    desired: &Account,
+    account_id: &str,
+    references: &BTreeMap<Address, BTreeSet<Address>>,
+) -> BTreeSet<Address> {
+    let mut seen: BTreeSet<Address> = BTreeSet::new();
+    let mut stack: Vec<Address> = targets.to_vec();
+    while let Some(address) = stack.pop() {
+        if !seen.insert(address.clone()) {
+            continue;
+        }
+        let mut next = dependencies(&address, desired, account_id);
+        next.extend(references.get(&address).into_iter().flatten().cloned());
+        stack.extend(
+            next.into_iter()
+                .filter(|a| desired.contains(a) && !seen.contains(a)),
+        );
+    }
+    seen
+}
+
+/// What one declared entity needs to exist before it can be created as declared.
+fn dependencies(address: &Address, desired: &Account, account_id: &str) -> Vec<Address> {
+    let policy = |arn: &String| {
+        desired
+            .policy_by_arn(account_id, arn)
+            .map(|p| Address::new(Kind::Policy, p.name.clone()))
+    };
+    let n = &address.name;
+    let mut out = Vec::new();
+    match address.kind {
+        Kind::User => {
+            if let Some(u) = desired.users.get(n) {
+                out.extend(
+                    u.groups
+                        .iter()
+                        .map(|g| Address::new(Kind::Group, g.clone())),
+                );
+                out.extend(u.policies.iter().filter_map(policy));
+                out.extend(u.permissions_boundary.iter().filter_map(policy));
+            }
+        }
+        Kind::Group => {
+            if let Some(g) = desired.groups.get(n) {
+                out.extend(g.policies.iter().filter_map(policy));
+            }
+        }
+        Kind::Role => {
+            if let Some(r) = desired.roles.get(n) {
+                out.extend(r.policies.iter().filter_map(policy));
+                out.extend(r.permissions_boundary.iter().filter_map(policy));
+                out.extend(trusted(r.assume_role_policy.principal_values(), account_id));
+                // `instance_profile = true`: the profile of the role's own name is part of it.
+                if desired
+                    .instance_profiles
+                    .get(n)
+                    .is_some_and(|p| p.roles.contains(n))
+                {
+                    out.push(Address::new(Kind::InstanceProfile, n.clone()));
+                }
+            }
+        }
+        Kind::InstanceProfile => {
+            if let Some(p) = desired.instance_profiles.get(n) {
+                out.extend(p.roles.iter().map(|r| Address::new(Kind::Role, r.clone())));
+            }
+        }
+        Kind::Policy | Kind::PasswordPolicy => {}
+    }
+    out
+}
+
+/// Roles and users of this account that a trust policy names by ARN.
+fn trusted<'a>(
+    principals: impl Iterator<Item = &'a str>,
+    account_id: &str,
+) -> impl Iterator<Item = Address> {
+    let prefix = format!("arn:aws:iam::{account_id}:");
+    principals
+        .filter_map(move |v| {
+            let rest = v.strip_prefix(&prefix)?;
+            let (segment, _) = rest.split_once('/')?;
+            let kind = match segment {
+                "role" => Kind::Role,
+                "user" => Kind::User,
+                _ => return None,
+            };
+            Some(Address::new(kind, Name::from(rest.rsplit('/').next()?)))
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+}
+
+/// Keeps the changes of the targets (any action) and of their dependencies (anything but a
+/// deletion). The unmanaged counts are kept as they are.
+pub fn filter(diff: Diff, targets: &[Address], keep: &BTreeSet<Address>) -> Diff {
+    let targeted: BTreeSet<&Address> = targets.iter().collect();
+    let changes = diff
+        .changes
+        .into_iter()
+        .filter(|c| {
+            targeted.contains(&c.address)
+                || (keep.contains(&c.address) && c.action != Action::Delete)
+        })
+        .collect();
+    Diff {
+        changes,
+        unmanaged: diff.unmanaged,
+    }
+}
+
+/// The warning a targeted plan prints, as Terraform does.
+pub fn warning(targets: &[Address]) -> String {
+    let list: Vec<String> = targets.iter().map(ToString::to_string).collect();
+    format!(
+        "Warning: this plan is targeted (--target {}): it holds only the changes of these entities \
+         and of what they depend on, so the account may not match the whole configuration \
+         afterwards. Use --target for exceptional cases, then run a full plan.\n\n",
+        list.join(", --target ")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Group, ManagedPolicy, PolicyDocument, User};
+
+    const ACCT: &str = "123456789012";
+
+    fn account() -> Account {
+        let doc = PolicyDocument::from_json_str(
+            r#"{"Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}}"#,
+        )
+        .unwrap();
+        let mut a = Account::default();
+        a.policies.insert(
+            "x".into(),
+            ManagedPolicy {
+                name: "x".into(),
+                path: "/".into(),
+                description: None,
+                tags: Default::default(),
+                document: doc,
+                versions: vec![],
+            },
+        );
+        a.groups.insert(
+            "dev".into(),
+            Group {
+                name: "dev".into(),
+                path: "/".into(),
+                policies: [crate::model::arn(ACCT, Kind::Policy, "/", "x")].into(),
+                inline_policies: Default::default(),
+            },
+        );
+        for name in ["john", "mary"] {
+            a.users.insert(
+                name.into(),
+                User {
+                    name: name.into(),
+                    path: "/".into(),
+                    permissions_boundary: None,
+                    tags: Default::default(),
+                    groups: ["dev".into()].into(),
+                    policies: Default::default(),
+                    inline_policies: Default::default(),
+                    credentials: Default::default(),
+                },
+            );
+        }
+        a
+    }
+
+    #[test]
+    fn dependencies_are_transitive_and_dependents_are_left_out() {
+        let a = account();
+        let keep = with_dependencies(
+            &[Address::new(Kind::User, "john")],
+            &a,
+            ACCT,
+            &BTreeMap::new(),
+        );
+        let names: Vec<String> = keep.iter().map(ToString::to_string).collect();
+        assert_eq!(names, ["user.john", "group.dev", "policy.x"]);
+    }
+
+    #[test]
+    fn unknown_targets_list_close_matches() {
+        let a = account();
+        let e = check(&[Address::new(Kind::User, "jonh")], &a, &Account::default()).unwrap_err();
+        assert!(e.contains("close matches: user.john"), "{e}");
+        let e = check(&[Address::new(Kind::Role, "dev")], &a, &Account::default()).unwrap_err();
+        assert!(e.contains("group.dev"), "{e}");
+        let e = check(&[Address::new(Kind::Role, "zzzzzz")], &a, &a).unwrap_err();
+        assert!(e.contains("KIND.IAM_NAME"), "{e}");
+        assert!(check(&[Address::new(Kind::User, "mary")], &a, &Account::default()).is_ok());
+    }
+
+    #[test]
+    fn distances() {
+        for (a, b, d) in [
+            ("", "", 0),
+            ("john", "jonh", 2),
+            ("dev", "devs", 1),
+            ("a", "b", 1),
+        ] {
+            assert_eq!(distance(a, b), d, "{a} {b}");
+        }
+    }
+}

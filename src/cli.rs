@@ -1,6 +1,5 @@
 //! Command-line arguments (clap derive). Nothing below `run` sees clap types.
 
-use crate::model::Address;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -71,8 +70,8 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
         /// Plan only this entity (e.g. user.john) and what it depends on; repeatable.
-        #[arg(long = "target", value_name = "ADDRESS", value_parser = parse_address)]
-        targets: Vec<Address>,
+        #[arg(long = "target", value_name = "ADDRESS")]
+        targets: Vec<String>,
     },
     /// Change the live account to match the configuration, or apply a saved plan.
     Apply {
@@ -90,8 +89,8 @@ pub enum Command {
         json: bool,
         /// Apply only this entity (e.g. user.john) and what it depends on; repeatable. Directory
         /// form only: a saved plan applies exactly the operations it holds.
-        #[arg(long = "target", value_name = "ADDRESS", value_parser = parse_address)]
-        targets: Vec<Address>,
+        #[arg(long = "target", value_name = "ADDRESS")]
+        targets: Vec<String>,
         /// Apply even when the plan takes from the calling principal the IAM permissions iamform
         /// needs (deletes it, removes its IAM-granting policies or groups, changes its trust policy
         /// or puts a permissions boundary on it).
@@ -140,6 +139,9 @@ pub enum Command {
         entities: usize,
         /// Directory to write `main.hcl` and `account.json` into (created if missing).
         out: PathBuf,
+        /// Leave out user permissions boundaries (moto 5.2.5 does not implement them).
+        #[arg(long)]
+        no_user_boundaries: bool,
     },
 }
 
@@ -148,9 +150,4 @@ pub enum Format {
     Text,
     Json,
     Markdown,
-}
-
-/// `--target user.john`: an address, KIND.IAM_NAME.
-fn parse_address(s: &str) -> Result<Address, String> {
-    s.parse()
 }

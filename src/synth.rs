@@ -1,6 +1,9 @@
 //! Synthetic accounts for benchmarks and property tests: `n` entities with realistic shape —
 //! users in groups, groups and roles with managed and inline policies, roles with instance
-//! profiles, permissions boundaries, tags — deterministic for a given size.
+//! profiles (and profiles without roles or holding another role), permissions boundaries, tags on
+//! every taggable kind, conditions, Deny and NotAction statements, trust policies naming other
+//! roles, documents with an `Id`, and names that are not HCL identifiers (`svc.3@example.com`) —
+//! deterministic for a given size.
 
 use crate::model::{
     arn, Account, Group, InstanceProfile, Kind, ManagedPolicy, Name, PasswordPolicy,
@@ -14,6 +17,84 @@ fn document(actions: &[String], resource: &str) -> PolicyDocument {
         "Statement": [{ "Effect": "Allow", "Action": actions, "Resource": resource }]
     });
     PolicyDocument::from_value(&value).expect("generated documents are valid")
+}
+
+/// The document of managed policy `i`: varied so that every statement feature is exercised.
+fn policy_document(i: usize) -> PolicyDocument {
+    let mut statements = vec![serde_json::json!({
+        "Sid": format!("Main{i}"),
+        "Effect": "Allow",
+        "Action": actions(i),
+        "Resource": format!("arn:aws:s3:::bucket-{i}/*"),
+    })];
+    if i.is_multiple_of(3) {
+        statements.push(serde_json::json!({
+            "Effect": "Allow",
+            "Action": "s3:ListBucket",
+            "Resource": format!("arn:aws:s3:::bucket-{i}"),
+            "Condition": {
+                "Bool": { "aws:SecureTransport": "true" },
+                "StringLike": { "s3:prefix": ["home/${aws:username}/*", "shared/*"] }
+            }
+        }));
+    }
+    if i.is_multiple_of(5) {
+        statements.push(serde_json::json!({
+            "Effect": "Deny",
+            "NotAction": ["iam:Get*", "iam:List*"],
+            "NotResource": "arn:aws:iam::*:user/${aws:username}",
+            "Condition": { "BoolIfExists": { "aws:MultiFactorAuthPresent": "false" } }
+        }));
+    }
+    let mut value = serde_json::json!({ "Version": "2012-10-17", "Statement": statements });
+    if i.is_multiple_of(20) {
+        // `Id` has no statement-block form: such a document is imported as jsonencode(…).
+        value["Id"] = serde_json::json!(format!("synthetic-{i}"));
+    }
+    PolicyDocument::from_value(&value).expect("generated documents are valid")
+}
+
+/// A trust policy letting EC2 assume the role, and for some roles also another role of the
+/// account (with an external id).
+fn trust_for(i: usize, account_id: &str, other_role: Option<&str>) -> PolicyDocument {
+    match other_role {
+        Some(other) if i.is_multiple_of(6) => PolicyDocument::from_value(&serde_json::json!({
+            "Version": "2012-10-17",
+            "Statement": [
+                { "Effect": "Allow", "Action": "sts:AssumeRole",
+                  "Principal": { "Service": "ec2.amazonaws.com" } },
+                { "Effect": "Allow", "Action": "sts:AssumeRole",
+                  "Principal": { "AWS": format!("arn:aws:iam::{account_id}:role{other}") },
+                  "Condition": { "StringEquals": { "sts:ExternalId": format!("ext-{i}") } } }
+            ]
+        }))
+        .expect("a valid trust policy"),
+        _ => trust(),
+    }
+}
+
+/// The name of user `i`: every 40th needs sanitising into an HCL label.
+fn user_name(i: usize) -> String {
+    if i % 40 == 3 {
+        format!("svc.{i}@example.com")
+    } else {
+        format!("user-{i}")
+    }
+}
+
+/// What to leave out of a synthetic account, for backends that lack a feature.
+#[derive(Clone, Copy, Debug)]
+pub struct Options {
+    /// moto 5.2.5 neither sets nor returns user permissions boundaries.
+    pub user_boundaries: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            user_boundaries: true,
+        }
+    }
 }
 
 fn trust() -> PolicyDocument {
@@ -46,12 +127,17 @@ fn tags(i: usize) -> Tags {
         .collect()
 }
 
-/// An account of about `n` entities: 50% users, 5% groups, 20% roles (each with an instance
+/// An account of about `n` entities: 50% users, 5% groups, 17% roles (each with an instance
 /// profile for one in four), 20% managed policies, the rest instance profiles; plus a password
 /// policy. Paths spread over `/`, `/team-a/`, `/team-b/`.
 pub fn account(n: usize, account_id: &str) -> Account {
+    account_with(n, account_id, Options::default())
+}
+
+/// [`account`], leaving out what `options` says.
+pub fn account_with(n: usize, account_id: &str, options: Options) -> Account {
     let n = n.max(20);
-    let (users, groups, roles, policies) = (n / 2, (n / 20).max(1), n / 5, n / 5);
+    let (users, groups, roles, policies) = (n / 2, (n / 20).max(1), n / 6, n / 5);
     let path = |i: usize| ["/", "/team-a/", "/team-b/"][i % 3].to_owned();
     let mut a = Account::default();
     let policy_arns: Vec<String> = (0..policies)
@@ -65,8 +151,12 @@ pub fn account(n: usize, account_id: &str) -> Account {
                 name,
                 path: path(i),
                 description: Some(format!("Synthetic policy {i}")),
-                tags: Tags::new(),
-                document: document(&actions(i), &format!("arn:aws:s3:::bucket-{i}/*")),
+                tags: if i.is_multiple_of(4) {
+                    tags(i)
+                } else {
+                    Tags::new()
+                },
+                document: policy_document(i),
                 versions: Vec::new(),
             },
         );
@@ -80,8 +170,15 @@ pub fn account(n: usize, account_id: &str) -> Account {
             )
             .collect()
     };
+    let group_name = |i: usize| {
+        if i == 1 {
+            "ops+on-call".to_owned()
+        } else {
+            format!("group-{i}")
+        }
+    };
     for i in 0..groups {
-        let name = Name::new(format!("group-{i}"));
+        let name = Name::new(group_name(i));
         let mut inline = BTreeMap::new();
         if i.is_multiple_of(2) {
             inline.insert(Name::new("extra"), document(&actions(i + 1), "*"));
@@ -97,7 +194,7 @@ pub fn account(n: usize, account_id: &str) -> Account {
         );
     }
     for i in 0..users {
-        let name = Name::new(format!("user-{i}"));
+        let name = Name::new(user_name(i));
         let mut inline = BTreeMap::new();
         if i.is_multiple_of(10) {
             inline.insert(Name::new("own"), document(&actions(i), "*"));
@@ -107,11 +204,12 @@ pub fn account(n: usize, account_id: &str) -> Account {
             User {
                 name,
                 path: path(i),
-                permissions_boundary: i.is_multiple_of(25).then(|| policy_arns[0].clone()),
+                permissions_boundary: (options.user_boundaries && i.is_multiple_of(25))
+                    .then(|| policy_arns[0].clone()),
                 tags: tags(i),
                 groups: [i % groups, (i * 7 + 1) % groups]
                     .into_iter()
-                    .map(|g| Name::new(format!("group-{g}")))
+                    .map(|g| Name::new(group_name(g)))
                     .collect(),
                 policies: if i.is_multiple_of(20) {
                     attach(i, 1)
@@ -123,8 +221,16 @@ pub fn account(n: usize, account_id: &str) -> Account {
             },
         );
     }
+    let role_name = |i: usize| {
+        if i % 30 == 7 {
+            format!("app.role-{i}")
+        } else {
+            format!("role-{i}")
+        }
+    };
     for i in 0..roles {
-        let name = Name::new(format!("role-{i}"));
+        let name = Name::new(role_name(i));
+        let other = (i > 0).then(|| format!("{}{}", path(i - 1), role_name(i - 1)));
         let mut inline = BTreeMap::new();
         inline.insert(Name::new("data"), document(&actions(i + 2), "*"));
         a.roles.insert(
@@ -133,10 +239,12 @@ pub fn account(n: usize, account_id: &str) -> Account {
                 name: name.clone(),
                 path: path(i),
                 description: Some(format!("Synthetic role {i}")),
-                max_session_duration: 3600,
-                permissions_boundary: None,
+                max_session_duration: if i.is_multiple_of(7) { 7200 } else { 3600 },
+                permissions_boundary: i
+                    .is_multiple_of(10)
+                    .then(|| policy_arns[1 % policy_arns.len()].clone()),
                 tags: tags(i),
-                assume_role_policy: trust(),
+                assume_role_policy: trust_for(i, account_id, other.as_deref()),
                 policies: attach(i, 2),
                 inline_policies: inline,
             },
@@ -161,8 +269,17 @@ pub fn account(n: usize, account_id: &str) -> Account {
             InstanceProfile {
                 name,
                 path: path(i),
-                roles: BTreeSet::new(),
-                tags: Tags::new(),
+                // Some hold a role that also has its own profile; most hold none.
+                roles: if i.is_multiple_of(5) && roles > 0 {
+                    [Name::new(role_name(i % roles))].into_iter().collect()
+                } else {
+                    BTreeSet::new()
+                },
+                tags: if i.is_multiple_of(3) {
+                    tags(i)
+                } else {
+                    Tags::new()
+                },
             },
         );
     }

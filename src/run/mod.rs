@@ -56,6 +56,9 @@ pub async fn run(args: Args) -> anyhow::Result<Exit> {
             out,
             targets,
         } => {
+            let Some(targets) = parse_targets(&targets) else {
+                return Ok(Exit::Error);
+            };
             let opts = PlanOptions {
                 detailed,
                 json,
@@ -72,6 +75,9 @@ pub async fn run(args: Args) -> anyhow::Result<Exit> {
             targets,
             allow_lockout,
         } => {
+            let Some(targets) = parse_targets(&targets) else {
+                return Ok(Exit::Error);
+            };
             let options = apply::ApplyOptions {
                 auto_approve,
                 parallelism: usize::from(parallelism),
@@ -94,7 +100,11 @@ pub async fn run(args: Args) -> anyhow::Result<Exit> {
             show(&file, format, &ui)
         }
         Command::Drift { dir, format } => drift_cmd(&dir, &backend, format, &ui).await,
-        Command::Synth { entities, out } => synth(entities, &out),
+        Command::Synth {
+            entities,
+            out,
+            no_user_boundaries,
+        } => synth(entities, &out, no_user_boundaries),
         Command::Import {
             out,
             scope,
@@ -110,6 +120,21 @@ pub async fn run(args: Args) -> anyhow::Result<Exit> {
             import_cmd(&backend, &options, &ui).await
         }
     }
+}
+
+/// `--target` values as addresses (KIND.IAM_NAME); `None` after printing what is wrong.
+fn parse_targets(texts: &[String]) -> Option<Vec<Address>> {
+    let mut out = Vec::new();
+    for text in texts {
+        match text.parse::<Address>() {
+            Ok(a) => out.push(a),
+            Err(e) => {
+                eprintln!("error: --target {text}: {e}");
+                return None;
+            }
+        }
+    }
+    Some(out)
 }
 
 /// Loads the configuration, printing its diagnostics on failure.
@@ -396,10 +421,13 @@ async fn drift_cmd(dir: &Path, cli: &BackendArgs, format: Format, ui: &Ui) -> an
 
 /// Writes `main.hcl` declaring a synthetic account and `account.json`, a mock account holding
 /// exactly it: planning the one against the other shows no changes.
-fn synth(entities: usize, out: &Path) -> anyhow::Result<Exit> {
+fn synth(entities: usize, out: &Path, no_user_boundaries: bool) -> anyhow::Result<Exit> {
     use crate::backend::mock::MockFile;
     std::fs::create_dir_all(out).with_context(|| format!("could not create {}", out.display()))?;
-    let account = crate::synth::account(entities, DEFAULT_ACCOUNT_ID);
+    let options = crate::synth::Options {
+        user_boundaries: !no_user_boundaries,
+    };
+    let account = crate::synth::account_with(entities, DEFAULT_ACCOUNT_ID, options);
     let hcl = render::hcl::account(&account)?;
     std::fs::write(out.join("main.hcl"), hcl)?;
     let mut file = MockFile::empty(DEFAULT_ACCOUNT_ID);

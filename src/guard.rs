@@ -100,6 +100,19 @@ pub fn refusal(caller: &Address, found: &[Lockout]) -> String {
     msg
 }
 
+/// What `plan` says (on stderr) when its apply would be refused.
+pub fn plan_warning(caller: &Address, found: &[Lockout]) -> String {
+    let mut msg = format!(
+        "warning: apply of this plan will be refused: it takes from the caller ({caller}) the IAM \
+         permissions iamform needs to run:\n"
+    );
+    for l in found {
+        msg.push_str(&format!("  {}: {}\n", l.operation, l.why));
+    }
+    msg.push_str("Apply it anyway with --allow-lockout.\n");
+    msg
+}
+
 /// What the caller holds in the live account.
 struct Principal<'a> {
     live: &'a Account,

@@ -491,6 +491,102 @@ mod tests {
         assert_eq!(round_trip(&account), account);
     }
 
+    fn policy(name: &str, json: &str) -> crate::model::ManagedPolicy {
+        crate::model::ManagedPolicy {
+            name: name.into(),
+            path: "/".into(),
+            description: None,
+            tags: Tags::new(),
+            document: PolicyDocument::from_json_str(json).unwrap(),
+            versions: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn every_statement_form_reads_back_and_only_the_inexpressible_is_jsonencoded() {
+        let cases = [
+            (
+                "anyone",
+                r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*",
+                   "Action":"s3:GetObject","Resource":"*"}]}"#,
+                false,
+            ),
+            (
+                "not_principal",
+                r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Sid":"NoOthers",
+                   "NotPrincipal":{"AWS":["arn:aws:iam::123456789012:root"],"Service":"ec2.amazonaws.com"},
+                   "NotAction":"s3:*","NotResource":["arn:aws:s3:::a","arn:aws:s3:::b"],
+                   "Condition":{"StringEquals":{"aws:x":"1","aws:y":["2","3"]},"Bool":{"aws:z":true}}}]}"#,
+                false,
+            ),
+            (
+                "old_version",
+                r#"{"Version":"2008-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}"#,
+                true,
+            ),
+            (
+                "with_id",
+                r#"{"Version":"2012-10-17","Id":"x","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}"#,
+                true,
+            ),
+        ];
+        let mut account = Account::default();
+        let template = crate::synth::account(20, "123456789012")
+            .roles
+            .into_values()
+            .next()
+            .unwrap();
+        for (name, json, _) in cases {
+            if json.contains("Principal") {
+                // Principals belong in trust policies.
+                let mut role = template.clone();
+                role.name = name.into();
+                role.assume_role_policy = PolicyDocument::from_json_str(json).unwrap();
+                account.roles.insert(name.into(), role);
+            } else {
+                account.policies.insert(name.into(), policy(name, json));
+            }
+        }
+        let text = super::account(&account).unwrap();
+        for (name, _, fallback) in cases {
+            let block = text
+                .split("\n}\n")
+                .find(|b| b.contains(&format!(" \"{name}\" {{")))
+                .unwrap();
+            assert_eq!(block.contains("jsonencode("), fallback, "{name}:\n{block}");
+        }
+        assert_eq!(round_trip(&account), account, "{text}");
+    }
+
+    #[test]
+    fn labels_are_identifiers_unique_per_kind_and_references_use_them() {
+        let mut account = crate::synth::account(20, "123456789012");
+        let p = account.policies.values().next().unwrap().clone();
+        for name in ["web.app@x", "web_app_x", "9lives", "a+b=c,d"] {
+            let mut q = p.clone();
+            q.name = name.into();
+            account.policies.insert(name.into(), q);
+        }
+        let user = account.users.values_mut().next().unwrap();
+        user.policies = ["arn:aws:iam::123456789012:policy/web.app@x".to_owned()].into();
+        let text = super::account(&account).unwrap();
+        assert!(text.contains("policy \"web_app_x\" {\n"), "{text}");
+        assert!(
+            text.contains("policy \"web_app_x_2\" {\n  name = \"web.app@x\""),
+            "{text}"
+        );
+        assert!(
+            text.contains("policy \"_9lives\" {\n  name = \"9lives\""),
+            "{text}"
+        );
+        assert!(
+            text.contains("policy \"a_b_c_d\" {\n  name = \"a+b=c,d\""),
+            "{text}"
+        );
+        assert!(text.contains("policy.web_app_x_2.arn"), "{text}");
+        assert_eq!(round_trip(&account), account);
+    }
+
     #[test]
     fn policy_variables_and_quotes_survive() {
         let mut account = Account::default();

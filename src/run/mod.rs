@@ -278,6 +278,12 @@ async fn plan_cmd(
         Ok(p) => p,
         Err(code) => return Ok(code),
     };
+    if let Some(caller) = planned.backend.caller() {
+        let found = crate::guard::check(&planned.plan, &planned.live, &caller);
+        if !found.is_empty() {
+            eprint!("{}", crate::guard::plan_warning(&caller, &found));
+        }
+    }
     let mut doc = PlanDocument::new(planned.plan.clone(), planned.backend.call_counts());
     if let Some(out) = out {
         doc.saved = Some(provenance(dir, &planned)?);
@@ -381,6 +387,12 @@ fn show(file: &Path, format: Format, ui: &Ui) -> anyhow::Result<Exit> {
             return Ok(Exit::Success);
         }
         Format::Markdown => {
+            if !doc.plan.targets.is_empty() {
+                print!(
+                    "> **{}",
+                    plan::target::warning(&doc.plan.targets).replacen(": ", ":** ", 1)
+                );
+            }
             print!("{}", render::markdown::plan(&doc.plan, "iamform plan"));
             return Ok(Exit::Success);
         }

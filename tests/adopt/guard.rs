@@ -53,6 +53,13 @@ fn apply_refuses_to_take_iam_from_the_caller_naming_the_operations() {
     let t = start();
     t.write("main.hcl", &config("group.readers.name", false, false));
     let before = t.live();
+    let plan = t.run(&["plan"]).expect(0);
+    assert!(
+        plan.stderr
+            .contains("warning: apply of this plan will be refused"),
+        "{}",
+        plan.stderr
+    );
     let run = t.run(&["apply", "--auto-approve"]).expect(1);
     assert!(run.stderr.contains("caller (user.ci)"), "{}", run.stderr);
     assert!(

@@ -132,6 +132,15 @@ fn a_saved_targeted_plan_records_its_targets_and_applies_exactly_them() {
         "{}",
         show.stdout
     );
+    let md = t
+        .run_plain(&["show", &file_text, "--format", "markdown"])
+        .expect(0);
+    assert!(
+        md.stdout
+            .starts_with("> **Warning:** this plan is targeted"),
+        "{}",
+        md.stdout
+    );
     let json_plan = json(
         &t.run(&["plan", "--json", "--target", "group.dev"])
             .expect(0),

@@ -80,6 +80,10 @@ fn apply_refuses_to_take_iam_from_the_caller_naming_the_operations() {
     // A saved plan is refused too (the caller is recorded in it).
     let file = t.path("plan.json").display().to_string();
     t.run(&["plan", "--out", &file]).expect(0);
+    let saved: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(saved["saved"]["caller"], "user.ci");
+    crate::harness::assert_matches_schema("plan.schema.json", &saved);
     let backend = format!("mock:{}", t.account().display());
     let run = t
         .run_plain(&["apply", &file, "--auto-approve", "--backend", &backend])

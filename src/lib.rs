@@ -13,6 +13,7 @@ pub mod diff;
 pub mod drift;
 pub mod model;
 pub mod plan;
+pub mod policy;
 pub mod render;
 pub mod run;
 pub mod synth;

@@ -7,6 +7,7 @@
 
 pub mod apply;
 pub mod backend;
+pub mod catalog;
 pub mod cli;
 pub mod config;
 pub mod diff;

@@ -6,11 +6,10 @@
 //! It is decompressed and indexed once, on first use. Used by `lint`; nothing in the plan/apply
 //! pipeline depends on it.
 
-mod glob;
 mod parse;
 
-pub use glob::matches;
-
+/// IAM's wildcards (`*`, `?`, case ignored) are the same for action names as for scope patterns.
+pub use crate::model::scope::glob_match as matches;
 use crate::policy::suggest;
 use std::collections::BTreeMap;
 use std::fmt;

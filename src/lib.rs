@@ -12,6 +12,7 @@ pub mod cli;
 pub mod config;
 pub mod diff;
 pub mod drift;
+pub mod lint;
 pub mod model;
 pub mod plan;
 pub mod policy;

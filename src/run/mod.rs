@@ -3,6 +3,7 @@
 
 mod apply;
 mod backend;
+mod lint;
 
 use crate::backend::Backend;
 use crate::cli::{Args, Command, Format};
@@ -82,6 +83,7 @@ pub async fn run(args: Args) -> anyhow::Result<Exit> {
         }
         Command::Drift { dir, format } => drift_cmd(&dir, &backend, format, &ui).await,
         Command::Synth { entities, out } => synth(entities, &out),
+        Command::Lint { dir, format } => lint::lint(&dir, format, &ui),
     }
 }
 

@@ -21,7 +21,7 @@ pub fn check_resource_arn(value: &str) -> Result<(), String> {
             parts.len() + 1
         ));
     }
-    let (partition, service, resource) = (parts[0], parts[1], &parts[4..]);
+    let (partition, service) = (parts[0], parts[1]);
     if partition.is_empty() {
         return Err(format!(
             "`{value}` has no partition: use `arn:aws:…` (or aws-cn, aws-us-gov) ({example})"
@@ -32,11 +32,8 @@ pub fn check_resource_arn(value: &str) -> Result<(), String> {
             "`{value}` has no service (the third part, e.g. `s3` or `iam`) ({example})"
         ));
     }
-    if resource.iter().all(|p| p.is_empty()) {
-        return Err(format!(
-            "`{value}` has no resource part after the account (use `*` for all resources of the service)"
-        ));
-    }
+    // An empty resource part is accepted: AWS's own AmazonDevOpsGuruOrganizationsAccess uses
+    // `arn:aws:organizations::*:`.
     Ok(())
 }
 
@@ -81,6 +78,8 @@ mod tests {
             "arn:aws:s3:::home/${aws:username}/*",
             "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/x:*",
             "arn:aws-cn:dynamodb:cn-north-1:1:table/t",
+            // As in the AWS managed policy AmazonDevOpsGuruOrganizationsAccess.
+            "arn:aws:organizations::*:",
         ] {
             assert_eq!(check_resource_arn(v), Ok(()), "{v}");
         }
@@ -93,7 +92,6 @@ mod tests {
             ("arn:aws:s3", "has 3 of the 6"),
             ("arn::s3:::b", "no partition"),
             ("arn:aws::::b", "no service"),
-            ("arn:aws:s3:::", "no resource part"),
             ("s3:::bucket", "is not an ARN"),
         ] {
             let e = check_resource_arn(v).unwrap_err();

@@ -87,10 +87,51 @@ impl Service {
             .map(String::as_str)
     }
 
+    /// Every condition key of the service's actions and resource types.
+    pub fn all_condition_keys(&self) -> &[String] {
+        &self.condition_keys
+    }
+
+    /// Whether `key` is one of the service's condition keys, ignoring case; a placeholder such as
+    /// `${TagKey}` or `<key>` in a catalog key (`s3:ExistingObjectTag/<key>`,
+    /// `kms:EncryptionContext:${EncryptionContextKey}`) stands for any text.
+    pub fn has_condition_key(&self, key: &str) -> bool {
+        self.condition_keys
+            .iter()
+            .any(|k| matches(&placeholders_as_wildcards(k), key))
+    }
+
     /// The action name closest to `name`, for "did you mean".
     pub fn suggest(&self, name: &str) -> Option<&str> {
         suggest::closest(name, self.actions.iter().map(|a| a.name.as_str()))
     }
+}
+
+/// `a/${B}.c` -> `a/*.c`; a key without placeholders is its own (wildcard-free) pattern.
+fn placeholders_as_wildcards(key: &str) -> String {
+    let mut out = String::with_capacity(key.len());
+    let mut rest = key;
+    while let Some(i) = rest.find(['$', '<']) {
+        let close = if rest[i..].starts_with("${") {
+            '}'
+        } else if rest[i..].starts_with('<') {
+            '>'
+        } else {
+            out.push_str(&rest[..=i]);
+            rest = &rest[i + 1..];
+            continue;
+        };
+        match rest[i..].find(close) {
+            Some(j) => {
+                out.push_str(&rest[..i]);
+                out.push('*');
+                rest = &rest[i + j + 1..];
+            }
+            None => break,
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 fn cmp_lower(name: &str, lower: &str) -> std::cmp::Ordering {

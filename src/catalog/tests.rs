@@ -74,3 +74,21 @@ fn corrupt_data_is_an_error_not_a_panic() {
     let ok = parse::parse("iamform-catalog\t1\tx\nS\ts\tS\nK\tk\nA\tGet\tR\t0\n").unwrap();
     assert_eq!(ok.action_count(), 1);
 }
+
+#[test]
+fn condition_keys_of_a_service() {
+    let s3 = catalog().service("s3").unwrap();
+    assert!(s3.has_condition_key("s3:prefix"));
+    assert!(s3.has_condition_key("S3:Prefix"));
+    assert!(s3.has_condition_key("s3:ExistingObjectTag/team"));
+    assert!(!s3.has_condition_key("s3:ExistingObjectTag"));
+    assert!(!s3.has_condition_key("s3:prefx"));
+    assert!(s3.all_condition_keys().len() > 20);
+    let kms = catalog().service("kms").unwrap();
+    assert!(kms.has_condition_key("kms:EncryptionContext:aws:s3:arn"));
+    assert!(!kms.has_condition_key("kms:EncryptionContext"));
+    let codebuild = catalog().service("codebuild").unwrap();
+    assert!(codebuild.has_condition_key("codebuild:secondarySources/src1.location"));
+    assert_eq!(placeholders_as_wildcards("a/${B}.c<d>"), "a/*.c*");
+    assert_eq!(placeholders_as_wildcards("a$b<c"), "a$b<c");
+}

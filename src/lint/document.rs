@@ -18,6 +18,7 @@ pub fn lint_document(
     for (i, s) in doc.statements_as_written() {
         let at = format!("{address} statement[{i}]");
         actions(s, &at, catalog, &mut out);
+        condition_keys(s, &at, catalog, &mut out);
         if s.effect == Effect::Allow {
             grants(s, &at, catalog, &mut out);
             if kind == DocumentKind::Trust {
@@ -211,6 +212,55 @@ fn trust(s: &Statement, at: &str, out: &mut Vec<Finding>) {
                     "trust specific roles (arn:aws:iam::ACCOUNT:role/NAME), or add a condition such as aws:PrincipalArn or aws:MultiFactorAuthPresent",
                 ));
             }
+        }
+    }
+}
+
+/// A condition key of a known service (`s3:prefix`) must be one of that service's keys; a typo
+/// makes the condition never match. Global keys (`aws:…`) and keys of other issuers (an OIDC
+/// provider's `…:sub`) are not in the catalog and are not checked.
+fn condition_keys(s: &Statement, at: &str, catalog: &Catalog, out: &mut Vec<Finding>) {
+    for (op, keys) in &s.condition {
+        for key in keys.keys() {
+            let Some((prefix, _)) = key.split_once(':') else {
+                continue;
+            };
+            if prefix.eq_ignore_ascii_case("aws") {
+                continue;
+            }
+            let Some(service) = catalog.service(prefix) else {
+                continue;
+            };
+            // `SERVICE:ResourceTag/…` and `SERVICE:RequestTag/…` are the service-specific tag keys
+            // that came before the global ones; AWS still honours them (its own managed policies
+            // use iam:, ecr: and secretsmanager:ResourceTag/…) though the catalog rarely lists them.
+            let name = &key[prefix.len() + 1..];
+            let tag_key = ["ResourceTag/", "RequestTag/"].iter().any(|t| {
+                name.get(..t.len())
+                    .is_some_and(|head| head.eq_ignore_ascii_case(t))
+            });
+            if tag_key || service.has_condition_key(key) {
+                continue;
+            }
+            let keys = service.all_condition_keys();
+            let hint = match crate::policy::suggest::closest(key, keys.iter().map(String::as_str)) {
+                Some(k) => format!("did you mean `{k}`?"),
+                None => format!(
+                    "see the condition keys of {} in the Service Authorization Reference",
+                    service.name
+                ),
+            };
+            out.push(Finding::new(
+                Severity::Warning,
+                "unknown-condition-key",
+                at,
+                format!(
+                    "condition key `{key}` (under {op}){} is not a condition key of {}: the condition never matches",
+                    sid(s),
+                    service.name
+                ),
+                hint,
+            ));
         }
     }
 }

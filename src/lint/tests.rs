@@ -312,3 +312,27 @@ fn text_and_json_reports() {
     );
     assert!(json["findings"][1].get("location").is_none());
 }
+
+#[test]
+fn condition_keys_of_known_services() {
+    let found = identity(
+        r#"{"Effect":"Allow","Action":"s3:ListBucket","Resource":"*","Condition":{"StringLike":{"s3:prefx":"home/*"}}}"#,
+    );
+    assert_eq!(only(&found), ["unknown-condition-key"]);
+    assert_eq!(found[0].1, Severity::Warning);
+    assert_eq!(found[0].2, "did you mean `s3:prefix`?");
+    for c in [
+        r#"{"StringLike":{"s3:prefix":"home/*"}}"#,
+        r#"{"StringEquals":{"s3:ExistingObjectTag/team":"a"}}"#,
+        r#"{"Bool":{"aws:SecureTransport":"true"}}"#,
+        r#"{"StringLike":{"token.actions.githubusercontent.com:sub":"repo:a/*"}}"#,
+        r#"{"StringEquals":{"aws:ResourceTag/team":"a"}}"#,
+        r#"{"StringEquals":{"iam:ResourceTag/team":"a"}}"#,
+        r#"{"StringEquals":{"kms:EncryptionContext:aws:s3:arn":"a"}}"#,
+    ] {
+        let s = format!(
+            r#"{{"Effect":"Allow","Action":"s3:ListBucket","Resource":"*","Condition":{c}}}"#
+        );
+        assert_eq!(identity(&s), [], "{s}");
+    }
+}

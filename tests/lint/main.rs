@@ -351,3 +351,21 @@ fn an_invalid_configuration_is_an_error_before_linting() {
     assert!(run.stdout.is_empty(), "{}", run.stdout);
     assert!(run.stderr.contains("is not an ARN"), "{}", run.stderr);
 }
+
+#[test]
+fn unknown_condition_keys_are_warnings() {
+    let cond = |key: &str| {
+        policy(&format!(
+            "actions = [\"s3:ListBucket\"]\n    resources = [\"arn:aws:s3:::b\"]\n    condition {{\n      test     = \"StringLike\"\n      variable = \"{key}\"\n      values   = [\"home/*\"]\n    }}"
+        ))
+    };
+    let (run, report) = lint(&cond("s3:prefx"));
+    assert_eq!(run.code, 0);
+    assert_eq!(
+        findings(&report),
+        one("unknown-condition-key", "warning", "policy.p statement[0]")
+    );
+    assert_eq!(report["findings"][0]["hint"], "did you mean `s3:prefix`?");
+    let (_, report) = lint(&cond("s3:prefix"));
+    assert_eq!(findings(&report), []);
+}

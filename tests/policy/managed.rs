@@ -1,7 +1,7 @@
 //! Every AWS managed policy document moto ships (moto/iam/aws_managed_policies.py, in the venv
 //! .ci/moto.sh installs): it parses, validates as an identity policy, round-trips through both
 //! renderings, equals its reordered forms, and lint finds no unknown action in it except those
-//! listed in absent-actions.txt (actions AWS uses that the catalog does not have).
+//! listed in absent-actions.txt (actions and condition keys AWS uses that the catalog lacks).
 
 use crate::mutate::{reorder, with_whitespace, Rng};
 use iamform::catalog::Catalog;
@@ -140,7 +140,10 @@ fn lint_finds_no_unknown_action_in_aws_managed_policies_beyond_the_known_list() 
         ) {
             if matches!(
                 f.rule,
-                "unknown-service" | "unknown-action" | "pattern-matches-nothing"
+                "unknown-service"
+                    | "unknown-action"
+                    | "pattern-matches-nothing"
+                    | "unknown-condition-key"
             ) {
                 absent.insert(format!("{} {}", f.rule, quoted(&f.message)));
             }
@@ -150,7 +153,7 @@ fn lint_finds_no_unknown_action_in_aws_managed_policies_beyond_the_known_list() 
     let file = repo().join("tests/policy/absent-actions.txt");
     if std::env::var_os("IAMFORM_BLESS").is_some() {
         let mut text = String::from(
-            "# Actions in moto's AWS managed policies that the embedded catalog does not have (rule, action).\n# Regenerate with IAMFORM_BLESS=1 cargo test --test policy after reviewing the difference.\n",
+            "# Actions and condition keys in moto's AWS managed policies that the embedded catalog does not have\n# (rule, action or key).\n# Regenerate with IAMFORM_BLESS=1 cargo test --test policy after reviewing the difference.\n",
         );
         for line in &found {
             text.push_str(line);

@@ -131,6 +131,15 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Check policies and entities for mistakes and least-privilege problems, offline (no
+    /// backend): exit 1 when there is an error, 0 otherwise (warnings included).
+    Lint {
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// text, or json (schemas/lint-report.schema.json).
+        #[arg(long, value_enum, default_value_t = LintFormat::Text)]
+        format: LintFormat,
+    },
     /// Write a synthetic configuration and the matching mock account (benchmarks, demos).
     #[command(hide = true)]
     Synth {
@@ -150,4 +159,10 @@ pub enum Format {
     Text,
     Json,
     Markdown,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LintFormat {
+    Text,
+    Json,
 }

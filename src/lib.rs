@@ -7,14 +7,17 @@
 
 pub mod apply;
 pub mod backend;
+pub mod catalog;
 pub mod cli;
 pub mod config;
 pub mod diff;
 pub mod drift;
 pub mod guard;
 pub mod import;
+pub mod lint;
 pub mod model;
 pub mod plan;
+pub mod policy;
 pub mod render;
 pub mod run;
 pub mod synth;

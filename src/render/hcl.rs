@@ -340,7 +340,7 @@ fn document(b: BlockBuilder, doc: &PolicyDocument) -> Result<BlockBuilder, hcl::
 
 /// The document as `statement` blocks, or `None` when they cannot express it exactly.
 pub fn statement_blocks(doc: &PolicyDocument) -> Option<Vec<Block>> {
-    if doc.version.as_deref() != Some(DEFAULT_VERSION) || doc.id.is_some() {
+    if doc.version() != Some(DEFAULT_VERSION) || doc.id().is_some() {
         return None;
     }
     if doc.statements().is_empty() {
@@ -508,15 +508,21 @@ mod tests {
             (
                 "anyone",
                 r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*",
-                   "Action":"s3:GetObject","Resource":"*"}]}"#,
+                   "Action":"sts:AssumeRole"}]}"#,
                 false,
             ),
             (
                 "not_principal",
                 r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Sid":"NoOthers",
                    "NotPrincipal":{"AWS":["arn:aws:iam::123456789012:root"],"Service":"ec2.amazonaws.com"},
-                   "NotAction":"s3:*","NotResource":["arn:aws:s3:::a","arn:aws:s3:::b"],
+                   "NotAction":"s3:*",
                    "Condition":{"StringEquals":{"aws:x":"1","aws:y":["2","3"]},"Bool":{"aws:z":true}}}]}"#,
+                false,
+            ),
+            (
+                "not_resource",
+                r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny",
+                   "NotAction":"s3:*","NotResource":["arn:aws:s3:::a","arn:aws:s3:::b"]}]}"#,
                 false,
             ),
             (

@@ -3,6 +3,7 @@
 
 mod apply;
 mod backend;
+mod lint;
 
 use crate::backend::Backend;
 use crate::cli::{Args, Command, Format};
@@ -119,6 +120,7 @@ pub async fn run(args: Args) -> anyhow::Result<Exit> {
             };
             import_cmd(&backend, &options, &ui).await
         }
+        Command::Lint { dir, format } => lint::lint(&dir, format, &ui),
     }
 }
 

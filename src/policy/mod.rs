@@ -1,0 +1,22 @@
+//! Policy documents: the canonical model (parsed once, compared by meaning), validation with the
+//! JSON path of each problem and a fix, and IAM's size quotas.
+//!
+//! Sits under `model`: the configuration lowers `statement` blocks and JSON to a
+//! [`PolicyDocument`], backends parse what IAM returns, and diff compares the two with `==`.
+//! `crate::model::policy` re-exports everything here, so older paths keep working.
+
+mod arn;
+mod document;
+mod operators;
+pub(crate) mod suggest;
+mod validate;
+
+pub use arn::check_resource_arn;
+pub use document::{
+    Condition, Effect, PolicyDocument, PolicyError, Principal, Statement, Values, DEFAULT_VERSION,
+};
+pub use operators::{check_operator, BASE_OPERATORS};
+pub use validate::{DocumentKind, SizeQuota};
+
+#[cfg(test)]
+mod tests;

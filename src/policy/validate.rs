@@ -1,0 +1,194 @@
+//! What a document must satisfy where it is used: principals by kind, `NotPrincipal` only with
+//! `Deny`, condition operator names, action and resource syntax, and IAM's size quotas.
+
+use super::arn::check_resource_arn;
+use super::document::{err, Effect, PolicyDocument, PolicyError, Statement};
+use super::operators::check_operator;
+
+/// Which grammar a document is checked against.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DocumentKind {
+    /// Managed or inline policy attached to an identity: no `Principal`.
+    Identity,
+    /// A role's trust policy: every statement names a `Principal` or `NotPrincipal`.
+    Trust,
+}
+
+/// IAM's size quotas, counted without whitespace (DESIGN.md section 7). The inline quotas hold for
+/// the sum of one entity's inline policies; checking one document against them is a lower bound.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SizeQuota {
+    Managed,
+    InlineUser,
+    InlineGroup,
+    InlineRole,
+    Trust,
+}
+
+impl SizeQuota {
+    pub fn limit(self) -> usize {
+        match self {
+            SizeQuota::Managed => 6_144,
+            SizeQuota::InlineUser => 2_048,
+            SizeQuota::InlineGroup => 5_120,
+            SizeQuota::InlineRole => 10_240,
+            SizeQuota::Trust => 2_048,
+        }
+    }
+
+    fn what(self) -> &'static str {
+        match self {
+            SizeQuota::Managed => "a managed policy",
+            SizeQuota::InlineUser => "the inline policies of a user",
+            SizeQuota::InlineGroup => "the inline policies of a group",
+            SizeQuota::InlineRole => "the inline policies of a role",
+            SizeQuota::Trust => "a trust policy",
+        }
+    }
+
+    fn fix(self) -> &'static str {
+        match self {
+            SizeQuota::Managed => "split it into several managed policies",
+            SizeQuota::Trust => "merge statements or shorten the principal lists",
+            _ => "move statements into a managed policy",
+        }
+    }
+}
+
+impl PolicyDocument {
+    /// The first problem [`PolicyDocument::problems`] finds, if any.
+    pub fn validate(&self, kind: DocumentKind) -> Result<(), PolicyError> {
+        match self.problems(kind).into_iter().next() {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
+    }
+
+    /// Every problem of the document used as `kind`, statements in the order they were written;
+    /// paths name that order (`Statement[0]` is the first statement written).
+    pub fn problems(&self, kind: DocumentKind) -> Vec<PolicyError> {
+        let mut out = Vec::new();
+        let single = self.statements().len() == 1;
+        for (i, s) in self.statements_as_written() {
+            let path = if single {
+                // The path a one-statement document was most likely written with; both forms
+                // name the same statement.
+                "Statement[0]".to_owned()
+            } else {
+                format!("Statement[{i}]")
+            };
+            statement_problems(s, kind, &path, &mut out);
+        }
+        out
+    }
+
+    /// The size against `quota`, as IAM counts it.
+    pub fn check_size(&self, quota: SizeQuota) -> Result<(), PolicyError> {
+        let size = self.size();
+        let limit = quota.limit();
+        if size > limit {
+            return Err(err(
+                "document",
+                format!(
+                    "{size} characters (whitespace not counted), but IAM allows {limit} for {}: {}",
+                    quota.what(),
+                    quota.fix()
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
+fn statement_problems(s: &Statement, kind: DocumentKind, path: &str, out: &mut Vec<PolicyError>) {
+    let has_principal = s.principal.is_some() || s.not_principal.is_some();
+    match kind {
+        DocumentKind::Identity if has_principal => out.push(err(
+            format!("{path}.{}", if s.principal.is_some() { "Principal" } else { "NotPrincipal" }),
+            "an identity policy cannot name a Principal: remove it (the policy applies to whoever it is attached to), or use this document as a role's trust policy",
+        )),
+        DocumentKind::Trust if !has_principal => out.push(err(
+            path,
+            "a trust policy statement must name a Principal: e.g. principals { service = [\"ec2.amazonaws.com\"] }, or \"Principal\": {\"Service\": \"ec2.amazonaws.com\"}",
+        )),
+        _ => {}
+    }
+    if s.not_principal.is_some() && s.effect == Effect::Allow {
+        out.push(err(
+            format!("{path}.NotPrincipal"),
+            "NotPrincipal is only allowed with \"Effect\": \"Deny\": name the principals to allow with Principal instead",
+        ));
+    }
+    if s.action.is_none() && s.not_action.is_none() {
+        out.push(err(
+            path,
+            "a statement needs Action or NotAction: e.g. \"Action\": \"s3:GetObject\"",
+        ));
+    }
+    for (key, values) in [("Action", &s.action), ("NotAction", &s.not_action)] {
+        for a in values.iter().flatten() {
+            if let Err(m) = check_action_syntax(a) {
+                out.push(err(format!("{path}.{key}"), m));
+            }
+        }
+    }
+    match kind {
+        DocumentKind::Identity => {
+            if s.resource.is_none() && s.not_resource.is_none() {
+                out.push(err(
+                    path,
+                    "a statement needs Resource or NotResource: e.g. \"Resource\": \"arn:aws:s3:::my-bucket/*\", or \"*\"",
+                ));
+            }
+        }
+        DocumentKind::Trust => {
+            for (key, v) in [("Resource", &s.resource), ("NotResource", &s.not_resource)] {
+                if v.is_some() {
+                    out.push(err(
+                        format!("{path}.{key}"),
+                        format!("a trust policy cannot have {key} (the resource is the role itself): remove it"),
+                    ));
+                }
+            }
+        }
+    }
+    for (key, values) in [("Resource", &s.resource), ("NotResource", &s.not_resource)] {
+        for r in values.iter().flatten() {
+            if let Err(m) = check_resource_arn(r) {
+                out.push(err(format!("{path}.{key}"), m));
+            }
+        }
+    }
+    for op in s.condition.keys() {
+        if let Err(m) = check_operator(op) {
+            out.push(err(format!("{path}.Condition.{op}"), m));
+        }
+    }
+}
+
+/// `*` or `service:action`, where the service prefix is lowercase letters, digits and dashes and
+/// either part may hold the wildcards `*` and `?`.
+fn check_action_syntax(action: &str) -> Result<(), String> {
+    if action == "*" {
+        return Ok(());
+    }
+    let Some((service, name)) = action.split_once(':') else {
+        return Err(format!(
+            "`{action}` is not an action: write `service:Action`, e.g. \"s3:GetObject\", or \"*\""
+        ));
+    };
+    let service_ok = !service.is_empty()
+        && service
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '*' | '?' | '.'));
+    let name_ok = !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '*' | '?' | '.'));
+    if !service_ok || !name_ok {
+        return Err(format!(
+            "`{action}` is not an action: write `service:Action` with letters, digits, `-`, `*` or `?`, e.g. \"s3:GetObject\" or \"s3:Get*\""
+        ));
+    }
+    Ok(())
+}

@@ -262,21 +262,6 @@ pub(crate) fn display_path(dir: &Path, file_name: &str) -> PathBuf {
     dir.join(file_name)
 }
 
-/// Levenshtein distance, for "did you mean" suggestions.
-fn distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
-}
-
 /// The closest candidate to `word`, if it is close enough to be a likely typo.
 pub(crate) fn suggest<'a>(
     word: &str,
@@ -286,12 +271,8 @@ pub(crate) fn suggest<'a>(
     candidates
         .into_iter()
         .filter(|c| *c != word)
-        .map(|c| {
-            (
-                distance(&word.to_ascii_lowercase(), &c.to_ascii_lowercase()),
-                c,
-            )
-        })
+        // Case-insensitive, like the suggestions for policy actions and operators.
+        .map(|c| (crate::policy::suggest::distance(word, c), c))
         .filter(|(d, c)| *d <= limit && *d < c.chars().count())
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)

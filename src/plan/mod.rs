@@ -74,6 +74,37 @@ impl Plan {
     }
 }
 
+/// Operations of the plan that act on an entity without a change of its own: the detachments,
+/// boundary removals and group removals that destroying an entity makes on entities this
+/// configuration does not manage (IAM refuses the delete while they hold it). The entity-level
+/// plan does not show them, so users must be told before applying.
+pub fn effects_outside(plan: &Plan) -> Vec<&PlannedOperation> {
+    let changed: std::collections::BTreeSet<&Address> =
+        plan.changes.iter().map(|c| &c.address).collect();
+    plan.operations
+        .iter()
+        .filter(|o| !changed.contains(&o.address))
+        .collect()
+}
+
+/// The warning for [`effects_outside`]; empty when there is nothing to say.
+pub fn outside_warning(plan: &Plan) -> String {
+    let ops = effects_outside(plan);
+    if ops.is_empty() {
+        return String::new();
+    }
+    let mut msg = format!(
+        "warning: {} operation(s) of this plan change entities the configuration does not manage, \
+         because something they hold is destroyed:\n",
+        ops.len()
+    );
+    for o in ops {
+        msg.push_str(&format!("  {}\n", o.operation));
+    }
+    msg.push_str("To leave them as they are, keep what they hold declared (and in the scope).\n");
+    msg
+}
+
 /// Builds the operations DAG for a diff.
 pub fn build(
     diff: Diff,

@@ -169,6 +169,7 @@ async fn execute(
     options: &ApplyOptions,
     ui: &Ui,
 ) -> anyhow::Result<Exit> {
+    eprint!("{}", crate::plan::outside_warning(plan));
     if !options.json {
         print!("{}", render::human::plan(plan, ui.style));
     }

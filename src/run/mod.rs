@@ -286,6 +286,7 @@ async fn plan_cmd(
             eprint!("{}", crate::guard::plan_warning(&caller, &found));
         }
     }
+    eprint!("{}", plan::outside_warning(&planned.plan));
     let mut doc = PlanDocument::new(planned.plan.clone(), planned.backend.call_counts());
     if let Some(out) = out {
         doc.saved = Some(provenance(dir, &planned)?);
@@ -409,6 +410,7 @@ fn show(file: &Path, format: Format, ui: &Ui) -> anyhow::Result<Exit> {
     if !doc.plan.targets.is_empty() {
         print!("{}", plan::target::warning(&doc.plan.targets));
     }
+    eprint!("{}", plan::outside_warning(&doc.plan));
     print!("{}", render::human::plan(&doc.plan, ui.style));
     Ok(Exit::Success)
 }

@@ -144,3 +144,87 @@ settings {
     t.apply();
     assert_eq!(t.live_names("users"), ["bob"]);
 }
+
+#[test]
+fn destroying_a_policy_held_outside_the_scope_warns_and_names_each_entity_it_changes() {
+    let t = Test::new().file("main.hcl", SHARED_BY_TWO_TEAMS);
+    t.apply();
+    // Keeping the policy declared in team-a's scoped configuration leaves bob (team-b) alone.
+    t.write(
+        "main.hcl",
+        &format!("{TEAM_A_SCOPE}{TEAM_A_POLICY}user \"alice\" {{ path = \"/team-a/\" }}\n"),
+    );
+    let plan = t.run(&["plan"]).expect(0);
+    assert!(!plan.stderr.contains("warning"), "{}", plan.stderr);
+
+    // Without it, destroying the policy must detach it from bob and remove his boundary.
+    t.write(
+        "main.hcl",
+        &format!("{TEAM_A_SCOPE}user \"alice\" {{ path = \"/team-a/\" }}\n"),
+    );
+    let plan = t.run(&["plan"]).expect(0);
+    assert!(
+        plan.stderr.contains(
+            "warning: 2 operation(s) of this plan change entities the configuration does not manage"
+        ),
+        "{}",
+        plan.stderr
+    );
+    assert!(
+        plan.stderr.contains(
+            "  DetachUserPolicy user.bob arn:aws:iam::123456789012:policy/team-a/shared\n"
+        ),
+        "{}",
+        plan.stderr
+    );
+    assert!(
+        plan.stderr
+            .contains("  DeleteUserPermissionsBoundary user.bob\n"),
+        "{}",
+        plan.stderr
+    );
+    // alice is declared and changes herself: her detachment is in the plan, not a surprise.
+    assert!(!plan.stderr.contains("user.alice"), "{}", plan.stderr);
+
+    let apply = t.run(&["apply", "--auto-approve"]).expect(0);
+    assert!(
+        apply.stderr.contains("  DetachUserPolicy user.bob"),
+        "{}",
+        apply.stderr
+    );
+    let bob = &t.live()["account"]["users"]["bob"];
+    assert!(bob.is_object(), "bob is still there");
+    assert!(bob["permissions_boundary"].is_null(), "{bob}");
+    assert_eq!(bob, &serde_json::json!({"name": "bob", "path": "/team-b/"}));
+}
+
+const TEAM_A_SCOPE: &str = "settings {\n  scope {\n    paths = [\"/team-a/\"]\n  }\n}\n";
+
+const TEAM_A_POLICY: &str = r#"
+policy "shared" {
+  path = "/team-a/"
+  statement {
+    actions   = ["s3:ListAllMyBuckets"]
+    resources = ["*"]
+  }
+}
+"#;
+
+const SHARED_BY_TWO_TEAMS: &str = r#"
+policy "shared" {
+  path = "/team-a/"
+  statement {
+    actions   = ["s3:ListAllMyBuckets"]
+    resources = ["*"]
+  }
+}
+user "alice" {
+  path     = "/team-a/"
+  policies = [policy.shared.arn]
+}
+user "bob" {
+  path                 = "/team-b/"
+  policies             = [policy.shared.arn]
+  permissions_boundary = policy.shared.arn
+}
+"#;

@@ -35,9 +35,18 @@ pub(crate) struct Ui {
     pub style: Style,
     pub verbose: u8,
     pub quiet: bool,
+    /// Input variables from --var, --var-file and IAMFORM_VAR_*.
+    pub inputs: config::Inputs,
 }
 
 pub async fn run(args: Args) -> anyhow::Result<Exit> {
+    let inputs = match config::Inputs::gather(&args.vars, &args.var_files, std::env::vars()) {
+        Ok(i) => i,
+        Err(diags) => {
+            eprint!("{diags}");
+            return Ok(Exit::Error);
+        }
+    };
     let color = !args.no_color && std::env::var_os("NO_COLOR").is_none();
     let ui = Ui {
         style: Style {
@@ -45,6 +54,7 @@ pub async fn run(args: Args) -> anyhow::Result<Exit> {
         },
         verbose: args.verbose,
         quiet: args.quiet,
+        inputs,
     };
     let backend = BackendArgs::from_args(&args);
     match args.command {
@@ -86,11 +96,13 @@ pub async fn run(args: Args) -> anyhow::Result<Exit> {
 }
 
 /// Loads the configuration, printing its diagnostics on failure.
-fn load(dir: &Path) -> Result<Config, Exit> {
-    config::load(dir).map_err(|diags| {
+fn load(dir: &Path, ui: &Ui) -> Result<Config, Exit> {
+    let mut config = config::load(dir).map_err(|diags| {
         eprint!("{diags}");
         Exit::Error
-    })
+    })?;
+    config.set_inputs(ui.inputs.clone());
+    Ok(config)
 }
 
 fn lower(config: &Config, account_id: &str) -> Result<Desired, Exit> {
@@ -101,7 +113,7 @@ fn lower(config: &Config, account_id: &str) -> Result<Desired, Exit> {
 }
 
 fn validate(dir: &Path, ui: &Ui) -> anyhow::Result<Exit> {
-    let config = match load(dir) {
+    let config = match load(dir, ui) {
         Ok(c) => c,
         Err(code) => return Ok(code),
     };
@@ -146,7 +158,7 @@ pub(crate) async fn make_plan(
     cli: &BackendArgs,
     ui: &Ui,
 ) -> anyhow::Result<Result<Planned, Exit>> {
-    let config = match load(dir) {
+    let config = match load(dir, ui) {
         Ok(c) => c,
         Err(code) => return Ok(Err(code)),
     };
@@ -164,6 +176,10 @@ pub(crate) async fn make_plan(
         .await
         .context("could not read the live account")?;
     let changes = diff(&desired.account, &live, desired.scope.as_ref());
+    if let Err(diags) = config::check_prevent_destroy(&desired, &changes.changes) {
+        eprint!("{diags}");
+        return Ok(Err(Exit::Error));
+    }
     let plan = plan::build(
         changes,
         &desired.account,

@@ -43,6 +43,17 @@ pub struct Args {
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
 
+    /// Set an input variable (repeatable): `--var env=prod`, `--var 'users=["john"]'`. The value
+    /// is read as an HCL expression when it is one, else as a string. Overrides --var-file and
+    /// IAMFORM_VAR_NAME.
+    #[arg(long = "var", global = true, value_name = "NAME=VALUE")]
+    pub vars: Vec<String>,
+
+    /// Read input variables from a file of `name = value` lines (or a JSON object for *.json);
+    /// repeatable, later files win. Overrides IAMFORM_VAR_NAME.
+    #[arg(long = "var-file", global = true, value_name = "FILE")]
+    pub var_files: Vec<PathBuf>,
+
     /// Only errors on stderr.
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,

@@ -11,7 +11,8 @@ use super::diagnostic::{Diagnostic, SourceMap, Span};
 use super::functions;
 use super::parse::{Attr, Node};
 use super::references::Reference;
-use crate::model::{self, names, Kind};
+use super::variables::{Inputs, VarType};
+use crate::model::{self, names, Address, Kind};
 use hcl::eval::{Context, Evaluate};
 use hcl::{Map, Value};
 use petgraph::graph::{DiGraph, NodeIndex};
@@ -36,6 +37,20 @@ pub(crate) struct Identity {
     pub path: String,
 }
 
+/// One instance of a block with `for_each`.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Instance {
+    pub key: String,
+    /// The object `each` (`{ key, value }`).
+    pub each: Value,
+    pub id: Identity,
+}
+
+/// The `for_each` key, as references write it: `user.web["john"]`.
+pub(crate) fn instance_address(kind: Kind, label: &str, key: &str) -> String {
+    format!("{}.{label}[{key:?}]", kind.keyword())
+}
+
 /// An entity reference by HCL keyword and block label, e.g. `("policy", "billing_read")`.
 pub(crate) type EntityRef = (Kind, String);
 
@@ -43,8 +58,12 @@ pub(crate) type EntityRef = (Kind, String);
 pub(crate) struct Env<'a> {
     pub map: &'a SourceMap,
     pub diags: Vec<Diagnostic>,
-    /// Identities by (kind, block label).
+    /// Identities by (kind, block label), of blocks without `for_each`.
     pub identities: BTreeMap<EntityRef, Identity>,
+    /// The instances of blocks with `for_each`, by (kind, block label), in key order.
+    pub instances: BTreeMap<EntityRef, Vec<Instance>>,
+    /// `each` while the attributes of one `for_each` instance are evaluated.
+    pub each: Option<Value>,
     account_id: String,
     base: Context<'static>,
     vars: Map<String, Value>,
@@ -53,7 +72,7 @@ pub(crate) struct Env<'a> {
     /// `local.x`, `var.x`, `user.label`, … whose evaluation failed (already reported).
     failed: BTreeSet<String>,
     /// Entities each local references, directly or through other locals.
-    local_refs: BTreeMap<String, BTreeSet<EntityRef>>,
+    local_refs: BTreeMap<String, BTreeSet<Address>>,
 }
 
 /// One node of the dependency graph of locals and entity identities.
@@ -80,7 +99,7 @@ impl Item<'_> {
     fn refs(&self) -> Vec<&Reference> {
         match self {
             Item::Local(a) => a.refs.iter().collect(),
-            Item::Entity(_, _, n) => ["name", "path"]
+            Item::Entity(_, _, n) => IDENTITY_ATTRS
                 .into_iter()
                 .filter_map(|k| n.attr(k))
                 .flat_map(|a| a.refs.iter())
@@ -92,13 +111,16 @@ impl Item<'_> {
     fn calls(&self) -> bool {
         match self {
             Item::Local(a) => a.calls,
-            Item::Entity(_, _, n) => ["name", "path"]
+            Item::Entity(_, _, n) => IDENTITY_ATTRS
                 .into_iter()
                 .filter_map(|k| n.attr(k))
                 .any(|a| a.calls),
         }
     }
 }
+
+/// The attributes evaluated before the rest of an entity: what its identity depends on.
+const IDENTITY_ATTRS: [&str; 3] = ["for_each", "name", "path"];
 
 /// An evaluation error as users should read it (checked arithmetic shows its operator).
 /// Long values in messages are cut short.
@@ -119,6 +141,43 @@ pub(crate) fn error_message(e: &hcl::eval::Error) -> String {
     }
 }
 
+/// The instances a `for_each` value declares: a map's keys and values, or a set's strings (each
+/// both key and value), in key order.
+fn for_each_keys(v: &Value) -> Result<Vec<(String, Value)>, String> {
+    match v {
+        Value::Object(obj) => {
+            let mut out: Vec<(String, Value)> =
+                obj.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+            out.sort_by(|a, b| a.0.cmp(&b.0));
+            Ok(out)
+        }
+        Value::Array(items) => {
+            let mut keys = BTreeSet::new();
+            for item in items {
+                match item {
+                    Value::String(s) => {
+                        keys.insert(s.clone());
+                    }
+                    other => {
+                        return Err(format!(
+                            "for_each over a set needs strings, found an element that is {}",
+                            convert::describe(other)
+                        ))
+                    }
+                }
+            }
+            Ok(keys
+                .into_iter()
+                .map(|k| (k.clone(), Value::String(k)))
+                .collect())
+        }
+        other => Err(format!(
+            "for_each needs a set of strings or a map, found {}; e.g. for_each = toset([\"a\", \"b\"])",
+            convert::describe(other)
+        )),
+    }
+}
+
 /// The key of the thing a reference names (`local.x`, `user.mary`), when it names one.
 fn ref_key(r: &Reference) -> Option<String> {
     let label = r.label.as_ref()?;
@@ -131,13 +190,20 @@ fn ref_key(r: &Reference) -> Option<String> {
 
 impl<'a> Env<'a> {
     /// Evaluates variables, locals and entity identities of the top-level `blocks`.
-    pub fn evaluate(map: &'a SourceMap, blocks: &[Node], account_id: &str) -> Env<'a> {
+    pub fn evaluate(
+        map: &'a SourceMap,
+        blocks: &[Node],
+        account_id: &str,
+        inputs: &Inputs,
+    ) -> Env<'a> {
         let mut base = Context::new();
         functions::declare(&mut base);
         let mut env = Env {
             map,
             diags: Vec::new(),
             identities: BTreeMap::new(),
+            instances: BTreeMap::new(),
+            each: None,
             account_id: account_id.to_owned(),
             base,
             vars: Map::new(),
@@ -149,39 +215,123 @@ impl<'a> Env<'a> {
         for kw in super::references::ENTITY_ROOTS {
             env.entities.insert(kw, Map::new());
         }
-        env.variables(blocks);
+        env.variables(blocks, inputs);
+        env.validations(blocks);
         env.locals_and_identities(blocks);
         env
     }
 
-    fn variables(&mut self, blocks: &[Node]) {
+    /// The value of every variable: its input, else its default, converted to its type.
+    fn variables(&mut self, blocks: &[Node], inputs: &Inputs) {
+        let declared: Vec<&str> = blocks
+            .iter()
+            .filter(|b| b.ident == "variable")
+            .filter_map(Node::label)
+            .collect();
+        self.diags
+            .extend(inputs.undeclared(declared.iter().copied()));
         for b in blocks.iter().filter(|b| b.ident == "variable") {
             let Some(name) = b.label() else { continue };
-            match b.attr("default") {
-                Some(a) => {
+            let key = format!("var.{name}");
+            let ty = match b.attr("type") {
+                None => VarType::Any,
+                Some(a) => match VarType::parse(&a.expr) {
+                    Ok(t) => t,
+                    Err(_) => {
+                        // Reported by `load`.
+                        self.failed.insert(key);
+                        continue;
+                    }
+                },
+            };
+            let given = inputs.values.get(name);
+            let (value, origin, span) = match (given, b.attr("default")) {
+                (Some(input), _) => (input.value.clone(), input.origin.clone(), b.header),
+                (None, Some(a)) => {
                     let ctx = if a.calls {
                         self.base.clone()
                     } else {
                         Context::new()
                     };
                     match self.eval_in(a, &ctx) {
-                        Some(v) => {
-                            self.vars.insert(name.to_owned(), v);
-                        }
+                        Some(v) => (v, "its default".to_owned(), a.span),
                         None => {
-                            self.failed.insert(format!("var.{name}"));
+                            self.failed.insert(key);
+                            continue;
                         }
                     }
                 }
-                None => {
+                (None, None) => {
                     self.diags.push(
                         self.map
                             .error(b.header, format!("variable `{name}` has no value"))
                             .with_help(format!(
-                                "give it a default: variable \"{name}\" {{ default = … }}"
+                                "pass --var {name}=…, --var-file FILE, set {}{name}, or give it a default",
+                                super::variables::ENV_PREFIX
                             )),
                     );
-                    self.failed.insert(format!("var.{name}"));
+                    self.failed.insert(key);
+                    continue;
+                }
+            };
+            match ty.convert(&value) {
+                Ok(v) => {
+                    self.vars.insert(name.to_owned(), v);
+                }
+                Err(e) => {
+                    self.diags.push(
+                        self.map
+                            .error(span, format!("variable `{name}` must be of type {ty}: {e}"))
+                            .with_note(format!("the value comes from {origin}")),
+                    );
+                    self.failed.insert(key);
+                }
+            }
+        }
+    }
+
+    /// `validation { condition, error_message }` blocks of variables, once every variable has a
+    /// value (a condition may compare variables).
+    fn validations(&mut self, blocks: &[Node]) {
+        for b in blocks.iter().filter(|b| b.ident == "variable") {
+            let Some(name) = b.label() else { continue };
+            if self.failed.contains(&format!("var.{name}")) {
+                continue;
+            }
+            for v in b.blocks_named("validation") {
+                let Some(cond) = v.attr("condition") else {
+                    continue; // reported by `load`
+                };
+                let Some(value) = self.eval(cond) else {
+                    continue;
+                };
+                match value {
+                    Value::Bool(true) => {}
+                    Value::Bool(false) => {
+                        let message = match v.attr("error_message") {
+                            Some(a) => match self.eval(a) {
+                                Some(Value::String(s)) => s,
+                                Some(other) => convert::describe(&other),
+                                None => continue,
+                            },
+                            None => "the validation condition is false".to_owned(),
+                        };
+                        self.diags.push(
+                            self.map
+                                .error(
+                                    cond.span,
+                                    format!("invalid value for variable `{name}`: {message}"),
+                                )
+                                .with_help("give the variable a value that meets the condition"),
+                        );
+                    }
+                    other => self.diags.push(self.map.error(
+                        cond.span,
+                        format!(
+                            "a validation condition must be true or false, found {}",
+                            convert::describe(&other)
+                        ),
+                    )),
                 }
             }
         }
@@ -308,6 +458,11 @@ impl<'a> Env<'a> {
         for (root, values) in roots {
             ctx.declare_var(root, Value::Object(values));
         }
+        if let Some(each) = &self.each {
+            if refs.iter().any(|r| r.root == "each") {
+                ctx.declare_var("each", each.clone());
+            }
+        }
         ctx
     }
 
@@ -326,6 +481,66 @@ impl<'a> Env<'a> {
 
     fn identity(&mut self, kind: Kind, label: &str, node: &Node, ctx: &Context) {
         let key = format!("{}.{label}", kind.keyword());
+        let Some(a) = node.attr("for_each") else {
+            match self.one_identity(kind, label, node, ctx, None) {
+                Some((id, value)) => {
+                    if let Some(m) = self.entities.get_mut(kind.keyword()) {
+                        m.insert(label.to_owned(), value);
+                    }
+                    self.identities.insert((kind, label.to_owned()), id);
+                }
+                None => {
+                    self.failed.insert(key);
+                }
+            }
+            return;
+        };
+        let Some(keys) = self
+            .eval_in(a, ctx)
+            .and_then(|v| self.convert(a, &v, for_each_keys))
+        else {
+            self.failed.insert(key);
+            return;
+        };
+        let mut instances = Vec::new();
+        let mut values = Map::new();
+        let mut ok = true;
+        for (k, v) in keys {
+            let mut each = Map::new();
+            each.insert("key".to_owned(), Value::String(k.clone()));
+            each.insert("value".to_owned(), v);
+            let each = Value::Object(each);
+            let mut c = ctx.clone();
+            c.declare_var("each", each.clone());
+            match self.one_identity(kind, label, node, &c, Some(&k)) {
+                Some((id, value)) => {
+                    values.insert(k.clone(), value);
+                    instances.push(Instance { key: k, each, id });
+                }
+                None => ok = false,
+            }
+        }
+        if !ok {
+            self.failed.insert(key);
+            return;
+        }
+        if let Some(m) = self.entities.get_mut(kind.keyword()) {
+            m.insert(label.to_owned(), Value::Object(values));
+        }
+        self.instances.insert((kind, label.to_owned()), instances);
+    }
+
+    /// The name, path and ARN of one entity (one instance of a `for_each` block when `instance`
+    /// is its key; the IAM name defaults to the key).
+    fn one_identity(
+        &mut self,
+        kind: Kind,
+        label: &str,
+        node: &Node,
+        ctx: &Context,
+        instance: Option<&str>,
+    ) -> Option<(Identity, Value)> {
+        let default_name = instance.unwrap_or(label);
         let text = |env: &mut Self, attr: &str, default: &str| -> Option<(String, Span)> {
             match node.attr(attr) {
                 None => Some((default.to_owned(), node.header)),
@@ -336,42 +551,53 @@ impl<'a> Env<'a> {
             }
         };
         let (Some((name, name_span)), Some((path, path_span))) =
-            (text(self, "name", label), text(self, "path", "/"))
+            (text(self, "name", default_name), text(self, "path", "/"))
         else {
-            self.failed.insert(key);
-            return;
+            return None;
+        };
+        let which = |e: String| match instance {
+            Some(k) => format!("{}: {e}", instance_address(kind, label, k)),
+            None => e,
         };
         if let Err(e) = names::check_name(kind, &name) {
-            self.diags.push(self.map.error(name_span, e));
+            self.diags.push(self.map.error(name_span, which(e)));
         }
         if let Err(e) = names::check_path(&path) {
-            self.diags.push(self.map.error(path_span, e));
+            self.diags.push(self.map.error(path_span, which(e)));
         }
         let arn = model::arn(&self.account_id, kind, &path, &name);
         let mut obj = Map::new();
         obj.insert("name".to_owned(), Value::String(name.clone()));
         obj.insert("path".to_owned(), Value::String(path.clone()));
         obj.insert("arn".to_owned(), Value::String(arn));
-        if let Some(m) = self.entities.get_mut(kind.keyword()) {
-            m.insert(label.to_owned(), Value::Object(obj));
-        }
-        self.identities
-            .insert((kind, label.to_owned()), Identity { name, path });
+        Some((Identity { name, path }, Value::Object(obj)))
     }
 
-    /// The entities that `refs` name, directly or through locals.
-    pub fn entity_refs<'r>(
-        &self,
-        refs: impl Iterator<Item = &'r Reference>,
-    ) -> BTreeSet<EntityRef> {
+    /// The IAM addresses of the entities that `refs` name, directly or through locals; an
+    /// indexed reference to a `for_each` block (`user.web["john"]`) names that instance only.
+    pub fn entity_refs<'r>(&self, refs: impl Iterator<Item = &'r Reference>) -> BTreeSet<Address> {
         let mut out = BTreeSet::new();
         for r in refs {
             if let Some(kind) = entity_kind(&r.root) {
-                match &r.label {
-                    Some(l) => {
-                        out.insert((kind, l.clone()));
+                let blocks: Vec<EntityRef> = match &r.label {
+                    Some(l) => vec![(kind, l.clone())],
+                    None => self
+                        .identities
+                        .keys()
+                        .chain(self.instances.keys())
+                        .filter(|(k, _)| *k == kind)
+                        .cloned()
+                        .collect(),
+                };
+                for key in blocks {
+                    if let Some(id) = self.identities.get(&key) {
+                        out.insert(Address::new(kind, id.name.as_str()));
                     }
-                    None => out.extend(self.identities.keys().filter(|(k, _)| *k == kind).cloned()),
+                    let instances = self.instances.get(&key).into_iter().flatten();
+                    let only = r.label.as_ref().and(r.attr.as_ref()).filter(|_| r.indexed);
+                    for i in instances.filter(|i| only.is_none_or(|k| *k == i.key)) {
+                        out.insert(Address::new(kind, i.id.name.as_str()));
+                    }
                 }
             } else if r.root == "local" {
                 match &r.label {
@@ -403,6 +629,7 @@ impl<'a> Env<'a> {
     fn eval_in(&mut self, attr: &Attr, ctx: &Context) -> Option<Value> {
         match attr.expr.evaluate(ctx) {
             Ok(v) => Some(v),
+            Err(_) if self.unknown_instance(attr) => None,
             Err(e) => {
                 self.diags.push(self.map.error(
                     attr.span,
@@ -411,6 +638,43 @@ impl<'a> Env<'a> {
                 None
             }
         }
+    }
+
+    /// Reports an indexed reference to a `for_each` instance that does not exist (what makes
+    /// the evaluation of `attr` fail), with the keys that do; `false` when there is none.
+    fn unknown_instance(&mut self, attr: &Attr) -> bool {
+        let mut found = false;
+        for r in attr.refs.iter().filter(|r| r.indexed) {
+            let (Some(kind), Some(label), Some(key)) = (entity_kind(&r.root), &r.label, &r.attr)
+            else {
+                continue;
+            };
+            let Some(instances) = self.instances.get(&(kind, label.clone())) else {
+                continue;
+            };
+            if instances.iter().any(|i| i.key == *key) {
+                continue;
+            }
+            let keys: Vec<String> = instances.iter().map(|i| format!("{:?}", i.key)).collect();
+            let d = self.map.error(
+                r.span,
+                format!(
+                    "{} has no instance {key:?}",
+                    format_args!("`{}.{label}`", r.root)
+                ),
+            );
+            let d = match super::diagnostic::did_you_mean(
+                key,
+                instances.iter().map(|i| i.key.as_str()),
+            ) {
+                Some(h) => d.with_help(h),
+                None if keys.is_empty() => d.with_help("its for_each is empty"),
+                None => d.with_help(format!("its keys are {}", keys.join(", "))),
+            };
+            self.diags.push(d);
+            found = true;
+        }
+        found
     }
 
     /// Converts a value, reporting a type error at the attribute.

@@ -9,6 +9,7 @@ use super::functions;
 use super::parse::{self, Node};
 use super::references::{self, Allowed, Declared};
 use super::schema;
+use super::variables::VarType;
 use super::BackendSpec;
 use hcl::eval::{Context, Evaluate};
 use std::collections::BTreeMap;
@@ -116,6 +117,9 @@ fn declarations(blocks: &[Node], map: &SourceMap, diags: &mut Vec<Diagnostic>) -
                     if let Some(set) = declared.entities.get_mut(kind.keyword()) {
                         set.insert(label.to_owned());
                     }
+                    if b.attr("for_each").is_some() {
+                        declared.for_each.insert(format!("{ident}.{label}"));
+                    }
                 }
             }
         }
@@ -134,6 +138,31 @@ fn check_references(b: &Node, declared: &Declared, map: &SourceMap, diags: &mut 
                 let why = Allowed::Nothing("a variable default must be a literal value");
                 diags.extend(references::check(a, why, declared, map));
             }
+            if let Some(a) = b.attr("type") {
+                if let Err(e) = VarType::parse(&a.expr) {
+                    diags.push(
+                        map.error(a.span, format!("invalid type for variable: {e}"))
+                            .with_help(VarType::help()),
+                    );
+                }
+            }
+            for v in b.blocks_named("validation") {
+                if v.attr("condition").is_none() {
+                    diags.push(
+                        map.error(v.header, "a validation block needs a `condition`")
+                            .with_help("e.g. condition = length(var.users) > 0"),
+                    );
+                }
+                for a in &v.attrs {
+                    for r in a.refs.iter().filter(|r| r.root != "var") {
+                        diags.push(map.error(
+                            r.span,
+                            "a validation condition can only reference variables (`var.NAME`)",
+                        ));
+                    }
+                    diags.extend(references::check(a, Allowed::All, declared, map));
+                }
+            }
         }
         "backend" => {
             let why = Allowed::Nothing("backend settings are read before anything is evaluated");
@@ -142,8 +171,13 @@ fn check_references(b: &Node, declared: &Declared, map: &SourceMap, diags: &mut 
             }
         }
         _ => {
+            let allowed = if b.attr("for_each").is_some() {
+                Allowed::WithEach
+            } else {
+                Allowed::All
+            };
             for a in b.all_attrs() {
-                diags.extend(references::check(a, Allowed::All, declared, map));
+                diags.extend(references::check(a, allowed, declared, map));
             }
         }
     }

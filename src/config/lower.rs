@@ -5,9 +5,10 @@
 use super::convert;
 use super::diagnostic::{Diagnostics, SourceMap, Span};
 use super::document;
-use super::eval::{entity_kind, Env, Identity};
+use super::eval::{entity_kind, instance_address, Env, Identity};
 use super::functions;
 use super::parse::{Attr, Node};
+use super::variables::Inputs;
 use super::Desired;
 use crate::model::names;
 use crate::model::{
@@ -36,9 +37,10 @@ pub(crate) fn lower(
     blocks: &[Node],
     dir: &Path,
     account_id: &str,
+    inputs: &Inputs,
 ) -> Result<Desired, Diagnostics> {
     functions::with_base_dir(dir, || {
-        let env = Env::evaluate(map, blocks, account_id);
+        let env = Env::evaluate(map, blocks, account_id, inputs);
         let mut l = Lowerer {
             env,
             desired: Desired {
@@ -46,6 +48,7 @@ pub(crate) fn lower(
                 scope: None,
                 references: BTreeMap::new(),
                 sources: BTreeMap::new(),
+                prevent_destroy: BTreeMap::new(),
             },
             declared: BTreeMap::new(),
             profiles: Vec::new(),
@@ -71,8 +74,9 @@ struct ImplicitProfile {
 struct Lowerer<'a> {
     env: Env<'a>,
     desired: Desired,
-    /// Where each entity is declared, to report duplicates ignoring case.
-    declared: BTreeMap<Address, (String, Span)>,
+    /// Where each entity is declared (IAM name, span, `user.web["john"]` for an instance), to
+    /// report duplicates ignoring case.
+    declared: BTreeMap<Address, (String, Span, Option<String>)>,
     profiles: Vec<ImplicitProfile>,
 }
 
@@ -90,12 +94,29 @@ impl Lowerer<'_> {
     }
 
     fn entity(&mut self, kind: Kind, label: &str, b: &Node) {
-        // A missing identity was reported while evaluating it.
-        let Some(id) = self.env.identities.get(&(kind, label.to_owned())).cloned() else {
+        let key = (kind, label.to_owned());
+        if let Some(instances) = self.env.instances.get(&key).cloned() {
+            for inst in instances {
+                self.env.each = Some(inst.each);
+                let which = instance_address(kind, label, &inst.key);
+                self.instance(kind, &inst.id, Some(which), b);
+            }
+            self.env.each = None;
             return;
-        };
+        }
+        // A missing identity was reported while evaluating it.
+        if let Some(id) = self.env.identities.get(&key).cloned() {
+            self.instance(kind, &id, None, b);
+        }
+    }
+
+    /// One entity: a block without `for_each`, or one instance of a block with it (`which`).
+    fn instance(&mut self, kind: Kind, id: &Identity, which: Option<String>, b: &Node) {
         let address = Address::new(kind, id.name.as_str());
-        let fresh = self.register(&address, &id.name, b.header);
+        let fresh = self.register(&address, &id.name, b.header, which);
+        if fresh {
+            self.lifecycle(&address, b);
+        }
         let name = Name::from(id.name.clone());
         match kind {
             Kind::User => {
@@ -125,14 +146,14 @@ impl Lowerer<'_> {
                 }
             }
             Kind::Role => {
-                if let Some(role) = self.role(b, &id, fresh) {
+                if let Some(role) = self.role(b, id, fresh) {
                     if fresh {
                         self.desired.account.roles.insert(name, role);
                     }
                 }
             }
             Kind::Policy => {
-                if let Some(policy) = self.policy(b, &id) {
+                if let Some(policy) = self.policy(b, id) {
                     if fresh {
                         self.desired.account.policies.insert(name, policy);
                     }
@@ -157,14 +178,27 @@ impl Lowerer<'_> {
     }
 
     /// Records where an entity is declared; `false` (and an error) when its name is taken.
-    fn register(&mut self, address: &Address, name: &str, span: Span) -> bool {
-        if let Some((first, first_span)) = self.declared.get(address) {
+    fn register(
+        &mut self,
+        address: &Address,
+        name: &str,
+        span: Span,
+        which: Option<String>,
+    ) -> bool {
+        if let Some((first, first_span, first_which)) = self.declared.get(address) {
             let kind = address.kind;
+            let by = |w: &Option<String>| match w {
+                Some(w) => format!(" (from {w})"),
+                None => String::new(),
+            };
+            let (this_by, first_by) = (by(&which), by(first_which));
             let message = if first == name {
-                format!("{kind} `{name}` is declared twice")
+                format!(
+                    "{kind} `{name}`{this_by} is declared twice: also {kind} `{first}`{first_by}"
+                )
             } else {
                 format!(
-                    "{kind} `{name}` conflicts with {kind} `{first}`: IAM names are unique ignoring case"
+                    "{kind} `{name}`{this_by} conflicts with {kind} `{first}`{first_by}: IAM names are unique ignoring case"
                 )
             };
             let note = format!("first declared at {}", self.env.map.describe(*first_span));
@@ -172,11 +206,24 @@ impl Lowerer<'_> {
             return false;
         }
         self.declared
-            .insert(address.clone(), (name.to_owned(), span));
+            .insert(address.clone(), (name.to_owned(), span, which));
         if let Some(loc) = self.env.map.location(span) {
             self.desired.sources.insert(address.clone(), loc);
         }
         true
+    }
+
+    /// `lifecycle { prevent_destroy = true }`.
+    fn lifecycle(&mut self, address: &Address, b: &Node) {
+        let Some(lc) = b.blocks_named("lifecycle").next() else {
+            return;
+        };
+        if self.env.get(lc, "prevent_destroy", convert::boolean) == Some(true) {
+            let span = lc.attr("prevent_destroy").map_or(lc.header, |a| a.span);
+            if let Some(loc) = self.env.map.location(span) {
+                self.desired.prevent_destroy.insert(address.clone(), loc);
+            }
+        }
     }
 
     /// The entities this block's expressions reference, as graph edges.
@@ -185,14 +232,7 @@ impl Lowerer<'_> {
         let refs = self
             .env
             .entity_refs(attrs.iter().flat_map(|a| a.refs.iter()));
-        let targets: BTreeSet<Address> = refs
-            .into_iter()
-            .filter_map(|key| {
-                let id = self.env.identities.get(&key)?;
-                Some(Address::new(key.0, id.name.as_str()))
-            })
-            .filter(|a| a != address)
-            .collect();
+        let targets: BTreeSet<Address> = refs.into_iter().filter(|a| a != address).collect();
         if !targets.is_empty() {
             self.desired
                 .references
@@ -280,7 +320,7 @@ impl Lowerer<'_> {
     fn implicit_profiles(&mut self) {
         for p in std::mem::take(&mut self.profiles) {
             let address = Address::new(Kind::InstanceProfile, p.role.name.as_str());
-            if let Some((name, span)) = self.declared.get(&address) {
+            if let Some((name, span, _)) = self.declared.get(&address) {
                 let note = format!(
                     "instance_profile `{name}` is declared at {}",
                     self.env.map.describe(*span)
@@ -300,7 +340,7 @@ impl Lowerer<'_> {
             }
             let name = Name::from(p.role.name.clone());
             self.declared
-                .insert(address.clone(), (p.role.name.clone(), p.span));
+                .insert(address.clone(), (p.role.name.clone(), p.span, None));
             if let Some(loc) = self.env.map.location(p.span) {
                 self.desired.sources.insert(address.clone(), loc);
             }
@@ -323,7 +363,7 @@ impl Lowerer<'_> {
 
     fn password_policy(&mut self, b: &Node) {
         let address = Address::password_policy();
-        if !self.register(&address, "account", b.header) {
+        if !self.register(&address, "account", b.header, None) {
             return;
         }
         let flag = |l: &mut Self, key: &str| l.env.get(b, key, convert::boolean);

@@ -14,17 +14,21 @@ mod diagnostic;
 mod document;
 mod eval;
 mod functions;
+mod lifecycle;
 mod limits;
 mod load;
 mod lower;
 mod parse;
 mod references;
 mod schema;
+mod variables;
 
 #[cfg(test)]
 mod tests;
 
 pub use diagnostic::{Diagnostic, Diagnostics, Location, Snippet};
+pub use lifecycle::check_prevent_destroy;
+pub use variables::{Input, Inputs, ENV_PREFIX};
 
 use crate::model::{Account, Address, Scope};
 use std::collections::{BTreeMap, BTreeSet};
@@ -58,6 +62,7 @@ pub enum BackendSpec {
 pub struct Config {
     dir: PathBuf,
     loaded: load::Loaded,
+    inputs: Inputs,
 }
 
 /// The desired state a configuration declares, for one account id.
@@ -70,6 +75,8 @@ pub struct Desired {
     pub references: BTreeMap<Address, BTreeSet<Address>>,
     /// Where each entity is declared.
     pub sources: BTreeMap<Address, Location>,
+    /// Entities declared with `lifecycle { prevent_destroy = true }`, and where the flag is set.
+    pub prevent_destroy: BTreeMap<Address, Location>,
 }
 
 /// Parses every `*.hcl` file of `dir` (sorted by name, not recursive) and checks everything that
@@ -79,6 +86,7 @@ pub fn load(dir: &Path) -> Result<Config, Diagnostics> {
     Ok(Config {
         dir: dir.to_path_buf(),
         loaded,
+        inputs: Inputs::default(),
     })
 }
 
@@ -92,10 +100,24 @@ impl Config {
         self.loaded.backend.as_ref()
     }
 
+    /// Sets the values of input variables (`--var`, `--var-file`, `IAMFORM_VAR_*`) used by
+    /// [`Config::lower`].
+    pub fn set_inputs(&mut self, inputs: Inputs) {
+        self.inputs = inputs;
+    }
+
     /// Evaluates the configuration and builds the desired account; ARNs use `account_id`.
     pub fn lower(&self, account_id: &str) -> Result<Desired, Diagnostics> {
         let loaded = &self.loaded;
-        limits::on_big_stack(|| lower::lower(&loaded.map, &loaded.blocks, &self.dir, account_id))
-            .map_err(Diagnostics::sorted)
+        limits::on_big_stack(|| {
+            lower::lower(
+                &loaded.map,
+                &loaded.blocks,
+                &self.dir,
+                account_id,
+                &self.inputs,
+            )
+        })
+        .map_err(Diagnostics::sorted)
     }
 }

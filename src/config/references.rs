@@ -24,6 +24,11 @@ pub(crate) struct Reference {
     pub root: String,
     pub label: Option<String>,
     pub attr: Option<String>,
+    /// The key after `attr`: the attribute of an indexed `for_each` reference
+    /// (`user.web["john"].arn`).
+    pub field: Option<String>,
+    /// Whether the second key is written `[…]` (an index), not `.name`.
+    pub indexed: bool,
     pub span: Span,
 }
 
@@ -69,14 +74,17 @@ impl Collector {
         }
     }
 
-    fn reference(&mut self, root: &str, label: Option<String>, attr: Option<String>, span: Span) {
+    fn reference(&mut self, root: &str, keys: [Option<String>; 3], span: Span) {
         if self.bound.iter().any(|b| b == root) {
             return;
         }
+        let [label, attr, field] = keys;
         self.refs.push(Reference {
             root: root.to_owned(),
             label,
             attr,
+            field,
+            indexed: false,
             span,
         });
     }
@@ -96,7 +104,7 @@ impl Visit for Collector {
         match expr {
             Expression::Variable(v) => {
                 let span = self.span(v.span());
-                self.reference(v.as_str(), None, None, span);
+                self.reference(v.as_str(), [None, None, None], span);
             }
             Expression::Traversal(t) => {
                 if let Expression::Variable(v) = &t.expr {
@@ -105,8 +113,20 @@ impl Visit for Collector {
                         .as_ref()
                         .and(t.operators.get(1))
                         .and_then(|op| key_of(op));
+                    let field = attr
+                        .as_ref()
+                        .and(t.operators.get(2))
+                        .and_then(|op| key_of(op));
+                    // `.arn` after `user.web` is an attribute; `["john"]` is an instance key.
+                    let indexed = t
+                        .operators
+                        .get(1)
+                        .is_some_and(|op| matches!(op.value(), TraversalOperator::Index(_)));
                     let span = self.span(t.span());
-                    self.reference(v.as_str(), label, attr, span);
+                    self.reference(v.as_str(), [label, attr, field], span);
+                    if let Some(r) = self.refs.last_mut() {
+                        r.indexed = indexed;
+                    }
                     for op in &t.operators {
                         self.visit_traversal_operator(op);
                     }
@@ -166,6 +186,8 @@ pub(crate) struct Declared {
     pub entities: BTreeMap<&'static str, BTreeSet<String>>,
     pub variables: BTreeSet<String>,
     pub locals: BTreeSet<String>,
+    /// `KIND.LABEL` of blocks declared with `for_each`.
+    pub for_each: BTreeSet<String>,
 }
 
 /// Where references are allowed.
@@ -173,6 +195,8 @@ pub(crate) struct Declared {
 pub(crate) enum Allowed {
     /// Entities, variables and locals.
     All,
+    /// Entities, variables, locals and `each` (inside a block with `for_each`).
+    WithEach,
     /// Nothing: the value must be known before anything is evaluated (variable defaults, backend).
     Nothing(&'static str),
 }
@@ -205,7 +229,7 @@ pub(crate) fn check(
             ));
             continue;
         }
-        if let Some(d) = check_one(r, declared, map) {
+        if let Some(d) = check_one(r, declared, map, allowed == Allowed::WithEach) {
             out.push(d);
         }
     }
@@ -221,7 +245,12 @@ fn shown(r: &Reference) -> String {
     s
 }
 
-fn check_one(r: &Reference, declared: &Declared, map: &SourceMap) -> Option<Diagnostic> {
+fn check_one(
+    r: &Reference,
+    declared: &Declared,
+    map: &SourceMap,
+    with_each: bool,
+) -> Option<Diagnostic> {
     let root = r.root.as_str();
     if let Some(kind) = ENTITY_ROOTS.iter().find(|k| **k == root) {
         let labels = declared.entities.get(kind);
@@ -237,7 +266,32 @@ fn check_one(r: &Reference, declared: &Declared, map: &SourceMap) -> Option<Diag
                 .or_else(|| Some(format!("declare it with `{kind} \"{label}\" {{ … }}`")));
             return Some(d);
         }
-        let attr = r.attr.as_ref()?;
+        let mut attr = r.attr.as_ref()?;
+        if declared.for_each.contains(&format!("{kind}.{label}")) {
+            if !r.indexed && ENTITY_ATTRS.contains(&attr.as_str()) {
+                return Some(
+                    map.error(
+                        r.span,
+                        format!(
+                            "`{kind}.{label}` is declared with for_each: `{}` needs an instance key",
+                            shown(r)
+                        ),
+                    )
+                    .with_help(format!(
+                        "name one instance, e.g. {kind}.{label}[\"KEY\"].{attr}, or all of them: [for x in values({kind}.{label}) : x.{attr}]"
+                    )),
+                );
+            }
+            attr = r.field.as_ref()?;
+        } else if r.indexed {
+            return Some(
+                map.error(
+                    r.span,
+                    format!("`{kind}.{label}` has no for_each: it cannot be indexed"),
+                )
+                .with_help(format!("write {kind}.{label}.arn, .name or .path")),
+            );
+        }
         if !ENTITY_ATTRS.contains(&attr.as_str()) {
             let mut d = map.error(r.span, format!("a {kind} has no attribute `{attr}`"));
             d.help = did_you_mean(attr, ENTITY_ATTRS)
@@ -278,14 +332,20 @@ fn check_one(r: &Reference, declared: &Declared, map: &SourceMap) -> Option<Diag
                     .with_help(format!("did you mean `{fixed}`?")),
             )
         }
-        "each" | "count" => Some(
-            map.error(
-                r.span,
-                format!(
-                    "`{root}` is only available with for_each/count, which is not supported yet"
-                ),
-            )
-            .with_help("declare one block per entity for now"),
+        "each" if with_each => match r.label.as_deref() {
+            Some("key" | "value") | None => None,
+            Some(other) => Some(
+                map.error(r.span, format!("`each` has no attribute `{other}`"))
+                    .with_help("use each.key or each.value"),
+            ),
+        },
+        "each" => Some(
+            map.error(r.span, "`each` is only available in a block with for_each")
+                .with_help("add for_each = … to this block, or use a variable or local"),
+        ),
+        "count" => Some(
+            map.error(r.span, "`count` is not supported")
+                .with_help("use for_each and each.key instead"),
         ),
         _ => {
             let roots = ["var", "local"].into_iter().chain(ENTITY_ROOTS);

@@ -82,10 +82,15 @@ pub(crate) static ASSUME_ROLE_POLICY: Schema = schema(
     &[("statement", &STATEMENT, true)],
 );
 
+pub(crate) static LIFECYCLE: Schema = schema("lifecycle", &[], &["prevent_destroy"], &[]);
+pub(crate) static VALIDATION: Schema =
+    schema("validation", &[], &["condition", "error_message"], &[]);
+
 pub(crate) static USER: Schema = schema(
     "user",
     NAME,
     &[
+        "for_each",
         "name",
         "path",
         "permissions_boundary",
@@ -93,18 +98,25 @@ pub(crate) static USER: Schema = schema(
         "groups",
         "policies",
     ],
-    &[("inline_policy", &INLINE_POLICY, true)],
+    &[
+        ("lifecycle", &LIFECYCLE, false),
+        ("inline_policy", &INLINE_POLICY, true),
+    ],
 );
 pub(crate) static GROUP: Schema = schema(
     "group",
     NAME,
-    &["name", "path", "policies"],
-    &[("inline_policy", &INLINE_POLICY, true)],
+    &["for_each", "name", "path", "policies"],
+    &[
+        ("lifecycle", &LIFECYCLE, false),
+        ("inline_policy", &INLINE_POLICY, true),
+    ],
 );
 pub(crate) static ROLE: Schema = schema(
     "role",
     NAME,
     &[
+        "for_each",
         "name",
         "path",
         "description",
@@ -116,6 +128,7 @@ pub(crate) static ROLE: Schema = schema(
         "instance_profile",
     ],
     &[
+        ("lifecycle", &LIFECYCLE, false),
         ("assume_role_policy", &ASSUME_ROLE_POLICY, false),
         ("inline_policy", &INLINE_POLICY, true),
     ],
@@ -123,14 +136,24 @@ pub(crate) static ROLE: Schema = schema(
 pub(crate) static POLICY: Schema = schema(
     "policy",
     NAME,
-    &["name", "path", "description", "tags", "document"],
-    &[("statement", &STATEMENT, true)],
+    &[
+        "for_each",
+        "name",
+        "path",
+        "description",
+        "tags",
+        "document",
+    ],
+    &[
+        ("lifecycle", &LIFECYCLE, false),
+        ("statement", &STATEMENT, true),
+    ],
 );
 pub(crate) static INSTANCE_PROFILE: Schema = schema(
     "instance_profile",
     NAME,
-    &["name", "path", "role", "tags"],
-    &[],
+    &["for_each", "name", "path", "role", "tags"],
+    &[("lifecycle", &LIFECYCLE, false)],
 );
 pub(crate) static PASSWORD_POLICY: Schema = schema(
     "password_policy",
@@ -168,8 +191,12 @@ pub(crate) static BACKEND_AWS: Schema = schema(
     ],
     &[],
 );
-pub(crate) static VARIABLE: Schema =
-    schema("variable", NAME, &["default", "description", "type"], &[]);
+pub(crate) static VARIABLE: Schema = schema(
+    "variable",
+    NAME,
+    &["default", "description", "type"],
+    &[("validation", &VALIDATION, true)],
+);
 pub(crate) static LOCALS: Schema = Schema {
     name: "locals",
     labels: &[],
@@ -208,13 +235,14 @@ fn top_level(ident: &str) -> Option<&'static Schema> {
 }
 
 /// Terraform meta-arguments and blocks that a later version will support.
-const NOT_YET_ATTRS: [&str; 4] = ["for_each", "count", "depends_on", "provider"];
-const NOT_YET_BLOCKS: [&str; 3] = ["lifecycle", "moved", "dynamic"];
+const NOT_YET_ATTRS: [&str; 3] = ["count", "depends_on", "provider"];
+const NOT_YET_BLOCKS: [&str; 2] = ["moved", "dynamic"];
 
 fn not_yet(map: &SourceMap, span: super::diagnostic::Span, what: &str) -> Diagnostic {
     map.error(span, format!("`{what}` is not supported yet"))
         .with_help(match what {
-            "for_each" | "count" | "dynamic" => "declare one block per entity for now",
+            "count" => "use for_each = toset([…]) instead",
+            "dynamic" => "declare one block per entity for now",
             "moved" => "rename in the live account by hand for now, then in the configuration",
             _ => "remove it; a later version of iamform will support it",
         })

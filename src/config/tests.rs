@@ -227,14 +227,14 @@ fn misplaced_and_unknown_blocks_and_attributes() {
         ("backend \"s3\" {}", "unknown backend `s3`", None),
         ("x = 1", "unexpected attribute `x` at the top level", None),
         (
-            "user \"a\" {\n  for_each = toset([])\n}",
-            "`for_each` is not supported yet",
-            None,
+            "user \"a\" {\n  count = 2\n}",
+            "`count` is not supported yet",
+            Some("for_each"),
         ),
         (
-            "user \"a\" {\n  lifecycle { prevent_destroy = true }\n}",
-            "`lifecycle` is not supported yet",
-            None,
+            "user \"a\" {\n  lifecycle { prevent_destory = true }\n}",
+            "unknown attribute `prevent_destory` in lifecycle block",
+            Some("did you mean `prevent_destroy`?"),
         ),
         (
             "moved {\n  from = user.a\n  to = user.b\n}",
@@ -870,4 +870,68 @@ fn deep_nesting_is_an_error_not_a_crash() {
     );
     let d = desired(&[("main.hcl", &ok)]);
     assert!(d.account.users.contains_key(&Name::from("x")));
+}
+
+#[test]
+fn for_each_instances_are_named_by_key_and_referenced_by_index() {
+    let d = desired(&[(
+        "main.hcl",
+        r#"
+variable "devs" {
+  type    = set(string)
+  default = ["john", "maria"]
+}
+group "team" {
+  for_each = { web = "/web/", ops = "/ops/" }
+  path     = each.value
+}
+user "dev" {
+  for_each = var.devs
+  groups   = [group.team["web"].name]
+  lifecycle { prevent_destroy = true }
+}
+user "lead" {
+  name   = "boss-${length(user.dev)}"
+  groups = [for g in values(group.team) : g.name]
+}
+"#,
+    )]);
+    let users: Vec<&str> = d.account.users.values().map(|u| u.name.as_str()).collect();
+    assert_eq!(users, ["boss-2", "john", "maria"]);
+    assert_eq!(
+        d.account.groups[&Name::from("web".to_owned())].path,
+        "/web/"
+    );
+    // Sources point at the block; every instance references the indexed group only.
+    assert_eq!(d.sources[&addr("user.john")].line, 10);
+    assert_eq!(d.sources[&addr("user.maria")].line, 10);
+    assert_eq!(
+        d.references[&addr("user.john")],
+        BTreeSet::from([addr("group.web")])
+    );
+    assert_eq!(
+        d.references[&addr("user.boss-2")],
+        BTreeSet::from([
+            addr("user.john"),
+            addr("user.maria"),
+            addr("group.web"),
+            addr("group.ops")
+        ])
+    );
+    assert!(d.prevent_destroy.contains_key(&addr("user.maria")));
+    assert!(!d.prevent_destroy.contains_key(&addr("user.boss-2")));
+}
+
+#[test]
+fn inputs_override_defaults_and_are_converted_to_the_type() {
+    let dir = write(&[(
+        "main.hcl",
+        "variable \"n\" {\n  type = number\n  default = 1\n}\nvariable \"p\" {}\nuser \"u\" {\n  name = \"u${var.n + 1}\"\n  path = var.p\n}\n",
+    )]);
+    let mut config = load(dir.path()).unwrap();
+    let inputs = Inputs::gather(&["n=41".to_owned(), "p=/x/".to_owned()], &[], vec![]).unwrap();
+    config.set_inputs(inputs);
+    let d = config.lower(ACCOUNT).unwrap();
+    let u = &d.account.users[&Name::from("u42".to_owned())];
+    assert_eq!(u.path, "/x/");
 }

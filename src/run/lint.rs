@@ -12,7 +12,7 @@ use std::path::Path;
 const LINT_ACCOUNT_ID: &str = "000000000000";
 
 pub(super) fn lint(dir: &Path, format: LintFormat, ui: &Ui) -> anyhow::Result<Exit> {
-    let config = match load(dir) {
+    let config = match load(dir, ui) {
         Ok(c) => c,
         Err(code) => return Ok(code),
     };

@@ -36,9 +36,18 @@ pub(crate) struct Ui {
     pub style: Style,
     pub verbose: u8,
     pub quiet: bool,
+    /// Input variables from --var, --var-file and IAMFORM_VAR_*.
+    pub inputs: config::Inputs,
 }
 
 pub async fn run(args: Args) -> anyhow::Result<Exit> {
+    let inputs = match config::Inputs::gather(&args.vars, &args.var_files, std::env::vars()) {
+        Ok(i) => i,
+        Err(diags) => {
+            eprint!("{diags}");
+            return Ok(Exit::Error);
+        }
+    };
     let color = !args.no_color && std::env::var_os("NO_COLOR").is_none();
     let ui = Ui {
         style: Style {
@@ -46,6 +55,7 @@ pub async fn run(args: Args) -> anyhow::Result<Exit> {
         },
         verbose: args.verbose,
         quiet: args.quiet,
+        inputs,
     };
     let backend = BackendArgs::from_args(&args);
     match args.command {
@@ -140,11 +150,13 @@ fn parse_targets(texts: &[String]) -> Option<Vec<Address>> {
 }
 
 /// Loads the configuration, printing its diagnostics on failure.
-fn load(dir: &Path) -> Result<Config, Exit> {
-    config::load(dir).map_err(|diags| {
+fn load(dir: &Path, ui: &Ui) -> Result<Config, Exit> {
+    let mut config = config::load(dir).map_err(|diags| {
         eprint!("{diags}");
         Exit::Error
-    })
+    })?;
+    config.set_inputs(ui.inputs.clone());
+    Ok(config)
 }
 
 fn lower(config: &Config, account_id: &str) -> Result<Desired, Exit> {
@@ -155,7 +167,7 @@ fn lower(config: &Config, account_id: &str) -> Result<Desired, Exit> {
 }
 
 fn validate(dir: &Path, ui: &Ui) -> anyhow::Result<Exit> {
-    let config = match load(dir) {
+    let config = match load(dir, ui) {
         Ok(c) => c,
         Err(code) => return Ok(code),
     };
@@ -210,7 +222,7 @@ pub(crate) async fn make_plan_targeted(
     ui: &Ui,
     targets: &[Address],
 ) -> anyhow::Result<Result<Planned, Exit>> {
-    let config = match load(dir) {
+    let config = match load(dir, ui) {
         Ok(c) => c,
         Err(code) => return Ok(Err(code)),
     };
@@ -240,6 +252,10 @@ pub(crate) async fn make_plan_targeted(
             &desired.references,
         );
         changes = plan::target::filter(changes, targets, &keep);
+    }
+    if let Err(diags) = config::check_prevent_destroy(&desired, &changes.changes) {
+        eprint!("{diags}");
+        return Ok(Err(Exit::Error));
     }
     let mut plan = plan::build(
         changes,

@@ -102,6 +102,14 @@ impl fmt::Display for Diagnostic {
 pub struct Diagnostics(pub(crate) Vec<Diagnostic>);
 
 impl Diagnostics {
+    /// The diagnostics of a run, each reported once: the instances of one `for_each` block share
+    /// their attributes' source, so the same mistake would otherwise be printed once per instance.
+    pub(crate) fn deduplicated(mut diags: Vec<Diagnostic>) -> Diagnostics {
+        let mut seen = std::collections::HashSet::new();
+        diags.retain(|d| seen.insert(d.to_string()));
+        Diagnostics(diags)
+    }
+
     pub fn iter(&self) -> std::slice::Iter<'_, Diagnostic> {
         self.0.iter()
     }

@@ -42,7 +42,7 @@ pub(crate) fn load(dir: &Path) -> Result<Loaded, Diagnostics> {
             backend,
         })
     } else {
-        Err(Diagnostics(diags))
+        Err(Diagnostics::deduplicated(diags))
     }
 }
 

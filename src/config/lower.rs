@@ -60,7 +60,7 @@ pub(crate) fn lower(
         if l.env.diags.is_empty() {
             Ok(l.desired)
         } else {
-            Err(Diagnostics(l.env.diags))
+            Err(Diagnostics::deduplicated(l.env.diags))
         }
     })
 }

@@ -6,7 +6,8 @@
 //! # at: main.hcl:LINE:COL
 //! ```
 //!
-//! Each run must exit 1 and print every expected error with its location and a caret snippet.
+//! Each run must exit 1 and print every expected error, each once, with its location and a caret
+//! snippet, and no other error.
 
 use crate::error_with;
 use crate::harness::{repo, Test};
@@ -47,6 +48,17 @@ fn check(name: &str, text: &str) -> Option<String> {
     }
     if !run.stdout.is_empty() {
         problems.push("something on stdout".to_owned());
+    }
+    let reported = run
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("error: "))
+        .count();
+    if reported != expected.len() {
+        problems.push(format!(
+            "{reported} errors reported, {} expected",
+            expected.len()
+        ));
     }
     for e in &expected {
         let Some(error) = error_with(&run.stderr, &e.fragment) else {

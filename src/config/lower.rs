@@ -20,6 +20,7 @@ use std::path::Path;
 
 /// IAM limits that are not adjustable quotas.
 const MAX_MANAGED_POLICY_SIZE: usize = 6144;
+use crate::policy::MAX_TRUST_POLICY_SIZE;
 const MAX_DESCRIPTION: usize = 1000;
 const MAX_TAGS: usize = 50;
 
@@ -266,6 +267,16 @@ impl Lowerer<'_> {
                 None
             }
         };
+        if let Some(size) = trust.as_ref().map(|d| d.size()) {
+            if size > MAX_TRUST_POLICY_SIZE {
+                self.env.error(
+                    b.header,
+                    format!(
+                        "the trust policy of {what} is {size} characters (whitespace not counted); IAM allows at most {MAX_TRUST_POLICY_SIZE}, even with a raised quota"
+                    ),
+                ).help = Some("trust fewer principals per statement, e.g. an account's root instead of each of its roles".to_owned());
+            }
+        }
         let description = self.description(b);
         let max_session_duration = self
             .number(b, "max_session_duration", 3600, 43200)

@@ -5,7 +5,7 @@ use super::document::lint_document;
 use super::{Finding, Severity};
 use crate::catalog::Catalog;
 use crate::model::{Account, Address, Kind, PasswordPolicy};
-use crate::policy::DocumentKind;
+use crate::policy::{DocumentKind, SizeQuota, MAX_TRUST_POLICY_SIZE};
 use std::collections::BTreeMap;
 
 /// What the password policy should at least require. The references ask for strong passwords,
@@ -78,6 +78,19 @@ pub fn lint_account(
             &format!("{address} assume_role_policy"),
             catalog,
         );
+        let size = role.assume_role_policy.size();
+        let default_quota = SizeQuota::Trust.limit();
+        if size > default_quota {
+            findings.push(Finding::new(
+                Severity::Warning,
+                "trust-policy-size",
+                format!("{address} assume_role_policy"),
+                format!(
+                    "the trust policy is {size} characters (whitespace not counted); IAM's default quota is {default_quota}, so apply fails with LimitExceeded unless the account's quota was raised (at most {MAX_TRUST_POLICY_SIZE})"
+                ),
+                "trust fewer principals per statement (e.g. one account root instead of each of its roles), or raise the role trust policy length quota in Service Quotas",
+            ));
+        }
         findings.extend(inline(&address, &role.inline_policies));
         push(address, findings);
     }

@@ -336,3 +336,37 @@ fn condition_keys_of_known_services() {
         assert_eq!(identity(&s), [], "{s}");
     }
 }
+
+#[test]
+fn trust_policies_over_the_default_quota() {
+    let mut a = Account::default();
+    let mut role = crate::synth::account(20, "123456789012")
+        .roles
+        .into_values()
+        .next()
+        .unwrap();
+    a.roles.insert(role.name.clone(), role.clone());
+    let size_rules = |a: &Account| -> Vec<String> {
+        account_rules(a)
+            .into_iter()
+            .filter(|(rule, _)| *rule == "trust-policy-size")
+            .map(|(_, address)| address)
+            .collect()
+    };
+    assert_eq!(size_rules(&a), Vec::<String>::new(), "a small trust policy");
+    let principals: Vec<String> = (0..60)
+        .map(|i| format!("arn:aws:iam::123456789012:role/deploy-{i}"))
+        .collect();
+    role.assume_role_policy = PolicyDocument::from_value(&serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [{ "Effect": "Allow", "Action": "sts:AssumeRole",
+                        "Principal": { "AWS": principals } }]
+    }))
+    .unwrap();
+    assert!(role.assume_role_policy.size() > 2048);
+    a.roles.insert(role.name.clone(), role.clone());
+    assert_eq!(
+        size_rules(&a),
+        [format!("role.{} assume_role_policy", role.name)]
+    );
+}

@@ -16,7 +16,7 @@ pub use document::{
     Condition, Effect, PolicyDocument, PolicyError, Principal, Statement, Values, DEFAULT_VERSION,
 };
 pub use operators::{check_operator, BASE_OPERATORS};
-pub use validate::{DocumentKind, SizeQuota};
+pub use validate::{DocumentKind, SizeQuota, MAX_TRUST_POLICY_SIZE};
 
 #[cfg(test)]
 mod tests;

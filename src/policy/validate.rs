@@ -14,6 +14,10 @@ pub enum DocumentKind {
     Trust,
 }
 
+/// The largest trust policy IAM accepts even with a raised quota (the default is
+/// [`SizeQuota::Trust`]'s 2,048).
+pub const MAX_TRUST_POLICY_SIZE: usize = 4_096;
+
 /// IAM's size quotas, counted without whitespace (DESIGN.md section 7). The inline quotas hold for
 /// the sum of one entity's inline policies; checking one document against them is a lower bound.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -56,6 +56,14 @@ pub enum Command {
         #[arg(default_value = ".")]
         dir: PathBuf,
     },
+    /// Rewrite the *.hcl files of DIR in the canonical layout (not recursive).
+    Fmt {
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Write nothing: list the files that are not formatted and exit 1 if there are any.
+        #[arg(long)]
+        check: bool,
+    },
     /// Show what apply would change in the live account.
     Plan {
         #[arg(default_value = ".")]

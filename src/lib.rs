@@ -11,6 +11,7 @@ pub mod cli;
 pub mod config;
 pub mod diff;
 pub mod drift;
+pub mod fmt;
 pub mod model;
 pub mod plan;
 pub mod render;

@@ -49,6 +49,7 @@ pub async fn run(args: Args) -> anyhow::Result<Exit> {
     let backend = BackendArgs::from_args(&args);
     match args.command {
         Command::Validate { dir } => validate(&dir, &ui),
+        Command::Fmt { dir, check } => fmt_cmd(&dir, check),
         Command::Plan {
             dir,
             detailed_exitcode,
@@ -130,6 +131,50 @@ fn validate(dir: &Path, ui: &Ui) -> anyhow::Result<Exit> {
         );
     }
     Ok(Exit::Success)
+}
+
+/// `fmt`: lists the files it rewrote (or, with `check`, would rewrite); exit 1 when checking
+/// finds any, or when a file cannot be parsed (then nothing is written).
+fn fmt_cmd(dir: &Path, check: bool) -> anyhow::Result<Exit> {
+    use crate::fmt::FileError;
+    let report = crate::fmt::format_dir(dir, check)
+        .with_context(|| format!("could not format the files of {}", dir.display()))?;
+    for (path, error) in &report.errors {
+        match error {
+            FileError::Syntax(e) => {
+                let diag = config::Diagnostic {
+                    message: format!("syntax error: {}", e.message),
+                    location: Some(config::Location {
+                        file: path.clone(),
+                        line: e.line,
+                        col: e.col,
+                    }),
+                    help: None,
+                    notes: Vec::new(),
+                    snippet: Some(config::Snippet {
+                        line_text: e.line_text.replace('\t', " "),
+                        col: e.col,
+                        len: 1,
+                    }),
+                };
+                eprint!("{diag}");
+            }
+            FileError::NotUtf8 => eprintln!("error: {} is not UTF-8 text", path.display()),
+            FileError::Io(e) => eprintln!("error: cannot read {}: {e}", path.display()),
+        }
+    }
+    if !report.errors.is_empty() {
+        eprintln!("error: no file was formatted: fix the errors above and run `iamform fmt` again");
+        return Ok(Exit::Error);
+    }
+    for path in &report.changed {
+        println!("{}", path.display());
+    }
+    Ok(if check && !report.changed.is_empty() {
+        Exit::Error
+    } else {
+        Exit::Success
+    })
 }
 
 /// Everything a plan was made from.

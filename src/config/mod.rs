@@ -17,6 +17,7 @@ mod functions;
 mod limits;
 mod load;
 mod lower;
+mod moved;
 mod parse;
 mod references;
 mod schema;
@@ -25,6 +26,7 @@ mod schema;
 mod tests;
 
 pub use diagnostic::{Diagnostic, Diagnostics, Location, Snippet};
+pub use moved::Move;
 
 use crate::model::{Account, Address, Scope};
 use std::collections::{BTreeMap, BTreeSet};
@@ -94,5 +96,11 @@ impl Config {
         let loaded = &self.loaded;
         limits::on_big_stack(|| lower::lower(&loaded.map, &loaded.blocks, &self.dir, account_id))
             .map_err(Diagnostics::sorted)
+    }
+
+    /// The renames the configuration's `moved` blocks ask for, as addresses of `desired`
+    /// (which this configuration lowered).
+    pub fn moves(&self, desired: &Desired) -> Vec<Move> {
+        moved::resolve(&self.loaded.blocks, &self.loaded.map, desired)
     }
 }

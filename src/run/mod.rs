@@ -202,17 +202,27 @@ pub(crate) async fn make_plan(
         Ok(d) => d,
         Err(code) => return Ok(Err(code)),
     };
+    let moves = config.moves(&desired);
     exiting_soon(config);
     backend.read_tags_only_for(&tags_to_read(&desired.account));
     let live = backend
         .read()
         .await
         .context("could not read the live account")?;
-    let changes = diff(&desired.account, &live, desired.scope.as_ref());
+    // `moved` blocks: diff against the live account as if the renames were done.
+    let (renamed, renames) = match plan::moved::rename_live(&moves, &live) {
+        Ok(r) => r,
+        Err(diags) => {
+            diags.iter().for_each(|d| eprint!("{d}"));
+            return Ok(Err(Exit::Error));
+        }
+    };
+    let mut changes = diff(&desired.account, &renamed, desired.scope.as_ref());
+    plan::moved::mark_renames(&mut changes, &renames, &desired.account, &renamed);
     let plan = plan::build(
         changes,
         &desired.account,
-        &live,
+        &renamed,
         backend.account_id(),
         &desired.references,
     )?;

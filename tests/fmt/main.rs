@@ -71,6 +71,106 @@ fn formatting_twice_changes_nothing_the_second_time_over_every_configuration() {
     assert!(checked >= 5);
 }
 
+/// The string literals of every Rust file under `dir` (raw ones as written, others with their
+/// escapes decoded): most configurations of the test suite are written inline.
+fn string_literals_under(dir: &Path, out: &mut Vec<(PathBuf, String)>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            string_literals_under(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            let text = std::fs::read_to_string(&path).expect("read");
+            for literal in string_literals(&text) {
+                out.push((path.clone(), literal));
+            }
+        }
+    }
+}
+
+/// A small Rust lexer: enough to find string literals, skipping comments and char literals.
+fn string_literals(text: &str) -> Vec<String> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'/' if b.get(i + 1) == Some(&b'/') => {
+                i = text[i..].find('\n').map_or(b.len(), |n| i + n);
+            }
+            b'r' if text[i..].starts_with("r#\"") => {
+                let body = &text[i + 3..];
+                let Some(end) = body.find("\"#") else { break };
+                out.push(body[..end].to_owned());
+                i += 3 + end + 2;
+            }
+            b'\'' if b.get(i + 2) == Some(&b'\'') => i += 3,
+            b'\'' if b.get(i + 1) == Some(&b'\\') && b.get(i + 3) == Some(&b'\'') => i += 4,
+            b'"' => {
+                let mut value = String::new();
+                let mut chars = text[i + 1..].char_indices();
+                let mut end = b.len();
+                while let Some((j, c)) = chars.next() {
+                    match c {
+                        '"' => {
+                            end = i + 1 + j + 1;
+                            break;
+                        }
+                        '\\' => match chars.next().map(|(_, e)| e) {
+                            Some('n') => value.push('\n'),
+                            Some('t') => value.push('\t'),
+                            Some('\n') => {
+                                // A line continuation skips the next line's indentation.
+                                while chars.clone().next().is_some_and(|(_, c)| c.is_whitespace()) {
+                                    chars.next();
+                                }
+                            }
+                            Some(e) => value.push(e),
+                            None => {}
+                        },
+                        c => value.push(c),
+                    }
+                }
+                out.push(value);
+                i = end;
+            }
+            _ => i += 1,
+        }
+    }
+    out
+}
+
+#[test]
+fn formatting_twice_changes_nothing_over_the_configurations_written_inline_in_tests() {
+    let mut strings = Vec::new();
+    string_literals_under(&repo().join("tests"), &mut strings);
+    string_literals_under(&repo().join("src"), &mut strings);
+    let mut checked = 0;
+    for (path, text) in strings {
+        // Only HCL with at least one block: JSON documents and messages are not configurations.
+        let Ok(body) = hcl::parse(&text) else {
+            continue;
+        };
+        if body.blocks().next().is_none() {
+            continue;
+        }
+        let once =
+            format_source(&text).unwrap_or_else(|e| panic!("{}: {e}\n{text}", path.display()));
+        assert_eq!(
+            format_source(&once).as_ref(),
+            Ok(&once),
+            "{}: not idempotent\n{text}",
+            path.display()
+        );
+        let after: hcl::Body = hcl::parse(&once).expect("parses");
+        assert_eq!(body, after, "{}: meaning changed\n{text}", path.display());
+        checked += 1;
+    }
+    assert!(checked >= 100, "only {checked} inline configurations found");
+}
+
 const MESSY: &str = r#"# The team's IAM.
 backend   "mock"   {   path="account.json" }
 policy "billing_read" {

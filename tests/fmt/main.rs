@@ -9,16 +9,16 @@ fn repo() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// Every `*.hcl` file under `dir`, recursively (found at test time, so new files are covered).
-fn hcl_files_under(dir: &Path, out: &mut Vec<PathBuf>) {
+/// Every `*.EXT` file under `dir`, recursively (found at test time, so new files are covered).
+fn files_under(dir: &Path, ext: &str, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
-            hcl_files_under(&path, out);
-        } else if path.extension().is_some_and(|e| e == "hcl") {
+            files_under(&path, ext, out);
+        } else if path.extension().is_some_and(|e| e == ext) {
             out.push(path);
         }
     }
@@ -44,8 +44,8 @@ fn iamform(args: &[&str]) -> (i32, String, String) {
 #[test]
 fn formatting_twice_changes_nothing_the_second_time_over_every_configuration() {
     let mut files = Vec::new();
-    hcl_files_under(&repo().join("examples"), &mut files);
-    hcl_files_under(&repo().join("tests"), &mut files);
+    files_under(&repo().join("examples"), "hcl", &mut files);
+    files_under(&repo().join("tests"), "hcl", &mut files);
     assert!(files.len() >= 5, "found only {files:?}");
     let mut checked = 0;
     for path in files {
@@ -74,18 +74,12 @@ fn formatting_twice_changes_nothing_the_second_time_over_every_configuration() {
 /// The string literals of every Rust file under `dir` (raw ones as written, others with their
 /// escapes decoded): most configurations of the test suite are written inline.
 fn string_literals_under(dir: &Path, out: &mut Vec<(PathBuf, String)>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            string_literals_under(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            let text = std::fs::read_to_string(&path).expect("read");
-            for literal in string_literals(&text) {
-                out.push((path.clone(), literal));
-            }
+    let mut files = Vec::new();
+    files_under(dir, "rs", &mut files);
+    for path in files {
+        let text = std::fs::read_to_string(&path).expect("read");
+        for literal in string_literals(&text) {
+            out.push((path.clone(), literal));
         }
     }
 }

@@ -397,14 +397,21 @@ fn layout(lines: &[Line<'_>]) -> String {
     out
 }
 
-/// Every `*.hcl` file of `dir`, sorted (not recursive, hidden files skipped, like the loader).
-pub fn hcl_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+/// Every `*.hcl` file of `dir`, sorted, hidden files skipped, like the loader; with `recursive`
+/// also those of its subdirectories (hidden ones skipped).
+pub fn hcl_files(dir: &Path, recursive: bool) -> std::io::Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     for entry in std::fs::read_dir(dir)? {
         let entry = entry?;
         let name = entry.file_name().to_string_lossy().into_owned();
-        if name.ends_with(".hcl") && !name.starts_with('.') && entry.path().is_file() {
-            files.push(entry.path());
+        let path = entry.path();
+        if name.starts_with('.') {
+            continue;
+        }
+        if name.ends_with(".hcl") && path.is_file() {
+            files.push(path);
+        } else if recursive && path.is_dir() {
+            files.extend(hcl_files(&path, true)?);
         }
     }
     files.sort();
@@ -430,10 +437,10 @@ pub enum FileError {
 
 /// Formats every `*.hcl` file of `dir`; writes the changed ones unless `check`. When any file has
 /// an error, nothing is written at all.
-pub fn format_dir(dir: &Path, check: bool) -> std::io::Result<DirReport> {
+pub fn format_dir(dir: &Path, check: bool, recursive: bool) -> std::io::Result<DirReport> {
     let mut report = DirReport::default();
     let mut rewrites = Vec::new();
-    for path in hcl_files(dir)? {
+    for path in hcl_files(dir, recursive)? {
         let bytes = match std::fs::read(&path) {
             Ok(b) => b,
             Err(e) => {

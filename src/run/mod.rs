@@ -49,7 +49,11 @@ pub async fn run(args: Args) -> anyhow::Result<Exit> {
     let backend = BackendArgs::from_args(&args);
     match args.command {
         Command::Validate { dir } => validate(&dir, &ui),
-        Command::Fmt { dir, check } => fmt_cmd(&dir, check),
+        Command::Fmt {
+            dir,
+            check,
+            recursive,
+        } => fmt_cmd(&dir, check, recursive),
         Command::Plan {
             dir,
             detailed_exitcode,
@@ -135,9 +139,9 @@ fn validate(dir: &Path, ui: &Ui) -> anyhow::Result<Exit> {
 
 /// `fmt`: lists the files it rewrote (or, with `check`, would rewrite); exit 1 when checking
 /// finds any, or when a file cannot be parsed (then nothing is written).
-fn fmt_cmd(dir: &Path, check: bool) -> anyhow::Result<Exit> {
+fn fmt_cmd(dir: &Path, check: bool, recursive: bool) -> anyhow::Result<Exit> {
     use crate::fmt::FileError;
-    let report = crate::fmt::format_dir(dir, check)
+    let report = crate::fmt::format_dir(dir, check, recursive)
         .with_context(|| format!("could not format the files of {}", dir.display()))?;
     for (path, error) in &report.errors {
         match error {

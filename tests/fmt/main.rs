@@ -269,6 +269,29 @@ fn check_lists_the_unformatted_files_writes_nothing_and_exits_1() {
     assert_eq!((code, stdout.as_str()), (0, ""));
     let (code, stdout, _) = iamform(&["fmt", d]);
     assert_eq!((code, stdout.as_str()), (0, ""));
+
+    // --recursive: the subdirectories too.
+    let (code, stdout, _) = iamform(&["fmt", "--check", "--recursive", d]);
+    assert_eq!(code, 1);
+    assert_eq!(stdout, format!("{}\n", sub.join("c.hcl").display()));
+    let (code, _, _) = iamform(&["fmt", "-r", d]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        std::fs::read_to_string(sub.join("c.hcl")).expect("read"),
+        TIDY
+    );
+}
+
+#[test]
+fn every_example_is_formatted() {
+    let examples = repo().join("examples");
+    let (code, stdout, stderr) = iamform(&[
+        "fmt",
+        "--check",
+        "--recursive",
+        examples.to_str().expect("utf-8"),
+    ]);
+    assert_eq!((code, stdout.as_str()), (0, ""), "{stderr}");
 }
 
 #[test]

@@ -242,7 +242,12 @@ fn scan<'a>(lines: &[&'a str]) -> Vec<Line<'a>> {
         }
         if s.block_comment || s.in_string() {
             s.line(no, raw);
-            out.push(Line::Verbatim(raw.trim_end()));
+            // Trailing spaces inside a string that goes on are part of its value.
+            out.push(Line::Verbatim(if s.in_string() {
+                raw
+            } else {
+                raw.trim_end()
+            }));
             continue;
         }
         let text = raw.trim();
@@ -253,6 +258,11 @@ fn scan<'a>(lines: &[&'a str]) -> Vec<Line<'a>> {
         let level_before = s.level();
         let depth_before = s.stack.len();
         let closed = s.line(no, text);
+        let text = if s.in_string() {
+            raw.trim_start()
+        } else {
+            text
+        };
         let level = level_before - closed.min(level_before);
         let balanced = s.stack.len() == depth_before
             && s.heredoc.is_none()
@@ -550,6 +560,12 @@ mod tests {
         assert_eq!((err.line, err.col), (2, 10), "{err:?}");
         assert_eq!(err.line_text, "  path = ");
         assert!(!err.message.is_empty());
+    }
+
+    #[test]
+    fn trailing_spaces_inside_a_string_that_spans_lines_are_kept() {
+        let text = "locals {\n  x = \"a  \nb  \nc\"  \n}\n";
+        assert_eq!(fmt(text), "locals {\n  x = \"a  \nb  \nc\"\n}\n");
     }
 
     #[test]

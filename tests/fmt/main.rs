@@ -398,3 +398,47 @@ fn truncated_files_never_panic_and_stay_idempotent() {
         }
     }
 }
+
+/// Thousands of small edits of the sample files with HCL's significant characters (a
+/// deterministic pseudo-random sequence): never a panic; when the result parses, formatting is
+/// idempotent and keeps its meaning.
+#[test]
+fn edited_files_never_panic_and_stay_idempotent() {
+    const SIGNIFICANT: &[char] = &[
+        '"', '{', '}', '[', ']', '(', ')', '#', '/', '*', '<', '<', '=', '\n', '$', '%', '\\', '-',
+        ' ', ',', '.', ':', '?', 'E', 'O', 'T',
+    ];
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move |n: usize| {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (state >> 33) as usize % n
+    };
+    let mut parsed = 0;
+    for sample in [MESSY, EXPRESSIONS] {
+        for _ in 0..1500 {
+            let mut chars: Vec<char> = sample.chars().collect();
+            for _ in 0..1 + next(3) {
+                let at = next(chars.len());
+                let c = SIGNIFICANT[next(SIGNIFICANT.len())];
+                match next(3) {
+                    0 => chars[at] = c,
+                    1 => chars.insert(at, c),
+                    _ => {
+                        chars.remove(at);
+                    }
+                }
+            }
+            let text: String = chars.into_iter().collect();
+            if let Ok(once) = format_source(&text) {
+                assert_eq!(format_source(&once).as_ref(), Ok(&once), "{text:?}");
+                let before: hcl::Body = hcl::parse(&text).expect("parses");
+                let after: hcl::Body = hcl::parse(&once).expect("parses");
+                assert_eq!(before, after, "{text:?}");
+                parsed += 1;
+            }
+        }
+    }
+    assert!(parsed > 100, "only {parsed} edited files parsed");
+}

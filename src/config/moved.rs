@@ -207,6 +207,20 @@ pub(crate) fn check(blocks: &[Node], declared: &Declared, map: &SourceMap) -> Ve
         }) {
             continue; // reported as a chain above
         }
+        let to_block = blocks
+            .iter()
+            .find(|b| b.ident == to.kind.keyword() && b.label() == Some(to.label.as_str()));
+        if let Some(each) = to_block.and_then(|b| b.attr("for_each")) {
+            diags.push(
+                map.error(
+                    to.span,
+                    format!("{}.{} is a for_each block", to.kind, to.label),
+                )
+                .with_note(format!("for_each at {}", map.describe(each.key_span)))
+                .with_help("moved blocks rename single entities; declare the renamed entity in a block of its own"),
+            );
+            continue;
+        }
         if !is_declared(to) {
             let mut d = map.error(to.span, format!("{}.{} is not declared", to.kind, to.label));
             d.help = labels(to.kind)

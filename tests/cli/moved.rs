@@ -259,6 +259,11 @@ fn bad_moved_blocks_are_located_errors() {
             "main.hcl:3:3",
         ),
         (
+            "user \"web\" {\n  for_each = toset([\"a\"])\n}\nmoved {\n  from = user.a\n  to   = user.web\n}\n",
+            "user.web is a for_each block",
+            "main.hcl:6:3",
+        ),
+        (
             "user \"b\" {}\nmoved {\n  from = user.a\n  to   = user.b\n  by   = \"me\"\n}\n",
             "unknown attribute `by`",
             "main.hcl:5:3",
@@ -280,4 +285,55 @@ fn bad_moved_blocks_are_located_errors() {
         );
         assert!(!t.account().exists());
     }
+}
+
+#[test]
+fn a_trust_policy_naming_the_renamed_user_is_updated_after_the_rename() {
+    let role = |user: &str| {
+        format!(
+            r#"
+role "deploy" {{
+  assume_role_policy {{
+    statement {{
+      actions = ["sts:AssumeRole"]
+      principals {{
+        aws = [user.{user}.arn]
+      }}
+    }}
+  }}
+}}
+"#
+        )
+    };
+    let t = Test::new().file("main.hcl", &format!("user \"ci\" {{}}\n{}", role("ci")));
+    t.apply();
+    t.write(
+        "main.hcl",
+        &format!(
+            "user \"ci_bot\" {{}}\n{}\nmoved {{\n  from = user.ci\n  to   = user.ci_bot\n}}\n",
+            role("ci_bot")
+        ),
+    );
+    let doc = json(&t.run(&["plan", "--json"]).expect(0));
+    let ops = doc["operations"].as_array().expect("operations");
+    let id_of = |op: &str| {
+        ops.iter()
+            .find(|o| o["operation"]["op"] == op)
+            .unwrap_or_else(|| panic!("no {op} in {ops:#?}"))["id"]
+            .clone()
+    };
+    let trust = ops
+        .iter()
+        .find(|o| o["operation"]["op"] == "UpdateAssumeRolePolicy")
+        .expect("the trust policy names the new ARN");
+    assert!(
+        trust["depends_on"]
+            .as_array()
+            .expect("depends_on")
+            .contains(&id_of("RenameUser")),
+        "{ops:#?}"
+    );
+    t.apply();
+    assert_eq!(t.live_names("users"), ["ci_bot"]);
+    t.assert_converged();
 }

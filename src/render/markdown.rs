@@ -63,7 +63,7 @@ fn describe(c: &Change) -> (&'static str, String) {
     match c.action {
         Action::Create => ("+", "create".to_owned()),
         Action::Update => match &c.moved_from {
-            Some(from) => ("~", format!("rename in place from `{from}`")),
+            Some(from) => ("~", format!("rename in place from {from}")),
             None => ("~", "update in place".to_owned()),
         },
         Action::Replace => (

@@ -65,7 +65,7 @@ fn the_example_renames_in_place_keeps_memberships_and_ids_and_then_converges() {
         .run_plain(&["show", saved, "--format", "markdown"])
         .expect(0);
     assert!(
-        md.stdout.contains("rename in place from `user.jdoe`"),
+        md.stdout.contains("rename in place from user.jdoe"),
         "{}",
         md.stdout
     );

@@ -67,6 +67,17 @@ pub enum Command {
         #[arg(default_value = ".")]
         dir: PathBuf,
     },
+    /// Rewrite the *.hcl files of DIR in the canonical layout.
+    Fmt {
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Write nothing: list the files that are not formatted and exit 1 if there are any.
+        #[arg(long)]
+        check: bool,
+        /// Also the files of DIR's subdirectories.
+        #[arg(long, short = 'r')]
+        recursive: bool,
+    },
     /// Show what apply would change in the live account.
     Plan {
         #[arg(default_value = ".")]

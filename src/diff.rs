@@ -41,6 +41,9 @@ pub struct Change {
     /// Why a replacement is needed; for display only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// The entity's old address when a `moved` block renames it in place (action `update`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub moved_from: Option<Address>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -109,6 +112,7 @@ pub fn diff(desired: &Account, live: &Account, scope: Option<&Scope>) -> Diff {
                 before: Some(Entity::PasswordPolicy(l.clone())),
                 after: Some(Entity::PasswordPolicy(d.clone())),
                 reason: None,
+                moved_from: None,
             })
         }
         (Some(d), None) => out.changes.push(Change {
@@ -117,6 +121,7 @@ pub fn diff(desired: &Account, live: &Account, scope: Option<&Scope>) -> Diff {
             before: None,
             after: Some(Entity::PasswordPolicy(d.clone())),
             reason: None,
+            moved_from: None,
         }),
         (None, Some(_)) => *out.unmanaged.entry(Kind::PasswordPolicy).or_default() += 1,
         _ => {}
@@ -163,6 +168,7 @@ fn diff_kind<T: Described>(
                 before: None,
                 after: Some(d.clone().wrap()),
                 reason: None,
+                moved_from: None,
             }),
             Some(l) => {
                 if let Some((action, reason)) = compare(d, l) {
@@ -172,6 +178,7 @@ fn diff_kind<T: Described>(
                         before: Some(l.clone().wrap()),
                         after: Some(d.clone().wrap()),
                         reason,
+                        moved_from: None,
                     });
                 }
             }
@@ -189,6 +196,7 @@ fn diff_kind<T: Described>(
                 before: Some(l.clone().wrap()),
                 after: None,
                 reason: None,
+                moved_from: None,
             });
         } else {
             *out.unmanaged.entry(kind).or_default() += 1;

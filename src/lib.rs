@@ -12,6 +12,7 @@ pub mod cli;
 pub mod config;
 pub mod diff;
 pub mod drift;
+pub mod fmt;
 pub mod guard;
 pub mod import;
 pub mod lint;

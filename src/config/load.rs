@@ -6,6 +6,7 @@ use super::convert;
 use super::diagnostic::{Diagnostic, Diagnostics, SourceMap, Span};
 use super::eval::{entity_kind, error_message};
 use super::functions;
+use super::moved;
 use super::parse::{self, Node};
 use super::references::{self, Allowed, Declared};
 use super::schema;
@@ -34,6 +35,7 @@ pub(crate) fn load(dir: &Path) -> Result<Loaded, Diagnostics> {
     for b in &blocks {
         check_references(b, &declared, &map, &mut diags);
     }
+    diags.extend(moved::check(&blocks, &declared, &map));
     let backend = backend(&blocks, dir, &map, &mut diags);
     if diags.is_empty() {
         Ok(Loaded {
@@ -133,6 +135,8 @@ fn check_references(b: &Node, declared: &Declared, map: &SourceMap, diags: &mut 
         return;
     }
     match b.ident.as_str() {
+        // Their addresses name entities that are no longer declared: `moved::check` checks them.
+        "moved" => {}
         "variable" => {
             if let Some(a) = b.attr("default") {
                 let why = Allowed::Nothing("a variable default must be a literal value");

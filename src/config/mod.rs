@@ -18,6 +18,7 @@ mod lifecycle;
 mod limits;
 mod load;
 mod lower;
+mod moved;
 mod parse;
 mod references;
 mod schema;
@@ -29,6 +30,7 @@ mod tests;
 pub use diagnostic::{Diagnostic, Diagnostics, Location, Snippet};
 pub use lifecycle::check_prevent_destroy;
 pub use variables::{Input, Inputs, ENV_PREFIX};
+pub use moved::Move;
 
 use crate::model::{Account, Address, Scope};
 use std::collections::{BTreeMap, BTreeSet};
@@ -119,5 +121,11 @@ impl Config {
             )
         })
         .map_err(Diagnostics::sorted)
+    }
+
+    /// The renames the configuration's `moved` blocks ask for, as addresses of `desired`
+    /// (which this configuration lowered).
+    pub fn moves(&self, desired: &Desired) -> Vec<Move> {
+        moved::resolve(&self.loaded.blocks, &self.loaded.map, desired)
     }
 }

@@ -197,6 +197,7 @@ pub(crate) static VARIABLE: Schema = schema(
     &["default", "description", "type"],
     &[("validation", &VALIDATION, true)],
 );
+pub(crate) static MOVED: Schema = schema("moved", &[], &["from", "to"], &[]);
 pub(crate) static LOCALS: Schema = Schema {
     name: "locals",
     labels: &[],
@@ -206,7 +207,7 @@ pub(crate) static LOCALS: Schema = Schema {
 };
 
 /// The top-level blocks, by keyword (`backend` is chosen by its label).
-pub(crate) const TOP_LEVEL: [&str; 10] = [
+pub(crate) const TOP_LEVEL: [&str; 11] = [
     "user",
     "group",
     "role",
@@ -217,6 +218,7 @@ pub(crate) const TOP_LEVEL: [&str; 10] = [
     "backend",
     "variable",
     "locals",
+    "moved",
 ];
 
 fn top_level(ident: &str) -> Option<&'static Schema> {
@@ -230,20 +232,20 @@ fn top_level(ident: &str) -> Option<&'static Schema> {
         "settings" => &SETTINGS,
         "variable" => &VARIABLE,
         "locals" => &LOCALS,
+        "moved" => &MOVED,
         _ => return None,
     })
 }
 
 /// Terraform meta-arguments and blocks that a later version will support.
 const NOT_YET_ATTRS: [&str; 3] = ["count", "depends_on", "provider"];
-const NOT_YET_BLOCKS: [&str; 2] = ["moved", "dynamic"];
+const NOT_YET_BLOCKS: [&str; 1] = ["dynamic"];
 
 fn not_yet(map: &SourceMap, span: super::diagnostic::Span, what: &str) -> Diagnostic {
     map.error(span, format!("`{what}` is not supported yet"))
         .with_help(match what {
             "count" => "use for_each = toset([…]) instead",
             "dynamic" => "declare one block per entity for now",
-            "moved" => "rename in the live account by hand for now, then in the configuration",
             _ => "remove it; a later version of iamform will support it",
         })
 }

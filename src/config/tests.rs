@@ -238,7 +238,7 @@ fn misplaced_and_unknown_blocks_and_attributes() {
         ),
         (
             "moved {\n  from = user.a\n  to = user.b\n}",
-            "`moved` is not supported yet",
+            "user.b is not declared",
             None,
         ),
         (

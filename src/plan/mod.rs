@@ -5,6 +5,7 @@
 //! with nothing but a backend.
 
 mod graph;
+pub mod moved;
 pub mod operation;
 mod ops;
 pub mod saved;
@@ -114,7 +115,8 @@ pub fn build(
     references: &BTreeMap<Address, BTreeSet<Address>>,
 ) -> Result<Plan, CycleError> {
     let ctx = ops::Context::new(&diff.changes, desired, live, account_id, references);
-    let nodes = ops::generate(&diff.changes, &ctx);
+    let mut nodes = ops::generate(&diff.changes, &ctx);
+    moved::add_rename_nodes(&diff.changes, &mut nodes);
     let edges = graph::edges(&nodes, &ctx.removed);
     let order = graph::order(&nodes, &edges)?;
     let mut id_of = vec![0; nodes.len()];
@@ -195,7 +197,7 @@ mod tests {
         .unwrap()
     }
 
-    fn user(name: &str, groups: &[&str]) -> User {
+    pub(super) fn user(name: &str, groups: &[&str]) -> User {
         User {
             name: name.into(),
             path: "/".into(),
@@ -208,7 +210,7 @@ mod tests {
         }
     }
 
-    fn group(name: &str, policies: &[&str]) -> Group {
+    pub(super) fn group(name: &str, policies: &[&str]) -> Group {
         Group {
             name: name.into(),
             path: "/".into(),

@@ -22,6 +22,11 @@ pub enum Operation {
         user: Name,
         path: String,
     },
+    /// Renames a user (UpdateUser NewUserName); its groups, policies and credentials follow.
+    RenameUser {
+        user: Name,
+        new_name: Name,
+    },
     DeleteUser {
         user: Name,
     },
@@ -96,6 +101,11 @@ pub enum Operation {
     UpdateGroupPath {
         group: Name,
         path: String,
+    },
+    /// Renames a group (UpdateGroup NewGroupName); its members and policies follow.
+    RenameGroup {
+        group: Name,
+        new_name: Name,
     },
     DeleteGroup {
         group: Name,
@@ -237,7 +247,7 @@ impl Operation {
         use Operation::*;
         match self {
             CreateUser { .. } => "CreateUser",
-            UpdateUserPath { .. } => "UpdateUser",
+            UpdateUserPath { .. } | RenameUser { .. } => "UpdateUser",
             DeleteUser { .. } => "DeleteUser",
             TagUser { .. } => "TagUser",
             UntagUser { .. } => "UntagUser",
@@ -256,7 +266,7 @@ impl Operation {
             DeleteSigningCertificate { .. } => "DeleteSigningCertificate",
             DeleteServiceSpecificCredential { .. } => "DeleteServiceSpecificCredential",
             CreateGroup { .. } => "CreateGroup",
-            UpdateGroupPath { .. } => "UpdateGroup",
+            UpdateGroupPath { .. } | RenameGroup { .. } => "UpdateGroup",
             DeleteGroup { .. } => "DeleteGroup",
             AttachGroupPolicy { .. } => "AttachGroupPolicy",
             DetachGroupPolicy { .. } => "DetachGroupPolicy",
@@ -298,6 +308,7 @@ impl Operation {
         match self {
             CreateUser { user, .. }
             | UpdateUserPath { user, .. }
+            | RenameUser { user, .. }
             | DeleteUser { user }
             | TagUser { user, .. }
             | UntagUser { user, .. }
@@ -319,6 +330,7 @@ impl Operation {
             }
             CreateGroup { group, .. }
             | UpdateGroupPath { group, .. }
+            | RenameGroup { group, .. }
             | DeleteGroup { group }
             | AttachGroupPolicy { group, .. }
             | DetachGroupPolicy { group, .. }
@@ -409,6 +421,9 @@ impl fmt::Display for Operation {
                 credential_id: id, ..
             } => write!(f, " {id}"),
             UpdateUserPath { path, .. } | UpdateGroupPath { path, .. } => write!(f, " path {path}"),
+            RenameUser { new_name, .. } | RenameGroup { new_name, .. } => {
+                write!(f, " new name {new_name}")
+            }
             TagUser { tags, .. }
             | TagRole { tags, .. }
             | TagPolicy { tags, .. }

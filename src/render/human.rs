@@ -71,7 +71,10 @@ pub fn unmanaged_line(plan: &Plan) -> Option<String> {
 fn change_block(out: &mut String, change: &Change, style: Style) {
     let what = match change.action {
         Action::Create => "will be created".to_owned(),
-        Action::Update => "will be updated in place".to_owned(),
+        Action::Update => match &change.moved_from {
+            Some(from) => format!("will be renamed in place from {from}"),
+            None => "will be updated in place".to_owned(),
+        },
         Action::Replace => format!(
             "must be replaced: {}",
             change
@@ -106,8 +109,19 @@ pub(crate) fn change_body(out: &mut String, change: &Change, style: Style) {
         "  "
     };
     let _ = writeln!(out, "{pad}{symbol} {header} {{");
-    let before = change.before.as_ref().map(fields).unwrap_or_default();
-    let after = change.after.as_ref().map(fields).unwrap_or_default();
+    let mut before = change.before.as_ref().map(fields).unwrap_or_default();
+    let mut after = change.after.as_ref().map(fields).unwrap_or_default();
+    if let Some(from) = &change.moved_from {
+        // A rename shows as a change of name.
+        before.insert(
+            "name".to_owned(),
+            Value::String(from.name.as_str().to_owned()),
+        );
+        after.insert(
+            "name".to_owned(),
+            Value::String(address.name.as_str().to_owned()),
+        );
+    }
     match change.action {
         Action::Create => all_fields(out, &after, '+', style),
         Action::Delete => {

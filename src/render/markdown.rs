@@ -62,7 +62,10 @@ pub fn changes(out: &mut String, changes: &[Change]) {
 fn describe(c: &Change) -> (&'static str, String) {
     match c.action {
         Action::Create => ("+", "create".to_owned()),
-        Action::Update => ("~", "update in place".to_owned()),
+        Action::Update => match &c.moved_from {
+            Some(from) => ("~", format!("rename in place from {from}")),
+            None => ("~", "update in place".to_owned()),
+        },
         Action::Replace => (
             "-/+",
             format!(

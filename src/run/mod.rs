@@ -60,6 +60,11 @@ pub async fn run(args: Args) -> anyhow::Result<Exit> {
     let backend = BackendArgs::from_args(&args);
     match args.command {
         Command::Validate { dir } => validate(&dir, &ui),
+        Command::Fmt {
+            dir,
+            check,
+            recursive,
+        } => fmt_cmd(&dir, check, recursive),
         Command::Plan {
             dir,
             detailed_exitcode: detailed,
@@ -198,6 +203,50 @@ fn validate(dir: &Path, ui: &Ui) -> anyhow::Result<Exit> {
     Ok(Exit::Success)
 }
 
+/// `fmt`: lists the files it rewrote (or, with `check`, would rewrite); exit 1 when checking
+/// finds any, or when a file cannot be parsed (then nothing is written).
+fn fmt_cmd(dir: &Path, check: bool, recursive: bool) -> anyhow::Result<Exit> {
+    use crate::fmt::FileError;
+    let report = crate::fmt::format_dir(dir, check, recursive)
+        .with_context(|| format!("could not format the files of {}", dir.display()))?;
+    for (path, error) in &report.errors {
+        match error {
+            FileError::Syntax(e) => {
+                let diag = config::Diagnostic {
+                    message: format!("syntax error: {}", e.message),
+                    location: Some(config::Location {
+                        file: path.clone(),
+                        line: e.line,
+                        col: e.col,
+                    }),
+                    help: None,
+                    notes: Vec::new(),
+                    snippet: Some(config::Snippet {
+                        line_text: e.line_text.replace('\t', " "),
+                        col: e.col,
+                        len: 1,
+                    }),
+                };
+                eprint!("{diag}");
+            }
+            FileError::NotUtf8 => eprintln!("error: {} is not UTF-8 text", path.display()),
+            FileError::Io(e) => eprintln!("error: cannot read {}: {e}", path.display()),
+        }
+    }
+    if !report.errors.is_empty() {
+        eprintln!("error: no file was formatted: fix the errors above and run `iamform fmt` again");
+        return Ok(Exit::Error);
+    }
+    for path in &report.changed {
+        println!("{}", path.display());
+    }
+    Ok(if check && !report.changed.is_empty() {
+        Exit::Error
+    } else {
+        Exit::Success
+    })
+}
+
 /// Everything a plan was made from.
 pub(crate) struct Planned {
     pub backend: Arc<dyn Backend>,
@@ -233,15 +282,25 @@ pub(crate) async fn make_plan_targeted(
         Ok(d) => d,
         Err(code) => return Ok(Err(code)),
     };
+    let moves = config.moves(&desired);
     exiting_soon(config);
     backend.read_tags_only_for(&tags_to_read(&desired.account));
     let live = backend
         .read()
         .await
         .context("could not read the live account")?;
-    let mut changes = diff(&desired.account, &live, desired.scope.as_ref());
+    // `moved` blocks: diff against the live account as if the renames were done.
+    let (renamed, renames) = match plan::moved::rename_live(&moves, &live) {
+        Ok(r) => r,
+        Err(diags) => {
+            diags.iter().for_each(|d| eprint!("{d}"));
+            return Ok(Err(Exit::Error));
+        }
+    };
+    let mut changes = diff(&desired.account, &renamed, desired.scope.as_ref());
+    plan::moved::mark_renames(&mut changes, &renames, &desired.account, &renamed);
     if !targets.is_empty() {
-        if let Err(e) = plan::target::check(targets, &desired.account, &live) {
+        if let Err(e) = plan::target::check(targets, &desired.account, &renamed) {
             eprintln!("error: {e}");
             return Ok(Err(Exit::Error));
         }
@@ -260,7 +319,7 @@ pub(crate) async fn make_plan_targeted(
     let mut plan = plan::build(
         changes,
         &desired.account,
-        &live,
+        &renamed,
         backend.account_id(),
         &desired.references,
     )?;

@@ -7,6 +7,7 @@ mod harness;
 mod apply;
 mod ci;
 mod faults;
+mod moved;
 mod ownership;
 mod quickstart;
 mod validate;

@@ -263,6 +263,89 @@ pub async fn user_permissions_boundary_set_and_removed(t: &Target) {
     .await;
 }
 
+// ---- renames (moved blocks)
+
+pub async fn users_and_groups_renamed_keep_memberships_and_policies(t: &Target) {
+    ok_all(t, vec![user("u"), group("g"), policy("p")]).await;
+    ok_all(
+        t,
+        vec![
+            AddUserToGroup {
+                user: n("u"),
+                group: n("g"),
+            },
+            AttachUserPolicy {
+                user: n("u"),
+                policy_arn: policy_arn("p"),
+            },
+            AttachGroupPolicy {
+                group: n("g"),
+                policy_arn: policy_arn("p"),
+            },
+        ],
+    )
+    .await;
+    ok(
+        t,
+        RenameUser {
+            user: n("u"),
+            new_name: n("u2"),
+        },
+    )
+    .await;
+    ok(
+        t,
+        RenameGroup {
+            group: n("g"),
+            new_name: n("g2"),
+        },
+    )
+    .await;
+    let a = live(t).await;
+    assert!(!a.users.contains_key(&n("u")) && !a.groups.contains_key(&n("g")));
+    let u = &a.users[&n("u2")];
+    assert_eq!(u.name.as_str(), "u2");
+    assert_eq!(u.groups, [n("g2")].into_iter().collect());
+    assert_eq!(u.policies, [policy_arn("p")].into_iter().collect());
+    assert_eq!(
+        a.groups[&n("g2")].policies,
+        [policy_arn("p")].into_iter().collect()
+    );
+    fails(
+        t,
+        RenameUser {
+            user: n("missing"),
+            new_name: n("other"),
+        },
+        NoSuchEntity,
+    )
+    .await;
+}
+
+pub async fn renaming_onto_an_existing_name_is_refused(t: &Target) {
+    ok_all(t, vec![user("a"), user("b"), group("g"), group("h")]).await;
+    fails(
+        t,
+        RenameUser {
+            user: n("a"),
+            new_name: n("B"),
+        },
+        EntityAlreadyExists,
+    )
+    .await;
+    fails(
+        t,
+        RenameGroup {
+            group: n("g"),
+            new_name: n("h"),
+        },
+        EntityAlreadyExists,
+    )
+    .await;
+    let a = live(t).await;
+    assert!(a.users.contains_key(&n("a")) && a.groups.contains_key(&n("g")));
+}
+
 // ---- groups and memberships
 
 pub async fn group_membership_needs_both_ends(t: &Target) {

@@ -53,6 +53,8 @@ conformance!(
     invalid_names_and_paths_are_refused,
     user_tags_follow_the_tag_rules,
     user_permissions_boundary_set_and_removed,
+    users_and_groups_renamed_keep_memberships_and_policies,
+    renaming_onto_an_existing_name_is_refused,
     group_membership_needs_both_ends,
     groups_with_members_or_policies_cannot_be_deleted,
     users_with_memberships_policies_or_credentials_cannot_be_deleted,

@@ -57,6 +57,11 @@ pub const SKIPS: &[(&str, &str, &str)] = &[
     ),
     (
         "aws",
+        "renaming_onto_an_existing_name_is_refused",
+        "moto's UpdateUser NewUserName replaces an existing user of that name (no EntityAlreadyExists)",
+    ),
+    (
+        "aws",
         "groups_with_members_or_policies_cannot_be_deleted",
         "moto deletes a group that still has a member (no DeleteConflict)",
     ),

@@ -136,3 +136,42 @@ fn example_github_workflows_are_valid_yaml_with_jobs() {
         assert!(text.contains("iamform "), "{name} runs iamform");
     }
 }
+
+/// `moved` blocks: user.jdoe -> user.john.doe and group.devs -> group.developers, with the user
+/// also getting a tag.
+fn renaming_plan() -> Plan {
+    let live = account(serde_json::json!({
+        "users": { "jdoe": { "name": "jdoe", "groups": ["devs"] } },
+        "groups": { "devs": { "name": "devs" } }
+    }));
+    let desired = account(serde_json::json!({
+        "users": { "john.doe": { "name": "john.doe", "groups": ["developers"], "tags": { "team": "web" } } },
+        "groups": { "developers": { "name": "developers" } }
+    }));
+    let moves: Vec<iamform::config::Move> = [
+        ("user.jdoe", "user.john.doe"),
+        ("group.devs", "group.developers"),
+    ]
+    .into_iter()
+    .map(|(from, to)| iamform::config::Move {
+        from: from.parse().expect("address"),
+        to: to.parse().expect("address"),
+        location: None,
+    })
+    .collect();
+    let (renamed, renames) = plan::moved::rename_live(&moves, &live).expect("no conflict");
+    let mut changes = diff(&desired, &renamed, None);
+    plan::moved::mark_renames(&mut changes, &renames, &desired, &renamed);
+    plan::build(changes, &desired, &renamed, ACCOUNT, &BTreeMap::new()).expect("no cycle")
+}
+
+#[test]
+fn renaming_plan_in_every_format() {
+    let plan = renaming_plan();
+    insta::assert_snapshot!("renaming_human", render::human::plan(&plan, Style::PLAIN));
+    insta::assert_snapshot!(
+        "renaming_markdown",
+        render::markdown::plan(&plan, "iamform plan")
+    );
+    insta::assert_json_snapshot!("renaming_json", PlanDocument::new(plan, calls()));
+}

@@ -282,6 +282,9 @@ fn created_by(op: &Operation) -> Option<Address> {
         | CreateRole { .. }
         | CreatePolicy { .. }
         | CreateInstanceProfile { .. } => Some(op.target()),
+        // The new name appears like a created entity.
+        RenameUser { new_name, .. } => Some(Address::new(Kind::User, new_name.clone())),
+        RenameGroup { new_name, .. } => Some(Address::new(Kind::Group, new_name.clone())),
         _ => None,
     }
 }

@@ -61,6 +61,15 @@ pub async fn execute(b: &AwsBackend, op: &Operation) -> Result<(), BackendError>
             })
             .await?;
         }
+        RenameUser { user, new_name } => {
+            run(b, api, move |iam| {
+                iam.update_user()
+                    .user_name(user.as_str())
+                    .new_user_name(new_name.as_str())
+                    .send()
+            })
+            .await?;
+        }
         DeleteUser { user } => delete_user(b, user.as_str()).await?,
         TagUser { user, tags } => {
             let tags = sdk_tags(tags)?;
@@ -230,6 +239,15 @@ pub async fn execute(b: &AwsBackend, op: &Operation) -> Result<(), BackendError>
                 iam.update_group()
                     .group_name(group.as_str())
                     .new_path(path)
+                    .send()
+            })
+            .await?;
+        }
+        RenameGroup { group, new_name } => {
+            run(b, api, move |iam| {
+                iam.update_group()
+                    .group_name(group.as_str())
+                    .new_group_name(new_name.as_str())
                     .send()
             })
             .await?;

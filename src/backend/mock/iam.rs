@@ -57,6 +57,20 @@ pub fn execute(file: &mut MockFile, op: &Operation) -> Result<(), BackendError> 
             rules::path(path)?;
             user_mut(acct, user)?.path = path.clone();
         }
+        RenameUser { user, new_name } => {
+            rules::name(Kind::User, new_name.as_str())?;
+            if new_name != user && acct.users.contains_key(new_name) {
+                return Err(already_exists(Kind::User, new_name.as_str()));
+            }
+            let mut u = acct
+                .users
+                .remove(user)
+                .ok_or_else(|| not_found(Kind::User, user.as_str()))?;
+            u.name = new_name.clone();
+            acct.users.insert(new_name.clone(), u);
+            // A rename keeps the entity, so its unique id.
+            file.unique_ids.rename(Kind::User, user, new_name);
+        }
         DeleteUser { user } => {
             let u = user_mut(acct, user)?;
             let c = &u.credentials;
@@ -228,6 +242,24 @@ pub fn execute(file: &mut MockFile, op: &Operation) -> Result<(), BackendError> 
         UpdateGroupPath { group, path } => {
             rules::path(path)?;
             group_mut(acct, group)?.path = path.clone();
+        }
+        RenameGroup { group, new_name } => {
+            rules::name(Kind::Group, new_name.as_str())?;
+            if new_name != group && acct.groups.contains_key(new_name) {
+                return Err(already_exists(Kind::Group, new_name.as_str()));
+            }
+            let mut g = acct
+                .groups
+                .remove(group)
+                .ok_or_else(|| not_found(Kind::Group, group.as_str()))?;
+            g.name = new_name.clone();
+            acct.groups.insert(new_name.clone(), g);
+            for u in acct.users.values_mut() {
+                if u.groups.remove(group) {
+                    u.groups.insert(new_name.clone());
+                }
+            }
+            file.unique_ids.rename(Kind::Group, group, new_name);
         }
         DeleteGroup { group } => {
             let g = group_mut(acct, group)?;

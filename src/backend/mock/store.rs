@@ -80,6 +80,15 @@ impl UniqueIds {
         }
     }
 
+    /// Keeps an entity's id under its new name.
+    pub fn rename(&mut self, kind: Kind, from: &Name, to: &Name) {
+        if let Some(m) = self.map(kind) {
+            if let Some(id) = m.remove(from) {
+                m.insert(to.clone(), id);
+            }
+        }
+    }
+
     pub fn forget(&mut self, kind: Kind, name: &Name) {
         if let Some(m) = self.map(kind) {
             m.remove(name);

@@ -1,0 +1,339 @@
+//! `moved` blocks: in-place renames of users and groups on the mock account, what the live
+//! account decides (already done, nothing to rename, both exist), and every configuration error.
+
+use crate::harness::{assert_matches_schema, json, repo, Test};
+
+fn example(path: &str) -> String {
+    std::fs::read_to_string(repo().join("examples/moved").join(path)).expect("example file")
+}
+
+/// The example's account before the renames, applied.
+fn applied_before() -> Test {
+    let t = Test::new().file("main.hcl", &example("before/main.hcl"));
+    t.apply();
+    t
+}
+
+#[test]
+fn the_example_renames_in_place_keeps_memberships_and_ids_and_then_converges() {
+    let t = applied_before();
+    let ids_before = t.live()["unique_ids"].clone();
+    t.write("main.hcl", &example("main.hcl"));
+
+    let plan = t.run(&["plan", "--detailed-exitcode"]).expect(2);
+    let out = &plan.stdout;
+    assert!(
+        out.contains("# user.john.doe will be renamed in place from user.jdoe"),
+        "{out}"
+    );
+    assert!(out.contains("~ name = \"jdoe\" -> \"john.doe\""), "{out}");
+    assert!(
+        out.contains("# group.developers will be renamed in place from group.devs"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Plan: 0 to add, 2 to change, 0 to destroy. (2 IAM operations)"),
+        "{out}"
+    );
+
+    let doc = json(&t.run(&["plan", "--json"]).expect(0));
+    assert_matches_schema("plan.schema.json", &doc);
+    let ops: Vec<&str> = doc["operations"]
+        .as_array()
+        .expect("operations")
+        .iter()
+        .map(|o| o["operation"]["op"].as_str().expect("op"))
+        .collect();
+    assert_eq!(ops.len(), 2, "{ops:?}");
+    assert!(
+        ops.contains(&"RenameUser") && ops.contains(&"RenameGroup"),
+        "{ops:?}"
+    );
+    let user_change = doc["changes"]
+        .as_array()
+        .expect("changes")
+        .iter()
+        .find(|c| c["address"] == "user.john.doe")
+        .expect("a change of user.john.doe");
+    assert_eq!(user_change["action"], "update");
+    assert_eq!(user_change["moved_from"], "user.jdoe");
+
+    let saved = t.path("plan.json");
+    let saved = saved.to_str().expect("utf-8");
+    t.run(&["plan", "--out", saved]).expect(0);
+    let md = t
+        .run_plain(&["show", saved, "--format", "markdown"])
+        .expect(0);
+    assert!(
+        md.stdout.contains("rename in place from user.jdoe"),
+        "{}",
+        md.stdout
+    );
+
+    let run = t.apply();
+    assert!(
+        run.stderr
+            .contains("UpdateUser user.jdoe new name john.doe: done"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(t.live_names("users"), ["john.doe"]);
+    assert_eq!(t.live_names("groups"), ["developers", "oncall"]);
+    let live = t.live();
+    let user = &live["account"]["users"]["john.doe"];
+    assert_eq!(user["groups"], serde_json::json!(["developers", "oncall"]));
+    assert_eq!(
+        user["policies"],
+        serde_json::json!(["arn:aws:iam::123456789012:policy/deploy"])
+    );
+    // Renamed, not re-created: the same unique ids under the new names.
+    assert_eq!(
+        live["unique_ids"]["users"]["john.doe"],
+        ids_before["users"]["jdoe"]
+    );
+    assert_eq!(
+        live["unique_ids"]["groups"]["developers"],
+        ids_before["groups"]["devs"]
+    );
+    // The moved blocks stay: already done, they plan nothing.
+    t.assert_converged();
+}
+
+#[test]
+fn a_rename_with_other_changes_renames_first_and_changes_the_rest_on_the_new_name() {
+    let t = Test::new().file(
+        "main.hcl",
+        "group \"ops\" {}\ngroup \"web\" {}\nuser \"old\" { groups = [group.ops.name] }\n",
+    );
+    t.apply();
+    t.write(
+        "main.hcl",
+        r#"
+group "ops" {}
+group "web" {}
+user "new" {
+  path   = "/staff/"
+  groups = [group.web.name]
+  tags   = { team = "web" }
+}
+moved {
+  from = user.old
+  to   = user.new
+}
+"#,
+    );
+    let doc = json(&t.run(&["plan", "--json"]).expect(0));
+    let ops = doc["operations"].as_array().expect("operations");
+    let rename = ops
+        .iter()
+        .find(|o| o["operation"]["op"] == "RenameUser")
+        .expect("a rename");
+    let rename_id = &rename["id"];
+    for o in ops {
+        let op = o["operation"]["op"].as_str().expect("op");
+        assert!(
+            !matches!(op, "CreateUser" | "DeleteUser"),
+            "no delete and create: {ops:#?}"
+        );
+        if op != "RenameUser" {
+            assert_eq!(o["address"], "user.new", "{ops:#?}");
+            assert!(
+                o["depends_on"]
+                    .as_array()
+                    .expect("depends_on")
+                    .contains(rename_id),
+                "{op} must run after the rename: {ops:#?}"
+            );
+        }
+    }
+    t.apply();
+    let live = t.live();
+    let user = &live["account"]["users"]["new"];
+    assert_eq!(user["path"], "/staff/");
+    assert_eq!(user["groups"], serde_json::json!(["web"]));
+    t.assert_converged();
+}
+
+#[test]
+fn when_neither_name_exists_the_entity_is_simply_created() {
+    let t = Test::new().file(
+        "main.hcl",
+        "user \"new\" {}\nmoved {\n  from = user.old\n  to   = user.new\n}\n",
+    );
+    let run = t.run(&["plan"]).expect(0);
+    assert!(
+        run.stdout.contains("# user.new will be created"),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("renamed"), "{}", run.stdout);
+    t.apply();
+    assert_eq!(t.live_names("users"), ["new"]);
+    t.assert_converged();
+}
+
+#[test]
+fn when_both_names_exist_the_plan_fails_at_the_moved_block_and_changes_nothing() {
+    let t = Test::new().file("main.hcl", "user \"old\" {}\nuser \"new\" {}\n");
+    t.apply();
+    let before = t.live();
+    t.write(
+        "main.hcl",
+        "user \"new\" {}\n\nmoved {\n  from = user.old\n  to   = user.new\n}\n",
+    );
+    for args in [&["plan"][..], &["apply", "--auto-approve"][..]] {
+        let run = t.run(args).expect(1);
+        assert!(
+            run.stderr
+                .contains("cannot rename user.old to user.new: both exist in the account"),
+            "{}",
+            run.stderr
+        );
+        assert!(run.stderr.contains("main.hcl:3:1"), "{}", run.stderr);
+    }
+    assert_eq!(t.live(), before);
+}
+
+/// Each bad moved block: the message, the location and exit 1 from `validate` (offline).
+#[test]
+fn bad_moved_blocks_are_located_errors() {
+    let cases: &[(&str, &str, &str)] = &[
+        (
+            "role \"new\" {\n  assume_role_policy {\n    statement {\n      actions = [\"sts:AssumeRole\"]\n      principals {\n        service = [\"ec2.amazonaws.com\"]\n      }\n    }\n  }\n}\nmoved {\n  from = role.old\n  to   = role.new\n}\n",
+            "AWS cannot rename a role",
+            "main.hcl:11:1",
+        ),
+        (
+            "policy \"new\" {\n  statement {\n    actions   = [\"s3:GetObject\"]\n    resources = [\"*\"]\n  }\n}\nmoved {\n  from = policy.old\n  to   = policy.new\n}\n",
+            "AWS cannot rename a policy",
+            "main.hcl:7:1",
+        ),
+        (
+            "group \"new\" {}\nmoved {\n  from = user.old\n  to   = group.new\n}\n",
+            "`from` is a user but `to` is a group",
+            "main.hcl:4:3",
+        ),
+        (
+            "user \"neww\" {}\nmoved {\n  from = user.old\n  to   = user.new\n}\n",
+            "user.new is not declared",
+            "main.hcl:4:3",
+        ),
+        (
+            "user \"old\" {}\nuser \"new\" {}\nmoved {\n  from = user.old\n  to   = user.new\n}\n",
+            "user.old is still declared",
+            "main.hcl:4:3",
+        ),
+        (
+            "user \"c\" {}\nmoved {\n  from = user.a\n  to   = user.b\n}\nmoved {\n  from = user.b\n  to   = user.c\n}\n",
+            "moved blocks chain: user.a -> user.b -> user.c",
+            "main.hcl:4:3",
+        ),
+        (
+            "user \"b\" {}\nuser \"c\" {}\nmoved {\n  from = user.a\n  to   = user.b\n}\nmoved {\n  from = user.a\n  to   = user.c\n}\n",
+            "user.a is moved twice",
+            "main.hcl:8:3",
+        ),
+        (
+            "user \"b\" {}\nmoved {\n  from = user.a\n  to   = user.b\n}\nmoved {\n  from = user.x\n  to   = user.b\n}\n",
+            "two moved blocks rename to user.b",
+            "main.hcl:8:3",
+        ),
+        (
+            "user \"b\" {}\nmoved {\n  from = \"user.a\"\n  to   = user.b\n}\n",
+            "`from` must be an entity address",
+            "main.hcl:3:3",
+        ),
+        (
+            "user \"b\" {}\nmoved {\n  from = user.a.arn\n  to   = user.b\n}\n",
+            "`from` must be an entity address",
+            "main.hcl:3:3",
+        ),
+        (
+            "user \"b\" {}\nmoved {\n  to = user.b\n}\n",
+            "this moved block has no `from`",
+            "main.hcl:2:1",
+        ),
+        (
+            "user \"b\" {}\nmoved {\n  from = usr.a\n  to   = user.b\n}\n",
+            "`usr` is not an entity kind",
+            "main.hcl:3:3",
+        ),
+        (
+            "user \"web\" {\n  for_each = toset([\"a\"])\n}\nmoved {\n  from = user.a\n  to   = user.web\n}\n",
+            "user.web is a for_each block",
+            "main.hcl:6:3",
+        ),
+        (
+            "user \"b\" {}\nmoved {\n  from = user.a\n  to   = user.b\n  by   = \"me\"\n}\n",
+            "unknown attribute `by`",
+            "main.hcl:5:3",
+        ),
+    ];
+    for (config, message, location) in cases {
+        let t = Test::new().file("main.hcl", config);
+        let run = t.run_plain(&["validate", t.config().to_str().expect("utf-8")]);
+        assert_eq!(run.code, 1, "{config}\n{}{}", run.stdout, run.stderr);
+        assert!(
+            run.stderr.contains(message),
+            "{config}\nwant {message}\n{}",
+            run.stderr
+        );
+        assert!(
+            run.stderr.contains(location),
+            "{config}\nwant {location}\n{}",
+            run.stderr
+        );
+        assert!(!t.account().exists());
+    }
+}
+
+#[test]
+fn a_trust_policy_naming_the_renamed_user_is_updated_after_the_rename() {
+    let role = |user: &str| {
+        format!(
+            r#"
+role "deploy" {{
+  assume_role_policy {{
+    statement {{
+      actions = ["sts:AssumeRole"]
+      principals {{
+        aws = [user.{user}.arn]
+      }}
+    }}
+  }}
+}}
+"#
+        )
+    };
+    let t = Test::new().file("main.hcl", &format!("user \"ci\" {{}}\n{}", role("ci")));
+    t.apply();
+    t.write(
+        "main.hcl",
+        &format!(
+            "user \"ci_bot\" {{}}\n{}\nmoved {{\n  from = user.ci\n  to   = user.ci_bot\n}}\n",
+            role("ci_bot")
+        ),
+    );
+    let doc = json(&t.run(&["plan", "--json"]).expect(0));
+    let ops = doc["operations"].as_array().expect("operations");
+    let id_of = |op: &str| {
+        ops.iter()
+            .find(|o| o["operation"]["op"] == op)
+            .unwrap_or_else(|| panic!("no {op} in {ops:#?}"))["id"]
+            .clone()
+    };
+    let trust = ops
+        .iter()
+        .find(|o| o["operation"]["op"] == "UpdateAssumeRolePolicy")
+        .expect("the trust policy names the new ARN");
+    assert!(
+        trust["depends_on"]
+            .as_array()
+            .expect("depends_on")
+            .contains(&id_of("RenameUser")),
+        "{ops:#?}"
+    );
+    t.apply();
+    assert_eq!(t.live_names("users"), ["ci_bot"]);
+    t.assert_converged();
+}

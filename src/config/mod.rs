@@ -29,8 +29,8 @@ mod tests;
 
 pub use diagnostic::{Diagnostic, Diagnostics, Location, Snippet};
 pub use lifecycle::check_prevent_destroy;
-pub use variables::{Input, Inputs, ENV_PREFIX};
 pub use moved::Move;
+pub use variables::{Input, Inputs, ENV_PREFIX};
 
 use crate::model::{Account, Address, Scope};
 use std::collections::{BTreeMap, BTreeSet};

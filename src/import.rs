@@ -43,6 +43,12 @@ pub async fn run(backend: &dyn Backend, options: &Options) -> anyhow::Result<Wri
         .with_context(|| format!("could not create {}", options.out.display()))?;
     let mut written = Vec::new();
     for (name, text) in files {
+        // The layout `iamform fmt` gives, so that a later `fmt --check` in CI passes as imported.
+        let text = crate::fmt::format_source(&text).map_err(|e| {
+            anyhow::anyhow!(
+                "internal error: the HCL written for {name} does not parse ({e}); please report it"
+            )
+        })?;
         let path = options.out.join(name);
         std::fs::write(&path, text)
             .with_context(|| format!("could not write {}", path.display()))?;

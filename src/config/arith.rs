@@ -6,9 +6,10 @@
 //! functions below, which [`declare`] adds to the evaluation context. Their names cannot be
 //! written by users: calls are checked against the public function names before the rewrite.
 
-use hcl::edit::expr::{BinaryOperator, Expression, FuncArgs, FuncCall};
+use hcl::edit::expr::{BinaryOp, BinaryOperator, Expression, FuncArgs, FuncCall};
 use hcl::edit::visit_mut::{self, VisitMut};
 use hcl::edit::Ident;
+use hcl::edit::Spanned;
 use hcl::eval::{Context, FuncArgs as Args, FuncDef, ParamType};
 use hcl::{Number, Value};
 
@@ -31,8 +32,55 @@ struct Rewriter {
     rewrote: bool,
 }
 
+/// hcl-edit parses `a op b op c` as `a op (b op c)` whatever the operators, and hcl-rs applies
+/// the precedence rules when it evaluates. Since arithmetic becomes function calls before that,
+/// the chain is rebuilt here first: `i % 2 == 0` is `(i % 2) == 0`, `a - b - c` is `(a - b) - c`.
+fn by_precedence(expr: &mut Expression) {
+    let Expression::BinaryOp(_) = expr else {
+        return;
+    };
+    let null = || Expression::Null(hcl::edit::Decorated::new(hcl::edit::expr::Null));
+    let mut operands = Vec::new();
+    let mut operators = Vec::new();
+    let mut rest = std::mem::replace(expr, null());
+    loop {
+        match rest {
+            Expression::BinaryOp(op) => {
+                let op = *op;
+                operands.push(op.lhs_expr);
+                operators.push(op.operator);
+                rest = op.rhs_expr;
+            }
+            other => {
+                operands.push(other);
+                break;
+            }
+        }
+    }
+    *expr = rebuild(operands, operators);
+}
+
+/// Left-associative: split at the last operator of the lowest precedence.
+fn rebuild(
+    mut operands: Vec<Expression>,
+    mut operators: Vec<Spanned<BinaryOperator>>,
+) -> Expression {
+    let Some(split) = (0..operators.len())
+        .min_by_key(|&i| (operators[i].value().precedence(), std::cmp::Reverse(i)))
+    else {
+        return operands.pop().expect("one operand");
+    };
+    let right_operands = operands.split_off(split + 1);
+    let right_operators = operators.split_off(split + 1);
+    let operator = operators.pop().expect("the split operator");
+    let lhs = rebuild(operands, operators);
+    let rhs = rebuild(right_operands, right_operators);
+    Expression::from(BinaryOp::new(lhs, operator, rhs))
+}
+
 impl VisitMut for Rewriter {
     fn visit_expr_mut(&mut self, expr: &mut Expression) {
+        by_precedence(expr);
         visit_mut::visit_expr_mut(self, expr);
         let Expression::BinaryOp(op) = expr else {
             return;
@@ -169,6 +217,13 @@ mod tests {
             ("\"n${1 + 1}\"", "\"n2\""),
             ("9223372036854775807 + 1", "9223372036854775808"),
             ("1 == 1 && 2 > 1", "true"),
+            // Regression: the rewrite once froze hcl-edit's right-nested chains.
+            ("5 % 2 == 1", "true"),
+            ("10 - 3 - 2", "5"),
+            ("100 / 10 / 5", "2"),
+            ("2 * 3 + 4", "10"),
+            ("(1 + 2) * 3", "9"),
+            ("1 + 2 == 3 && 4 % 3 == 1 || false", "true"),
         ];
         for (src, want) in ok {
             let got = serde_json::to_string(&eval(src).unwrap()).unwrap();

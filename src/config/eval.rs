@@ -629,6 +629,7 @@ impl<'a> Env<'a> {
     fn eval_in(&mut self, attr: &Attr, ctx: &Context) -> Option<Value> {
         match attr.expr.evaluate(ctx) {
             Ok(v) => Some(v),
+            Err(_) if self.unknown_instance(attr) => None,
             Err(e) => {
                 self.diags.push(self.map.error(
                     attr.span,
@@ -637,6 +638,43 @@ impl<'a> Env<'a> {
                 None
             }
         }
+    }
+
+    /// Reports an indexed reference to a `for_each` instance that does not exist (what makes
+    /// the evaluation of `attr` fail), with the keys that do; `false` when there is none.
+    fn unknown_instance(&mut self, attr: &Attr) -> bool {
+        let mut found = false;
+        for r in attr.refs.iter().filter(|r| r.indexed) {
+            let (Some(kind), Some(label), Some(key)) = (entity_kind(&r.root), &r.label, &r.attr)
+            else {
+                continue;
+            };
+            let Some(instances) = self.instances.get(&(kind, label.clone())) else {
+                continue;
+            };
+            if instances.iter().any(|i| i.key == *key) {
+                continue;
+            }
+            let keys: Vec<String> = instances.iter().map(|i| format!("{:?}", i.key)).collect();
+            let d = self.map.error(
+                r.span,
+                format!(
+                    "{} has no instance {key:?}",
+                    format_args!("`{}.{label}`", r.root)
+                ),
+            );
+            let d = match super::diagnostic::did_you_mean(
+                key,
+                instances.iter().map(|i| i.key.as_str()),
+            ) {
+                Some(h) => d.with_help(h),
+                None if keys.is_empty() => d.with_help("its for_each is empty"),
+                None => d.with_help(format!("its keys are {}", keys.join(", "))),
+            };
+            self.diags.push(d);
+            found = true;
+        }
+        found
     }
 
     /// Converts a value, reporting a type error at the attribute.

@@ -1,0 +1,3 @@
+# Values for production: iamform plan . --var-file vars/prod.hcl
+environment = "prod"
+developers  = ["john", "maria", "ana"]

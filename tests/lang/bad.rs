@@ -1,0 +1,102 @@
+//! Every file of tests/lang/bad/ is a configuration that `iamform validate` must refuse. Its
+//! header says what to expect, one pair of lines per error:
+//!
+//! ```text
+//! # expect: a fragment of the error message
+//! # at: main.hcl:LINE:COL
+//! ```
+//!
+//! Each run must exit 1 and print every expected error with its location and a caret snippet.
+
+use crate::error_with;
+use crate::harness::{repo, Test};
+
+struct Expected {
+    fragment: String,
+    at: String,
+}
+
+fn expectations(text: &str) -> Vec<Expected> {
+    let mut out = Vec::new();
+    let mut fragment = None;
+    for line in text.lines().take_while(|l| l.starts_with('#')) {
+        if let Some(f) = line.strip_prefix("# expect: ") {
+            fragment = Some(f.to_owned());
+        } else if let Some(at) = line.strip_prefix("# at: ") {
+            let fragment = fragment.take().expect("`# expect:` comes before `# at:`");
+            out.push(Expected {
+                fragment,
+                at: at.to_owned(),
+            });
+        }
+    }
+    out
+}
+
+/// What is wrong with one case's run, if anything.
+fn check(name: &str, text: &str) -> Option<String> {
+    let expected = expectations(text);
+    if expected.is_empty() {
+        return Some(format!("{name}: no `# expect:` / `# at:` header"));
+    }
+    let t = Test::new().file("main.hcl", text);
+    let run = t.run(&["validate"]);
+    let mut problems = Vec::new();
+    if run.code != 1 {
+        problems.push(format!("exit code {} instead of 1", run.code));
+    }
+    if !run.stdout.is_empty() {
+        problems.push("something on stdout".to_owned());
+    }
+    for e in &expected {
+        let Some(error) = error_with(&run.stderr, &e.fragment) else {
+            problems.push(format!("no error containing `{}`", e.fragment));
+            continue;
+        };
+        let at = format!("{}/{}\n", t.config().display(), e.at);
+        if !error.contains(&format!("--> {at}")) {
+            problems.push(format!("`{}` is not reported at {}", e.fragment, e.at));
+        }
+        if !error
+            .lines()
+            .any(|l| l.trim_start().starts_with("| ") && l.contains('^'))
+        {
+            problems.push(format!("`{}` has no caret under its span", e.fragment));
+        }
+    }
+    if problems.is_empty() {
+        None
+    } else {
+        Some(format!(
+            "{name}: {}\n--- stderr\n{}",
+            problems.join("; "),
+            run.stderr
+        ))
+    }
+}
+
+#[test]
+fn every_bad_configuration_is_refused_with_its_message_and_location() {
+    let dir = repo().join("tests/lang/bad");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .expect("tests/lang/bad")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".hcl"))
+        .collect();
+    names.sort();
+    assert!(names.len() >= 30, "only {} bad configurations", names.len());
+    let failures: Vec<String> = names
+        .iter()
+        .filter_map(|name| {
+            let text = std::fs::read_to_string(dir.join(name)).expect("read a case");
+            check(name, &text)
+        })
+        .collect();
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases failed:\n{}",
+        failures.len(),
+        names.len(),
+        failures.join("\n")
+    );
+}

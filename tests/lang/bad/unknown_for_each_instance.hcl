@@ -1,0 +1,11 @@
+# expect: `user.web` has no instance "jon"
+# at: main.hcl:9:18
+user "web" {
+  for_each = toset(["john", "maria"])
+}
+policy "p" {
+  statement {
+    actions   = ["iam:GetUser"]
+    resources = [user.web["jon"].arn]
+  }
+}

@@ -1,0 +1,6 @@
+# expect: unknown type `strin`
+# at: main.hcl:4:3
+variable "users" {
+  type    = list(strin)
+  default = []
+}

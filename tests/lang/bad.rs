@@ -4,6 +4,7 @@
 //! ```text
 //! # expect: a fragment of the error message
 //! # at: main.hcl:LINE:COL
+//! # help: a fragment the error's notes or help must contain (optional, repeatable)
 //! ```
 //!
 //! Each run must exit 1 and print every expected error, each once, with its location and a caret
@@ -15,6 +16,7 @@ use crate::harness::{repo, Test};
 struct Expected {
     fragment: String,
     at: String,
+    help: Vec<String>,
 }
 
 fn expectations(text: &str) -> Vec<Expected> {
@@ -28,7 +30,11 @@ fn expectations(text: &str) -> Vec<Expected> {
             out.push(Expected {
                 fragment,
                 at: at.to_owned(),
+                help: Vec::new(),
             });
+        } else if let Some(help) = line.strip_prefix("# help: ") {
+            let last = out.last_mut().expect("`# help:` comes after `# at:`");
+            last.help.push(help.to_owned());
         }
     }
     out
@@ -74,6 +80,11 @@ fn check(name: &str, text: &str) -> Option<String> {
             .any(|l| l.trim_start().starts_with("| ") && l.contains('^'))
         {
             problems.push(format!("`{}` has no caret under its span", e.fragment));
+        }
+        for help in &e.help {
+            if !error.contains(help.as_str()) {
+                problems.push(format!("`{}` does not say `{help}`", e.fragment));
+            }
         }
     }
     if problems.is_empty() {

@@ -11,6 +11,7 @@ mod bad;
 mod examples;
 mod for_each;
 mod inputs;
+mod validate;
 
 use assert_cmd::Command;
 use harness::{Run, Test};

@@ -1,5 +1,6 @@
 # expect: `count` is not supported
-# at: main.hcl:4:3
+# at: main.hcl:5:3
+# help: use for_each
 user "a" {
   count = 3
 }

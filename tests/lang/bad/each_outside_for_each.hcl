@@ -1,5 +1,6 @@
 # expect: `each` is only available in a block with for_each
-# at: main.hcl:4:10
+# at: main.hcl:5:10
+# help: add for_each
 user "a" {
   name = each.key
 }

@@ -1,5 +1,6 @@
 # expect: a group has no attribute `nme`
-# at: main.hcl:5:13
+# at: main.hcl:6:13
+# help: did you mean `name`?
 group "devops" {}
 user "a" {
   groups = [group.devops.nme]

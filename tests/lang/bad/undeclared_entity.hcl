@@ -1,5 +1,6 @@
 # expect: reference to undeclared group `devop`
-# at: main.hcl:5:13
+# at: main.hcl:6:13
+# help: did you mean `devops`?
 group "devops" {}
 user "a" {
   groups = [group.devop.name]

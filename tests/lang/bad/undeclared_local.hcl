@@ -1,5 +1,6 @@
 # expect: undeclared local value `local.teem`
-# at: main.hcl:7:19
+# at: main.hcl:8:19
+# help: did you mean `team`?
 locals {
   team = "web"
 }

@@ -1,5 +1,6 @@
 # expect: undeclared variable `var.developrs`
-# at: main.hcl:7:28
+# at: main.hcl:8:28
+# help: did you mean `developers`?
 variable "developers" {
   default = ["john"]
 }

@@ -1,5 +1,6 @@
 # expect: unknown attribute `pth` in user block
-# at: main.hcl:4:3
+# at: main.hcl:5:3
+# help: did you mean `path`?
 user "a" {
   pth = "/x/"
 }

@@ -1,5 +1,6 @@
 # expect: `user.web` has no instance "jon"
-# at: main.hcl:9:18
+# at: main.hcl:10:18
+# help: did you mean `john`?
 user "web" {
   for_each = toset(["john", "maria"])
 }

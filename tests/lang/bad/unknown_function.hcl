@@ -1,5 +1,6 @@
 # expect: unknown function `lowr`
-# at: main.hcl:4:10
+# at: main.hcl:5:10
+# help: did you mean `lower`?
 user "a" {
   path = lowr("/X/")
 }

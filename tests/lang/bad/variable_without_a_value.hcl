@@ -1,5 +1,6 @@
 # expect: variable `environment` has no value
-# at: main.hcl:3:1
+# at: main.hcl:4:1
+# help: pass --var environment=…, --var-file FILE, set IAMFORM_VAR_environment
 variable "environment" {
   type = string
 }

@@ -33,6 +33,16 @@ pub use moved::Move;
 pub use variables::{Input, Inputs, ENV_PREFIX};
 
 use crate::model::{Account, Address, Scope};
+
+/// Whether `s` is an identifier of the configuration language as written (ASCII, as iamform
+/// writes and accepts labels and variable names): a letter or `_`, then letters, digits, `_`, `-`.
+pub fn is_identifier(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 

@@ -242,7 +242,7 @@ impl Inputs {
         }
         for spec in vars {
             match spec.split_once('=') {
-                Some((k, v)) if is_name(k.trim()) => {
+                Some((k, v)) if super::is_identifier(k.trim()) => {
                     let k = k.trim();
                     inputs.set(k, value_of(v), format!("--var {k}=…"), true);
                 }
@@ -361,14 +361,6 @@ impl Inputs {
 
 fn parse_expr(text: &str) -> Result<Expression, hcl::edit::parser::Error> {
     hcl::edit::parser::parse_expr(text).map(Expression::from)
-}
-
-fn is_name(s: &str) -> bool {
-    let mut chars = s.chars();
-    chars
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
 }
 
 #[cfg(test)]

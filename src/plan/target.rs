@@ -50,7 +50,7 @@ fn close_matches(wanted: &Address, known: &BTreeSet<Address>) -> Vec<Address> {
             } else if n.contains(&w) || w.contains(&n) {
                 1
             } else {
-                let d = distance(&w, &n);
+                let d = crate::policy::suggest::distance(&w, &n);
                 if d > (w.chars().count() / 3).max(2) {
                     return None;
                 }
@@ -61,22 +61,6 @@ fn close_matches(wanted: &Address, known: &BTreeSet<Address>) -> Vec<Address> {
         .collect();
     scored.sort();
     scored.into_iter().take(5).map(|(_, a)| a.clone()).collect()
-}
-
-/// Edit distance (insertions, deletions, substitutions) between two short strings.
-fn distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let substitution = diagonal + usize::from(ca != *cb);
-            diagonal = row[j + 1];
-            row[j + 1] = substitution.min(row[j] + 1).min(row[j + 1] + 1);
-        }
-    }
-    row[b.len()]
 }
 
 /// The targets and, transitively, every entity of `desired` they depend on.
@@ -287,7 +271,7 @@ mod tests {
             ("dev", "devs", 1),
             ("a", "b", 1),
         ] {
-            assert_eq!(distance(a, b), d, "{a} {b}");
+            assert_eq!(crate::policy::suggest::distance(a, b), d, "{a} {b}");
         }
     }
 }

@@ -173,11 +173,11 @@ impl<'a> Labels<'a> {
             // Names that are identifiers already keep them; the others pick a free label after.
             let mut taken: BTreeSet<String> = names
                 .iter()
-                .filter(|n| is_ascii_ident(n.as_str()))
+                .filter(|n| crate::config::is_identifier(n.as_str()))
                 .map(|n| n.as_str().to_ascii_lowercase())
                 .collect();
             for name in names {
-                let label = if is_ascii_ident(name.as_str()) {
+                let label = if crate::config::is_identifier(name.as_str()) {
                     name.as_str().to_owned()
                 } else {
                     let base = sanitise(name.as_str());
@@ -255,14 +255,6 @@ impl<'a> Labels<'a> {
             None => b,
         }
     }
-}
-
-fn is_ascii_ident(s: &str) -> bool {
-    let mut chars = s.chars();
-    chars
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
 }
 
 /// An HCL identifier for an IAM name: other characters become `_`, and one that does not start

@@ -74,35 +74,25 @@ impl Test {
 
     /// Runs `iamform ARGS CONFIG --backend mock:ACCOUNT` with stdin closed.
     pub fn run(&self, args: &[&str]) -> Run {
+        self.run_env(args, &[])
+    }
+
+    /// `run` with extra environment variables.
+    pub fn run_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
         let mut cmd = Command::cargo_bin("iamform").expect("the iamform binary");
         cmd.args(args)
             .arg(self.config())
             .arg("--backend")
             .arg(format!("mock:{}", self.account().display()))
-            .env_remove("IAMFORM_BACKEND")
-            .env("NO_COLOR", "1")
-            .write_stdin("");
-        let out = cmd.output().expect("run iamform");
-        Run {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
+            .envs(env.iter().copied());
+        output(cmd)
     }
 
     /// Runs `iamform ARGS` as given: no configuration directory, no `--backend`.
     pub fn run_plain(&self, args: &[&str]) -> Run {
         let mut cmd = Command::cargo_bin("iamform").expect("the iamform binary");
-        cmd.args(args)
-            .env_remove("IAMFORM_BACKEND")
-            .env("NO_COLOR", "1")
-            .write_stdin("");
-        let out = cmd.output().expect("run iamform");
-        Run {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
+        cmd.args(args);
+        output(cmd)
     }
 
     /// `apply --auto-approve`, expecting success.
@@ -179,4 +169,19 @@ impl Test {
 pub fn json(run: &Run) -> serde_json::Value {
     serde_json::from_str(&run.stdout)
         .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", run.stdout))
+}
+
+/// Runs `cmd` with stdin closed, no colour and no backend from the environment.
+fn output(mut cmd: Command) -> Run {
+    let out = cmd
+        .env_remove("IAMFORM_BACKEND")
+        .env("NO_COLOR", "1")
+        .write_stdin("")
+        .output()
+        .expect("run iamform");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
 }

@@ -1,8 +1,8 @@
 //! Input variables through the binary: `--var`, `--var-file` (HCL and JSON), `IAMFORM_VAR_*`,
 //! their precedence, and the errors a user gets for a wrong or missing value.
 
+use crate::error_with;
 use crate::harness::Test;
-use crate::{error_with, run_env};
 
 const CONFIG: &str = r#"
 variable "environment" {
@@ -24,7 +24,7 @@ user "u" {
 fn planned_environment(t: &Test, args: &[&str], env: &[(&str, &str)]) -> String {
     let mut all = vec!["plan", "--json"];
     all.extend_from_slice(args);
-    let run = run_env(t, &all, env).expect(0);
+    let run = t.run_env(&all, env).expect(0);
     let plan: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON plan");
     let change = &plan["changes"][0];
     change["after"]["tags"]["environment"]
@@ -120,7 +120,7 @@ fn a_value_of_the_wrong_type_names_the_variable_the_type_and_the_origin() {
     for (args, env, origin) in cases {
         let mut all = vec!["validate"];
         all.extend_from_slice(args);
-        let run = run_env(&t, &all, env).expect(1);
+        let run = t.run_env(&all, env).expect(1);
         let error = error_with(&run.stderr, "must be of type").unwrap_or_else(|| {
             panic!("{args:?}: {}", run.stderr);
         });
@@ -141,7 +141,8 @@ fn values_for_undeclared_variables_are_errors_with_a_suggestion() {
     let error = error_with(&run.stderr, "undeclared variable `enviroment`").expect("error");
     assert!(error.contains("did you mean `environment`?"), "{error}");
     // The environment is shared with other tools: unknown IAMFORM_VAR_ names are ignored.
-    run_env(&t, &["validate"], &[("IAMFORM_VAR_other", "1")]).expect(0);
+    t.run_env(&["validate"], &[("IAMFORM_VAR_other", "1")])
+        .expect(0);
 }
 
 #[test]

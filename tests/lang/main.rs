@@ -13,30 +13,6 @@ mod for_each;
 mod inputs;
 mod validate;
 
-use assert_cmd::Command;
-use harness::{Run, Test};
-
-/// Runs `iamform ARGS CONFIG --backend mock:ACCOUNT` with extra environment variables.
-pub fn run_env(t: &Test, args: &[&str], env: &[(&str, &str)]) -> Run {
-    let mut cmd = Command::cargo_bin("iamform").expect("the iamform binary");
-    cmd.args(args)
-        .arg(t.config())
-        .arg("--backend")
-        .arg(format!("mock:{}", t.account().display()))
-        .env_remove("IAMFORM_BACKEND")
-        .env("NO_COLOR", "1")
-        .write_stdin("");
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let out = cmd.output().expect("run iamform");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
-
 /// The error of `stderr` whose message contains `fragment`, with its location and snippet: the
 /// lines from one that starts with `error: ` up to the next such line.
 pub fn error_with<'a>(stderr: &'a str, fragment: &str) -> Option<&'a str> {

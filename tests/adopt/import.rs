@@ -248,7 +248,7 @@ fn on_moto(t: &Test, args: &[&str]) -> Run {
 
 #[tokio::test]
 async fn a_generated_account_round_trips_through_import_on_moto() {
-    let Some((_moto, endpoint)) = crate::moto::fresh_moto().await else {
+    let Some((_moto, endpoint)) = crate::conformance::target::fresh_moto().await else {
         return;
     };
     let t = Test::new();

@@ -1,6 +1,6 @@
 //! One function per case; each runs against a fresh, empty account of one target.
 
-use crate::target::{Target, ACCOUNT};
+use super::target::{Target, ACCOUNT};
 use iamform::backend::ErrorCode::{self, *};
 use iamform::model::{Account, Name, PasswordPolicy, PolicyDocument, Tags};
 use iamform::plan::operation::Operation::{self, *};

@@ -10,7 +10,7 @@
 //! Each run must exit 1 and print every expected error, each once, with its location and a caret
 //! snippet, and no other error.
 
-use crate::error_with;
+use super::error_with;
 use crate::harness::{repo, Test};
 
 struct Expected {

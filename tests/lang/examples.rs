@@ -1,7 +1,7 @@
 //! The language examples: each validates, applies on a temporary mock account, and then plans no
 //! changes; what each demonstrates is checked too.
 
-use crate::error_with;
+use super::error_with;
 use crate::harness::Test;
 
 const EXAMPLES: [&str; 4] = [

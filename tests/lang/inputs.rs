@@ -1,7 +1,7 @@
 //! Input variables through the binary: `--var`, `--var-file` (HCL and JSON), `IAMFORM_VAR_*`,
 //! their precedence, and the errors a user gets for a wrong or missing value.
 
-use crate::error_with;
+use super::error_with;
 use crate::harness::Test;
 
 const CONFIG: &str = r#"

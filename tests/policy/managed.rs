@@ -3,7 +3,7 @@
 //! renderings, equals its reordered forms, and lint finds no unknown action in it except those
 //! listed in absent-actions.txt (actions and condition keys AWS uses that the catalog lacks).
 
-use crate::mutate::{reorder, with_whitespace, Rng};
+use super::mutate::{reorder, with_whitespace, Rng};
 use iamform::catalog::Catalog;
 use iamform::lint::lint_document;
 use iamform::policy::{DocumentKind, PolicyDocument};
@@ -153,7 +153,7 @@ fn lint_finds_no_unknown_action_in_aws_managed_policies_beyond_the_known_list() 
     let file = repo().join("tests/policy/absent-actions.txt");
     if std::env::var_os("IAMFORM_BLESS").is_some() {
         let mut text = String::from(
-            "# Actions and condition keys in moto's AWS managed policies that the embedded catalog does not have\n# (rule, action or key).\n# Regenerate with IAMFORM_BLESS=1 cargo test --test policy after reviewing the difference.\n",
+            "# Actions and condition keys in moto's AWS managed policies that the embedded catalog does not have\n# (rule, action or key).\n# Regenerate with IAMFORM_BLESS=1 cargo test --test suite policy:: after reviewing the difference.\n",
         );
         for line in &found {
             text.push_str(line);
@@ -169,7 +169,7 @@ fn lint_finds_no_unknown_action_in_aws_managed_policies_beyond_the_known_list() 
         .collect();
     assert_eq!(
         found, expected,
-        "the actions of AWS managed policies absent from the catalog changed; review, then IAMFORM_BLESS=1 cargo test --test policy"
+        "the actions of AWS managed policies absent from the catalog changed; review, then IAMFORM_BLESS=1 cargo test --test suite policy::"
     );
     println!(
         "{} actions of AWS managed policies are absent from the catalog",

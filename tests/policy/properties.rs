@@ -1,7 +1,7 @@
 //! Property tests: equivalence is reflexive and symmetric, meaning-preserving rewrites compare
 //! equal (and hash equal), parse(render(d)) == d for the pretty and the minimal rendering.
 
-use crate::mutate::{reorder, with_whitespace, Rng};
+use super::mutate::{reorder, with_whitespace, Rng};
 use iamform::policy::PolicyDocument;
 use proptest::prelude::*;
 use serde_json::{json, Map, Value};

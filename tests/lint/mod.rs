@@ -1,11 +1,7 @@
 //! `iamform lint` through the real binary: exit codes, text, and JSON checked against
 //! schemas/lint-report.schema.json, one configuration per finding (positive and negative).
 
-#[path = "../cli/harness.rs"]
-#[allow(dead_code)]
-mod harness;
-
-use harness::{assert_matches_schema, json, Run, Test};
+use crate::harness::{assert_matches_schema, json, Run, Test};
 
 const STRONG_PASSWORDS: &str = r#"
 password_policy {

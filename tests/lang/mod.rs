@@ -2,11 +2,6 @@
 //! (`bad/*.hcl`), input variables and their precedence, `for_each` at scale, `lifecycle`, and the
 //! language examples under examples/.
 
-// The CLI tests' harness: a temporary configuration directory and mock account per test.
-#[allow(dead_code)]
-#[path = "../cli/harness.rs"]
-mod harness;
-
 mod bad;
 mod examples;
 mod for_each;

@@ -2,8 +2,6 @@
 //!
 //! One test binary (compiled once) with a small fluent harness, as just does it.
 
-mod harness;
-
 mod apply;
 mod ci;
 mod faults;

@@ -5,9 +5,7 @@
 //!
 //! Without the variable these tests pass without doing anything, except in CI, where they fail.
 
-#[path = "../conformance/target.rs"]
-#[allow(dead_code)]
-mod target;
+use crate::conformance::target;
 
 use iamform::backend::aws::{AwsBackend, AwsSettings};
 use iamform::backend::{Backend, CallCounts, ErrorCode};

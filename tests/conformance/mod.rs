@@ -5,7 +5,7 @@
 //! known not to enforce is listed, with the reason, in [`target::SKIPS`] — the only place skips live.
 
 mod cases;
-mod target;
+pub(crate) mod target;
 
 use target::targets;
 

@@ -63,7 +63,7 @@ pub async fn run(backend: &dyn Backend, options: &Options) -> anyhow::Result<Wri
 /// The scope the import reads: `--scope` paths (default `/`) and `--exclude` patterns, checked.
 fn scope(options: &Options) -> anyhow::Result<Scope> {
     for p in &options.paths {
-        if let Err(e) = crate::model::names::check_path(p) {
+        if let Err(e) = crate::model::iam::check_path(p) {
             bail!("--scope {p}: {e} (a scope is an IAM path prefix such as / or /team-a/)");
         }
     }

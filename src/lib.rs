@@ -18,7 +18,6 @@ pub mod import;
 pub mod lint;
 pub mod model;
 pub mod plan;
-pub mod policy;
 pub mod render;
 pub mod run;
 pub mod synth;

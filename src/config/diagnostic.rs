@@ -280,7 +280,7 @@ pub(crate) fn suggest<'a>(
         .into_iter()
         .filter(|c| *c != word)
         // Case-insensitive, like the suggestions for policy actions and operators.
-        .map(|c| (crate::policy::suggest::distance(word, c), c))
+        .map(|c| (crate::model::suggest::distance(word, c), c))
         .filter(|(d, c)| *d <= limit && *d < c.chars().count())
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)

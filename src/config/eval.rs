@@ -12,7 +12,7 @@ use super::functions;
 use super::parse::{Attr, Node};
 use super::references::Reference;
 use super::variables::{Inputs, VarType};
-use crate::model::{self, names, Address, Kind};
+use crate::model::{self, iam as names, Address, Kind};
 use hcl::eval::{Context, Evaluate};
 use hcl::{Map, Value};
 use petgraph::graph::{DiGraph, NodeIndex};

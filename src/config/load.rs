@@ -226,11 +226,8 @@ fn backend(
     };
     let account_id = text("account_id", diags);
     if let (Some(id), Some(a)) = (&account_id, b.attr("account_id")) {
-        if id.len() != 12 || !id.bytes().all(|c| c.is_ascii_digit()) {
-            diags.push(map.error(
-                a.span,
-                format!("`account_id` must be 12 digits, e.g. \"123456789012\"; got `{id}`"),
-            ));
+        if let Err(e) = crate::model::iam::check_account_id(id) {
+            diags.push(map.error(a.span, e));
         }
     }
     let spec = match b.label() {

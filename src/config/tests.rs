@@ -761,7 +761,7 @@ password_policy {
     assert_eq!(d.sources.len(), a.len());
     assert!(d.sources.contains_key(&Address::password_policy()));
     assert_eq!(
-        crate::model::account::arn(ACCOUNT, Kind::Policy, "/", "billing_read"),
+        crate::model::arn(ACCOUNT, Kind::Policy, "/", "billing_read"),
         a.groups[&Name::from("accountants")]
             .policies
             .iter()

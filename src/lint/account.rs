@@ -4,8 +4,9 @@
 use super::document::lint_document;
 use super::{Finding, Severity};
 use crate::catalog::Catalog;
+use crate::model::iam::{SizeQuota, MAX_TRUST_POLICY_SIZE};
+use crate::model::policy::DocumentKind;
 use crate::model::{Account, Address, Kind, PasswordPolicy};
-use crate::policy::{DocumentKind, SizeQuota, MAX_TRUST_POLICY_SIZE};
 use std::collections::BTreeMap;
 
 /// What the password policy should at least require. The references ask for strong passwords,

@@ -4,7 +4,7 @@
 
 use super::{Finding, Severity};
 use crate::catalog::{Catalog, Lookup};
-use crate::policy::{DocumentKind, Effect, PolicyDocument, Principal, Statement};
+use crate::model::policy::{DocumentKind, Effect, PolicyDocument, Principal, Statement};
 
 /// The findings of `doc` used as `kind`; `address` names the document (`policy.read`,
 /// `role.app assume_role_policy`), each finding adds `statement[N]` (N as written, from 0).
@@ -243,7 +243,7 @@ fn condition_keys(s: &Statement, at: &str, catalog: &Catalog, out: &mut Vec<Find
                 continue;
             }
             let keys = service.all_condition_keys();
-            let hint = match crate::policy::suggest::closest(key, keys.iter().map(String::as_str)) {
+            let hint = match crate::model::suggest::closest(key, keys.iter().map(String::as_str)) {
                 Some(k) => format!("did you mean `{k}`?"),
                 None => format!(
                     "see the condition keys of {} in the Service Authorization Reference",

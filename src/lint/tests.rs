@@ -2,8 +2,8 @@
 
 use super::*;
 use crate::catalog::Catalog;
+use crate::model::policy::{DocumentKind, PolicyDocument};
 use crate::model::{Account, Name, PasswordPolicy, User};
-use crate::policy::{DocumentKind, PolicyDocument};
 use std::collections::BTreeMap;
 
 fn catalog() -> &'static Catalog {

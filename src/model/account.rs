@@ -4,6 +4,7 @@
 //! over two values of the same type, and `import` is "render an Account as HCL".
 
 use super::address::{Address, Kind};
+use super::iam::arn;
 use super::name::Name;
 use super::policy::PolicyDocument;
 use serde::{Deserialize, Serialize};
@@ -209,24 +210,6 @@ fn default_max_session() -> u32 {
     DEFAULT_MAX_SESSION_DURATION
 }
 
-/// `arn:aws:iam::ACCOUNT:SEGMENT/PATH/NAME` — known before anything is created.
-pub fn arn(account_id: &str, kind: Kind, path: &str, name: &str) -> String {
-    format!(
-        "arn:aws:iam::{account_id}:{}{path}{name}",
-        kind.arn_segment()
-    )
-}
-
-/// AWS managed policies live in the pseudo-account `aws`.
-pub fn is_aws_managed_policy_arn(arn: &str) -> bool {
-    arn.starts_with("arn:aws:iam::aws:policy/")
-}
-
-/// Roles AWS creates and owns; always outside every scope.
-pub fn is_reserved_role_path(path: &str) -> bool {
-    path.starts_with("/aws-service-role/") || path.starts_with("/aws-reserved/")
-}
-
 impl Account {
     /// Addresses of every entity, in a stable order.
     pub fn addresses(&self) -> Vec<Address> {
@@ -308,18 +291,6 @@ impl Account {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn arns_are_computed_from_path_and_name() {
-        assert_eq!(
-            arn("123456789012", Kind::Policy, "/team/", "read"),
-            "arn:aws:iam::123456789012:policy/team/read"
-        );
-        assert_eq!(
-            arn("123456789012", Kind::InstanceProfile, "/", "app"),
-            "arn:aws:iam::123456789012:instance-profile/app"
-        );
-    }
 
     #[test]
     fn password_policy_defaults_equal_unset() {

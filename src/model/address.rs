@@ -41,18 +41,6 @@ impl Kind {
         }
     }
 
-    /// The resource type segment of an ARN (`arn:aws:iam::ID:<segment>/path/name`).
-    pub fn arn_segment(self) -> &'static str {
-        match self {
-            Kind::User => "user",
-            Kind::Group => "group",
-            Kind::Role => "role",
-            Kind::Policy => "policy",
-            Kind::InstanceProfile => "instance-profile",
-            Kind::PasswordPolicy => "password-policy",
-        }
-    }
-
     pub fn from_keyword(s: &str) -> Option<Kind> {
         Kind::ALL.into_iter().find(|k| k.keyword() == s)
     }

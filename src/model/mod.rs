@@ -1,14 +1,17 @@
-//! The data every stage shares: names, addresses, policy documents and the `Account`.
+//! The data every stage shares: names, addresses, policy documents, the `Account`, and IAM's
+//! own facts (`iam`: quotas, name rules, ARNs).
 
 pub mod account;
 pub mod address;
+pub mod iam;
 pub mod name;
-pub mod names;
 pub mod policy;
 pub mod scope;
+pub mod suggest;
 
 pub use account::*;
 pub use address::{Address, Kind};
+pub use iam::{arn, is_aws_managed_policy_arn, is_reserved_role_path, Arn};
 pub use name::Name;
 pub use policy::{DocumentKind, PolicyDocument, PolicyError};
 pub use scope::Scope;

@@ -50,7 +50,7 @@ fn close_matches(wanted: &Address, known: &BTreeSet<Address>) -> Vec<Address> {
             } else if n.contains(&w) || w.contains(&n) {
                 1
             } else {
-                let d = crate::policy::suggest::distance(&w, &n);
+                let d = crate::model::suggest::distance(&w, &n);
                 if d > (w.chars().count() / 3).max(2) {
                     return None;
                 }
@@ -271,7 +271,7 @@ mod tests {
             ("dev", "devs", 1),
             ("a", "b", 1),
         ] {
-            assert_eq!(crate::policy::suggest::distance(a, b), d, "{a} {b}");
+            assert_eq!(crate::model::suggest::distance(a, b), d, "{a} {b}");
         }
     }
 }

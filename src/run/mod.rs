@@ -10,6 +10,7 @@ use crate::cli::{Args, Command, Format};
 use crate::config::{self, BackendSpec, Config, Desired};
 use crate::diff::diff;
 use crate::drift::DriftReport;
+use crate::model::iam::PLACEHOLDER_ACCOUNT_ID;
 use crate::model::{Account, Address, Kind};
 use crate::plan::saved::{self, PlanDocument, Provenance};
 use crate::plan::{self, Plan};
@@ -27,9 +28,6 @@ pub enum Exit {
     Error = 1,
     Changes = 2,
 }
-
-/// The account id used when nothing names one (validate, offline).
-pub const DEFAULT_ACCOUNT_ID: &str = "123456789012";
 
 /// Settings derived from the arguments once.
 pub(crate) struct Ui {
@@ -187,7 +185,7 @@ fn validate(dir: &Path, ui: &Ui) -> anyhow::Result<Exit> {
                 ..
             },
         ) => id.clone(),
-        _ => DEFAULT_ACCOUNT_ID.to_owned(),
+        _ => PLACEHOLDER_ACCOUNT_ID.to_owned(),
     };
     let desired = match lower(&config, &account_id) {
         Ok(d) => d,
@@ -518,10 +516,10 @@ fn synth(entities: usize, out: &Path, no_user_boundaries: bool) -> anyhow::Resul
     let options = crate::synth::Options {
         user_boundaries: !no_user_boundaries,
     };
-    let account = crate::synth::account_with(entities, DEFAULT_ACCOUNT_ID, options);
+    let account = crate::synth::account_with(entities, PLACEHOLDER_ACCOUNT_ID, options);
     let hcl = render::hcl::account(&account)?;
     std::fs::write(out.join("main.hcl"), hcl)?;
-    let mut file = MockFile::empty(DEFAULT_ACCOUNT_ID);
+    let mut file = MockFile::empty(PLACEHOLDER_ACCOUNT_ID);
     file.account = account;
     std::fs::write(out.join("account.json"), serde_json::to_vec(&file)?)?;
     eprintln!("wrote {} entities to {}", file.account.len(), out.display());

@@ -20,7 +20,7 @@ pub use faults::Faults;
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, PoisonError};
-pub use store::{MockFile, DEFAULT_ACCOUNT_ID, FORMAT_VERSION};
+pub use store::{MockFile, FORMAT_VERSION};
 
 pub struct MockBackend {
     store: std::sync::Arc<store::Store>,

@@ -2,26 +2,22 @@
 //! codes and, as near as practical, the messages AWS returns.
 
 use crate::backend::{BackendError, ErrorCode};
-use crate::model::names::{check_name, check_path};
+use crate::model::iam::{check_name, check_path, Quota, SizeQuota};
 use crate::model::{DocumentKind, Kind, PolicyDocument, Tags};
 
 /// Default service quotas.
-pub const MANAGED_POLICIES_PER_ENTITY: usize = 10;
-pub const GROUPS_PER_USER: usize = 10;
-pub const VERSIONS_PER_POLICY: usize = 5;
-pub const ROLES_PER_INSTANCE_PROFILE: usize = 1;
-pub const TAGS_PER_ENTITY: usize = 50;
+pub const MANAGED_POLICIES_PER_ENTITY: usize = Quota::PoliciesPerUser.limit();
+pub const GROUPS_PER_USER: usize = Quota::GroupsPerUser.limit();
+pub const VERSIONS_PER_POLICY: usize = Quota::VersionsPerPolicy.limit();
+pub const ROLES_PER_INSTANCE_PROFILE: usize = Quota::RolesPerInstanceProfile.limit();
+pub const TAGS_PER_ENTITY: usize = Quota::TagsPerEntity.limit();
 
 /// Policy size limits, whitespace not counted.
-pub const MANAGED_POLICY_SIZE: usize = 6_144;
-pub const TRUST_POLICY_SIZE: usize = 2_048;
+pub const MANAGED_POLICY_SIZE: usize = SizeQuota::Managed.limit();
+pub const TRUST_POLICY_SIZE: usize = SizeQuota::Trust.limit();
 
 pub fn inline_size_limit(kind: Kind) -> usize {
-    match kind {
-        Kind::User => 2_048,
-        Kind::Group => 5_120,
-        _ => 10_240,
-    }
+    SizeQuota::inline(kind).limit()
 }
 
 pub fn invalid(message: impl Into<String>) -> BackendError {

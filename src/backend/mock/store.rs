@@ -2,6 +2,7 @@
 //! cross-process lock.
 
 use crate::backend::BackendError;
+use crate::model::iam::{is_account_id, PLACEHOLDER_ACCOUNT_ID};
 use crate::model::{Account, Kind, Name};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -14,9 +15,6 @@ use std::sync::{Condvar, Mutex, PoisonError};
 
 /// The only `format_version` this build reads and writes.
 pub const FORMAT_VERSION: u64 = 1;
-
-/// The account id used when neither the file nor the caller names one.
-pub const DEFAULT_ACCOUNT_ID: &str = "123456789012";
 
 /// The whole file. See the module header of `mock` and `schemas/mock-account.schema.json`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -159,10 +157,6 @@ impl MockFile {
         keys("instance_profiles", a.instance_profiles.iter(), |e| &e.name)?;
         Ok(())
     }
-}
-
-pub fn is_account_id(s: &str) -> bool {
-    s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())
 }
 
 fn splitmix64(mut x: u64) -> u64 {
@@ -334,7 +328,7 @@ impl Store {
         let mut store = Store {
             path: path.to_owned(),
             lock_path: sibling(path, ".lock"),
-            account_id: account_id.unwrap_or(DEFAULT_ACCOUNT_ID).to_owned(),
+            account_id: account_id.unwrap_or(PLACEHOLDER_ACCOUNT_ID).to_owned(),
             cache: Mutex::new(None),
             queue: Mutex::new(Queue::default()),
             done: Condvar::new(),

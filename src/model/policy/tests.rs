@@ -1,6 +1,7 @@
 //! Unit tests of the policy model: equivalence, parse errors, validation by kind, sizes.
 
 use super::*;
+use crate::model::iam::SizeQuota;
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 

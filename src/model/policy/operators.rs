@@ -2,7 +2,7 @@
 //! `…IfExists` (every operator but `Null`), optionally prefixed by the set operators
 //! `ForAllValues:` or `ForAnyValue:`.
 
-use super::suggest;
+use crate::model::suggest;
 
 /// Every documented base operator (IAM User Guide, "IAM JSON policy elements: Condition operators").
 pub const BASE_OPERATORS: [&str; 27] = [

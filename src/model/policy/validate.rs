@@ -4,6 +4,7 @@
 use super::arn::check_resource_arn;
 use super::document::{err, Effect, PolicyDocument, PolicyError, Statement};
 use super::operators::check_operator;
+use crate::model::iam::SizeQuota;
 
 /// Which grammar a document is checked against.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -12,51 +13,6 @@ pub enum DocumentKind {
     Identity,
     /// A role's trust policy: every statement names a `Principal` or `NotPrincipal`.
     Trust,
-}
-
-/// The largest trust policy IAM accepts even with a raised quota (the default is
-/// [`SizeQuota::Trust`]'s 2,048).
-pub const MAX_TRUST_POLICY_SIZE: usize = 4_096;
-
-/// IAM's size quotas, counted without whitespace (DESIGN.md section 7). The inline quotas hold for
-/// the sum of one entity's inline policies; checking one document against them is a lower bound.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SizeQuota {
-    Managed,
-    InlineUser,
-    InlineGroup,
-    InlineRole,
-    Trust,
-}
-
-impl SizeQuota {
-    pub fn limit(self) -> usize {
-        match self {
-            SizeQuota::Managed => 6_144,
-            SizeQuota::InlineUser => 2_048,
-            SizeQuota::InlineGroup => 5_120,
-            SizeQuota::InlineRole => 10_240,
-            SizeQuota::Trust => 2_048,
-        }
-    }
-
-    fn what(self) -> &'static str {
-        match self {
-            SizeQuota::Managed => "a managed policy",
-            SizeQuota::InlineUser => "the inline policies of a user",
-            SizeQuota::InlineGroup => "the inline policies of a group",
-            SizeQuota::InlineRole => "the inline policies of a role",
-            SizeQuota::Trust => "a trust policy",
-        }
-    }
-
-    fn fix(self) -> &'static str {
-        match self {
-            SizeQuota::Managed => "split it into several managed policies",
-            SizeQuota::Trust => "merge statements or shorten the principal lists",
-            _ => "move statements into a managed policy",
-        }
-    }
 }
 
 impl PolicyDocument {

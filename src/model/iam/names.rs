@@ -1,6 +1,8 @@
-//! IAM's name and path rules (DESIGN.md section 7), shared by the configuration checks and the mock.
+//! IAM's name, path and tag rules (DESIGN.md section 7), shared by the configuration checks and
+//! the mock.
 
-use super::address::Kind;
+use super::limits::{TAG_KEY_MAX, TAG_VALUE_MAX};
+use crate::model::Kind;
 
 /// The longest name IAM accepts for this kind.
 pub fn max_name_len(kind: Kind) -> usize {
@@ -57,6 +59,35 @@ pub fn check_path(path: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Every problem of one tag: the key is 1 to 128 characters and does not start with `aws:`, the
+/// value at most 256, both only letters, digits, spaces and `_.:/=+-@`.
+pub fn check_tag(key: &str, value: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let klen = key.chars().count();
+    if klen == 0 || klen > TAG_KEY_MAX {
+        out.push(format!(
+            "tag key `{key}` is {klen} characters; IAM allows 1 to {TAG_KEY_MAX}"
+        ));
+    }
+    if key.to_ascii_lowercase().starts_with("aws:") {
+        out.push(format!(
+            "tag key `{key}` uses the prefix `aws:`, which AWS reserves"
+        ));
+    }
+    if value.chars().count() > TAG_VALUE_MAX {
+        out.push(format!(
+            "the value of tag `{key}` is longer than {TAG_VALUE_MAX} characters"
+        ));
+    }
+    let allowed = |c: char| c.is_alphanumeric() || c.is_whitespace() || "_.:/=+-@".contains(c);
+    if let Some(c) = key.chars().chain(value.chars()).find(|c| !allowed(*c)) {
+        out.push(format!(
+            "tag `{key}` contains {c:?}; tags may use letters, digits, spaces and _.:/=+-@"
+        ));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -91,5 +122,16 @@ mod tests {
         ] {
             assert_eq!(check_path(p).is_ok(), ok, "{p}");
         }
+    }
+
+    #[test]
+    fn tags() {
+        assert!(check_tag("team", "web").is_empty());
+        assert!(check_tag("team", "").is_empty());
+        assert_eq!(check_tag("", "x").len(), 1);
+        assert_eq!(check_tag(&"k".repeat(129), "x").len(), 1);
+        assert_eq!(check_tag("AWS:x", "x").len(), 1);
+        assert_eq!(check_tag("k", &"v".repeat(257)).len(), 1);
+        assert_eq!(check_tag("k", "a;b").len(), 1);
     }
 }

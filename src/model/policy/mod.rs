@@ -1,14 +1,13 @@
 //! Policy documents: the canonical model (parsed once, compared by meaning), validation with the
-//! JSON path of each problem and a fix, and IAM's size quotas.
+//! JSON path of each problem and a fix, and the size check against IAM's quotas
+//! ([`crate::model::iam::SizeQuota`]).
 //!
-//! Sits under `model`: the configuration lowers `statement` blocks and JSON to a
+//! Part of the model: the configuration lowers `statement` blocks and JSON to a
 //! [`PolicyDocument`], backends parse what IAM returns, and diff compares the two with `==`.
-//! `crate::model::policy` re-exports everything here, so older paths keep working.
 
 mod arn;
 mod document;
 mod operators;
-pub(crate) mod suggest;
 mod validate;
 
 pub use arn::check_resource_arn;
@@ -16,7 +15,7 @@ pub use document::{
     Condition, Effect, PolicyDocument, PolicyError, Principal, Statement, Values, DEFAULT_VERSION,
 };
 pub use operators::{check_operator, BASE_OPERATORS};
-pub use validate::{DocumentKind, SizeQuota, MAX_TRUST_POLICY_SIZE};
+pub use validate::DocumentKind;
 
 #[cfg(test)]
 mod tests;

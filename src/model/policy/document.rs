@@ -9,7 +9,8 @@
 //! cloning is a reference count, `==` on different documents is usually one `u64` comparison, and
 //! `Hash` is consistent with `Eq` because both derive from the same canonical value.
 
-use super::suggest;
+use crate::model::iam::{is_account_id, Arn};
+use crate::model::suggest;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
@@ -516,7 +517,7 @@ fn canonicalise_principal(p: &mut Option<Principal>) {
                     .iter()
                     .map(|v| {
                         if is_account_id(v) {
-                            format!("arn:aws:iam::{v}:root")
+                            Arn::root(v).to_string()
                         } else {
                             v.clone()
                         }
@@ -525,10 +526,6 @@ fn canonicalise_principal(p: &mut Option<Principal>) {
             }
         }
     }
-}
-
-pub(crate) fn is_account_id(v: &str) -> bool {
-    v.len() == 12 && v.bytes().all(|b| b.is_ascii_digit())
 }
 
 fn values_to_value(v: &Values) -> Value {

@@ -1,7 +1,6 @@
 //! Apply: run a plan's operations against a backend, in dependency order, concurrently.
 
 pub mod report;
-pub mod retry;
 pub mod walk;
 
 pub use report::{ApplyDocument, ApplyReport, Outcome};

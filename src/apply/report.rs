@@ -1,7 +1,7 @@
 //! What an apply did: per operation applied, failed (with IAM's error) or skipped (and why).
 
-use crate::backend::CallCounts;
 use crate::model::Address;
+use crate::operation::CallCounts;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

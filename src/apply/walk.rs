@@ -4,7 +4,7 @@
 //! new ones.
 
 use super::report::{ApplyReport, OperationReport, Outcome};
-use super::retry::{self, RetryPolicy};
+use crate::backend::retry::{self, Creations, RetryPolicy};
 use crate::backend::Backend;
 use crate::plan::Plan;
 use std::collections::VecDeque;
@@ -69,6 +69,7 @@ pub async fn run(
     let mut running = JoinSet::new();
     let mut done = 0;
     let parallelism = options.parallelism.max(1);
+    let creations = Arc::new(Creations::default());
 
     loop {
         while running.len() < parallelism && !stop.load(Ordering::SeqCst) {
@@ -80,8 +81,10 @@ pub async fn run(
             let backend = Arc::clone(&backend);
             let op = plan.operations[id].operation.clone();
             let policy = options.retry;
+            let creations = Arc::clone(&creations);
             running.spawn(async move {
-                let (result, retries) = retry::execute(backend.as_ref(), &op, policy).await;
+                let (result, retries) =
+                    retry::execute(backend.as_ref(), &op, &policy, &creations).await;
                 let outcome = match result {
                     Ok(()) => Outcome::Applied { retries },
                     Err(e) => Outcome::Failed {

@@ -241,7 +241,7 @@ fn backend(
             }
             let faults = text("faults", diags);
             if let (Some(f), Some(a)) = (&faults, b.attr("faults")) {
-                if let Err(e) = crate::backend::mock::Faults::parse(f) {
+                if let Err(e) = crate::settings::Faults::parse(f) {
                     diags.push(map.error(a.span, format!("`faults`: {e}")).with_help(
                         "e.g. faults = \"latency_ms=20,throttle=0.3,fail_call=5:ServiceFailure\"",
                     ));
@@ -249,7 +249,7 @@ fn backend(
             }
             let caller = text("caller", diags);
             if let (Some(c), Some(a)) = (&caller, b.attr("caller")) {
-                if let Err(e) = crate::guard::parse_mock_caller(c) {
+                if let Err(e) = crate::settings::parse_mock_caller(c) {
                     diags.push(map.error(a.span, format!("`caller`: {e}")));
                 }
             }

@@ -1,4 +1,4 @@
-//! Step 2 of plan building: ordering edges from the annotations of `ops.rs`, then a stable
+//! Step 2 of plan building: ordering edges from the effects of each operation (`ops.rs`), then a stable
 //! topological order (petgraph), or an error naming the addresses of a cycle.
 //!
 //! The rules of DESIGN.md section 4, each one relation over keys:
@@ -8,12 +8,13 @@
 //! - delete before re-create: a replacement deletes the old entity before creating the new one;
 //! - grants before revocations: within one principal that stays, attaching or adding runs before
 //!   detaching or removing, so an apply never leaves it with less access than both old and new;
-//! - the oldest policy version is deleted before a new one is created (five at most);
-//! - an instance profile's old role is removed before its new one is added (one at most).
+//! - room under a quota is made before it is taken: the oldest policy version is deleted before
+//!   a new one is created (five at most), an instance profile's old role is removed before its new
+//!   one is added (one at most).
 
-use super::ops::{Access, Key, Node};
+use super::ops::Node;
 use crate::model::Address;
-use crate::plan::operation::Operation;
+use crate::operation::{Access, Key};
 use petgraph::graph::{DiGraph, NodeIndex};
 use std::cmp::Reverse;
 use std::collections::{BTreeSet, BinaryHeap, HashMap};
@@ -22,17 +23,19 @@ use std::collections::{BTreeSet, BinaryHeap, HashMap};
 pub(crate) fn edges(nodes: &[Node], removed: &BTreeSet<Address>) -> BTreeSet<(usize, usize)> {
     let mut by_key: HashMap<&Key, Roles> = HashMap::new();
     for (i, n) in nodes.iter().enumerate() {
-        for k in &n.creates {
-            by_key.entry(k).or_default().creates.push(i);
-        }
-        for k in &n.deletes {
-            by_key.entry(k).or_default().deletes.push(i);
-        }
-        for k in &n.uses {
-            by_key.entry(k).or_default().uses.push(i);
-        }
-        for k in &n.releases {
-            by_key.entry(k).or_default().releases.push(i);
+        let e = &n.effects;
+        let lists = [
+            (&e.creates, Role::Creates),
+            (&e.deletes, Role::Deletes),
+            (&e.needs, Role::Needs),
+            (&e.releases, Role::Releases),
+            (&e.frees, Role::Frees),
+            (&e.fills, Role::Fills),
+        ];
+        for (keys, role) in lists {
+            for k in keys {
+                by_key.entry(k).or_default().0[role as usize].push(i);
+            }
         }
     }
     let mut out = BTreeSet::new();
@@ -41,27 +44,40 @@ pub(crate) fn edges(nodes: &[Node], removed: &BTreeSet<Address>) -> BTreeSet<(us
             out.insert((a, b));
         }
     };
-    for roles in by_key.values() {
-        for &c in &roles.creates {
-            roles.uses.iter().for_each(|&u| link(c, u));
+    for Roles(r) in by_key.values() {
+        let [creates, deletes, needs, releases, frees, fills] = r;
+        // create before use
+        for &c in creates {
+            needs.iter().for_each(|&u| link(c, u));
         }
-        for &d in &roles.deletes {
-            roles.releases.iter().for_each(|&r| link(r, d));
-            roles.creates.iter().for_each(|&c| link(d, c));
+        for &d in deletes {
+            // release before delete, delete before re-create
+            releases.iter().for_each(|&r| link(r, d));
+            creates.iter().for_each(|&c| link(d, c));
+        }
+        // room under a quota is made before it is taken
+        for &f in frees {
+            fills.iter().for_each(|&t| link(f, t));
         }
     }
     grants_before_revokes(nodes, removed, &mut link);
-    one_at_a_time(nodes, &mut link);
     out
 }
 
-#[derive(Default)]
-struct Roles {
-    creates: Vec<usize>,
-    deletes: Vec<usize>,
-    uses: Vec<usize>,
-    releases: Vec<usize>,
+/// What a node does with a key; the index into [`Roles`].
+#[derive(Clone, Copy)]
+enum Role {
+    Creates,
+    Deletes,
+    Needs,
+    Releases,
+    Frees,
+    Fills,
 }
+
+/// Per key, the nodes in each [`Role`].
+#[derive(Default)]
+struct Roles([Vec<usize>; 6]);
 
 fn grants_before_revokes(
     nodes: &[Node],
@@ -72,7 +88,7 @@ fn grants_before_revokes(
     type Changes<'n> = Vec<(usize, &'n Option<Key>)>;
     let mut by_principal: HashMap<&Key, (Changes, Changes)> = HashMap::new();
     for (i, n) in nodes.iter().enumerate() {
-        if let Some((access, principal, about)) = &n.access {
+        if let Some((access, principal, about)) = &n.effects.access {
             let entry = by_principal.entry(principal).or_default();
             match access {
                 Access::Grant => entry.0.push((i, about)),
@@ -92,33 +108,6 @@ fn grants_before_revokes(
                 if g_about.is_none() || g_about != r_about {
                     link(g, r);
                 }
-            }
-        }
-    }
-}
-
-fn one_at_a_time(nodes: &[Node], link: &mut impl FnMut(usize, usize)) {
-    for (i, a) in nodes.iter().enumerate() {
-        for (j, b) in nodes.iter().enumerate() {
-            let ordered = match (&a.op, &b.op) {
-                (
-                    Operation::DeletePolicyVersion { policy_arn: x, .. },
-                    Operation::CreatePolicyVersion { policy_arn: y, .. },
-                ) => x == y,
-                (
-                    Operation::RemoveRoleFromInstanceProfile {
-                        instance_profile: x,
-                        ..
-                    },
-                    Operation::AddRoleToInstanceProfile {
-                        instance_profile: y,
-                        ..
-                    },
-                ) => x == y,
-                _ => false,
-            };
-            if ordered {
-                link(i, j);
             }
         }
     }

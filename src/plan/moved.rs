@@ -10,11 +10,11 @@
 //! [`add_rename_nodes`] turns those changes into `UpdateUser` / `UpdateGroup` calls that run
 //! before every other call on the new name.
 
-use super::ops::{Key, Node};
+use super::ops::{Context, Node};
 use crate::config::{Diagnostic, Move};
 use crate::diff::{Action, Change, Diff, Entity};
 use crate::model::{Account, Address, Kind, Name};
-use crate::plan::operation::Operation;
+use crate::operation::{GroupOp, Key, UserOp};
 use std::borrow::Cow;
 
 /// A rename the plan will make: `from` exists live, `to` is declared and free.
@@ -100,14 +100,6 @@ fn rename(account: &mut Account, kind: Kind, from: &Name, to: &Name) {
     }
 }
 
-fn entity(account: &Account, a: &Address) -> Option<Entity> {
-    match a.kind {
-        Kind::User => account.users.get(&a.name).cloned().map(Entity::User),
-        Kind::Group => account.groups.get(&a.name).cloned().map(Entity::Group),
-        _ => None,
-    }
-}
-
 /// Sets `moved_from` on the change of each renamed entity, adding an update when the rename is
 /// its only change. `renamed_live` is the account [`rename_live`] returned.
 pub fn mark_renames(
@@ -124,8 +116,8 @@ pub fn mark_renames(
         let change = Change {
             address: r.to.clone(),
             action: Action::Update,
-            before: entity(renamed_live, &r.to),
-            after: entity(desired, &r.to),
+            before: Entity::of(renamed_live, &r.to),
+            after: Entity::of(desired, &r.to),
             reason: None,
             moved_from: Some(r.from.clone()),
         };
@@ -140,37 +132,30 @@ pub fn mark_renames(
 
 /// Adds the rename calls of the plan's changes; every other call on a renamed entity runs after
 /// its rename (it uses the new name).
-pub(crate) fn add_rename_nodes(changes: &[Change], nodes: &mut Vec<Node>) {
+pub(crate) fn add_rename_nodes(changes: &[Change], nodes: &mut Vec<Node>, ctx: &Context) {
     for c in changes {
         let Some(from) = &c.moved_from else {
             continue;
         };
         let to = &c.address;
-        let op = match to.kind {
-            Kind::User => Operation::RenameUser {
+        let node = match to.kind {
+            Kind::User => ctx.node(UserOp::RenameUser {
                 user: from.name.clone(),
                 new_name: to.name.clone(),
-            },
-            Kind::Group => Operation::RenameGroup {
+            }),
+            Kind::Group => ctx.node(GroupOp::RenameGroup {
                 group: from.name.clone(),
                 new_name: to.name.clone(),
-            },
+            }),
             _ => continue,
         };
         let key = Key::Entity(to.kind, to.name.clone());
         for n in nodes.iter_mut() {
             if n.op.target() == *to {
-                n.uses.push(key.clone());
+                n.effects.needs.push(key.clone());
             }
         }
-        nodes.push(Node {
-            op,
-            creates: vec![key],
-            deletes: vec![],
-            uses: vec![],
-            releases: vec![],
-            access: None,
-        });
+        nodes.push(node);
     }
 }
 

@@ -7,8 +7,8 @@
 //! know, without a state file.
 
 use super::{Plan, Summary};
-use crate::backend::CallCounts;
 use crate::model::{Account, Address, Kind, Scope};
+use crate::operation::CallCounts;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};

@@ -1,14 +1,15 @@
 //! `apply DIR` (plan, confirm, apply) and `apply PLANFILE` (check the saved plan is not stale,
 //! confirm, apply exactly it); progress on stderr, the report on stdout.
 
-use super::backend::{self, BackendArgs};
+use super::backend;
 use super::{make_plan_targeted, read_plan_file, report_calls, Exit, Ui};
 use crate::apply::{self, ApplyDocument, Event, Outcome};
 use crate::backend::Backend;
-use crate::config::BackendSpec;
 use crate::plan::saved;
 use crate::plan::Plan;
 use crate::render;
+use crate::settings::BackendFlags;
+use crate::settings::BackendSpec;
 use anyhow::{bail, Context as _};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::{BufRead, IsTerminal, Write};
@@ -27,7 +28,7 @@ pub struct ApplyOptions {
 
 pub async fn directory(
     dir: &Path,
-    cli: &BackendArgs,
+    cli: &BackendFlags,
     options: &ApplyOptions,
     ui: &Ui,
 ) -> anyhow::Result<Exit> {
@@ -52,7 +53,7 @@ pub async fn directory(
 
 pub async fn saved(
     file: &Path,
-    cli: &BackendArgs,
+    cli: &BackendFlags,
     options: &ApplyOptions,
     ui: &Ui,
 ) -> anyhow::Result<Exit> {
@@ -71,7 +72,7 @@ pub async fn saved(
         );
     };
     let recorded = recorded_backend(&provenance.backend);
-    let spec = backend::resolve(cli, recorded.as_ref(), &file.display().to_string())?;
+    let spec = cli.resolve(recorded.as_ref(), &file.display().to_string())?;
     let backend = backend::open(&spec).await?;
     if backend.account_id() != doc.plan.account_id {
         bail!(

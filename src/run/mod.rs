@@ -7,7 +7,7 @@ mod lint;
 
 use crate::backend::Backend;
 use crate::cli::{Args, Command, Format};
-use crate::config::{self, BackendSpec, Config, Desired};
+use crate::config::{self, Config, Desired};
 use crate::diff::diff;
 use crate::drift::DriftReport;
 use crate::model::iam::PLACEHOLDER_ACCOUNT_ID;
@@ -15,8 +15,9 @@ use crate::model::{Account, Address, Kind};
 use crate::plan::saved::{self, PlanDocument, Provenance};
 use crate::plan::{self, Plan};
 use crate::render::{self, Style};
+use crate::settings::backend::{describe, BackendFlags};
+use crate::settings::BackendSpec;
 use anyhow::Context as _;
-use backend::BackendArgs;
 use std::io::IsTerminal;
 use std::path::Path;
 use std::sync::Arc;
@@ -55,7 +56,12 @@ pub async fn run(args: Args) -> anyhow::Result<Exit> {
         quiet: args.quiet,
         inputs,
     };
-    let backend = BackendArgs::from_args(&args);
+    let backend = BackendFlags {
+        backend: args.backend.clone(),
+        region: args.region.clone(),
+        profile: args.profile.clone(),
+        endpoint_url: args.endpoint_url.clone(),
+    };
     match args.command {
         Command::Validate { dir } => validate(&dir, &ui),
         Command::Fmt {
@@ -256,7 +262,7 @@ pub(crate) struct Planned {
 
 pub(crate) async fn make_plan(
     dir: &Path,
-    cli: &BackendArgs,
+    cli: &BackendFlags,
     ui: &Ui,
 ) -> anyhow::Result<Result<Planned, Exit>> {
     make_plan_targeted(dir, cli, ui, &[]).await
@@ -265,7 +271,7 @@ pub(crate) async fn make_plan(
 /// `make_plan`, limited to `targets` and what they depend on when there are any (`--target`).
 pub(crate) async fn make_plan_targeted(
     dir: &Path,
-    cli: &BackendArgs,
+    cli: &BackendFlags,
     ui: &Ui,
     targets: &[Address],
 ) -> anyhow::Result<Result<Planned, Exit>> {
@@ -274,7 +280,7 @@ pub(crate) async fn make_plan_targeted(
         Err(code) => return Ok(Err(code)),
     };
     let what = config.dir().display().to_string();
-    let spec = backend::resolve(cli, config.backend(), &what)?;
+    let spec = cli.resolve(config.backend(), &what)?;
     let backend = backend::open(&spec).await?;
     let desired = match lower(&config, backend.account_id()) {
         Ok(d) => d,
@@ -344,7 +350,7 @@ struct PlanOptions<'a> {
 
 async fn plan_cmd(
     dir: &Path,
-    cli: &BackendArgs,
+    cli: &BackendFlags,
     opts: &PlanOptions<'_>,
     ui: &Ui,
 ) -> anyhow::Result<Exit> {
@@ -422,7 +428,7 @@ fn provenance(dir: &Path, planned: &Planned) -> anyhow::Result<Provenance> {
         config_dir: dir.display().to_string(),
         config_digest: saved::config_digest(dir)
             .with_context(|| format!("could not read {}", dir.display()))?,
-        backend: backend::describe(&planned.spec),
+        backend: describe(&planned.spec),
         scope: desired.scope.clone(),
         live: saved::fingerprint(
             &planned.live,
@@ -488,7 +494,12 @@ fn show(file: &Path, format: Format, ui: &Ui) -> anyhow::Result<Exit> {
     Ok(Exit::Success)
 }
 
-async fn drift_cmd(dir: &Path, cli: &BackendArgs, format: Format, ui: &Ui) -> anyhow::Result<Exit> {
+async fn drift_cmd(
+    dir: &Path,
+    cli: &BackendFlags,
+    format: Format,
+    ui: &Ui,
+) -> anyhow::Result<Exit> {
     let planned = match make_plan(dir, cli, ui).await? {
         Ok(p) => p,
         Err(code) => return Ok(code),
@@ -528,7 +539,7 @@ fn synth(entities: usize, out: &Path, no_user_boundaries: bool) -> anyhow::Resul
 
 /// Reads the live account through the backend and writes it as HCL (`iamform import`).
 async fn import_cmd(
-    cli: &BackendArgs,
+    cli: &BackendFlags,
     options: &crate::import::Options,
     ui: &Ui,
 ) -> anyhow::Result<Exit> {
@@ -538,7 +549,7 @@ async fn import_cmd(
              (or set IAMFORM_BACKEND)"
         );
     }
-    let spec = backend::resolve(cli, None, "import")?;
+    let spec = cli.resolve(None, "import")?;
     let backend = backend::open(&spec).await?;
     let started = std::time::Instant::now();
     let written = crate::import::run(&*backend, options).await?;

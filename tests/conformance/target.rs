@@ -240,8 +240,6 @@ pub async fn connect_to_moto(endpoint: &str) -> AwsBackend {
         region: Some("us-east-1".into()),
         endpoint_url: Some(endpoint.to_owned()),
         account_id: Some(ACCOUNT.into()),
-        // moto never throttles; its HTTP 500s (unimplemented calls) need not be retried.
-        max_attempts: Some(2),
         ..AwsSettings::default()
     };
     AwsBackend::connect(&settings)

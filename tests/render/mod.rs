@@ -1,10 +1,10 @@
 //! Snapshots of every rendering of a plan that creates, updates, replaces and deletes, and of a
 //! drift report: what users read in terminals, tools read as JSON, and reviewers read in PRs.
 
-use iamform::backend::CallCounts;
 use iamform::diff::diff;
 use iamform::drift::DriftReport;
 use iamform::model::{Account, Scope};
+use iamform::operation::CallCounts;
 use iamform::plan::saved::PlanDocument;
 use iamform::plan::{self, Plan};
 use iamform::render::{self, Style};

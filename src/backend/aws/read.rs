@@ -170,8 +170,7 @@ async fn authorization_details(b: &AwsBackend) -> Result<Details, BackendError> 
     let mut marker: Option<String> = None;
     loop {
         let page = b
-            .call(
-                "GetAccountAuthorizationDetails",
+            .read_call("GetAccountAuthorizationDetails", || {
                 b.iam
                     .get_account_authorization_details()
                     .set_filter(Some(vec![
@@ -181,9 +180,9 @@ async fn authorization_details(b: &AwsBackend) -> Result<Details, BackendError> 
                         EntityType::LocalManagedPolicy,
                     ]))
                     .max_items(PAGE)
-                    .set_marker(marker.take())
-                    .send(),
-            )
+                    .set_marker(marker.clone())
+                    .send()
+            })
             .await?;
         out.users.extend(page.user_detail_list().iter().cloned());
         out.groups.extend(page.group_detail_list().iter().cloned());
@@ -201,14 +200,13 @@ async fn role_settings(b: &AwsBackend) -> Result<RoleSettings, BackendError> {
     let mut marker: Option<String> = None;
     loop {
         let page = b
-            .call(
-                "ListRoles",
+            .read_call("ListRoles", || {
                 b.iam
                     .list_roles()
                     .max_items(PAGE)
-                    .set_marker(marker.take())
-                    .send(),
-            )
+                    .set_marker(marker.clone())
+                    .send()
+            })
             .await?;
         for r in page.roles() {
             out.insert(
@@ -228,14 +226,13 @@ async fn instance_profiles(b: &AwsBackend) -> Result<Vec<SdkInstanceProfile>, Ba
     let mut marker: Option<String> = None;
     loop {
         let page = b
-            .call(
-                "ListInstanceProfiles",
+            .read_call("ListInstanceProfiles", || {
                 b.iam
                     .list_instance_profiles()
                     .max_items(PAGE)
-                    .set_marker(marker.take())
-                    .send(),
-            )
+                    .set_marker(marker.clone())
+                    .send()
+            })
             .await?;
         out.extend(page.instance_profiles().iter().cloned());
         match next_marker(page.is_truncated(), page.marker()) {
@@ -254,10 +251,9 @@ fn next_marker(truncated: bool, marker: Option<&str>) -> Option<String> {
 
 async fn password_policy(b: &AwsBackend) -> Result<Option<PasswordPolicy>, BackendError> {
     let out = match b
-        .call(
-            "GetAccountPasswordPolicy",
-            b.iam.get_account_password_policy().send(),
-        )
+        .read_call("GetAccountPasswordPolicy", || {
+            b.iam.get_account_password_policy().send()
+        })
         .await
     {
         Ok(out) => out,

@@ -1,24 +1,9 @@
-//! IAM's quotas and input rules, as the mock enforces them (DESIGN.md section 7), with the error
-//! codes and, as near as practical, the messages AWS returns.
+//! IAM's quotas and input rules (`model::iam`) as the mock enforces them, with the error codes
+//! and, as near as practical, the messages AWS returns.
 
 use crate::backend::{BackendError, ErrorCode};
-use crate::model::iam::{check_name, check_path, Quota, SizeQuota};
-use crate::model::{DocumentKind, Kind, PolicyDocument, Tags};
-
-/// Default service quotas.
-pub const MANAGED_POLICIES_PER_ENTITY: usize = Quota::PoliciesPerUser.limit();
-pub const GROUPS_PER_USER: usize = Quota::GroupsPerUser.limit();
-pub const VERSIONS_PER_POLICY: usize = Quota::VersionsPerPolicy.limit();
-pub const ROLES_PER_INSTANCE_PROFILE: usize = Quota::RolesPerInstanceProfile.limit();
-pub const TAGS_PER_ENTITY: usize = Quota::TagsPerEntity.limit();
-
-/// Policy size limits, whitespace not counted.
-pub const MANAGED_POLICY_SIZE: usize = SizeQuota::Managed.limit();
-pub const TRUST_POLICY_SIZE: usize = SizeQuota::Trust.limit();
-
-pub fn inline_size_limit(kind: Kind) -> usize {
-    SizeQuota::inline(kind).limit()
-}
+use crate::model::iam::{self, check_name, check_path, Quota, SizeQuota};
+use crate::model::{DocumentKind, InlinePolicies, Kind, Name, PolicyDocument, Tags};
 
 pub fn invalid(message: impl Into<String>) -> BackendError {
     BackendError::api(ErrorCode::InvalidInput, message)
@@ -71,8 +56,9 @@ pub fn path(path: &str) -> Result<(), BackendError> {
 pub fn document(
     doc: &PolicyDocument,
     kind: DocumentKind,
-    max_size: usize,
+    quota: SizeQuota,
 ) -> Result<(), BackendError> {
+    let max_size = quota.limit();
     doc.validate(kind).map_err(|e| {
         BackendError::api(
             ErrorCode::MalformedPolicyDocument,
@@ -90,47 +76,85 @@ pub fn document(
 
 /// Tag keys and values, and the per-entity count after merging `new` into `existing`.
 pub fn tags(existing: &Tags, new: &Tags) -> Result<(), BackendError> {
-    for (key, value) in new {
-        if key.is_empty() || key.chars().count() > 128 {
-            return Err(invalid(format!(
-                "tag key {key:?} must be 1 to 128 characters long"
-            )));
-        }
-        if value.chars().count() > 256 {
-            return Err(invalid(format!(
-                "the value of tag {key:?} is longer than 256 characters"
-            )));
-        }
-        if key.to_ascii_lowercase().starts_with("aws:") {
-            return Err(invalid(format!(
-                "tag key {key:?} uses the prefix `aws:`, which AWS reserves"
-            )));
-        }
+    if let Some(problem) = new.iter().flat_map(|(k, v)| iam::check_tag(k, v)).next() {
+        return Err(invalid(problem));
     }
     let total = existing
         .keys()
         .chain(new.keys())
         .collect::<std::collections::BTreeSet<_>>()
         .len();
-    if total > TAGS_PER_ENTITY {
+    let quota = Quota::TagsPerEntity;
+    if total > quota.limit() {
         return Err(limit(format!(
-            "Cannot exceed quota for TagsPerEntity: {TAGS_PER_ENTITY} (the entity would have {total} tags)"
+            "Cannot exceed quota for {}: {} (the entity would have {total} tags)",
+            quota.aws_name(),
+            quota.limit()
         )));
     }
     Ok(())
 }
 
+/// `LimitExceeded` when a set of `len` would exceed `quota` by one more.
+pub fn room(quota: Quota, len: usize) -> Result<(), BackendError> {
+    if len >= quota.limit() {
+        return Err(limit(format!(
+            "Cannot exceed quota for {}: {}",
+            quota.aws_name(),
+            quota.limit()
+        )));
+    }
+    Ok(())
+}
+
+/// The checks of a create: the name and path rules, the tags, and IAM's names unique ignoring
+/// case.
+pub fn new_entity(
+    kind: Kind,
+    name: &Name,
+    path: &str,
+    tags: &Tags,
+    taken: bool,
+) -> Result<(), BackendError> {
+    self::name(kind, name.as_str())?;
+    self::path(path)?;
+    self::tags(&Tags::new(), tags)?;
+    if taken {
+        return Err(already_exists(kind, name.as_str()));
+    }
+    Ok(())
+}
+
+/// A user, group or role is deleted only once it holds no policies.
+pub fn holds_no_policies(
+    policies: &std::collections::BTreeSet<String>,
+    inline: &InlinePolicies,
+) -> Result<(), BackendError> {
+    if !policies.is_empty() {
+        return Err(conflict(
+            "Cannot delete entity, must detach all policies first.",
+        ));
+    }
+    if !inline.is_empty() {
+        return Err(conflict(
+            "Cannot delete entity, must delete policies first.",
+        ));
+    }
+    Ok(())
+}
+
 pub fn role_settings(description: Option<&str>, max_session: u32) -> Result<(), BackendError> {
-    if !(3_600..=43_200).contains(&max_session) {
+    if !iam::MAX_SESSION_DURATION.contains(&max_session) {
         return Err(invalid(format!(
             "MaxSessionDuration {max_session} is outside 3600..=43200 seconds"
         )));
     }
     if let Some(d) = description {
-        if d.chars().count() > 1_000 {
+        if d.chars().count() > iam::MAX_DESCRIPTION {
             return Err(invalid(format!(
-                "the role description is {} characters long; IAM allows at most 1000",
-                d.chars().count()
+                "the role description is {} characters long; IAM allows at most {}",
+                d.chars().count(),
+                iam::MAX_DESCRIPTION
             )));
         }
     }

@@ -1,11 +1,14 @@
 //! The mock refuses what IAM refuses: each case is a call sequence and the error it must end in.
 
-use super::iam::execute;
+use super::execute;
 use super::store::MockFile;
 use super::MockBackend;
 use crate::backend::{Backend, ErrorCode};
 use crate::model::{Name, PolicyDocument, Tags};
-use crate::plan::operation::Operation::{self, *};
+use crate::operation::{
+    BoundaryOp, BoundaryTarget, GroupOp, Identity, InstanceProfileOp, Operation, PermissionOp,
+    PolicyOp, RoleOp, UserOp,
+};
 
 const ACCOUNT: &str = "123456789012";
 
@@ -32,23 +35,25 @@ fn policy_arn(name: &str) -> String {
 }
 
 fn create_user(name: &str) -> Operation {
-    CreateUser {
+    UserOp::CreateUser {
         user: n(name),
         path: "/".into(),
         permissions_boundary: None,
         tags: Tags::new(),
     }
+    .into()
 }
 
 fn create_group(name: &str) -> Operation {
-    CreateGroup {
+    GroupOp::CreateGroup {
         group: n(name),
         path: "/".into(),
     }
+    .into()
 }
 
 fn create_role(name: &str, principal: &str) -> Operation {
-    CreateRole {
+    RoleOp::CreateRole {
         role: n(name),
         path: "/".into(),
         assume_role_policy: trust(principal),
@@ -57,24 +62,27 @@ fn create_role(name: &str, principal: &str) -> Operation {
         permissions_boundary: None,
         tags: Tags::new(),
     }
+    .into()
 }
 
 fn create_policy(name: &str) -> Operation {
-    CreatePolicy {
+    PolicyOp::CreatePolicy {
         policy: n(name),
         path: "/".into(),
         description: None,
         document: doc(),
         tags: Tags::new(),
     }
+    .into()
 }
 
 fn create_profile(name: &str) -> Operation {
-    CreateInstanceProfile {
+    InstanceProfileOp::CreateInstanceProfile {
         instance_profile: n(name),
         path: "/".into(),
         tags: Tags::new(),
     }
+    .into()
 }
 
 /// Runs `setup` (which must all succeed), then `last`, and returns the error code of `last`.
@@ -114,37 +122,37 @@ fn wrongly_ordered_calls_fail_as_in_iam() {
         (
             "add to missing group",
             vec![create_user("u")],
-            AddUserToGroup {
+            UserOp::AddUserToGroup {
                 user: n("u"),
                 group: n("g"),
-            },
+            }
+            .into(),
             Some(NoSuchEntity),
         ),
         (
             "add missing user",
             vec![create_group("g")],
-            AddUserToGroup {
+            UserOp::AddUserToGroup {
                 user: n("u"),
                 group: n("g"),
-            },
+            }
+            .into(),
             Some(NoSuchEntity),
         ),
         (
             "attach missing policy",
             vec![create_group("g")],
-            AttachGroupPolicy {
-                group: n("g"),
-                policy_arn: policy_arn("p"),
-            },
+            PermissionOp::attach(Identity::Group(n("g")), policy_arn("p")).into(),
             Some(NoSuchEntity),
         ),
         (
             "attach AWS managed",
             vec![create_group("g")],
-            AttachGroupPolicy {
-                group: n("g"),
-                policy_arn: "arn:aws:iam::aws:policy/ReadOnlyAccess".into(),
-            },
+            PermissionOp::attach(
+                Identity::Group(n("g")),
+                "arn:aws:iam::aws:policy/ReadOnlyAccess".into(),
+            )
+            .into(),
             None,
         ),
         (
@@ -152,12 +160,13 @@ fn wrongly_ordered_calls_fail_as_in_iam() {
             vec![
                 create_group("g"),
                 create_user("u"),
-                AddUserToGroup {
+                UserOp::AddUserToGroup {
                     user: n("u"),
                     group: n("g"),
-                },
+                }
+                .into(),
             ],
-            DeleteGroup { group: n("g") },
+            GroupOp::DeleteGroup { group: n("g") }.into(),
             Some(DeleteConflict),
         ),
         (
@@ -165,25 +174,18 @@ fn wrongly_ordered_calls_fail_as_in_iam() {
             vec![
                 create_group("g"),
                 create_policy("p"),
-                AttachGroupPolicy {
-                    group: n("g"),
-                    policy_arn: policy_arn("p"),
-                },
+                PermissionOp::attach(Identity::Group(n("g")), policy_arn("p")).into(),
             ],
-            DeleteGroup { group: n("g") },
+            GroupOp::DeleteGroup { group: n("g") }.into(),
             Some(DeleteConflict),
         ),
         (
             "delete group with inline policy",
             vec![
                 create_group("g"),
-                PutGroupPolicy {
-                    group: n("g"),
-                    policy_name: n("i"),
-                    document: doc(),
-                },
+                PermissionOp::put(Identity::Group(n("g")), n("i"), doc()).into(),
             ],
-            DeleteGroup { group: n("g") },
+            GroupOp::DeleteGroup { group: n("g") }.into(),
             Some(DeleteConflict),
         ),
         (
@@ -191,25 +193,22 @@ fn wrongly_ordered_calls_fail_as_in_iam() {
             vec![
                 create_group("g"),
                 create_user("u"),
-                AddUserToGroup {
+                UserOp::AddUserToGroup {
                     user: n("u"),
                     group: n("g"),
-                },
+                }
+                .into(),
             ],
-            DeleteUser { user: n("u") },
+            UserOp::DeleteUser { user: n("u") }.into(),
             Some(DeleteConflict),
         ),
         (
             "delete user with inline policy",
             vec![
                 create_user("u"),
-                PutUserPolicy {
-                    user: n("u"),
-                    policy_name: n("i"),
-                    document: doc(),
-                },
+                PermissionOp::put(Identity::User(n("u")), n("i"), doc()).into(),
             ],
-            DeleteUser { user: n("u") },
+            UserOp::DeleteUser { user: n("u") }.into(),
             Some(DeleteConflict),
         ),
         (
@@ -217,12 +216,9 @@ fn wrongly_ordered_calls_fail_as_in_iam() {
             vec![
                 create_user("u"),
                 create_policy("p"),
-                AttachUserPolicy {
-                    user: n("u"),
-                    policy_arn: policy_arn("p"),
-                },
+                PermissionOp::attach(Identity::User(n("u")), policy_arn("p")).into(),
             ],
-            DeleteUser { user: n("u") },
+            UserOp::DeleteUser { user: n("u") }.into(),
             Some(DeleteConflict),
         ),
         (
@@ -230,25 +226,22 @@ fn wrongly_ordered_calls_fail_as_in_iam() {
             vec![
                 create_role("r", service),
                 create_profile("r"),
-                AddRoleToInstanceProfile {
+                InstanceProfileOp::AddRoleToInstanceProfile {
                     instance_profile: n("r"),
                     role: n("r"),
-                },
+                }
+                .into(),
             ],
-            DeleteRole { role: n("r") },
+            RoleOp::DeleteRole { role: n("r") }.into(),
             Some(DeleteConflict),
         ),
         (
             "delete role with inline policy",
             vec![
                 create_role("r", service),
-                PutRolePolicy {
-                    role: n("r"),
-                    policy_name: n("i"),
-                    document: doc(),
-                },
+                PermissionOp::put(Identity::Role(n("r")), n("i"), doc()).into(),
             ],
-            DeleteRole { role: n("r") },
+            RoleOp::DeleteRole { role: n("r") }.into(),
             Some(DeleteConflict),
         ),
         (
@@ -256,14 +249,12 @@ fn wrongly_ordered_calls_fail_as_in_iam() {
             vec![
                 create_role("r", service),
                 create_policy("p"),
-                AttachRolePolicy {
-                    role: n("r"),
-                    policy_arn: policy_arn("p"),
-                },
+                PermissionOp::attach(Identity::Role(n("r")), policy_arn("p")).into(),
             ],
-            DeletePolicy {
+            PolicyOp::DeletePolicy {
                 policy_arn: policy_arn("p"),
-            },
+            }
+            .into(),
             Some(DeleteConflict),
         ),
         (
@@ -271,64 +262,74 @@ fn wrongly_ordered_calls_fail_as_in_iam() {
             vec![
                 create_policy("p"),
                 create_role("r", service),
-                PutRolePermissionsBoundary {
-                    role: n("r"),
-                    policy_arn: policy_arn("p"),
-                },
+                BoundaryOp {
+                    target: BoundaryTarget::Role(n("r")),
+                    policy_arn: Some(policy_arn("p")),
+                }
+                .into(),
             ],
-            DeletePolicy {
+            PolicyOp::DeletePolicy {
                 policy_arn: policy_arn("p"),
-            },
+            }
+            .into(),
             Some(DeleteConflict),
         ),
         (
             "delete policy with versions",
             vec![
                 create_policy("p"),
-                CreatePolicyVersion {
+                PolicyOp::CreatePolicyVersion {
                     policy_arn: policy_arn("p"),
                     document: doc(),
-                },
+                }
+                .into(),
             ],
-            DeletePolicy {
+            PolicyOp::DeletePolicy {
                 policy_arn: policy_arn("p"),
-            },
+            }
+            .into(),
             Some(DeleteConflict),
         ),
         (
             "delete default version",
             vec![create_policy("p")],
-            DeletePolicyVersion {
+            PolicyOp::DeletePolicyVersion {
                 policy_arn: policy_arn("p"),
                 version_id: "v1".into(),
-            },
+            }
+            .into(),
             Some(DeleteConflict),
         ),
         (
             "sixth version",
             vec![
                 create_policy("p"),
-                CreatePolicyVersion {
+                PolicyOp::CreatePolicyVersion {
                     policy_arn: policy_arn("p"),
                     document: doc(),
-                },
-                CreatePolicyVersion {
+                }
+                .into(),
+                PolicyOp::CreatePolicyVersion {
                     policy_arn: policy_arn("p"),
                     document: doc(),
-                },
-                CreatePolicyVersion {
+                }
+                .into(),
+                PolicyOp::CreatePolicyVersion {
                     policy_arn: policy_arn("p"),
                     document: doc(),
-                },
-                CreatePolicyVersion {
+                }
+                .into(),
+                PolicyOp::CreatePolicyVersion {
                     policy_arn: policy_arn("p"),
                     document: doc(),
-                },
+                }
+                .into(),
             ],
-            CreatePolicyVersion {
+            PolicyOp::CreatePolicyVersion {
                 policy_arn: policy_arn("p"),
                 document: doc(),
-            },
+            }
+            .into(),
             Some(LimitExceeded),
         ),
         (
@@ -336,14 +337,16 @@ fn wrongly_ordered_calls_fail_as_in_iam() {
             vec![
                 create_role("r", service),
                 create_profile("ip"),
-                AddRoleToInstanceProfile {
+                InstanceProfileOp::AddRoleToInstanceProfile {
                     instance_profile: n("ip"),
                     role: n("r"),
-                },
+                }
+                .into(),
             ],
-            DeleteInstanceProfile {
+            InstanceProfileOp::DeleteInstanceProfile {
                 instance_profile: n("ip"),
-            },
+            }
+            .into(),
             Some(DeleteConflict),
         ),
         (
@@ -352,15 +355,17 @@ fn wrongly_ordered_calls_fail_as_in_iam() {
                 create_role("r", service),
                 create_role("s", service),
                 create_profile("ip"),
-                AddRoleToInstanceProfile {
+                InstanceProfileOp::AddRoleToInstanceProfile {
                     instance_profile: n("ip"),
                     role: n("r"),
-                },
+                }
+                .into(),
             ],
-            AddRoleToInstanceProfile {
+            InstanceProfileOp::AddRoleToInstanceProfile {
                 instance_profile: n("ip"),
                 role: n("s"),
-            },
+            }
+            .into(),
             Some(LimitExceeded),
         ),
         (
@@ -384,11 +389,7 @@ fn wrongly_ordered_calls_fail_as_in_iam() {
         (
             "principal in identity policy",
             vec![create_user("u")],
-            PutUserPolicy {
-                user: n("u"),
-                policy_name: n("i"),
-                document: trust(service),
-            },
+            PermissionOp::put(Identity::User(n("u")), n("i"), trust(service)).into(),
             Some(MalformedPolicyDocument),
         ),
         (
@@ -400,10 +401,7 @@ fn wrongly_ordered_calls_fail_as_in_iam() {
         (
             "detach what is not attached",
             vec![create_user("u")],
-            DetachUserPolicy {
-                user: n("u"),
-                policy_arn: policy_arn("p"),
-            },
+            PermissionOp::detach(Identity::User(n("u")), policy_arn("p")).into(),
             Some(NoSuchEntity),
         ),
         (
@@ -411,16 +409,18 @@ fn wrongly_ordered_calls_fail_as_in_iam() {
             vec![
                 create_group("g"),
                 create_user("u"),
-                AddUserToGroup {
+                UserOp::AddUserToGroup {
                     user: n("u"),
                     group: n("g"),
-                },
-                RemoveUserFromGroup {
+                }
+                .into(),
+                UserOp::RemoveUserFromGroup {
                     user: n("u"),
                     group: n("g"),
-                },
+                }
+                .into(),
             ],
-            DeleteUser { user: n("u") },
+            UserOp::DeleteUser { user: n("u") }.into(),
             None,
         ),
     ];
@@ -436,18 +436,23 @@ fn user_credentials_block_deletion_until_removed() {
     let creds = &mut file.account.users.get_mut(&n("u")).unwrap().credentials;
     creds.login_profile = true;
     creds.access_keys.push("AKIAEXAMPLE".into());
-    let err = execute(&mut file, &DeleteUser { user: n("u") }).unwrap_err();
+    let err = execute(&mut file, &UserOp::DeleteUser { user: n("u") }.into()).unwrap_err();
     assert_eq!(err.code(), Some(ErrorCode::DeleteConflict));
-    execute(&mut file, &DeleteLoginProfile { user: n("u") }).unwrap();
     execute(
         &mut file,
-        &DeleteAccessKey {
-            user: n("u"),
-            access_key_id: "AKIAEXAMPLE".into(),
-        },
+        &UserOp::DeleteLoginProfile { user: n("u") }.into(),
     )
     .unwrap();
-    execute(&mut file, &DeleteUser { user: n("u") }).unwrap();
+    execute(
+        &mut file,
+        &UserOp::DeleteAccessKey {
+            user: n("u"),
+            access_key_id: "AKIAEXAMPLE".into(),
+        }
+        .into(),
+    )
+    .unwrap();
+    execute(&mut file, &UserOp::DeleteUser { user: n("u") }.into()).unwrap();
     assert!(file.account.users.is_empty());
 }
 

@@ -1,15 +1,18 @@
 //! IAM's own facts, each written once (DESIGN.md section 7): name, path and account-id rules, the
-//! ARN shapes iamform reads and writes, quotas and size limits, and what AWS reserves.
+//! ARN shapes iamform reads and writes, quotas and size limits, the error codes, and what AWS
+//! reserves.
 //!
 //! Everything that checks or builds one of these asks here: the configuration's checks, the
 //! mock's enforcement, policy validation, lint, plan ordering, the aws backend's retries and the
 //! lockout guard. Nothing here depends on any other part of iamform but [`Kind`] and [`Name`].
 
 mod arn;
+mod errors;
 mod limits;
 mod names;
 
 pub use arn::{arn, is_aws_managed_policy_arn, Arn, ArnError, Resource, Service};
+pub use errors::ErrorCode;
 pub use limits::{
     Quota, SizeQuota, MAX_DESCRIPTION, MAX_SESSION_DURATION, MAX_TRUST_POLICY_SIZE,
     PASSWORD_MAX_AGE_DAYS, PASSWORD_MIN_LENGTH, PASSWORD_REUSE_PREVENTION, TAG_KEY_MAX,

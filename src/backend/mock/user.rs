@@ -1,0 +1,160 @@
+//! The mock's user calls.
+
+use super::find::user_mut;
+use super::rules::{self, already_exists, conflict, no_such, not_found};
+use super::store::MockFile;
+use crate::backend::BackendError;
+use crate::model::iam::Quota;
+use crate::model::{Kind, User};
+use crate::operation::UserOp;
+
+pub(super) fn execute(file: &mut MockFile, op: &UserOp) -> Result<(), BackendError> {
+    let acct = &mut file.account;
+    match op {
+        UserOp::CreateUser {
+            user,
+            path,
+            permissions_boundary,
+            tags,
+        } => {
+            rules::new_entity(Kind::User, user, path, tags, acct.users.contains_key(user))?;
+            if let Some(b) = permissions_boundary {
+                super::find::resolve_policy(acct, &file.account_id, b)?;
+            }
+            let entity = User {
+                name: user.clone(),
+                path: path.clone(),
+                permissions_boundary: permissions_boundary.clone(),
+                tags: tags.clone(),
+                groups: Default::default(),
+                policies: Default::default(),
+                inline_policies: Default::default(),
+                credentials: Default::default(),
+            };
+            acct.users.insert(user.clone(), entity);
+            file.assign_unique_id(Kind::User, user);
+        }
+        UserOp::UpdateUserPath { user, path } => {
+            rules::path(path)?;
+            user_mut(acct, user)?.path = path.clone();
+        }
+        UserOp::RenameUser { user, new_name } => {
+            rules::name(Kind::User, new_name.as_str())?;
+            if new_name != user && acct.users.contains_key(new_name) {
+                return Err(already_exists(Kind::User, new_name.as_str()));
+            }
+            let mut u = acct
+                .users
+                .remove(user)
+                .ok_or_else(|| not_found(Kind::User, user.as_str()))?;
+            u.name = new_name.clone();
+            acct.users.insert(new_name.clone(), u);
+            // A rename keeps the entity, so its unique id.
+            file.unique_ids.rename(Kind::User, user, new_name);
+        }
+        UserOp::DeleteUser { user } => {
+            if let Some(what) = blocker(user_mut(acct, user)?) {
+                return Err(conflict(format!("Cannot delete entity, {what}.")));
+            }
+            acct.users.remove(user);
+            file.unique_ids.forget(Kind::User, user);
+        }
+        UserOp::AddUserToGroup { user, group } => {
+            let group = acct
+                .groups
+                .get(group)
+                .map(|g| g.name.clone())
+                .ok_or_else(|| not_found(Kind::Group, group.as_str()))?;
+            let u = user_mut(acct, user)?;
+            if !u.groups.contains(&group) {
+                rules::room(Quota::GroupsPerUser, u.groups.len())?;
+            }
+            u.groups.insert(group);
+        }
+        UserOp::RemoveUserFromGroup { user, group } => {
+            if !acct.groups.contains_key(group) {
+                return Err(not_found(Kind::Group, group.as_str()));
+            }
+            if !user_mut(acct, user)?.groups.remove(group) {
+                return Err(no_such(format!(
+                    "User {} is not in group {}.",
+                    user.as_str(),
+                    group.as_str()
+                )));
+            }
+        }
+        UserOp::DeleteLoginProfile { user } => {
+            let c = &mut user_mut(acct, user)?.credentials;
+            if !std::mem::take(&mut c.login_profile) {
+                return Err(no_such(format!(
+                    "Login Profile for User {} cannot be found.",
+                    user.as_str()
+                )));
+            }
+        }
+        UserOp::DeleteAccessKey { user, .. } => {
+            let c = &mut user_mut(acct, user)?.credentials;
+            remove(&mut c.access_keys, op, "The Access Key")?;
+        }
+        UserOp::DeactivateMfaDevice { user, .. } => {
+            remove(
+                &mut user_mut(acct, user)?.credentials.mfa_devices,
+                op,
+                "MFA Device",
+            )?;
+        }
+        UserOp::DeleteSshPublicKey { user, .. } => {
+            let c = &mut user_mut(acct, user)?.credentials;
+            remove(&mut c.ssh_public_keys, op, "The Public Key")?;
+        }
+        UserOp::DeleteSigningCertificate { user, .. } => {
+            let c = &mut user_mut(acct, user)?.credentials;
+            remove(&mut c.signing_certificates, op, "The Certificate")?;
+        }
+        UserOp::DeleteServiceSpecificCredential { user, .. } => {
+            let list = &mut user_mut(acct, user)?
+                .credentials
+                .service_specific_credentials;
+            remove(list, op, "The Service Specific Credential")?;
+        }
+    }
+    Ok(())
+}
+
+/// What keeps a user from being deleted, in the order AWS checks.
+fn blocker(u: &User) -> Option<&'static str> {
+    let c = &u.credentials;
+    let blockers = [
+        (!u.groups.is_empty(), "must remove users from group first"),
+        (!u.policies.is_empty(), "must detach all policies first"),
+        (!u.inline_policies.is_empty(), "must delete policies first"),
+        (c.login_profile, "must delete login profile first"),
+        (!c.access_keys.is_empty(), "must delete access keys first"),
+        (!c.mfa_devices.is_empty(), "must delete MFA device first"),
+        (
+            !c.ssh_public_keys.is_empty(),
+            "must delete SSH public keys first",
+        ),
+        (
+            !c.signing_certificates.is_empty(),
+            "must delete signing certificates first",
+        ),
+        (
+            !c.service_specific_credentials.is_empty(),
+            "must delete service-specific credentials first",
+        ),
+    ];
+    blockers.into_iter().find(|(b, _)| *b).map(|(_, what)| what)
+}
+
+/// Removes the credential `op` names from `list`; `what` is IAM's name for it.
+fn remove(list: &mut Vec<String>, op: &UserOp, what: &str) -> Result<(), BackendError> {
+    let id = op.credential_id().unwrap_or_default();
+    match list.iter().position(|x| x == id) {
+        Some(i) => {
+            list.remove(i);
+            Ok(())
+        }
+        None => Err(no_such(format!("{what} with id {id} cannot be found."))),
+    }
+}

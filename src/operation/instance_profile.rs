@@ -1,0 +1,93 @@
+//! Calls on instance profiles: create, delete, and the role each holds (at most one).
+
+use super::{wire, Call, Effects, Family, Key};
+use crate::model::{Address, Kind, Name, Tags};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::fmt;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "op")]
+pub enum InstanceProfileOp {
+    CreateInstanceProfile {
+        instance_profile: Name,
+        path: String,
+        tags: Tags,
+    },
+    DeleteInstanceProfile {
+        instance_profile: Name,
+    },
+    AddRoleToInstanceProfile {
+        instance_profile: Name,
+        role: Name,
+    },
+    RemoveRoleFromInstanceProfile {
+        instance_profile: Name,
+        role: Name,
+    },
+}
+
+impl InstanceProfileOp {
+    pub fn instance_profile(&self) -> &Name {
+        match self {
+            InstanceProfileOp::CreateInstanceProfile {
+                instance_profile, ..
+            }
+            | InstanceProfileOp::DeleteInstanceProfile { instance_profile }
+            | InstanceProfileOp::AddRoleToInstanceProfile {
+                instance_profile, ..
+            }
+            | InstanceProfileOp::RemoveRoleFromInstanceProfile {
+                instance_profile, ..
+            } => instance_profile,
+        }
+    }
+}
+
+impl Call for InstanceProfileOp {
+    fn api_name(&self) -> &'static str {
+        match self {
+            InstanceProfileOp::CreateInstanceProfile { .. } => "CreateInstanceProfile",
+            InstanceProfileOp::DeleteInstanceProfile { .. } => "DeleteInstanceProfile",
+            InstanceProfileOp::AddRoleToInstanceProfile { .. } => "AddRoleToInstanceProfile",
+            InstanceProfileOp::RemoveRoleFromInstanceProfile { .. } => {
+                "RemoveRoleFromInstanceProfile"
+            }
+        }
+    }
+
+    fn target(&self) -> Address {
+        Address::new(Kind::InstanceProfile, self.instance_profile().clone())
+    }
+
+    /// A profile holds one role: the old one is removed before another is added.
+    fn effects(&self, _account_id: &str) -> Effects {
+        let me = Key::entity(Kind::InstanceProfile, self.instance_profile());
+        match self {
+            InstanceProfileOp::CreateInstanceProfile { .. } => Effects::default().creates(me),
+            InstanceProfileOp::DeleteInstanceProfile { .. } => Effects::default().deletes(me),
+            InstanceProfileOp::AddRoleToInstanceProfile { role, .. } => Effects::default()
+                .needs([me.clone(), Key::entity(Kind::Role, role)])
+                .fills(me),
+            InstanceProfileOp::RemoveRoleFromInstanceProfile { role, .. } => Effects::default()
+                .releases([me.clone(), Key::entity(Kind::Role, role)])
+                .frees(me),
+        }
+    }
+
+    fn fmt_detail(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            InstanceProfileOp::AddRoleToInstanceProfile { role, .. }
+            | InstanceProfileOp::RemoveRoleFromInstanceProfile { role, .. } => {
+                write!(f, " role.{role}")
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+impl Family for InstanceProfileOp {
+    fn parse(value: &Value) -> Result<Option<Self>, String> {
+        wire::derived(value)
+    }
+}

@@ -1,0 +1,84 @@
+//! Calls on roles: create (with the trust policy), update description and session duration,
+//! replace the trust policy, delete.
+
+use super::{trusted, wire, Call, Effects, Family, Key};
+use crate::model::{Address, Kind, Name, PolicyDocument, Tags};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "op")]
+pub enum RoleOp {
+    CreateRole {
+        role: Name,
+        path: String,
+        assume_role_policy: PolicyDocument,
+        description: Option<String>,
+        max_session_duration: u32,
+        permissions_boundary: Option<String>,
+        tags: Tags,
+    },
+    UpdateRole {
+        role: Name,
+        description: Option<String>,
+        max_session_duration: u32,
+    },
+    UpdateAssumeRolePolicy {
+        role: Name,
+        document: PolicyDocument,
+    },
+    DeleteRole {
+        role: Name,
+    },
+}
+
+impl RoleOp {
+    pub fn role(&self) -> &Name {
+        match self {
+            RoleOp::CreateRole { role, .. }
+            | RoleOp::UpdateRole { role, .. }
+            | RoleOp::UpdateAssumeRolePolicy { role, .. }
+            | RoleOp::DeleteRole { role } => role,
+        }
+    }
+}
+
+impl Call for RoleOp {
+    fn api_name(&self) -> &'static str {
+        match self {
+            RoleOp::CreateRole { .. } => "CreateRole",
+            RoleOp::UpdateRole { .. } => "UpdateRole",
+            RoleOp::UpdateAssumeRolePolicy { .. } => "UpdateAssumeRolePolicy",
+            RoleOp::DeleteRole { .. } => "DeleteRole",
+        }
+    }
+
+    fn target(&self) -> Address {
+        Address::new(Kind::Role, self.role().clone())
+    }
+
+    fn effects(&self, account_id: &str) -> Effects {
+        let me = Key::entity(Kind::Role, self.role());
+        match self {
+            RoleOp::CreateRole {
+                assume_role_policy,
+                permissions_boundary,
+                ..
+            } => Effects::default()
+                .creates(me)
+                .needs(permissions_boundary.clone().map(Key::Policy))
+                .trusts(trusted(assume_role_policy, account_id)),
+            RoleOp::UpdateRole { .. } => Effects::default().needs([me]),
+            RoleOp::UpdateAssumeRolePolicy { document, .. } => Effects::default()
+                .needs([me])
+                .trusts(trusted(document, account_id)),
+            RoleOp::DeleteRole { .. } => Effects::default().deletes(me),
+        }
+    }
+}
+
+impl Family for RoleOp {
+    fn parse(value: &Value) -> Result<Option<Self>, String> {
+        wire::derived(value)
+    }
+}

@@ -1,0 +1,194 @@
+//! Calls on users: create, move, rename, delete, group membership, and the removal of the
+//! credentials IAM refuses to orphan when a user is deleted.
+
+use super::{wire, Access, Call, Effects, Family, Key};
+use crate::model::{Address, Kind, Name, Tags};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::fmt;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "op")]
+pub enum UserOp {
+    CreateUser {
+        user: Name,
+        path: String,
+        permissions_boundary: Option<String>,
+        tags: Tags,
+    },
+    /// Moves a user to a new path (UpdateUser NewPath).
+    UpdateUserPath {
+        user: Name,
+        path: String,
+    },
+    /// Renames a user (UpdateUser NewUserName); its groups, policies and credentials follow.
+    RenameUser {
+        user: Name,
+        new_name: Name,
+    },
+    DeleteUser {
+        user: Name,
+    },
+    AddUserToGroup {
+        user: Name,
+        group: Name,
+    },
+    RemoveUserFromGroup {
+        user: Name,
+        group: Name,
+    },
+    DeleteLoginProfile {
+        user: Name,
+    },
+    DeleteAccessKey {
+        user: Name,
+        access_key_id: String,
+    },
+    DeactivateMfaDevice {
+        user: Name,
+        serial_number: String,
+    },
+    DeleteSshPublicKey {
+        user: Name,
+        ssh_public_key_id: String,
+    },
+    DeleteSigningCertificate {
+        user: Name,
+        certificate_id: String,
+    },
+    DeleteServiceSpecificCredential {
+        user: Name,
+        credential_id: String,
+    },
+}
+
+impl UserOp {
+    /// The user the call acts on (its old name, for a rename).
+    pub fn user(&self) -> &Name {
+        use UserOp::*;
+        match self {
+            CreateUser { user, .. }
+            | UpdateUserPath { user, .. }
+            | RenameUser { user, .. }
+            | DeleteUser { user }
+            | AddUserToGroup { user, .. }
+            | RemoveUserFromGroup { user, .. }
+            | DeleteLoginProfile { user }
+            | DeleteAccessKey { user, .. }
+            | DeactivateMfaDevice { user, .. }
+            | DeleteSshPublicKey { user, .. }
+            | DeleteSigningCertificate { user, .. }
+            | DeleteServiceSpecificCredential { user, .. } => user,
+        }
+    }
+
+    /// The identifier of the credential a credential removal deletes (none for a login profile).
+    pub fn credential_id(&self) -> Option<&str> {
+        use UserOp::*;
+        match self {
+            DeleteAccessKey {
+                access_key_id: id, ..
+            }
+            | DeactivateMfaDevice {
+                serial_number: id, ..
+            }
+            | DeleteSshPublicKey {
+                ssh_public_key_id: id,
+                ..
+            }
+            | DeleteSigningCertificate {
+                certificate_id: id, ..
+            }
+            | DeleteServiceSpecificCredential {
+                credential_id: id, ..
+            } => Some(id),
+            _ => None,
+        }
+    }
+
+    /// Whether the call removes one of the user's credentials.
+    pub fn removes_credential(&self) -> bool {
+        matches!(self, UserOp::DeleteLoginProfile { .. }) || self.credential_id().is_some()
+    }
+}
+
+impl Call for UserOp {
+    fn api_name(&self) -> &'static str {
+        use UserOp::*;
+        match self {
+            CreateUser { .. } => "CreateUser",
+            UpdateUserPath { .. } | RenameUser { .. } => "UpdateUser",
+            DeleteUser { .. } => "DeleteUser",
+            AddUserToGroup { .. } => "AddUserToGroup",
+            RemoveUserFromGroup { .. } => "RemoveUserFromGroup",
+            DeleteLoginProfile { .. } => "DeleteLoginProfile",
+            DeleteAccessKey { .. } => "DeleteAccessKey",
+            DeactivateMfaDevice { .. } => "DeactivateMFADevice",
+            DeleteSshPublicKey { .. } => "DeleteSSHPublicKey",
+            DeleteSigningCertificate { .. } => "DeleteSigningCertificate",
+            DeleteServiceSpecificCredential { .. } => "DeleteServiceSpecificCredential",
+        }
+    }
+
+    fn target(&self) -> Address {
+        Address::new(Kind::User, self.user().clone())
+    }
+
+    fn effects(&self, _account_id: &str) -> Effects {
+        use UserOp::*;
+        let me = Key::entity(Kind::User, self.user());
+        match self {
+            CreateUser {
+                permissions_boundary,
+                ..
+            } => Effects::default()
+                .creates(me)
+                .needs(permissions_boundary.clone().map(Key::Policy)),
+            UpdateUserPath { .. } => Effects::default().needs([me]),
+            // The new name appears as a created user; calls on the new name wait for it.
+            RenameUser { new_name, .. } => {
+                Effects::default().creates(Key::entity(Kind::User, new_name))
+            }
+            DeleteUser { .. } => Effects::default().deletes(me),
+            AddUserToGroup { group, .. } => {
+                let group = Key::entity(Kind::Group, group);
+                Effects::default()
+                    .needs([me.clone(), group.clone()])
+                    .access(Access::Grant, me, Some(group))
+            }
+            RemoveUserFromGroup { group, .. } => {
+                let group = Key::entity(Kind::Group, group);
+                Effects::default()
+                    .releases([me.clone(), group.clone()])
+                    .access(Access::Revoke, me, Some(group))
+            }
+            DeleteLoginProfile { .. }
+            | DeleteAccessKey { .. }
+            | DeactivateMfaDevice { .. }
+            | DeleteSshPublicKey { .. }
+            | DeleteSigningCertificate { .. }
+            | DeleteServiceSpecificCredential { .. } => Effects::default().releases([me]),
+        }
+    }
+
+    fn fmt_detail(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use UserOp::*;
+        match self {
+            AddUserToGroup { group, .. } | RemoveUserFromGroup { group, .. } => {
+                write!(f, " group.{group}")
+            }
+            UpdateUserPath { path, .. } => write!(f, " path {path}"),
+            RenameUser { new_name, .. } => write!(f, " new name {new_name}"),
+            _ => match self.credential_id() {
+                Some(id) => write!(f, " {id}"),
+                None => Ok(()),
+            },
+        }
+    }
+}
+
+impl Family for UserOp {
+    fn parse(value: &Value) -> Result<Option<Self>, String> {
+        wire::derived(value)
+    }
+}

@@ -60,36 +60,36 @@ pub struct Effects {
 }
 
 impl Effects {
-    pub(crate) fn creates(mut self, k: Key) -> Self {
+    pub fn creates(mut self, k: Key) -> Self {
         self.creates.push(k);
         self
     }
-    pub(crate) fn deletes(mut self, k: Key) -> Self {
+    pub fn deletes(mut self, k: Key) -> Self {
         self.deletes.push(k);
         self
     }
-    pub(crate) fn needs(mut self, k: impl IntoIterator<Item = Key>) -> Self {
+    pub fn needs(mut self, k: impl IntoIterator<Item = Key>) -> Self {
         self.needs.extend(k);
         self
     }
-    pub(crate) fn releases(mut self, k: impl IntoIterator<Item = Key>) -> Self {
+    pub fn releases(mut self, k: impl IntoIterator<Item = Key>) -> Self {
         self.releases.extend(k);
         self
     }
-    pub(crate) fn trusts(mut self, k: Vec<Key>) -> Self {
+    pub fn trusts(mut self, k: Vec<Key>) -> Self {
         self.needs.extend(k.iter().cloned());
         self.trusts = k;
         self
     }
-    pub(crate) fn frees(mut self, k: Key) -> Self {
+    pub fn frees(mut self, k: Key) -> Self {
         self.frees.push(k);
         self
     }
-    pub(crate) fn fills(mut self, k: Key) -> Self {
+    pub fn fills(mut self, k: Key) -> Self {
         self.fills.push(k);
         self
     }
-    pub(crate) fn access(mut self, a: Access, principal: Key, about: Option<Key>) -> Self {
+    pub fn access(mut self, a: Access, principal: Key, about: Option<Key>) -> Self {
         self.access = Some((a, principal, about));
         self
     }

@@ -176,3 +176,93 @@ pub(crate) fn order(
         operations: members.iter().map(|&i| nodes[i].op.to_string()).collect(),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Kind, Name};
+    use crate::operation::{Access, Effects, GroupOp, Operation};
+
+    /// A node acting on group `name` with these effects (the operation only labels it).
+    fn node(name: &str, effects: Effects) -> Node {
+        Node {
+            op: Operation::from(GroupOp::UpdateGroupPath {
+                group: Name::from(name),
+                path: "/".into(),
+            }),
+            effects,
+        }
+    }
+
+    fn key(name: &str) -> Key {
+        Key::Entity(Kind::Group, Name::from(name))
+    }
+
+    fn edges_of(nodes: &[Node]) -> Vec<(usize, usize)> {
+        edges(nodes, &BTreeSet::new()).into_iter().collect()
+    }
+
+    #[test]
+    fn each_rule_is_one_relation_over_keys() {
+        let e = Effects::default;
+        let nodes = [
+            node("use", e().needs([key("g")])),
+            node("create", e().creates(key("g"))),
+            node("release", e().releases([key("old")])),
+            node("delete", e().deletes(key("old"))),
+            node("recreate", e().creates(key("old"))),
+            node("fill", e().fills(key("slot"))),
+            node("free", e().frees(key("slot"))),
+        ];
+        assert_eq!(
+            edges_of(&nodes),
+            // create before use, release before delete, delete before re-create, free before fill
+            vec![(1, 0), (2, 3), (3, 4), (6, 5)]
+        );
+    }
+
+    #[test]
+    fn grants_come_before_revocations_of_a_principal_that_stays() {
+        let e = Effects::default;
+        let (p, policy_a, policy_b) = (key("p"), Some(key("a")), Some(key("b")));
+        let nodes = [
+            node("revoke a", e().access(Access::Revoke, p.clone(), policy_a.clone())),
+            node("grant b", e().access(Access::Grant, p.clone(), policy_b)),
+            node("grant a", e().access(Access::Grant, p.clone(), policy_a)),
+        ];
+        // Granting b precedes revoking a; re-granting a is not ordered against revoking a.
+        assert_eq!(edges_of(&nodes), vec![(1, 0)]);
+        let removed: BTreeSet<Address> = [Address::new(Kind::Group, "p")].into();
+        assert!(
+            edges(&nodes, &removed).is_empty(),
+            "a removed principal's grants follow its teardown instead"
+        );
+    }
+
+    #[test]
+    fn the_order_is_topological_and_stable() {
+        let nodes: Vec<Node> = (0..4)
+            .map(|i| node(&i.to_string(), Effects::default()))
+            .collect();
+        let edges: BTreeSet<(usize, usize)> = [(3, 0), (2, 1)].into();
+        assert_eq!(order(&nodes, &edges).unwrap(), vec![2, 1, 3, 0]);
+        assert_eq!(order(&nodes, &BTreeSet::new()).unwrap(), vec![0, 1, 2, 3]);
+    }
+
+    #[test]
+    fn a_cycle_names_its_addresses_and_operations() {
+        let nodes: Vec<Node> = ["a", "b", "c"]
+            .iter()
+            .map(|n| node(n, Effects::default()))
+            .collect();
+        let edges: BTreeSet<(usize, usize)> = [(0, 1), (1, 0), (2, 0)].into();
+        let e = order(&nodes, &edges).unwrap_err();
+        let names: Vec<String> = e.addresses.iter().map(ToString::to_string).collect();
+        assert_eq!(names, ["group.a", "group.b"]);
+        assert_eq!(
+            e.operations,
+            ["UpdateGroup group.a path /", "UpdateGroup group.b path /"]
+        );
+        assert!(e.to_string().contains("group.a, group.b"), "{e}");
+    }
+}

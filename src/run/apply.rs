@@ -204,9 +204,14 @@ async fn execute(
         ..Default::default()
     };
     let mut progress = Progress::new(plan.operations.len(), ui);
-    let report = apply::run(plan, Arc::clone(&backend), &walk_options, stop, |event| {
-        progress.event(&event)
-    })
+    let stopped = || stop.load(Ordering::SeqCst);
+    let report = apply::run(
+        plan,
+        Arc::clone(&backend),
+        &walk_options,
+        stopped,
+        |event| progress.event(&event),
+    )
     .await;
     progress.finish();
     if options.json {

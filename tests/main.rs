@@ -7,6 +7,7 @@
 mod harness;
 
 mod adopt;
+mod architecture;
 mod aws;
 mod cli;
 mod conformance;

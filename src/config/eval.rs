@@ -6,6 +6,7 @@
 //! `instance_profile`, and the entity identities by block label, used by `lower` to evaluate every
 //! other attribute. Each attribute is evaluated in a context holding only what it references.
 
+use super::arith::error_message;
 use super::convert;
 use super::diagnostic::{Diagnostic, SourceMap, Span};
 use super::functions;
@@ -121,25 +122,6 @@ impl Item<'_> {
 
 /// The attributes evaluated before the rest of an entity: what its identity depends on.
 const IDENTITY_ATTRS: [&str; 3] = ["for_each", "name", "path"];
-
-/// An evaluation error as users should read it (checked arithmetic shows its operator).
-/// Long values in messages are cut short.
-pub(crate) fn error_message(e: &hcl::eval::Error) -> String {
-    const MAX: usize = 300;
-    let message = match e.kind() {
-        hcl::eval::ErrorKind::FuncCall(name, msg)
-            if super::arith::operator_of(&name.to_string()).is_some() =>
-        {
-            msg.clone()
-        }
-        kind => kind.to_string(),
-    };
-    if message.chars().count() > MAX {
-        format!("{}…", message.chars().take(MAX).collect::<String>())
-    } else {
-        message
-    }
-}
 
 /// The instances a `for_each` value declares: a map's keys and values, or a set's strings (each
 /// both key and value), in key order.

@@ -2,9 +2,10 @@
 //! checks blocks and attributes against the schema, checks declarations (duplicates, blocks that
 //! may appear once) and every reference and function name, and reads the backend block.
 
+use super::arith::error_message;
 use super::convert;
 use super::diagnostic::{Diagnostic, Diagnostics, SourceMap, Span};
-use super::eval::{entity_kind, error_message};
+use super::eval::entity_kind;
 use super::functions;
 use super::moved;
 use super::parse::{self, Node};

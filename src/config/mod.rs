@@ -28,7 +28,7 @@ mod variables;
 mod tests;
 
 pub use diagnostic::{Diagnostic, Diagnostics, Location, Snippet};
-pub use lifecycle::check_prevent_destroy;
+pub use lifecycle::{check_prevent_destroy, Removal};
 pub use moved::Move;
 pub use variables::{Input, Inputs, ENV_PREFIX};
 

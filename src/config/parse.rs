@@ -28,6 +28,15 @@ pub(crate) struct Attr {
     pub calls: bool,
 }
 
+impl references::Uses for Attr {
+    fn funcs(&self) -> &[FuncCall] {
+        &self.funcs
+    }
+    fn refs(&self) -> &[Reference] {
+        &self.refs
+    }
+}
+
 /// A block `ident "label" { … }`; the top level of a file is a nameless block.
 #[derive(Clone, Debug)]
 pub(crate) struct Node {

@@ -317,7 +317,7 @@ impl Inputs {
                     let value = expr.evaluate(&ctx).map_err(|e| {
                         Box::new(Diagnostic::error(format!(
                             "{shown}:{at}: `{key}`: a var file holds literal values only ({})",
-                            super::eval::error_message(&e)
+                            super::arith::error_message(&e)
                         )))
                     })?;
                     self.set(&key, value, format!("{shown}:{at}"), true);

@@ -12,7 +12,7 @@ mod report;
 
 pub use account::lint_account;
 pub use document::lint_document;
-pub use report::{render_json, render_text, Summary};
+pub use report::Summary;
 
 use serde::Serialize;
 

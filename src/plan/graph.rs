@@ -226,7 +226,10 @@ mod tests {
         let e = Effects::default;
         let (p, policy_a, policy_b) = (key("p"), Some(key("a")), Some(key("b")));
         let nodes = [
-            node("revoke a", e().access(Access::Revoke, p.clone(), policy_a.clone())),
+            node(
+                "revoke a",
+                e().access(Access::Revoke, p.clone(), policy_a.clone()),
+            ),
             node("grant b", e().access(Access::Grant, p.clone(), policy_b)),
             node("grant a", e().access(Access::Grant, p.clone(), policy_a)),
         ];

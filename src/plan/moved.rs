@@ -11,7 +11,6 @@
 //! before every other call on the new name.
 
 use super::ops::{Context, Node};
-use crate::config::{Diagnostic, Move};
 use crate::diff::{Action, Change, Diff, Entity};
 use crate::model::{Account, Address, Kind, Name};
 use crate::operation::{GroupOp, Key, UserOp};
@@ -32,12 +31,17 @@ fn exists(account: &Account, a: &Address) -> bool {
     }
 }
 
-/// The live account with the moves applied, and the renames the plan must make.
-/// (Borrowed, not copied, when there is nothing to rename.)
+/// A `moved` block that cannot be planned: both of its ends exist in the account.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("cannot rename {} to {}: both exist in the account", .0.from, .0.to)]
+pub struct BothExist(pub Rename);
+
+/// The live account with the moves (`moved` blocks, from old to new address) applied, and the
+/// renames the plan must make. (Borrowed, not copied, when there is nothing to rename.)
 pub fn rename_live<'a>(
-    moves: &[Move],
+    moves: &[Rename],
     live: &'a Account,
-) -> Result<(Cow<'a, Account>, Vec<Rename>), Vec<Diagnostic>> {
+) -> Result<(Cow<'a, Account>, Vec<Rename>), Vec<BothExist>> {
     let mut renamed = Cow::Borrowed(live);
     let mut renames = Vec::new();
     let mut errors = Vec::new();
@@ -54,18 +58,7 @@ pub fn rename_live<'a>(
                     to: m.to.clone(),
                 });
             }
-            (true, true) => {
-                let mut d = Diagnostic::error(format!(
-                    "cannot rename {} to {}: both exist in the account",
-                    m.from, m.to
-                ))
-                .with_help(format!(
-                    "delete one of the two by hand, or remove this moved block (then {} is left to the scope: deleted if the configuration owns it)",
-                    m.from
-                ));
-                d.location = m.location.clone();
-                errors.push(d);
-            }
+            (true, true) => errors.push(BothExist(m.clone())),
             // Already renamed, or never existed: nothing to do.
             (false, _) => {}
         }
@@ -166,11 +159,10 @@ mod tests {
     use crate::plan::tests::{group, user};
     use std::collections::BTreeSet;
 
-    fn mv(from: &str, to: &str) -> Move {
-        Move {
+    fn mv(from: &str, to: &str) -> Rename {
+        Rename {
             from: from.parse().expect("address"),
             to: to.parse().expect("address"),
-            location: None,
         }
     }
 
@@ -208,7 +200,11 @@ mod tests {
     fn what_the_live_account_says_decides_the_move() {
         let both = account(vec![user("old", &[]), user("new", &[])], vec![]);
         let errors = rename_live(&[mv("user.old", "user.new")], &both).expect_err("both exist");
-        assert!(errors[0].message.contains("both exist"), "{:?}", errors[0]);
+        assert!(
+            errors[0].to_string().contains("both exist"),
+            "{:?}",
+            errors[0]
+        );
 
         let done = account(vec![user("new", &[])], vec![]);
         let (same, renames) = rename_live(&[mv("user.old", "user.new")], &done).expect("ok");

@@ -3,6 +3,7 @@
 pub mod drift;
 pub mod hcl;
 pub mod human;
+pub mod lint;
 pub mod markdown;
 pub mod report;
 pub mod style;

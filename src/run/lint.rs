@@ -28,9 +28,12 @@ pub(super) fn lint(dir: &Path, format: LintFormat, ui: &Ui) -> anyhow::Result<Ex
         .collect();
     let findings = lint::lint_account(&desired.account, &locations, catalog);
     match format {
-        LintFormat::Json => print!("{}", lint::render_json(&findings, &catalog.source_version)),
+        LintFormat::Json => print!(
+            "{}",
+            crate::render::lint::json(&findings, &catalog.source_version)
+        ),
         LintFormat::Text if ui.quiet && findings.is_empty() => {}
-        LintFormat::Text => print!("{}", lint::render_text(&findings, ui.style)),
+        LintFormat::Text => print!("{}", crate::render::lint::text(&findings, ui.style)),
     }
     Ok(if Summary::of(&findings).errors > 0 {
         Exit::Error

@@ -8,7 +8,7 @@ mod lint;
 use crate::backend::Backend;
 use crate::cli::{Args, Command, Format};
 use crate::config::{self, Config, Desired};
-use crate::diff::diff;
+use crate::diff::{diff, Action};
 use crate::drift::DriftReport;
 use crate::model::iam::PLACEHOLDER_ACCOUNT_ID;
 use crate::model::{Account, Address, Kind};
@@ -294,10 +294,19 @@ pub(crate) async fn make_plan_targeted(
         .await
         .context("could not read the live account")?;
     // `moved` blocks: diff against the live account as if the renames were done.
-    let (renamed, renames) = match plan::moved::rename_live(&moves, &live) {
+    let wanted: Vec<plan::moved::Rename> = moves
+        .iter()
+        .map(|m| plan::moved::Rename {
+            from: m.from.clone(),
+            to: m.to.clone(),
+        })
+        .collect();
+    let (renamed, renames) = match plan::moved::rename_live(&wanted, &live) {
         Ok(r) => r,
-        Err(diags) => {
-            diags.iter().for_each(|d| eprint!("{d}"));
+        Err(conflicts) => {
+            for c in conflicts {
+                eprint!("{}", moved_conflict(&c, &moves));
+            }
             return Ok(Err(Exit::Error));
         }
     };
@@ -316,7 +325,19 @@ pub(crate) async fn make_plan_targeted(
         );
         changes = plan::target::filter(changes, targets, &keep);
     }
-    if let Err(diags) = config::check_prevent_destroy(&desired, &changes.changes) {
+    let removals = changes.changes.iter().filter_map(|c| {
+        let replaced = match c.action {
+            Action::Delete => false,
+            Action::Replace => true,
+            _ => return None,
+        };
+        Some(config::Removal {
+            address: &c.address,
+            replaced_because: c.reason.as_deref(),
+            replaced,
+        })
+    });
+    if let Err(diags) = config::check_prevent_destroy(&desired, removals) {
         eprint!("{diags}");
         return Ok(Err(Exit::Error));
     }
@@ -338,6 +359,20 @@ pub(crate) async fn make_plan_targeted(
         live,
         plan,
     }))
+}
+
+/// The error for a `moved` block whose both ends exist, at the block.
+fn moved_conflict(conflict: &plan::moved::BothExist, moves: &[config::Move]) -> config::Diagnostic {
+    let r = &conflict.0;
+    let mut d = config::Diagnostic::error(conflict.to_string()).with_help(format!(
+        "delete one of the two by hand, or remove this moved block (then {} is left to the scope: deleted if the configuration owns it)",
+        r.from
+    ));
+    d.location = moves
+        .iter()
+        .find(|m| m.from == r.from && m.to == r.to)
+        .and_then(|m| m.location.clone());
+    d
 }
 
 /// What `plan` was asked for besides the directory.

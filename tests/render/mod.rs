@@ -148,15 +148,14 @@ fn renaming_plan() -> Plan {
         "users": { "john.doe": { "name": "john.doe", "groups": ["developers"], "tags": { "team": "web" } } },
         "groups": { "developers": { "name": "developers" } }
     }));
-    let moves: Vec<iamform::config::Move> = [
+    let moves: Vec<plan::moved::Rename> = [
         ("user.jdoe", "user.john.doe"),
         ("group.devs", "group.developers"),
     ]
     .into_iter()
-    .map(|(from, to)| iamform::config::Move {
+    .map(|(from, to)| plan::moved::Rename {
         from: from.parse().expect("address"),
         to: to.parse().expect("address"),
-        location: None,
     })
     .collect();
     let (renamed, renames) = plan::moved::rename_live(&moves, &live).expect("no conflict");

@@ -1,6 +1,6 @@
 //! The aws backend's account calls: the password policy.
 
-use super::execute::{int, send};
+use super::request::{int, send};
 use super::AwsBackend;
 use crate::backend::BackendError;
 use crate::operation::{AccountOp, Call as _};

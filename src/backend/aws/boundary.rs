@@ -1,6 +1,6 @@
 //! The aws backend's permissions boundary calls, for users and roles.
 
-use super::execute::send;
+use super::request::send;
 use super::AwsBackend;
 use crate::backend::BackendError;
 use crate::operation::{BoundaryOp, BoundaryTarget, Call as _};

@@ -1,6 +1,6 @@
 //! The aws backend's group calls.
 
-use super::execute::send;
+use super::request::send;
 use super::AwsBackend;
 use crate::backend::BackendError;
 use crate::operation::{Call as _, GroupOp};

@@ -5,8 +5,8 @@
 //! [`AwsBackend::connect`] asks STS whose credentials these are and refuses another account.
 //!
 //! - Read: a few bulk calls whose number grows with entities / 1,000 (`read.rs`).
-//! - Execute: one IAM call per operation (`execute.rs`); deleting a user first removes its
-//!   credentials.
+//! - Execute: one IAM call per operation, one file per family of operations (`user.rs`, …);
+//!   deleting a user first removes its credentials.
 //! - Retries: none here. The SDK's own retries are off; apply retries each operation, and this
 //!   backend each read call, with the one policy of [`crate::backend::retry`] (throttling,
 //!   transient failures, IAM's eventual consistency after a create).
@@ -15,12 +15,12 @@
 mod account;
 mod boundary;
 mod errors;
-mod execute;
 mod group;
 mod instance_profile;
 mod permissions;
 mod policy;
 mod read;
+mod request;
 mod role;
 mod tags;
 mod user;
@@ -288,9 +288,19 @@ impl Backend for AwsBackend {
         read::read(self).await
     }
 
-    /// One IAM call (a user's deletion: its credentials first), once.
+    /// One IAM call (a user's deletion: its credentials first), once; one file per family.
     async fn execute(&self, op: &Operation) -> Result<(), BackendError> {
-        execute::execute(self, op).await
+        match op {
+            Operation::User(op) => user::execute(self, op).await,
+            Operation::Group(op) => group::execute(self, op).await,
+            Operation::Role(op) => role::execute(self, op).await,
+            Operation::Policy(op) => policy::execute(self, op).await,
+            Operation::InstanceProfile(op) => instance_profile::execute(self, op).await,
+            Operation::Account(op) => account::execute(self, op).await,
+            Operation::Permission(op) => permissions::execute(self, op).await,
+            Operation::Boundary(op) => boundary::execute(self, op).await,
+            Operation::Tag(op) => tags::execute(self, op).await,
+        }
     }
 
     fn caller(&self) -> Option<Address> {

@@ -1,7 +1,7 @@
 //! The aws backend's permission calls — attach, detach, put and delete inline policies — for
 //! users, groups and roles. IAM has a call per kind of identity; each row below is one.
 
-use super::execute::send;
+use super::request::send;
 use super::AwsBackend;
 use crate::backend::BackendError;
 use crate::operation::{Call as _, Identity, PermissionChange, PermissionOp};

@@ -1,6 +1,6 @@
 //! The aws backend's managed policy calls.
 
-use super::execute::{sdk_tags, send};
+use super::request::{sdk_tags, send};
 use super::AwsBackend;
 use crate::backend::BackendError;
 use crate::operation::{Call as _, PolicyOp};

@@ -1,6 +1,6 @@
 //! The aws backend's role calls.
 
-use super::execute::{int, sdk_tags, send};
+use super::request::{int, sdk_tags, send};
 use super::AwsBackend;
 use crate::backend::BackendError;
 use crate::operation::{Call as _, RoleOp};

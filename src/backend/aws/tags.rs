@@ -1,6 +1,6 @@
 //! The aws backend's tag calls, for every kind IAM tags; each row is one of IAM's calls.
 
-use super::execute::{sdk_tags, send};
+use super::request::{sdk_tags, send};
 use super::AwsBackend;
 use crate::backend::BackendError;
 use crate::operation::{Call as _, TagChange, TagOp, TagTarget};

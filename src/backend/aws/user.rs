@@ -1,6 +1,6 @@
 //! The aws backend's user calls. Deleting a user first removes its credentials.
 
-use super::execute::{ask, sdk_tags, send};
+use super::request::{ask, sdk_tags, send};
 use super::AwsBackend;
 use crate::backend::{BackendError, ErrorCode};
 use crate::model::Name;

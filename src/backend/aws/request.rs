@@ -1,10 +1,8 @@
-//! One IAM call per [`Operation`] (user teardown aside, see `user::delete_user`), one file per
-//! family of operations; here the dispatch and what every family uses to make a call.
+//! Sending one request: what every family of operations uses to make its calls.
 
 use super::AwsBackend;
 use crate::backend::{BackendError, ErrorCode};
 use crate::model::Tags;
-use crate::operation::Operation;
 use aws_sdk_iam::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_iam::types::Tag;
 use aws_sdk_iam::Client;
@@ -12,20 +10,6 @@ use std::future::Future;
 use std::pin::Pin;
 
 type Call<'a, T> = Pin<Box<dyn Future<Output = Result<T, BackendError>> + Send + 'a>>;
-
-pub(super) async fn execute(b: &AwsBackend, op: &Operation) -> Result<(), BackendError> {
-    match op {
-        Operation::User(op) => super::user::execute(b, op).await,
-        Operation::Group(op) => super::group::execute(b, op).await,
-        Operation::Role(op) => super::role::execute(b, op).await,
-        Operation::Policy(op) => super::policy::execute(b, op).await,
-        Operation::InstanceProfile(op) => super::instance_profile::execute(b, op).await,
-        Operation::Account(op) => super::account::execute(b, op).await,
-        Operation::Permission(op) => super::permissions::execute(b, op).await,
-        Operation::Boundary(op) => super::boundary::execute(b, op).await,
-        Operation::Tag(op) => super::tags::execute(b, op).await,
-    }
-}
 
 /// Builds one SDK request with `make` and sends it, counted, once, as a boxed future; its output
 /// is the call's answer.

@@ -336,3 +336,38 @@ fn the_parser_sees_crate_paths_groups_and_super() {
         .collect();
     assert_eq!(got, ["config::eval::x", "diff", "model", "plan::build"]);
 }
+
+#[test]
+fn only_render_writes_to_stdout_and_stderr() {
+    let mut all = Vec::new();
+    files(&src(), &mut all);
+    let mut writers = Vec::new();
+    for file in all {
+        let rel = file.strip_prefix(src()).unwrap().display().to_string();
+        if rel.starts_with("render/") || rel.ends_with("tests.rs") {
+            continue;
+        }
+        let code = code(&std::fs::read_to_string(&file).expect("a readable source file"));
+        for needle in [
+            "print!(",
+            "println!(",
+            "eprint!(",
+            "eprintln!(",
+            "dbg!(",
+            "stdout()",
+            "stderr()",
+        ] {
+            let found = code
+                .match_indices(needle)
+                .any(|(at, _)| !code[..at].ends_with(|c: char| c.is_alphanumeric() || c == '_'));
+            if found {
+                writers.push(format!("src/{rel}: {needle}"));
+            }
+        }
+    }
+    assert!(
+        writers.is_empty(),
+        "only src/render/ writes to stdout or stderr (through render::printer):\n  {}",
+        writers.join("\n  ")
+    );
+}

@@ -77,3 +77,13 @@ pub fn apply(report: &ApplyReport, style: Style) -> String {
     }
     out
 }
+
+/// The IAM API calls made, per action (`-v`).
+pub fn calls(counts: &crate::operation::CallCounts) -> String {
+    let total: u64 = counts.values().sum();
+    let mut out = format!("IAM API calls: {total}\n");
+    for (api, n) in counts {
+        let _ = writeln!(out, "  {api:<32} {n}");
+    }
+    out
+}

@@ -3,15 +3,15 @@
 
 use super::{load, lower, Exit, Ui};
 use crate::catalog::Catalog;
-use crate::cli::LintFormat;
 use crate::lint::{self, Summary};
+use crate::render::printer::out;
 use std::collections::BTreeMap;
 use std::path::Path;
 
 /// Lint reads no account, so ARNs are computed for a placeholder account id.
 const LINT_ACCOUNT_ID: &str = "000000000000";
 
-pub(super) fn lint(dir: &Path, format: LintFormat, ui: &Ui) -> anyhow::Result<Exit> {
+pub(super) fn lint(dir: &Path, json: bool, ui: &Ui) -> anyhow::Result<Exit> {
     let config = match load(dir, ui) {
         Ok(c) => c,
         Err(code) => return Ok(code),
@@ -27,13 +27,13 @@ pub(super) fn lint(dir: &Path, format: LintFormat, ui: &Ui) -> anyhow::Result<Ex
         .map(|(address, location)| (address.clone(), location.to_string()))
         .collect();
     let findings = lint::lint_account(&desired.account, &locations, catalog);
-    match format {
-        LintFormat::Json => print!(
-            "{}",
-            crate::render::lint::json(&findings, &catalog.source_version)
-        ),
-        LintFormat::Text if ui.quiet && findings.is_empty() => {}
-        LintFormat::Text => print!("{}", crate::render::lint::text(&findings, ui.style)),
+    if json {
+        out(&crate::render::lint::json(
+            &findings,
+            &catalog.source_version,
+        ));
+    } else if !(ui.quiet && findings.is_empty()) {
+        out(&crate::render::lint::text(&findings, ui.style));
     }
     Ok(if Summary::of(&findings).errors > 0 {
         Exit::Error

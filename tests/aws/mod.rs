@@ -852,3 +852,28 @@ async fn moved_blocks_rename_in_place_on_moto() {
     );
     assert!(live.groups.contains_key(&n("developers")) && !live.groups.contains_key(&n("devs")));
 }
+
+/// Defect 19.2: `--backend aws` on the command line kept only `account_id` of the configuration's
+/// `backend "aws"` block and dropped `endpoint_url` (and region, profile, assume_role_arn): the
+/// plan went to another endpoint. The flags now override the block attribute by attribute.
+#[tokio::test]
+async fn backend_aws_on_the_command_line_keeps_the_blocks_settings() {
+    let Some((_moto, endpoint)) = target::fresh_moto().await else {
+        return;
+    };
+    target::use_fake_credentials();
+    let t = crate::harness::Test::new().file(
+        "main.hcl",
+        &format!(
+            "backend \"aws\" {{\n  endpoint_url = \"{endpoint}\"\n  account_id = \"{ACCOUNT}\"\n}}\n\nuser \"from_the_block\" {{}}\n"
+        ),
+    );
+    let config = t.config().display().to_string();
+    let run = t.run_plain(&["plan", &config, "--backend", "aws", "--region", "eu-west-1"]);
+    let run = run.expect(0);
+    assert!(
+        run.stdout.contains("user.from_the_block will be created"),
+        "{}",
+        run.stdout
+    );
+}

@@ -1,0 +1,66 @@
+//! Apply progress on stderr: a progress bar on a terminal, one line per finished operation
+//! otherwise (CI logs), nothing with `-q`.
+
+use super::printer;
+use crate::apply::{Event, Outcome};
+use indicatif::{ProgressBar, ProgressStyle};
+
+pub enum Progress {
+    Quiet,
+    Lines,
+    Bar(ProgressBar),
+}
+
+impl Progress {
+    pub fn new(total: usize, quiet: bool) -> Progress {
+        if quiet {
+            Progress::Quiet
+        } else if printer::stderr_is_terminal() {
+            let bar = ProgressBar::new(total as u64);
+            if let Ok(style) =
+                ProgressStyle::with_template("{bar:30} {pos}/{len} operations {wide_msg}")
+            {
+                bar.set_style(style);
+            }
+            Progress::Bar(bar)
+        } else {
+            Progress::Lines
+        }
+    }
+
+    pub fn event(&mut self, event: &Event<'_>) {
+        let Event::Finished {
+            operation,
+            outcome,
+            done,
+            total,
+            ..
+        } = event
+        else {
+            return;
+        };
+        let status = match outcome {
+            Outcome::Applied { retries: 0 } => "done".to_owned(),
+            Outcome::Applied { retries } => format!("done after {retries} retries"),
+            Outcome::Failed { error, .. } => format!("FAILED: {error}"),
+            Outcome::Skipped { .. } | Outcome::NotStarted => "skipped".to_owned(),
+        };
+        match self {
+            Progress::Quiet => {}
+            Progress::Lines => printer::err(&format!("[{done}/{total}] {operation}: {status}\n")),
+            Progress::Bar(bar) => {
+                bar.set_position(*done as u64);
+                if matches!(outcome, Outcome::Failed { .. }) {
+                    bar.println(format!("{operation}: {status}"));
+                }
+                bar.set_message(operation.to_string());
+            }
+        }
+    }
+
+    pub fn finish(&self) {
+        if let Progress::Bar(bar) = self {
+            bar.finish_and_clear();
+        }
+    }
+}

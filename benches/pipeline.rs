@@ -2,6 +2,10 @@
 //! configuration load and evaluation, diff, plan build, rendering, and mock read and write.
 //! `cargo bench --bench pipeline`; end-to-end CLI timings are in benches/cli.sh.
 
+// Tests and benchmarks report timings and sizes on stderr as they go; a test binary has no
+// public API for `unreachable_pub` to guard.
+#![allow(clippy::print_stdout, clippy::print_stderr, unreachable_pub)]
+
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use iamform::backend::mock::{MockBackend, MockFile};
 use iamform::backend::Backend;

@@ -33,13 +33,13 @@ use std::collections::BTreeSet;
 
 /// One operation the guard refuses, and why.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Lockout {
+pub(crate) struct Lockout {
     pub operation: String,
     pub why: String,
 }
 
 /// The operations of `plan` that would lock `caller` out, judged against `live`.
-pub fn check(plan: &Plan, live: &Account, caller: &Address) -> Vec<Lockout> {
+pub(crate) fn check(plan: &Plan, live: &Account, caller: &Address) -> Vec<Lockout> {
     let Some(principal) = Principal::of(caller, live, &plan.account_id) else {
         // The caller is not in the account (or not as that kind): nothing of it can be taken.
         return Vec::new();
@@ -58,7 +58,7 @@ pub fn check(plan: &Plan, live: &Account, caller: &Address) -> Vec<Lockout> {
 }
 
 /// The refusal message: what, which operations, and what to do.
-pub fn refusal(caller: &Address, found: &[Lockout]) -> String {
+pub(crate) fn refusal(caller: &Address, found: &[Lockout]) -> String {
     let mut msg = format!(
         "error: this plan would take from the caller ({caller}) the IAM permissions iamform needs \
          to run:\n"
@@ -74,7 +74,7 @@ pub fn refusal(caller: &Address, found: &[Lockout]) -> String {
 }
 
 /// What `plan` says (on stderr) when its apply would be refused.
-pub fn plan_warning(caller: &Address, found: &[Lockout]) -> String {
+pub(crate) fn plan_warning(caller: &Address, found: &[Lockout]) -> String {
     let mut msg = format!(
         "warning: apply of this plan will be refused: it takes from the caller ({caller}) the IAM \
          permissions iamform needs to run:\n"

@@ -12,7 +12,7 @@ use anyhow::{bail, Context as _};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-pub struct Options {
+pub(crate) struct Options {
     pub out: PathBuf,
     /// `--scope` path prefixes; none means the whole account (and no `settings` block).
     pub paths: Vec<String>,
@@ -22,12 +22,12 @@ pub struct Options {
 }
 
 /// What an import wrote.
-pub struct Written {
+pub(crate) struct Written {
     pub entities: usize,
     pub files: Vec<PathBuf>,
 }
 
-pub async fn run(backend: &dyn Backend, options: &Options) -> anyhow::Result<Written> {
+pub(crate) async fn run(backend: &dyn Backend, options: &Options) -> anyhow::Result<Written> {
     let scope = scope(options)?;
     check_out_dir(&options.out, options.force)?;
     let live = backend
@@ -108,7 +108,7 @@ fn check_out_dir(out: &Path, force: bool) -> anyhow::Result<()> {
 
 /// The entities of `live` the scope owns, without their credentials. The password policy has no
 /// path: it is imported when the scope covers `/` and does not exclude `password_policy/*`.
-pub fn select(live: &Account, scope: &Scope) -> Account {
+pub(crate) fn select(live: &Account, scope: &Scope) -> Account {
     let mut out = Account {
         users: owned(&live.users, Kind::User, |u| &u.path, scope),
         groups: owned(&live.groups, Kind::Group, |g| &g.path, scope),

@@ -5,7 +5,7 @@
 //! backend.read() --> live Account ----+--diff--> Vec<Change> --plan--> Plan --> render / apply
 //! ```
 
-pub mod apply;
+pub(crate) mod apply;
 pub mod backend;
 pub mod catalog;
 pub mod cli;
@@ -13,8 +13,8 @@ pub mod config;
 pub mod diff;
 pub mod drift;
 pub mod fmt;
-pub mod guard;
-pub mod import;
+pub(crate) mod guard;
+pub(crate) mod import;
 pub mod lint;
 pub mod model;
 pub mod operation;

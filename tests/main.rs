@@ -4,6 +4,10 @@
 //! through [`harness`], as just's test suite does; `conformance` runs one set of backend cases on
 //! the mock and on moto; `render` holds the insta snapshots.
 
+// Tests and benchmarks report timings and sizes on stderr as they go; a test binary has no
+// public API for `unreachable_pub` to guard.
+#![allow(clippy::print_stdout, clippy::print_stderr, unreachable_pub)]
+
 mod harness;
 
 mod adopt;

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use tokio::task::{Id, JoinError, JoinSet};
 
 #[derive(Clone, Debug)]
-pub struct Options {
+pub(crate) struct Options {
     pub parallelism: usize,
     pub retry: RetryPolicy,
 }
@@ -28,13 +28,9 @@ impl Default for Options {
 
 /// Progress, for the CLI to show as it likes.
 #[derive(Clone, Debug)]
-pub enum Event<'a> {
-    Started {
-        id: usize,
-        operation: &'a str,
-    },
+pub(crate) enum Event<'a> {
+    Started,
     Finished {
-        id: usize,
         operation: &'a str,
         outcome: &'a Outcome,
         done: usize,
@@ -102,7 +98,7 @@ impl State {
 
 /// Applies `plan`. `stop` is asked before each operation starts: once it says so, no new
 /// operation starts and those in flight finish.
-pub async fn run(
+pub(crate) async fn run(
     plan: &Plan,
     backend: Arc<dyn Backend>,
     options: &Options,
@@ -128,10 +124,7 @@ pub async fn run(
             let Some(id) = state.ready.pop_front() else {
                 break;
             };
-            on_event(Event::Started {
-                id,
-                operation: &labels[id],
-            });
+            on_event(Event::Started);
             let backend = Arc::clone(&backend);
             let op = plan.operations[id].operation.clone();
             let policy = options.retry;
@@ -161,7 +154,6 @@ pub async fn run(
         };
         done += 1;
         on_event(Event::Finished {
-            id,
             operation: &labels[id],
             outcome: &outcome,
             done,

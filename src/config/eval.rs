@@ -172,7 +172,7 @@ fn ref_key(r: &Reference) -> Option<String> {
 
 impl<'a> Env<'a> {
     /// Evaluates variables, locals and entity identities of the top-level `blocks`.
-    pub fn evaluate(
+    pub(super) fn evaluate(
         map: &'a SourceMap,
         blocks: &[Node],
         account_id: &str,
@@ -542,10 +542,10 @@ impl<'a> Env<'a> {
             None => e,
         };
         if let Err(e) = names::check_name(kind, &name) {
-            self.diags.push(self.map.error(name_span, which(e)));
+            self.diags.push(self.map.error(name_span, which(e.into())));
         }
         if let Err(e) = names::check_path(&path) {
-            self.diags.push(self.map.error(path_span, which(e)));
+            self.diags.push(self.map.error(path_span, which(e.into())));
         }
         let arn = model::arn(&self.account_id, kind, &path, &name);
         let mut obj = Map::new();
@@ -557,7 +557,10 @@ impl<'a> Env<'a> {
 
     /// The IAM addresses of the entities that `refs` name, directly or through locals; an
     /// indexed reference to a `for_each` block (`user.web["john"]`) names that instance only.
-    pub fn entity_refs<'r>(&self, refs: impl Iterator<Item = &'r Reference>) -> BTreeSet<Address> {
+    pub(super) fn entity_refs<'r>(
+        &self,
+        refs: impl Iterator<Item = &'r Reference>,
+    ) -> BTreeSet<Address> {
         let mut out = BTreeSet::new();
         for r in refs {
             if let Some(kind) = entity_kind(&r.root) {
@@ -593,7 +596,7 @@ impl<'a> Env<'a> {
 
     /// Evaluates an attribute; `None` when it failed (reported) or depends on
     /// something that failed (reported before).
-    pub fn eval(&mut self, attr: &Attr) -> Option<Value> {
+    pub(super) fn eval(&mut self, attr: &Attr) -> Option<Value> {
         if attr
             .refs
             .iter()
@@ -660,7 +663,7 @@ impl<'a> Env<'a> {
     }
 
     /// Converts a value, reporting a type error at the attribute.
-    pub fn convert<T>(
+    pub(super) fn convert<T>(
         &mut self,
         attr: &Attr,
         v: &Value,
@@ -677,7 +680,7 @@ impl<'a> Env<'a> {
     }
 
     /// The typed value of `node.key`; `None` when absent, null, or wrong (reported).
-    pub fn get<T>(
+    pub(super) fn get<T>(
         &mut self,
         node: &Node,
         key: &str,
@@ -692,7 +695,7 @@ impl<'a> Env<'a> {
     }
 
     /// Reports an error at a span.
-    pub fn error(&mut self, span: Span, message: impl Into<String>) -> &mut Diagnostic {
+    pub(super) fn error(&mut self, span: Span, message: impl Into<String>) -> &mut Diagnostic {
         self.diags.push(self.map.error(span, message));
         let last = self.diags.len() - 1;
         &mut self.diags[last]

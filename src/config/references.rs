@@ -33,7 +33,7 @@ pub(crate) struct Reference {
 }
 
 impl Reference {
-    pub fn is_entity(&self) -> bool {
+    pub(super) fn is_entity(&self) -> bool {
         ENTITY_ROOTS.contains(&self.root.as_str())
     }
 }

@@ -1,13 +1,13 @@
 //! The data every stage shares: names, addresses, policy documents, the `Account`, and IAM's
 //! own facts (`iam`: quotas, name rules, ARNs).
 
-pub mod account;
+pub(crate) mod account;
 pub mod address;
 pub mod iam;
-pub mod name;
+pub(crate) mod name;
 pub mod policy;
 pub mod scope;
-pub mod suggest;
+pub(crate) mod suggest;
 
 pub use account::*;
 pub use address::{Address, Kind};

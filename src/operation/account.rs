@@ -1,6 +1,6 @@
 //! Calls on the account itself: its password policy.
 
-use super::{wire, Call, Effects, Family};
+use super::{wire, Call, Effects, Family, WireError};
 use crate::model::{Address, PasswordPolicy};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -30,7 +30,7 @@ impl Call for AccountOp {
 }
 
 impl Family for AccountOp {
-    fn parse(value: &Value) -> Result<Option<Self>, String> {
+    fn parse(value: &Value) -> Result<Option<Self>, WireError> {
         wire::derived(value)
     }
 }

@@ -1,6 +1,6 @@
 //! Permissions boundaries of users and roles, written once for both: put and delete.
 
-use super::{wire, Call, Effects, Family, Key};
+use super::{wire, Call, Effects, Family, Key, WireError};
 use crate::model::{Address, Kind, Name};
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
@@ -102,7 +102,7 @@ impl Serialize for BoundaryOp {
 }
 
 impl Family for BoundaryOp {
-    fn parse(value: &Value) -> Result<Option<Self>, String> {
+    fn parse(value: &Value) -> Result<Option<Self>, WireError> {
         let fields = wire::Fields::of(value)?;
         let Some((row, column)) = wire::find(&CALLS, fields.op) else {
             return Ok(None);

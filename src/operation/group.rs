@@ -1,6 +1,6 @@
 //! Calls on groups: create, move, rename, delete.
 
-use super::{wire, Call, Effects, Family, Key};
+use super::{wire, Call, Effects, Family, Key, WireError};
 use crate::model::{Address, Kind, Name};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -74,7 +74,7 @@ impl Call for GroupOp {
 }
 
 impl Family for GroupOp {
-    fn parse(value: &Value) -> Result<Option<Self>, String> {
+    fn parse(value: &Value) -> Result<Option<Self>, WireError> {
         wire::derived(value)
     }
 }

@@ -1,6 +1,6 @@
 //! Calls on instance profiles: create, delete, and the role each holds (at most one).
 
-use super::{wire, Call, Effects, Family, Key};
+use super::{wire, Call, Effects, Family, Key, WireError};
 use crate::model::{Address, Kind, Name, Tags};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -87,7 +87,7 @@ impl Call for InstanceProfileOp {
 }
 
 impl Family for InstanceProfileOp {
-    fn parse(value: &Value) -> Result<Option<Self>, String> {
+    fn parse(value: &Value) -> Result<Option<Self>, WireError> {
         wire::derived(value)
     }
 }

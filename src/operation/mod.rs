@@ -34,6 +34,7 @@ pub use policy::PolicyOp;
 pub use role::RoleOp;
 pub use tags::{TagChange, TagOp, TagTarget};
 pub use user::UserOp;
+pub use wire::WireError;
 
 use crate::model::{Address, Arn, Kind};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -61,7 +62,7 @@ pub(crate) trait Call {
 /// A family of operations: its calls, and its part of the JSON form.
 trait Family: Call + Serialize + Sized {
     /// The operation `value` holds, or `Ok(None)` when its `op` is a call of another family.
-    fn parse(value: &Value) -> Result<Option<Self>, String>;
+    fn parse(value: &Value) -> Result<Option<Self>, WireError>;
 }
 
 /// Declares [`Operation`] over the families, with everything that dispatches to them.
@@ -96,12 +97,12 @@ macro_rules! families {
         }
 
         /// The operation a plan's JSON object holds, trying each family in turn.
-        fn parse(value: &Value) -> Result<Operation, String> {
+        fn parse(value: &Value) -> Result<Operation, WireError> {
             $(if let Some(op) = <$family as Family>::parse(value)? {
                 return Ok(op.into());
             })*
             let op = wire::Fields::of(value)?.op;
-            Err(format!("`{op}` is not an operation iamform makes"))
+            Err(WireError::new(format!("`{op}` is not an operation iamform makes")))
         }
     };
 }

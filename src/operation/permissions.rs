@@ -3,7 +3,7 @@
 //! this (`AttachUserPolicy`, `PutRolePolicy`, …); iamform has one operation with the identity as a
 //! parameter, and the call's name from [`CALLS`].
 
-use super::{wire, Access, Call, Effects, Family, Key};
+use super::{wire, Access, Call, Effects, Family, Key, WireError};
 use crate::model::{Address, Kind, Name, PolicyDocument};
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
@@ -228,7 +228,7 @@ impl Serialize for PermissionOp {
 }
 
 impl Family for PermissionOp {
-    fn parse(value: &Value) -> Result<Option<Self>, String> {
+    fn parse(value: &Value) -> Result<Option<Self>, WireError> {
         let fields = wire::Fields::of(value)?;
         let Some((row, column)) = wire::find(&CALLS, fields.op) else {
             return Ok(None);

@@ -1,7 +1,7 @@
 //! Calls on customer managed policies: create, new default version, delete a version, delete.
 //! Policies are addressed by ARN, as the API does (their name when created).
 
-use super::{policy_address, wire, Call, Effects, Family, Key};
+use super::{policy_address, wire, Call, Effects, Family, Key, WireError};
 use crate::model::{arn, Address, Kind, Name, PolicyDocument, Tags};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -83,7 +83,7 @@ impl Call for PolicyOp {
 }
 
 impl Family for PolicyOp {
-    fn parse(value: &Value) -> Result<Option<Self>, String> {
+    fn parse(value: &Value) -> Result<Option<Self>, WireError> {
         wire::derived(value)
     }
 }

@@ -1,7 +1,7 @@
 //! Calls on roles: create (with the trust policy), update description and session duration,
 //! replace the trust policy, delete.
 
-use super::{trusted, wire, Call, Effects, Family, Key};
+use super::{trusted, wire, Call, Effects, Family, Key, WireError};
 use crate::model::{Address, Kind, Name, PolicyDocument, Tags};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -78,7 +78,7 @@ impl Call for RoleOp {
 }
 
 impl Family for RoleOp {
-    fn parse(value: &Value) -> Result<Option<Self>, String> {
+    fn parse(value: &Value) -> Result<Option<Self>, WireError> {
         wire::derived(value)
     }
 }

@@ -2,7 +2,7 @@
 //! and instance profiles (groups cannot be tagged). A kind that can be tagged is a column of
 //! [`CALLS`] and a variant of [`TagTarget`].
 
-use super::{policy_address, wire, Call, Effects, Family, Key};
+use super::{policy_address, wire, Call, Effects, Family, Key, WireError};
 use crate::model::{Address, Kind, Name, Tags};
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
@@ -139,7 +139,7 @@ impl Serialize for TagOp {
 }
 
 impl Family for TagOp {
-    fn parse(value: &Value) -> Result<Option<Self>, String> {
+    fn parse(value: &Value) -> Result<Option<Self>, WireError> {
         let fields = wire::Fields::of(value)?;
         let Some((row, column)) = wire::find(&CALLS, fields.op) else {
             return Ok(None);

@@ -1,7 +1,7 @@
 //! Calls on users: create, move, rename, delete, group membership, and the removal of the
 //! credentials IAM refuses to orphan when a user is deleted.
 
-use super::{wire, Access, Call, Effects, Family, Key};
+use super::{wire, Access, Call, Effects, Family, Key, WireError};
 use crate::model::{Address, Kind, Name, Tags};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -188,7 +188,7 @@ impl Call for UserOp {
 }
 
 impl Family for UserOp {
-    fn parse(value: &Value) -> Result<Option<Self>, String> {
+    fn parse(value: &Value) -> Result<Option<Self>, WireError> {
         wire::derived(value)
     }
 }

@@ -12,6 +12,17 @@ use serde::ser::SerializeMap;
 use serde::{Deserialize, Serializer};
 use serde_json::{Map, Value};
 
+/// A JSON object that is not an operation iamform makes, and why.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct WireError(String);
+
+impl WireError {
+    pub(super) fn new(why: String) -> WireError {
+        WireError(why)
+    }
+}
+
 /// Starts a flat operation object: `op` first; the caller adds the fields in their order.
 pub(super) fn object<S: Serializer>(
     serializer: S,
@@ -38,30 +49,31 @@ pub(super) struct Fields<'a> {
 }
 
 impl<'a> Fields<'a> {
-    pub fn of(value: &'a Value) -> Result<Fields<'a>, String> {
+    pub(super) fn of(value: &'a Value) -> Result<Fields<'a>, WireError> {
+        let bad = |why: &str| WireError(why.to_owned());
         let map = value
             .as_object()
-            .ok_or("an operation is a JSON object with an `op`")?;
+            .ok_or_else(|| bad("an operation is a JSON object with an `op`"))?;
         let op = map
             .get("op")
             .and_then(Value::as_str)
-            .ok_or("an operation needs `op`, the name of its IAM call")?;
+            .ok_or_else(|| bad("an operation needs `op`, the name of its IAM call"))?;
         Ok(Fields { op, map })
     }
 
     /// The field `key`, as serde would read it (`missing field` when absent).
-    pub fn get<T: DeserializeOwned>(&self, key: &str) -> Result<T, String> {
+    pub(super) fn get<T: DeserializeOwned>(&self, key: &str) -> Result<T, WireError> {
         let value = self
             .map
             .get(key)
-            .ok_or_else(|| format!("missing field `{key}`"))?;
-        T::deserialize(value).map_err(|e| format!("{key}: {e}"))
+            .ok_or_else(|| WireError(format!("missing field `{key}`")))?;
+        T::deserialize(value).map_err(|e| WireError(format!("{key}: {e}")))
     }
 }
 
 /// Reads an operation of a family that derives its serde form: `Ok(None)` when the object's `op`
 /// names a call of another family.
-pub(super) fn derived<T: for<'de> Deserialize<'de>>(value: &Value) -> Result<Option<T>, String> {
+pub(super) fn derived<T: for<'de> Deserialize<'de>>(value: &Value) -> Result<Option<T>, WireError> {
     let op = Fields::of(value)?.op;
     match T::deserialize(value) {
         Ok(t) => Ok(Some(t)),
@@ -72,7 +84,7 @@ pub(super) fn derived<T: for<'de> Deserialize<'de>>(value: &Value) -> Result<Opt
         {
             Ok(None)
         }
-        Err(e) => Err(e.to_string()),
+        Err(e) => Err(WireError(e.to_string())),
     }
 }
 
@@ -96,6 +108,7 @@ mod tests {
         let broken = serde_json::json!({"op": "A"});
         assert!(derived::<Pair>(&broken)
             .unwrap_err()
+            .to_string()
             .contains("missing field `x`"));
         assert!(derived::<Pair>(&serde_json::json!({"x": 1})).is_err());
     }
@@ -118,7 +131,7 @@ mod tests {
         assert_eq!(fields.op, "AttachUserPolicy");
         assert_eq!(fields.get::<String>("user").unwrap(), "mary");
         assert_eq!(
-            fields.get::<String>("nope").unwrap_err(),
+            fields.get::<String>("nope").unwrap_err().to_string(),
             "missing field `nope`"
         );
     }

@@ -44,7 +44,7 @@ pub(crate) struct Context<'a> {
 }
 
 impl<'a> Context<'a> {
-    pub fn new(
+    pub(crate) fn new(
         changes: &[Change],
         desired: &'a Account,
         live: &'a Account,

@@ -14,9 +14,14 @@ use crate::model::{Account, Address, Kind};
 use crate::operation::Key;
 use std::collections::{BTreeMap, BTreeSet};
 
+/// A `--target` that names nothing, with the closest addresses that exist.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct UnknownTarget(String);
+
 /// Checks that every target names an entity of the configuration or of the live account.
 /// An unknown one is an error listing the closest addresses that exist.
-pub fn check(targets: &[Address], desired: &Account, live: &Account) -> Result<(), String> {
+pub fn check(targets: &[Address], desired: &Account, live: &Account) -> Result<(), UnknownTarget> {
     let mut known: BTreeSet<Address> = desired.addresses().into_iter().collect();
     known.extend(live.addresses());
     for target in targets {
@@ -33,7 +38,7 @@ pub fn check(targets: &[Address], desired: &Account, live: &Account) -> Result<(
             let list: Vec<String> = close.iter().map(ToString::to_string).collect();
             msg.push_str(&format!("; close matches: {}", list.join(", ")));
         }
-        return Err(msg);
+        return Err(UnknownTarget(msg));
     }
     Ok(())
 }
@@ -215,11 +220,11 @@ mod tests {
     fn unknown_targets_list_close_matches() {
         let a = account();
         let e = check(&[Address::new(Kind::User, "jonh")], &a, &Account::default()).unwrap_err();
-        assert!(e.contains("close matches: user.john"), "{e}");
+        assert!(e.to_string().contains("close matches: user.john"), "{e}");
         let e = check(&[Address::new(Kind::Role, "dev")], &a, &Account::default()).unwrap_err();
-        assert!(e.contains("group.dev"), "{e}");
+        assert!(e.to_string().contains("group.dev"), "{e}");
         let e = check(&[Address::new(Kind::Role, "zzzzzz")], &a, &a).unwrap_err();
-        assert!(e.contains("KIND.IAM_NAME"), "{e}");
+        assert!(e.to_string().contains("KIND.IAM_NAME"), "{e}");
         assert!(check(&[Address::new(Kind::User, "mary")], &a, &Account::default()).is_ok());
     }
 

@@ -14,7 +14,7 @@ fn plural(n: usize, one: &str) -> String {
 }
 
 /// The text report: compiler style, one block per finding, then the counts.
-pub fn text(findings: &[Finding], style: Style) -> String {
+pub(crate) fn text(findings: &[Finding], style: Style) -> String {
     let mut out = String::new();
     for f in findings {
         let label = match f.severity {
@@ -50,7 +50,7 @@ struct JsonReport<'a> {
 }
 
 /// The JSON report (`schemas/lint-report.schema.json`).
-pub fn json(findings: &[Finding], catalog_version: &str) -> String {
+pub(crate) fn json(findings: &[Finding], catalog_version: &str) -> String {
     let report = JsonReport {
         format_version: 1,
         catalog_version,

@@ -4,11 +4,11 @@
 pub mod drift;
 pub mod hcl;
 pub mod human;
-pub mod lint;
+pub(crate) mod lint;
 pub mod markdown;
 pub mod printer;
-pub mod progress;
-pub mod report;
-pub mod style;
+pub(crate) mod progress;
+pub(crate) mod report;
+pub(crate) mod style;
 
 pub use style::Style;

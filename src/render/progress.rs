@@ -5,14 +5,14 @@ use super::printer;
 use crate::apply::{Event, Outcome};
 use indicatif::{ProgressBar, ProgressStyle};
 
-pub enum Progress {
+pub(crate) enum Progress {
     Quiet,
     Lines,
     Bar(ProgressBar),
 }
 
 impl Progress {
-    pub fn new(total: usize, quiet: bool) -> Progress {
+    pub(crate) fn new(total: usize, quiet: bool) -> Progress {
         if quiet {
             Progress::Quiet
         } else if printer::stderr_is_terminal() {
@@ -28,7 +28,7 @@ impl Progress {
         }
     }
 
-    pub fn event(&mut self, event: &Event<'_>) {
+    pub(crate) fn event(&mut self, event: &Event<'_>) {
         let Event::Finished {
             operation,
             outcome,
@@ -58,7 +58,7 @@ impl Progress {
         }
     }
 
-    pub fn finish(&self) {
+    pub(crate) fn finish(&self) {
         if let Progress::Bar(bar) = self {
             bar.finish_and_clear();
         }

@@ -4,7 +4,7 @@ use super::style::Style;
 use crate::apply::{ApplyReport, Outcome};
 use std::fmt::Write;
 
-pub fn apply(report: &ApplyReport, style: Style) -> String {
+pub(crate) fn apply(report: &ApplyReport, style: Style) -> String {
     let mut out = String::new();
     let failed: Vec<_> = report
         .operations
@@ -79,7 +79,7 @@ pub fn apply(report: &ApplyReport, style: Style) -> String {
 }
 
 /// The IAM API calls made, per action (`-v`).
-pub fn calls(counts: &crate::operation::CallCounts) -> String {
+pub(crate) fn calls(counts: &crate::operation::CallCounts) -> String {
     let total: u64 = counts.values().sum();
     let mut out = format!("IAM API calls: {total}\n");
     for (api, n) in counts {

@@ -6,7 +6,7 @@ use crate::backend::Backend;
 use crate::settings::{parse_mock_caller, BackendSpec, Faults};
 use std::sync::Arc;
 
-pub async fn open(spec: &BackendSpec) -> anyhow::Result<Arc<dyn Backend>> {
+pub(super) async fn open(spec: &BackendSpec) -> anyhow::Result<Arc<dyn Backend>> {
     match spec {
         BackendSpec::Mock {
             path,

@@ -13,7 +13,7 @@ use std::time::Duration;
 #[error("{0}")]
 pub struct FaultsError(String);
 
-pub const ENV: &str = "IAMFORM_MOCK_FAULTS";
+pub(crate) const ENV: &str = "IAMFORM_MOCK_FAULTS";
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Faults {
@@ -28,49 +28,27 @@ pub struct Faults {
 impl Faults {
     /// Parses `key=value` pairs separated by commas; an empty string means no faults.
     pub fn parse(spec: &str) -> Result<Faults, FaultsError> {
-        Faults::parse_text(spec).map_err(FaultsError)
-    }
-
-    fn parse_text(spec: &str) -> Result<Faults, String> {
         let mut faults = Faults::default();
         for part in spec.split(',').map(str::trim).filter(|p| !p.is_empty()) {
             let (key, value) = part
                 .split_once('=')
-                .ok_or_else(|| format!("`{part}` is not KEY=VALUE"))?;
+                .ok_or_else(|| FaultsError(format!("`{part}` is not KEY=VALUE")))?;
+            let value = value.trim();
             match key.trim() {
                 "latency_ms" => {
-                    let ms: u64 = value.trim().parse().map_err(|_| {
-                        format!("latency_ms `{value}` is not a whole number of milliseconds")
+                    let ms: u64 = value.parse().map_err(|_| {
+                        FaultsError(format!(
+                            "latency_ms `{value}` is not a whole number of milliseconds"
+                        ))
                     })?;
                     faults.latency = Duration::from_millis(ms);
                 }
-                "throttle" => {
-                    let f: f64 = value
-                        .trim()
-                        .parse()
-                        .ok()
-                        .filter(|f: &f64| (0.0..=1.0).contains(f))
-                        .ok_or_else(|| {
-                            format!("throttle `{value}` is not a fraction between 0 and 1")
-                        })?;
-                    faults.throttle = f;
-                }
-                "fail_call" => {
-                    let (n, code) = value.split_once(':').ok_or_else(|| {
-                        format!("fail_call `{value}` is not N:ErrorCode, e.g. fail_call=3:ServiceFailure")
-                    })?;
-                    let n: u64 = n.trim().parse().ok().filter(|n| *n > 0).ok_or_else(|| {
-                        format!("fail_call: `{n}` is not a call number (1, 2, …)")
-                    })?;
-                    let code = ErrorCode::parse(code.trim()).ok_or_else(|| {
-                        format!("fail_call: `{code}` is not an IAM error code such as ServiceFailure or Throttling")
-                    })?;
-                    faults.fail_call = Some((n, code));
-                }
+                "throttle" => faults.throttle = fraction("throttle", value)?,
+                "fail_call" => faults.fail_call = Some(fail_call(value)?),
                 other => {
-                    return Err(format!(
+                    return Err(FaultsError(format!(
                         "unknown fault `{other}`: use latency_ms, throttle or fail_call"
-                    ))
+                    )))
                 }
             }
         }
@@ -88,8 +66,36 @@ impl Faults {
     }
 }
 
+/// A fraction of calls, 0 to 1.
+fn fraction(key: &str, value: &str) -> Result<f64, FaultsError> {
+    value
+        .parse()
+        .ok()
+        .filter(|f: &f64| (0.0..=1.0).contains(f))
+        .ok_or_else(|| FaultsError(format!("{key} `{value}` is not a fraction between 0 and 1")))
+}
+
+/// `N:ErrorCode`: the Nth operation fails with that code.
+fn fail_call(value: &str) -> Result<(u64, ErrorCode), FaultsError> {
+    let (n, code) = value.split_once(':').ok_or_else(|| {
+        FaultsError(format!(
+            "fail_call `{value}` is not N:ErrorCode, e.g. fail_call=3:ServiceFailure"
+        ))
+    })?;
+    let n: u64 =
+        n.trim().parse().ok().filter(|n| *n > 0).ok_or_else(|| {
+            FaultsError(format!("fail_call: `{n}` is not a call number (1, 2, …)"))
+        })?;
+    let code = ErrorCode::parse(code.trim()).ok_or_else(|| {
+        FaultsError(format!(
+            "fail_call: `{code}` is not an IAM error code such as ServiceFailure or Throttling"
+        ))
+    })?;
+    Ok((n, code))
+}
+
 /// A number in [0, 1) that depends only on `n`.
-pub fn unit(n: u64) -> f64 {
+pub(crate) fn unit(n: u64) -> f64 {
     let mut x = n.wrapping_add(0x9E37_79B9_7F4A_7C15);
     x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);

@@ -3,7 +3,7 @@
 //! come from the configuration's `backend` block as well as from the command line.
 
 pub mod backend;
-pub mod faults;
+pub(crate) mod faults;
 
 pub use backend::{parse_mock_caller, BackendFlags, BackendSpec};
 pub use faults::Faults;

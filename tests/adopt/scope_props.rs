@@ -171,7 +171,8 @@ proptest! {
         if let Some(pick) = target_pick {
             let all: Vec<Address> = declared.iter().chain(live.addresses().iter()).cloned().collect();
             targets.push(pick.get(&all).clone());
-            target::check(&targets, &desired, &live).map_err(TestCaseError::fail)?;
+            target::check(&targets, &desired, &live)
+                .map_err(|e| TestCaseError::fail(e.to_string()))?;
             let keep = target::with_dependencies(&targets, &desired, ACCT, &BTreeMap::new());
             changes = target::filter(changes, &targets, &keep);
         }

@@ -46,7 +46,7 @@ struct Details {
 /// Description and max session duration, by role name (folded).
 type RoleSettings = HashMap<String, (Option<String>, Option<i32>)>;
 
-pub async fn read(b: &AwsBackend) -> Result<Account, BackendError> {
+pub(super) async fn read(b: &AwsBackend) -> Result<Account, BackendError> {
     let (details, settings, profiles, password_policy) = tokio::try_join!(
         authorization_details(b),
         role_settings(b),
@@ -281,7 +281,7 @@ async fn password_policy(b: &AwsBackend) -> Result<Option<PasswordPolicy>, Backe
 }
 
 /// What UpdateAccountPasswordPolicy sets when `MinimumPasswordLength` is left out.
-pub const AWS_DEFAULT_MINIMUM_PASSWORD_LENGTH: u32 = 6;
+pub(super) const AWS_DEFAULT_MINIMUM_PASSWORD_LENGTH: u32 = 6;
 
 fn user(u: &UserDetail) -> Result<User, BackendError> {
     let name = required(u.user_name(), "a user without a name")?;
@@ -395,7 +395,7 @@ fn path(p: Option<&str>) -> String {
     p.filter(|p| !p.is_empty()).unwrap_or("/").to_owned()
 }
 
-pub fn tags(list: &[Tag]) -> Tags {
+pub(super) fn tags(list: &[Tag]) -> Tags {
     list.iter()
         .map(|t| (t.key().to_owned(), t.value().to_owned()))
         .collect()
@@ -439,18 +439,18 @@ fn malformed(message: String) -> BackendError {
 /// a space and change `arn:aws:s3:::a+b` into another bucket). A text that already starts with
 /// `{` is taken as it is: AWS always encodes the brace (`%7B`), while some IAM emulators (moto,
 /// for trust policies) return plain JSON, and decoding that would corrupt a literal `%41`.
-pub fn decode_document(raw: &str) -> Result<String, String> {
+pub(super) fn decode_document(raw: &str) -> Result<String, std::str::Utf8Error> {
     if raw.trim_start().starts_with('{') {
         return Ok(raw.to_owned());
     }
     percent_encoding::percent_decode_str(raw)
         .decode_utf8()
         .map(|s| s.into_owned())
-        .map_err(|e| format!("not UTF-8 once decoded: {e}"))
 }
 
 fn document(raw: &str, what: impl Fn() -> String) -> Result<PolicyDocument, BackendError> {
-    let text = decode_document(raw).map_err(|e| malformed(format!("{}: {e}", what())))?;
+    let text = decode_document(raw)
+        .map_err(|e| malformed(format!("{}: not UTF-8 once decoded: {e}", what())))?;
     PolicyDocument::from_json_str(&text)
         .map_err(|e| malformed(format!("{} cannot be read: {e}", what())))
 }

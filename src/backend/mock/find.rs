@@ -11,20 +11,29 @@ use crate::model::{
 use crate::operation::Identity;
 use std::collections::BTreeSet;
 
-pub fn user_mut<'a>(acct: &'a mut Account, name: &Name) -> Result<&'a mut User, BackendError> {
+pub(super) fn user_mut<'a>(
+    acct: &'a mut Account,
+    name: &Name,
+) -> Result<&'a mut User, BackendError> {
     acct.users
         .get_mut(name)
         .ok_or_else(|| not_found(Kind::User, name.as_str()))
 }
 
-pub fn group_mut<'a>(acct: &'a mut Account, name: &Name) -> Result<&'a mut Group, BackendError> {
+pub(super) fn group_mut<'a>(
+    acct: &'a mut Account,
+    name: &Name,
+) -> Result<&'a mut Group, BackendError> {
     acct.groups
         .get_mut(name)
         .ok_or_else(|| not_found(Kind::Group, name.as_str()))
 }
 
 /// A role that may be changed: service-linked and reserved roles belong to AWS.
-pub fn role_mut<'a>(acct: &'a mut Account, name: &Name) -> Result<&'a mut Role, BackendError> {
+pub(super) fn role_mut<'a>(
+    acct: &'a mut Account,
+    name: &Name,
+) -> Result<&'a mut Role, BackendError> {
     let role = acct
         .roles
         .get_mut(name)
@@ -41,7 +50,7 @@ pub fn role_mut<'a>(acct: &'a mut Account, name: &Name) -> Result<&'a mut Role, 
     Ok(role)
 }
 
-pub fn profile_mut<'a>(
+pub(super) fn profile_mut<'a>(
     acct: &'a mut Account,
     name: &Name,
 ) -> Result<&'a mut InstanceProfile, BackendError> {
@@ -51,7 +60,7 @@ pub fn profile_mut<'a>(
 }
 
 /// The managed policies and inline policies of a user, group or role.
-pub fn permissions_mut<'a>(
+pub(super) fn permissions_mut<'a>(
     acct: &'a mut Account,
     identity: &Identity,
 ) -> Result<(&'a mut BTreeSet<String>, &'a mut InlinePolicies), BackendError> {
@@ -72,7 +81,7 @@ pub fn permissions_mut<'a>(
 }
 
 /// The customer managed policy of this account with this ARN.
-pub fn policy_mut<'a>(
+pub(super) fn policy_mut<'a>(
     acct: &'a mut Account,
     account_id: &str,
     policy_arn: &str,
@@ -89,7 +98,7 @@ pub fn policy_mut<'a>(
 
 /// A policy that can be attached: an AWS managed one (the mock trusts the catalogue) or a customer
 /// managed one that exists in this account.
-pub fn resolve_policy(
+pub(super) fn resolve_policy(
     acct: &Account,
     account_id: &str,
     policy_arn: &str,
@@ -103,7 +112,7 @@ pub fn resolve_policy(
 }
 
 /// Older account files list only `document`; treat it as the single default version.
-pub fn versions_mut(p: &mut ManagedPolicy) -> &mut Vec<PolicyVersion> {
+pub(super) fn versions_mut(p: &mut ManagedPolicy) -> &mut Vec<PolicyVersion> {
     if p.versions.is_empty() {
         p.versions.push(PolicyVersion {
             id: "v1".to_owned(),

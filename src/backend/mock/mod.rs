@@ -15,8 +15,8 @@ mod instance_profile;
 mod permissions;
 mod policy;
 mod role;
-pub mod rules;
-pub mod store;
+mod rules;
+mod store;
 mod tags;
 #[cfg(test)]
 mod tests;

@@ -5,24 +5,24 @@ use crate::backend::{BackendError, ErrorCode};
 use crate::model::iam::{self, check_name, check_path, Quota, SizeQuota};
 use crate::model::{DocumentKind, InlinePolicies, Kind, Name, PolicyDocument, Tags};
 
-pub fn invalid(message: impl Into<String>) -> BackendError {
+pub(super) fn invalid(message: impl Into<String>) -> BackendError {
     BackendError::api(ErrorCode::InvalidInput, message)
 }
 
-pub fn no_such(message: impl Into<String>) -> BackendError {
+pub(super) fn no_such(message: impl Into<String>) -> BackendError {
     BackendError::api(ErrorCode::NoSuchEntity, message)
 }
 
-pub fn conflict(message: impl Into<String>) -> BackendError {
+pub(super) fn conflict(message: impl Into<String>) -> BackendError {
     BackendError::api(ErrorCode::DeleteConflict, message)
 }
 
-pub fn limit(message: impl Into<String>) -> BackendError {
+pub(super) fn limit(message: impl Into<String>) -> BackendError {
     BackendError::api(ErrorCode::LimitExceeded, message)
 }
 
 /// AWS's wording for "not found", per kind.
-pub fn not_found(kind: Kind, name: &str) -> BackendError {
+pub(super) fn not_found(kind: Kind, name: &str) -> BackendError {
     no_such(match kind {
         Kind::InstanceProfile => format!("Instance Profile {name} cannot be found."),
         Kind::Policy => format!("Policy {name} does not exist or is not attachable."),
@@ -31,7 +31,7 @@ pub fn not_found(kind: Kind, name: &str) -> BackendError {
 }
 
 /// AWS's wording for a duplicate name (names are unique ignoring case).
-pub fn already_exists(kind: Kind, name: &str) -> BackendError {
+pub(super) fn already_exists(kind: Kind, name: &str) -> BackendError {
     let message = match kind {
         Kind::User => format!("User with name {name} already exists."),
         Kind::Group => format!("Group with name {name} already exists."),
@@ -44,16 +44,16 @@ pub fn already_exists(kind: Kind, name: &str) -> BackendError {
     BackendError::api(ErrorCode::EntityAlreadyExists, message)
 }
 
-pub fn name(kind: Kind, name: &str) -> Result<(), BackendError> {
+pub(super) fn name(kind: Kind, name: &str) -> Result<(), BackendError> {
     check_name(kind, name).map_err(invalid)
 }
 
-pub fn path(path: &str) -> Result<(), BackendError> {
+pub(super) fn path(path: &str) -> Result<(), BackendError> {
     check_path(path).map_err(invalid)
 }
 
 /// Grammar and size of one document; `MalformedPolicyDocument` or `LimitExceeded` as AWS says.
-pub fn document(
+pub(super) fn document(
     doc: &PolicyDocument,
     kind: DocumentKind,
     quota: SizeQuota,
@@ -75,7 +75,7 @@ pub fn document(
 }
 
 /// Tag keys and values, and the per-entity count after merging `new` into `existing`.
-pub fn tags(existing: &Tags, new: &Tags) -> Result<(), BackendError> {
+pub(super) fn tags(existing: &Tags, new: &Tags) -> Result<(), BackendError> {
     if let Some(problem) = new.iter().flat_map(|(k, v)| iam::check_tag(k, v)).next() {
         return Err(invalid(problem));
     }
@@ -96,7 +96,7 @@ pub fn tags(existing: &Tags, new: &Tags) -> Result<(), BackendError> {
 }
 
 /// `LimitExceeded` when a set of `len` would exceed `quota` by one more.
-pub fn room(quota: Quota, len: usize) -> Result<(), BackendError> {
+pub(super) fn room(quota: Quota, len: usize) -> Result<(), BackendError> {
     if len >= quota.limit() {
         return Err(limit(format!(
             "Cannot exceed quota for {}: {}",
@@ -109,7 +109,7 @@ pub fn room(quota: Quota, len: usize) -> Result<(), BackendError> {
 
 /// The checks of a create: the name and path rules, the tags, and IAM's names unique ignoring
 /// case.
-pub fn new_entity(
+pub(super) fn new_entity(
     kind: Kind,
     name: &Name,
     path: &str,
@@ -126,7 +126,7 @@ pub fn new_entity(
 }
 
 /// A user, group or role is deleted only once it holds no policies.
-pub fn holds_no_policies(
+pub(super) fn holds_no_policies(
     policies: &std::collections::BTreeSet<String>,
     inline: &InlinePolicies,
 ) -> Result<(), BackendError> {
@@ -143,7 +143,10 @@ pub fn holds_no_policies(
     Ok(())
 }
 
-pub fn role_settings(description: Option<&str>, max_session: u32) -> Result<(), BackendError> {
+pub(super) fn role_settings(
+    description: Option<&str>,
+    max_session: u32,
+) -> Result<(), BackendError> {
     if !iam::MAX_SESSION_DURATION.contains(&max_session) {
         return Err(invalid(format!(
             "MaxSessionDuration {max_session} is outside 3600..=43200 seconds"

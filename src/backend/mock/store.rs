@@ -124,27 +124,27 @@ impl MockFile {
         }
     }
 
-    /// Consistency checks serde cannot express; `what` describes the first problem.
-    fn check(&self) -> Result<(), String> {
+    /// Consistency checks serde cannot express; the error describes the first problem.
+    fn check(&self) -> Result<(), Inconsistent> {
         if !is_account_id(&self.account_id) {
-            return Err(format!(
+            return Err(Inconsistent(format!(
                 "`account_id` is {:?}, not a 12-digit AWS account id",
                 self.account_id
-            ));
+            )));
         }
         fn keys<'a, T: 'a>(
             section: &str,
             entries: impl Iterator<Item = (&'a Name, &'a T)>,
             name_of: impl Fn(&T) -> &Name,
-        ) -> Result<(), String> {
+        ) -> Result<(), Inconsistent> {
             for (key, value) in entries {
                 let name = name_of(value);
                 if key.as_str() != name.as_str() {
-                    return Err(format!(
+                    return Err(Inconsistent(format!(
                         "`account.{section}` has the key {:?} for an entity named {:?}; the key must be the name",
                         key.as_str(),
                         name.as_str()
-                    ));
+                    )));
                 }
             }
             Ok(())
@@ -158,6 +158,11 @@ impl MockFile {
         Ok(())
     }
 }
+
+/// What makes an account file inconsistent.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+struct Inconsistent(String);
 
 fn splitmix64(mut x: u64) -> u64 {
     x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
@@ -194,7 +199,7 @@ fn unusable(path: &Path, what: impl std::fmt::Display) -> BackendError {
 
 /// Parses the bytes of an account file. Never panics; every problem is a `Setup` error that names
 /// the file, what is wrong and how to fix it.
-pub fn parse(path: &Path, bytes: &[u8]) -> Result<MockFile, BackendError> {
+pub(super) fn parse(path: &Path, bytes: &[u8]) -> Result<MockFile, BackendError> {
     let version_error = |found: &serde_json::Value| {
         unusable(
             path,
@@ -235,7 +240,7 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<MockFile, BackendError> {
 
 /// The serialised form written to disk: pretty JSON and a final newline, so that the file is easy
 /// to read and to diff.
-pub fn serialise(file: &MockFile) -> Result<Vec<u8>, BackendError> {
+pub(super) fn serialise(file: &MockFile) -> Result<Vec<u8>, BackendError> {
     let mut bytes = serde_json::to_vec_pretty(file)
         .map_err(|e| BackendError::Setup(format!("cannot serialise the mock account: {e}")))?;
     bytes.push(b'\n');
@@ -257,7 +262,7 @@ fn dir_of(path: &Path) -> &Path {
 
 /// Writes `bytes` to `path` so that readers see either the old or the new file, never a mix:
 /// a temporary file in the same directory, fsync, rename, fsync of the directory.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), BackendError> {
+pub(super) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), BackendError> {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
     // Hidden, in the same directory (so that the rename is atomic), unique per process and call.
@@ -292,7 +297,7 @@ struct Cached {
 }
 
 /// One account file, shared by every clone of the backend in this process.
-pub struct Store {
+pub(super) struct Store {
     path: PathBuf,
     lock_path: PathBuf,
     account_id: String,
@@ -305,7 +310,7 @@ pub struct Store {
 }
 
 /// A change to the account: applied in queue order, each either whole or not at all.
-pub type Change = Box<dyn FnOnce(&mut MockFile) -> Result<(), BackendError> + Send>;
+pub(super) type Change = Box<dyn FnOnce(&mut MockFile) -> Result<(), BackendError> + Send>;
 
 #[derive(Default)]
 struct Queue {
@@ -317,7 +322,7 @@ struct Queue {
 
 impl Store {
     /// Opens `path` without creating anything. Returns the store and the account id that wins.
-    pub fn open(path: &Path, account_id: Option<&str>) -> Result<Store, BackendError> {
+    pub(super) fn open(path: &Path, account_id: Option<&str>) -> Result<Store, BackendError> {
         if let Some(id) = account_id {
             if !is_account_id(id) {
                 return Err(BackendError::Setup(format!(
@@ -341,11 +346,11 @@ impl Store {
         Ok(store)
     }
 
-    pub fn path(&self) -> &Path {
+    pub(super) fn path(&self) -> &Path {
         &self.path
     }
 
-    pub fn account_id(&self) -> &str {
+    pub(super) fn account_id(&self) -> &str {
         &self.account_id
     }
 
@@ -386,7 +391,7 @@ impl Store {
 
     /// The account as it is on disk now. Creates nothing and takes no lock: writes are atomic
     /// renames, so a reader always sees a whole file.
-    pub fn read(&self) -> Result<Account, BackendError> {
+    pub(super) fn read(&self) -> Result<Account, BackendError> {
         let mut cache = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
         let Some(bytes) = self.read_bytes()? else {
             *cache = None;
@@ -414,7 +419,7 @@ impl Store {
 
     /// Takes the in-process mutex and the cross-process lock, loads the file, lets `f` change it
     /// and writes it back when `f` succeeds. On failure the file is not touched.
-    pub fn update<T>(
+    pub(super) fn update<T>(
         &self,
         f: impl FnOnce(&mut MockFile) -> Result<T, BackendError>,
     ) -> Result<T, BackendError> {
@@ -433,7 +438,7 @@ impl Store {
     /// succeeds or fails alone (IAM's checks run before any mutation), and a caller returns only
     /// after the file holding its change is on disk — so a crash loses no acknowledged call, and
     /// 10 concurrent calls cost one fsync instead of ten.
-    pub fn apply(&self, change: Change) -> Result<(), BackendError> {
+    pub(super) fn apply(&self, change: Change) -> Result<(), BackendError> {
         let mut q = self.queue.lock().unwrap_or_else(PoisonError::into_inner);
         let ticket = q.next_ticket;
         q.next_ticket += 1;

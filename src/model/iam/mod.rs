@@ -20,6 +20,17 @@ pub use limits::{
 };
 pub use names::{check_name, check_path, check_tag, max_name_len};
 
+/// A value IAM refuses, in words that say what is wrong and how to fix it.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct RuleError(pub(crate) String);
+
+impl From<RuleError> for String {
+    fn from(e: RuleError) -> String {
+        e.0
+    }
+}
+
 /// The account id used where no account is known: `validate`, the mock's default account, the
 /// examples. ARNs computed for it are shown but never sent anywhere.
 pub const PLACEHOLDER_ACCOUNT_ID: &str = "123456789012";
@@ -33,13 +44,13 @@ pub fn is_account_id(s: &str) -> bool {
 }
 
 /// [`is_account_id`], with a message that says what is expected.
-pub fn check_account_id(s: &str) -> Result<(), String> {
+pub fn check_account_id(s: &str) -> Result<(), RuleError> {
     if is_account_id(s) {
         Ok(())
     } else {
-        Err(format!(
+        Err(RuleError(format!(
             "`account_id` must be 12 digits, e.g. \"{PLACEHOLDER_ACCOUNT_ID}\"; got `{s}`"
-        ))
+        )))
     }
 }
 
@@ -65,7 +76,10 @@ mod tests {
             assert_eq!(is_account_id(s), ok, "{s}");
             assert_eq!(check_account_id(s).is_ok(), ok, "{s}");
         }
-        assert!(check_account_id("x").unwrap_err().contains("12 digits"));
+        assert!(check_account_id("x")
+            .unwrap_err()
+            .to_string()
+            .contains("12 digits"));
     }
 
     #[test]

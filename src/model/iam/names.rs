@@ -2,6 +2,7 @@
 //! the mock.
 
 use super::limits::{TAG_KEY_MAX, TAG_VALUE_MAX};
+use super::RuleError;
 use crate::model::Kind;
 
 /// The longest name IAM accepts for this kind.
@@ -13,48 +14,50 @@ pub fn max_name_len(kind: Kind) -> usize {
 }
 
 /// Checks a name against `[\w+=,.@-]+` and the length limit; the error says how to fix it.
-pub fn check_name(kind: Kind, name: &str) -> Result<(), String> {
+pub fn check_name(kind: Kind, name: &str) -> Result<(), RuleError> {
     let max = max_name_len(kind);
     if name.is_empty() {
-        return Err(format!("a {kind} name cannot be empty"));
+        return Err(RuleError(format!("a {kind} name cannot be empty")));
     }
     if name.chars().count() > max {
-        return Err(format!(
+        return Err(RuleError(format!(
             "{kind} name `{name}` is {} characters long; IAM allows at most {max}",
             name.chars().count()
-        ));
+        )));
     }
     if let Some(bad) = name
         .chars()
         .find(|c| !(c.is_ascii_alphanumeric() || "_+=,.@-".contains(*c)))
     {
-        return Err(format!(
+        return Err(RuleError(format!(
             "{kind} name `{name}` contains {bad:?}; IAM names may only use letters, digits and _+=,.@-"
-        ));
+        )));
     }
     Ok(())
 }
 
 /// Checks a path: `/` or `/a/b/`, at most 512 characters, each between `!` and `~`.
-pub fn check_path(path: &str) -> Result<(), String> {
+pub fn check_path(path: &str) -> Result<(), RuleError> {
     if path.len() > 512 {
-        return Err(format!(
+        return Err(RuleError(format!(
             "path is {} characters long; IAM allows at most 512",
             path.len()
-        ));
+        )));
     }
     if !path.starts_with('/') || !path.ends_with('/') {
-        return Err(format!(
+        return Err(RuleError(format!(
             "path `{path}` must begin and end with `/`, e.g. \"/team/\""
-        ));
+        )));
     }
     if path.contains("//") {
-        return Err(format!("path `{path}` has an empty segment (`//`)"));
+        return Err(RuleError(format!(
+            "path `{path}` has an empty segment (`//`)"
+        )));
     }
     if let Some(bad) = path.chars().find(|c| !('!'..='~').contains(c)) {
-        return Err(format!(
+        return Err(RuleError(format!(
             "path `{path}` contains {bad:?}; paths use printable ASCII without spaces"
-        ));
+        )));
     }
     Ok(())
 }

@@ -1,36 +1,38 @@
 //! ARN syntax of `Resource` / `NotResource` values: `*` or
 //! `arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE`, wildcards and policy variables allowed.
 
+use crate::model::iam::RuleError;
+
 /// `Ok` for `*` and for a value with the six ARN parts; otherwise what is wrong, as a sentence
 /// that ends with how to fix it.
-pub fn check_resource_arn(value: &str) -> Result<(), String> {
+pub fn check_resource_arn(value: &str) -> Result<(), RuleError> {
     if value == "*" {
         return Ok(());
     }
     let example = "e.g. \"arn:aws:s3:::my-bucket/*\", or \"*\" for every resource";
     let Some(rest) = value.strip_prefix("arn:") else {
-        return Err(format!(
+        return Err(RuleError(format!(
             "`{value}` is not an ARN: a resource is `arn:partition:service:region:account:resource` ({example})"
-        ));
+        )));
     };
     // Policy variables such as ${aws:username} may hold colons; they are not part separators.
     let parts = split_outside_variables(rest);
     if parts.len() < 5 {
-        return Err(format!(
+        return Err(RuleError(format!(
             "`{value}` has {} of the 6 ARN parts `arn:partition:service:region:account:resource` ({example})",
             parts.len() + 1
-        ));
+        )));
     }
     let (partition, service) = (parts[0], parts[1]);
     if partition.is_empty() {
-        return Err(format!(
+        return Err(RuleError(format!(
             "`{value}` has no partition: use `arn:aws:…` (or aws-cn, aws-us-gov) ({example})"
-        ));
+        )));
     }
     if service.is_empty() {
-        return Err(format!(
+        return Err(RuleError(format!(
             "`{value}` has no service (the third part, e.g. `s3` or `iam`) ({example})"
-        ));
+        )));
     }
     // An empty resource part is accepted: AWS's own AmazonDevOpsGuruOrganizationsAccess uses
     // `arn:aws:organizations::*:`.
@@ -95,7 +97,7 @@ mod tests {
             ("s3:::bucket", "is not an ARN"),
         ] {
             let e = check_resource_arn(v).unwrap_err();
-            assert!(e.contains(says), "{v}: {e}");
+            assert!(e.to_string().contains(says), "{v}: {e}");
         }
     }
 }

@@ -2,6 +2,7 @@
 //! `…IfExists` (every operator but `Null`), optionally prefixed by the set operators
 //! `ForAllValues:` or `ForAnyValue:`.
 
+use crate::model::iam::RuleError;
 use crate::model::suggest;
 
 /// Every documented base operator (IAM User Guide, "IAM JSON policy elements: Condition operators").
@@ -67,7 +68,7 @@ fn all() -> Vec<String> {
 
 /// `Ok` for a valid operator name; otherwise a message that says what is wrong and suggests the
 /// closest valid name.
-pub fn check_operator(name: &str) -> Result<(), String> {
+pub fn check_operator(name: &str) -> Result<(), RuleError> {
     if is_valid(name) {
         return Ok(());
     }
@@ -81,7 +82,7 @@ pub fn check_operator(name: &str) -> Result<(), String> {
     } else {
         format!("`{name}` is not a condition operator")
     };
-    Err(format!("{what}: {hint}"))
+    Err(RuleError(format!("{what}: {hint}")))
 }
 
 #[cfg(test)]
@@ -122,7 +123,7 @@ mod tests {
             ("ForAllValues:", "is not a condition operator"),
         ] {
             let e = check_operator(n).unwrap_err();
-            assert!(e.contains(says), "{n}: {e}");
+            assert!(e.to_string().contains(says), "{n}: {e}");
         }
     }
 }

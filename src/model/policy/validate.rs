@@ -4,6 +4,7 @@
 use super::arn::check_resource_arn;
 use super::document::{err, Effect, PolicyDocument, PolicyError, Statement};
 use super::operators::check_operator;
+use crate::model::iam::RuleError;
 use crate::model::iam::SizeQuota;
 
 /// Which grammar a document is checked against.
@@ -128,14 +129,14 @@ fn statement_problems(s: &Statement, kind: DocumentKind, path: &str, out: &mut V
 
 /// `*` or `service:action`, where the service prefix is lowercase letters, digits and dashes and
 /// either part may hold the wildcards `*` and `?`.
-fn check_action_syntax(action: &str) -> Result<(), String> {
+fn check_action_syntax(action: &str) -> Result<(), RuleError> {
     if action == "*" {
         return Ok(());
     }
     let Some((service, name)) = action.split_once(':') else {
-        return Err(format!(
+        return Err(RuleError(format!(
             "`{action}` is not an action: write `service:Action`, e.g. \"s3:GetObject\", or \"*\""
-        ));
+        )));
     };
     let service_ok = !service.is_empty()
         && service
@@ -146,9 +147,9 @@ fn check_action_syntax(action: &str) -> Result<(), String> {
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '*' | '?' | '.'));
     if !service_ok || !name_ok {
-        return Err(format!(
+        return Err(RuleError(format!(
             "`{action}` is not an action: write `service:Action` with letters, digits, `-`, `*` or `?`, e.g. \"s3:GetObject\" or \"s3:Get*\""
-        ));
+        )));
     }
     Ok(())
 }

@@ -261,13 +261,13 @@ fn backend(
                 caller,
             }
         }
-        Some("aws") => BackendSpec::Aws {
+        Some("aws") => BackendSpec::Aws(crate::settings::AwsSettings {
             region: text("region", diags),
             profile: text("profile", diags),
             endpoint_url: text("endpoint_url", diags),
             account_id,
             assume_role_arn: text("assume_role_arn", diags),
-        },
+        }),
         _ => return None,
     };
     (diags.len() == before).then_some(spec)

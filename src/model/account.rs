@@ -35,7 +35,7 @@ pub struct Account {
     pub password_policy: Option<PasswordPolicy>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct User {
     pub name: Name,
@@ -83,7 +83,7 @@ impl Credentials {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Group {
     pub name: Name,
@@ -142,7 +142,7 @@ pub struct PolicyVersion {
     pub document: PolicyDocument,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct InstanceProfile {
     pub name: Name,
@@ -213,36 +213,26 @@ fn default_max_session() -> u32 {
 impl Account {
     /// Addresses of every entity, in a stable order.
     pub fn addresses(&self) -> Vec<Address> {
-        let mut out = Vec::new();
-        out.extend(
-            self.users
-                .keys()
-                .map(|n| Address::new(Kind::User, n.clone())),
-        );
-        out.extend(
-            self.groups
-                .keys()
-                .map(|n| Address::new(Kind::Group, n.clone())),
-        );
-        out.extend(
-            self.roles
-                .keys()
-                .map(|n| Address::new(Kind::Role, n.clone())),
-        );
-        out.extend(
-            self.policies
-                .keys()
-                .map(|n| Address::new(Kind::Policy, n.clone())),
-        );
-        out.extend(
-            self.instance_profiles
-                .keys()
-                .map(|n| Address::new(Kind::InstanceProfile, n.clone())),
-        );
+        let mut out: Vec<Address> = Kind::ALL
+            .into_iter()
+            .flat_map(|kind| self.names(kind).map(move |n| Address::new(kind, n.clone())))
+            .collect();
         if self.password_policy.is_some() {
             out.push(Address::password_policy());
         }
         out
+    }
+
+    /// The names of the entities of `kind`, in order (none for the password policy).
+    fn names(&self, kind: Kind) -> Box<dyn Iterator<Item = &Name> + '_> {
+        match kind {
+            Kind::User => Box::new(self.users.keys()),
+            Kind::Group => Box::new(self.groups.keys()),
+            Kind::Role => Box::new(self.roles.keys()),
+            Kind::Policy => Box::new(self.policies.keys()),
+            Kind::InstanceProfile => Box::new(self.instance_profiles.keys()),
+            Kind::PasswordPolicy => Box::new(std::iter::empty()),
+        }
     }
 
     /// The path of an entity, or `None` when it does not exist (or has no path).

@@ -59,34 +59,24 @@ pub struct Effects {
     pub access: Option<(Access, Key, Option<Key>)>,
 }
 
+/// The builders of the lists of [`Effects`]: `Effects::default().needs([k]).releases([j])`.
+macro_rules! list_builders {
+    ($($field:ident),*) => {
+        impl Effects {
+            $(pub fn $field(mut self, keys: impl IntoIterator<Item = Key>) -> Self {
+                self.$field.extend(keys);
+                self
+            })*
+        }
+    };
+}
+
+list_builders!(creates, deletes, needs, releases, frees, fills);
+
 impl Effects {
-    pub fn creates(mut self, k: Key) -> Self {
-        self.creates.push(k);
-        self
-    }
-    pub fn deletes(mut self, k: Key) -> Self {
-        self.deletes.push(k);
-        self
-    }
-    pub fn needs(mut self, k: impl IntoIterator<Item = Key>) -> Self {
-        self.needs.extend(k);
-        self
-    }
-    pub fn releases(mut self, k: impl IntoIterator<Item = Key>) -> Self {
-        self.releases.extend(k);
-        self
-    }
     pub fn trusts(mut self, k: Vec<Key>) -> Self {
         self.needs.extend(k.iter().cloned());
         self.trusts = k;
-        self
-    }
-    pub fn frees(mut self, k: Key) -> Self {
-        self.frees.push(k);
-        self
-    }
-    pub fn fills(mut self, k: Key) -> Self {
-        self.fills.push(k);
         self
     }
     pub fn access(mut self, a: Access, principal: Key, about: Option<Key>) -> Self {

@@ -55,12 +55,12 @@ impl Call for GroupOp {
     fn effects(&self, _account_id: &str) -> Effects {
         let me = Key::entity(Kind::Group, self.group());
         match self {
-            GroupOp::CreateGroup { .. } => Effects::default().creates(me),
+            GroupOp::CreateGroup { .. } => Effects::default().creates([me]),
             GroupOp::UpdateGroupPath { .. } => Effects::default().needs([me]),
             GroupOp::RenameGroup { new_name, .. } => {
-                Effects::default().creates(Key::entity(Kind::Group, new_name))
+                Effects::default().creates([Key::entity(Kind::Group, new_name)])
             }
-            GroupOp::DeleteGroup { .. } => Effects::default().deletes(me),
+            GroupOp::DeleteGroup { .. } => Effects::default().deletes([me]),
         }
     }
 

@@ -64,14 +64,14 @@ impl Call for InstanceProfileOp {
     fn effects(&self, _account_id: &str) -> Effects {
         let me = Key::entity(Kind::InstanceProfile, self.instance_profile());
         match self {
-            InstanceProfileOp::CreateInstanceProfile { .. } => Effects::default().creates(me),
-            InstanceProfileOp::DeleteInstanceProfile { .. } => Effects::default().deletes(me),
+            InstanceProfileOp::CreateInstanceProfile { .. } => Effects::default().creates([me]),
+            InstanceProfileOp::DeleteInstanceProfile { .. } => Effects::default().deletes([me]),
             InstanceProfileOp::AddRoleToInstanceProfile { role, .. } => Effects::default()
                 .needs([me.clone(), Key::entity(Kind::Role, role)])
-                .fills(me),
+                .fills([me]),
             InstanceProfileOp::RemoveRoleFromInstanceProfile { role, .. } => Effects::default()
                 .releases([me.clone(), Key::entity(Kind::Role, role)])
-                .frees(me),
+                .frees([me]),
         }
     }
 

@@ -15,6 +15,8 @@
 mod account;
 mod boundary;
 mod effects;
+#[cfg(test)]
+pub(crate) mod examples;
 mod group;
 mod instance_profile;
 mod permissions;

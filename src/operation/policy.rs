@@ -55,22 +55,22 @@ impl Call for PolicyOp {
     fn effects(&self, account_id: &str) -> Effects {
         match self {
             PolicyOp::CreatePolicy { policy, path, .. } => Effects::default()
-                .creates(Key::Policy(arn(
+                .creates([Key::Policy(arn(
                     account_id,
                     Kind::Policy,
                     path,
                     policy.as_str(),
-                )))
-                .creates(Key::entity(Kind::Policy, policy)),
+                ))])
+                .creates([Key::entity(Kind::Policy, policy)]),
             PolicyOp::CreatePolicyVersion { policy_arn, .. } => Effects::default()
                 .needs([Key::Policy(policy_arn.clone())])
-                .fills(Key::Policy(policy_arn.clone())),
+                .fills([Key::Policy(policy_arn.clone())]),
             PolicyOp::DeletePolicyVersion { policy_arn, .. } => Effects::default()
                 .releases([Key::Policy(policy_arn.clone())])
-                .frees(Key::Policy(policy_arn.clone())),
+                .frees([Key::Policy(policy_arn.clone())]),
             PolicyOp::DeletePolicy { policy_arn } => Effects::default()
-                .deletes(Key::Policy(policy_arn.clone()))
-                .deletes(Key::entity(Kind::Policy, &self.target().name)),
+                .deletes([Key::Policy(policy_arn.clone())])
+                .deletes([Key::entity(Kind::Policy, &self.target().name)]),
         }
     }
 

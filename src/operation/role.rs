@@ -65,14 +65,14 @@ impl Call for RoleOp {
                 permissions_boundary,
                 ..
             } => Effects::default()
-                .creates(me)
+                .creates([me])
                 .needs(permissions_boundary.clone().map(Key::Policy))
                 .trusts(trusted(assume_role_policy, account_id)),
             RoleOp::UpdateRole { .. } => Effects::default().needs([me]),
             RoleOp::UpdateAssumeRolePolicy { document, .. } => Effects::default()
                 .needs([me])
                 .trusts(trusted(document, account_id)),
-            RoleOp::DeleteRole { .. } => Effects::default().deletes(me),
+            RoleOp::DeleteRole { .. } => Effects::default().deletes([me]),
         }
     }
 }

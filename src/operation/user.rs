@@ -2,7 +2,7 @@
 //! credentials IAM refuses to orphan when a user is deleted.
 
 use super::{wire, Access, Call, Effects, Family, Key, WireError};
-use crate::model::{Address, Kind, Name, Tags};
+use crate::model::{Address, Credentials, Kind, Name, Tags};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::fmt;
@@ -62,6 +62,8 @@ pub enum UserOp {
     },
 }
 
+use UserOp::*;
+
 impl UserOp {
     /// The user the call acts on (its old name, for a rename).
     pub fn user(&self) -> &Name {
@@ -106,6 +108,24 @@ impl UserOp {
         }
     }
 
+    /// The calls that remove every credential `c` lists, login profile first: IAM refuses to
+    /// delete a user that still has any.
+    // A table: one kind of credential per line.
+    #[rustfmt::skip]
+    pub fn credential_removals(user: &Name, c: &Credentials) -> Vec<UserOp> {
+        let u = || user.clone();
+        let mut out = Vec::new();
+        if c.login_profile {
+            out.push(DeleteLoginProfile { user: u() });
+        }
+        out.extend(c.access_keys.iter().map(|id| DeleteAccessKey { user: u(), access_key_id: id.clone() }));
+        out.extend(c.mfa_devices.iter().map(|id| DeactivateMfaDevice { user: u(), serial_number: id.clone() }));
+        out.extend(c.ssh_public_keys.iter().map(|id| DeleteSshPublicKey { user: u(), ssh_public_key_id: id.clone() }));
+        out.extend(c.signing_certificates.iter().map(|id| DeleteSigningCertificate { user: u(), certificate_id: id.clone() }));
+        out.extend(c.service_specific_credentials.iter().map(|id| DeleteServiceSpecificCredential { user: u(), credential_id: id.clone() }));
+        out
+    }
+
     /// Whether the call removes one of the user's credentials.
     pub fn removes_credential(&self) -> bool {
         matches!(self, UserOp::DeleteLoginProfile { .. }) || self.credential_id().is_some()
@@ -142,14 +162,14 @@ impl Call for UserOp {
                 permissions_boundary,
                 ..
             } => Effects::default()
-                .creates(me)
+                .creates([me])
                 .needs(permissions_boundary.clone().map(Key::Policy)),
             UpdateUserPath { .. } => Effects::default().needs([me]),
             // The new name appears as a created user; calls on the new name wait for it.
             RenameUser { new_name, .. } => {
-                Effects::default().creates(Key::entity(Kind::User, new_name))
+                Effects::default().creates([Key::entity(Kind::User, new_name)])
             }
-            DeleteUser { .. } => Effects::default().deletes(me),
+            DeleteUser { .. } => Effects::default().deletes([me]),
             AddUserToGroup { group, .. } => {
                 let group = Key::entity(Kind::Group, group);
                 Effects::default()

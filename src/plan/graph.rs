@@ -207,12 +207,12 @@ mod tests {
         let e = Effects::default;
         let nodes = [
             node("use", e().needs([key("g")])),
-            node("create", e().creates(key("g"))),
+            node("create", e().creates([key("g")])),
             node("release", e().releases([key("old")])),
-            node("delete", e().deletes(key("old"))),
-            node("recreate", e().creates(key("old"))),
-            node("fill", e().fills(key("slot"))),
-            node("free", e().frees(key("slot"))),
+            node("delete", e().deletes([key("old")])),
+            node("recreate", e().creates([key("old")])),
+            node("fill", e().fills([key("slot")])),
+            node("free", e().frees([key("slot")])),
         ];
         assert_eq!(
             edges_of(&nodes),

@@ -301,39 +301,8 @@ fn delete(out: &mut Nodes, ctx: &Context, entity: &Entity) {
 /// A user's credentials, groups and policies go before the user.
 fn delete_user(out: &mut Nodes, u: &User) {
     let user = || u.name.clone();
-    let c = &u.credentials;
-    if c.login_profile {
-        out.op(UserOp::DeleteLoginProfile { user: user() });
-    }
-    for id in &c.access_keys {
-        out.op(UserOp::DeleteAccessKey {
-            user: user(),
-            access_key_id: id.clone(),
-        });
-    }
-    for id in &c.mfa_devices {
-        out.op(UserOp::DeactivateMfaDevice {
-            user: user(),
-            serial_number: id.clone(),
-        });
-    }
-    for id in &c.ssh_public_keys {
-        out.op(UserOp::DeleteSshPublicKey {
-            user: user(),
-            ssh_public_key_id: id.clone(),
-        });
-    }
-    for id in &c.signing_certificates {
-        out.op(UserOp::DeleteSigningCertificate {
-            user: user(),
-            certificate_id: id.clone(),
-        });
-    }
-    for id in &c.service_specific_credentials {
-        out.op(UserOp::DeleteServiceSpecificCredential {
-            user: user(),
-            credential_id: id.clone(),
-        });
+    for op in UserOp::credential_removals(&u.name, &u.credentials) {
+        out.op(op);
     }
     for g in &u.groups {
         out.op(remove_from_group(&u.name, g));

@@ -158,13 +158,7 @@ fn recorded_backend(text: &str) -> Option<BackendSpec> {
             caller: None,
         });
     }
-    (text == "aws").then_some(BackendSpec::Aws {
-        region: None,
-        profile: None,
-        endpoint_url: None,
-        account_id: None,
-        assume_role_arn: None,
-    })
+    (text == "aws").then(|| BackendSpec::Aws(Default::default()))
 }
 
 async fn execute(

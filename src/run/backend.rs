@@ -1,6 +1,6 @@
 //! Opening the backend a run talks to (chosen by `settings::backend`).
 
-use crate::backend::aws::{AwsBackend, AwsSettings};
+use crate::backend::aws::AwsBackend;
 use crate::backend::mock::MockBackend;
 use crate::backend::Backend;
 use crate::settings::{parse_mock_caller, BackendSpec, Faults};
@@ -35,21 +35,6 @@ pub(super) async fn open(spec: &BackendSpec) -> anyhow::Result<Arc<dyn Backend>>
                     .with_caller(caller),
             ))
         }
-        BackendSpec::Aws {
-            region,
-            profile,
-            endpoint_url,
-            account_id,
-            assume_role_arn,
-        } => {
-            let settings = AwsSettings {
-                region: region.clone(),
-                profile: profile.clone(),
-                endpoint_url: endpoint_url.clone(),
-                account_id: account_id.clone(),
-                assume_role_arn: assume_role_arn.clone(),
-            };
-            Ok(Arc::new(AwsBackend::connect(&settings).await?))
-        }
+        BackendSpec::Aws(settings) => Ok(Arc::new(AwsBackend::connect(settings).await?)),
     }
 }

@@ -12,7 +12,7 @@ use crate::config::{self, Config, Desired};
 use crate::model::iam::PLACEHOLDER_ACCOUNT_ID;
 use crate::render::printer::{err, out};
 use crate::render::{self, Style};
-use crate::settings::{BackendFlags, BackendSpec, Command, ImportSettings, Settings};
+use crate::settings::{AwsSettings, BackendFlags, BackendSpec, Command, ImportSettings, Settings};
 use anyhow::Context as _;
 use std::path::Path;
 
@@ -101,10 +101,10 @@ fn validate(dir: &Path, ui: &Ui) -> anyhow::Result<Exit> {
                 account_id: Some(id),
                 ..
             }
-            | BackendSpec::Aws {
+            | BackendSpec::Aws(AwsSettings {
                 account_id: Some(id),
                 ..
-            },
+            }),
         ) => id.clone(),
         _ => PLACEHOLDER_ACCOUNT_ID.to_owned(),
     };

@@ -19,13 +19,21 @@ pub enum BackendSpec {
         /// guard); `IAMFORM_MOCK_CALLER` overrides it.
         caller: Option<String>,
     },
-    Aws {
-        region: Option<String>,
-        profile: Option<String>,
-        endpoint_url: Option<String>,
-        account_id: Option<String>,
-        assume_role_arn: Option<String>,
-    },
+    Aws(AwsSettings),
+}
+
+/// Where and as whom to connect to AWS; every field is optional (aws-config's defaults apply).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AwsSettings {
+    pub region: Option<String>,
+    pub profile: Option<String>,
+    /// Another IAM endpoint, e.g. a local moto server (`http://127.0.0.1:5000`); STS is asked
+    /// there too.
+    pub endpoint_url: Option<String>,
+    /// The account the configuration is meant for: any other is refused.
+    pub account_id: Option<String>,
+    /// A role to assume with the credentials found (STS AssumeRole).
+    pub assume_role_arn: Option<String>,
 }
 
 /// The command line's backend flags (`IAMFORM_BACKEND` for `--backend`).
@@ -71,21 +79,13 @@ impl BackendFlags {
                 .ok_or_else(|| BackendChoiceError::None(what.to_owned()))?,
         };
         match spec {
-            BackendSpec::Aws {
-                region,
-                profile,
-                endpoint_url,
-                account_id,
-                assume_role_arn,
-            } => Ok(BackendSpec::Aws {
-                region: self.region.clone().or(region),
-                profile: self.profile.clone().or(profile),
-                endpoint_url: self.endpoint_url.clone().or(endpoint_url),
-                account_id,
-                assume_role_arn,
-            }),
-            mock if self.has_aws_flags() => {
-                let _ = mock;
+            BackendSpec::Aws(aws) => Ok(BackendSpec::Aws(AwsSettings {
+                region: self.region.clone().or(aws.region),
+                profile: self.profile.clone().or(aws.profile),
+                endpoint_url: self.endpoint_url.clone().or(aws.endpoint_url),
+                ..aws
+            })),
+            BackendSpec::Mock { .. } if self.has_aws_flags() => {
                 Err(BackendChoiceError::AwsFlagsOnMock)
             }
             mock => Ok(mock),
@@ -101,14 +101,8 @@ impl BackendFlags {
 fn choose(flag: &str, configured: Option<&BackendSpec>) -> Result<BackendSpec, BackendChoiceError> {
     if flag == "aws" {
         return Ok(match configured {
-            Some(aws @ BackendSpec::Aws { .. }) => aws.clone(),
-            _ => BackendSpec::Aws {
-                region: None,
-                profile: None,
-                endpoint_url: None,
-                account_id: None,
-                assume_role_arn: None,
-            },
+            Some(aws @ BackendSpec::Aws(_)) => aws.clone(),
+            _ => BackendSpec::Aws(AwsSettings::default()),
         });
     }
     let Some(path) = flag.strip_prefix("mock:") else {
@@ -141,7 +135,7 @@ pub fn describe(spec: &BackendSpec) -> String {
             let path = std::path::absolute(path).unwrap_or_else(|_| path.clone());
             format!("mock:{}", path.display())
         }
-        BackendSpec::Aws { .. } => "aws".to_owned(),
+        BackendSpec::Aws(_) => "aws".to_owned(),
     }
 }
 
@@ -169,13 +163,13 @@ mod tests {
     use super::*;
 
     fn aws(region: &str) -> BackendSpec {
-        BackendSpec::Aws {
+        BackendSpec::Aws(AwsSettings {
             region: Some(region.into()),
             profile: Some("prod".into()),
             endpoint_url: Some("http://127.0.0.1:5000".into()),
             account_id: Some("123456789012".into()),
             assume_role_arn: Some("arn:aws:iam::123456789012:role/deployer".into()),
-        }
+        })
     }
 
     fn flags(backend: Option<&str>, region: Option<&str>) -> BackendFlags {
@@ -214,13 +208,7 @@ mod tests {
         let got = flags(Some("aws"), None)
             .resolve(Some(&mock), "dir")
             .unwrap();
-        assert!(matches!(
-            got,
-            BackendSpec::Aws {
-                account_id: None,
-                ..
-            }
-        ));
+        assert_eq!(got, BackendSpec::Aws(AwsSettings::default()));
         let got = flags(Some("mock:b.json"), None)
             .resolve(Some(&mock), "dir")
             .unwrap();

@@ -5,7 +5,7 @@
 pub mod backend;
 pub(crate) mod faults;
 
-pub use backend::{parse_mock_caller, BackendFlags, BackendSpec};
+pub use backend::{parse_mock_caller, AwsSettings, BackendFlags, BackendSpec};
 pub use faults::Faults;
 
 use crate::model::Address;

@@ -7,7 +7,7 @@
 
 use crate::conformance::target;
 
-use iamform::backend::aws::{AwsBackend, AwsSettings};
+use iamform::backend::aws::AwsBackend;
 use iamform::backend::retry::{self, RetryPolicy};
 use iamform::backend::{Backend, ErrorCode};
 use iamform::model::{Address, Kind, Name, PasswordPolicy, PolicyDocument, Tags};
@@ -16,6 +16,7 @@ use iamform::operation::{
     AccountOp, GroupOp, Identity, InstanceProfileOp, Operation, PermissionOp, PolicyOp, RoleOp,
     UserOp,
 };
+use iamform::settings::AwsSettings;
 use std::sync::Arc;
 use target::ACCOUNT;
 

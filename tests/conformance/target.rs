@@ -7,9 +7,10 @@
 //!   time, each on an empty account. Without the variable the aws target is absent, except in CI
 //!   (`CI=true`), where that is a failure: the aws backend must not silently go untested.
 
-use iamform::backend::aws::{AwsBackend, AwsSettings};
+use iamform::backend::aws::AwsBackend;
 use iamform::backend::mock::MockBackend;
 use iamform::backend::Backend;
+use iamform::settings::AwsSettings;
 use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::sync::Arc;

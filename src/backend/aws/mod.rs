@@ -32,6 +32,7 @@ use super::retry::{self, RetryPolicy};
 use super::{Backend, BackendError, CallCounter};
 use crate::model::{Account, Address, Arn, Tags};
 use crate::operation::{CallCounts, Operation};
+use crate::settings::AwsSettings;
 use aws_config::retry::RetryConfig;
 use aws_config::sts::AssumeRoleProvider;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
@@ -43,20 +44,6 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 /// IAM is global; its API lives in us-east-1 for the `aws` partition.
 pub const DEFAULT_REGION: &str = "us-east-1";
-
-/// Where and as whom to connect; every field is optional (aws-config's defaults apply).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct AwsSettings {
-    pub region: Option<String>,
-    pub profile: Option<String>,
-    /// Another IAM endpoint, e.g. a local moto server (`http://127.0.0.1:5000`); STS is asked
-    /// there too.
-    pub endpoint_url: Option<String>,
-    /// The account the configuration is meant for: any other is refused.
-    pub account_id: Option<String>,
-    /// A role to assume with the credentials found (STS AssumeRole).
-    pub assume_role_arn: Option<String>,
-}
 
 /// Which managed policies and instance profiles `read` fetches tags for (one call each).
 #[derive(Clone, Debug, PartialEq, Eq)]

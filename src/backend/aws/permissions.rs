@@ -6,45 +6,34 @@ use super::AwsBackend;
 use crate::backend::BackendError;
 use crate::operation::{Call as _, Identity, PermissionChange, PermissionOp};
 
-// One row per IAM call, kept on one line each so that the table reads as one.
+// A table: one row per IAM call, each on one line.
 #[rustfmt::skip]
 pub(super) async fn execute(b: &AwsBackend, op: &PermissionOp) -> Result<(), BackendError> {
     use Identity::{Group, Role, User};
     use PermissionChange::{Attach, Delete, Detach, Put};
     let api = op.api_name();
+    let n = op.identity.name().as_str();
     match (&op.identity, &op.change) {
-        (User(n), Attach { policy_arn: a }) => {
-            send(b, api, |iam| iam.attach_user_policy().user_name(n.as_str()).policy_arn(a).send()).await
-        }
-        (Group(n), Attach { policy_arn: a }) => {
-            send(b, api, |iam| iam.attach_group_policy().group_name(n.as_str()).policy_arn(a).send()).await
-        }
-        (Role(n), Attach { policy_arn: a }) => {
-            send(b, api, |iam| iam.attach_role_policy().role_name(n.as_str()).policy_arn(a).send()).await
-        }
-        (User(n), Detach { policy_arn: a }) => {
-            send(b, api, |iam| iam.detach_user_policy().user_name(n.as_str()).policy_arn(a).send()).await
-        }
-        (Group(n), Detach { policy_arn: a }) => {
-            send(b, api, |iam| iam.detach_group_policy().group_name(n.as_str()).policy_arn(a).send()).await
-        }
-        (Role(n), Detach { policy_arn: a }) => {
-            send(b, api, |iam| iam.detach_role_policy().role_name(n.as_str()).policy_arn(a).send()).await
-        }
+        (User(_), Attach { policy_arn: a }) => send(b, api, |iam| iam.attach_user_policy().user_name(n).policy_arn(a).send()).await,
+        (Group(_), Attach { policy_arn: a }) => send(b, api, |iam| iam.attach_group_policy().group_name(n).policy_arn(a).send()).await,
+        (Role(_), Attach { policy_arn: a }) => send(b, api, |iam| iam.attach_role_policy().role_name(n).policy_arn(a).send()).await,
+        (User(_), Detach { policy_arn: a }) => send(b, api, |iam| iam.detach_user_policy().user_name(n).policy_arn(a).send()).await,
+        (Group(_), Detach { policy_arn: a }) => send(b, api, |iam| iam.detach_group_policy().group_name(n).policy_arn(a).send()).await,
+        (Role(_), Detach { policy_arn: a }) => send(b, api, |iam| iam.detach_role_policy().role_name(n).policy_arn(a).send()).await,
         (identity, Put { policy_name, document }) => {
-            let (name, document) = (policy_name.as_str(), document.to_minimal());
+            let (p, d) = (policy_name.as_str(), document.to_minimal());
             match identity {
-                User(n) => send(b, api, |iam| iam.put_user_policy().user_name(n.as_str()).policy_name(name).policy_document(document).send()).await,
-                Group(n) => send(b, api, |iam| iam.put_group_policy().group_name(n.as_str()).policy_name(name).policy_document(document).send()).await,
-                Role(n) => send(b, api, |iam| iam.put_role_policy().role_name(n.as_str()).policy_name(name).policy_document(document).send()).await,
+                User(_) => send(b, api, |iam| iam.put_user_policy().user_name(n).policy_name(p).policy_document(d).send()).await,
+                Group(_) => send(b, api, |iam| iam.put_group_policy().group_name(n).policy_name(p).policy_document(d).send()).await,
+                Role(_) => send(b, api, |iam| iam.put_role_policy().role_name(n).policy_name(p).policy_document(d).send()).await,
             }
         }
         (identity, Delete { policy_name }) => {
-            let name = policy_name.as_str();
+            let p = policy_name.as_str();
             match identity {
-                User(n) => send(b, api, |iam| iam.delete_user_policy().user_name(n.as_str()).policy_name(name).send()).await,
-                Group(n) => send(b, api, |iam| iam.delete_group_policy().group_name(n.as_str()).policy_name(name).send()).await,
-                Role(n) => send(b, api, |iam| iam.delete_role_policy().role_name(n.as_str()).policy_name(name).send()).await,
+                User(_) => send(b, api, |iam| iam.delete_user_policy().user_name(n).policy_name(p).send()).await,
+                Group(_) => send(b, api, |iam| iam.delete_group_policy().group_name(n).policy_name(p).send()).await,
+                Role(_) => send(b, api, |iam| iam.delete_role_policy().role_name(n).policy_name(p).send()).await,
             }
         }
     }

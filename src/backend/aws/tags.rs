@@ -5,7 +5,7 @@ use super::AwsBackend;
 use crate::backend::BackendError;
 use crate::operation::{Call as _, TagChange, TagOp, TagTarget};
 
-// One row per IAM call, kept on one line each so that the table reads as one.
+// A table: one row per IAM call, each on one line.
 #[rustfmt::skip]
 pub(super) async fn execute(b: &AwsBackend, op: &TagOp) -> Result<(), BackendError> {
     use TagTarget::{InstanceProfile, Policy, Role, User};

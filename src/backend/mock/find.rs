@@ -1,7 +1,9 @@
-//! Finding what a call acts on in the account file, with AWS's `NoSuchEntity` when it is not
-//! there (and `UnmodifiableEntity` for the roles AWS owns).
+//! The entities of the account file, found, added, renamed and removed as IAM does it: AWS's
+//! `NoSuchEntity` when one is not there, names unique ignoring case, a unique id per entity
+//! (`UnmodifiableEntity` for the roles AWS owns).
 
-use super::rules::{no_such, not_found};
+use super::rules::{self, already_exists, no_such, not_found};
+use super::store::MockFile;
 use crate::backend::{BackendError, ErrorCode};
 use crate::model::iam::is_reserved_role_path;
 use crate::model::{
@@ -9,24 +11,79 @@ use crate::model::{
     ManagedPolicy, Name, PolicyVersion, Role, User,
 };
 use crate::operation::Identity;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
-pub(super) fn user_mut<'a>(
-    acct: &'a mut Account,
-    name: &Name,
-) -> Result<&'a mut User, BackendError> {
-    acct.users
-        .get_mut(name)
-        .ok_or_else(|| not_found(Kind::User, name.as_str()))
+/// An entity of one kind, kept by name in one map of the account.
+pub(super) trait Stored: Sized {
+    const KIND: Kind;
+    fn map(acct: &mut Account) -> &mut BTreeMap<Name, Self>;
+    fn set_name(&mut self, name: Name);
 }
 
-pub(super) fn group_mut<'a>(
+/// One row per kind: the entity type, its kind and its map.
+macro_rules! stored {
+    ($($entity:ty: $kind:ident, $map:ident;)*) => {
+        $(impl Stored for $entity {
+            const KIND: Kind = Kind::$kind;
+            fn map(acct: &mut Account) -> &mut BTreeMap<Name, Self> {
+                &mut acct.$map
+            }
+            fn set_name(&mut self, name: Name) {
+                self.name = name;
+            }
+        })*
+    };
+}
+
+stored! {
+    User: User, users;
+    Group: Group, groups;
+    Role: Role, roles;
+    ManagedPolicy: Policy, policies;
+    InstanceProfile: InstanceProfile, instance_profiles;
+}
+
+/// The entity `name` of kind `T`, or IAM's `NoSuchEntity`.
+pub(super) fn get_mut<'a, T: Stored>(
     acct: &'a mut Account,
     name: &Name,
-) -> Result<&'a mut Group, BackendError> {
-    acct.groups
+) -> Result<&'a mut T, BackendError> {
+    T::map(acct)
         .get_mut(name)
-        .ok_or_else(|| not_found(Kind::Group, name.as_str()))
+        .ok_or_else(|| not_found(T::KIND, name.as_str()))
+}
+
+/// Adds a created entity, with a fresh unique id.
+pub(super) fn add<T: Stored>(file: &mut MockFile, name: &Name, entity: T) {
+    T::map(&mut file.account).insert(name.clone(), entity);
+    file.assign_unique_id(T::KIND, name);
+}
+
+/// Renames `from` to `to`: IAM's name rule, `to` free (unless only its case changes). A rename
+/// keeps the entity, so its unique id.
+pub(super) fn rename<T: Stored>(
+    file: &mut MockFile,
+    from: &Name,
+    to: &Name,
+) -> Result<(), BackendError> {
+    rules::name(T::KIND, to.as_str())?;
+    let map = T::map(&mut file.account);
+    if to != from && map.contains_key(to) {
+        return Err(already_exists(T::KIND, to.as_str()));
+    }
+    let mut entity = map
+        .remove(from)
+        .ok_or_else(|| not_found(T::KIND, from.as_str()))?;
+    entity.set_name(to.clone());
+    map.insert(to.clone(), entity);
+    file.unique_ids.rename(T::KIND, from, to);
+    Ok(())
+}
+
+/// Removes a deleted entity and forgets its unique id.
+pub(super) fn remove<T: Stored>(file: &mut MockFile, name: &Name) {
+    T::map(&mut file.account).remove(name);
+    file.unique_ids.forget(T::KIND, name);
 }
 
 /// A role that may be changed: service-linked and reserved roles belong to AWS.
@@ -34,10 +91,7 @@ pub(super) fn role_mut<'a>(
     acct: &'a mut Account,
     name: &Name,
 ) -> Result<&'a mut Role, BackendError> {
-    let role = acct
-        .roles
-        .get_mut(name)
-        .ok_or_else(|| not_found(Kind::Role, name.as_str()))?;
+    let role: &mut Role = get_mut(acct, name)?;
     if is_reserved_role_path(&role.path) {
         return Err(BackendError::api(
             ErrorCode::UnmodifiableEntity,
@@ -50,15 +104,6 @@ pub(super) fn role_mut<'a>(
     Ok(role)
 }
 
-pub(super) fn profile_mut<'a>(
-    acct: &'a mut Account,
-    name: &Name,
-) -> Result<&'a mut InstanceProfile, BackendError> {
-    acct.instance_profiles
-        .get_mut(name)
-        .ok_or_else(|| not_found(Kind::InstanceProfile, name.as_str()))
-}
-
 /// The managed policies and inline policies of a user, group or role.
 pub(super) fn permissions_mut<'a>(
     acct: &'a mut Account,
@@ -66,11 +111,11 @@ pub(super) fn permissions_mut<'a>(
 ) -> Result<(&'a mut BTreeSet<String>, &'a mut InlinePolicies), BackendError> {
     Ok(match identity {
         Identity::User(n) => {
-            let u = user_mut(acct, n)?;
+            let u: &mut User = get_mut(acct, n)?;
             (&mut u.policies, &mut u.inline_policies)
         }
         Identity::Group(n) => {
-            let g = group_mut(acct, n)?;
+            let g: &mut Group = get_mut(acct, n)?;
             (&mut g.policies, &mut g.inline_policies)
         }
         Identity::Role(n) => {

@@ -1,59 +1,52 @@
 //! The mock's group calls.
 
-use super::find::group_mut;
-use super::rules::{self, already_exists, conflict, not_found};
+use super::find::{self, get_mut};
+use super::rules::{self, conflict};
 use super::store::MockFile;
 use crate::backend::BackendError;
 use crate::model::{Group, Kind, Tags};
 use crate::operation::GroupOp;
 
 pub(super) fn execute(file: &mut MockFile, op: &GroupOp) -> Result<(), BackendError> {
+    let group = op.group();
     let acct = &mut file.account;
     match op {
-        GroupOp::CreateGroup { group, path } => {
+        GroupOp::CreateGroup { path, .. } => {
             let taken = acct.groups.contains_key(group);
             rules::new_entity(Kind::Group, group, path, &Tags::new(), taken)?;
-            let entity = Group {
-                name: group.clone(),
-                path: path.clone(),
-                policies: Default::default(),
-                inline_policies: Default::default(),
-            };
-            acct.groups.insert(group.clone(), entity);
-            file.assign_unique_id(Kind::Group, group);
+            let (name, path) = (group.clone(), path.clone());
+            find::add(
+                file,
+                group,
+                Group {
+                    name,
+                    path,
+                    ..Group::default()
+                },
+            );
         }
-        GroupOp::UpdateGroupPath { group, path } => {
+        GroupOp::UpdateGroupPath { path, .. } => {
             rules::path(path)?;
-            group_mut(acct, group)?.path = path.clone();
+            get_mut::<Group>(acct, group)?.path = path.clone();
         }
-        GroupOp::RenameGroup { group, new_name } => {
-            rules::name(Kind::Group, new_name.as_str())?;
-            if new_name != group && acct.groups.contains_key(new_name) {
-                return Err(already_exists(Kind::Group, new_name.as_str()));
-            }
-            let mut g = acct
-                .groups
-                .remove(group)
-                .ok_or_else(|| not_found(Kind::Group, group.as_str()))?;
-            g.name = new_name.clone();
-            acct.groups.insert(new_name.clone(), g);
-            for u in acct.users.values_mut() {
+        GroupOp::RenameGroup { new_name, .. } => {
+            find::rename::<Group>(file, group, new_name)?;
+            // The group's members follow it.
+            for u in file.account.users.values_mut() {
                 if u.groups.remove(group) {
                     u.groups.insert(new_name.clone());
                 }
             }
-            file.unique_ids.rename(Kind::Group, group, new_name);
         }
-        GroupOp::DeleteGroup { group } => {
-            let g = group_mut(acct, group)?;
+        GroupOp::DeleteGroup { .. } => {
+            let g: &mut Group = get_mut(acct, group)?;
             rules::holds_no_policies(&g.policies, &g.inline_policies)?;
             if acct.users.values().any(|u| u.groups.contains(group)) {
                 return Err(conflict(
                     "Cannot delete entity, must remove users from group first.",
                 ));
             }
-            acct.groups.remove(group);
-            file.unique_ids.forget(Kind::Group, group);
+            find::remove::<Group>(file, group);
         }
     }
     Ok(())

@@ -1,6 +1,6 @@
 //! The mock's instance profile calls: one role per profile.
 
-use super::find::{profile_mut, role_mut};
+use super::find::{self, get_mut, role_mut};
 use super::rules::{self, conflict, no_such};
 use super::store::MockFile;
 use crate::backend::{BackendError, ErrorCode};
@@ -18,32 +18,31 @@ pub(super) fn execute(file: &mut MockFile, op: &InstanceProfileOp) -> Result<(),
         } => {
             let taken = acct.instance_profiles.contains_key(name);
             rules::new_entity(Kind::InstanceProfile, name, path, tags, taken)?;
-            let entity = InstanceProfile {
+            let (path, tags) = (path.clone(), tags.clone());
+            let new = InstanceProfile {
                 name: name.clone(),
-                path: path.clone(),
-                roles: Default::default(),
-                tags: tags.clone(),
+                path,
+                tags,
+                ..Default::default()
             };
-            acct.instance_profiles.insert(name.clone(), entity);
-            file.assign_unique_id(Kind::InstanceProfile, name);
+            find::add(file, name, new);
         }
         InstanceProfileOp::DeleteInstanceProfile {
             instance_profile: name,
         } => {
-            if !profile_mut(acct, name)?.roles.is_empty() {
+            if !get_mut::<InstanceProfile>(acct, name)?.roles.is_empty() {
                 return Err(conflict(
                     "Cannot delete entity, must remove roles from instance profile first.",
                 ));
             }
-            acct.instance_profiles.remove(name);
-            file.unique_ids.forget(Kind::InstanceProfile, name);
+            find::remove::<InstanceProfile>(file, name);
         }
         InstanceProfileOp::AddRoleToInstanceProfile {
             instance_profile: name,
             role,
         } => {
             let role = role_mut(acct, role)?.name.clone();
-            let p = profile_mut(acct, name)?;
+            let p = get_mut::<InstanceProfile>(acct, name)?;
             if p.roles.contains(&role) {
                 return Err(BackendError::api(
                     ErrorCode::EntityAlreadyExists,
@@ -62,7 +61,7 @@ pub(super) fn execute(file: &mut MockFile, op: &InstanceProfileOp) -> Result<(),
             role,
         } => {
             role_mut(acct, role)?;
-            if !profile_mut(acct, name)?.roles.remove(role) {
+            if !get_mut::<InstanceProfile>(acct, name)?.roles.remove(role) {
                 return Err(no_such(format!(
                     "Role {} is not in instance profile {}.",
                     role.as_str(),

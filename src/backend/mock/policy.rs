@@ -1,7 +1,7 @@
 //! The mock's managed policy calls: versions (five at most, the default one undeletable) and
 //! deletion (refused while anything holds the policy).
 
-use super::find::{policy_mut, versions_mut};
+use super::find::{self, policy_mut, versions_mut};
 use super::rules::{self, already_exists, conflict, limit, no_such};
 use super::store::MockFile;
 use crate::backend::BackendError;
@@ -10,8 +10,8 @@ use crate::model::{Account, DocumentKind, Kind, ManagedPolicy, PolicyVersion};
 use crate::operation::PolicyOp;
 
 pub(super) fn execute(file: &mut MockFile, op: &PolicyOp) -> Result<(), BackendError> {
-    let id = file.account_id.as_str();
-    let acct = &mut file.account;
+    // Policies are named by ARN, which holds the account id.
+    let (acct, id) = (&mut file.account, file.account_id.as_str());
     match op {
         PolicyOp::CreatePolicy {
             policy,
@@ -47,8 +47,7 @@ pub(super) fn execute(file: &mut MockFile, op: &PolicyOp) -> Result<(), BackendE
                     document: document.clone(),
                 }],
             };
-            acct.policies.insert(policy.clone(), entity);
-            file.assign_unique_id(Kind::Policy, policy);
+            find::add(file, policy, entity);
         }
         PolicyOp::CreatePolicyVersion {
             policy_arn,
@@ -105,8 +104,7 @@ pub(super) fn execute(file: &mut MockFile, op: &PolicyOp) -> Result<(), BackendE
                     "This policy has more than one version. Before you delete a policy, you must delete the policy's versions.",
                 ));
             }
-            acct.policies.remove(&name);
-            file.unique_ids.forget(Kind::Policy, &name);
+            find::remove::<ManagedPolicy>(file, &name);
         }
     }
     Ok(())

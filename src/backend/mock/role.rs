@@ -1,7 +1,7 @@
 //! The mock's role calls. A trust policy may name only principals that exist: AWS rejects the
 //! others, which is why a role trusting another role must be created after it.
 
-use super::find::{resolve_policy, role_mut};
+use super::find::{self, resolve_policy, role_mut};
 use super::rules::{self, already_exists, conflict};
 use super::store::MockFile;
 use crate::backend::{BackendError, ErrorCode};
@@ -10,30 +10,20 @@ use crate::model::{arn, Account, Arn, DocumentKind, Kind, PolicyDocument, Role, 
 use crate::operation::RoleOp;
 
 pub(super) fn execute(file: &mut MockFile, op: &RoleOp) -> Result<(), BackendError> {
+    let role = op.role();
     let id = file.account_id.as_str();
     let acct = &mut file.account;
     match op {
         RoleOp::CreateRole {
-            role,
             path,
             assume_role_policy,
             description,
             max_session_duration,
             permissions_boundary,
             tags,
+            ..
         } => {
-            rules::name(Kind::Role, role.as_str())?;
-            rules::path(path)?;
-            rules::role_settings(description.as_deref(), *max_session_duration)?;
-            rules::tags(&Tags::new(), tags)?;
-            trust_policy(acct, id, assume_role_policy)?;
-            if acct.roles.contains_key(role) {
-                return Err(already_exists(Kind::Role, role.as_str()));
-            }
-            if let Some(b) = permissions_boundary {
-                resolve_policy(acct, id, b)?;
-            }
-            let entity = Role {
+            let new = Role {
                 name: role.clone(),
                 path: path.clone(),
                 description: description.clone(),
@@ -44,24 +34,34 @@ pub(super) fn execute(file: &mut MockFile, op: &RoleOp) -> Result<(), BackendErr
                 policies: Default::default(),
                 inline_policies: Default::default(),
             };
-            acct.roles.insert(role.clone(), entity);
-            file.assign_unique_id(Kind::Role, role);
+            rules::name(Kind::Role, role.as_str())?;
+            rules::path(&new.path)?;
+            rules::role_settings(new.description.as_deref(), new.max_session_duration)?;
+            rules::tags(&Tags::new(), &new.tags)?;
+            trust_policy(acct, id, &new.assume_role_policy)?;
+            if acct.roles.contains_key(role) {
+                return Err(already_exists(Kind::Role, role.as_str()));
+            }
+            if let Some(b) = &new.permissions_boundary {
+                resolve_policy(acct, id, b)?;
+            }
+            find::add(file, role, new);
         }
         RoleOp::UpdateRole {
-            role,
             description,
             max_session_duration,
+            ..
         } => {
             rules::role_settings(description.as_deref(), *max_session_duration)?;
             let r = role_mut(acct, role)?;
             r.description = description.clone();
             r.max_session_duration = *max_session_duration;
         }
-        RoleOp::UpdateAssumeRolePolicy { role, document } => {
+        RoleOp::UpdateAssumeRolePolicy { document, .. } => {
             trust_policy(acct, id, document)?;
             role_mut(acct, role)?.assume_role_policy = document.clone();
         }
-        RoleOp::DeleteRole { role } => {
+        RoleOp::DeleteRole { .. } => {
             let r = role_mut(acct, role)?;
             rules::holds_no_policies(&r.policies, &r.inline_policies)?;
             if acct
@@ -73,8 +73,7 @@ pub(super) fn execute(file: &mut MockFile, op: &RoleOp) -> Result<(), BackendErr
                     "Cannot delete entity, must remove roles from instance profile first.",
                 ));
             }
-            acct.roles.remove(role);
-            file.unique_ids.forget(Kind::Role, role);
+            find::remove::<Role>(file, role);
         }
     }
     Ok(())

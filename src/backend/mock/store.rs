@@ -377,16 +377,22 @@ impl Store {
             Some(c) if c.bytes == bytes => c.file,
             _ => parse(&self.path, &bytes)?,
         };
-        if file.account_id != self.account_id {
-            return Err(unusable(
-                &self.path,
-                format!(
-                    "it now holds account {} but was opened as account {}",
-                    file.account_id, self.account_id
-                ),
-            ));
-        }
+        self.same_account(&file)?;
         Ok(file)
+    }
+
+    /// The file must still hold the account it was opened for.
+    fn same_account(&self, file: &MockFile) -> Result<(), BackendError> {
+        if file.account_id == self.account_id {
+            return Ok(());
+        }
+        Err(unusable(
+            &self.path,
+            format!(
+                "it now holds account {} but was opened as account {}",
+                file.account_id, self.account_id
+            ),
+        ))
     }
 
     /// The account as it is on disk now. Creates nothing and takes no lock: writes are atomic
@@ -403,15 +409,7 @@ impl Store {
             }
         }
         let file = parse(&self.path, &bytes)?;
-        if file.account_id != self.account_id {
-            return Err(unusable(
-                &self.path,
-                format!(
-                    "it now holds account {} but was opened as account {}",
-                    file.account_id, self.account_id
-                ),
-            ));
-        }
+        self.same_account(&file)?;
         let account = file.account.clone();
         *cache = Some(Cached { bytes, file });
         Ok(account)

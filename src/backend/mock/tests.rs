@@ -4,7 +4,11 @@ use super::execute;
 use super::store::MockFile;
 use super::MockBackend;
 use crate::backend::{Backend, ErrorCode};
-use crate::model::{Name, PolicyDocument, Tags};
+use crate::model::PolicyDocument;
+use crate::operation::examples::{
+    add_to_group, allow_get, create_group, create_policy, create_profile, create_role, create_user,
+    n, trust,
+};
 use crate::operation::{
     BoundaryOp, BoundaryTarget, GroupOp, Identity, InstanceProfileOp, Operation, PermissionOp,
     PolicyOp, RoleOp, UserOp,
@@ -12,80 +16,23 @@ use crate::operation::{
 
 const ACCOUNT: &str = "123456789012";
 
-fn n(s: &str) -> Name {
-    Name::from(s)
-}
-
 fn doc() -> PolicyDocument {
-    PolicyDocument::from_json_str(
-        r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}}"#,
-    )
-    .unwrap()
+    allow_get()
 }
 
-fn trust(principal: &str) -> PolicyDocument {
-    PolicyDocument::from_json_str(&format!(
-        r#"{{"Statement":{{"Effect":"Allow","Action":"sts:AssumeRole","Principal":{principal}}}}}"#
-    ))
-    .unwrap()
+fn new_version(policy: &str) -> Operation {
+    let (policy_arn, document) = (policy_arn(policy), doc());
+    PolicyOp::CreatePolicyVersion {
+        policy_arn,
+        document,
+    }
+    .into()
 }
 
 fn policy_arn(name: &str) -> String {
     format!("arn:aws:iam::{ACCOUNT}:policy/{name}")
 }
 
-fn create_user(name: &str) -> Operation {
-    UserOp::CreateUser {
-        user: n(name),
-        path: "/".into(),
-        permissions_boundary: None,
-        tags: Tags::new(),
-    }
-    .into()
-}
-
-fn create_group(name: &str) -> Operation {
-    GroupOp::CreateGroup {
-        group: n(name),
-        path: "/".into(),
-    }
-    .into()
-}
-
-fn create_role(name: &str, principal: &str) -> Operation {
-    RoleOp::CreateRole {
-        role: n(name),
-        path: "/".into(),
-        assume_role_policy: trust(principal),
-        description: None,
-        max_session_duration: 3600,
-        permissions_boundary: None,
-        tags: Tags::new(),
-    }
-    .into()
-}
-
-fn create_policy(name: &str) -> Operation {
-    PolicyOp::CreatePolicy {
-        policy: n(name),
-        path: "/".into(),
-        description: None,
-        document: doc(),
-        tags: Tags::new(),
-    }
-    .into()
-}
-
-fn create_profile(name: &str) -> Operation {
-    InstanceProfileOp::CreateInstanceProfile {
-        instance_profile: n(name),
-        path: "/".into(),
-        tags: Tags::new(),
-    }
-    .into()
-}
-
-/// Runs `setup` (which must all succeed), then `last`, and returns the error code of `last`.
 fn outcome(setup: Vec<Operation>, last: Operation) -> Option<ErrorCode> {
     let mut file = MockFile::empty(ACCOUNT);
     for op in &setup {
@@ -122,21 +69,13 @@ fn wrongly_ordered_calls_fail_as_in_iam() {
         (
             "add to missing group",
             vec![create_user("u")],
-            UserOp::AddUserToGroup {
-                user: n("u"),
-                group: n("g"),
-            }
-            .into(),
+            add_to_group("u", "g"),
             Some(NoSuchEntity),
         ),
         (
             "add missing user",
             vec![create_group("g")],
-            UserOp::AddUserToGroup {
-                user: n("u"),
-                group: n("g"),
-            }
-            .into(),
+            add_to_group("u", "g"),
             Some(NoSuchEntity),
         ),
         (
@@ -157,15 +96,7 @@ fn wrongly_ordered_calls_fail_as_in_iam() {
         ),
         (
             "delete group with member",
-            vec![
-                create_group("g"),
-                create_user("u"),
-                UserOp::AddUserToGroup {
-                    user: n("u"),
-                    group: n("g"),
-                }
-                .into(),
-            ],
+            vec![create_group("g"), create_user("u"), add_to_group("u", "g")],
             GroupOp::DeleteGroup { group: n("g") }.into(),
             Some(DeleteConflict),
         ),
@@ -190,15 +121,7 @@ fn wrongly_ordered_calls_fail_as_in_iam() {
         ),
         (
             "delete user in group",
-            vec![
-                create_group("g"),
-                create_user("u"),
-                UserOp::AddUserToGroup {
-                    user: n("u"),
-                    group: n("g"),
-                }
-                .into(),
-            ],
+            vec![create_group("g"), create_user("u"), add_to_group("u", "g")],
             UserOp::DeleteUser { user: n("u") }.into(),
             Some(DeleteConflict),
         ),
@@ -276,14 +199,7 @@ fn wrongly_ordered_calls_fail_as_in_iam() {
         ),
         (
             "delete policy with versions",
-            vec![
-                create_policy("p"),
-                PolicyOp::CreatePolicyVersion {
-                    policy_arn: policy_arn("p"),
-                    document: doc(),
-                }
-                .into(),
-            ],
+            vec![create_policy("p"), new_version("p")],
             PolicyOp::DeletePolicy {
                 policy_arn: policy_arn("p"),
             }
@@ -304,32 +220,12 @@ fn wrongly_ordered_calls_fail_as_in_iam() {
             "sixth version",
             vec![
                 create_policy("p"),
-                PolicyOp::CreatePolicyVersion {
-                    policy_arn: policy_arn("p"),
-                    document: doc(),
-                }
-                .into(),
-                PolicyOp::CreatePolicyVersion {
-                    policy_arn: policy_arn("p"),
-                    document: doc(),
-                }
-                .into(),
-                PolicyOp::CreatePolicyVersion {
-                    policy_arn: policy_arn("p"),
-                    document: doc(),
-                }
-                .into(),
-                PolicyOp::CreatePolicyVersion {
-                    policy_arn: policy_arn("p"),
-                    document: doc(),
-                }
-                .into(),
+                new_version("p"),
+                new_version("p"),
+                new_version("p"),
+                new_version("p"),
             ],
-            PolicyOp::CreatePolicyVersion {
-                policy_arn: policy_arn("p"),
-                document: doc(),
-            }
-            .into(),
+            new_version("p"),
             Some(LimitExceeded),
         ),
         (
@@ -409,11 +305,7 @@ fn wrongly_ordered_calls_fail_as_in_iam() {
             vec![
                 create_group("g"),
                 create_user("u"),
-                UserOp::AddUserToGroup {
-                    user: n("u"),
-                    group: n("g"),
-                }
-                .into(),
+                add_to_group("u", "g"),
                 UserOp::RemoveUserFromGroup {
                     user: n("u"),
                     group: n("g"),

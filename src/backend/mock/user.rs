@@ -1,11 +1,11 @@
 //! The mock's user calls.
 
-use super::find::user_mut;
-use super::rules::{self, already_exists, conflict, no_such, not_found};
+use super::find::{self, get_mut};
+use super::rules::{self, conflict, no_such, not_found};
 use super::store::MockFile;
 use crate::backend::BackendError;
 use crate::model::iam::Quota;
-use crate::model::{Kind, User};
+use crate::model::{Account, Kind, Name, User};
 use crate::operation::UserOp;
 
 pub(super) fn execute(file: &mut MockFile, op: &UserOp) -> Result<(), BackendError> {
@@ -14,50 +14,34 @@ pub(super) fn execute(file: &mut MockFile, op: &UserOp) -> Result<(), BackendErr
         UserOp::CreateUser {
             user,
             path,
-            permissions_boundary,
+            permissions_boundary: boundary,
             tags,
         } => {
             rules::new_entity(Kind::User, user, path, tags, acct.users.contains_key(user))?;
-            if let Some(b) = permissions_boundary {
-                super::find::resolve_policy(acct, &file.account_id, b)?;
+            if let Some(b) = boundary {
+                find::resolve_policy(acct, &file.account_id, b)?;
             }
-            let entity = User {
-                name: user.clone(),
-                path: path.clone(),
-                permissions_boundary: permissions_boundary.clone(),
-                tags: tags.clone(),
-                groups: Default::default(),
-                policies: Default::default(),
-                inline_policies: Default::default(),
-                credentials: Default::default(),
+            let (name, path, tags) = (user.clone(), path.clone(), tags.clone());
+            let permissions_boundary = boundary.clone();
+            let new = User {
+                name,
+                path,
+                permissions_boundary,
+                tags,
+                ..User::default()
             };
-            acct.users.insert(user.clone(), entity);
-            file.assign_unique_id(Kind::User, user);
+            find::add(file, user, new);
         }
         UserOp::UpdateUserPath { user, path } => {
             rules::path(path)?;
             user_mut(acct, user)?.path = path.clone();
         }
-        UserOp::RenameUser { user, new_name } => {
-            rules::name(Kind::User, new_name.as_str())?;
-            if new_name != user && acct.users.contains_key(new_name) {
-                return Err(already_exists(Kind::User, new_name.as_str()));
-            }
-            let mut u = acct
-                .users
-                .remove(user)
-                .ok_or_else(|| not_found(Kind::User, user.as_str()))?;
-            u.name = new_name.clone();
-            acct.users.insert(new_name.clone(), u);
-            // A rename keeps the entity, so its unique id.
-            file.unique_ids.rename(Kind::User, user, new_name);
-        }
+        UserOp::RenameUser { user, new_name } => find::rename::<User>(file, user, new_name)?,
         UserOp::DeleteUser { user } => {
             if let Some(what) = blocker(user_mut(acct, user)?) {
                 return Err(conflict(format!("Cannot delete entity, {what}.")));
             }
-            acct.users.remove(user);
-            file.unique_ids.forget(Kind::User, user);
+            find::remove::<User>(file, user);
         }
         UserOp::AddUserToGroup { user, group } => {
             let group = acct
@@ -119,6 +103,10 @@ pub(super) fn execute(file: &mut MockFile, op: &UserOp) -> Result<(), BackendErr
         }
     }
     Ok(())
+}
+
+fn user_mut<'a>(acct: &'a mut Account, name: &Name) -> Result<&'a mut User, BackendError> {
+    get_mut(acct, name)
 }
 
 /// What keeps a user from being deleted, in the order AWS checks.

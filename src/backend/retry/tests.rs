@@ -2,36 +2,13 @@
 
 use super::*;
 use crate::model::{Kind, PolicyDocument, Tags};
-use crate::operation::{
-    GroupOp, Identity, InstanceProfileOp, PermissionOp, PolicyOp, RoleOp, UserOp,
-};
+use crate::operation::examples::{add_to_group, create_group, create_user, n};
+use crate::operation::{Identity, InstanceProfileOp, PermissionOp, PolicyOp, RoleOp, UserOp};
 
 const ACCOUNT: &str = "123456789012";
 
-fn n(s: &str) -> Name {
-    Name::from(s)
-}
-
 fn err(code: ErrorCode, message: &str) -> BackendError {
     BackendError::api(code, message)
-}
-
-fn create_user(name: &str) -> Operation {
-    UserOp::CreateUser {
-        user: n(name),
-        path: "/".into(),
-        permissions_boundary: None,
-        tags: Tags::new(),
-    }
-    .into()
-}
-
-fn create_group(name: &str) -> Operation {
-    GroupOp::CreateGroup {
-        group: n(name),
-        path: "/".into(),
-    }
-    .into()
 }
 
 fn trusting(role: &str, principal_arn: &str) -> Operation {
@@ -51,14 +28,6 @@ fn trusting(role: &str, principal_arn: &str) -> Operation {
     .into()
 }
 
-fn add(user: &str, group: &str) -> Operation {
-    UserOp::AddUserToGroup {
-        user: n(user),
-        group: n(group),
-    }
-    .into()
-}
-
 /// Notes a successful `op` at `t`.
 fn created(c: &Creations, op: &Operation, t: Instant) {
     c.observe(&op.effects(ACCOUNT), t);
@@ -69,6 +38,14 @@ fn decide(op: &Operation, e: &BackendError, c: &Creations, now: Instant) -> Opti
     let policy = RetryPolicy::default();
     let recent = c.snapshot(now, policy.consistency_window);
     reason(&op.effects(ACCOUNT), &op.target(), e, &recent, &policy, now)
+}
+
+/// IAM's answer when group `web` is not there (or not visible yet).
+fn no_group_web() -> BackendError {
+    err(
+        ErrorCode::NoSuchEntity,
+        "The group with name web cannot be found.",
+    )
 }
 
 const WINDOW: Duration = Duration::from_secs(120);
@@ -83,7 +60,7 @@ fn busy_iam_is_always_worth_another_attempt() {
         ErrorCode::ServiceFailure,
     ] {
         assert_eq!(
-            decide(&add("u", "g"), &err(code, "x"), &c, t0),
+            decide(&add_to_group("u", "g"), &err(code, "x"), &c, t0),
             Some(Reason::Busy)
         );
         assert_eq!(busy(&err(code, "x"), t0), Some(Reason::Busy));
@@ -96,11 +73,8 @@ fn no_such_entity_right_after_a_create_is_retried_until_the_window_closes() {
     let c = Creations::default();
     let t0 = Instant::now();
     created(&c, &create_group("Web"), t0);
-    let e = err(
-        ErrorCode::NoSuchEntity,
-        "The group with name web cannot be found.",
-    );
-    let r = decide(&add("mary", "web"), &e, &c, t0).unwrap();
+    let e = no_group_web();
+    let r = decide(&add_to_group("mary", "web"), &e, &c, t0).unwrap();
     assert_eq!(
         r,
         Reason::NotYetVisible {
@@ -109,7 +83,7 @@ fn no_such_entity_right_after_a_create_is_retried_until_the_window_closes() {
         }
     );
     let later = t0 + WINDOW + Duration::from_millis(1);
-    assert_eq!(decide(&add("mary", "web"), &e, &c, later), None);
+    assert_eq!(decide(&add_to_group("mary", "web"), &e, &c, later), None);
 }
 
 #[test]
@@ -118,14 +92,11 @@ fn no_such_entity_naming_an_old_entity_is_not_retried() {
     let t0 = Instant::now();
     created(&c, &create_user("mary"), t0);
     // The user is new, but IAM says the group is missing: the group was never created.
-    let e = err(
-        ErrorCode::NoSuchEntity,
-        "The group with name web cannot be found.",
-    );
-    assert_eq!(decide(&add("mary", "web"), &e, &c, t0), None);
+    let e = no_group_web();
+    assert_eq!(decide(&add_to_group("mary", "web"), &e, &c, t0), None);
     // A message naming nothing falls back to every recent dependency.
     let vague = err(ErrorCode::NoSuchEntity, "not found");
-    assert!(decide(&add("mary", "web"), &vague, &c, t0).is_some());
+    assert!(decide(&add_to_group("mary", "web"), &vague, &c, t0).is_some());
 }
 
 #[test]
@@ -145,9 +116,9 @@ fn removals_and_unrelated_errors_are_never_retried() {
         ErrorCode::DeleteConflict,
         "must remove users from group first",
     );
-    assert_eq!(decide(&add("u", "g"), &conflict, &c, t0), None);
+    assert_eq!(decide(&add_to_group("u", "g"), &conflict, &c, t0), None);
     let setup = BackendError::Setup("no credentials".into());
-    assert_eq!(decide(&add("u", "g"), &setup, &c, t0), None);
+    assert_eq!(decide(&add_to_group("u", "g"), &setup, &c, t0), None);
 }
 
 #[test]

@@ -1,8 +1,6 @@
 //! Operations for tests: the common calls with plain defaults, one line each where used.
 
-use super::{
-    GroupOp, Identity, InstanceProfileOp, Operation, PermissionOp, PolicyOp, RoleOp, UserOp,
-};
+use super::{GroupOp, InstanceProfileOp, Operation, PolicyOp, RoleOp, UserOp};
 use crate::model::{Name, PolicyDocument, Tags};
 
 pub(crate) fn n(s: &str) -> Name {

@@ -88,22 +88,8 @@ pub(crate) fn check_nesting(map: &SourceMap, file: usize) -> Result<Vec<usize>, 
         let c = text[i];
         let top_level = stack.len() == 1;
         let Some(top) = stack.last_mut() else { break };
-        if top_level {
-            if let Ctx::Code { brackets, .. } = top {
-                if brackets.is_empty() {
-                    match c {
-                        b'\n' => {
-                            if block_closed
-                                && (at(i + 1).is_ascii_alphabetic() || at(i + 1) == b'_')
-                            {
-                                boundaries.push(i + 1);
-                            }
-                        }
-                        b' ' | b'\t' | b'\r' => {}
-                        _ => block_closed = false,
-                    }
-                }
-            }
+        if top_level && matches!(top, Ctx::Code { brackets, .. } if brackets.is_empty()) {
+            note_boundary(text, i, &mut block_closed, &mut boundaries);
         }
         match top {
             Ctx::Code { interp, brackets } => match c {
@@ -168,59 +154,84 @@ pub(crate) fn check_nesting(map: &SourceMap, file: usize) -> Result<Vec<usize>, 
                     stack.pop();
                     depth = depth.saturating_sub(1);
                 }
-                b'$' | b'%' if at(i + 1) == c => i += 1,
-                b'$' | b'%' if at(i + 1) == b'{' => {
-                    i += 1;
-                    depth += 1;
-                    stack.push(Ctx::Code {
-                        interp: true,
-                        brackets: Vec::new(),
-                    });
-                }
-                _ => {}
+                _ => i = template(text, i, &mut stack, &mut depth),
             },
             Ctx::Heredoc(marker) => {
-                let line_start = i == 0 || text[i - 1] == b'\n';
-                if line_start {
-                    let end = find(text, i, b"\n").unwrap_or(text.len());
-                    if text[i..end].trim_ascii() == marker.as_bytes() {
-                        stack.pop();
-                        depth = depth.saturating_sub(1);
-                        i = end;
-                        continue;
-                    }
+                if let Some(end) = heredoc_end(text, i, marker) {
+                    stack.pop();
+                    depth = depth.saturating_sub(1);
+                    i = end;
+                    continue;
                 }
-                match c {
-                    b'$' | b'%' if at(i + 1) == c => i += 1,
-                    b'$' | b'%' if at(i + 1) == b'{' => {
-                        i += 1;
-                        depth += 1;
-                        stack.push(Ctx::Code {
-                            interp: true,
-                            brackets: Vec::new(),
-                        });
-                    }
-                    _ => {}
-                }
+                i = template(text, i, &mut stack, &mut depth);
             }
         }
         if depth + ops > MAX_NESTING {
-            let span = Span {
-                file,
-                start: i.min(text.len()),
-                end: (i + 1).min(text.len()),
-            };
-            return Err(Box::new(
-                map.error(
-                    span,
-                    format!("this expression nests more than {MAX_NESTING} levels deep"),
-                )
-                .with_help("split it into locals, or simplify it"),
-            ));
+            return Err(too_deep(map, file, i));
         }
         i += 1;
     }
     Ok(boundaries)
+}
+
+/// At the top level, between blocks: notes where a block starts on the line after the `}`
+/// closing another one.
+fn note_boundary(text: &[u8], i: usize, block_closed: &mut bool, boundaries: &mut Vec<usize>) {
+    let next = text.get(i + 1).copied().unwrap_or(0);
+    match text[i] {
+        b'\n' => {
+            if *block_closed && (next.is_ascii_alphabetic() || next == b'_') {
+                boundaries.push(i + 1);
+            }
+        }
+        b' ' | b'\t' | b'\r' => {}
+        _ => *block_closed = false,
+    }
+}
+
+/// In a string or heredoc at `i`: `$${`/`%%{` escapes, `${`/`%{` open an interpolation or a
+/// directive. Returns the offset of the last byte read.
+fn template(text: &[u8], i: usize, stack: &mut Vec<Ctx>, depth: &mut usize) -> usize {
+    let (c, next) = (text[i], text.get(i + 1).copied().unwrap_or(0));
+    match c {
+        b'$' | b'%' if next == c => i + 1,
+        b'$' | b'%' if next == b'{' => {
+            *depth += 1;
+            stack.push(Ctx::Code {
+                interp: true,
+                brackets: Vec::new(),
+            });
+            i + 1
+        }
+        _ => i,
+    }
+}
+
+/// Where the heredoc ends when the line starting at `i` is its closing `marker`.
+fn heredoc_end(text: &[u8], i: usize, marker: &str) -> Option<usize> {
+    let line_start = i == 0 || text[i - 1] == b'\n';
+    if !line_start {
+        return None;
+    }
+    let end = find(text, i, b"\n").unwrap_or(text.len());
+    (text[i..end].trim_ascii() == marker.as_bytes()).then_some(end)
+}
+
+/// The error for an expression nested more than [`MAX_NESTING`] levels deep, at offset `i`.
+fn too_deep(map: &SourceMap, file: usize, i: usize) -> Box<Diagnostic> {
+    let len = map.files[file].text.len();
+    let span = Span {
+        file,
+        start: i.min(len),
+        end: (i + 1).min(len),
+    };
+    Box::new(
+        map.error(
+            span,
+            format!("this expression nests more than {MAX_NESTING} levels deep"),
+        )
+        .with_help("split it into locals, or simplify it"),
+    )
 }
 
 fn is_ident(c: u8) -> bool {

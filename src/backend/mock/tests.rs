@@ -50,6 +50,8 @@ fn outcome(setup: Vec<Operation>, last: Operation) -> Option<ErrorCode> {
 }
 
 #[test]
+// A table of cases, one per refusal of IAM's: long by nature.
+#[allow(clippy::too_many_lines)]
 fn wrongly_ordered_calls_fail_as_in_iam() {
     use ErrorCode::*;
     let service = r#"{"Service":"ec2.amazonaws.com"}"#;

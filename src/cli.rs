@@ -246,11 +246,15 @@ impl Args {
             verbose: self.verbose,
             quiet: self.quiet,
         };
-        let backend = BackendFlags {
-            backend: self.backend,
+        let aws = settings::AwsSettings {
             region: self.region,
             profile: self.profile,
             endpoint_url: self.endpoint_url,
+            ..settings::AwsSettings::default()
+        };
+        let backend = BackendFlags {
+            backend: self.backend,
+            aws,
         };
         Ok(Settings {
             ui,
@@ -424,6 +428,6 @@ mod tests {
             (apply.parallelism, apply.target.as_os_str()),
             (3, "plan.json".as_ref())
         );
-        assert_eq!(s.backend.region.as_deref(), Some("eu-west-1"));
+        assert_eq!(s.backend.aws.region.as_deref(), Some("eu-west-1"));
     }
 }

@@ -15,6 +15,9 @@ use crate::operation::{
 };
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+/// The managed policies (by ARN) and inline policies a user, group or role holds.
+type Held<'a> = (&'a BTreeSet<String>, &'a InlinePolicies);
+
 /// An operation and what it means for ordering.
 #[derive(Clone, Debug)]
 pub(crate) struct Node {
@@ -184,24 +187,16 @@ fn create(out: &mut Nodes, entity: &Entity) {
             for g in &u.groups {
                 out.op(add_to_group(&u.name, g));
             }
-            grants(
-                out,
-                Identity::User(u.name.clone()),
-                &u.policies,
-                &u.inline_policies,
-            );
+            let identity = Identity::User(u.name.clone());
+            grants(out, identity, (&u.policies, &u.inline_policies));
         }
         Entity::Group(g) => {
             out.op(GroupOp::CreateGroup {
                 group: g.name.clone(),
                 path: g.path.clone(),
             });
-            grants(
-                out,
-                Identity::Group(g.name.clone()),
-                &g.policies,
-                &g.inline_policies,
-            );
+            let identity = Identity::Group(g.name.clone());
+            grants(out, identity, (&g.policies, &g.inline_policies));
         }
         Entity::Role(r) => {
             out.op(RoleOp::CreateRole {
@@ -213,12 +208,8 @@ fn create(out: &mut Nodes, entity: &Entity) {
                 permissions_boundary: r.permissions_boundary.clone(),
                 tags: r.tags.clone(),
             });
-            grants(
-                out,
-                Identity::Role(r.name.clone()),
-                &r.policies,
-                &r.inline_policies,
-            );
+            let identity = Identity::Role(r.name.clone());
+            grants(out, identity, (&r.policies, &r.inline_policies));
         }
         Entity::Policy(p) => out.op(PolicyOp::CreatePolicy {
             policy: p.name.clone(),
@@ -247,43 +238,39 @@ fn delete(out: &mut Nodes, ctx: &Context, entity: &Entity) {
     match entity {
         Entity::User(u) => delete_user(out, u),
         Entity::Group(g) => {
-            for member in ctx
-                .live
-                .users
-                .values()
+            let members = ctx.live.users.values();
+            let removals = members
                 .filter(|u| u.groups.contains(&g.name))
-            {
-                out.op(remove_from_group(&member.name, &g.name));
-            }
-            revokes(
-                out,
-                Identity::Group(g.name.clone()),
-                &g.policies,
-                &g.inline_policies,
-            );
-            out.op(GroupOp::DeleteGroup {
+                .map(|u| remove_from_group(&u.name, &g.name).into());
+            let identity = Identity::Group(g.name.clone());
+            let delete = ctx.node(GroupOp::DeleteGroup {
                 group: g.name.clone(),
             });
+            tear_down(
+                out,
+                removals,
+                identity,
+                (&g.policies, &g.inline_policies),
+                delete,
+            );
         }
         Entity::Role(r) => {
-            for ip in ctx
-                .live
-                .instance_profiles
-                .values()
+            let profiles = ctx.live.instance_profiles.values();
+            let removals = profiles
                 .filter(|ip| ip.roles.contains(&r.name))
-            {
-                out.op(remove_role(&ip.name, &r.name));
-            }
-            revokes(
-                out,
-                Identity::Role(r.name.clone()),
-                &r.policies,
-                &r.inline_policies,
-            );
-            let node = ctx.node(RoleOp::DeleteRole {
+                .map(|ip| remove_role(&ip.name, &r.name).into());
+            let identity = Identity::Role(r.name.clone());
+            let delete = ctx.node(RoleOp::DeleteRole {
                 role: r.name.clone(),
             });
-            out.push(node.releases(r.permissions_boundary.clone().map(Key::Policy)));
+            let delete = delete.releases(r.permissions_boundary.clone().map(Key::Policy));
+            tear_down(
+                out,
+                removals,
+                identity,
+                (&r.policies, &r.inline_policies),
+                delete,
+            );
         }
         Entity::Policy(p) => delete_policy(out, ctx, p),
         Entity::InstanceProfile(ip) => {
@@ -300,16 +287,37 @@ fn delete(out: &mut Nodes, ctx: &Context, entity: &Entity) {
 
 /// A user's credentials, groups and policies go before the user.
 fn delete_user(out: &mut Nodes, u: &User) {
-    let user = || u.name.clone();
-    for op in UserOp::credential_removals(&u.name, &u.credentials) {
+    let credentials = UserOp::credential_removals(&u.name, &u.credentials);
+    let groups = u.groups.iter().map(|g| remove_from_group(&u.name, g));
+    let removals = credentials.into_iter().chain(groups).map(Operation::from);
+    let identity = Identity::User(u.name.clone());
+    let delete = out.ctx.node(UserOp::DeleteUser {
+        user: u.name.clone(),
+    });
+    let delete = delete.releases(u.permissions_boundary.clone().map(Key::Policy));
+    tear_down(
+        out,
+        removals,
+        identity,
+        (&u.policies, &u.inline_policies),
+        delete,
+    );
+}
+
+/// An identity's deletion: what holds it or what it holds first (`removals`), then its inline and
+/// managed policies, then the `delete` itself.
+fn tear_down(
+    out: &mut Nodes,
+    removals: impl IntoIterator<Item = Operation>,
+    identity: Identity,
+    held: Held,
+    delete: Node,
+) {
+    for op in removals {
         out.op(op);
     }
-    for g in &u.groups {
-        out.op(remove_from_group(&u.name, g));
-    }
-    revokes(out, Identity::User(user()), &u.policies, &u.inline_policies);
-    let node = out.ctx.node(UserOp::DeleteUser { user: user() });
-    out.push(node.releases(u.permissions_boundary.clone().map(Key::Policy)));
+    revokes(out, identity, held);
+    out.push(delete);
 }
 
 /// A policy is detached everywhere, and its non-default versions deleted, before it is.
@@ -381,12 +389,11 @@ fn update(out: &mut Nodes, ctx: &Context, before: &Entity, after: &Entity) {
                     path: d.path.clone(),
                 });
             }
-            update_permissions(
-                out,
-                Identity::Group(d.name.clone()),
+            let held = (
                 (&l.policies, &l.inline_policies),
                 (&d.policies, &d.inline_policies),
             );
+            update_permissions(out, Identity::Group(d.name.clone()), held);
         }
         (Entity::Role(l), Entity::Role(d)) => update_role(out, ctx, l, d),
         (Entity::Policy(l), Entity::Policy(d)) => update_policy(out, ctx, l, d),
@@ -405,27 +412,26 @@ fn update_user(out: &mut Nodes, ctx: &Context, l: &User, d: &User) {
             path: d.path.clone(),
         });
     }
-    let target = BoundaryTarget::User(d.name.clone());
-    boundary(
+    let boundaries = (&l.permissions_boundary, &d.permissions_boundary);
+    boundary_and_tags(
         out,
         ctx,
-        target,
-        &l.permissions_boundary,
-        &d.permissions_boundary,
+        Kind::User,
+        &d.name,
+        boundaries,
+        (&l.tags, &d.tags),
     );
-    tags(out, TagTarget::User(d.name.clone()), &l.tags, &d.tags);
     for g in d.groups.difference(&l.groups) {
         out.op(add_to_group(&d.name, g));
     }
     for g in l.groups.difference(&d.groups) {
         out.op(remove_from_group(&d.name, g));
     }
-    update_permissions(
-        out,
-        Identity::User(d.name.clone()),
+    let held = (
         (&l.policies, &l.inline_policies),
         (&d.policies, &d.inline_policies),
     );
+    update_permissions(out, Identity::User(d.name.clone()), held);
 }
 
 fn update_role(out: &mut Nodes, ctx: &Context, l: &Role, d: &Role) {
@@ -442,21 +448,37 @@ fn update_role(out: &mut Nodes, ctx: &Context, l: &Role, d: &Role) {
             document: d.assume_role_policy.clone(),
         });
     }
-    let target = BoundaryTarget::Role(d.name.clone());
-    boundary(
+    let boundaries = (&l.permissions_boundary, &d.permissions_boundary);
+    boundary_and_tags(
         out,
         ctx,
-        target,
-        &l.permissions_boundary,
-        &d.permissions_boundary,
+        Kind::Role,
+        &d.name,
+        boundaries,
+        (&l.tags, &d.tags),
     );
-    tags(out, TagTarget::Role(d.name.clone()), &l.tags, &d.tags);
-    update_permissions(
-        out,
-        Identity::Role(d.name.clone()),
+    let held = (
         (&l.policies, &l.inline_policies),
         (&d.policies, &d.inline_policies),
     );
+    update_permissions(out, Identity::Role(d.name.clone()), held);
+}
+
+/// The permissions boundary and the tags of a user or role, before and after.
+fn boundary_and_tags(
+    out: &mut Nodes,
+    ctx: &Context,
+    kind: Kind,
+    name: &Name,
+    (before, after): (&Option<String>, &Option<String>),
+    (old_tags, new_tags): (&Tags, &Tags),
+) {
+    if let Some(target) = BoundaryTarget::of(kind, name) {
+        boundary(out, ctx, target, before, after);
+    }
+    if let Some(target) = TagTarget::of(kind, name, None) {
+        tags(out, target, old_tags, new_tags);
+    }
 }
 
 fn update_policy(out: &mut Nodes, ctx: &Context, l: &ManagedPolicy, d: &ManagedPolicy) {
@@ -498,12 +520,7 @@ fn update_profile(out: &mut Nodes, l: &InstanceProfile, d: &InstanceProfile) {
     );
 }
 
-fn update_permissions(
-    out: &mut Nodes,
-    identity: Identity,
-    (lp, li): (&BTreeSet<String>, &InlinePolicies),
-    (dp, di): (&BTreeSet<String>, &InlinePolicies),
-) {
+fn update_permissions(out: &mut Nodes, identity: Identity, ((lp, li), (dp, di)): (Held, Held)) {
     for a in dp.difference(lp) {
         out.op(PermissionOp::attach(identity.clone(), a.clone()));
     }
@@ -520,12 +537,7 @@ fn update_permissions(
     }
 }
 
-fn grants(
-    out: &mut Nodes,
-    identity: Identity,
-    policies: &BTreeSet<String>,
-    inline: &InlinePolicies,
-) {
+fn grants(out: &mut Nodes, identity: Identity, (policies, inline): Held) {
     for a in policies {
         out.op(PermissionOp::attach(identity.clone(), a.clone()));
     }
@@ -534,12 +546,7 @@ fn grants(
     }
 }
 
-fn revokes(
-    out: &mut Nodes,
-    identity: Identity,
-    policies: &BTreeSet<String>,
-    inline: &InlinePolicies,
-) {
+fn revokes(out: &mut Nodes, identity: Identity, (policies, inline): Held) {
     for pname in inline.keys() {
         out.op(PermissionOp::delete(identity.clone(), pname.clone()));
     }

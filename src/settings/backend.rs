@@ -41,9 +41,8 @@ pub struct AwsSettings {
 pub struct BackendFlags {
     /// `mock:PATH` or `aws`.
     pub backend: Option<String>,
-    pub region: Option<String>,
-    pub profile: Option<String>,
-    pub endpoint_url: Option<String>,
+    /// `--region`, `--profile`, `--endpoint-url`: what of the aws settings the command line sets.
+    pub aws: AwsSettings,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -79,12 +78,15 @@ impl BackendFlags {
                 .ok_or_else(|| BackendChoiceError::None(what.to_owned()))?,
         };
         match spec {
-            BackendSpec::Aws(aws) => Ok(BackendSpec::Aws(AwsSettings {
-                region: self.region.clone().or(aws.region),
-                profile: self.profile.clone().or(aws.profile),
-                endpoint_url: self.endpoint_url.clone().or(aws.endpoint_url),
-                ..aws
-            })),
+            BackendSpec::Aws(aws) => {
+                let flag = self.aws.clone();
+                Ok(BackendSpec::Aws(AwsSettings {
+                    region: flag.region.or(aws.region),
+                    profile: flag.profile.or(aws.profile),
+                    endpoint_url: flag.endpoint_url.or(aws.endpoint_url),
+                    ..aws
+                }))
+            }
             BackendSpec::Mock { .. } if self.has_aws_flags() => {
                 Err(BackendChoiceError::AwsFlagsOnMock)
             }
@@ -93,7 +95,7 @@ impl BackendFlags {
     }
 
     fn has_aws_flags(&self) -> bool {
-        self.region.is_some() || self.profile.is_some() || self.endpoint_url.is_some()
+        self.aws != AwsSettings::default()
     }
 }
 
@@ -173,11 +175,12 @@ mod tests {
     }
 
     fn flags(backend: Option<&str>, region: Option<&str>) -> BackendFlags {
-        BackendFlags {
-            backend: backend.map(Into::into),
+        let aws = AwsSettings {
             region: region.map(Into::into),
-            ..BackendFlags::default()
-        }
+            ..AwsSettings::default()
+        };
+        let backend = backend.map(Into::into);
+        BackendFlags { backend, aws }
     }
 
     #[test]

@@ -204,25 +204,16 @@ struct Handle {
 impl Handle {
     async fn policy_tags(&self, policy_arn: &str) -> Result<Tags, BackendError> {
         let mut out = Tags::new();
-        let mut marker: Option<String> = None;
-        loop {
-            let page = read_call(&self.calls, "ListPolicyTags", || {
-                self.iam
-                    .list_policy_tags()
-                    .policy_arn(policy_arn)
-                    .set_marker(marker.clone())
-                    .send()
-            })
-            .await?;
+        let request = |marker| {
+            let request = self.iam.list_policy_tags().policy_arn(policy_arn);
+            request.set_marker(marker).send()
+        };
+        pages(&self.calls, "ListPolicyTags", request, |page| {
             out.extend(read::tags(page.tags()));
-            match page
-                .marker()
-                .filter(|m| page.is_truncated() && !m.is_empty())
-            {
-                Some(m) => marker = Some(m.to_owned()),
-                None => return Ok(out),
-            }
-        }
+            read::next_marker(page.is_truncated(), page.marker())
+        })
+        .await?;
+        Ok(out)
     }
 
     /// GetInstanceProfile returns the tags (ListInstanceProfiles does not).
@@ -251,6 +242,29 @@ where
 {
     calls.count(action);
     request.await.map_err(|e| errors::from_sdk(action, e))
+}
+
+/// Every page of a paginated read call: `request` asks for the page after a marker (none for the
+/// first), `page` takes one and says the marker of the next, if any.
+async fn pages<P, E, F, Fut>(
+    calls: &CallCounter,
+    action: &str,
+    request: F,
+    mut page: impl FnMut(&P) -> Option<String>,
+) -> Result<(), BackendError>
+where
+    F: Fn(Option<String>) -> Fut,
+    Fut: Future<Output = Result<P, SdkError<E>>>,
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+{
+    let mut marker = None;
+    loop {
+        let answer = read_call(calls, action, || request(marker.clone())).await?;
+        match page(&answer) {
+            Some(next) => marker = Some(next),
+            None => return Ok(()),
+        }
+    }
 }
 
 /// A read call made by `make`, counted and retried with the one retry policy while IAM is busy.

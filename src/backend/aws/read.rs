@@ -17,7 +17,7 @@
 //! credentials) are per-user calls too and are not read: deleting a user removes them first (see
 //! `execute`).
 
-use super::{AwsBackend, TagReads};
+use super::{pages, AwsBackend, TagReads};
 use crate::backend::{Backend, BackendError, ErrorCode};
 use crate::model::{
     Account, Group, InstanceProfile, Kind, ManagedPolicy, Name, PasswordPolicy, PolicyDocument,
@@ -167,83 +167,63 @@ async fn read_tags(b: &AwsBackend, account: &mut Account) -> Result<(), BackendE
 
 async fn authorization_details(b: &AwsBackend) -> Result<Details, BackendError> {
     let mut out = Details::default();
-    let mut marker: Option<String> = None;
-    loop {
-        let page = b
-            .read_call("GetAccountAuthorizationDetails", || {
-                b.iam
-                    .get_account_authorization_details()
-                    .set_filter(Some(vec![
-                        EntityType::User,
-                        EntityType::Group,
-                        EntityType::Role,
-                        EntityType::LocalManagedPolicy,
-                    ]))
-                    .max_items(PAGE)
-                    .set_marker(marker.clone())
-                    .send()
-            })
-            .await?;
-        out.users.extend(page.user_detail_list().iter().cloned());
-        out.groups.extend(page.group_detail_list().iter().cloned());
-        out.roles.extend(page.role_detail_list().iter().cloned());
-        out.policies.extend(page.policies().iter().cloned());
-        match next_marker(page.is_truncated(), page.marker()) {
-            Some(m) => marker = Some(m),
-            None => return Ok(out),
-        }
-    }
+    let filter = vec![
+        EntityType::User,
+        EntityType::Group,
+        EntityType::Role,
+        EntityType::LocalManagedPolicy,
+    ];
+    let request = |marker| {
+        let request = b.iam.get_account_authorization_details();
+        let request = request.set_filter(Some(filter.clone())).max_items(PAGE);
+        request.set_marker(marker).send()
+    };
+    pages(
+        &b.calls,
+        "GetAccountAuthorizationDetails",
+        request,
+        |page| {
+            out.users.extend(page.user_detail_list().iter().cloned());
+            out.groups.extend(page.group_detail_list().iter().cloned());
+            out.roles.extend(page.role_detail_list().iter().cloned());
+            out.policies.extend(page.policies().iter().cloned());
+            next_marker(page.is_truncated(), page.marker())
+        },
+    )
+    .await?;
+    Ok(out)
 }
 
 async fn role_settings(b: &AwsBackend) -> Result<RoleSettings, BackendError> {
     let mut out = RoleSettings::new();
-    let mut marker: Option<String> = None;
-    loop {
-        let page = b
-            .read_call("ListRoles", || {
-                b.iam
-                    .list_roles()
-                    .max_items(PAGE)
-                    .set_marker(marker.clone())
-                    .send()
-            })
-            .await?;
+    let request = |marker| b.iam.list_roles().max_items(PAGE).set_marker(marker).send();
+    pages(&b.calls, "ListRoles", request, |page| {
         for r in page.roles() {
-            out.insert(
-                r.role_name().to_ascii_lowercase(),
-                (r.description().map(str::to_owned), r.max_session_duration()),
-            );
+            let settings = (r.description().map(str::to_owned), r.max_session_duration());
+            out.insert(r.role_name().to_ascii_lowercase(), settings);
         }
-        match next_marker(page.is_truncated(), page.marker()) {
-            Some(m) => marker = Some(m),
-            None => return Ok(out),
-        }
-    }
+        next_marker(page.is_truncated(), page.marker())
+    })
+    .await?;
+    Ok(out)
 }
 
 async fn instance_profiles(b: &AwsBackend) -> Result<Vec<SdkInstanceProfile>, BackendError> {
     let mut out = Vec::new();
-    let mut marker: Option<String> = None;
-    loop {
-        let page = b
-            .read_call("ListInstanceProfiles", || {
-                b.iam
-                    .list_instance_profiles()
-                    .max_items(PAGE)
-                    .set_marker(marker.clone())
-                    .send()
-            })
-            .await?;
+    let request = |marker| {
+        let request = b.iam.list_instance_profiles().max_items(PAGE);
+        request.set_marker(marker).send()
+    };
+    pages(&b.calls, "ListInstanceProfiles", request, |page| {
         out.extend(page.instance_profiles().iter().cloned());
-        match next_marker(page.is_truncated(), page.marker()) {
-            Some(m) => marker = Some(m),
-            None => return Ok(out),
-        }
-    }
+        next_marker(page.is_truncated(), page.marker())
+    })
+    .await?;
+    Ok(out)
 }
 
 /// The marker of the next page, if there is one (a truncated page without a marker ends it).
-fn next_marker(truncated: bool, marker: Option<&str>) -> Option<String> {
+pub(super) fn next_marker(truncated: bool, marker: Option<&str>) -> Option<String> {
     marker
         .filter(|m| truncated && !m.is_empty())
         .map(str::to_owned)

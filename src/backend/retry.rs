@@ -16,6 +16,11 @@
 //!   and when IAM's message names one of the call's dependencies only that one counts, so that a
 //!   genuine error stays fast.
 //!
+//! A retry may also meet the effect of an attempt whose answer was lost (a timeout or a 5xx after
+//! IAM made the change): `EntityAlreadyExists` for a create, `NoSuchEntity` for a delete, and so
+//! on. A retry that fails so is a success when the account, read back, shows the state the call
+//! leads to ([`Operation::achieved`]).
+//!
 //! The decision ([`reason`]) is a pure function of the call's effects, the error, the creates seen
 //! so far and the current instant, so it is tested without a clock or a server.
 
@@ -25,6 +30,7 @@ use crate::operation::{Effects, Operation};
 use std::collections::HashMap;
 use std::fmt::Display;
 use std::future::Future;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -113,17 +119,46 @@ pub async fn execute(
     let effects = op.effects(backend.account_id());
     let target = op.target();
     let recent = |now| creations.snapshot(now, policy.consistency_window);
-    let (result, retries) = run(
-        policy,
-        op,
-        || backend.execute(op),
-        |e, now| reason(&effects, &target, e, &recent(now), policy, now),
-    )
+    let attempts = AtomicU32::new(0);
+    let attempt = || async {
+        let retry = attempts.fetch_add(1, Ordering::SeqCst) > 0;
+        match backend.execute(op).await {
+            Err(e) if retry && may_have_taken_effect(&e) => took_effect(backend, op, e).await,
+            result => result,
+        }
+    };
+    let (result, retries) = run(policy, op, attempt, |e, now| {
+        reason(&effects, &target, e, &recent(now), policy, now)
+    })
     .await;
     if result.is_ok() {
         creations.observe(&effects, Instant::now());
     }
     (result, retries)
+}
+
+/// The answers a retry gets when an earlier attempt did take effect: the entity already exists,
+/// or is already gone.
+fn may_have_taken_effect(error: &BackendError) -> bool {
+    matches!(
+        error.code(),
+        Some(ErrorCode::EntityAlreadyExists | ErrorCode::NoSuchEntity)
+    )
+}
+
+/// `Ok` when the account, read back, shows that `op` took effect; else the retry's `error`.
+async fn took_effect(
+    backend: &dyn Backend,
+    op: &Operation,
+    error: BackendError,
+) -> Result<(), BackendError> {
+    match backend.read().await {
+        Ok(live) if op.achieved(&live, backend.account_id()) => {
+            tracing::info!(call = %op, "an earlier attempt took effect (its answer was lost): {error}");
+            Ok(())
+        }
+        _ => Err(error),
+    }
 }
 
 /// Whether IAM is busy: the failures every call may meet.

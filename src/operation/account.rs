@@ -1,7 +1,7 @@
 //! Calls on the account itself: its password policy.
 
 use super::{wire, Call, Effects, Family, WireError};
-use crate::model::{Address, PasswordPolicy};
+use crate::model::{Account, Address, PasswordPolicy};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -26,6 +26,19 @@ impl Call for AccountOp {
 
     fn effects(&self, _account_id: &str) -> Effects {
         Effects::default()
+    }
+
+    fn achieved(&self, live: &Account, _account_id: &str) -> bool {
+        let now = live
+            .password_policy
+            .as_ref()
+            .map(PasswordPolicy::without_defaults);
+        match self {
+            AccountOp::UpdateAccountPasswordPolicy { policy } => {
+                now == Some(policy.without_defaults())
+            }
+            AccountOp::DeleteAccountPasswordPolicy => now.is_none(),
+        }
     }
 }
 

@@ -1,7 +1,7 @@
 //! Permissions boundaries of users and roles, written once for both: put and delete.
 
 use super::{wire, Call, Effects, Family, Key, WireError};
-use crate::model::{Address, Kind, Name};
+use crate::model::{Account, Address, Kind, Name};
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 use serde_json::Value;
@@ -79,6 +79,14 @@ impl Call for BoundaryOp {
             Some(arn) => Effects::default().needs([me, Key::Policy(arn.clone())]),
             None => Effects::default().releases([me]),
         }
+    }
+
+    fn achieved(&self, live: &Account, _account_id: &str) -> bool {
+        let now = match &self.target {
+            BoundaryTarget::User(n) => live.users.get(n).map(|u| &u.permissions_boundary),
+            BoundaryTarget::Role(n) => live.roles.get(n).map(|r| &r.permissions_boundary),
+        };
+        now == Some(&self.policy_arn)
     }
 
     fn fmt_detail(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

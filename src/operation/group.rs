@@ -1,7 +1,7 @@
 //! Calls on groups: create, move, rename, delete.
 
 use super::{wire, Call, Effects, Family, Key, WireError};
-use crate::model::{Address, Kind, Name};
+use crate::model::{Account, Address, Kind, Name};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::fmt;
@@ -61,6 +61,25 @@ impl Call for GroupOp {
                 Effects::default().creates([Key::entity(Kind::Group, new_name)])
             }
             GroupOp::DeleteGroup { .. } => Effects::default().deletes([me]),
+        }
+    }
+
+    fn achieved(&self, live: &Account, _account_id: &str) -> bool {
+        let group = live.groups.get(self.group());
+        match self {
+            GroupOp::CreateGroup { path, .. } | GroupOp::UpdateGroupPath { path, .. } => {
+                group.is_some_and(|g| g.path == *path)
+            }
+            GroupOp::RenameGroup {
+                group: old,
+                new_name,
+            } => {
+                live.groups
+                    .get(new_name)
+                    .is_some_and(|g| g.name.as_str() == new_name.as_str())
+                    && (old == new_name || !live.groups.contains_key(old))
+            }
+            GroupOp::DeleteGroup { .. } => group.is_none(),
         }
     }
 

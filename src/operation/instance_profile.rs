@@ -1,7 +1,7 @@
 //! Calls on instance profiles: create, delete, and the role each holds (at most one).
 
 use super::{wire, Call, Effects, Family, Key, WireError};
-use crate::model::{Address, Kind, Name, Tags};
+use crate::model::{Account, Address, Kind, Name, Tags};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::fmt;
@@ -72,6 +72,22 @@ impl Call for InstanceProfileOp {
             InstanceProfileOp::RemoveRoleFromInstanceProfile { role, .. } => Effects::default()
                 .releases([me.clone(), Key::entity(Kind::Role, role)])
                 .frees([me]),
+        }
+    }
+
+    fn achieved(&self, live: &Account, _account_id: &str) -> bool {
+        let profile = live.instance_profiles.get(self.instance_profile());
+        match self {
+            InstanceProfileOp::CreateInstanceProfile { path, .. } => {
+                profile.is_some_and(|p| p.path == *path)
+            }
+            InstanceProfileOp::DeleteInstanceProfile { .. } => profile.is_none(),
+            InstanceProfileOp::AddRoleToInstanceProfile { role, .. } => {
+                profile.is_some_and(|p| p.roles.contains(role))
+            }
+            InstanceProfileOp::RemoveRoleFromInstanceProfile { role, .. } => {
+                profile.is_none_or(|p| !p.roles.contains(role))
+            }
         }
     }
 

@@ -38,7 +38,7 @@ pub use tags::{TagChange, TagOp, TagTarget};
 pub use user::UserOp;
 pub use wire::WireError;
 
-use crate::model::{Address, Arn, Kind};
+use crate::model::{Account, Address, Arn, Kind};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -55,6 +55,9 @@ pub(crate) trait Call {
     fn target(&self) -> Address;
     /// What the call does to the account; `account_id` tells which ARNs name its own entities.
     fn effects(&self, account_id: &str) -> Effects;
+    /// Whether `live` shows the state this call leads to (it took effect, even if its answer
+    /// was lost on the way back).
+    fn achieved(&self, live: &Account, account_id: &str) -> bool;
     /// What the one-line form shows after `API target`, e.g. ` group.web` (empty by default).
     fn fmt_detail(&self, _f: &mut fmt::Formatter<'_>) -> fmt::Result {
         Ok(())
@@ -135,6 +138,11 @@ impl Operation {
     /// What this call does to the account of `account_id`.
     pub fn effects(&self, account_id: &str) -> Effects {
         self.call().effects(account_id)
+    }
+
+    /// Whether `live` (the account of `account_id`) shows the state this call leads to.
+    pub fn achieved(&self, live: &Account, account_id: &str) -> bool {
+        self.call().achieved(live, account_id)
     }
 }
 

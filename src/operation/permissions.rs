@@ -4,7 +4,7 @@
 //! parameter, and the call's name from [`CALLS`].
 
 use super::{wire, Access, Call, Effects, Family, Key, WireError};
-use crate::model::{Address, Kind, Name, PolicyDocument};
+use crate::model::{Account, Address, Kind, Name, PolicyDocument};
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 use serde_json::Value;
@@ -183,6 +183,29 @@ impl Call for PermissionOp {
                     .releases([me.clone()])
                     .access(Access::Revoke, me, None)
             }
+        }
+    }
+
+    fn achieved(&self, live: &Account, _account_id: &str) -> bool {
+        let held = match &self.identity {
+            Identity::User(n) => live.users.get(n).map(|e| (&e.policies, &e.inline_policies)),
+            Identity::Group(n) => live
+                .groups
+                .get(n)
+                .map(|e| (&e.policies, &e.inline_policies)),
+            Identity::Role(n) => live.roles.get(n).map(|e| (&e.policies, &e.inline_policies)),
+        };
+        let Some((policies, inline)) = held else {
+            return false;
+        };
+        match &self.change {
+            PermissionChange::Attach { policy_arn } => policies.contains(policy_arn),
+            PermissionChange::Detach { policy_arn } => !policies.contains(policy_arn),
+            PermissionChange::Put {
+                policy_name,
+                document,
+            } => inline.get(policy_name) == Some(document),
+            PermissionChange::Delete { policy_name } => !inline.contains_key(policy_name),
         }
     }
 

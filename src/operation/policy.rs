@@ -2,7 +2,7 @@
 //! Policies are addressed by ARN, as the API does (their name when created).
 
 use super::{policy_address, wire, Call, Effects, Family, Key, WireError};
-use crate::model::{arn, Address, Kind, Name, PolicyDocument, Tags};
+use crate::model::{arn, Account, Address, Kind, Name, PolicyDocument, Tags};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::fmt;
@@ -71,6 +71,32 @@ impl Call for PolicyOp {
             PolicyOp::DeletePolicy { policy_arn } => Effects::default()
                 .deletes([Key::Policy(policy_arn.clone())])
                 .deletes([Key::entity(Kind::Policy, &self.target().name)]),
+        }
+    }
+
+    fn achieved(&self, live: &Account, account_id: &str) -> bool {
+        match self {
+            PolicyOp::CreatePolicy {
+                policy, document, ..
+            } => live
+                .policies
+                .get(policy)
+                .is_some_and(|p| p.document == *document),
+            PolicyOp::CreatePolicyVersion {
+                policy_arn,
+                document,
+            } => live
+                .policy_by_arn(account_id, policy_arn)
+                .is_some_and(|p| p.document == *document),
+            PolicyOp::DeletePolicyVersion {
+                policy_arn,
+                version_id,
+            } => live
+                .policy_by_arn(account_id, policy_arn)
+                .is_none_or(|p| p.versions.iter().all(|v| v.id != *version_id)),
+            PolicyOp::DeletePolicy { policy_arn } => {
+                live.policy_by_arn(account_id, policy_arn).is_none()
+            }
         }
     }
 

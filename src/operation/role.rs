@@ -2,7 +2,7 @@
 //! replace the trust policy, delete.
 
 use super::{trusted, wire, Call, Effects, Family, Key, WireError};
-use crate::model::{Address, Kind, Name, PolicyDocument, Tags};
+use crate::model::{Account, Address, Kind, Name, PolicyDocument, Tags};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -73,6 +73,24 @@ impl Call for RoleOp {
                 .needs([me])
                 .trusts(trusted(document, account_id)),
             RoleOp::DeleteRole { .. } => Effects::default().deletes([me]),
+        }
+    }
+
+    fn achieved(&self, live: &Account, _account_id: &str) -> bool {
+        let role = live.roles.get(self.role());
+        match self {
+            RoleOp::CreateRole { path, .. } => role.is_some_and(|r| r.path == *path),
+            RoleOp::UpdateRole {
+                description,
+                max_session_duration,
+                ..
+            } => role.is_some_and(|r| {
+                r.description == *description && r.max_session_duration == *max_session_duration
+            }),
+            RoleOp::UpdateAssumeRolePolicy { document, .. } => {
+                role.is_some_and(|r| r.assume_role_policy == *document)
+            }
+            RoleOp::DeleteRole { .. } => role.is_none(),
         }
     }
 }

@@ -3,7 +3,7 @@
 //! [`CALLS`] and a variant of [`TagTarget`].
 
 use super::{policy_address, wire, Call, Effects, Family, Key, WireError};
-use crate::model::{Address, Kind, Name, Tags};
+use crate::model::{Account, Address, Kind, Name, Tags};
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 use serde_json::Value;
@@ -109,6 +109,22 @@ impl Call for TagOp {
 
     fn effects(&self, _account_id: &str) -> Effects {
         Effects::default().needs([self.target.key()])
+    }
+
+    fn achieved(&self, live: &Account, account_id: &str) -> bool {
+        let tags = match &self.target {
+            TagTarget::User(n) => live.users.get(n).map(|e| &e.tags),
+            TagTarget::Role(n) => live.roles.get(n).map(|e| &e.tags),
+            TagTarget::Policy(arn) => live.policy_by_arn(account_id, arn).map(|e| &e.tags),
+            TagTarget::InstanceProfile(n) => live.instance_profiles.get(n).map(|e| &e.tags),
+        };
+        let Some(tags) = tags else {
+            return false;
+        };
+        match &self.change {
+            TagChange::Set(set) => set.iter().all(|(k, v)| tags.get(k) == Some(v)),
+            TagChange::Unset(keys) => keys.iter().all(|k| !tags.contains_key(k)),
+        }
     }
 
     fn fmt_detail(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

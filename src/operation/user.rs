@@ -2,7 +2,7 @@
 //! credentials IAM refuses to orphan when a user is deleted.
 
 use super::{wire, Access, Call, Effects, Family, Key, WireError};
-use crate::model::{Address, Credentials, Kind, Name, Tags};
+use crate::model::{Account, Address, Credentials, Kind, Name, Tags};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::fmt;
@@ -188,6 +188,38 @@ impl Call for UserOp {
             | DeleteSshPublicKey { .. }
             | DeleteSigningCertificate { .. }
             | DeleteServiceSpecificCredential { .. } => Effects::default().releases([me]),
+        }
+    }
+
+    fn achieved(&self, live: &Account, _account_id: &str) -> bool {
+        let user = live.users.get(self.user());
+        let c = user.map(|u| &u.credentials);
+        let gone = |list: Option<&Vec<String>>| {
+            list.is_none_or(|l| !l.iter().any(|x| Some(x.as_str()) == self.credential_id()))
+        };
+        match self {
+            CreateUser { path, .. } => user.is_some_and(|u| u.path == *path),
+            UpdateUserPath { path, .. } => user.is_some_and(|u| u.path == *path),
+            RenameUser {
+                user: old,
+                new_name,
+            } => {
+                live.users
+                    .get(new_name)
+                    .is_some_and(|u| u.name.as_str() == new_name.as_str())
+                    && (old == new_name || !live.users.contains_key(old))
+            }
+            DeleteUser { .. } => user.is_none(),
+            AddUserToGroup { group, .. } => user.is_some_and(|u| u.groups.contains(group)),
+            RemoveUserFromGroup { group, .. } => user.is_none_or(|u| !u.groups.contains(group)),
+            DeleteLoginProfile { .. } => c.is_none_or(|c| !c.login_profile),
+            DeleteAccessKey { .. } => gone(c.map(|c| &c.access_keys)),
+            DeactivateMfaDevice { .. } => gone(c.map(|c| &c.mfa_devices)),
+            DeleteSshPublicKey { .. } => gone(c.map(|c| &c.ssh_public_keys)),
+            DeleteSigningCertificate { .. } => gone(c.map(|c| &c.signing_certificates)),
+            DeleteServiceSpecificCredential { .. } => {
+                gone(c.map(|c| &c.service_specific_credentials))
+            }
         }
     }
 

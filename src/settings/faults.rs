@@ -1,9 +1,8 @@
 //! Faults and latency the mock backend can inject, for tests and benchmarks: IAM is slow,
 //! throttles and sometimes fails, and apply must cope with all three.
 //!
-//! Written as `latency_ms=20,throttle=0.3,fail_call=5:ServiceFailure` in the environment variable
-//! `IAMFORM_MOCK_FAULTS`, or as the `faults` attribute of `backend "mock"`. Throttling is decided by
-//! a hash of the call number, so a run with the same settings throttles the same calls.
+//! Written as `latency_ms=20,throttle=0.3,fail_call=5:ServiceFailure,lose_response=0.1` in the
+//! environment variable `IAMFORM_MOCK_FAULTS`, or as the `faults` attribute of `backend "mock"`.
 
 use crate::model::iam::ErrorCode;
 use std::time::Duration;
@@ -23,6 +22,9 @@ pub struct Faults {
     pub throttle: f64,
     /// The Nth operation (1-based, in the order the backend receives them) fails with this code.
     pub fail_call: Option<(u64, ErrorCode)>,
+    /// This fraction of operations (0.0–1.0) takes effect, and then answers `ServiceFailure` as
+    /// if the answer had been lost on the way back.
+    pub lose_response: f64,
 }
 
 impl Faults {
@@ -45,10 +47,11 @@ impl Faults {
                 }
                 "throttle" => faults.throttle = fraction("throttle", value)?,
                 "fail_call" => faults.fail_call = Some(fail_call(value)?),
+                "lose_response" => faults.lose_response = fraction("lose_response", value)?,
                 other => {
                     return Err(FaultsError(format!(
-                        "unknown fault `{other}`: use latency_ms, throttle or fail_call"
-                    )))
+                    "unknown fault `{other}`: use latency_ms, throttle, fail_call or lose_response"
+                )))
                 }
             }
         }

@@ -127,12 +127,19 @@ impl Backend for MockBackend {
         }
         // The file lock and the group commit block: keep them off the async workers.
         let store = std::sync::Arc::clone(&self.store);
-        let op = op.clone();
+        let call = op.clone();
         tokio::task::spawn_blocking(move || {
-            store.apply(Box::new(move |file: &mut MockFile| execute(file, &op)))
+            store.apply(Box::new(move |file: &mut MockFile| execute(file, &call)))
         })
         .await
-        .map_err(|e| BackendError::Setup(format!("the mock's writer thread failed: {e}")))?
+        .map_err(|e| BackendError::Setup(format!("the mock's writer thread failed: {e}")))??;
+        match faults::answer_lost(&self.faults, n) {
+            Some(error) => {
+                tracing::info!(call = n, operation = %op, "mock: {error}");
+                Err(error)
+            }
+            None => Ok(()),
+        }
     }
 
     fn account_id(&self) -> &str {

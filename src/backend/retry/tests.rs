@@ -273,3 +273,65 @@ async fn the_budget_of_a_busy_iam_is_max_attempts() {
     assert_eq!(retries, policy.max_attempts - 1);
     assert_eq!(attempts.into_inner(), policy.max_attempts);
 }
+
+/// A backend whose first call takes effect but loses its answer; later calls meet the result.
+struct Lossy {
+    calls: std::sync::atomic::AtomicU32,
+    live: Mutex<crate::model::Account>,
+}
+
+#[async_trait::async_trait]
+impl Backend for Lossy {
+    async fn read(&self) -> Result<crate::model::Account, BackendError> {
+        Ok(self.live.lock().unwrap().clone())
+    }
+
+    async fn execute(&self, _op: &Operation) -> Result<(), BackendError> {
+        match self.calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst) {
+            0 => Err(err(
+                ErrorCode::ServiceFailure,
+                "HTTP 503: the answer was lost",
+            )),
+            _ => Err(err(
+                ErrorCode::EntityAlreadyExists,
+                "Group with name g already exists.",
+            )),
+        }
+    }
+
+    fn account_id(&self) -> &str {
+        ACCOUNT
+    }
+
+    fn call_counts(&self) -> crate::operation::CallCounts {
+        Default::default()
+    }
+}
+
+/// Defect 19.6: a retry meeting the effect of an attempt whose answer was lost succeeds when the
+/// account shows the call's state, and only then.
+#[tokio::test]
+async fn a_retry_that_meets_its_own_lost_success_succeeds() {
+    let policy = RetryPolicy {
+        base: Duration::from_micros(10),
+        cap: Duration::from_micros(10),
+        ..RetryPolicy::default()
+    };
+    let group = |path: &str| crate::model::Group {
+        name: n("g"),
+        path: path.into(),
+        ..Default::default()
+    };
+    for (path, succeeds) in [("/", true), ("/elsewhere/", false)] {
+        let mut live = crate::model::Account::default();
+        live.groups.insert(n("g"), group(path));
+        let backend = Lossy {
+            calls: Default::default(),
+            live: Mutex::new(live),
+        };
+        let op = create_group("g");
+        let (result, retries) = execute(&backend, &op, &policy, &Creations::default()).await;
+        assert_eq!(result.is_ok(), succeeds, "{path}: {result:?}");
+        assert_eq!(retries, 1);
+    }
+}

@@ -20,7 +20,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("config", &["model", "settings"]),
     ("diff", &["model"]),
     ("operation", &["model"]),
-    ("plan", &["model", "diff", "operation"]),
+    ("plan", &["model", "settings", "diff", "operation"]),
     // What uses a plan, or talks to an account.
     ("guard", &["model", "operation", "plan"]),
     ("backend", &["model", "operation", "settings"]),

@@ -71,8 +71,15 @@ async fn saved(
             file.display()
         );
     };
-    let recorded = recorded_backend(&provenance.backend);
+    let recorded =
+        (provenance.backend_settings.clone()).or_else(|| recorded_backend(&provenance.backend));
     let spec = flags.resolve(recorded.as_ref(), &file.display().to_string())?;
+    if recorded.as_ref().is_some_and(|r| *r != spec) {
+        err(&format!(
+            "note: the command line's backend settings replace those the plan was made with ({})\n",
+            provenance.backend
+        ));
+    }
     let backend = backend::open(&spec).await?;
     if backend.account_id() != doc.plan.account_id {
         bail!(
@@ -102,6 +109,15 @@ async fn saved(
         ));
         err(&msg);
         return Ok(Exit::Error);
+    }
+    if let (Some(now), Some(then)) = (backend.caller(), &provenance.caller) {
+        if now != *then {
+            bail!(
+                "the plan in {} was made as {then}, but these credentials are {now}: apply it \
+                 with the credentials it was made with, or make a new plan as {now}",
+                file.display()
+            );
+        }
     }
     let caller = backend.caller().or_else(|| provenance.caller.clone());
     if !lockout_guard(&doc.plan, &live, caller, settings, ui) {

@@ -11,7 +11,7 @@ use crate::plan::saved::{self, PlanDocument, Provenance};
 use crate::plan::{self, Plan};
 use crate::render;
 use crate::render::printer::{err, out};
-use crate::settings::backend::describe;
+use crate::settings::backend::{describe, recorded};
 use crate::settings::{BackendFlags, BackendSpec, Format, PlanSettings};
 use anyhow::Context as _;
 use std::borrow::Cow;
@@ -232,6 +232,7 @@ fn provenance(dir: &Path, planned: &Planned) -> anyhow::Result<Provenance> {
         config_digest: saved::config_digest(dir)
             .with_context(|| format!("could not read {}", dir.display()))?,
         backend: describe(&planned.spec),
+        backend_settings: Some(recorded(&planned.spec)),
         scope: desired.scope.clone(),
         live: saved::fingerprint(
             &planned.live,

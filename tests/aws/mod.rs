@@ -878,3 +878,43 @@ async fn backend_aws_on_the_command_line_keeps_the_blocks_settings() {
         run.stdout
     );
 }
+
+/// Defect 19.2, saved plans: `apply PLANFILE` rebuilt an aws backend with every setting empty, so
+/// a plan made against an endpoint (or through an assumed role) was applied elsewhere. The plan
+/// records the backend's settings and apply connects with them.
+#[tokio::test]
+async fn a_saved_plan_is_applied_with_the_backend_it_was_made_with() {
+    let Some((_moto, endpoint)) = target::fresh_moto().await else {
+        return;
+    };
+    target::use_fake_credentials();
+    let t = crate::harness::Test::new().file(
+        "main.hcl",
+        &format!(
+            "backend \"aws\" {{\n  endpoint_url = \"{endpoint}\"\n  account_id = \"{ACCOUNT}\"\n}}\n\nuser \"saved_plan_user\" {{}}\n"
+        ),
+    );
+    let plan = t.path("plan.json");
+    let config = t.config().display().to_string();
+    let plan_arg = plan.to_str().unwrap();
+    t.run_plain(&["plan", &config, "--out", plan_arg]).expect(0);
+    let apply = t
+        .run_plain(&["apply", plan_arg, "--auto-approve"])
+        .expect(0);
+    assert!(
+        apply.stdout.contains("Apply complete: 1 applied"),
+        "{}",
+        apply.stdout
+    );
+    let b = target::connect_to_moto(&endpoint).await;
+    let live = b.read().await.expect("read");
+    assert!(live.users.contains_key(&n("saved_plan_user")));
+    b.execute(
+        &UserOp::DeleteUser {
+            user: n("saved_plan_user"),
+        }
+        .into(),
+    )
+    .await
+    .expect("clean up");
+}

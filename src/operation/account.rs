@@ -1,6 +1,6 @@
 //! Calls on the account itself: its password policy.
 
-use super::{wire, Call, Effects, Family, WireError};
+use super::{wire, Call, Effects, Family, Named, WireError};
 use crate::model::{Account, Address, PasswordPolicy};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -12,7 +12,7 @@ pub enum AccountOp {
     DeleteAccountPasswordPolicy,
 }
 
-impl Call for AccountOp {
+impl Named for AccountOp {
     fn api_name(&self) -> &'static str {
         match self {
             AccountOp::UpdateAccountPasswordPolicy { .. } => "UpdateAccountPasswordPolicy",
@@ -23,7 +23,9 @@ impl Call for AccountOp {
     fn target(&self) -> Address {
         Address::password_policy()
     }
+}
 
+impl Call for AccountOp {
     fn effects(&self, _account_id: &str) -> Effects {
         Effects::default()
     }

@@ -1,8 +1,7 @@
 //! Permissions boundaries of users and roles, written once for both: put and delete.
 
-use super::{wire, Call, Effects, Family, Key, WireError};
+use super::{wire, Call, Effects, Family, Key, Named, WireError};
 use crate::model::{Account, Address, Kind, Name};
-use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 use serde_json::Value;
 use std::fmt;
@@ -17,31 +16,32 @@ pub enum BoundaryTarget {
 impl BoundaryTarget {
     /// The user or role `name`; `None` for other kinds.
     pub fn of(kind: Kind, name: &Name) -> Option<BoundaryTarget> {
-        match kind {
-            Kind::User => Some(BoundaryTarget::User(name.clone())),
-            Kind::Role => Some(BoundaryTarget::Role(name.clone())),
-            _ => None,
+        [Kind::User, Kind::Role]
+            .into_iter()
+            .position(|k| k == kind)
+            .map(|column| BoundaryTarget::from_column(column, name.clone()))
+    }
+
+    fn from_column(column: usize, name: Name) -> BoundaryTarget {
+        if column == 0 {
+            BoundaryTarget::User(name)
+        } else {
+            BoundaryTarget::Role(name)
         }
+    }
+
+    /// The column of [`CALLS`] and [`FIELDS`].
+    fn column(&self) -> usize {
+        usize::from(matches!(self, BoundaryTarget::Role(_)))
     }
 
     pub fn kind(&self) -> Kind {
-        match self {
-            BoundaryTarget::User(_) => Kind::User,
-            BoundaryTarget::Role(_) => Kind::Role,
-        }
+        [Kind::User, Kind::Role][self.column()]
     }
 
     pub fn name(&self) -> &Name {
-        match self {
-            BoundaryTarget::User(n) | BoundaryTarget::Role(n) => n,
-        }
-    }
-
-    fn column(&self) -> usize {
-        match self {
-            BoundaryTarget::User(_) => 0,
-            BoundaryTarget::Role(_) => 1,
-        }
+        let (BoundaryTarget::User(n) | BoundaryTarget::Role(n)) = self;
+        n
     }
 }
 
@@ -64,7 +64,7 @@ pub struct BoundaryOp {
     pub policy_arn: Option<String>,
 }
 
-impl Call for BoundaryOp {
+impl Named for BoundaryOp {
     fn api_name(&self) -> &'static str {
         CALLS[usize::from(self.policy_arn.is_none())][self.target.column()]
     }
@@ -72,7 +72,9 @@ impl Call for BoundaryOp {
     fn target(&self) -> Address {
         Address::new(self.target.kind(), self.target.name().clone())
     }
+}
 
+impl Call for BoundaryOp {
     fn effects(&self, _account_id: &str) -> Effects {
         let me = Key::entity(self.target.kind(), self.target.name());
         match &self.policy_arn {
@@ -99,27 +101,22 @@ impl Call for BoundaryOp {
 
 impl Serialize for BoundaryOp {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let fields = usize::from(self.policy_arn.is_some());
-        let mut map = wire::object(serializer, self.api_name(), fields + 1)?;
-        map.serialize_entry(FIELDS[self.target.column()], self.target.name())?;
-        if let Some(arn) = &self.policy_arn {
-            map.serialize_entry("policy_arn", arn)?;
-        }
-        map.end()
+        let target = wire::field(FIELDS[self.target.column()], self.target.name());
+        let arn = self
+            .policy_arn
+            .as_ref()
+            .map(|a| wire::field("policy_arn", a));
+        let fields: Vec<wire::Field> = std::iter::once(target).chain(arn).collect();
+        wire::write(serializer, self.api_name(), &fields)
     }
 }
 
 impl Family for BoundaryOp {
     fn parse(value: &Value) -> Result<Option<Self>, WireError> {
-        let fields = wire::Fields::of(value)?;
-        let Some((row, column)) = wire::find(&CALLS, fields.op) else {
+        let Some((fields, row, column)) = wire::call(value, &CALLS)? else {
             return Ok(None);
         };
-        let name: Name = fields.get(FIELDS[column])?;
-        let target = match column {
-            0 => BoundaryTarget::User(name),
-            _ => BoundaryTarget::Role(name),
-        };
+        let target = BoundaryTarget::from_column(column, fields.get(FIELDS[column])?);
         let policy_arn = match row {
             0 => Some(fields.get("policy_arn")?),
             _ => None,

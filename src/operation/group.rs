@@ -1,6 +1,6 @@
 //! Calls on groups: create, move, rename, delete.
 
-use super::{wire, Call, Effects, Family, Key, WireError};
+use super::{named, renamed, wire, Call, Effects, Family, Key, WireError};
 use crate::model::{Account, Address, Kind, Name};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -27,31 +27,11 @@ pub enum GroupOp {
     },
 }
 
-impl GroupOp {
-    /// The group the call acts on (its old name, for a rename).
-    pub fn group(&self) -> &Name {
-        match self {
-            GroupOp::CreateGroup { group, .. }
-            | GroupOp::UpdateGroupPath { group, .. }
-            | GroupOp::RenameGroup { group, .. }
-            | GroupOp::DeleteGroup { group } => group,
-        }
-    }
-}
+named!(GroupOp, Group, group;
+    CreateGroup => "CreateGroup", UpdateGroupPath => "UpdateGroup", RenameGroup => "UpdateGroup",
+    DeleteGroup => "DeleteGroup");
 
 impl Call for GroupOp {
-    fn api_name(&self) -> &'static str {
-        match self {
-            GroupOp::CreateGroup { .. } => "CreateGroup",
-            GroupOp::UpdateGroupPath { .. } | GroupOp::RenameGroup { .. } => "UpdateGroup",
-            GroupOp::DeleteGroup { .. } => "DeleteGroup",
-        }
-    }
-
-    fn target(&self) -> Address {
-        Address::new(Kind::Group, self.group().clone())
-    }
-
     fn effects(&self, _account_id: &str) -> Effects {
         let me = Key::entity(Kind::Group, self.group());
         match self {
@@ -73,12 +53,7 @@ impl Call for GroupOp {
             GroupOp::RenameGroup {
                 group: old,
                 new_name,
-            } => {
-                live.groups
-                    .get(new_name)
-                    .is_some_and(|g| g.name.as_str() == new_name.as_str())
-                    && (old == new_name || !live.groups.contains_key(old))
-            }
+            } => renamed(&live.groups, old, new_name, |g| &g.name),
             GroupOp::DeleteGroup { .. } => group.is_none(),
         }
     }

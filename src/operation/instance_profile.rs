@@ -1,6 +1,6 @@
 //! Calls on instance profiles: create, delete, and the role each holds (at most one).
 
-use super::{wire, Call, Effects, Family, Key, WireError};
+use super::{named, wire, Call, Effects, Family, Key, WireError};
 use crate::model::{Account, Address, Kind, Name, Tags};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -27,39 +27,12 @@ pub enum InstanceProfileOp {
     },
 }
 
-impl InstanceProfileOp {
-    pub fn instance_profile(&self) -> &Name {
-        match self {
-            InstanceProfileOp::CreateInstanceProfile {
-                instance_profile, ..
-            }
-            | InstanceProfileOp::DeleteInstanceProfile { instance_profile }
-            | InstanceProfileOp::AddRoleToInstanceProfile {
-                instance_profile, ..
-            }
-            | InstanceProfileOp::RemoveRoleFromInstanceProfile {
-                instance_profile, ..
-            } => instance_profile,
-        }
-    }
-}
+named!(InstanceProfileOp, InstanceProfile, instance_profile;
+    CreateInstanceProfile => "CreateInstanceProfile", DeleteInstanceProfile => "DeleteInstanceProfile",
+    AddRoleToInstanceProfile => "AddRoleToInstanceProfile",
+    RemoveRoleFromInstanceProfile => "RemoveRoleFromInstanceProfile");
 
 impl Call for InstanceProfileOp {
-    fn api_name(&self) -> &'static str {
-        match self {
-            InstanceProfileOp::CreateInstanceProfile { .. } => "CreateInstanceProfile",
-            InstanceProfileOp::DeleteInstanceProfile { .. } => "DeleteInstanceProfile",
-            InstanceProfileOp::AddRoleToInstanceProfile { .. } => "AddRoleToInstanceProfile",
-            InstanceProfileOp::RemoveRoleFromInstanceProfile { .. } => {
-                "RemoveRoleFromInstanceProfile"
-            }
-        }
-    }
-
-    fn target(&self) -> Address {
-        Address::new(Kind::InstanceProfile, self.instance_profile().clone())
-    }
-
     /// A profile holds one role: the old one is removed before another is added.
     fn effects(&self, _account_id: &str) -> Effects {
         let me = Key::entity(Kind::InstanceProfile, self.instance_profile());

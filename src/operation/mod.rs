@@ -47,12 +47,16 @@ use std::fmt;
 /// IAM API calls made, per action name (`CreateUser`: 3).
 pub type CallCounts = BTreeMap<String, u64>;
 
-/// What each family says about each of its calls.
-pub(crate) trait Call {
+/// What each family says about each of its calls: its name and the entity it acts on...
+pub(crate) trait Named {
     /// The IAM API action, e.g. `AttachGroupPolicy`; used for call counts and messages.
     fn api_name(&self) -> &'static str;
     /// The entity the call acts on (for a managed policy: its name, taken from the ARN).
     fn target(&self) -> Address;
+}
+
+/// ...and what it does.
+pub(crate) trait Call: Named {
     /// What the call does to the account; `account_id` tells which ARNs name its own entities.
     fn effects(&self, account_id: &str) -> Effects;
     /// Whether `live` shows the state this call leads to (it took effect, even if its answer
@@ -63,6 +67,34 @@ pub(crate) trait Call {
         Ok(())
     }
 }
+
+/// [`Named`] for a family whose calls all act on one entity of `$kind`, named by the field
+/// `$field` of every call: an accessor `$field()`, and each call's IAM API name.
+macro_rules! named {
+    ($family:ident, $kind:ident, $field:ident; $($variant:ident => $api:literal),* $(,)?) => {
+        impl $family {
+            /// The entity the call acts on (its old name, for a rename).
+            pub fn $field(&self) -> &crate::model::Name {
+                match self {
+                    $($family::$variant { $field, .. } => $field),*
+                }
+            }
+        }
+
+        impl super::Named for $family {
+            fn api_name(&self) -> &'static str {
+                match self {
+                    $($family::$variant { .. } => $api),*
+                }
+            }
+
+            fn target(&self) -> Address {
+                Address::new(Kind::$kind, self.$field().clone())
+            }
+        }
+    };
+}
+pub(crate) use named;
 
 /// A family of operations: its calls, and its part of the JSON form.
 trait Family: Call + Serialize + Sized {
@@ -172,6 +204,20 @@ fn policy_address(policy_arn: &str) -> Address {
                 policy_arn.rsplit('/').next().unwrap_or(policy_arn),
             )
         })
+}
+
+/// Whether `entities` shows `old` renamed to `new`: `new` exists, spelled so, and `old` is gone
+/// (unless only the case changed).
+fn renamed<T>(
+    entities: &BTreeMap<crate::model::Name, T>,
+    old: &crate::model::Name,
+    new: &crate::model::Name,
+    name_of: impl Fn(&T) -> &crate::model::Name,
+) -> bool {
+    let spelled = entities
+        .get(new)
+        .is_some_and(|e| name_of(e).as_str() == new.as_str());
+    spelled && (old == new || !entities.contains_key(old))
 }
 
 /// The users and roles of `account_id` a trust policy names.

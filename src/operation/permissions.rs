@@ -3,9 +3,8 @@
 //! this (`AttachUserPolicy`, `PutRolePolicy`, …); iamform has one operation with the identity as a
 //! parameter, and the call's name from [`CALLS`].
 
-use super::{wire, Access, Call, Effects, Family, Key, WireError};
+use super::{wire, Access, Call, Effects, Family, Key, Named, WireError};
 use crate::model::{Account, Address, Kind, Name, PolicyDocument};
-use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 use serde_json::Value;
 use std::fmt;
@@ -149,7 +148,7 @@ impl PermissionOp {
     }
 }
 
-impl Call for PermissionOp {
+impl Named for PermissionOp {
     fn api_name(&self) -> &'static str {
         CALLS[self.change.row()][self.identity.column()]
     }
@@ -157,7 +156,9 @@ impl Call for PermissionOp {
     fn target(&self) -> Address {
         self.identity.address()
     }
+}
 
+impl Call for PermissionOp {
     fn effects(&self, _account_id: &str) -> Effects {
         let me = self.identity.key();
         match &self.change {
@@ -222,38 +223,32 @@ impl Call for PermissionOp {
 
 impl Serialize for PermissionOp {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let identity = (FIELDS[self.identity.column()], self.identity.name());
+        let mut fields = vec![wire::field(
+            FIELDS[self.identity.column()],
+            self.identity.name(),
+        )];
         match &self.change {
             PermissionChange::Attach { policy_arn } | PermissionChange::Detach { policy_arn } => {
-                let mut map = wire::object(serializer, self.api_name(), 2)?;
-                map.serialize_entry(identity.0, identity.1)?;
-                map.serialize_entry("policy_arn", policy_arn)?;
-                map.end()
+                fields.push(wire::field("policy_arn", policy_arn));
             }
             PermissionChange::Put {
                 policy_name,
                 document,
             } => {
-                let mut map = wire::object(serializer, self.api_name(), 3)?;
-                map.serialize_entry(identity.0, identity.1)?;
-                map.serialize_entry("policy_name", policy_name)?;
-                map.serialize_entry("document", document)?;
-                map.end()
+                fields.push(wire::field("policy_name", policy_name));
+                fields.push(wire::field("document", document));
             }
             PermissionChange::Delete { policy_name } => {
-                let mut map = wire::object(serializer, self.api_name(), 2)?;
-                map.serialize_entry(identity.0, identity.1)?;
-                map.serialize_entry("policy_name", policy_name)?;
-                map.end()
+                fields.push(wire::field("policy_name", policy_name));
             }
         }
+        wire::write(serializer, self.api_name(), &fields)
     }
 }
 
 impl Family for PermissionOp {
     fn parse(value: &Value) -> Result<Option<Self>, WireError> {
-        let fields = wire::Fields::of(value)?;
-        let Some((row, column)) = wire::find(&CALLS, fields.op) else {
+        let Some((fields, row, column)) = wire::call(value, &CALLS)? else {
             return Ok(None);
         };
         let identity = Identity::from_column(column, fields.get(FIELDS[column])?);

@@ -1,7 +1,7 @@
 //! Calls on customer managed policies: create, new default version, delete a version, delete.
 //! Policies are addressed by ARN, as the API does (their name when created).
 
-use super::{policy_address, wire, Call, Effects, Family, Key, WireError};
+use super::{policy_address, wire, Call, Effects, Family, Key, Named, WireError};
 use crate::model::{arn, Account, Address, Kind, Name, PolicyDocument, Tags};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -31,7 +31,7 @@ pub enum PolicyOp {
     },
 }
 
-impl Call for PolicyOp {
+impl Named for PolicyOp {
     fn api_name(&self) -> &'static str {
         match self {
             PolicyOp::CreatePolicy { .. } => "CreatePolicy",
@@ -49,7 +49,9 @@ impl Call for PolicyOp {
             | PolicyOp::DeletePolicy { policy_arn } => policy_address(policy_arn),
         }
     }
+}
 
+impl Call for PolicyOp {
     /// A policy is two keys: its ARN (what attachments name) and its name (unique in the account,
     /// so that a replacement deletes the old policy before creating the new one).
     fn effects(&self, account_id: &str) -> Effects {

@@ -1,7 +1,7 @@
 //! Calls on roles: create (with the trust policy), update description and session duration,
 //! replace the trust policy, delete.
 
-use super::{trusted, wire, Call, Effects, Family, Key, WireError};
+use super::{named, trusted, wire, Call, Effects, Family, Key, WireError};
 use crate::model::{Account, Address, Kind, Name, PolicyDocument, Tags};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -32,31 +32,10 @@ pub enum RoleOp {
     },
 }
 
-impl RoleOp {
-    pub fn role(&self) -> &Name {
-        match self {
-            RoleOp::CreateRole { role, .. }
-            | RoleOp::UpdateRole { role, .. }
-            | RoleOp::UpdateAssumeRolePolicy { role, .. }
-            | RoleOp::DeleteRole { role } => role,
-        }
-    }
-}
+named!(RoleOp, Role, role; CreateRole => "CreateRole", UpdateRole => "UpdateRole",
+    UpdateAssumeRolePolicy => "UpdateAssumeRolePolicy", DeleteRole => "DeleteRole");
 
 impl Call for RoleOp {
-    fn api_name(&self) -> &'static str {
-        match self {
-            RoleOp::CreateRole { .. } => "CreateRole",
-            RoleOp::UpdateRole { .. } => "UpdateRole",
-            RoleOp::UpdateAssumeRolePolicy { .. } => "UpdateAssumeRolePolicy",
-            RoleOp::DeleteRole { .. } => "DeleteRole",
-        }
-    }
-
-    fn target(&self) -> Address {
-        Address::new(Kind::Role, self.role().clone())
-    }
-
     fn effects(&self, account_id: &str) -> Effects {
         let me = Key::entity(Kind::Role, self.role());
         match self {

@@ -2,9 +2,8 @@
 //! and instance profiles (groups cannot be tagged). A kind that can be tagged is a column of
 //! [`CALLS`] and a variant of [`TagTarget`].
 
-use super::{policy_address, wire, Call, Effects, Family, Key, WireError};
+use super::{policy_address, wire, Call, Effects, Family, Key, Named, WireError};
 use crate::model::{Account, Address, Kind, Name, Tags};
-use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 use serde_json::Value;
 use std::fmt;
@@ -97,7 +96,7 @@ pub struct TagOp {
     pub change: TagChange,
 }
 
-impl Call for TagOp {
+impl Named for TagOp {
     fn api_name(&self) -> &'static str {
         let row = usize::from(matches!(self.change, TagChange::Unset(_)));
         CALLS[row][self.target.column()]
@@ -106,7 +105,9 @@ impl Call for TagOp {
     fn target(&self) -> Address {
         self.target.address()
     }
+}
 
+impl Call for TagOp {
     fn effects(&self, _account_id: &str) -> Effects {
         Effects::default().needs([self.target.key()])
     }
@@ -138,26 +139,18 @@ impl Call for TagOp {
 
 impl Serialize for TagOp {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = wire::object(serializer, self.api_name(), 2)?;
-        let field = FIELDS[self.target.column()];
-        match &self.target {
-            TagTarget::Policy(arn) => map.serialize_entry(field, arn)?,
-            TagTarget::User(n) | TagTarget::Role(n) | TagTarget::InstanceProfile(n) => {
-                map.serialize_entry(field, n)?
-            }
-        }
-        match &self.change {
-            TagChange::Set(tags) => map.serialize_entry("tags", tags)?,
-            TagChange::Unset(keys) => map.serialize_entry("keys", keys)?,
-        }
-        map.end()
+        let target = wire::field(FIELDS[self.target.column()], &self.target.id());
+        let change = match &self.change {
+            TagChange::Set(tags) => wire::field("tags", tags),
+            TagChange::Unset(keys) => wire::field("keys", keys),
+        };
+        wire::write(serializer, self.api_name(), &[target, change])
     }
 }
 
 impl Family for TagOp {
     fn parse(value: &Value) -> Result<Option<Self>, WireError> {
-        let fields = wire::Fields::of(value)?;
-        let Some((row, column)) = wire::find(&CALLS, fields.op) else {
+        let Some((fields, row, column)) = wire::call(value, &CALLS)? else {
             return Ok(None);
         };
         let field = FIELDS[column];

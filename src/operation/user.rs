@@ -1,7 +1,7 @@
 //! Calls on users: create, move, rename, delete, group membership, and the removal of the
 //! credentials IAM refuses to orphan when a user is deleted.
 
-use super::{wire, Access, Call, Effects, Family, Key, WireError};
+use super::{named, renamed, wire, Access, Call, Effects, Family, Key, WireError};
 use crate::model::{Account, Address, Credentials, Kind, Name, Tags};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -65,25 +65,6 @@ pub enum UserOp {
 use UserOp::*;
 
 impl UserOp {
-    /// The user the call acts on (its old name, for a rename).
-    pub fn user(&self) -> &Name {
-        use UserOp::*;
-        match self {
-            CreateUser { user, .. }
-            | UpdateUserPath { user, .. }
-            | RenameUser { user, .. }
-            | DeleteUser { user }
-            | AddUserToGroup { user, .. }
-            | RemoveUserFromGroup { user, .. }
-            | DeleteLoginProfile { user }
-            | DeleteAccessKey { user, .. }
-            | DeactivateMfaDevice { user, .. }
-            | DeleteSshPublicKey { user, .. }
-            | DeleteSigningCertificate { user, .. }
-            | DeleteServiceSpecificCredential { user, .. } => user,
-        }
-    }
-
     /// The identifier of the credential a credential removal deletes (none for a login profile).
     pub fn credential_id(&self) -> Option<&str> {
         use UserOp::*;
@@ -132,28 +113,15 @@ impl UserOp {
     }
 }
 
+named!(UserOp, User, user;
+    CreateUser => "CreateUser", UpdateUserPath => "UpdateUser", RenameUser => "UpdateUser",
+    DeleteUser => "DeleteUser", AddUserToGroup => "AddUserToGroup",
+    RemoveUserFromGroup => "RemoveUserFromGroup", DeleteLoginProfile => "DeleteLoginProfile",
+    DeleteAccessKey => "DeleteAccessKey", DeactivateMfaDevice => "DeactivateMFADevice",
+    DeleteSshPublicKey => "DeleteSSHPublicKey", DeleteSigningCertificate => "DeleteSigningCertificate",
+    DeleteServiceSpecificCredential => "DeleteServiceSpecificCredential");
+
 impl Call for UserOp {
-    fn api_name(&self) -> &'static str {
-        use UserOp::*;
-        match self {
-            CreateUser { .. } => "CreateUser",
-            UpdateUserPath { .. } | RenameUser { .. } => "UpdateUser",
-            DeleteUser { .. } => "DeleteUser",
-            AddUserToGroup { .. } => "AddUserToGroup",
-            RemoveUserFromGroup { .. } => "RemoveUserFromGroup",
-            DeleteLoginProfile { .. } => "DeleteLoginProfile",
-            DeleteAccessKey { .. } => "DeleteAccessKey",
-            DeactivateMfaDevice { .. } => "DeactivateMFADevice",
-            DeleteSshPublicKey { .. } => "DeleteSSHPublicKey",
-            DeleteSigningCertificate { .. } => "DeleteSigningCertificate",
-            DeleteServiceSpecificCredential { .. } => "DeleteServiceSpecificCredential",
-        }
-    }
-
-    fn target(&self) -> Address {
-        Address::new(Kind::User, self.user().clone())
-    }
-
     fn effects(&self, _account_id: &str) -> Effects {
         use UserOp::*;
         let me = Key::entity(Kind::User, self.user());
@@ -203,12 +171,7 @@ impl Call for UserOp {
             RenameUser {
                 user: old,
                 new_name,
-            } => {
-                live.users
-                    .get(new_name)
-                    .is_some_and(|u| u.name.as_str() == new_name.as_str())
-                    && (old == new_name || !live.users.contains_key(old))
-            }
+            } => renamed(&live.users, old, new_name, |u| &u.name),
             DeleteUser { .. } => user.is_none(),
             AddUserToGroup { group, .. } => user.is_some_and(|u| u.groups.contains(group)),
             RemoveUserFromGroup { group, .. } => user.is_none_or(|u| !u.groups.contains(group)),

@@ -9,7 +9,7 @@
 
 use serde::de::DeserializeOwned;
 use serde::ser::SerializeMap;
-use serde::{Deserialize, Serializer};
+use serde::{Deserialize, Serialize, Serializer};
 use serde_json::{Map, Value};
 
 /// A JSON object that is not an operation iamform makes, and why.
@@ -23,23 +23,41 @@ impl WireError {
     }
 }
 
-/// Starts a flat operation object: `op` first; the caller adds the fields in their order.
-pub(super) fn object<S: Serializer>(
-    serializer: S,
-    op: &str,
-    fields: usize,
-) -> Result<S::SerializeMap, S::Error> {
-    let mut map = serializer.serialize_map(Some(fields + 1))?;
-    map.serialize_entry("op", op)?;
-    Ok(map)
+/// A field of a flat operation object, as JSON.
+pub(super) type Field<'a> = (&'a str, Result<Value, serde_json::Error>);
+
+/// The JSON of one field's value.
+pub(super) fn field<'a>(key: &'a str, value: &impl Serialize) -> Field<'a> {
+    (key, serde_json::to_value(value))
 }
 
-/// The (row, column) of `op` in a family's table of call names.
-pub(super) fn find<const C: usize>(calls: &[[&str; C]], op: &str) -> Option<(usize, usize)> {
-    calls
+/// Writes a flat operation object: `op` first, then `fields` in their order.
+pub(super) fn write<S: Serializer>(
+    serializer: S,
+    op: &str,
+    fields: &[Field],
+) -> Result<S::Ok, S::Error> {
+    let mut map = serializer.serialize_map(Some(fields.len() + 1))?;
+    map.serialize_entry("op", op)?;
+    for (key, value) in fields {
+        let value = value.as_ref().map_err(serde::ser::Error::custom)?;
+        map.serialize_entry(key, value)?;
+    }
+    map.end()
+}
+
+/// The fields of `value` and the (row, column) of its `op` in a family's table of call names;
+/// `None` when the table does not hold it.
+pub(super) fn call<'a, const C: usize>(
+    value: &'a Value,
+    calls: &[[&str; C]],
+) -> Result<Option<(Fields<'a>, usize, usize)>, WireError> {
+    let fields = Fields::of(value)?;
+    let at = calls
         .iter()
         .enumerate()
-        .find_map(|(r, row)| row.iter().position(|c| *c == op).map(|c| (r, c)))
+        .find_map(|(r, row)| row.iter().position(|c| *c == fields.op).map(|c| (r, c)));
+    Ok(at.map(|(row, column)| (fields, row, column)))
 }
 
 /// The fields of one flat operation object being read.
@@ -91,7 +109,6 @@ pub(super) fn derived<T: for<'de> Deserialize<'de>>(value: &Value) -> Result<Opt
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde::Serialize;
 
     #[derive(Debug, PartialEq, Serialize, Deserialize)]
     #[serde(tag = "op")]
@@ -117,10 +134,8 @@ mod tests {
     fn flat_objects_keep_their_field_order() {
         let mut out = Vec::new();
         let mut ser = serde_json::Serializer::new(&mut out);
-        let mut map = object(&mut ser, "AttachUserPolicy", 2).unwrap();
-        map.serialize_entry("user", "mary").unwrap();
-        map.serialize_entry("policy_arn", "arn:x").unwrap();
-        map.end().unwrap();
+        let fields = [field("user", &"mary"), field("policy_arn", &"arn:x")];
+        write(&mut ser, "AttachUserPolicy", &fields).unwrap();
         let text = String::from_utf8(out).unwrap();
         assert_eq!(
             text,

@@ -3,7 +3,7 @@
 use super::request::{int, send};
 use super::AwsBackend;
 use crate::backend::BackendError;
-use crate::operation::{AccountOp, Call as _};
+use crate::operation::{AccountOp, Named as _};
 
 pub(super) async fn execute(b: &AwsBackend, op: &AccountOp) -> Result<(), BackendError> {
     let api = op.api_name();

@@ -3,7 +3,7 @@
 use super::request::send;
 use super::AwsBackend;
 use crate::backend::BackendError;
-use crate::operation::{Call as _, GroupOp};
+use crate::operation::{GroupOp, Named as _};
 
 // A table: one row per IAM call, each on one line.
 #[rustfmt::skip]

@@ -3,7 +3,7 @@
 use super::request::{sdk_tags, send};
 use super::AwsBackend;
 use crate::backend::BackendError;
-use crate::operation::{Call as _, InstanceProfileOp};
+use crate::operation::{InstanceProfileOp, Named as _};
 
 // A table: one row per IAM call, each on one line.
 #[rustfmt::skip]

@@ -4,7 +4,7 @@
 use super::request::send;
 use super::AwsBackend;
 use crate::backend::BackendError;
-use crate::operation::{Call as _, Identity, PermissionChange, PermissionOp};
+use crate::operation::{Identity, Named as _, PermissionChange, PermissionOp};
 
 // A table: one row per IAM call, each on one line.
 #[rustfmt::skip]

@@ -3,7 +3,7 @@
 use super::request::{sdk_tags, send};
 use super::AwsBackend;
 use crate::backend::BackendError;
-use crate::operation::{Call as _, PolicyOp};
+use crate::operation::{Named as _, PolicyOp};
 
 // A table: one row per IAM call, each on one line.
 #[rustfmt::skip]

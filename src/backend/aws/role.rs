@@ -3,7 +3,7 @@
 use super::request::{int, sdk_tags, send};
 use super::AwsBackend;
 use crate::backend::BackendError;
-use crate::operation::{Call as _, RoleOp};
+use crate::operation::{Named as _, RoleOp};
 
 // A table: one row per IAM call, each on one line.
 #[rustfmt::skip]

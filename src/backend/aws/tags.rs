@@ -3,7 +3,7 @@
 use super::request::{sdk_tags, send};
 use super::AwsBackend;
 use crate::backend::BackendError;
-use crate::operation::{Call as _, TagChange, TagOp, TagTarget};
+use crate::operation::{Named as _, TagChange, TagOp, TagTarget};
 
 // A table: one row per IAM call, each on one line.
 #[rustfmt::skip]

@@ -4,7 +4,7 @@ use super::request::{ask, sdk_tags, send};
 use super::AwsBackend;
 use crate::backend::{BackendError, ErrorCode};
 use crate::model::{Credentials, Name};
-use crate::operation::{Call as _, UserOp};
+use crate::operation::{Named as _, UserOp};
 
 // A table: one row per IAM call, each on one line.
 #[rustfmt::skip]

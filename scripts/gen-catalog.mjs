@@ -3,7 +3,7 @@
 // The output is zlib-compressed UTF-8 text, one record per line, fields separated by tabs:
 //
 //   iamform-catalog	2	<package version>
-//   S	<service prefix>	<service name>
+//   S	<service prefix>	<service name>	<M if the prefix has several pages, see MERGED>
 //   K	<condition key>	<condition key>	...        the service's condition keys, numbered from 0
 //   R	<resource type>	<key>,<key>,...	<ARN pattern>	...   a resource type, numbered from 0
 //   A	<Action>	<level>	<key>,<key>,...	<type>[!][=<key>,<key>...];...
@@ -40,6 +40,23 @@ const levels = { List: 'L', Read: 'R', Write: 'W', 'Permissions management': 'P'
 const clean = (s) => String(s).replace(/[\t\n\r]/g, ' ');
 const byCodeUnit = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
 const exists = (f) => fs.existsSync(path.join(data, f));
+
+// Prefixes the Service Authorization Reference documents on several pages at once (an API's v1 and
+// v2, or several products), found by comparing with parliament's copy of the reference, which
+// keeps the pages apart. The package has one file per prefix, and for an action that two pages
+// both list it keeps one page's resource types (elasticloadbalancing:AddTags has only the Classic
+// load balancer; kinesisanalytics:CreateApplication none), so for these prefixes an action's
+// resource types and condition keys may be incomplete and lint must not call a resource unfit.
+const MERGED = new Set([
+  'apigateway',
+  'aws-marketplace',
+  'elasticloadbalancing',
+  'greengrass',
+  'kinesisanalytics',
+  'lex',
+  'ses',
+  'sms-voice',
+]);
 
 const lines = [`iamform-catalog\t2\t${pkg.version}`];
 let actionCount = 0;
@@ -87,7 +104,7 @@ for (const prefix of services) {
     }
     perAction.push({ name: a.name, level, keys: keyRefs(a.conditionKeys), refs: refs.join(';') });
   }
-  lines.push(`S\t${prefix}\t${clean(names[prefix] || prefix)}`);
+  lines.push(`S\t${prefix}\t${clean(names[prefix] || prefix)}\t${MERGED.has(prefix) ? 'M' : ''}`);
   lines.push(['K', ...keyList.map(clean)].join('\t'));
   for (const t of types) {
     lines.push(['R', clean(t.name), t.keys, ...t.patterns.map(clean)].join('\t'));

@@ -100,6 +100,10 @@ pub struct Service {
     /// `condition_keys` with their placeholders as wildcards, for matching.
     key_patterns: Vec<String>,
     resource_types: Vec<ResourceType>,
+    /// The Service Authorization Reference documents this prefix on several pages (an API's v1
+    /// and v2), and for an action that two pages list the catalog's source kept one page's
+    /// resource types and keys: see [`Service::complete`].
+    merged: bool,
 }
 
 impl Service {
@@ -184,6 +188,15 @@ impl Service {
         &self.resource_types
     }
 
+    /// Whether each action's resource types and condition keys are complete. They are not for
+    /// the few prefixes the reference documents on several pages (elasticloadbalancing holds
+    /// Classic and v2 load balancers, and the catalog lists `AddTags` for the Classic ones
+    /// only); for them [`Service::resource_types_matching`] accepts any resource type of the
+    /// service, and lint does not call their condition keys inapplicable.
+    pub fn complete(&self) -> bool {
+        !self.merged
+    }
+
     /// The resource types of an action, each with whether the Service Authorization Reference
     /// marks it required; none when the action takes only Resource `*`.
     pub fn action_resource_types<'a>(
@@ -202,6 +215,19 @@ impl Service {
         action: &'a Action,
         resource: &PolicyResource,
     ) -> Matching<'a> {
+        if self.merged {
+            let of = self.resource_types.len();
+            let matching: Vec<&ResourceType> = self
+                .resource_types
+                .iter()
+                .filter(|t| t.overlaps(resource))
+                .collect();
+            return if matching.is_empty() && resource.matches_star() {
+                Matching::OnlyStar { applies: true }
+            } else {
+                Matching::Types { matching, of }
+            };
+        }
         if action.only_star() {
             return Matching::OnlyStar {
                 applies: resource.matches_star(),

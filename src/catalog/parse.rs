@@ -57,6 +57,7 @@ fn service(prefix: &str, name: &str) -> Service {
         condition_keys: Vec::new(),
         key_patterns: Vec::new(),
         resource_types: Vec::new(),
+        merged: false,
     }
 }
 
@@ -76,7 +77,9 @@ pub(super) fn parse(text: &str) -> Result<Catalog, CatalogError> {
             let (Some(prefix), Some(name)) = (fields.next(), fields.next()) else {
                 return Err(bad(n, "a service needs a prefix and a name"));
             };
-            if let Some(s) = current.replace(service(prefix, name)) {
+            let mut new = service(prefix, name);
+            new.merged = fields.next() == Some("M");
+            if let Some(s) = current.replace(new) {
                 services.insert(s.prefix.to_ascii_lowercase(), s);
             }
             continue;

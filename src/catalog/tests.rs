@@ -269,6 +269,18 @@ fn resource_types_matching_for_the_access_evaluator() {
         .unwrap()
         .applies());
     assert!(resource_types_matching("s3:Nope", "*").is_none());
+    // A prefix documented on several pages: any of its resource types may be the action's.
+    let elb = catalog().service("elasticloadbalancing").unwrap();
+    assert!(!elb.complete() && catalog().service("s3").unwrap().complete());
+    let tg = "arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/web/0123456789abcdef";
+    assert!(resource_types_matching("elasticloadbalancing:AddTags", tg)
+        .unwrap()
+        .applies());
+    assert!(
+        !resource_types_matching("elasticloadbalancing:AddTags", "arn:aws:s3:::b")
+            .unwrap()
+            .applies()
+    );
     assert!(resource_types_matching("s3:Get*", "*").is_none());
 }
 

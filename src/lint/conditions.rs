@@ -134,7 +134,9 @@ fn not_applicable(
             return None;
         }
         for (service, action) in expanded {
-            let supports = if tag_key {
+            let supports = if !service.complete() {
+                service.has_condition_key(key)
+            } else if tag_key {
                 service.prefix.eq_ignore_ascii_case(prefix)
             } else {
                 service.supports_condition_key(action, key)

@@ -28,10 +28,22 @@ struct Applies<'a> {
 impl Applies<'_> {
     fn get(&mut self, service: &Service, action: &Action, r: usize) -> bool {
         let resource = &self.resources[r].1;
-        if action.only_star() {
-            return resource.matches_star();
+        if resource.matches_star() {
+            return true;
         }
-        for (t, _) in service.action_resource_types(action) {
+        if service.complete() && action.only_star() {
+            return false;
+        }
+        // Where the catalog's types for an action may be incomplete, any type of its service.
+        let types: Vec<&ResourceType> = if service.complete() {
+            service
+                .action_resource_types(action)
+                .map(|(t, _)| t)
+                .collect()
+        } else {
+            service.resource_types().iter().collect()
+        };
+        for t in types {
             let hit = *self
                 .memo
                 .entry((t as *const ResourceType, r))
@@ -164,6 +176,14 @@ pub(super) fn resource_mismatch(
 
 /// What the resources would have to be for `u`.
 fn describe(u: &Unfit) -> String {
+    if let [(service, _)] = u.actions.as_slice() {
+        if !service.complete() {
+            return format!(
+                "`{}` applies only to resources of {}",
+                u.written, service.name
+            );
+        }
+    }
     if let [(service, action)] = u.actions.as_slice() {
         if action.only_star() {
             return format!(

@@ -591,6 +591,9 @@ fn resources_that_fit_are_not_reported() {
         r#"{"Effect":"Allow","Action":"logs:CreateLogStream","Resource":"arn:aws:logs:*:*:log-group:/aws/lambda/x:*"}"#,
         r#"{"Effect":"Allow","Action":"iam:GetRole","Resource":"arn:aws:iam::111122223333:role/a/b/c"}"#,
         r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/home/${aws:username}/*"}"#,
+        // Prefixes documented on several pages (ELB Classic and v2): any type of the service.
+        r#"{"Effect":"Allow","Action":"elasticloadbalancing:AddTags","Resource":"arn:aws:elasticloadbalancing:*:*:targetgroup/*/*"}"#,
+        r#"{"Effect":"Allow","Action":"kinesisanalytics:CreateApplication","Resource":"arn:aws:kinesisanalytics:*:*:application/a"}"#,
         // Deny, NotResource and `*` actions are not judged.
         r#"{"Effect":"Deny","Action":"s3:ListBucket","Resource":"arn:aws:s3:::b/*"}"#,
         r#"{"Effect":"Allow","Action":"*","Resource":"arn:aws:s3:::b/*"}"#,

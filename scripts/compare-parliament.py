@@ -330,10 +330,10 @@ def main():
     why("UNKNOWN_PREFIX that iamform does not report", collections.Counter(
         "the catalog has the prefix (parliament's data predates it)" if x in prefixes else "other"
         for _, _, x in prefix_theirs - prefix_ours))
+    retired_keys = ours_by({"retired-service"}, lambda f: [quoted(f)[0].split(":")[0].lower()])
     why("unknown-service / retired-service that parliament does not report", collections.Counter(
-        "retired-service (parliament's data still lists the prefix)" if f["rule"] == "retired-service"
-        else "unknown-service" for f in ours if f["rule"] in {"unknown-service", "retired-service"}
-        and (*where(f, names), quoted(f)[0].split(":")[0].lower()) not in prefix_theirs))
+        "retired-service (parliament's data still lists the prefix)" if k in retired_keys
+        else "unknown-service" for k in prefix_ours - prefix_theirs))
     def action_reason(x):
         if x in catalog:
             return "the catalog has the action (parliament's data predates it)"
@@ -345,10 +345,20 @@ def main():
 
     why("UNKNOWN_ACTION that iamform does not report", collections.Counter(
         action_reason(x) for _, _, x in action_theirs - action_ours))
+    def ours_action_reason(p, s, x):
+        if (p, s, x.split(":")[0].lower()) in prefix_theirs:
+            return "parliament does not know the prefix either (it reports UNKNOWN_PREFIX)"
+        try:
+            get_privilege_info(*x.split(":", 1))
+            return "parliament's older data still has the action"
+        except Exception:
+            return "other"
+
+    spelt_actions = {quoted(f)[0].lower(): quoted(f)[0] for f in ours if "`" in f["message"]}
     why("unknown-action / pattern-matches-nothing that parliament does not report", collections.Counter(
-        f"{f['rule']}: parliament's data still has it, or does not check it" for f in ours
-        if f["rule"] in {"unknown-action", "pattern-matches-nothing"}
-        and (*where(f, names), quoted(f)[0].lower()) not in action_theirs))
+        ours_action_reason(p, s, spelt_actions.get(x, x)) for p, s, x in action_ours - action_theirs))
+    why("condition keys iamform reports and parliament does not", collections.Counter(
+        f"{x} in {p} statement[{s}]" for p, s, x in key_ours - key_theirs))
 
     crashed = {(p, s) for p, s, i, _ in theirs if i == "EXCEPTION"}
 

@@ -15,7 +15,8 @@
 //!   [`NO_SLASH`], whose names AWS documents as never holding a `/`;
 //! - in a policy resource `*` matches any text, `?` one character, `${*}`, `${?}` and `${$}` are
 //!   those characters, and any other `${…}` (a policy variable) matches any text;
-//! - a policy resource with fewer than six segments is compared as one string.
+//! - a policy resource with fewer than six segments is compared as one string, and one longer
+//!   than any ARN ([`MAX_ARN_LENGTH`]) is taken to overlap everything, which bounds the work.
 //!
 //! Letters compare exactly, as IAM compares ARNs.
 //!
@@ -31,6 +32,9 @@ pub(crate) const NO_SLASH: &[(&str, &str)] = &[
     ("dynamodb", "TableName"),
     ("dynamodb", "IndexName"),
 ];
+
+/// IAM's longest resource ARN; a longer Resource value names nothing real.
+pub const MAX_ARN_LENGTH: usize = 2048;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Class {
@@ -141,6 +145,9 @@ pub struct PolicyResource(Split);
 
 impl PolicyResource {
     pub fn new(text: &str) -> PolicyResource {
+        if text.len() > MAX_ARN_LENGTH {
+            return PolicyResource(Split::Whole(vec![Tok::Many(Class::Any)]));
+        }
         let mut toks = Vec::new();
         let mut rest = text;
         while let Some(c) = rest.chars().next() {

@@ -1,5 +1,6 @@
 //! The embedded catalog: it decodes, holds what AWS documents, and answers lookups.
 
+use super::arn::MAX_ARN_LENGTH;
 use super::*;
 
 fn catalog() -> &'static Catalog {
@@ -70,10 +71,7 @@ fn corrupt_data_is_an_error_not_a_panic() {
     assert!(parse::parse("something else\n").is_err());
     let head = "iamform-catalog\t2\tx\n";
     assert!(
-        parse::parse(&format!(
-            "iamform-catalog\t1\tx\nS\ts\tS\nK\tk\nA\tGet\tR\t0\n"
-        ))
-        .is_err(),
+        parse::parse("iamform-catalog\t1\tx\nS\ts\tS\nK\tk\nA\tGet\tR\t0\n").is_err(),
         "format 1"
     );
     for bad in [
@@ -234,6 +232,8 @@ fn arn_patterns_overlap_policy_resources() {
             "{pattern} ~ {resource}"
         );
     }
+    let huge = format!("arn:aws:s3:::{}", "x/".repeat(MAX_ARN_LENGTH));
+    assert!(ArnPattern::new("s3", bucket).overlaps(&PolicyResource::new(&huge)));
     for (resource, star) in [
         ("*", true),
         ("?", true),

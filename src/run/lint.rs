@@ -61,9 +61,12 @@ pub(super) fn lint(
 fn lint_files(files: &[PathBuf], catalog: &Catalog) -> Result<Vec<Finding>, String> {
     let mut out = Vec::new();
     for path in files {
-        let size = std::fs::metadata(path)
-            .map_err(|e| format!("cannot read {}: {e}", path.display()))?
-            .len();
+        let meta =
+            std::fs::metadata(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        if !meta.is_file() {
+            return Err(format!("{} is not a file", path.display()));
+        }
+        let size = meta.len();
         if size > MAX_DOCUMENT_BYTES {
             return Err(format!(
                 "{} is {size} bytes; a policy document is at most a few kilobytes (lint reads at most {MAX_DOCUMENT_BYTES})",

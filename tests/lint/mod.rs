@@ -617,6 +617,10 @@ fn lint_document_lints_json_files_without_a_configuration() {
     assert_eq!(run.code, 1);
     assert!(run.stdout.is_empty(), "{}", run.stdout);
     assert!(run.stderr.contains("not.json"), "{}", run.stderr);
+    // A directory (or a pipe) is not read.
+    let run = test.run_plain(&["lint", "--document", test.config().to_str().unwrap()]);
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("is not a file"), "{}", run.stderr);
 }
 
 #[test]

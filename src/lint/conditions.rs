@@ -10,7 +10,7 @@
 use super::document::{sid, Place};
 use super::{Finding, Severity};
 use crate::catalog::{is_global_key, Catalog};
-use crate::policy::suggest;
+use crate::policy::{parse_operator, suggest};
 use crate::policy::{Effect, Statement};
 
 /// `SERVICE:ResourceTag/…` and `SERVICE:RequestTag/…` are the service-specific tag keys that came
@@ -82,36 +82,31 @@ enum Absent {
 /// IAM's rules for a missing key: `…IfExists` skips the condition, `Null` tests for the missing
 /// key itself, `ForAllValues:` holds for no values and `ForAnyValue:` does not, and the negated
 /// operators (`StringNotEquals`, `ArnNotLike`, `NotIpAddress`, …) hold where their positive
-/// twins fail.
-fn when_absent(op: &str, values: impl IntoIterator<Item = impl AsRef<str>>) -> Absent {
-    let lower = op.to_ascii_lowercase();
-    let (set, base) = match lower.split_once(':') {
-        Some((set, base)) => (Some(set.to_owned()), base.to_owned()),
-        None => (None, lower),
-    };
-    if base == "null" {
+/// twins fail. `None` for a name that is not an operator (validation reports it).
+fn when_absent(op: &str, values: impl IntoIterator<Item = impl AsRef<str>>) -> Option<Absent> {
+    let op = parse_operator(op)?;
+    Some(if op.base == "Null" {
         let tests_missing = values
             .into_iter()
             .any(|v| v.as_ref().eq_ignore_ascii_case("true"));
-        return if tests_missing {
+        if tests_missing {
             Absent::AlwaysMatches
         } else {
             Absent::NeverMatches
-        };
-    }
-    if base.ends_with("ifexists") {
-        return Absent::AlwaysMatches;
-    }
-    match set.as_deref() {
-        Some("forallvalues") => return Absent::AlwaysMatches,
-        Some("foranyvalue") => return Absent::NeverMatches,
-        _ => {}
-    }
-    if base.contains("not") {
+        }
+    } else if op.if_exists {
+        Absent::AlwaysMatches
+    } else if let Some(set) = op.set {
+        if set == "ForAllValues" {
+            Absent::AlwaysMatches
+        } else {
+            Absent::NeverMatches
+        }
+    } else if op.negated() {
         Absent::AlwaysMatches
     } else {
         Absent::NeverMatches
-    }
+    })
 }
 
 /// `condition-key-not-applicable` for `key` under `op`, unless some action of the statement
@@ -150,7 +145,7 @@ fn not_applicable(
     actions.sort();
     actions.dedup();
     let values = &s.condition[op][key];
-    let (consequence, fate) = match (when_absent(op, values), &s.effect) {
+    let (consequence, fate) = match (when_absent(op, values)?, &s.effect) {
         (Absent::NeverMatches, Effect::Allow) => ("never matches", "the statement grants nothing"),
         (Absent::NeverMatches, Effect::Deny) => ("never matches", "the statement denies nothing"),
         (Absent::AlwaysMatches, _) => (
@@ -227,8 +222,9 @@ mod tests {
             ("Null", &["true"], AlwaysMatches),
             ("Null", &["false"], NeverMatches),
         ] {
-            assert_eq!(when_absent(op, values), expected, "{op} {values:?}");
+            assert_eq!(when_absent(op, values), Some(expected), "{op} {values:?}");
         }
+        assert_eq!(when_absent("Frobnicate", ["x"]), None);
     }
 
     #[test]

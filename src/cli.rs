@@ -161,6 +161,9 @@ pub enum Command {
         /// text, or json (schemas/lint-report.schema.json).
         #[arg(long, value_enum, default_value_t = LintFormat::Text)]
         format: LintFormat,
+        /// Lint this JSON identity policy document instead of a configuration (repeatable).
+        #[arg(long = "document", value_name = "FILE", conflicts_with = "dir")]
+        documents: Vec<PathBuf>,
     },
     /// Write a synthetic configuration and the matching mock account (benchmarks, demos).
     #[command(hide = true)]

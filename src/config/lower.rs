@@ -50,6 +50,7 @@ pub(crate) fn lower(
                 references: BTreeMap::new(),
                 sources: BTreeMap::new(),
                 prevent_destroy: BTreeMap::new(),
+                documents: BTreeMap::new(),
             },
             declared: BTreeMap::new(),
             profiles: Vec::new(),
@@ -175,6 +176,41 @@ impl Lowerer<'_> {
         }
         if fresh {
             self.edges(&address, b);
+            self.document_sources(&address, kind, b);
+        }
+    }
+
+    /// Where the entity's policy documents are written (for lint's locations).
+    fn document_sources(&mut self, address: &Address, kind: Kind, b: &Node) {
+        use document::DocumentSlot as Slot;
+        let mut found = Vec::new();
+        match kind {
+            Kind::Policy => found.push((Slot::Policy, document::source_of_block(&mut self.env, b))),
+            Kind::Role => {
+                let trust = match (
+                    b.attr("assume_role_policy"),
+                    b.blocks_named("assume_role_policy").next(),
+                ) {
+                    (Some(a), _) => document::source_of_attr(&mut self.env, a),
+                    (None, Some(block)) => document::source_of_statements(&mut self.env, block),
+                    (None, None) => None,
+                };
+                found.push((Slot::AssumeRolePolicy, trust));
+            }
+            _ => {}
+        }
+        for ib in b.blocks_named("inline_policy") {
+            if let Some(label) = ib.label() {
+                let source = document::source_of_block(&mut self.env, ib);
+                found.push((Slot::Inline(label.to_owned()), source));
+            }
+        }
+        for (slot, source) in found {
+            if let Some(source) = source {
+                self.desired
+                    .documents
+                    .insert((address.clone(), slot), source);
+            }
         }
     }
 

@@ -28,6 +28,7 @@ mod variables;
 mod tests;
 
 pub use diagnostic::{Diagnostic, Diagnostics, Location, Snippet};
+pub use document::{DocumentSlot, DocumentSource, StatementSource};
 pub use lifecycle::check_prevent_destroy;
 pub use moved::Move;
 pub use variables::{Input, Inputs, ENV_PREFIX};
@@ -89,6 +90,8 @@ pub struct Desired {
     pub sources: BTreeMap<Address, Location>,
     /// Entities declared with `lifecycle { prevent_destroy = true }`, and where the flag is set.
     pub prevent_destroy: BTreeMap<Address, Location>,
+    /// Where the parts of each policy document are written, by entity and document (for lint).
+    pub documents: BTreeMap<(Address, DocumentSlot), DocumentSource>,
 }
 
 /// Parses every `*.hcl` file of `dir` (sorted by name, not recursive) and checks everything that

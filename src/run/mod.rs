@@ -135,7 +135,11 @@ pub async fn run(args: Args) -> anyhow::Result<Exit> {
             };
             import_cmd(&backend, &options, &ui).await
         }
-        Command::Lint { dir, format } => lint::lint(&dir, format, &ui),
+        Command::Lint {
+            dir,
+            format,
+            documents,
+        } => lint::lint(&dir, &documents, format, &ui),
     }
 }
 

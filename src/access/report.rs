@@ -1,0 +1,164 @@
+//! `can` and `who-can` output: text for people, JSON for tools (schemas/can.schema.json,
+//! schemas/who-can.schema.json). Pure functions; `run::access` prints the result.
+
+use super::{Decision, Evaluation, MatchedStatement};
+use crate::model::Address;
+use crate::render::Style;
+use serde::Serialize;
+
+/// `iamform can --json`.
+#[derive(Debug, Serialize)]
+pub struct CanReport<'e> {
+    pub principal: String,
+    pub action: &'e str,
+    pub resource: &'e str,
+    pub decision: Decision,
+    pub matched: &'e [MatchedStatement],
+    pub missing_context_keys: &'e [String],
+    pub notes: &'e [String],
+}
+
+impl<'e> CanReport<'e> {
+    pub fn new(
+        principal: &Address,
+        action: &'e str,
+        resource: &'e str,
+        ev: &'e Evaluation,
+    ) -> Self {
+        CanReport {
+            principal: principal.to_string(),
+            action,
+            resource,
+            decision: ev.decision,
+            matched: &ev.matched,
+            missing_context_keys: &ev.missing_context_keys,
+            notes: &ev.notes,
+        }
+    }
+}
+
+/// One principal of `who-can --json`.
+#[derive(Debug, Serialize)]
+pub struct WhoEntry<'e> {
+    pub address: String,
+    pub matched: &'e [MatchedStatement],
+    pub missing_context_keys: &'e [String],
+}
+
+/// `iamform who-can --json`.
+#[derive(Debug, Serialize)]
+pub struct WhoCanReport<'e> {
+    pub action: &'e str,
+    pub resource: &'e str,
+    pub principals: Vec<WhoEntry<'e>>,
+}
+
+impl<'e> WhoCanReport<'e> {
+    pub fn new(action: &'e str, resource: &'e str, found: &'e [(Address, Evaluation)]) -> Self {
+        WhoCanReport {
+            action,
+            resource,
+            principals: found
+                .iter()
+                .map(|(a, ev)| WhoEntry {
+                    address: a.to_string(),
+                    matched: &ev.matched,
+                    missing_context_keys: &ev.missing_context_keys,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// One line for a statement: `Allow policy.read statement "Read" (via group.dev) at main.hcl:3:3`.
+pub fn statement_line(m: &MatchedStatement) -> String {
+    let mut line = format!("{} {} {}", m.effect, m.policy, m.statement_label());
+    let mut paren = Vec::new();
+    match m.kind {
+        super::PolicyKind::PermissionsBoundary => paren.push("permissions boundary".to_owned()),
+        super::PolicyKind::TrustPolicy => paren.push("trust policy".to_owned()),
+        super::PolicyKind::Identity => {}
+    }
+    if let Some(via) = &m.via {
+        paren.push(format!("via {via}"));
+    }
+    if !paren.is_empty() {
+        line.push_str(&format!(" ({})", paren.join(", ")));
+    }
+    if let Some(loc) = &m.location {
+        line.push_str(&format!(" at {loc}"));
+    }
+    line
+}
+
+fn missing_keys_text(keys: &[String], out: &mut String) {
+    if !keys.is_empty() {
+        out.push_str(&format!(
+            "  context keys the conditions refer to that the request does not have: {}\n  (set them with --context KEY=VALUE)\n",
+            keys.join(", ")
+        ));
+    }
+}
+
+/// `iamform can` as text.
+pub fn can_text(
+    principal: &Address,
+    action: &str,
+    resource: &str,
+    ev: &Evaluation,
+    style: Style,
+) -> String {
+    let (head, verb) = match ev.decision {
+        Decision::Allowed => (style.green("ALLOWED"), "may"),
+        Decision::ImplicitDeny => (style.red("DENIED (implicitly)"), "may not"),
+        Decision::ExplicitDeny => (style.red("DENIED (explicitly)"), "may not"),
+    };
+    let mut out = format!("{head}: {principal} {verb} {action} on {resource}\n");
+    for n in &ev.notes {
+        out.push_str(&format!("  {}\n", style.dim(n)));
+    }
+    if !ev.matched.is_empty() {
+        let title = match ev.decision {
+            Decision::Allowed => "allowed by",
+            Decision::ExplicitDeny => "denied by",
+            Decision::ImplicitDeny => "statements that allow part of it",
+        };
+        out.push_str(&format!("  {title}:\n"));
+        for m in &ev.matched {
+            out.push_str(&format!("    {}\n", statement_line(m)));
+        }
+    }
+    missing_keys_text(&ev.missing_context_keys, &mut out);
+    out
+}
+
+/// `iamform who-can` as text.
+pub fn who_can_text(
+    action: &str,
+    resource: &str,
+    found: &[(Address, Evaluation)],
+    style: Style,
+) -> String {
+    if found.is_empty() {
+        return format!("No user or role may {action} on {resource}.\n");
+    }
+    let n = found.len();
+    let what = if n == 1 { "principal" } else { "principals" };
+    let mut out = format!("{n} {what} may {action} on {resource}:\n");
+    for (address, ev) in found {
+        out.push_str(&format!("  {}\n", style.bold(&address.to_string())));
+        for m in &ev.matched {
+            out.push_str(&format!("    {}\n", statement_line(m)));
+        }
+        if !ev.missing_context_keys.is_empty() {
+            out.push_str(&format!(
+                "    {}\n",
+                style.dim(&format!(
+                    "with conditions on keys the request does not have: {}",
+                    ev.missing_context_keys.join(", ")
+                ))
+            ));
+        }
+    }
+    out
+}

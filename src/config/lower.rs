@@ -50,6 +50,7 @@ pub(crate) fn lower(
                 references: BTreeMap::new(),
                 sources: BTreeMap::new(),
                 prevent_destroy: BTreeMap::new(),
+                statements: BTreeMap::new(),
             },
             declared: BTreeMap::new(),
             profiles: Vec::new(),
@@ -245,6 +246,13 @@ impl Lowerer<'_> {
 
     fn role(&mut self, b: &Node, id: &Identity, fresh: bool) -> Option<Role> {
         let what = format!("role `{}`", id.name);
+        let trust_label = format!("{} assume_role_policy", Address::new(Kind::Role, id.name.as_str()));
+        if let Some(block) = b.blocks_named("assume_role_policy").next() {
+            self.record_statements(trust_label.clone(), block, None);
+        }
+        if let Some(a) = b.attr("assume_role_policy") {
+            self.record_statements(trust_label, b, Some(a));
+        }
         let trust = match (
             b.attr("assume_role_policy"),
             b.blocks_named("assume_role_policy").next(),
@@ -307,6 +315,8 @@ impl Lowerer<'_> {
         let what = format!("policy `{}`", id.name);
         let description = self.description(b);
         let tags = self.tags(b);
+        let label = Address::new(Kind::Policy, id.name.as_str()).to_string();
+        self.record_statements(label, b, b.attr("document"));
         let document = document::from_block(&mut self.env, b, DocumentKind::Identity, &what)?;
         let size = document.size();
         if size > MAX_MANAGED_POLICY_SIZE {
@@ -325,6 +335,20 @@ impl Lowerer<'_> {
             document,
             versions: Vec::new(),
         })
+    }
+
+    /// Records where the statements of a document are: each `statement` block of `node`, or the
+    /// attribute that gives the document whole.
+    fn record_statements(&mut self, label: String, node: &Node, attr: Option<&Attr>) {
+        let spans: Vec<Span> = match attr {
+            Some(a) => vec![a.span],
+            None => node.blocks_named("statement").map(|s| s.header).collect(),
+        };
+        let locations = spans
+            .into_iter()
+            .filter_map(|s| self.env.map.location(s))
+            .collect();
+        self.desired.statements.insert(label, locations);
     }
 
     /// `instance_profile = true` on roles: a profile of the same name and path holding the role.
@@ -547,6 +571,12 @@ impl Lowerer<'_> {
                 continue;
             }
             spans.insert(name.clone(), ib.header);
+            let owner_address = Address::new(kind, owner);
+            self.record_statements(
+                format!("{owner_address} inline_policy.{label}"),
+                ib,
+                ib.attr("document"),
+            );
             let what = format!("inline policy `{label}`");
             if let Some(doc) =
                 document::from_block(&mut self.env, ib, DocumentKind::Identity, &what)

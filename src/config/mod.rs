@@ -89,6 +89,11 @@ pub struct Desired {
     pub sources: BTreeMap<Address, Location>,
     /// Entities declared with `lifecycle { prevent_destroy = true }`, and where the flag is set.
     pub prevent_destroy: BTreeMap<Address, Location>,
+    /// Where the statements of each policy document are, by document (`policy.read`,
+    /// `user.ann inline_policy.s3`, `role.app assume_role_policy`): one location per `statement`
+    /// block in written order, or the one of the attribute for `document = …` /
+    /// `assume_role_policy = …`. `can` and `who-can` name statements with them.
+    pub statements: BTreeMap<String, Vec<Location>>,
 }
 
 /// Parses every `*.hcl` file of `dir` (sorted by name, not recursive) and checks everything that

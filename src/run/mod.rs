@@ -1,6 +1,7 @@
 //! One function per subcommand, wiring the pipeline: config -> backend read -> diff -> plan ->
 //! render / apply. Exit codes are decided here and mapped to the process in `main`.
 
+mod access;
 mod apply;
 mod backend;
 mod lint;
@@ -136,6 +137,12 @@ pub async fn run(args: Args) -> anyhow::Result<Exit> {
             import_cmd(&backend, &options, &ui).await
         }
         Command::Lint { dir, format } => lint::lint(&dir, format, &ui),
+        Command::Can {
+            dir,
+            principal,
+            query,
+        } => access::can(&dir, &principal, &query, &backend, &ui).await,
+        Command::WhoCan { dir, query } => access::who_can(&dir, &query, &backend, &ui).await,
     }
 }
 

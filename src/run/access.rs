@@ -96,7 +96,9 @@ fn check_action(action: &str) -> bool {
     let ok = matches!(action.split_once(':'), Some((s, a)) if !s.is_empty() && !a.is_empty())
         && !action.contains(['*', '?']);
     if !ok {
-        eprintln!("error: --action {action}: expected one action, `service:Action` (e.g. s3:GetObject)");
+        eprintln!(
+            "error: --action {action}: expected one action, `service:Action` (e.g. s3:GetObject)"
+        );
     }
     ok
 }
@@ -138,7 +140,11 @@ pub(super) async fn can(
             let hint = suggest::closest(address.name.as_str(), names.iter().map(String::as_str))
                 .map(|n| format!(" (did you mean {}.{n}?)", address.kind))
                 .unwrap_or_default();
-            let place = if query.live { "the live account" } else { "the configuration" };
+            let place = if query.live {
+                "the live account"
+            } else {
+                "the configuration"
+            };
             eprintln!("error: {} is not in {place}{hint}", e.0);
             return Ok(Exit::Error);
         }

@@ -1,0 +1,1 @@
+//! `iamform can` and `iamform who-can` through the binary.

@@ -8,7 +8,7 @@ use super::condition;
 use super::matcher::{self, Tok};
 use super::request::{Caller, CallerKind, Request};
 use super::variables::{self, Mode};
-use crate::policy::{Principal as PolicyPrincipal, Statement, Values};
+use crate::policy::{Principal as PolicyPrincipal, Statement};
 
 /// `Action` matches the action, or `NotAction` does not; a statement with neither applies to none.
 pub fn action_applies(s: &Statement, action: &str) -> bool {
@@ -19,71 +19,56 @@ pub fn action_applies(s: &Statement, action: &str) -> bool {
     }
 }
 
-/// How one `Resource` entry relates to a resource.
-enum Entry {
-    Matches,
-    NoMatch,
-    /// A policy variable in it has no value: the entry is unusable.
-    Unresolved,
-}
-
-fn entry(
+/// Whether one `Resource` / `NotResource` entry names the resource. An entry holding a policy
+/// variable with no value names nothing: "there is no equal or like value" for a null value, so it
+/// neither grants (`Resource`) nor excludes (`NotResource`).
+fn entry_matches(
     pattern: &str,
-    resource: &str,
     request: &Request,
     variables: bool,
     missing: &mut Vec<String>,
-) -> Entry {
+) -> bool {
     if pattern == "*" {
-        return Entry::Matches;
+        return true;
     }
     let mode = Mode {
         variables,
         wildcards: true,
     };
-    let yes = |b: bool| if b { Entry::Matches } else { Entry::NoMatch };
     match matcher::split_arn_pattern(pattern) {
         Some(parts) => {
             let mut toks: Vec<Vec<Tok>> = Vec::with_capacity(parts.len());
             for p in parts {
                 match variables::resolve(p, &request.context, mode, missing) {
                     Some(t) => toks.push(t),
-                    None => return Entry::Unresolved,
+                    None => return false,
                 }
             }
-            yes(matcher::arn_pattern_matches(&toks, resource))
+            matcher::arn_pattern_matches(&toks, &request.resource)
         }
         // Not an ARN pattern (validation rejects those in configurations): compared whole.
-        None => match variables::resolve(pattern, &request.context, mode, missing) {
-            Some(t) => yes(matcher::glob(&t, resource, false)),
-            None => Entry::Unresolved,
-        },
+        None => variables::resolve(pattern, &request.context, mode, missing)
+            .is_some_and(|t| matcher::glob(&t, &request.resource, false)),
     }
 }
 
 /// `Resource` matches the resource, or `NotResource` does not. Statements with neither (trust
-/// policies) apply to any resource. An entry whose policy variable has no value makes the statement
-/// not apply.
+/// policies) apply to any resource.
 pub fn resource_applies(
     s: &Statement,
     request: &Request,
     variables: bool,
     missing: &mut Vec<String>,
 ) -> bool {
-    let scan = |list: &Values, missing: &mut Vec<String>| -> Option<bool> {
-        let mut any = false;
-        for p in list {
-            match entry(p, &request.resource, request, variables, missing) {
-                Entry::Matches => any = true,
-                Entry::NoMatch => {}
-                Entry::Unresolved => return None,
-            }
-        }
-        Some(any)
+    // Every entry is looked at, so that `missing` names every variable without a value.
+    let mut any = |list: &crate::policy::Values| {
+        list.iter().fold(false, |found, p| {
+            entry_matches(p, request, variables, missing) || found
+        })
     };
     match (&s.resource, &s.not_resource) {
-        (Some(r), _) => scan(r, missing).unwrap_or(false),
-        (None, Some(n)) => scan(n, missing).is_some_and(|m| !m),
+        (Some(r), _) => any(r),
+        (None, Some(n)) => !any(n),
         (None, None) => true,
     }
 }
@@ -266,10 +251,11 @@ mod tests {
             true,
             &mut m
         ));
+        // A NotResource entry whose variable has no value excludes nothing.
         let s = statement(
             r#"{"Effect":"Allow","Action":"s3:*","NotResource":"arn:aws:s3:::${aws:PrincipalTag/x}"}"#,
         );
-        assert!(!resource_applies(
+        assert!(resource_applies(
             &s,
             &req("s3:GetObject", "arn:aws:s3:::b"),
             true,

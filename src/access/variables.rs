@@ -10,7 +10,7 @@
 //!   value: the string resolves to [`None`], which equals and is like nothing. Positive operators
 //!   are then false and negated ones true ("Inverted condition operators like StringNotEquals or
 //!   StringNotLike do match against a null value"); a `Resource` or `NotResource` entry holding it
-//!   makes the statement not apply.
+//!   names no resource (it neither grants nor excludes).
 
 use super::matcher::Tok;
 use super::request::Context;

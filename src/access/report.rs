@@ -6,9 +6,13 @@ use crate::model::Address;
 use crate::render::Style;
 use serde::Serialize;
 
+/// The version of both JSON reports.
+pub const FORMAT_VERSION: u32 = 1;
+
 /// `iamform can --json`.
 #[derive(Debug, Serialize)]
 pub struct CanReport<'e> {
+    pub format_version: u32,
     pub principal: String,
     pub action: &'e str,
     pub resource: &'e str,
@@ -26,6 +30,7 @@ impl<'e> CanReport<'e> {
         ev: &'e Evaluation,
     ) -> Self {
         CanReport {
+            format_version: FORMAT_VERSION,
             principal: principal.to_string(),
             action,
             resource,
@@ -48,6 +53,7 @@ pub struct WhoEntry<'e> {
 /// `iamform who-can --json`.
 #[derive(Debug, Serialize)]
 pub struct WhoCanReport<'e> {
+    pub format_version: u32,
     pub action: &'e str,
     pub resource: &'e str,
     pub principals: Vec<WhoEntry<'e>>,
@@ -56,6 +62,7 @@ pub struct WhoCanReport<'e> {
 impl<'e> WhoCanReport<'e> {
     pub fn new(action: &'e str, resource: &'e str, found: &'e [(Address, Evaluation)]) -> Self {
         WhoCanReport {
+            format_version: FORMAT_VERSION,
             action,
             resource,
             principals: found
@@ -79,7 +86,12 @@ pub fn statement_line(m: &MatchedStatement) -> String {
         super::PolicyKind::TrustPolicy => paren.push("trust policy".to_owned()),
         super::PolicyKind::Identity => {}
     }
-    if let Some(via) = &m.via {
+    // A group's own inline policy already names the group.
+    if let Some(via) = m
+        .via
+        .as_ref()
+        .filter(|v| !m.policy.starts_with(&format!("{v} ")))
+    {
         paren.push(format!("via {via}"));
     }
     if !paren.is_empty() {

@@ -137,8 +137,15 @@ pub(super) async fn can(
                 .filter(|a| a.kind == address.kind)
                 .map(|a| a.name.as_str().to_owned())
                 .collect();
-            let hint = suggest::closest(address.name.as_str(), names.iter().map(String::as_str))
-                .map(|n| format!(" (did you mean {}.{n}?)", address.kind))
+            // Names are short: two edits (a swapped pair of letters) are still a plausible typo.
+            let wanted = address.name.as_str();
+            let limit = (wanted.chars().count() / 3).max(2);
+            let hint = names
+                .iter()
+                .map(|n| (suggest::distance(wanted, n), n))
+                .filter(|(d, _)| *d <= limit)
+                .min()
+                .map(|(_, n)| format!(" (did you mean {}.{n}?)", address.kind))
                 .unwrap_or_default();
             let place = if query.live {
                 "the live account"

@@ -110,15 +110,19 @@ const BASES: [(&str, Base, bool); 26] = [
 impl Operator {
     /// Parses an operator name (case ignored); `None` for a name that is not one.
     pub fn parse(name: &str) -> Option<Operator> {
-        let lower = name.to_ascii_lowercase();
-        let (set, rest) = if let Some(r) = lower.strip_prefix("forallvalues:") {
-            (Some(SetOp::ForAllValues), r)
-        } else if let Some(r) = lower.strip_prefix("foranyvalue:") {
-            (Some(SetOp::ForAnyValue), r)
-        } else {
-            (None, lower.as_str())
+        let strip = |s: &'_ str, prefix: &str| -> Option<usize> {
+            s.get(..prefix.len())
+                .filter(|p| p.eq_ignore_ascii_case(prefix))
+                .map(|_| prefix.len())
         };
-        if rest == "null" {
+        let (set, rest) = if let Some(n) = strip(name, "forallvalues:") {
+            (Some(SetOp::ForAllValues), &name[n..])
+        } else if let Some(n) = strip(name, "foranyvalue:") {
+            (Some(SetOp::ForAnyValue), &name[n..])
+        } else {
+            (None, name)
+        };
+        if rest.eq_ignore_ascii_case("null") {
             return Some(Operator {
                 set,
                 base: Base::Null,
@@ -126,11 +130,18 @@ impl Operator {
                 if_exists: false,
             });
         }
-        let (rest, if_exists) = match rest.strip_suffix("ifexists") {
-            Some(r) => (r, true),
+        let suffix = "ifexists";
+        let cut = rest.len().checked_sub(suffix.len());
+        let (rest, if_exists) = match cut.filter(|c| {
+            rest.get(*c..)
+                .is_some_and(|s| s.eq_ignore_ascii_case(suffix))
+        }) {
+            Some(c) => (&rest[..c], true),
             None => (rest, false),
         };
-        let (_, base, negated) = BASES.iter().find(|(n, _, _)| *n == rest)?;
+        let (_, base, negated) = BASES
+            .iter()
+            .find(|(n, _, _)| n.eq_ignore_ascii_case(rest))?;
         Some(Operator {
             set,
             base: *base,

@@ -153,27 +153,29 @@ fn scan<'p, 'a>(
 ) {
     let Some(doc) = policy.document else { return };
     let variables = doc.version() == Some(DEFAULT_VERSION);
-    for (index, s) in doc.statements_as_written() {
+    for s in doc.statements() {
         let out = statement::evaluate(s, request, variables, caller);
-        let hit = Hit {
-            policy,
-            statement: s,
-            index,
-            principal: out.principal,
-            missing: out.condition.missing.clone(),
-        };
-        let list = match (
-            out.applies(),
-            out.scope || !hit.missing.is_empty(),
-            &s.effect,
-        ) {
+        let near = out.scope || !out.condition.missing.is_empty();
+        let list = match (out.applies(), near, &s.effect) {
             (true, _, Effect::Allow) => &mut found.allow,
             (true, _, Effect::Deny) => &mut found.deny,
             (false, true, Effect::Allow) => &mut found.near_allow,
             (false, true, Effect::Deny) => &mut found.near_deny,
             (false, false, _) => continue,
         };
-        list.push(hit);
+        // Where it was written, found only for the few statements that matter.
+        let index = doc
+            .statements_as_written()
+            .into_iter()
+            .find(|(_, w)| std::ptr::eq(*w, s))
+            .map_or(0, |(i, _)| i);
+        list.push(Hit {
+            policy,
+            statement: s,
+            index,
+            principal: out.principal,
+            missing: out.condition.missing,
+        });
     }
 }
 

@@ -47,6 +47,8 @@ pub struct AccessIndex<'a> {
     roles_by_arn: HashMap<String, Name>,
     locations: Option<&'a Locations>,
     now: i64,
+    /// `aws:CurrentTime` and `aws:EpochTime` for `now`, formatted once.
+    times: (String, String),
 }
 
 /// The principal of a request is not a user or role of the account.
@@ -76,6 +78,7 @@ impl<'a> AccessIndex<'a> {
             roles_by_arn,
             locations: None,
             now,
+            times: times(now),
         }
     }
 
@@ -89,7 +92,13 @@ impl<'a> AccessIndex<'a> {
     /// user's way).
     pub fn at(mut self, epoch_seconds: i64) -> Self {
         self.now = epoch_seconds;
+        self.times = times(epoch_seconds);
         self
+    }
+
+    /// The request time, seconds since the epoch.
+    pub fn now(&self) -> i64 {
+        self.now
     }
 
     pub fn account_id(&self) -> &str {
@@ -126,7 +135,8 @@ impl<'a> AccessIndex<'a> {
         resource: &str,
         overrides: &[(String, String)],
     ) -> Request {
-        let mut context = Context::for_caller(&principal.caller, principal.tags, self.now);
+        let (current, epoch) = &self.times;
+        let mut context = Context::for_caller_at(&principal.caller, principal.tags, current, epoch);
         context.override_with(overrides);
         Request {
             action: action.to_owned(),
@@ -220,6 +230,10 @@ impl<'a> AccessIndex<'a> {
             }
         }
     }
+}
+
+fn times(now: i64) -> (String, String) {
+    (condition::format_time(now), now.to_string())
 }
 
 /// Would `principal` be allowed `action` on `resource` in `account`, with the context AWS fills

@@ -99,7 +99,7 @@ pub fn managed<'a>(
             ),
         }
     } else {
-        match account.policy_by_arn(account_id, arn) {
+        match customer_policy(account, account_id, arn) {
             Some(p) => (
                 Origin::Customer {
                     address: Address::new(Kind::Policy, p.name.clone()),
@@ -121,6 +121,23 @@ pub fn managed<'a>(
         via,
         document,
     }
+}
+
+/// The customer managed policy `arn` names: `Account::policy_by_arn`, without formatting an ARN
+/// for every lookup (`who-can` resolves every attachment of every principal).
+fn customer_policy<'a>(
+    account: &'a Account,
+    account_id: &str,
+    arn: &str,
+) -> Option<&'a crate::model::ManagedPolicy> {
+    let name = arn.rsplit('/').next()?;
+    let p = account.policies.get(&crate::model::Name::from(name))?;
+    let rest = arn
+        .strip_prefix("arn:aws:iam::")?
+        .strip_prefix(account_id)?
+        .strip_prefix(":policy")?
+        .strip_prefix(p.path.as_str())?;
+    (rest == p.name.as_str()).then_some(p)
 }
 
 fn inline<'a>(

@@ -31,6 +31,9 @@ fn entry_matches(
     if pattern == "*" {
         return true;
     }
+    if !variables || !pattern.contains("${") {
+        return plain_entry_matches(pattern, &request.resource);
+    }
     let mode = Mode {
         variables,
         wildcards: true,
@@ -50,6 +53,31 @@ fn entry_matches(
         None => variables::resolve(pattern, &request.context, mode, missing)
             .is_some_and(|t| matcher::glob(&t, &request.resource, false)),
     }
+}
+
+/// A pattern without variables, matched part by part without allocating.
+fn plain_entry_matches(pattern: &str, resource: &str) -> bool {
+    let (Some(p), Some(r)) = (pattern.strip_prefix("arn:"), resource.strip_prefix("arn:")) else {
+        return pattern == resource
+            || (!pattern.starts_with("arn:") && matcher::glob_str(pattern, resource, false));
+    };
+    let mut ps = p.splitn(5, ':');
+    let mut rs = r.splitn(5, ':');
+    let mut last_pattern = "";
+    for _ in 0..5 {
+        match (ps.next(), rs.next()) {
+            (Some(pp), Some(rp)) => {
+                if !matcher::glob_str(pp, rp, false) {
+                    return false;
+                }
+                last_pattern = pp;
+            }
+            // A short pattern stands for anything after a part ending in `*`.
+            (None, Some(_)) => return last_pattern.ends_with('*'),
+            (_, None) => return false,
+        }
+    }
+    true
 }
 
 /// `Resource` matches the resource, or `NotResource` does not. Statements with neither (trust

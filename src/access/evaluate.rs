@@ -23,7 +23,8 @@ use super::request::{Caller, Request};
 use super::statement::{self, PrincipalMatch};
 use crate::policy::{Effect, Statement, DEFAULT_VERSION};
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
 
 /// The actions whose resource policy is the trust policy of the role they name.
 pub const TRUST_ACTIONS: [&str; 5] = [
@@ -109,6 +110,39 @@ pub struct Inputs<'p, 'a> {
     pub boundary: Option<&'p PolicyRef<'a>>,
     /// The trust policy, for a trust action on a role of the account.
     pub resource_policy: Option<&'p PolicyRef<'a>>,
+    /// Whether each statement's `Action` / `NotAction` applies, remembered across evaluations of
+    /// one action (`None`: decided afresh).
+    pub actions: Option<&'p ActionCache>,
+}
+
+/// Remembers, for one action, whether each statement's `Action` / `NotAction` applies to it.
+/// Statements are known by address: the documents must outlive the cache (they are borrowed from
+/// the account, or static).
+#[derive(Debug, Default)]
+pub struct ActionCache {
+    action: String,
+    applies: RefCell<HashMap<usize, bool>>,
+}
+
+impl ActionCache {
+    pub fn new(action: &str) -> ActionCache {
+        ActionCache {
+            action: action.to_owned(),
+            applies: RefCell::default(),
+        }
+    }
+
+    fn applies(&self, s: &Statement, action: &str) -> bool {
+        if action != self.action {
+            return statement::action_applies(s, action);
+        }
+        let key = s as *const Statement as usize;
+        *self
+            .applies
+            .borrow_mut()
+            .entry(key)
+            .or_insert_with(|| statement::action_applies(s, action))
+    }
 }
 
 struct Hit<'p, 'a> {
@@ -149,12 +183,20 @@ fn scan<'p, 'a>(
     policy: &'p PolicyRef<'a>,
     request: &Request,
     caller: Option<(&Caller, bool)>,
+    actions: Option<&ActionCache>,
     found: &mut Found<'p, 'a>,
 ) {
     let Some(doc) = policy.document else { return };
     let variables = doc.version() == Some(DEFAULT_VERSION);
     for s in doc.statements() {
-        let out = statement::evaluate(s, request, variables, caller);
+        let action = match actions {
+            Some(cache) => cache.applies(s, &request.action),
+            None => statement::action_applies(s, &request.action),
+        };
+        if !action {
+            continue;
+        }
+        let out = statement::evaluate_given_action(s, request, variables, caller);
         let near = out.scope || !out.condition.missing.is_empty();
         let list = match (out.applies(), near, &s.effect) {
             (true, _, Effect::Allow) => &mut found.allow,
@@ -183,16 +225,16 @@ fn scan<'p, 'a>(
 pub fn evaluate(inputs: &Inputs<'_, '_>, request: &Request) -> Evaluation {
     let mut identity = Found::default();
     for p in inputs.identity {
-        scan(p, request, None, &mut identity);
+        scan(p, request, None, inputs.actions, &mut identity);
     }
     let mut boundary = Found::default();
     if let Some(b) = inputs.boundary {
-        scan(b, request, None, &mut boundary);
+        scan(b, request, None, inputs.actions, &mut boundary);
     }
     let mut resource = Found::default();
     if let Some(r) = inputs.resource_policy {
         let with = Some((inputs.caller, inputs.boundary.is_some()));
-        scan(r, request, with, &mut resource);
+        scan(r, request, with, inputs.actions, &mut resource);
     }
     let mut notes = Vec::new();
     let denies: Vec<&Hit> = identity

@@ -28,7 +28,7 @@ pub mod request;
 pub mod statement;
 pub mod variables;
 
-pub use evaluate::{is_trust_action, Decision, Evaluation, Inputs, MatchedStatement};
+pub use evaluate::{is_trust_action, ActionCache, Decision, Evaluation, Inputs, MatchedStatement};
 pub use principal::{Origin, PolicyKind, PolicyRef, Principal};
 pub use request::{Caller, CallerKind, Context, Request};
 
@@ -147,6 +147,17 @@ impl<'a> AccessIndex<'a> {
 
     /// Evaluates a request of `principal`.
     pub fn evaluate(&self, principal: &Principal<'a>, request: &Request) -> Evaluation {
+        self.evaluate_with(principal, request, None)
+    }
+
+    /// [`AccessIndex::evaluate`], remembering in `actions` which statements the action applies
+    /// to, for the next principals (the same documents are shared by many).
+    pub fn evaluate_with(
+        &self,
+        principal: &Principal<'a>,
+        request: &Request,
+        actions: Option<&ActionCache>,
+    ) -> Evaluation {
         let mut notes = principal.notes.clone();
         let trust = self.trust_policy(request, &mut notes);
         let inputs = Inputs {
@@ -154,6 +165,7 @@ impl<'a> AccessIndex<'a> {
             identity: &principal.identity,
             boundary: principal.boundary.as_ref(),
             resource_policy: trust.as_ref(),
+            actions,
         };
         let mut ev = evaluate::evaluate(&inputs, request);
         notes.append(&mut ev.notes);
@@ -190,12 +202,13 @@ impl<'a> AccessIndex<'a> {
         overrides: &[(String, String)],
     ) -> Vec<(Address, Evaluation)> {
         let mut out = Vec::new();
+        let actions = ActionCache::new(action);
         for address in self.principals() {
             let Ok(p) = self.principal(&address) else {
                 continue;
             };
             let request = self.request(&p, action, resource, overrides);
-            let ev = self.evaluate(&p, &request);
+            let ev = self.evaluate_with(&p, &request, Some(&actions));
             if ev.allowed() {
                 out.push((p.address.clone(), ev));
             }

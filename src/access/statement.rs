@@ -195,10 +195,21 @@ pub fn evaluate(
     variables: bool,
     caller: Option<(&Caller, bool)>,
 ) -> Applies {
-    let mut out = Applies::default();
     if !action_applies(s, &request.action) {
-        return out;
+        return Applies::default();
     }
+    evaluate_given_action(s, request, variables, caller)
+}
+
+/// [`evaluate`] for a statement whose `Action` / `NotAction` is known to apply (memoised by the
+/// caller: `who-can` asks the same action of the same shared documents for every principal).
+pub fn evaluate_given_action(
+    s: &Statement,
+    request: &Request,
+    variables: bool,
+    caller: Option<(&Caller, bool)>,
+) -> Applies {
+    let mut out = Applies::default();
     if let Some((caller, has_boundary)) = caller {
         let m = match (&s.principal, &s.not_principal) {
             (Some(p), _) => principal_match(p, caller),

@@ -120,6 +120,7 @@ fn iamform_decision(case: &Case) -> Decision {
         identity: &identity,
         boundary: boundary.as_ref(),
         resource_policy: trust.as_ref(),
+        actions: None,
     };
     evaluate(&inputs, &request).decision
 }

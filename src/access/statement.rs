@@ -88,11 +88,14 @@ pub fn resource_applies(
     variables: bool,
     missing: &mut Vec<String>,
 ) -> bool {
-    // Every entry is looked at, so that `missing` names every variable without a value.
+    // Every entry is looked at (no short cut), so that `missing` names every variable without a
+    // value.
     let mut any = |list: &crate::policy::Values| {
-        list.iter().fold(false, |found, p| {
-            entry_matches(p, request, variables, missing) || found
-        })
+        let mut found = false;
+        for p in list {
+            found |= entry_matches(p, request, variables, missing);
+        }
+        found
     };
     match (&s.resource, &s.not_resource) {
         (Some(r), _) => any(r),

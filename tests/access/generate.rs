@@ -496,13 +496,10 @@ fn condition(g: &mut Rng, case: &mut Case) -> Value {
                 case.tags.insert("not-ip-address-other-family");
             }
         }
-        if op.contains("StringEquals") || op.contains("StringNotEquals") {
-            if values
-                .iter()
-                .any(|v| v.contains("${*}") || v.contains("${?}") || v.contains("${$}"))
-            {
-                case.tags.insert("escape-in-string-equals");
-            }
+        let equals = op.contains("StringEquals") || op.contains("StringNotEquals");
+        let escape = |v: &String| v.contains("${*}") || v.contains("${?}") || v.contains("${$}");
+        if equals && values.iter().any(escape) {
+            case.tags.insert("escape-in-string-equals");
         }
         let string_like = matches!(def.family, Family::String | Family::Arn | Family::Multi);
         if negated && present && string_like && values.iter().any(|v| case.unresolvable(v)) {

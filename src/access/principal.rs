@@ -260,3 +260,68 @@ pub fn gather<'a>(
         notes,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_user_gets_its_own_and_its_groups_policies_and_its_boundary() {
+        let account: Account = serde_json::from_str(
+            r#"{
+            "users": {"ann": {"name": "Ann", "path": "/dev/", "groups": ["web", "gone"],
+                "policies": ["arn:aws:iam::aws:policy/ReadOnlyAccess", "arn:aws:iam::123456789012:policy/nope"],
+                "permissions_boundary": "arn:aws:iam::123456789012:policy/team/b",
+                "inline_policies": {"own": {"Statement": {"Effect": "Allow", "Action": "s3:*", "Resource": "*"}}}}},
+            "groups": {"web": {"name": "web", "policies": ["arn:aws:iam::123456789012:policy/team/b"],
+                "inline_policies": {"g": {"Statement": {"Effect": "Allow", "Action": "ec2:*", "Resource": "*"}}}}},
+            "policies": {"b": {"name": "b", "path": "/team/", "document": {"Statement": {"Effect": "Allow", "Action": "*", "Resource": "*"}}}}
+        }"#,
+        )
+        .unwrap();
+        let p = gather(&account, "123456789012", &"user.ann".parse().unwrap()).unwrap();
+        assert_eq!(p.address.to_string(), "user.Ann");
+        assert_eq!(p.caller.arn, "arn:aws:iam::123456789012:user/dev/Ann");
+        let labels: Vec<String> = p
+            .identity
+            .iter()
+            .map(|r| match &r.via {
+                Some(v) => format!("{} via {v}", r.origin),
+                None => r.origin.to_string(),
+            })
+            .collect();
+        assert_eq!(
+            labels,
+            [
+                "user.Ann inline_policy.own",
+                "arn:aws:iam::123456789012:policy/nope",
+                "arn:aws:iam::aws:policy/ReadOnlyAccess",
+                "group.web inline_policy.g via group.web",
+                "policy.b via group.web",
+            ]
+        );
+        assert!(p.identity[1].document.is_none());
+        assert_eq!(p.boundary.as_ref().unwrap().origin.to_string(), "policy.b");
+        assert_eq!(
+            p.notes,
+            [
+                "user.Ann is in group `gone`, which does not exist: it adds nothing",
+                "policy arn:aws:iam::123456789012:policy/nope is not a policy iamform knows: it allows nothing",
+            ]
+        );
+        // A policy ARN with another path or account is another policy.
+        assert!(customer_policy(
+            &account,
+            "123456789012",
+            "arn:aws:iam::123456789012:policy/b"
+        )
+        .is_none());
+        assert!(customer_policy(
+            &account,
+            "123456789012",
+            "arn:aws:iam::111111111111:policy/team/b"
+        )
+        .is_none());
+        assert!(gather(&account, "123456789012", &"role.ann".parse().unwrap()).is_none());
+    }
+}

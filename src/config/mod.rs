@@ -92,6 +92,11 @@ pub struct Desired {
     pub prevent_destroy: BTreeMap<Address, Location>,
     /// Where the parts of each policy document are written, by entity and document (for lint).
     pub documents: BTreeMap<(Address, DocumentSlot), DocumentSource>,
+    /// Where the statements of each policy document are, by document (`policy.read`,
+    /// `user.ann inline_policy.s3`, `role.app assume_role_policy`): one location per `statement`
+    /// block in written order, or the one of the attribute for `document = …` /
+    /// `assume_role_policy = …`. `can` and `who-can` name statements with them.
+    pub statements: BTreeMap<String, Vec<Location>>,
 }
 
 /// Parses every `*.hcl` file of `dir` (sorted by name, not recursive) and checks everything that

@@ -1,6 +1,7 @@
 //! One function per subcommand, wiring the pipeline: config -> backend read -> diff -> plan ->
 //! render / apply. Exit codes are decided here and mapped to the process in `main`.
 
+mod access;
 mod apply;
 mod backend;
 mod lint;
@@ -140,6 +141,12 @@ pub async fn run(args: Args) -> anyhow::Result<Exit> {
             format,
             documents,
         } => lint::lint(&dir, &documents, format, &ui),
+        Command::Can {
+            dir,
+            principal,
+            query,
+        } => access::can(&dir, &principal, &query, &backend, &ui).await,
+        Command::WhoCan { dir, query } => access::who_can(&dir, &query, &backend, &ui).await,
     }
 }
 

@@ -89,6 +89,8 @@ pub struct Desired {
     pub sources: BTreeMap<Address, Location>,
     /// Entities declared with `lifecycle { prevent_destroy = true }`, and where the flag is set.
     pub prevent_destroy: BTreeMap<Address, Location>,
+    /// `settings { audit { ignore = [...] } }`: `RULE:KIND/NAME` globs of accepted audit findings.
+    pub audit_ignore: Vec<String>,
 }
 
 /// Parses every `*.hcl` file of `dir` (sorted by name, not recursive) and checks everything that

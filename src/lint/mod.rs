@@ -9,10 +9,12 @@
 mod account;
 mod document;
 mod report;
+mod sarif;
 
 pub use account::lint_account;
 pub use document::lint_document;
 pub use report::{render_json, render_text, Summary};
+pub use sarif::render_sarif;
 
 use serde::Serialize;
 

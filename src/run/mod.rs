@@ -2,6 +2,7 @@
 //! render / apply. Exit codes are decided here and mapped to the process in `main`.
 
 mod apply;
+mod audit;
 mod backend;
 mod lint;
 
@@ -136,6 +137,26 @@ pub async fn run(args: Args) -> anyhow::Result<Exit> {
             import_cmd(&backend, &options, &ui).await
         }
         Command::Lint { dir, format } => lint::lint(&dir, format, &ui),
+        Command::Audit {
+            dir,
+            format,
+            last_accessed,
+            max_key_age_days,
+            max_unused_days,
+            now,
+        } => {
+            let options = audit::AuditOptions {
+                dir,
+                format,
+                last_accessed,
+                thresholds: crate::audit::Thresholds {
+                    max_key_age_days,
+                    max_unused_days,
+                },
+                now,
+            };
+            audit::audit(&options, &backend, &ui).await
+        }
     }
 }
 

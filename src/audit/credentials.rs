@@ -82,17 +82,19 @@ pub fn unused(input: &AuditInput<'_>, rule: &Rule) -> Result<Vec<Finding>, Strin
             // Never used: counted from when the password was set, else from the user's creation.
             let since = row
                 .password_last_used
-                .map(|t| ("last used", t))
+                .map(|t| ("was last used", t))
                 .or(row
                     .password_last_changed
-                    .map(|t| ("set and never used since", t)))
-                .or(row.created.map(|t| ("never used; the user was created", t)));
+                    .map(|t| ("has not been used since it was set", t)))
+                .or(row
+                    .created
+                    .map(|t| ("has not been used since the user was created", t)));
             if let Some((what, t)) = since.filter(|(_, t)| input.older_than(*t, window)) {
                 out.push(Finding::new(
                     rule,
                     user(row),
                     format!(
-                        "the console password of {} was {what} {}: unused for more than {window} days",
+                        "the console password of {} {what} {}: unused for more than {window} days",
                         row.user,
                         ago(input, t)
                     ),
@@ -104,15 +106,15 @@ pub fn unused(input: &AuditInput<'_>, rule: &Rule) -> Result<Vec<Finding>, Strin
             }
         }
         for key in row.active_keys() {
-            let since = key.last_used.map(|t| ("last used", t)).or(key
+            let since = key.last_used.map(|t| ("was last used", t)).or(key
                 .last_rotated
-                .map(|t| ("created and never used since", t)));
+                .map(|t| ("has not been used since it was created", t)));
             if let Some((what, t)) = since.filter(|(_, t)| input.older_than(*t, window)) {
                 out.push(Finding::new(
                     rule,
                     user(row),
                     format!(
-                        "{} of {} was {what} {}: unused for more than {window} days",
+                        "{} of {} {what} {}: unused for more than {window} days",
                         key.describe(),
                         row.user,
                         ago(input, t)

@@ -71,7 +71,7 @@ pub fn recently_used(input: &AuditInput<'_>, rule: &Rule) -> Result<Vec<Finding>
             rule,
             Subject::Account,
             format!(
-                "the root user {} (within the last {window} days)",
+                "the root user {}, within the last {window} days",
                 uses.join(" and ")
             ),
             rule.fix,

@@ -7,6 +7,7 @@
 mod harness;
 
 mod adopt;
+mod audit;
 mod aws;
 mod cli;
 mod conformance;

@@ -35,7 +35,8 @@ pub(crate) async fn audit(
         Some(text) => text.parse::<Timestamp>().with_context(|| {
             format!("IAMFORM_NOW (or --now) is {text:?}, not an RFC 3339 instant such as 2024-06-01T00:00:00Z")
         })?,
-        None => Timestamp::now(),
+        // Whole seconds: reports say "as of 2024-06-01T00:00:00Z", not nanoseconds.
+        None => Timestamp::from_second(Timestamp::now().as_second())?,
     };
     let dir = options
         .dir

@@ -748,3 +748,19 @@ fn the_audit_example_applies_and_audits_with_its_suppressions() {
     assert_eq!(r["summary"]["suppressed"], 1, "{r:#}");
     assert_eq!(r["suppressed"][0]["rule"], "access-key-too-old");
 }
+
+#[test]
+fn the_readme_rule_table_is_the_rule_table() {
+    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    for r in &iamform::audit::RULES {
+        let row = format!(
+            "| `{}` | {} | {} | {} | {} |",
+            r.id,
+            r.severity.as_str(),
+            r.cis.unwrap_or("—"),
+            r.checks,
+            r.fix
+        );
+        assert!(readme.contains(&row), "README.md lacks the row:\n{row}");
+    }
+}

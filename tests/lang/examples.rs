@@ -4,11 +4,12 @@
 use super::error_with;
 use crate::harness::Test;
 
-const EXAMPLES: [&str; 4] = [
+const EXAMPLES: [&str; 5] = [
     "variables-and-for-each",
     "lifecycle",
     "json-policies",
     "multi-file",
+    "audit",
 ];
 
 #[test]

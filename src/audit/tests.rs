@@ -29,20 +29,22 @@ fn ids(data: &AuditData) -> Vec<(&'static str, String)> {
 
 /// A compliant account: root with MFA and no keys, a strong password policy, a support role.
 fn clean() -> AuditData {
-    let mut data = AuditData::default();
-    data.summary = AccountSummary(
-        [("AccountMFAEnabled", 1), ("AccountAccessKeysPresent", 0)]
-            .into_iter()
-            .map(|(k, v)| (k.to_owned(), v))
-            .collect(),
-    );
-    data.credential_report = CredentialReport {
-        generated: None,
-        rows: vec![CredentialRow {
-            user: ROOT_USER.into(),
-            mfa_active: true,
-            ..CredentialRow::default()
-        }],
+    let mut data = AuditData {
+        summary: AccountSummary(
+            [("AccountMFAEnabled", 1), ("AccountAccessKeysPresent", 0)]
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v))
+                .collect(),
+        ),
+        credential_report: CredentialReport {
+            generated: None,
+            rows: vec![CredentialRow {
+                user: ROOT_USER.into(),
+                mfa_active: true,
+                ..CredentialRow::default()
+            }],
+        },
+        ..AuditData::default()
     };
     data.account.password_policy = Some(PasswordPolicy {
         minimum_length: Some(14),
@@ -103,22 +105,16 @@ fn a_key_past_the_age_limit_fires_once_a_rotated_one_does_not() {
     assert_eq!(ids(&data), [("access-key-too-old", "user.ci".to_owned())]);
     data.credential_report.rows[1].access_keys[0].last_rotated = Some(t("2024-05-01T00:00:00Z"));
     assert!(ids(&data).is_empty());
-    data.thresholds_probe();
-}
-
-impl AuditData {
-    /// Keeps the helper above honest: a threshold of 10 days makes the same key too old.
-    fn thresholds_probe(&self) {
-        let mut i = input(self);
-        i.thresholds.max_key_age_days = 10;
-        let (found, _) = run(&i);
-        assert_eq!(found.len(), 1);
-        assert!(
-            found[0].message.contains("older than 10 days"),
-            "{}",
-            found[0].message
-        );
-    }
+    // A threshold of 10 days makes the same 31-day-old key too old.
+    let mut strict = input(&data);
+    strict.thresholds.max_key_age_days = 10;
+    let (found, _) = run(&strict);
+    assert_eq!(found.len(), 1);
+    assert!(
+        found[0].message.contains("older than 10 days"),
+        "{}",
+        found[0].message
+    );
 }
 
 #[test]

@@ -171,7 +171,7 @@ fn progress() -> Progress {
             if done == total {
                 eprintln!();
             }
-        } else if done == total || (total >= 10 && done % (total / 10) == 0) {
+        } else if done == total || (total >= 10 && done.is_multiple_of(total / 10)) {
             eprintln!("Access Advisor: {done}/{total} principals");
         }
     })

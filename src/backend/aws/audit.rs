@@ -25,7 +25,6 @@ use crate::model::{self, is_reserved_role_path, Account, Address, Kind, Timestam
 use aws_sdk_iam::error::ProvideErrorMetadata;
 use aws_sdk_iam::types::{AccessAdvisorUsageGranularityType, JobStatusType, ReportStateType};
 use std::collections::BTreeMap;
-use std::sync::Arc;
 use std::time::Duration;
 
 /// Access Advisor jobs running at once.
@@ -164,7 +163,7 @@ async fn last_accessed(
             let Some((address, arn)) = pending.next() else {
                 break;
             };
-            let handle = Arc::new(b.handle());
+            let handle = b.handle();
             jobs.spawn(async move {
                 advisor(&handle, &arn)
                     .await

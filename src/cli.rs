@@ -158,7 +158,8 @@ pub enum Command {
     Lint {
         #[arg(default_value = ".")]
         dir: PathBuf,
-        /// text, or json (schemas/lint-report.schema.json).
+        /// text, json (schemas/lint-report.schema.json), or sarif (SARIF 2.1.0, for GitHub code
+        /// scanning).
         #[arg(long, value_enum, default_value_t = LintFormat::Text)]
         format: LintFormat,
         /// Lint this JSON identity policy document instead of a configuration (repeatable).
@@ -182,6 +183,33 @@ pub enum Command {
         dir: PathBuf,
         #[command(flatten)]
         query: AccessQuery,
+    },
+    /// Check the live account against IAM security practices (the CIS AWS Foundations Benchmark's
+    /// IAM items): exit 0 clean, 2 findings, 1 error.
+    Audit {
+        /// A configuration directory: its backend block is used, findings point at where entities
+        /// are declared, and its `settings { audit { ignore } }` applies. Without it, the current
+        /// directory when it holds *.hcl files, else no configuration (then --backend is needed).
+        dir: Option<PathBuf>,
+        /// text, json (schemas/audit-report.schema.json), markdown (for an issue body), or sarif
+        /// (SARIF 2.1.0, for GitHub code scanning).
+        #[arg(long, value_enum, default_value_t = AuditFormat::Text)]
+        format: AuditFormat,
+        /// Also read Access Advisor's data for every user and role (one job each) and report
+        /// permissions for services they do not use.
+        #[arg(long)]
+        last_accessed: bool,
+        /// An active access key older than this must be rotated.
+        #[arg(long, default_value_t = 90, value_name = "DAYS")]
+        max_key_age_days: u32,
+        /// A password or key unused this long must be removed; also the window for recent root
+        /// use and for unused services.
+        #[arg(long, default_value_t = 45, value_name = "DAYS")]
+        max_unused_days: u32,
+        /// The instant ages are measured at (RFC 3339), instead of the clock: for tests and
+        /// reproducible reports.
+        #[arg(long, env = "IAMFORM_NOW", hide = true, value_name = "RFC3339")]
+        now: Option<String>,
     },
     /// Write a synthetic configuration and the matching mock account (benchmarks, demos).
     #[command(hide = true)]
@@ -229,4 +257,13 @@ pub enum Format {
 pub enum LintFormat {
     Text,
     Json,
+    Sarif,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum AuditFormat {
+    Text,
+    Json,
+    Markdown,
+    Sarif,
 }

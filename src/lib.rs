@@ -7,6 +7,7 @@
 
 pub mod access;
 pub mod apply;
+pub mod audit;
 pub mod backend;
 pub mod catalog;
 pub mod cli;

@@ -90,8 +90,13 @@ impl Test {
 
     /// Runs `iamform ARGS` as given: no configuration directory, no `--backend`.
     pub fn run_plain(&self, args: &[&str]) -> Run {
+        self.run_plain_env(args, &[])
+    }
+
+    /// `run_plain` with extra environment variables.
+    pub fn run_plain_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
         let mut cmd = Command::cargo_bin("iamform").expect("the iamform binary");
-        cmd.args(args);
+        cmd.args(args).envs(env.iter().copied());
         output(cmd)
     }
 

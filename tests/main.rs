@@ -8,6 +8,7 @@ mod harness;
 
 mod access;
 mod adopt;
+mod audit;
 mod aws;
 mod cli;
 mod conformance;

@@ -2,11 +2,13 @@
 //!
 //! `config` and `plan` never talk to a backend; only `run` (read) and `apply` (execute) do.
 
+pub mod audit;
 pub mod aws;
 pub mod mock;
 
 use crate::model::{Account, Address};
 use crate::plan::operation::Operation;
+use audit::{AuditData, AuditReadOptions};
 use std::collections::BTreeMap;
 
 /// The error codes IAM returns (DESIGN.md section 7); the mock returns the same ones.
@@ -101,6 +103,10 @@ pub type CallCounts = BTreeMap<String, u64>;
 pub trait Backend: Send + Sync {
     /// The whole account, in as few calls as possible.
     async fn read(&self) -> Result<Account, BackendError>;
+    /// What `iamform audit` judges, in a bounded number of calls (without Access Advisor: the
+    /// entities, the credential report, the account summary, the password policy). Reads no
+    /// secret.
+    async fn read_audit(&self, options: &AuditReadOptions) -> Result<AuditData, BackendError>;
     /// One IAM API call.
     async fn execute(&self, op: &Operation) -> Result<(), BackendError>;
     /// The 12-digit account id; ARNs are computed from it.

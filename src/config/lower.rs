@@ -53,6 +53,7 @@ pub(crate) fn lower(
                 prevent_destroy: BTreeMap::new(),
                 documents: BTreeMap::new(),
                 statements: BTreeMap::new(),
+                audit_ignore: Vec::new(),
             },
             declared: BTreeMap::new(),
             profiles: Vec::new(),
@@ -457,6 +458,9 @@ impl Lowerer<'_> {
     }
 
     fn settings(&mut self, b: &Node) {
+        if let Some(a) = b.blocks_named("audit").next() {
+            self.audit_settings(a);
+        }
         let Some(s) = b.blocks_named("scope").next() else {
             return;
         };
@@ -490,6 +494,24 @@ impl Lowerer<'_> {
             }
         }
         self.desired.scope = Some(Scope { paths, exclude });
+    }
+
+    fn audit_settings(&mut self, a: &Node) {
+        let ignore = self
+            .env
+            .get(a, "ignore", convert::string_list)
+            .unwrap_or_default();
+        if let Some(attr) = a.attr("ignore") {
+            for pattern in &ignore {
+                if let Err(e) = check_audit_ignore(pattern) {
+                    self.env.error(attr.span, e).help = Some(
+                        "patterns are RULE:KIND/NAME or RULE:account globs, e.g. \"access-key-too-old:user/legacy-ci\""
+                            .to_owned(),
+                    );
+                }
+            }
+        }
+        self.desired.audit_ignore = ignore;
     }
 
     // ----- attribute helpers -----
@@ -726,6 +748,29 @@ fn check_exclude(pattern: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// An audit ignore pattern is `RULE:KIND/NAME` or `RULE:account`; which rules exist is the
+/// audit's to check.
+fn check_audit_ignore(pattern: &str) -> Result<(), String> {
+    let Some((rule, target)) = pattern.split_once(':') else {
+        return Err(format!("audit ignore pattern `{pattern}` has no `:`"));
+    };
+    if rule.is_empty() {
+        return Err(format!("audit ignore pattern `{pattern}` names no rule"));
+    }
+    if target.eq_ignore_ascii_case("account") || target == "*" {
+        return Ok(());
+    }
+    check_exclude(target).map_err(|e| {
+        format!(
+            "audit ignore pattern `{pattern}`: {}",
+            e.replace(
+                &format!("scope exclude pattern `{target}`"),
+                &format!("`{target}`")
+            )
+        )
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -760,6 +805,22 @@ mod tests {
         let many: Vec<(String, String)> =
             (0..51).map(|i| (format!("k{i}"), String::new())).collect();
         assert_eq!(check_tags(&many).len(), 1);
+    }
+
+    #[test]
+    fn audit_ignore_patterns() {
+        for (p, ok) in [
+            ("access-key-too-old:user/legacy-ci", true),
+            ("*:role/aws-*", true),
+            ("root-mfa-disabled:account", true),
+            ("no-support-role:*", true),
+            ("access-key-too-old", false),
+            (":user/x", false),
+            ("x:bucket/y", false),
+            ("x:user/", false),
+        ] {
+            assert_eq!(check_audit_ignore(p).is_ok(), ok, "{p}");
+        }
     }
 
     #[test]

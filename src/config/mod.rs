@@ -97,6 +97,8 @@ pub struct Desired {
     /// block in written order, or the one of the attribute for `document = …` /
     /// `assume_role_policy = …`. `can` and `who-can` name statements with them.
     pub statements: BTreeMap<String, Vec<Location>>,
+    /// `settings { audit { ignore = [...] } }`: `RULE:KIND/NAME` globs of accepted audit findings.
+    pub audit_ignore: Vec<String>,
 }
 
 /// Parses every `*.hcl` file of `dir` (sorted by name, not recursive) and checks everything that

@@ -12,11 +12,13 @@ mod document;
 mod locate;
 mod report;
 mod resources;
+mod sarif;
 
 pub use account::{lint_account, Sources};
 pub use document::lint_document;
 pub use locate::{lint_json_file, Pointer};
 pub use report::{render_json, render_text, Summary};
+pub use sarif::render_sarif;
 
 use serde::Serialize;
 

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod address;
+pub mod credentials;
 pub mod name;
 pub mod names;
 pub mod policy;
@@ -9,6 +10,8 @@ pub mod scope;
 
 pub use account::*;
 pub use address::{Address, Kind};
+pub use credentials::{AccessKey, Credentials, KeyStatus, LoginProfile};
+pub use jiff::Timestamp;
 pub use name::Name;
 pub use policy::{DocumentKind, PolicyDocument, PolicyError};
 pub use scope::Scope;

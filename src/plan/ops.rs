@@ -284,12 +284,12 @@ fn delete(out: &mut Nodes, ctx: &Context, entity: &Entity) {
             let user = || u.name.clone();
             let c = &u.credentials;
             let mut teardown: Vec<Operation> = Vec::new();
-            if c.login_profile {
+            if c.has_login_profile() {
                 teardown.push(Operation::DeleteLoginProfile { user: user() });
             }
-            teardown.extend(c.access_keys.iter().map(|id| Operation::DeleteAccessKey {
+            teardown.extend(c.access_key_ids().map(|id| Operation::DeleteAccessKey {
                 user: user(),
-                access_key_id: id.clone(),
+                access_key_id: id.to_owned(),
             }));
             teardown.extend(
                 c.mfa_devices

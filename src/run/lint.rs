@@ -46,6 +46,12 @@ pub(super) fn lint(
     };
     match format {
         LintFormat::Json => print!("{}", lint::render_json(&findings, &catalog.source_version)),
+        LintFormat::Sarif => {
+            let fallback = super::audit::first_hcl_file(dir).unwrap_or_else(|| dir.to_owned());
+            let fallback = fallback.display().to_string();
+            let sarif = lint::render_sarif(&findings, &catalog.source_version, &fallback);
+            print!("{sarif}");
+        }
         LintFormat::Text if ui.quiet && findings.is_empty() => {}
         LintFormat::Text => print!("{}", lint::render_text(&findings, ui.style)),
     }

@@ -3,6 +3,7 @@
 
 mod access;
 mod apply;
+mod audit;
 mod backend;
 mod lint;
 
@@ -147,6 +148,26 @@ pub async fn run(args: Args) -> anyhow::Result<Exit> {
             query,
         } => access::can(&dir, &principal, &query, &backend, &ui).await,
         Command::WhoCan { dir, query } => access::who_can(&dir, &query, &backend, &ui).await,
+        Command::Audit {
+            dir,
+            format,
+            last_accessed,
+            max_key_age_days,
+            max_unused_days,
+            now,
+        } => {
+            let options = audit::AuditOptions {
+                dir,
+                format,
+                last_accessed,
+                thresholds: crate::audit::Thresholds {
+                    max_key_age_days,
+                    max_unused_days,
+                },
+                now,
+            };
+            audit::audit(&options, &backend, &ui).await
+        }
     }
 }
 

@@ -4,12 +4,13 @@
 use super::error_with;
 use crate::harness::Test;
 
-const EXAMPLES: [&str; 5] = [
+const EXAMPLES: [&str; 6] = [
     "variables-and-for-each",
     "lifecycle",
     "json-policies",
     "multi-file",
     "access",
+    "audit",
 ];
 
 #[test]

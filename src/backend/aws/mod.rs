@@ -12,7 +12,9 @@
 //!   [`consistency`]; `ConcurrentModification` by `apply`'s retry, as for every backend.
 //! - Every call is counted per IAM action, as the mock counts them.
 
+mod audit;
 pub mod consistency;
+mod credential_report;
 mod errors;
 mod execute;
 mod read;
@@ -21,6 +23,7 @@ mod retry_log;
 #[cfg(test)]
 mod tests;
 
+use super::audit::{AuditData, AuditReadOptions};
 use super::{Backend, BackendError, CallCounts};
 use crate::model::{Account, Address, Tags};
 use crate::plan::operation::Operation;
@@ -272,6 +275,10 @@ where
 impl Backend for AwsBackend {
     async fn read(&self) -> Result<Account, BackendError> {
         read::read(self).await
+    }
+
+    async fn read_audit(&self, options: &AuditReadOptions) -> Result<AuditData, BackendError> {
+        audit::read(self, options).await
     }
 
     /// One IAM call (a user's deletion: its credentials first), retried while IAM has not caught

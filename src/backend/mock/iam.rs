@@ -80,7 +80,7 @@ pub fn execute(file: &mut MockFile, op: &Operation) -> Result<(), BackendError> 
                 Some("must detach all policies first")
             } else if !u.inline_policies.is_empty() {
                 Some("must delete policies first")
-            } else if c.login_profile {
+            } else if c.has_login_profile() {
                 Some("must delete login profile first")
             } else if !c.access_keys.is_empty() {
                 Some("must delete access keys first")
@@ -170,13 +170,13 @@ pub fn execute(file: &mut MockFile, op: &Operation) -> Result<(), BackendError> 
         }
         DeleteLoginProfile { user } => {
             let c = &mut user_mut(acct, user)?.credentials;
-            if !c.login_profile {
+            if !c.has_login_profile() {
                 return Err(no_such(format!(
                     "Login Profile for User {} cannot be found.",
                     user.as_str()
                 )));
             }
-            c.login_profile = false;
+            c.login_profile = None;
         }
         DeleteAccessKey {
             user,
@@ -840,8 +840,12 @@ fn untag(tags: &mut Tags, keys: &[String]) {
     }
 }
 
-fn remove_credential(list: &mut Vec<String>, id: &str, what: &str) -> Result<(), BackendError> {
-    match list.iter().position(|x| x == id) {
+fn remove_credential<T: AsRef<str>>(
+    list: &mut Vec<T>,
+    id: &str,
+    what: &str,
+) -> Result<(), BackendError> {
+    match list.iter().position(|x| x.as_ref() == id) {
         Some(i) => {
             list.remove(i);
             Ok(())

@@ -6,13 +6,16 @@
 //! (never by a read or a plan), written atomically and locked for each call, so a crash or a second
 //! run never corrupts it or loses an update.
 
+mod audit;
 pub mod faults;
 mod iam;
 pub mod rules;
 pub mod store;
 #[cfg(test)]
 mod tests;
+mod upgrade;
 
+use super::audit::{AuditData, AuditReadOptions};
 use super::{Backend, BackendError, CallCounts};
 use crate::model::{Account, Address};
 use crate::plan::operation::Operation;
@@ -96,6 +99,10 @@ impl Backend for MockBackend {
             self.count(api);
         }
         self.store.read()
+    }
+
+    async fn read_audit(&self, options: &AuditReadOptions) -> Result<AuditData, BackendError> {
+        audit::read(self, options)
     }
 
     async fn execute(&self, op: &Operation) -> Result<(), BackendError> {

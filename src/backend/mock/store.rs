@@ -1,8 +1,9 @@
 //! The account file on disk: its format, loading with clear errors, atomic writes and the
 //! cross-process lock.
 
+use crate::backend::audit::ServiceAccess;
 use crate::backend::BackendError;
-use crate::model::{Account, Kind, Name};
+use crate::model::{Account, Address, Kind, Name, Timestamp};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::ffi::OsString;
@@ -12,8 +13,9 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Condvar, Mutex, PoisonError};
 
-/// The only `format_version` this build reads and writes.
-pub const FORMAT_VERSION: u64 = 1;
+/// The `format_version` this build writes. It also reads version 1 (credentials without dates,
+/// see `upgrade`), which is written back as this version.
+pub const FORMAT_VERSION: u64 = 2;
 
 /// The account id used when neither the file nor the caller names one.
 pub const DEFAULT_ACCOUNT_ID: &str = "123456789012";
@@ -35,6 +37,10 @@ pub struct MockFile {
     /// The root user's security summary (GetAccountSummary), for audits.
     #[serde(default)]
     pub root: RootSummary,
+    /// What Access Advisor says per user and role (`audit --last-accessed`); iamform never
+    /// changes it.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub last_accessed: BTreeMap<Address, Vec<ServiceAccess>>,
 }
 
 /// What GetAccountSummary says about the root user; iamform never changes it.
@@ -47,6 +53,9 @@ pub struct RootSummary {
     /// `AccountAccessKeysPresent`.
     #[serde(default)]
     pub access_keys_present: bool,
+    /// The credential report's `password_last_used` for the root user.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password_last_used: Option<Timestamp>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -105,6 +114,7 @@ impl MockFile {
             next_id: 1,
             unique_ids: UniqueIds::default(),
             root: RootSummary::default(),
+            last_accessed: BTreeMap::new(),
         }
     }
 
@@ -206,18 +216,25 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<MockFile, BackendError> {
             path,
             format!(
                 "its format_version is {found}, but this iamform reads format_version \
-                 {FORMAT_VERSION} only (was it written by a newer iamform?)"
+                 {} and {FORMAT_VERSION} only (was it written by a newer iamform?)",
+                super::upgrade::VERSION_1
             ),
         )
     };
+    let checked = |file: MockFile| {
+        file.check().map_err(|what| unusable(path, what))?;
+        Ok(file)
+    };
     match serde_json::from_slice::<MockFile>(bytes) {
+        // A version 1 file without credentials reads as version 2 as it is.
+        Ok(mut file) if file.format_version == super::upgrade::VERSION_1 => {
+            file.format_version = FORMAT_VERSION;
+            checked(file)
+        }
         Ok(file) if file.format_version != FORMAT_VERSION => {
             Err(version_error(&file.format_version.into()))
         }
-        Ok(file) => {
-            file.check().map_err(|what| unusable(path, what))?;
-            Ok(file)
-        }
+        Ok(file) => checked(file),
         Err(e) => {
             // Say "unknown version" rather than a field error when the version is the problem.
             let value: serde_json::Value = match serde_json::from_slice(bytes) {
@@ -229,6 +246,12 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<MockFile, BackendError> {
                     path,
                     format!("it has no `format_version` (expected {FORMAT_VERSION})"),
                 )),
+                Some(v) if v.as_u64() == Some(super::upgrade::VERSION_1) => {
+                    let file = super::upgrade::from_version_1(value).map_err(|e| {
+                        unusable(path, format!("it is not an iamform mock account ({e})"))
+                    })?;
+                    checked(file)
+                }
                 Some(v) if v.as_u64() != Some(FORMAT_VERSION) => Err(version_error(v)),
                 _ => Err(unusable(
                     path,
@@ -393,14 +416,30 @@ impl Store {
     /// The account as it is on disk now. Creates nothing and takes no lock: writes are atomic
     /// renames, so a reader always sees a whole file.
     pub fn read(&self) -> Result<Account, BackendError> {
+        self.with_current(Account::default(), |file| file.account.clone())
+    }
+
+    /// The whole file as `read` reads it (an empty account when there is none): for what the
+    /// account holds besides the entities (the root user, Access Advisor's data).
+    pub fn read_file(&self) -> Result<MockFile, BackendError> {
+        self.with_current(MockFile::empty(&self.account_id), MockFile::clone)
+    }
+
+    /// `f` of the file on disk now (the cached parse when the bytes did not change), or `missing`
+    /// when there is no file.
+    fn with_current<T>(
+        &self,
+        missing: T,
+        f: impl FnOnce(&MockFile) -> T,
+    ) -> Result<T, BackendError> {
         let mut cache = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
         let Some(bytes) = self.read_bytes()? else {
             *cache = None;
-            return Ok(Account::default());
+            return Ok(missing);
         };
         if let Some(c) = cache.as_ref() {
             if c.bytes == bytes && c.file.account_id == self.account_id {
-                return Ok(c.file.account.clone());
+                return Ok(f(&c.file));
             }
         }
         let file = parse(&self.path, &bytes)?;
@@ -413,9 +452,9 @@ impl Store {
                 ),
             ));
         }
-        let account = file.account.clone();
+        let out = f(&file);
         *cache = Some(Cached { bytes, file });
-        Ok(account)
+        Ok(out)
     }
 
     /// Takes the in-process mutex and the cross-process lock, loads the file, lets `f` change it

@@ -162,9 +162,58 @@ pub enum Command {
     Lint {
         #[arg(default_value = ".")]
         dir: PathBuf,
-        /// text, or json (schemas/lint-report.schema.json).
+        /// text, json (schemas/lint-report.schema.json), or sarif (SARIF 2.1.0, for GitHub code
+        /// scanning).
         #[arg(long, value_enum, default_value_t = LintFormat::Text)]
         format: LintFormat,
+        /// Lint this JSON identity policy document instead of a configuration (repeatable).
+        #[arg(long = "document", value_name = "FILE", conflicts_with = "dir")]
+        documents: Vec<PathBuf>,
+    },
+    /// May a user or role do ACTION on RESOURCE? Evaluates the configuration offline (with --live,
+    /// the account the backend reads): exit 0 allowed, 2 denied, 1 error.
+    Can {
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// `user.NAME` or `role.NAME` (a role acts as a session of itself).
+        #[arg(long, value_name = "ADDRESS")]
+        principal: String,
+        #[command(flatten)]
+        query: AccessQuery,
+    },
+    /// Every user and role that may do ACTION on RESOURCE, with the statements that allow it.
+    WhoCan {
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        #[command(flatten)]
+        query: AccessQuery,
+    },
+    /// Check the live account against IAM security practices (the CIS AWS Foundations Benchmark's
+    /// IAM items): exit 0 clean, 2 findings, 1 error.
+    Audit {
+        /// A configuration directory: its backend block is used, findings point at where entities
+        /// are declared, and its `settings { audit { ignore } }` applies. Without it, the current
+        /// directory when it holds *.hcl files, else no configuration (then --backend is needed).
+        dir: Option<PathBuf>,
+        /// text, json (schemas/audit-report.schema.json), markdown (for an issue body), or sarif
+        /// (SARIF 2.1.0, for GitHub code scanning).
+        #[arg(long, value_enum, default_value_t = AuditFormat::Text)]
+        format: AuditFormat,
+        /// Also read Access Advisor's data for every user and role (one job each) and report
+        /// permissions for services they do not use.
+        #[arg(long)]
+        last_accessed: bool,
+        /// An active access key older than this must be rotated.
+        #[arg(long, default_value_t = 90, value_name = "DAYS")]
+        max_key_age_days: u32,
+        /// A password or key unused this long must be removed; also the window for recent root
+        /// use and for unused services.
+        #[arg(long, default_value_t = 45, value_name = "DAYS")]
+        max_unused_days: u32,
+        /// The instant ages are measured at (RFC 3339), instead of the clock: for tests and
+        /// reproducible reports.
+        #[arg(long, env = "IAMFORM_NOW", hide = true, value_name = "RFC3339")]
+        now: Option<String>,
     },
     /// Write a synthetic configuration and the matching mock account (benchmarks, demos).
     #[command(hide = true)]
@@ -180,6 +229,27 @@ pub enum Command {
     },
 }
 
+/// The request of `can` and `who-can`.
+#[derive(Debug, clap::Args)]
+pub struct AccessQuery {
+    /// The action, `service:Action` (e.g. s3:GetObject).
+    #[arg(long, value_name = "ACTION")]
+    pub action: String,
+    /// The resource ARN (or `*` for actions that take none).
+    #[arg(long, value_name = "ARN")]
+    pub resource: String,
+    /// A request context key (repeatable; a key given twice is multivalued), e.g.
+    /// `--context aws:MultiFactorAuthPresent=true`. Overrides what is filled from the principal.
+    #[arg(long = "context", value_name = "KEY=VALUE")]
+    pub context: Vec<String>,
+    /// Evaluate the live account (read through the backend) instead of the configuration.
+    #[arg(long)]
+    pub live: bool,
+    /// Print JSON (schemas/can.schema.json, schemas/who-can.schema.json).
+    #[arg(long)]
+    pub json: bool,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     Text,
@@ -191,6 +261,15 @@ pub enum Format {
 pub enum LintFormat {
     Text,
     Json,
+    Sarif,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum AuditFormat {
+    Text,
+    Json,
+    Markdown,
+    Sarif,
 }
 
 /// What the command line asks for: a run, or only a text to print (help, version, a usage error).
@@ -331,10 +410,52 @@ impl Command {
                 exclude,
                 force,
             }),
-            Command::Lint { dir, format } => C::Lint {
+            Command::Lint {
                 dir,
-                json: format == LintFormat::Json,
+                format,
+                documents,
+            } => C::Lint {
+                dir,
+                documents,
+                format: match format {
+                    LintFormat::Text => settings::LintFormat::Text,
+                    LintFormat::Json => settings::LintFormat::Json,
+                    LintFormat::Sarif => settings::LintFormat::Sarif,
+                },
             },
+            Command::Can {
+                dir,
+                principal,
+                query,
+            } => C::Can {
+                dir,
+                principal,
+                query: query.into_settings(),
+            },
+            Command::WhoCan { dir, query } => C::WhoCan {
+                dir,
+                query: query.into_settings(),
+            },
+            Command::Audit {
+                dir,
+                format,
+                last_accessed,
+                max_key_age_days,
+                max_unused_days,
+                now,
+            } => C::Audit(settings::AuditSettings {
+                dir,
+                format: match format {
+                    AuditFormat::Text => settings::AuditFormat::Text,
+                    AuditFormat::Json => settings::AuditFormat::Json,
+                    AuditFormat::Markdown => settings::AuditFormat::Markdown,
+                    AuditFormat::Sarif => settings::AuditFormat::Sarif,
+                },
+                last_accessed,
+                max_key_age_days,
+                max_unused_days,
+                now,
+            }),
             Command::Synth {
                 entities,
                 out,
@@ -345,6 +466,18 @@ impl Command {
                 user_boundaries: !no_user_boundaries,
             },
         })
+    }
+}
+
+impl AccessQuery {
+    fn into_settings(self) -> settings::AccessQuery {
+        settings::AccessQuery {
+            action: self.action,
+            resource: self.resource,
+            context: self.context,
+            live: self.live,
+            json: self.json,
+        }
     }
 }
 

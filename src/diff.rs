@@ -360,7 +360,7 @@ mod tests {
     fn live_only_fields_and_name_case_cause_no_change() {
         let mut live = user("John", "/");
         live.credentials = Credentials {
-            login_profile: true,
+            login_profile: Some(Default::default()),
             ..Default::default()
         };
         let d = diff(&account(&[user("john", "/")]), &account(&[live]), None);

@@ -164,7 +164,7 @@ mod tests {
         live.roles.insert(slr.name.clone(), slr);
         let user = live.users.values_mut().next().unwrap();
         user.credentials.access_keys.push("AKIAEXAMPLE".into());
-        user.credentials.login_profile = true;
+        user.credentials.login_profile = Some(Default::default());
         let all = Scope {
             paths: vec!["/".into()],
             exclude: vec!["user/user-1*".into()],

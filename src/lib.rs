@@ -5,7 +5,9 @@
 //! backend.read() --> live Account ----+--diff--> Vec<Change> --plan--> Plan --> render / apply
 //! ```
 
+pub mod access;
 pub(crate) mod apply;
+pub mod audit;
 pub mod backend;
 pub mod catalog;
 pub mod cli;

@@ -16,17 +16,21 @@ const LAYERS: &[(&str, &[&str])] = &[
     // What a run was asked for, and the backend settings (from the command line or a block).
     ("settings", &["model"]),
     ("catalog", &["model"]),
+    // The offline policy evaluator, and the AWS managed policies it embeds (which `config` and
+    // the mock ask whether an AWS managed policy exists).
+    ("access", &["model"]),
     // The stages: configuration in, desired account out; diff; operations; plan.
-    ("config", &["model", "settings"]),
+    ("config", &["model", "settings", "access"]),
     ("diff", &["model"]),
     ("operation", &["model"]),
     ("plan", &["model", "settings", "diff", "operation"]),
     // What uses a plan, or talks to an account.
     ("guard", &["model", "operation", "plan"]),
-    ("backend", &["model", "operation", "settings"]),
+    ("backend", &["model", "access", "operation", "settings"]),
     ("apply", &["model", "operation", "plan", "backend"]),
     ("drift", &["model", "diff", "operation", "plan"]),
-    ("lint", &["model", "catalog"]),
+    ("audit", &["model", "operation", "backend"]),
+    ("lint", &["model", "catalog", "config"]),
     ("fmt", &[]),
     ("synth", &["model"]),
     // Output: the only place that prints.
@@ -35,6 +39,7 @@ const LAYERS: &[(&str, &[&str])] = &[
         &[
             "model",
             "settings",
+            "access",
             "config",
             "diff",
             "operation",
@@ -42,6 +47,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "guard",
             "apply",
             "drift",
+            "audit",
             "lint",
         ],
     ),
@@ -54,6 +60,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "model",
             "settings",
             "catalog",
+            "access",
             "config",
             "diff",
             "operation",
@@ -62,6 +69,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "backend",
             "apply",
             "drift",
+            "audit",
             "lint",
             "fmt",
             "synth",

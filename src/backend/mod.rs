@@ -5,6 +5,7 @@
 //! (`mock/user.rs`, `aws/user.rs`, …), and makes a single attempt per call: retries are the one
 //! policy of [`retry`].
 
+pub mod audit;
 pub mod aws;
 pub mod mock;
 pub mod retry;
@@ -12,6 +13,7 @@ pub mod retry;
 pub use crate::model::iam::ErrorCode;
 use crate::model::{Account, Address};
 use crate::operation::{CallCounts, Operation};
+use audit::{AuditData, AuditReadOptions};
 use std::sync::{Mutex, PoisonError};
 
 #[derive(Clone, Debug, thiserror::Error)]
@@ -67,6 +69,10 @@ impl CallCounter {
 pub trait Backend: Send + Sync {
     /// The whole account, in as few calls as possible.
     async fn read(&self) -> Result<Account, BackendError>;
+    /// What `iamform audit` judges, in a bounded number of calls (without Access Advisor: the
+    /// entities, the credential report, the account summary, the password policy). Reads no
+    /// secret.
+    async fn read_audit(&self, options: &AuditReadOptions) -> Result<AuditData, BackendError>;
     /// One IAM API call.
     async fn execute(&self, op: &Operation) -> Result<(), BackendError>;
     /// The 12-digit account id; ARNs are computed from it.

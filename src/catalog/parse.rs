@@ -1,6 +1,10 @@
-//! Decoding `actions.bin`: zlib, then the tab-separated records scripts/gen-catalog.mjs writes.
+//! Decoding `actions.bin`: zlib, then the tab-separated records scripts/gen-catalog.mjs writes
+//! (format 2: services, condition keys, resource types and actions).
 
-use super::{AccessLevel, Action, Catalog, CatalogError, Service};
+use super::{
+    placeholders_as_wildcards, AccessLevel, Action, ActionResource, ArnPattern, Catalog,
+    CatalogError, ResourceType, Service,
+};
 use std::collections::BTreeMap;
 use std::io::Read;
 
@@ -12,46 +16,110 @@ pub(super) fn decode(data: &[u8]) -> Result<Catalog, CatalogError> {
     parse(&text)
 }
 
+/// `3,5,9` -> indexes below `len`; empty for an empty field.
+fn indexes(field: &str, len: usize) -> Option<Vec<u16>> {
+    field
+        .split(',')
+        .filter(|k| !k.is_empty())
+        .map(|k| k.parse::<u16>().ok().filter(|i| usize::from(*i) < len))
+        .collect()
+}
+
+/// `0!=1,2;4` -> resource type 0 (required, keys 1 and 2) and resource type 4.
+fn action_resources(field: &str, types: usize, keys: usize) -> Option<Vec<ActionResource>> {
+    field
+        .split(';')
+        .filter(|r| !r.is_empty())
+        .map(|r| {
+            let (head, ks) = r.split_once('=').unwrap_or((r, ""));
+            let (index, required) = match head.strip_suffix('!') {
+                Some(i) => (i, true),
+                None => (head, false),
+            };
+            let index = index
+                .parse::<u16>()
+                .ok()
+                .filter(|i| usize::from(*i) < types)?;
+            Some(ActionResource {
+                index,
+                required,
+                keys: indexes(ks, keys)?,
+            })
+        })
+        .collect()
+}
+
+fn service(prefix: &str, name: &str) -> Service {
+    Service {
+        prefix: prefix.to_owned(),
+        name: name.to_owned(),
+        actions: Vec::new(),
+        condition_keys: Vec::new(),
+        key_patterns: Vec::new(),
+        resource_types: Vec::new(),
+        merged: false,
+    }
+}
+
 pub(super) fn parse(text: &str) -> Result<Catalog, CatalogError> {
     let bad = |n: usize, what: &str| CatalogError(format!("line {}: {what}", n + 1));
     let mut lines = text.lines().enumerate();
     let source_version = match lines.next().map(|(_, l)| l.split('\t').collect::<Vec<_>>()) {
-        Some(h) if h.len() == 3 && h[0] == "iamform-catalog" && h[1] == "1" => h[2].to_owned(),
-        _ => return Err(bad(0, "not an iamform catalog, version 1")),
+        Some(h) if h.len() == 3 && h[0] == "iamform-catalog" && h[1] == "2" => h[2].to_owned(),
+        _ => return Err(bad(0, "not an iamform catalog, version 2")),
     };
     let mut services: BTreeMap<String, Service> = BTreeMap::new();
     let mut current: Option<Service> = None;
     for (n, line) in lines {
         let mut fields = line.split('\t');
-        match fields.next() {
-            Some("S") => {
-                let (Some(prefix), Some(name)) = (fields.next(), fields.next()) else {
-                    return Err(bad(n, "a service needs a prefix and a name"));
+        let record = fields.next();
+        if record == Some("S") {
+            let (Some(prefix), Some(name)) = (fields.next(), fields.next()) else {
+                return Err(bad(n, "a service needs a prefix and a name"));
+            };
+            let mut new = service(prefix, name);
+            new.merged = fields.next() == Some("M");
+            if let Some(s) = current.replace(new) {
+                services.insert(s.prefix.to_ascii_lowercase(), s);
+            }
+            continue;
+        }
+        if matches!(record, Some("") | None) {
+            continue;
+        }
+        let s = current
+            .as_mut()
+            .ok_or_else(|| bad(n, "a record before the first service"))?;
+        match record {
+            Some("K") => {
+                s.condition_keys = fields.map(str::to_owned).collect();
+                s.key_patterns = s
+                    .condition_keys
+                    .iter()
+                    .map(|k| placeholders_as_wildcards(k))
+                    .collect();
+            }
+            Some("R") => {
+                let (Some(name), Some(keys)) = (fields.next(), fields.next()) else {
+                    return Err(bad(n, "a resource type needs a name and keys"));
                 };
-                if let Some(s) = current.take() {
-                    services.insert(s.prefix.to_ascii_lowercase(), s);
-                }
-                current = Some(Service {
-                    prefix: prefix.to_owned(),
+                let keys = indexes(keys, s.condition_keys.len())
+                    .ok_or_else(|| bad(n, "bad condition key index"))?;
+                let patterns = fields.map(|p| ArnPattern::new(&s.prefix, p)).collect();
+                s.resource_types.push(ResourceType {
                     name: name.to_owned(),
-                    actions: Vec::new(),
-                    condition_keys: Vec::new(),
+                    patterns,
+                    keys,
                 });
             }
-            Some("K") => {
-                let s = current
-                    .as_mut()
-                    .ok_or_else(|| bad(n, "condition keys before a service"))?;
-                s.condition_keys = fields.map(str::to_owned).collect();
-            }
             Some("A") => {
-                let s = current
-                    .as_mut()
-                    .ok_or_else(|| bad(n, "an action before a service"))?;
-                let (Some(name), Some(level), Some(keys)) =
-                    (fields.next(), fields.next(), fields.next())
+                let (Some(name), Some(level), Some(keys), Some(resources)) =
+                    (fields.next(), fields.next(), fields.next(), fields.next())
                 else {
-                    return Err(bad(n, "an action needs a name, a level and keys"));
+                    return Err(bad(
+                        n,
+                        "an action needs a name, a level, keys and resource types",
+                    ));
                 };
                 let level = match level {
                     "L" => AccessLevel::List,
@@ -61,24 +129,19 @@ pub(super) fn parse(text: &str) -> Result<Catalog, CatalogError> {
                     "T" => AccessLevel::Tagging,
                     _ => return Err(bad(n, "unknown access level")),
                 };
-                let keys = keys
-                    .split(',')
-                    .filter(|k| !k.is_empty())
-                    .map(|k| {
-                        k.parse::<u16>()
-                            .ok()
-                            .filter(|i| usize::from(*i) < s.condition_keys.len())
-                    })
-                    .collect::<Option<Vec<u16>>>()
+                let keys = indexes(keys, s.condition_keys.len())
                     .ok_or_else(|| bad(n, "bad condition key index"))?;
+                let resources =
+                    action_resources(resources, s.resource_types.len(), s.condition_keys.len())
+                        .ok_or_else(|| bad(n, "bad resource type"))?;
                 s.actions.push(Action {
                     name: name.to_owned(),
                     level,
                     keys,
+                    resources,
                 });
             }
-            Some("") | None => {}
-            Some(_) => return Err(bad(n, "unknown record")),
+            _ => return Err(bad(n, "unknown record")),
         }
     }
     if let Some(s) = current.take() {

@@ -4,7 +4,7 @@
 //! reported at the statement block or attribute they come from.
 
 use super::convert;
-use super::diagnostic::{did_you_mean, Span};
+use super::diagnostic::{did_you_mean, Location, Span};
 use super::eval::Env;
 use super::parse::{Attr, Node};
 use crate::model::policy::DEFAULT_VERSION;
@@ -12,6 +12,7 @@ use crate::model::{DocumentKind, PolicyDocument};
 use hcl::Value;
 use serde_json::{Map as JMap, Value as J};
 use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 
 /// The document of a block taking `document = …` or `statement` blocks (`what` names the block
 /// in messages, e.g. "policy `read`").
@@ -364,4 +365,115 @@ fn conditions_json(env: &mut Env, blocks: &[&Node]) -> Option<J> {
             })
             .collect(),
     ))
+}
+
+/// Which document of an entity a [`DocumentSource`] describes.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum DocumentSlot {
+    /// A managed policy's document.
+    Policy,
+    /// A role's trust policy.
+    AssumeRolePolicy,
+    /// An inline policy, by name as written.
+    Inline(String),
+}
+
+/// Where the parts of a policy document are written, so that lint can point at the key a finding
+/// is about rather than at the entity's block.
+#[derive(Clone, Debug, PartialEq)]
+pub enum DocumentSource {
+    /// `statement` blocks, in the order written.
+    Statements(Vec<StatementSource>),
+    /// `document = …` (or `assume_role_policy = …`): the attribute; and when its value is
+    /// `file("…")` itself, that file's path and text, to point inside the JSON.
+    Attribute {
+        at: Location,
+        file: Option<(PathBuf, String)>,
+    },
+}
+
+/// Where one `statement` block is, and the places inside it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StatementSource {
+    pub block: Location,
+    /// By the policy key they become: `Action` is the `actions` attribute, `Principal` the first
+    /// `principals` block, `Condition` the first `condition` block.
+    pub keys: BTreeMap<&'static str, Location>,
+    /// Each `condition` block's `test` and `variable`, and where the block is.
+    pub conditions: Vec<(String, String, Location)>,
+}
+
+/// Where the document of a block taking `document = …` or `statement` blocks is written.
+pub(crate) fn source_of_block(env: &mut Env, node: &Node) -> Option<DocumentSource> {
+    match node.attr("document") {
+        Some(a) => source_of_attr(env, a),
+        None => source_of_statements(env, node),
+    }
+}
+
+/// Where a document given as an attribute is written.
+pub(crate) fn source_of_attr(env: &mut Env, attr: &Attr) -> Option<DocumentSource> {
+    let at = env.map.location(attr.span)?;
+    let file = match &attr.expr {
+        hcl::Expression::FuncCall(f)
+            if f.name.namespace.is_empty() && f.name.name.as_str() == "file" =>
+        {
+            match (f.args.as_slice(), env.eval(attr)) {
+                ([hcl::Expression::String(p)], Some(Value::String(text))) => {
+                    let dir = at.file.parent().unwrap_or(Path::new(""));
+                    Some((dir.join(p), text))
+                }
+                _ => None,
+            }
+        }
+        _ => None,
+    };
+    Some(DocumentSource::Attribute { at, file })
+}
+
+/// Where the `statement` blocks of `owner` and their attributes are written.
+pub(crate) fn source_of_statements(env: &mut Env, owner: &Node) -> Option<DocumentSource> {
+    let mut out = Vec::new();
+    for st in owner.blocks_named("statement") {
+        let mut keys = BTreeMap::new();
+        for (attr, key) in [
+            ("sid", "Sid"),
+            ("effect", "Effect"),
+            ("actions", "Action"),
+            ("not_actions", "NotAction"),
+            ("resources", "Resource"),
+            ("not_resources", "NotResource"),
+        ] {
+            if let Some(loc) = st.attr(attr).and_then(|a| env.map.location(a.span)) {
+                keys.insert(key, loc);
+            }
+        }
+        for (block, key) in [
+            ("principals", "Principal"),
+            ("not_principals", "NotPrincipal"),
+            ("condition", "Condition"),
+        ] {
+            if let Some(loc) = st
+                .blocks_named(block)
+                .next()
+                .and_then(|b| env.map.location(b.header))
+            {
+                keys.insert(key, loc);
+            }
+        }
+        let mut conditions = Vec::new();
+        for c in st.blocks_named("condition") {
+            let test = env.get(c, "test", convert::string);
+            let variable = env.get(c, "variable", convert::string);
+            if let (Some(t), Some(v), Some(loc)) = (test, variable, env.map.location(c.header)) {
+                conditions.push((t, v, loc));
+            }
+        }
+        out.push(StatementSource {
+            block: env.map.location(st.header)?,
+            keys,
+            conditions,
+        });
+    }
+    Some(DocumentSource::Statements(out))
 }

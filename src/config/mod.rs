@@ -28,6 +28,7 @@ mod variables;
 mod tests;
 
 pub use diagnostic::{Diagnostic, Diagnostics, Location, Snippet};
+pub use document::{DocumentSlot, DocumentSource, StatementSource};
 pub use lifecycle::{check_prevent_destroy, Removal};
 pub use moved::Move;
 pub use variables::{Input, Inputs, ENV_PREFIX};
@@ -67,6 +68,15 @@ pub struct Desired {
     pub sources: BTreeMap<Address, Location>,
     /// Entities declared with `lifecycle { prevent_destroy = true }`, and where the flag is set.
     pub prevent_destroy: BTreeMap<Address, Location>,
+    /// Where the parts of each policy document are written, by entity and document (for lint).
+    pub documents: BTreeMap<(Address, DocumentSlot), DocumentSource>,
+    /// Where the statements of each policy document are, by document (`policy.read`,
+    /// `user.ann inline_policy.s3`, `role.app assume_role_policy`): one location per `statement`
+    /// block in written order, or the one of the attribute for `document = …` /
+    /// `assume_role_policy = …`. `can` and `who-can` name statements with them.
+    pub statements: BTreeMap<String, Vec<Location>>,
+    /// `settings { audit { ignore = [...] } }`: `RULE:KIND/NAME` globs of accepted audit findings.
+    pub audit_ignore: Vec<String>,
 }
 
 /// Parses every `*.hcl` file of `dir` (sorted by name, not recursive) and checks everything that

@@ -172,7 +172,13 @@ pub(crate) static PASSWORD_POLICY: Schema = schema(
     &[],
 );
 pub(crate) static SCOPE: Schema = schema("scope", &[], &["paths", "exclude"], &[]);
-pub(crate) static SETTINGS: Schema = schema("settings", &[], &[], &[("scope", &SCOPE, false)]);
+pub(crate) static AUDIT: Schema = schema("audit", &[], &["ignore"], &[]);
+pub(crate) static SETTINGS: Schema = schema(
+    "settings",
+    &[],
+    &[],
+    &[("scope", &SCOPE, false), ("audit", &AUDIT, false)],
+);
 pub(crate) static BACKEND_MOCK: Schema = schema(
     "backend \"mock\"",
     &["type"],

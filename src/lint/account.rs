@@ -2,12 +2,34 @@
 //! to users directly rather than through groups, and the password policy.
 
 use super::document::lint_document;
+use super::locate::locate;
 use super::{Finding, Severity};
 use crate::catalog::Catalog;
+use crate::config::{DocumentSlot, DocumentSource, Location};
 use crate::model::iam::{SizeQuota, MAX_TRUST_POLICY_SIZE};
-use crate::model::policy::DocumentKind;
+use crate::model::policy::{DocumentKind, PolicyDocument};
 use crate::model::{Account, Address, Kind, PasswordPolicy};
 use std::collections::BTreeMap;
+
+/// Where the account's entities and documents are written (from `config::Desired`); empty for an
+/// account that has no configuration.
+#[derive(Clone, Copy, Debug)]
+pub struct Sources<'a> {
+    pub entities: &'a BTreeMap<Address, Location>,
+    pub documents: &'a BTreeMap<(Address, DocumentSlot), DocumentSource>,
+}
+
+impl Sources<'static> {
+    /// No sources: findings have no location.
+    pub fn none() -> Self {
+        static ENTITIES: BTreeMap<Address, Location> = BTreeMap::new();
+        static DOCUMENTS: BTreeMap<(Address, DocumentSlot), DocumentSource> = BTreeMap::new();
+        Sources {
+            entities: &ENTITIES,
+            documents: &DOCUMENTS,
+        }
+    }
+}
 
 /// What the password policy should at least require. The references ask for strong passwords,
 /// regular rotation and an IAM password policy; the figures are the CIS AWS Foundations
@@ -16,29 +38,43 @@ const MIN_LENGTH: u32 = 14;
 const MAX_AGE_DAYS: u32 = 90;
 const REUSE_PREVENTION: u32 = 24;
 
-/// Every finding of the account; `locations` gives the file:line:col of each entity's block.
-pub fn lint_account(
-    account: &Account,
-    locations: &BTreeMap<Address, String>,
-    catalog: &Catalog,
-) -> Vec<Finding> {
+/// Every finding of the account; `sources` says where each entity's block is (every finding's
+/// location) and where the parts of each document are (a finding about a statement's key points
+/// at that key).
+pub fn lint_account(account: &Account, sources: Sources<'_>, catalog: &Catalog) -> Vec<Finding> {
     let mut out = Vec::new();
     let mut push = |address: Address, findings: Vec<Finding>| {
-        let location = locations.get(&address).cloned();
+        let location = sources.entities.get(&address).map(ToString::to_string);
         out.extend(findings.into_iter().map(|mut f| {
-            f.location = location.clone();
+            if f.location.is_none() {
+                f.location = location.clone();
+            }
             f
         }));
+    };
+    // Documents' findings, located inside the document when its source is known.
+    let document = |address: &Address,
+                    slot: DocumentSlot,
+                    doc: &PolicyDocument,
+                    kind: DocumentKind,
+                    name: String| {
+        let source = sources.documents.get(&(address.clone(), slot));
+        let mut findings = lint_document(doc, kind, &name, catalog);
+        for f in &mut findings {
+            f.location = source.and_then(|s| locate(f, s));
+        }
+        findings
     };
     let inline = |address: &Address, policies: &crate::model::InlinePolicies| {
         policies
             .iter()
             .flat_map(|(name, doc)| {
-                lint_document(
+                document(
+                    address,
+                    DocumentSlot::Inline(name.to_string()),
                     doc,
                     DocumentKind::Identity,
-                    &format!("{address} inline_policy.{name}"),
-                    catalog,
+                    format!("{address} inline_policy.{name}"),
                 )
             })
             .collect::<Vec<_>>()
@@ -73,11 +109,12 @@ pub fn lint_account(
     }
     for role in account.roles.values() {
         let address = Address::new(Kind::Role, role.name.clone());
-        let mut findings = lint_document(
+        let mut findings = document(
+            &address,
+            DocumentSlot::AssumeRolePolicy,
             &role.assume_role_policy,
             DocumentKind::Trust,
-            &format!("{address} assume_role_policy"),
-            catalog,
+            format!("{address} assume_role_policy"),
         );
         let size = role.assume_role_policy.size();
         let default_quota = SizeQuota::Trust.limit();
@@ -97,11 +134,12 @@ pub fn lint_account(
     }
     for policy in account.policies.values() {
         let address = Address::new(Kind::Policy, policy.name.clone());
-        let findings = lint_document(
+        let findings = document(
+            &address,
+            DocumentSlot::Policy,
             &policy.document,
             DocumentKind::Identity,
-            &address.to_string(),
-            catalog,
+            address.to_string(),
         );
         push(address, findings);
     }

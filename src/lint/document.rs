@@ -1,13 +1,16 @@
-//! Findings in one policy document: actions the catalog does not know, patterns that match
-//! nothing, wildcard grants, `iam:PassRole` on every resource, `Allow` with `NotAction` /
-//! `NotResource`, and trust policies open to anyone or to a whole account.
+//! Findings in one policy document: actions the catalog does not know (or whose service AWS
+//! retired), patterns that match nothing, wildcard grants, `iam:PassRole` on every resource,
+//! `Allow` with `NotAction` / `NotResource`, and trust policies open to anyone or to a whole
+//! account; resources ([`super::resources`]) and condition keys ([`super::conditions`]) that do
+//! not fit the actions.
 
-use super::{Finding, Severity};
+use super::{conditions, resources, Finding, Pointer, Severity};
 use crate::catalog::{Catalog, Lookup};
 use crate::model::policy::{DocumentKind, Effect, PolicyDocument, Principal, Statement};
 
 /// The findings of `doc` used as `kind`; `address` names the document (`policy.read`,
-/// `role.app assume_role_policy`), each finding adds `statement[N]` (N as written, from 0).
+/// `role.app assume_role_policy`), each finding adds `statement[N]` (N as written, from 0) and
+/// the JSON path of the key it is about.
 pub fn lint_document(
     doc: &PolicyDocument,
     kind: DocumentKind,
@@ -16,11 +19,15 @@ pub fn lint_document(
 ) -> Vec<Finding> {
     let mut out = Vec::new();
     for (i, s) in doc.statements_as_written() {
-        let at = format!("{address} statement[{i}]");
+        let at = Place {
+            address: format!("{address} statement[{i}]"),
+            statement: i,
+        };
         actions(s, &at, catalog, &mut out);
-        condition_keys(s, &at, catalog, &mut out);
+        conditions::condition_keys(s, &at, catalog, &mut out);
         if s.effect == Effect::Allow {
             grants(s, &at, catalog, &mut out);
+            resources::resource_mismatch(s, &at, catalog, &mut out);
             if kind == DocumentKind::Trust {
                 trust(s, &at, &mut out);
             }
@@ -29,7 +36,28 @@ pub fn lint_document(
     out
 }
 
-fn sid(s: &Statement) -> String {
+/// The statement a finding is about: its address and its position as written.
+pub(super) struct Place {
+    pub address: String,
+    pub statement: usize,
+}
+
+impl Place {
+    /// A finding about the statement's `key` (`Action`, `Resource`, …).
+    pub(super) fn finding(
+        &self,
+        severity: Severity,
+        rule: &'static str,
+        key: &str,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+    ) -> Finding {
+        Finding::new(severity, rule, self.address.clone(), message, hint)
+            .at(Pointer::statement(self.statement).key(key))
+    }
+}
+
+pub(super) fn sid(s: &Statement) -> String {
     s.sid
         .as_deref()
         .map(|sid| format!(" (Sid `{sid}`)"))
@@ -37,17 +65,37 @@ fn sid(s: &Statement) -> String {
 }
 
 /// Every Action / NotAction value must name something the catalog knows.
-fn actions(s: &Statement, at: &str, catalog: &Catalog, out: &mut Vec<Finding>) {
+fn actions(s: &Statement, at: &Place, catalog: &Catalog, out: &mut Vec<Finding>) {
     for (key, values) in [("Action", &s.action), ("NotAction", &s.not_action)] {
         for action in values.iter().flatten() {
             let f = |rule, message: String, hint: String| {
-                Finding::new(Severity::Error, rule, at, message, hint)
+                at.finding(Severity::Error, rule, key, message, hint)
             };
             match catalog.lookup(action) {
                 Lookup::Everything
                 | Lookup::Action(..)
                 | Lookup::Pattern(_)
                 | Lookup::Malformed => {}
+                Lookup::RetiredService(r) => {
+                    let effect = if key == "Action" {
+                        "it grants nothing"
+                    } else {
+                        "it excludes nothing"
+                    };
+                    out.push(at.finding(
+                        Severity::Warning,
+                        "retired-service",
+                        key,
+                        format!(
+                            "{key} `{action}`{}: `{}` was the prefix of {}, a service AWS has retired (the action catalog lost it on {}): IAM still accepts the action, but {effect}",
+                            sid(s),
+                            r.prefix,
+                            r.name,
+                            r.lost
+                        ),
+                        format!("remove the actions of `{}`", r.prefix),
+                    ));
+                }
                 Lookup::UnknownService(suggestion) => {
                     let prefix = action.split(':').next().unwrap_or(action);
                     let hint = match suggestion {
@@ -106,13 +154,14 @@ fn all_resources(s: &Statement) -> bool {
 }
 
 /// Full-service or full-account grants, and `iam:PassRole` on every role.
-fn grants(s: &Statement, at: &str, catalog: &Catalog, out: &mut Vec<Finding>) {
-    let warn = |rule, message: String, hint: &str| {
-        Finding::new(Severity::Warning, rule, at, message, hint)
+fn grants(s: &Statement, at: &Place, catalog: &Catalog, out: &mut Vec<Finding>) {
+    let warn = |rule, key, message: String, hint: &str| {
+        at.finding(Severity::Warning, rule, key, message, hint)
     };
     if s.not_action.is_some() {
         out.push(warn(
             "allow-not-action",
+            "NotAction",
             format!("Allow with NotAction{} grants every action not listed, including services and actions AWS adds later", sid(s)),
             "list the allowed actions in Action instead, or make this a Deny statement",
         ));
@@ -120,14 +169,17 @@ fn grants(s: &Statement, at: &str, catalog: &Catalog, out: &mut Vec<Finding>) {
     if s.not_resource.is_some() {
         out.push(warn(
             "allow-not-resource",
+            "NotResource",
             format!("Allow with NotResource{} grants access to every resource not listed, including ones created later", sid(s)),
             "list the allowed resources in Resource instead",
         ));
     }
     let actions = s.action.iter().flatten();
+    // A retired service's wildcard grants nothing (retired-service says so).
     let wildcards: Vec<&str> = actions
         .clone()
         .filter(|a| *a == "*" || a.ends_with(":*"))
+        .filter(|a| !matches!(catalog.lookup(a), Lookup::RetiredService(_)))
         .map(String::as_str)
         .collect();
     if all_resources(s) && !wildcards.is_empty() {
@@ -138,6 +190,7 @@ fn grants(s: &Statement, at: &str, catalog: &Catalog, out: &mut Vec<Finding>) {
             .join(", ");
         out.push(warn(
             "wildcard-action-on-all-resources",
+            "Action",
             format!("Allow {list} on Resource `*`{}: every action of {} on every resource", sid(s), if wildcards.contains(&"*") { "every service" } else if wildcards.len() > 1 { "these services" } else { "the service" }),
             "grant the actions the principal needs (e.g. s3:GetObject) on the resources it needs (their ARNs)",
         ));
@@ -145,6 +198,7 @@ fn grants(s: &Statement, at: &str, catalog: &Catalog, out: &mut Vec<Finding>) {
         for a in wildcards.iter().filter(|a| **a != "*") {
             out.push(warn(
                 "service-wildcard-action",
+                "Action",
                 format!("Allow `{a}`{}: every action of the service, including deleting resources and changing their permissions", sid(s)),
                 "list the actions needed (e.g. s3:GetObject, s3:PutObject) instead of the whole service",
             ));
@@ -165,6 +219,7 @@ fn grants(s: &Statement, at: &str, catalog: &Catalog, out: &mut Vec<Finding>) {
         if all_resources(s) && s.condition.is_empty() {
             out.push(warn(
                 "passrole-on-all-resources",
+                "Resource",
                 format!("`{a}` on Resource `*`{} without a condition lets the principal hand any role, administrators' included, to a service", sid(s)),
                 "restrict Resource to the role ARNs to pass (e.g. arn:aws:iam::ACCOUNT:role/app-*), or add a condition on iam:PassedToService",
             ));
@@ -173,7 +228,7 @@ fn grants(s: &Statement, at: &str, catalog: &Catalog, out: &mut Vec<Finding>) {
 }
 
 /// Trust policies: who may assume the role.
-fn trust(s: &Statement, at: &str, out: &mut Vec<Finding>) {
+fn trust(s: &Statement, at: &Place, out: &mut Vec<Finding>) {
     let Some(p) = &s.principal else { return };
     if p.is_anyone() {
         let (severity, message, hint) = if s.condition.is_empty() {
@@ -192,7 +247,7 @@ fn trust(s: &Statement, at: &str, out: &mut Vec<Finding>) {
                 "name the principals instead, or make sure the conditions pin the caller (e.g. aws:PrincipalOrgID)",
             )
         };
-        out.push(Finding::new(severity, "trust-anyone", at, message, hint));
+        out.push(at.finding(severity, "trust-anyone", "Principal", message, hint));
         return;
     }
     if !s.condition.is_empty() {
@@ -204,63 +259,14 @@ fn trust(s: &Statement, at: &str, out: &mut Vec<Finding>) {
                 .strip_prefix("arn:aws:iam::")
                 .and_then(|r| r.strip_suffix(":root"))
             {
-                out.push(Finding::new(
+                out.push(at.finding(
                     Severity::Warning,
                     "trust-whole-account",
-                    at,
+                    "Principal",
                     format!("the role trusts the whole account {account}{} without a condition: every user and role there that may call sts:AssumeRole can assume it", sid(s)),
                     "trust specific roles (arn:aws:iam::ACCOUNT:role/NAME), or add a condition such as aws:PrincipalArn or aws:MultiFactorAuthPresent",
                 ));
             }
-        }
-    }
-}
-
-/// A condition key of a known service (`s3:prefix`) must be one of that service's keys; a typo
-/// makes the condition never match. Global keys (`aws:…`) and keys of other issuers (an OIDC
-/// provider's `…:sub`) are not in the catalog and are not checked.
-fn condition_keys(s: &Statement, at: &str, catalog: &Catalog, out: &mut Vec<Finding>) {
-    for (op, keys) in &s.condition {
-        for key in keys.keys() {
-            let Some((prefix, _)) = key.split_once(':') else {
-                continue;
-            };
-            if prefix.eq_ignore_ascii_case("aws") {
-                continue;
-            }
-            let Some(service) = catalog.service(prefix) else {
-                continue;
-            };
-            // `SERVICE:ResourceTag/…` and `SERVICE:RequestTag/…` are the service-specific tag keys
-            // that came before the global ones; AWS still honours them (its own managed policies
-            // use iam:, ecr: and secretsmanager:ResourceTag/…) though the catalog rarely lists them.
-            let name = &key[prefix.len() + 1..];
-            let tag_key = ["ResourceTag/", "RequestTag/"].iter().any(|t| {
-                name.get(..t.len())
-                    .is_some_and(|head| head.eq_ignore_ascii_case(t))
-            });
-            if tag_key || service.has_condition_key(key) {
-                continue;
-            }
-            let keys = service.all_condition_keys();
-            let hint = match crate::model::suggest::closest(key, keys.iter().map(String::as_str)) {
-                Some(k) => format!("did you mean `{k}`?"),
-                None => format!(
-                    "see the condition keys of {} in the Service Authorization Reference",
-                    service.name
-                ),
-            };
-            out.push(Finding::new(
-                Severity::Warning,
-                "unknown-condition-key",
-                at,
-                format!(
-                    "condition key `{key}` (under {op}){} is not a condition key of {}: the condition never matches",
-                    sid(s),
-                    service.name
-                ),
-                hint,
-            ));
         }
     }
 }

@@ -7,11 +7,15 @@
 //! (groups over per-user permissions, a strong password policy).
 
 mod account;
+mod conditions;
 mod document;
+mod locate;
 mod report;
+mod resources;
 
-pub use account::lint_account;
+pub use account::{lint_account, Sources};
 pub use document::lint_document;
+pub use locate::{lint_json_file, Pointer};
 pub use report::Summary;
 
 use serde::Serialize;
@@ -23,8 +27,9 @@ pub enum Severity {
     Warning,
 }
 
-/// One finding: what rule, where (an address such as `policy.billing_read statement[0]` and the
-/// file:line:col of the entity's block), what is wrong and how to fix it.
+/// One finding: what rule, where (an address such as `policy.billing_read statement[0]`, the
+/// file:line:col of the key it is about, or of the entity's block, and the JSON path inside the
+/// document), what is wrong and how to fix it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Finding {
     pub severity: Severity,
@@ -32,12 +37,22 @@ pub struct Finding {
     pub address: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
+    /// Where in the policy document, e.g. `Statement[0].Resource` (statements as written).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<Pointer>,
     pub message: String,
     pub hint: String,
+    /// The actions the finding is about, wildcards expanded through the catalog (resource-mismatch,
+    /// condition-key-not-applicable).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub actions: Vec<String>,
+    /// The resources the finding is about (resource-mismatch: those no action can use).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub resources: Vec<String>,
 }
 
 impl Finding {
-    fn new(
+    pub(crate) fn new(
         severity: Severity,
         rule: &'static str,
         address: impl Into<String>,
@@ -49,9 +64,17 @@ impl Finding {
             rule,
             address: address.into(),
             location: None,
+            path: None,
             message: message.into(),
             hint: hint.into(),
+            actions: Vec::new(),
+            resources: Vec::new(),
         }
+    }
+
+    fn at(mut self, path: Pointer) -> Finding {
+        self.path = Some(path);
+        self
     }
 }
 

@@ -4,7 +4,6 @@ use super::*;
 use crate::catalog::Catalog;
 use crate::model::policy::{DocumentKind, PolicyDocument};
 use crate::model::{Account, Name, PasswordPolicy, User};
-use std::collections::BTreeMap;
 
 fn catalog() -> &'static Catalog {
     Catalog::embedded().unwrap()
@@ -197,7 +196,7 @@ fn user(name: &str) -> User {
 }
 
 fn account_rules(account: &Account) -> Vec<(&'static str, String)> {
-    lint_account(account, &BTreeMap::new(), catalog())
+    lint_account(account, Sources::none(), catalog())
         .into_iter()
         .map(|f| (f.rule, f.address))
         .collect()
@@ -267,7 +266,7 @@ fn password_policy_rules() {
         reuse_prevention: None,
         ..strong()
     });
-    let found = lint_account(&a, &BTreeMap::new(), catalog());
+    let found = lint_account(&a, Sources::none(), catalog());
     let what: Vec<&str> = found.iter().map(|f| f.hint.as_str()).collect();
     assert_eq!(
         what,
@@ -293,7 +292,9 @@ fn text_and_json_reports() {
     findings[0].location = Some("main.hcl:1:1".to_owned());
     let text = crate::render::lint::text(&findings, crate::render::Style::PLAIN);
     assert!(
-        text.contains("error[unknown-action]: policy.p statement[0]\n  --> main.hcl:1:1\n"),
+        text.contains(
+            "error[unknown-action]: policy.p statement[0]\n  --> main.hcl:1:1 (Statement[0].Action)\n"
+        ),
         "{text}"
     );
     assert!(text.ends_with("Lint: 1 error, 1 warning.\n"), "{text}");
@@ -312,6 +313,7 @@ fn text_and_json_reports() {
         "wildcard-action-on-all-resources"
     );
     assert!(json["findings"][1].get("location").is_none());
+    assert_eq!(json["findings"][1]["path"], "Statement[0].Action");
 }
 
 #[test]
@@ -334,8 +336,127 @@ fn condition_keys_of_known_services() {
         let s = format!(
             r#"{{"Effect":"Allow","Action":"s3:ListBucket","Resource":"*","Condition":{c}}}"#
         );
-        assert_eq!(identity(&s), [], "{s}");
+        let found = identity(&s);
+        assert!(
+            !found.iter().any(|f| f.0 == "unknown-condition-key"),
+            "{s}: {found:?}"
+        );
     }
+}
+
+#[test]
+fn condition_keys_that_no_action_of_the_statement_has() {
+    let with = |actions: &str, c: &str| {
+        identity(&format!(
+            r#"{{"Effect":"Allow","Action":{actions},"Resource":"*","Condition":{c}}}"#
+        ))
+    };
+    let prefix = r#"{"StringLike":{"s3:prefix":"home/*"}}"#;
+    // The issue's example: s3:prefix is a key of the list actions only.
+    let found = with(r#""s3:GetObject""#, prefix);
+    assert_eq!(only(&found), ["condition-key-not-applicable"]);
+    assert_eq!(found[0].1, Severity::Warning);
+    assert!(
+        found[0].2.contains("e.g. `s3:ListBucket`"),
+        "{}",
+        found[0].2
+    );
+    let doc = PolicyDocument::from_json_str(&format!(
+        r#"{{"Statement":[{{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{prefix}}}]}}"#
+    ))
+    .unwrap();
+    let f = &lint_document(&doc, DocumentKind::Identity, "policy.p", catalog())[0];
+    assert!(
+        f.message
+            .contains("so StringLike never matches: the statement grants nothing"),
+        "{}",
+        f.message
+    );
+    assert_eq!(f.actions, ["s3:GetObject"]);
+    assert_eq!(
+        f.path.as_ref().unwrap().to_string(),
+        r#"Statement[0].Condition.StringLike["s3:prefix"]"#
+    );
+    // Negated and IfExists operators make the condition hold instead; a Deny denies nothing.
+    for (op, effect, says) in [
+        (
+            "StringNotLike",
+            "Allow",
+            "always matches: the condition restricts nothing",
+        ),
+        (
+            "StringLikeIfExists",
+            "Allow",
+            "always matches: the condition restricts nothing",
+        ),
+        ("ForAllValues:StringLike", "Allow", "always matches"),
+        (
+            "ForAnyValue:StringLike",
+            "Allow",
+            "never matches: the statement grants nothing",
+        ),
+        (
+            "StringLike",
+            "Deny",
+            "never matches: the statement denies nothing",
+        ),
+    ] {
+        let doc = PolicyDocument::from_json_str(&format!(
+            r#"{{"Statement":[{{"Effect":"{effect}","Action":"s3:GetObject","Resource":"*","Condition":{{"{op}":{{"s3:prefix":"a"}}}}}}]}}"#
+        ))
+        .unwrap();
+        let found = lint_document(&doc, DocumentKind::Identity, "policy.p", catalog());
+        assert_eq!(found.len(), 1, "{op} {effect}: {found:?}");
+        assert!(
+            found[0].message.contains(says),
+            "{op} {effect}: {}",
+            found[0].message
+        );
+    }
+    // Negative: one action that has the key is enough; patterns are expanded; global keys,
+    // role-session keys, other issuers' keys and unknown actions are not judged.
+    for (actions, c) in [
+        (r#"["s3:GetObject","s3:ListBucket"]"#, prefix),
+        (r#""s3:List*""#, prefix),
+        (r#""s3:*""#, prefix),
+        (r#""*""#, prefix),
+        (r#"["s3:GetObject","s3:GetObjekt"]"#, prefix),
+        (
+            r#""s3:GetObject""#,
+            r#"{"Bool":{"aws:SecureTransport":"true"}}"#,
+        ),
+        (
+            r#""s3:GetObject""#,
+            r#"{"StringEquals":{"ec2:SourceInstanceARN":"x"}}"#,
+        ),
+        (
+            r#""s3:GetObject""#,
+            r#"{"StringEquals":{"accounts.google.com:aud":"x"}}"#,
+        ),
+        (
+            r#""s3:GetObject""#,
+            r#"{"StringEquals":{"s3:ExistingObjectTag/team":"a"}}"#,
+        ),
+        (
+            r#""iam:GetRole""#,
+            r#"{"StringEquals":{"iam:ResourceTag/team":"a"}}"#,
+        ),
+        (
+            r#""kms:Decrypt""#,
+            r#"{"StringEquals":{"kms:EncryptionContext:aws:s3:arn":"a"}}"#,
+        ),
+    ] {
+        let found = with(actions, c);
+        assert!(
+            !found.iter().any(|f| f.0 == "condition-key-not-applicable"),
+            "{actions} {c}: {found:?}"
+        );
+    }
+    // NotAction: the statement's actions are not a list to judge.
+    let found = identity(
+        r#"{"Effect":"Deny","NotAction":"s3:GetObject","Resource":"*","Condition":{"StringLike":{"s3:prefix":"a"}}}"#,
+    );
+    assert_eq!(only(&found), Vec::<&str>::new());
 }
 
 #[test]
@@ -369,5 +490,151 @@ fn trust_policies_over_the_default_quota() {
     assert_eq!(
         size_rules(&a),
         [format!("role.{} assume_role_policy", role.name)]
+    );
+}
+
+fn findings_of(statement: &str) -> Vec<Finding> {
+    let doc = PolicyDocument::from_json_str(&format!(
+        r#"{{"Version":"2012-10-17","Statement":[{statement}]}}"#
+    ))
+    .unwrap();
+    lint_document(&doc, DocumentKind::Identity, "policy.p", catalog())
+}
+
+#[test]
+fn resources_that_the_actions_cannot_use() {
+    // The statement grants nothing: an error, pointing at Resource, naming the action.
+    let found =
+        findings_of(r#"{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::b/*"}"#);
+    assert_eq!(found.len(), 1, "{found:?}");
+    let f = &found[0];
+    assert_eq!((f.rule, f.severity), ("resource-mismatch", Severity::Error));
+    assert_eq!(
+        f.path.as_ref().unwrap().to_string(),
+        "Statement[0].Resource"
+    );
+    assert_eq!(f.actions, ["s3:ListBucket"]);
+    assert_eq!(f.resources, ["arn:aws:s3:::b/*"]);
+    assert!(
+        f.message
+            .contains("bucket (`arn:${Partition}:s3:::${BucketName}`)"),
+        "{}",
+        f.message
+    );
+    assert!(
+        f.hint
+            .contains("`arn:${Partition}:s3:::${BucketName}` for `s3:ListBucket`"),
+        "{}",
+        f.hint
+    );
+
+    // An action that takes only `*`, given a named resource.
+    let found = findings_of(
+        r#"{"Effect":"Allow","Action":"logs:DescribeLogGroups","Resource":"arn:aws:logs:us-east-1:111122223333:log-group:app"}"#,
+    );
+    assert_eq!(
+        only(
+            &found
+                .iter()
+                .map(|f| (f.rule, f.severity, f.hint.clone()))
+                .collect::<Vec<_>>()
+        ),
+        ["resource-mismatch"]
+    );
+    assert!(
+        found[0].message.contains("takes only Resource `*`"),
+        "{}",
+        found[0].message
+    );
+
+    // Some actions fit, one does not: a warning naming only that one.
+    let found = findings_of(
+        r#"{"Effect":"Allow","Action":["s3:GetObject","s3:ListBucket","logs:DescribeLogGroups"],"Resource":["arn:aws:s3:::b","arn:aws:s3:::b/*"]}"#,
+    );
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].severity, Severity::Warning);
+    assert_eq!(found[0].actions, ["logs:DescribeLogGroups"]);
+    assert!(found[0].resources.is_empty());
+
+    // A resource no action can use.
+    let found = findings_of(
+        r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":["arn:aws:s3:::b/*","arn:aws:sqs:us-east-1:111122223333:q"]}"#,
+    );
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].severity, Severity::Warning);
+    assert_eq!(found[0].resources, ["arn:aws:sqs:us-east-1:111122223333:q"]);
+    assert!(found[0].actions.is_empty());
+
+    // A pattern none of whose actions fits is reported with all of them.
+    let found = findings_of(
+        r#"{"Effect":"Allow","Action":"s3:ListBucket*","Resource":"arn:aws:s3:::b/*"}"#,
+    );
+    assert_eq!(found[0].severity, Severity::Error);
+    assert!(found[0].actions.len() > 1, "{:?}", found[0].actions);
+    assert!(found[0]
+        .actions
+        .contains(&"s3:ListBucketVersions".to_owned()));
+}
+
+#[test]
+fn resources_that_fit_are_not_reported() {
+    for s in [
+        // Every action has a resource, every resource an action.
+        r#"{"Effect":"Allow","Action":["s3:GetObject","s3:ListBucket"],"Resource":["arn:aws:s3:::b","arn:aws:s3:::b/*"]}"#,
+        // Wildcard resources that can be buckets.
+        r#"{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::b*"}"#,
+        r#"{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::*"}"#,
+        r#"{"Effect":"Allow","Action":["s3:ListBucket","logs:DescribeLogGroups"],"Resource":"*"}"#,
+        // A pattern is reported only when none of its actions fits.
+        r#"{"Effect":"Allow","Action":"s3:Get*","Resource":"arn:aws:s3:::b/*"}"#,
+        r#"{"Effect":"Allow","Action":"s3:*","Resource":["arn:aws:s3:::b","arn:aws:s3:::b/*"]}"#,
+        // Log groups are written with a trailing `:*`; IAM paths hold slashes; variables.
+        r#"{"Effect":"Allow","Action":"logs:CreateLogStream","Resource":"arn:aws:logs:*:*:log-group:/aws/lambda/x:*"}"#,
+        r#"{"Effect":"Allow","Action":"iam:GetRole","Resource":"arn:aws:iam::111122223333:role/a/b/c"}"#,
+        r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/home/${aws:username}/*"}"#,
+        // Prefixes documented on several pages (ELB Classic and v2): any type of the service.
+        r#"{"Effect":"Allow","Action":"elasticloadbalancing:AddTags","Resource":"arn:aws:elasticloadbalancing:*:*:targetgroup/*/*"}"#,
+        r#"{"Effect":"Allow","Action":"kinesisanalytics:CreateApplication","Resource":"arn:aws:kinesisanalytics:*:*:application/a"}"#,
+        // Deny, NotResource and `*` actions are not judged.
+        r#"{"Effect":"Deny","Action":"s3:ListBucket","Resource":"arn:aws:s3:::b/*"}"#,
+        r#"{"Effect":"Allow","Action":"*","Resource":"arn:aws:s3:::b/*"}"#,
+    ] {
+        let found: Vec<&str> = findings_of(s)
+            .iter()
+            .map(|f| f.rule)
+            .filter(|r| *r == "resource-mismatch")
+            .collect();
+        assert_eq!(found, Vec::<&str>::new(), "{s}");
+    }
+    // An action the catalog does not know may use any resource: no error, no unused resource.
+    let found = findings_of(
+        r#"{"Effect":"Allow","Action":["s3:ListBucket","s3:GetObjekt"],"Resource":"arn:aws:s3:::b/*"}"#,
+    );
+    let rm: Vec<&Finding> = found
+        .iter()
+        .filter(|f| f.rule == "resource-mismatch")
+        .collect();
+    assert_eq!(rm.len(), 1);
+    assert_eq!(rm[0].severity, Severity::Warning);
+    assert!(rm[0].resources.is_empty());
+}
+
+#[test]
+fn retired_services_are_warnings_not_unknown() {
+    let found = identity(
+        r#"{"Effect":"Allow","Action":["deepracer:*","mobilehub:ListProjects"],"Resource":"*"}"#,
+    );
+    assert_eq!(only(&found), ["retired-service", "retired-service"]);
+    assert!(found.iter().all(|f| f.1 == Severity::Warning));
+    let f = &findings_of(r#"{"Effect":"Allow","Action":"deepracer:ListModels","Resource":"*"}"#)[0];
+    assert!(f.message.contains("AWS DeepRacer"), "{}", f.message);
+    assert!(f.message.contains("2026-08-25"), "{}", f.message);
+    assert_eq!(f.path.as_ref().unwrap().to_string(), "Statement[0].Action");
+    // An unknown prefix stays an error.
+    assert_eq!(
+        only(&identity(
+            r#"{"Effect":"Allow","Action":"deepracerz:ListModels","Resource":"*"}"#
+        )),
+        ["unknown-service"]
     );
 }

@@ -4,6 +4,7 @@
 //! over two values of the same type, and `import` is "render an Account as HCL".
 
 use super::address::{Address, Kind};
+use super::credentials::Credentials;
 use super::iam::arn;
 use super::name::Name;
 use super::policy::PolicyDocument;
@@ -12,10 +13,6 @@ use std::collections::{BTreeMap, BTreeSet};
 
 pub type Tags = BTreeMap<String, String>;
 pub type InlinePolicies = BTreeMap<Name, PolicyDocument>;
-
-fn is_false(b: &bool) -> bool {
-    !*b
-}
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -56,31 +53,6 @@ pub struct User {
     /// a user must remove them first.
     #[serde(default, skip_serializing_if = "Credentials::is_empty")]
     pub credentials: Credentials,
-}
-
-/// A user's credentials, by identifier only: secrets are never stored or printed.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Credentials {
-    #[serde(default, skip_serializing_if = "is_false")]
-    pub login_profile: bool,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub access_keys: Vec<String>,
-    /// Serial numbers (ARNs for virtual devices).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub mfa_devices: Vec<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub ssh_public_keys: Vec<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub signing_certificates: Vec<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub service_specific_credentials: Vec<String>,
-}
-
-impl Credentials {
-    pub fn is_empty(&self) -> bool {
-        *self == Credentials::default()
-    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]

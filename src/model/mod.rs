@@ -3,6 +3,7 @@
 
 pub(crate) mod account;
 pub mod address;
+pub(crate) mod credentials;
 pub mod iam;
 pub(crate) mod name;
 pub mod policy;
@@ -11,7 +12,9 @@ pub(crate) mod suggest;
 
 pub use account::*;
 pub use address::{Address, Kind};
+pub use credentials::{AccessKey, Credentials, KeyStatus, LoginProfile};
 pub use iam::{arn, is_aws_managed_policy_arn, is_reserved_role_path, Arn};
+pub use jiff::Timestamp;
 pub use name::Name;
 pub use policy::{DocumentKind, PolicyDocument, PolicyError};
 pub use scope::Scope;

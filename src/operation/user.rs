@@ -96,10 +96,10 @@ impl UserOp {
     pub fn credential_removals(user: &Name, c: &Credentials) -> Vec<UserOp> {
         let u = || user.clone();
         let mut out = Vec::new();
-        if c.login_profile {
+        if c.has_login_profile() {
             out.push(DeleteLoginProfile { user: u() });
         }
-        out.extend(c.access_keys.iter().map(|id| DeleteAccessKey { user: u(), access_key_id: id.clone() }));
+        out.extend(c.access_key_ids().map(|id| DeleteAccessKey { user: u(), access_key_id: id.to_owned() }));
         out.extend(c.mfa_devices.iter().map(|id| DeactivateMfaDevice { user: u(), serial_number: id.clone() }));
         out.extend(c.ssh_public_keys.iter().map(|id| DeleteSshPublicKey { user: u(), ssh_public_key_id: id.clone() }));
         out.extend(c.signing_certificates.iter().map(|id| DeleteSigningCertificate { user: u(), certificate_id: id.clone() }));
@@ -162,9 +162,12 @@ impl Call for UserOp {
     fn achieved(&self, live: &Account, _account_id: &str) -> bool {
         let user = live.users.get(self.user());
         let c = user.map(|u| &u.credentials);
-        let gone = |list: Option<&Vec<String>>| {
-            list.is_none_or(|l| !l.iter().any(|x| Some(x.as_str()) == self.credential_id()))
+        let gone = |ids: Option<Vec<&str>>| {
+            ids.is_none_or(|ids| !ids.iter().any(|x| Some(*x) == self.credential_id()))
         };
+        fn ids(l: &[String]) -> Vec<&str> {
+            l.iter().map(String::as_str).collect()
+        }
         match self {
             CreateUser { path, .. } => user.is_some_and(|u| u.path == *path),
             UpdateUserPath { path, .. } => user.is_some_and(|u| u.path == *path),
@@ -175,13 +178,13 @@ impl Call for UserOp {
             DeleteUser { .. } => user.is_none(),
             AddUserToGroup { group, .. } => user.is_some_and(|u| u.groups.contains(group)),
             RemoveUserFromGroup { group, .. } => user.is_none_or(|u| !u.groups.contains(group)),
-            DeleteLoginProfile { .. } => c.is_none_or(|c| !c.login_profile),
-            DeleteAccessKey { .. } => gone(c.map(|c| &c.access_keys)),
-            DeactivateMfaDevice { .. } => gone(c.map(|c| &c.mfa_devices)),
-            DeleteSshPublicKey { .. } => gone(c.map(|c| &c.ssh_public_keys)),
-            DeleteSigningCertificate { .. } => gone(c.map(|c| &c.signing_certificates)),
+            DeleteLoginProfile { .. } => c.is_none_or(|c| !c.has_login_profile()),
+            DeleteAccessKey { .. } => gone(c.map(|c| c.access_key_ids().collect())),
+            DeactivateMfaDevice { .. } => gone(c.map(|c| ids(&c.mfa_devices))),
+            DeleteSshPublicKey { .. } => gone(c.map(|c| ids(&c.ssh_public_keys))),
+            DeleteSigningCertificate { .. } => gone(c.map(|c| ids(&c.signing_certificates))),
             DeleteServiceSpecificCredential { .. } => {
-                gone(c.map(|c| &c.service_specific_credentials))
+                gone(c.map(|c| ids(&c.service_specific_credentials)))
             }
         }
     }

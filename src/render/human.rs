@@ -129,7 +129,7 @@ pub(crate) fn change_body(out: &mut String, change: &Change, style: Style) {
             if let Some(Entity::User(u)) = &change.before {
                 let c = &u.credentials;
                 let counts = [
-                    (usize::from(c.login_profile), "login profile"),
+                    (usize::from(c.has_login_profile()), "login profile"),
                     (c.access_keys.len(), "access keys"),
                     (c.mfa_devices.len(), "MFA devices"),
                     (c.ssh_public_keys.len(), "SSH public keys"),

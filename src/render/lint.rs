@@ -22,8 +22,11 @@ pub(crate) fn text(findings: &[Finding], style: Style) -> String {
             Severity::Warning => style.yellow(&format!("warning[{}]", f.rule)),
         };
         out.push_str(&format!("{label}: {}\n", style.bold(&f.address)));
-        if let Some(loc) = &f.location {
-            out.push_str(&format!("  --> {loc}\n"));
+        match (&f.location, &f.path) {
+            (Some(loc), Some(path)) => out.push_str(&format!("  --> {loc} ({path})\n")),
+            (Some(loc), None) => out.push_str(&format!("  --> {loc}\n")),
+            (None, Some(path)) => out.push_str(&format!("  --> {path}\n")),
+            (None, None) => {}
         }
         out.push_str(&format!("  {}\n", f.message));
         out.push_str(&format!("  {} {}\n\n", style.dim("fix:"), f.hint));

@@ -1,5 +1,5 @@
-//! Apply progress on stderr: a progress bar on a terminal, one line per finished operation
-//! otherwise (CI logs), nothing with `-q`.
+//! Progress on stderr. Apply: a progress bar on a terminal, one line per finished operation
+//! otherwise (CI logs), nothing with `-q`; and the Access Advisor jobs of `audit --last-accessed`.
 
 use super::printer;
 use crate::apply::{Event, Outcome};
@@ -63,4 +63,20 @@ impl Progress {
             bar.finish_and_clear();
         }
     }
+}
+
+/// Access Advisor progress on stderr, called with (principals done, principals in all): a line
+/// that updates itself on a terminal, else a line at every tenth of the way.
+pub(crate) fn advisor() -> std::sync::Arc<dyn Fn(usize, usize) + Send + Sync> {
+    let tty = printer::stderr_is_terminal();
+    std::sync::Arc::new(move |done: usize, total: usize| {
+        if tty {
+            printer::err(&format!("\rAccess Advisor: {done}/{total} principals"));
+            if done == total {
+                printer::err("\n");
+            }
+        } else if done == total || (total >= 10 && done.is_multiple_of(total / 10)) {
+            printer::err(&format!("Access Advisor: {done}/{total} principals\n"));
+        }
+    })
 }

@@ -2,7 +2,9 @@
 //! render / apply. It takes [`Settings`] (never clap's types), decides the exit code, and prints
 //! only through `render::printer`.
 
+mod access;
 mod apply;
+mod audit;
 mod backend;
 mod lint;
 mod plan;
@@ -69,7 +71,18 @@ pub async fn run(settings: Settings) -> anyhow::Result<Exit> {
             user_boundaries,
         } => synth(*entities, out, *user_boundaries),
         Command::Import(import) => import_cmd(flags, import, &ui).await,
-        Command::Lint { dir, json } => lint::lint(dir, *json, &ui),
+        Command::Lint {
+            dir,
+            documents,
+            format,
+        } => lint::lint(dir, documents, *format, &ui),
+        Command::Can {
+            dir,
+            principal,
+            query,
+        } => access::can(dir, principal, query, flags, &ui).await,
+        Command::WhoCan { dir, query } => access::who_can(dir, query, flags, &ui).await,
+        Command::Audit(audit) => audit::audit(audit, flags, &ui).await,
     }
 }
 
@@ -90,12 +103,10 @@ fn lower(config: &Config, account_id: &str) -> Result<Desired, Exit> {
     })
 }
 
-fn validate(dir: &Path, ui: &Ui) -> anyhow::Result<Exit> {
-    let config = match load(dir, ui) {
-        Ok(c) => c,
-        Err(code) => return Ok(code),
-    };
-    let account_id = match config.backend() {
+/// The account id the configuration's backend block names, else the placeholder one: what a
+/// command that reads no account lowers for.
+fn configured_account_id(config: &Config) -> String {
+    match config.backend() {
         Some(
             BackendSpec::Mock {
                 account_id: Some(id),
@@ -107,7 +118,15 @@ fn validate(dir: &Path, ui: &Ui) -> anyhow::Result<Exit> {
             }),
         ) => id.clone(),
         _ => PLACEHOLDER_ACCOUNT_ID.to_owned(),
+    }
+}
+
+fn validate(dir: &Path, ui: &Ui) -> anyhow::Result<Exit> {
+    let config = match load(dir, ui) {
+        Ok(c) => c,
+        Err(code) => return Ok(code),
     };
+    let account_id = configured_account_id(&config);
     let desired = match lower(&config, &account_id) {
         Ok(d) => d,
         Err(code) => return Ok(code),

@@ -65,14 +65,76 @@ pub enum Command {
     Import(ImportSettings),
     Lint {
         dir: PathBuf,
-        /// Text, or JSON (`schemas/lint-report.schema.json`); never Markdown.
-        json: bool,
+        /// `--document`: JSON policy documents to lint instead of the configuration.
+        documents: Vec<PathBuf>,
+        format: LintFormat,
     },
+    /// May `principal` (`user.NAME`, `role.NAME`, as written) do what `query` asks?
+    Can {
+        dir: PathBuf,
+        principal: String,
+        query: AccessQuery,
+    },
+    /// Every user and role that may do what `query` asks.
+    WhoCan {
+        dir: PathBuf,
+        query: AccessQuery,
+    },
+    Audit(AuditSettings),
     Synth {
         entities: usize,
         out: PathBuf,
         user_boundaries: bool,
     },
+}
+
+/// How a lint report is printed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LintFormat {
+    Text,
+    /// `schemas/lint-report.schema.json`.
+    Json,
+    /// SARIF 2.1.0, for GitHub code scanning.
+    Sarif,
+}
+
+/// How an audit report is printed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AuditFormat {
+    Text,
+    /// `schemas/audit-report.schema.json`.
+    Json,
+    /// For an issue body.
+    Markdown,
+    /// SARIF 2.1.0, for GitHub code scanning.
+    Sarif,
+}
+
+/// The request of `can` and `who-can`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AccessQuery {
+    /// `service:Action`, as written.
+    pub action: String,
+    /// An ARN, or `*`.
+    pub resource: String,
+    /// `--context KEY=VALUE`, as written.
+    pub context: Vec<String>,
+    /// Question the live account (through the backend) instead of the configuration.
+    pub live: bool,
+    pub json: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct AuditSettings {
+    /// The configuration directory, if one was named.
+    pub dir: Option<PathBuf>,
+    pub format: AuditFormat,
+    /// Also read Access Advisor's data.
+    pub last_accessed: bool,
+    pub max_key_age_days: u32,
+    pub max_unused_days: u32,
+    /// `--now` / `IAMFORM_NOW` as written (RFC 3339), instead of the clock.
+    pub now: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

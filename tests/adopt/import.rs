@@ -50,8 +50,8 @@ fn add_credentials_and_reserved_role(account: &Path) {
     user.insert(
         "credentials".into(),
         serde_json::json!({
-            "login_profile": true,
-            "access_keys": ["AKIAIMPORTSECRET0001"],
+            "login_profile": { "created": "2024-01-01T00:00:00Z" },
+            "access_keys": [{ "id": "AKIAIMPORTSECRET0001", "status": "Active", "created": "2024-01-01T00:00:00Z" }],
             "mfa_devices": ["arn:aws:iam::123456789012:mfa/user-0"]
         }),
     );

@@ -32,6 +32,40 @@ fn every_printing_command_ends_quietly_when_stdout_is_closed() {
         (&["validate"], 0),
         (&["lint"], 0),
         (&["lint", "--format", "json"], 0),
+        (&["lint", "--format", "sarif"], 0),
+        (
+            &[
+                "can",
+                "--principal",
+                "user.sally",
+                "--action",
+                "s3:GetObject",
+                "--resource",
+                "*",
+            ],
+            0,
+        ),
+        (
+            &[
+                "can",
+                "--principal",
+                "user.sally",
+                "--action",
+                "s3:GetObject",
+                "--resource",
+                "*",
+                "--json",
+            ],
+            0,
+        ),
+        (
+            &["who-can", "--action", "s3:GetObject", "--resource", "*"],
+            0,
+        ),
+        (&["audit"], 2),
+        (&["audit", "--format", "json"], 2),
+        (&["audit", "--format", "markdown"], 2),
+        (&["audit", "--format", "sarif"], 2),
     ] {
         let run = t.run_closed_stdout(args);
         quiet(&run, code, &args.join(" "));

@@ -570,8 +570,11 @@ pub async fn user_teardown_removes_every_credential(t: &Target) {
     ok(t, user("u")).await;
     t.edit_mock(|v| {
         v["account"]["users"]["u"]["credentials"] = serde_json::json!({
-            "login_profile": true,
-            "access_keys": ["AKIAEXAMPLE1", "AKIAEXAMPLE2"],
+            "login_profile": { "created": "2024-01-01T00:00:00Z" },
+            "access_keys": [
+                { "id": "AKIAEXAMPLE1", "status": "Active", "created": "2024-01-01T00:00:00Z" },
+                { "id": "AKIAEXAMPLE2", "status": "Inactive", "created": "2024-01-01T00:00:00Z" }
+            ],
             "mfa_devices": ["arn:aws:iam::123456789012:mfa/u"],
             "ssh_public_keys": ["APKAEXAMPLE"],
             "signing_certificates": ["CERTEXAMPLE"],

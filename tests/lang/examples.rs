@@ -4,11 +4,13 @@
 use super::error_with;
 use crate::harness::Test;
 
-const EXAMPLES: [&str; 4] = [
+const EXAMPLES: [&str; 6] = [
     "variables-and-for-each",
     "lifecycle",
     "json-policies",
     "multi-file",
+    "access",
+    "audit",
 ];
 
 #[test]

@@ -21,7 +21,9 @@ fn live() -> Account {
     account(serde_json::json!({
         "users": {
             "john": { "name": "john", "groups": ["web"], "tags": { "team": "web" } },
-            "stray": { "name": "stray", "credentials": { "access_keys": ["AKIAEXAMPLE"], "login_profile": true } }
+            "stray": { "name": "stray", "credentials": {
+                "access_keys": [{ "id": "AKIAEXAMPLE", "status": "Active", "created": "2024-01-01T00:00:00Z" }],
+                "login_profile": { "created": "2024-01-01T00:00:00Z" } } }
         },
         "groups": { "web": { "name": "web" } },
         "roles": { "app": { "name": "app", "path": "/old/", "assume_role_policy": {

@@ -13,7 +13,9 @@
 //! - Every call is counted per IAM action, as the mock counts them.
 
 mod account;
+mod audit;
 mod boundary;
+mod credential_report;
 mod errors;
 mod group;
 mod instance_profile;
@@ -28,6 +30,7 @@ mod user;
 #[cfg(test)]
 mod tests;
 
+use super::audit::{AuditData, AuditReadOptions};
 use super::retry::{self, RetryPolicy};
 use super::{Backend, BackendError, CallCounter};
 use crate::model::{Account, Address, Arn, Tags};
@@ -287,6 +290,10 @@ where
 impl Backend for AwsBackend {
     async fn read(&self) -> Result<Account, BackendError> {
         read::read(self).await
+    }
+
+    async fn read_audit(&self, options: &AuditReadOptions) -> Result<AuditData, BackendError> {
+        audit::read(self, options).await
     }
 
     /// One IAM call (a user's deletion: its credentials first), once; one file per family.

@@ -36,7 +36,7 @@ const TAG_READ_CONCURRENCY: usize = 8;
 const PAGE: i32 = 1_000;
 
 #[derive(Default)]
-struct Details {
+pub(super) struct Details {
     users: Vec<UserDetail>,
     groups: Vec<GroupDetail>,
     roles: Vec<RoleDetail>,
@@ -44,7 +44,7 @@ struct Details {
 }
 
 /// Description and max session duration, by role name (folded).
-type RoleSettings = HashMap<String, (Option<String>, Option<i32>)>;
+pub(super) type RoleSettings = HashMap<String, (Option<String>, Option<i32>)>;
 
 pub(super) async fn read(b: &AwsBackend) -> Result<Account, BackendError> {
     let (details, settings, profiles, password_policy) = tokio::try_join!(
@@ -53,26 +53,8 @@ pub(super) async fn read(b: &AwsBackend) -> Result<Account, BackendError> {
         instance_profiles(b),
         password_policy(b),
     )?;
-    let mut account = Account {
-        password_policy,
-        ..Account::default()
-    };
-    for u in &details.users {
-        let user = user(u)?;
-        account.users.insert(user.name.clone(), user);
-    }
-    for g in &details.groups {
-        let group = group(g)?;
-        account.groups.insert(group.name.clone(), group);
-    }
-    for r in &details.roles {
-        let role = role(r, &settings)?;
-        account.roles.insert(role.name.clone(), role);
-    }
-    for p in &details.policies {
-        let policy = policy(p)?;
-        account.policies.insert(policy.name.clone(), policy);
-    }
+    let mut account = entities(&details, &settings)?;
+    account.password_policy = password_policy;
     for p in &profiles {
         let profile = InstanceProfile {
             name: Name::from(p.instance_profile_name()),
@@ -89,6 +71,32 @@ pub(super) async fn read(b: &AwsBackend) -> Result<Account, BackendError> {
             .insert(profile.name.clone(), profile);
     }
     read_tags(b, &mut account).await?;
+    Ok(account)
+}
+
+/// The users, groups, roles and customer managed policies of a GetAccountAuthorizationDetails walk
+/// (role descriptions and session durations from `settings`, defaults where it has none).
+pub(super) fn entities(
+    details: &Details,
+    settings: &RoleSettings,
+) -> Result<Account, BackendError> {
+    let mut account = Account::default();
+    for u in &details.users {
+        let user = user(u)?;
+        account.users.insert(user.name.clone(), user);
+    }
+    for g in &details.groups {
+        let group = group(g)?;
+        account.groups.insert(group.name.clone(), group);
+    }
+    for r in &details.roles {
+        let role = role(r, settings)?;
+        account.roles.insert(role.name.clone(), role);
+    }
+    for p in &details.policies {
+        let policy = policy(p)?;
+        account.policies.insert(policy.name.clone(), policy);
+    }
     Ok(account)
 }
 
@@ -165,7 +173,7 @@ async fn read_tags(b: &AwsBackend, account: &mut Account) -> Result<(), BackendE
     Ok(())
 }
 
-async fn authorization_details(b: &AwsBackend) -> Result<Details, BackendError> {
+pub(super) async fn authorization_details(b: &AwsBackend) -> Result<Details, BackendError> {
     let mut out = Details::default();
     let filter = vec![
         EntityType::User,
@@ -229,7 +237,9 @@ pub(super) fn next_marker(truncated: bool, marker: Option<&str>) -> Option<Strin
         .map(str::to_owned)
 }
 
-async fn password_policy(b: &AwsBackend) -> Result<Option<PasswordPolicy>, BackendError> {
+pub(super) async fn password_policy(
+    b: &AwsBackend,
+) -> Result<Option<PasswordPolicy>, BackendError> {
     let out = match b
         .read_call("GetAccountPasswordPolicy", || {
             b.iam.get_account_password_policy().send()

@@ -3,7 +3,7 @@
 use super::request::{ask, sdk_tags, send};
 use super::AwsBackend;
 use crate::backend::{BackendError, ErrorCode};
-use crate::model::{Credentials, Name};
+use crate::model::{AccessKey, Credentials, Name};
 use crate::operation::{Named as _, UserOp};
 
 // A table: one row per IAM call, each on one line.
@@ -70,7 +70,7 @@ async fn credentials(b: &AwsBackend, name: &Name) -> Result<Vec<UserOp>, Backend
     let user = name.as_str();
     let mut c = Credentials::default();
     let keys = ask(b, "ListAccessKeys", |iam| iam.list_access_keys().user_name(user).send()).await?;
-    c.access_keys = keys.access_key_metadata().iter().filter_map(|k| k.access_key_id().map(str::to_owned)).collect();
+    c.access_keys = keys.access_key_metadata().iter().filter_map(|k| k.access_key_id().map(AccessKey::from)).collect();
     let mfa = ask(b, "ListMFADevices", |iam| iam.list_mfa_devices().user_name(user).send()).await?;
     c.mfa_devices = mfa.mfa_devices().iter().map(|d| d.serial_number().to_owned()).collect();
     let ssh = ask(b, "ListSSHPublicKeys", |iam| iam.list_ssh_public_keys().user_name(user).send()).await?;

@@ -141,15 +141,16 @@ pub(super) fn policy_mut<'a>(
         .expect("policy_by_arn found this name"))
 }
 
-/// A policy that can be attached: an AWS managed one (the mock trusts the catalogue) or a customer
-/// managed one that exists in this account.
+/// A policy that can be attached: an AWS managed one that exists (as AWS does, NoSuchEntity for
+/// one that does not) or a customer managed one that exists in this account.
 pub(super) fn resolve_policy(
     acct: &Account,
     account_id: &str,
     policy_arn: &str,
 ) -> Result<(), BackendError> {
-    if is_aws_managed_policy_arn(policy_arn) || acct.policy_by_arn(account_id, policy_arn).is_some()
-    {
+    let aws_managed =
+        is_aws_managed_policy_arn(policy_arn) && crate::access::managed::exists(policy_arn);
+    if aws_managed || acct.policy_by_arn(account_id, policy_arn).is_some() {
         Ok(())
     } else {
         Err(not_found(Kind::Policy, policy_arn))

@@ -7,6 +7,7 @@
 //! run never corrupts it or loses an update.
 
 mod account;
+mod audit;
 mod boundary;
 mod faults;
 mod find;
@@ -20,8 +21,10 @@ mod store;
 mod tags;
 #[cfg(test)]
 mod tests;
+mod upgrade;
 mod user;
 
+use super::audit::{AuditData, AuditReadOptions};
 use super::{Backend, BackendError, CallCounter};
 use crate::model::{Account, Address};
 use crate::operation::{CallCounts, Operation};
@@ -115,6 +118,10 @@ impl Backend for MockBackend {
             self.calls.count(api);
         }
         self.store.read()
+    }
+
+    async fn read_audit(&self, options: &AuditReadOptions) -> Result<AuditData, BackendError> {
+        audit::read(self, options)
     }
 
     async fn execute(&self, op: &Operation) -> Result<(), BackendError> {

@@ -1,9 +1,10 @@
 //! The account file on disk: its format, loading with clear errors, atomic writes and the
 //! cross-process lock.
 
+use crate::backend::audit::ServiceAccess;
 use crate::backend::BackendError;
 use crate::model::iam::{is_account_id, PLACEHOLDER_ACCOUNT_ID};
-use crate::model::{Account, Kind, Name};
+use crate::model::{Account, Address, Kind, Name, Timestamp};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::ffi::OsString;
@@ -13,8 +14,9 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Condvar, Mutex, PoisonError};
 
-/// The only `format_version` this build reads and writes.
-pub const FORMAT_VERSION: u64 = 1;
+/// The `format_version` this build writes. It also reads version 1 (credentials without dates,
+/// see `upgrade`), which is written back as this version.
+pub const FORMAT_VERSION: u64 = 2;
 
 /// The whole file. See the module header of `mock` and `schemas/mock-account.schema.json`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -33,6 +35,10 @@ pub struct MockFile {
     /// The root user's security summary (GetAccountSummary), for audits.
     #[serde(default)]
     pub root: RootSummary,
+    /// What Access Advisor says per user and role (`audit --last-accessed`); iamform never
+    /// changes it.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub last_accessed: BTreeMap<Address, Vec<ServiceAccess>>,
 }
 
 /// What GetAccountSummary says about the root user; iamform never changes it.
@@ -45,6 +51,9 @@ pub struct RootSummary {
     /// `AccountAccessKeysPresent`.
     #[serde(default)]
     pub access_keys_present: bool,
+    /// The credential report's `password_last_used` for the root user.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password_last_used: Option<Timestamp>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -103,6 +112,7 @@ impl MockFile {
             next_id: 1,
             unique_ids: UniqueIds::default(),
             root: RootSummary::default(),
+            last_accessed: BTreeMap::new(),
         }
     }
 
@@ -197,6 +207,15 @@ fn unusable(path: &Path, what: impl std::fmt::Display) -> BackendError {
     ))
 }
 
+/// The version 1 file `value` as a version 2 [`MockFile`] (see `upgrade`); the error says
+/// what does not fit.
+pub(super) fn from_version_1(value: serde_json::Value) -> Result<MockFile, String> {
+    let value = super::upgrade::credentials_to_version_2(value)?;
+    let mut file: MockFile = serde_json::from_value(value).map_err(|e| e.to_string())?;
+    file.format_version = FORMAT_VERSION;
+    Ok(file)
+}
+
 /// Parses the bytes of an account file. Never panics; every problem is a `Setup` error that names
 /// the file, what is wrong and how to fix it.
 pub(super) fn parse(path: &Path, bytes: &[u8]) -> Result<MockFile, BackendError> {
@@ -205,18 +224,25 @@ pub(super) fn parse(path: &Path, bytes: &[u8]) -> Result<MockFile, BackendError>
             path,
             format!(
                 "its format_version is {found}, but this iamform reads format_version \
-                 {FORMAT_VERSION} only (was it written by a newer iamform?)"
+                 {} and {FORMAT_VERSION} only (was it written by a newer iamform?)",
+                super::upgrade::VERSION_1
             ),
         )
     };
+    let checked = |file: MockFile| {
+        file.check().map_err(|what| unusable(path, what))?;
+        Ok(file)
+    };
     match serde_json::from_slice::<MockFile>(bytes) {
+        // A version 1 file without credentials reads as version 2 as it is.
+        Ok(mut file) if file.format_version == super::upgrade::VERSION_1 => {
+            file.format_version = FORMAT_VERSION;
+            checked(file)
+        }
         Ok(file) if file.format_version != FORMAT_VERSION => {
             Err(version_error(&file.format_version.into()))
         }
-        Ok(file) => {
-            file.check().map_err(|what| unusable(path, what))?;
-            Ok(file)
-        }
+        Ok(file) => checked(file),
         Err(e) => {
             // Say "unknown version" rather than a field error when the version is the problem.
             let value: serde_json::Value = match serde_json::from_slice(bytes) {
@@ -228,6 +254,12 @@ pub(super) fn parse(path: &Path, bytes: &[u8]) -> Result<MockFile, BackendError>
                     path,
                     format!("it has no `format_version` (expected {FORMAT_VERSION})"),
                 )),
+                Some(v) if v.as_u64() == Some(super::upgrade::VERSION_1) => {
+                    let file = from_version_1(value).map_err(|e| {
+                        unusable(path, format!("it is not an iamform mock account ({e})"))
+                    })?;
+                    checked(file)
+                }
                 Some(v) if v.as_u64() != Some(FORMAT_VERSION) => Err(version_error(v)),
                 _ => Err(unusable(
                     path,
@@ -398,21 +430,37 @@ impl Store {
     /// The account as it is on disk now. Creates nothing and takes no lock: writes are atomic
     /// renames, so a reader always sees a whole file.
     pub(super) fn read(&self) -> Result<Account, BackendError> {
+        self.with_current(Account::default(), |file| file.account.clone())
+    }
+
+    /// The whole file as `read` reads it (an empty account when there is none): for what the
+    /// account holds besides the entities (the root user, Access Advisor's data).
+    pub(super) fn read_file(&self) -> Result<MockFile, BackendError> {
+        self.with_current(MockFile::empty(&self.account_id), MockFile::clone)
+    }
+
+    /// `f` of the file on disk now (the cached parse when the bytes did not change), or `missing`
+    /// when there is no file.
+    fn with_current<T>(
+        &self,
+        missing: T,
+        f: impl FnOnce(&MockFile) -> T,
+    ) -> Result<T, BackendError> {
         let mut cache = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
         let Some(bytes) = self.read_bytes()? else {
             *cache = None;
-            return Ok(Account::default());
+            return Ok(missing);
         };
         if let Some(c) = cache.as_ref() {
             if c.bytes == bytes && c.file.account_id == self.account_id {
-                return Ok(c.file.account.clone());
+                return Ok(f(&c.file));
             }
         }
         let file = parse(&self.path, &bytes)?;
         self.same_account(&file)?;
-        let account = file.account.clone();
+        let out = f(&file);
         *cache = Some(Cached { bytes, file });
-        Ok(account)
+        Ok(out)
     }
 
     /// Takes the in-process mutex and the cross-process lock, loads the file, lets `f` change it

@@ -328,7 +328,7 @@ fn user_credentials_block_deletion_until_removed() {
     let mut file = MockFile::empty(ACCOUNT);
     execute(&mut file, &create_user("u")).unwrap();
     let creds = &mut file.account.users.get_mut(&n("u")).unwrap().credentials;
-    creds.login_profile = true;
+    creds.login_profile = Some(Default::default());
     creds.access_keys.push("AKIAEXAMPLE".into());
     let err = execute(&mut file, &UserOp::DeleteUser { user: n("u") }.into()).unwrap_err();
     assert_eq!(err.code(), Some(ErrorCode::DeleteConflict));

@@ -69,7 +69,7 @@ pub(super) fn execute(file: &mut MockFile, op: &UserOp) -> Result<(), BackendErr
         }
         UserOp::DeleteLoginProfile { user } => {
             let c = &mut user_mut(acct, user)?.credentials;
-            if !std::mem::take(&mut c.login_profile) {
+            if c.login_profile.take().is_none() {
                 return Err(no_such(format!(
                     "Login Profile for User {} cannot be found.",
                     user.as_str()
@@ -116,7 +116,7 @@ fn blocker(u: &User) -> Option<&'static str> {
         (!u.groups.is_empty(), "must remove users from group first"),
         (!u.policies.is_empty(), "must detach all policies first"),
         (!u.inline_policies.is_empty(), "must delete policies first"),
-        (c.login_profile, "must delete login profile first"),
+        (c.has_login_profile(), "must delete login profile first"),
         (!c.access_keys.is_empty(), "must delete access keys first"),
         (!c.mfa_devices.is_empty(), "must delete MFA device first"),
         (
@@ -136,9 +136,9 @@ fn blocker(u: &User) -> Option<&'static str> {
 }
 
 /// Removes the credential `op` names from `list`; `what` is IAM's name for it.
-fn remove(list: &mut Vec<String>, op: &UserOp, what: &str) -> Result<(), BackendError> {
+fn remove<T: AsRef<str>>(list: &mut Vec<T>, op: &UserOp, what: &str) -> Result<(), BackendError> {
     let id = op.credential_id().unwrap_or_default();
-    match list.iter().position(|x| x == id) {
+    match list.iter().position(|x| x.as_ref() == id) {
         Some(i) => {
             list.remove(i);
             Ok(())

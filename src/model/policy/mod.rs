@@ -14,7 +14,7 @@ pub use arn::check_resource_arn;
 pub use document::{
     Condition, Effect, PolicyDocument, PolicyError, Principal, Statement, Values, DEFAULT_VERSION,
 };
-pub use operators::{check_operator, BASE_OPERATORS};
+pub use operators::{check_operator, parse_operator, Operator, BASE_OPERATORS};
 pub use validate::DocumentKind;
 
 #[cfg(test)]

@@ -38,18 +38,55 @@ pub const BASE_OPERATORS: [&str; 27] = [
 
 const SET_PREFIXES: [&str; 2] = ["ForAllValues:", "ForAnyValue:"];
 
-fn is_valid(name: &str) -> bool {
-    let base = SET_PREFIXES
+/// The base operators that hold where their positive twin fails.
+const NEGATED: [&str; 8] = [
+    "StringNotEquals",
+    "StringNotEqualsIgnoreCase",
+    "StringNotLike",
+    "NumericNotEquals",
+    "DateNotEquals",
+    "NotIpAddress",
+    "ArnNotEquals",
+    "ArnNotLike",
+];
+
+/// A valid operator name, in its parts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Operator<'a> {
+    /// `ForAllValues:` or `ForAnyValue:`, without the colon.
+    pub set: Option<&'a str>,
+    /// One of [`BASE_OPERATORS`].
+    pub base: &'a str,
+    pub if_exists: bool,
+}
+
+impl Operator<'_> {
+    /// `StringNotEquals`, `NotIpAddress`, …: true where the positive operator is false.
+    pub fn negated(&self) -> bool {
+        NEGATED.contains(&self.base)
+    }
+}
+
+/// The parts of a valid operator name; `None` for anything else.
+pub fn parse_operator(name: &str) -> Option<Operator<'_>> {
+    let (set, rest) = SET_PREFIXES
         .iter()
-        .find_map(|p| name.strip_prefix(p))
-        .unwrap_or(name);
-    if BASE_OPERATORS.contains(&base) {
-        return true;
-    }
-    match base.strip_suffix("IfExists") {
-        Some(b) => b != "Null" && BASE_OPERATORS.contains(&b),
-        None => false,
-    }
+        .find_map(|p| Some((Some(&p[..p.len() - 1]), name.strip_prefix(p)?)))
+        .unwrap_or((None, name));
+    let (base, if_exists) = match rest.strip_suffix("IfExists") {
+        Some(b) if b != "Null" => (b, true),
+        Some(_) => return None,
+        None => (rest, false),
+    };
+    BASE_OPERATORS.contains(&base).then_some(Operator {
+        set,
+        base,
+        if_exists,
+    })
+}
+
+fn is_valid(name: &str) -> bool {
+    parse_operator(name).is_some()
 }
 
 /// Every valid spelling, for suggestions.
@@ -103,6 +140,28 @@ mod tests {
             assert_eq!(check_operator(n), Ok(()), "{n}");
         }
         assert_eq!(all().len(), 3 * (27 + 26));
+    }
+
+    #[test]
+    fn operators_in_their_parts() {
+        let op = |set, base, if_exists| {
+            Some(Operator {
+                set,
+                base,
+                if_exists,
+            })
+        };
+        assert_eq!(
+            parse_operator("ForAnyValue:StringNotLikeIfExists"),
+            op(Some("ForAnyValue"), "StringNotLike", true)
+        );
+        assert_eq!(parse_operator("Null"), op(None, "Null", false));
+        assert_eq!(parse_operator("NullIfExists"), None);
+        assert_eq!(parse_operator("ForAllValues:"), None);
+        assert!(parse_operator("NotIpAddress").unwrap().negated());
+        assert!(!parse_operator("StringEqualsIgnoreCase").unwrap().negated());
+        // Every documented negated operator is a base operator.
+        assert!(NEGATED.iter().all(|n| BASE_OPERATORS.contains(n)));
     }
 
     #[test]

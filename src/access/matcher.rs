@@ -1,0 +1,294 @@
+//! IAM's wildcard matching: `*` (any run of characters, none included) and `?` (one character).
+//!
+//! - **Actions** (`Action` / `NotAction`) compare ignoring case, the whole `service:Action` string
+//!   at once ("IAM JSON policy elements: Action": action names are case-insensitive).
+//! - **Resource ARNs** (`Resource` / `NotResource`) compare case-sensitively, segment by segment:
+//!   partition, service, region and account each on their own, then the resource part, in which a
+//!   `*` may span `/` and `:` ("IAM JSON policy elements: Resource"). A pattern with fewer than six
+//!   parts that contains a `*` is read as if padded with `*` parts (`arn:aws:s3:::*` style
+//!   shorthand such as `arn:aws:*`).
+//! - **ARN condition operators** (`ArnEquals`, `ArnLike`, negated forms) compare the six parts
+//!   separately too, case-sensitively ("Condition operators: Amazon Resource Name (ARN)").
+//!
+//! Patterns reach the matcher as [`Tok`]ens after policy variables were substituted
+//! ([`super::variables`]), so a `*` that came from a variable's value is a literal character.
+
+/// One element of a pattern.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tok {
+    Char(char),
+    /// `*`
+    Any,
+    /// `?`
+    One,
+}
+
+/// A plain pattern string as tokens: `*` and `?` are wildcards, every other character literal.
+pub fn tokens(pattern: &str) -> Vec<Tok> {
+    pattern
+        .chars()
+        .map(|c| match c {
+            '*' => Tok::Any,
+            '?' => Tok::One,
+            c => Tok::Char(c),
+        })
+        .collect()
+}
+
+fn same(a: char, b: char, fold: bool) -> bool {
+    a == b || (fold && a.to_lowercase().eq(b.to_lowercase()))
+}
+
+/// Whether `pattern` matches all of `text`; `fold` ignores case. Iterative, backtracking to the
+/// last `*` only: linear in practice, never recursive.
+pub fn glob(pattern: &[Tok], text: &str, fold: bool) -> bool {
+    let t: Vec<char> = text.chars().collect();
+    let (mut pi, mut ti) = (0usize, 0usize);
+    let mut star: Option<(usize, usize)> = None;
+    while ti < t.len() {
+        match pattern.get(pi) {
+            Some(Tok::Any) => {
+                star = Some((pi, ti));
+                pi += 1;
+            }
+            Some(Tok::One) => {
+                pi += 1;
+                ti += 1;
+            }
+            Some(Tok::Char(c)) if same(*c, t[ti], fold) => {
+                pi += 1;
+                ti += 1;
+            }
+            _ => match star {
+                Some((sp, st)) => {
+                    pi = sp + 1;
+                    ti = st + 1;
+                    star = Some((sp, st + 1));
+                }
+                None => return false,
+            },
+        }
+    }
+    pattern[pi..].iter().all(|p| *p == Tok::Any)
+}
+
+/// `glob` of a plain pattern string (`*` and `?` wildcards), without allocating when both are
+/// ASCII (actions and ARNs nearly always are).
+pub fn glob_str(pattern: &str, text: &str, fold: bool) -> bool {
+    if pattern.is_ascii() && text.is_ascii() {
+        glob_ascii(pattern.as_bytes(), text.as_bytes(), fold)
+    } else {
+        glob(&tokens(pattern), text, fold)
+    }
+}
+
+fn glob_ascii(p: &[u8], t: &[u8], fold: bool) -> bool {
+    let same = |a: u8, b: u8| a == b || (fold && a.eq_ignore_ascii_case(&b));
+    let (mut pi, mut ti) = (0usize, 0usize);
+    let mut star: Option<(usize, usize)> = None;
+    while ti < t.len() {
+        match p.get(pi) {
+            Some(b'*') => {
+                star = Some((pi, ti));
+                pi += 1;
+            }
+            Some(b'?') => {
+                pi += 1;
+                ti += 1;
+            }
+            Some(c) if same(*c, t[ti]) => {
+                pi += 1;
+                ti += 1;
+            }
+            _ => match star {
+                Some((sp, st)) => {
+                    pi = sp + 1;
+                    ti = st + 1;
+                    star = Some((sp, st + 1));
+                }
+                None => return false,
+            },
+        }
+    }
+    p[pi..].iter().all(|c| *c == b'*')
+}
+
+/// Whether an `Action` value such as `s3:Get*` or `*` matches the action of a request (case
+/// ignored).
+pub fn action_matches(pattern: &str, action: &str) -> bool {
+    if pattern == "*" {
+        return true;
+    }
+    // The service prefix first: most patterns of a long list (ReadOnlyAccess has over a thousand)
+    // name another service.
+    if let (Some((ps, pa)), Some((s, a))) = (pattern.split_once(':'), action.split_once(':')) {
+        if !ps.contains(['*', '?']) {
+            return ps.eq_ignore_ascii_case(s) && glob_str(pa, a, true);
+        }
+    }
+    glob_str(pattern, action, true)
+}
+
+/// Splits an ARN into its partition, service, region, account and resource parts (the resource
+/// keeps its own colons); `None` when it has fewer than six parts.
+pub fn arn_parts(arn: &str) -> Option<[&str; 5]> {
+    let rest = arn.strip_prefix("arn:")?;
+    let mut it = rest.splitn(5, ':');
+    let parts = [it.next()?, it.next()?, it.next()?, it.next()?, it.next()?];
+    Some(parts)
+}
+
+/// Whether resource-pattern parts (already tokenised, in ARN order after `arn:`) match an ARN.
+/// `parts` may be fewer than five when the pattern was short (see the module header).
+pub fn arn_pattern_matches(parts: &[Vec<Tok>], arn: &str) -> bool {
+    let Some(value) = arn_parts(arn) else {
+        return false;
+    };
+    if parts.len() > 5 || parts.is_empty() {
+        return false;
+    }
+    for (i, v) in value.iter().enumerate() {
+        match parts.get(i) {
+            Some(p) => {
+                if !glob(p, v, false) {
+                    return false;
+                }
+            }
+            // A short pattern: only when its last part ended in `*` does it stand for "anything".
+            None => {
+                let last = parts.last().expect("parts is not empty");
+                if last.last() != Some(&Tok::Any) {
+                    return false;
+                }
+            }
+        }
+    }
+    true
+}
+
+/// Splits a pattern string (`arn:…`) into its five parts after `arn:`, not splitting inside a
+/// `${…}` policy variable (whose name may hold a colon, e.g. `${aws:username}`). The last part
+/// keeps its colons. `None` when the string does not start with `arn:`.
+pub fn split_arn_pattern(pattern: &str) -> Option<Vec<&str>> {
+    let rest = pattern.strip_prefix("arn:")?;
+    let bytes = rest.as_bytes();
+    let mut parts = Vec::with_capacity(5);
+    let (mut depth, mut start, mut i) = (0usize, 0usize, 0usize);
+    while i < bytes.len() && parts.len() < 4 {
+        match bytes[i] {
+            b'$' if bytes.get(i + 1) == Some(&b'{') => {
+                depth += 1;
+                i += 1;
+            }
+            b'}' if depth > 0 => depth -= 1,
+            b':' if depth == 0 => {
+                parts.push(&rest[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    parts.push(&rest[start..]);
+    Some(parts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn g(p: &str, t: &str, fold: bool) -> bool {
+        let slow = glob(&tokens(p), t, fold);
+        assert_eq!(glob_str(p, t, fold), slow, "{p} ~ {t}");
+        slow
+    }
+
+    #[test]
+    fn wildcards() {
+        for (p, t, fold, want) in [
+            ("*", "", false, true),
+            ("*", "anything", false, true),
+            ("a?c", "abc", false, true),
+            ("a?c", "ac", false, false),
+            ("a*c", "abbbc", false, true),
+            ("a*c", "abbbd", false, false),
+            ("*a*b*", "xxaxxbxx", false, true),
+            ("ABC", "abc", false, false),
+            ("ABC", "abc", true, true),
+            ("a*", "A", true, true),
+            ("", "", false, true),
+            ("", "x", false, false),
+            ("**", "x", false, true),
+            ("é*", "éa", false, true),
+            ("?", "é", false, true),
+        ] {
+            assert_eq!(g(p, t, fold), want, "{p} ~ {t} (fold {fold})");
+        }
+    }
+
+    #[test]
+    fn actions_ignore_case() {
+        assert!(action_matches("s3:GetObject", "S3:getobject"));
+        assert!(action_matches("s3:Get*", "s3:getObjectAcl"));
+        assert!(action_matches("iam:*", "IAM:CreateUser"));
+        assert!(action_matches("*", "ec2:RunInstances"));
+        assert!(action_matches("s3:?etObject", "s3:GetObject"));
+        assert!(!action_matches("s3:Get*", "s3:PutObject"));
+        assert!(!action_matches("s3:GetObject", "s3:GetObjectAcl"));
+    }
+
+    fn arn_match(p: &str, arn: &str) -> bool {
+        let parts: Vec<Vec<Tok>> = split_arn_pattern(p)
+            .unwrap()
+            .into_iter()
+            .map(tokens)
+            .collect();
+        arn_pattern_matches(&parts, arn)
+    }
+
+    #[test]
+    fn arns_are_case_sensitive_and_matched_by_part() {
+        for (p, arn, want) in [
+            ("arn:aws:s3:::bucket/*", "arn:aws:s3:::bucket/a/b:c", true),
+            ("arn:aws:s3:::bucket/*", "arn:aws:s3:::Bucket/a", false),
+            ("arn:aws:s3:::bucket", "arn:aws:s3:::bucket/a", false),
+            (
+                "arn:aws:iam::*:user/*",
+                "arn:aws:iam::123456789012:user/a",
+                true,
+            ),
+            (
+                "arn:aws:iam::1234567890?2:user/a",
+                "arn:aws:iam::123456789012:user/a",
+                true,
+            ),
+            ("arn:aws:*", "arn:aws:s3:::bucket", true),
+            ("arn:aws:s3", "arn:aws:s3:::bucket", false),
+            ("arn:AWS:s3:::bucket", "arn:aws:s3:::bucket", false),
+            (
+                "arn:aws:logs:*:*:log-group:/x:*",
+                "arn:aws:logs:us-east-1:1:log-group:/x:log-stream:y",
+                true,
+            ),
+            // A `*` in the region part does not reach into the account.
+            ("arn:aws:s3:*:bucket", "arn:aws:s3:::bucket", false),
+        ] {
+            assert_eq!(arn_match(p, arn), want, "{p} ~ {arn}");
+        }
+        assert!(!arn_match("arn:aws:s3:::b", "not-an-arn"));
+    }
+
+    #[test]
+    fn pattern_split_keeps_variables_whole() {
+        assert_eq!(
+            split_arn_pattern("arn:aws:s3:::home/${aws:username}/*").unwrap(),
+            vec!["aws", "s3", "", "", "home/${aws:username}/*"]
+        );
+        assert_eq!(
+            split_arn_pattern("arn:aws:iam::${aws:PrincipalAccount}:user/x:y").unwrap(),
+            vec!["aws", "iam", "", "${aws:PrincipalAccount}", "user/x:y"]
+        );
+        assert_eq!(split_arn_pattern("arn:aws").unwrap(), vec!["aws"]);
+        assert!(split_arn_pattern("*").is_none());
+    }
+}

@@ -15,7 +15,7 @@ mod document;
 mod eval;
 mod functions;
 mod lifecycle;
-mod limits;
+pub(crate) mod limits;
 mod load;
 mod lower;
 mod moved;

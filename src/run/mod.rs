@@ -209,6 +209,9 @@ fn fmt_cmd(dir: &Path, check: bool, recursive: bool) -> anyhow::Result<Exit> {
     use crate::fmt::FileError;
     let report = crate::fmt::format_dir(dir, check, recursive)
         .with_context(|| format!("could not format the files of {}", dir.display()))?;
+    for (path, why) in &report.skipped {
+        eprintln!("warning: skipped {}: {why}", path.display());
+    }
     for (path, error) in &report.errors {
         match error {
             FileError::Syntax(e) => {

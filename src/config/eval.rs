@@ -13,7 +13,7 @@ use super::parse::{Attr, Node};
 use super::references::Reference;
 use super::variables::{Inputs, VarType};
 use crate::model::{self, names, Address, Kind};
-use hcl::eval::{Context, Evaluate};
+use hcl::eval::Context;
 use hcl::{Map, Value};
 use petgraph::graph::{DiGraph, NodeIndex};
 use std::collections::{BTreeMap, BTreeSet};
@@ -134,11 +134,7 @@ pub(crate) fn error_message(e: &hcl::eval::Error) -> String {
         }
         kind => kind.to_string(),
     };
-    if message.chars().count() > MAX {
-        format!("{}…", message.chars().take(MAX).collect::<String>())
-    } else {
-        message
-    }
+    super::diagnostic::cut(&message, MAX)
 }
 
 /// The instances a `for_each` value declares: a map's keys and values, or a set's strings (each
@@ -391,10 +387,12 @@ impl<'a> Env<'a> {
                 self.failed.insert(item.key());
                 continue;
             }
-            let ctx = self.context_for(&refs, item.calls());
             match item {
-                Item::Local(a) => self.local(a, &ctx),
-                Item::Entity(kind, label, node) => self.identity(*kind, label, node, &ctx),
+                Item::Local(a) => {
+                    let ctx = self.context_for(&refs, item.calls());
+                    self.local(a, &ctx);
+                }
+                Item::Entity(kind, label, node) => self.identity(*kind, label, node),
             }
         }
     }
@@ -479,10 +477,20 @@ impl<'a> Env<'a> {
         self.local_refs.insert(attr.key.clone(), refs);
     }
 
-    fn identity(&mut self, kind: Kind, label: &str, node: &Node, ctx: &Context) {
+    /// The identity of an entity block, or of each instance of a `for_each` block. The context
+    /// of `name` and `path` holds only what they reference (not the `for_each` collection, which
+    /// may be large), and `each` is replaced in it for each instance rather than copied: a block
+    /// of n instances costs O(n), not O(n²).
+    fn identity(&mut self, kind: Kind, label: &str, node: &Node) {
         let key = format!("{}.{label}", kind.keyword());
+        let id_attrs: Vec<&Attr> = ["name", "path"]
+            .into_iter()
+            .filter_map(|k| node.attr(k))
+            .collect();
+        let id_refs: Vec<&Reference> = id_attrs.iter().flat_map(|a| a.refs.iter()).collect();
+        let mut ctx = self.context_for(&id_refs, id_attrs.iter().any(|a| a.calls));
         let Some(a) = node.attr("for_each") else {
-            match self.one_identity(kind, label, node, ctx, None) {
+            match self.one_identity(kind, label, node, &ctx, None) {
                 Some((id, value)) => {
                     if let Some(m) = self.entities.get_mut(kind.keyword()) {
                         m.insert(label.to_owned(), value);
@@ -495,10 +503,11 @@ impl<'a> Env<'a> {
             }
             return;
         };
-        let Some(keys) = self
-            .eval_in(a, ctx)
-            .and_then(|v| self.convert(a, &v, for_each_keys))
-        else {
+        let for_each_refs: Vec<&Reference> = a.refs.iter().collect();
+        let for_each_ctx = self.context_for(&for_each_refs, a.calls);
+        let keys = self.eval_in(a, &for_each_ctx);
+        drop(for_each_ctx);
+        let Some(keys) = keys.and_then(|v| self.convert(a, &v, for_each_keys)) else {
             self.failed.insert(key);
             return;
         };
@@ -510,9 +519,8 @@ impl<'a> Env<'a> {
             each.insert("key".to_owned(), Value::String(k.clone()));
             each.insert("value".to_owned(), v);
             let each = Value::Object(each);
-            let mut c = ctx.clone();
-            c.declare_var("each", each.clone());
-            match self.one_identity(kind, label, node, &c, Some(&k)) {
+            ctx.declare_var("each", each.clone());
+            match self.one_identity(kind, label, node, &ctx, Some(&k)) {
                 Some((id, value)) => {
                     values.insert(k.clone(), value);
                     instances.push(Instance { key: k, each, id });
@@ -627,8 +635,20 @@ impl<'a> Env<'a> {
     }
 
     fn eval_in(&mut self, attr: &Attr, ctx: &Context) -> Option<Value> {
-        match attr.expr.evaluate(ctx) {
-            Ok(v) => Some(v),
+        match super::lazy::evaluate(&attr.expr, ctx) {
+            Ok(v) => {
+                match functions::too_big(&v) {
+                    None => Some(v),
+                    Some(e) => {
+                        self.diags.push(
+                        self.map
+                            .error(attr.span, format!("cannot evaluate `{}`: {e}", attr.key))
+                            .with_help("a value this big cannot be an IAM setting: check what builds it"),
+                    );
+                        None
+                    }
+                }
+            }
             Err(_) if self.unknown_instance(attr) => None,
             Err(e) => {
                 self.diags.push(self.map.error(

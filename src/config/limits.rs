@@ -66,7 +66,8 @@ enum Ctx {
         interp: bool,
         brackets: Vec<(u8, usize)>,
     },
-    Str,
+    /// A quoted string, opened at this offset.
+    Str(usize),
     Heredoc(String),
 }
 
@@ -104,20 +105,29 @@ pub(crate) fn nesting_offset(text: &str) -> Option<usize> {
 /// [`nesting_offset`] for the text of a template file (`templatefile`), which starts inside a
 /// template rather than in expression code.
 pub(crate) fn template_nesting_offset(text: &str) -> Option<usize> {
-    scan(text, Ctx::Heredoc(String::new())).err()
+    scan(text, Ctx::Heredoc(String::new()), &mut None).err()
+}
+
+/// Where the first quoted string that ends at a line break (an unterminated string) starts, if
+/// one does: the parser reports such a string where it gives up, often lines later.
+pub(crate) fn unterminated_string(text: &str) -> Option<usize> {
+    let mut found = None;
+    let _ = scan(text, code(), &mut found);
+    found
+}
+
+fn code() -> Ctx {
+    Ctx::Code {
+        interp: false,
+        brackets: Vec::new(),
+    }
 }
 
 fn scan_nesting(text: &str) -> Result<Vec<usize>, usize> {
-    scan(
-        text,
-        Ctx::Code {
-            interp: false,
-            brackets: Vec::new(),
-        },
-    )
+    scan(text, code(), &mut None)
 }
 
-fn scan(text: &str, start: Ctx) -> Result<Vec<usize>, usize> {
+fn scan(text: &str, start: Ctx, unterminated: &mut Option<usize>) -> Result<Vec<usize>, usize> {
     let text = text.as_bytes();
     let mut stack = vec![start];
     // `%{ if }` and `%{ for }` directives open a level that `%{ endif }` / `%{ endfor }` close.
@@ -187,7 +197,7 @@ fn scan(text: &str, start: Ctx) -> Result<Vec<usize>, usize> {
                     }
                     b'"' => {
                         depth += 1;
-                        stack.push(Ctx::Str);
+                        stack.push(Ctx::Str(i));
                     }
                     b'<' if at(i + 1) == b'<'
                         && (at(i + 2) == b'-' || at(i + 2).is_ascii_alphabetic()) =>
@@ -236,9 +246,12 @@ fn scan(text: &str, start: Ctx) -> Result<Vec<usize>, usize> {
                     _ => {}
                 }
             }
-            Ctx::Str => match c {
+            Ctx::Str(start) => match c {
                 b'\\' => i += 1,
                 b'"' | b'\n' => {
+                    if c == b'\n' && unterminated.is_none() {
+                        *unterminated = Some(*start);
+                    }
                     stack.pop();
                     depth = depth.saturating_sub(1);
                 }

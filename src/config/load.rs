@@ -12,7 +12,7 @@ use super::references::{self, Allowed, Declared};
 use super::schema;
 use super::variables::VarType;
 use super::BackendSpec;
-use hcl::eval::{Context, Evaluate};
+use hcl::eval::Context;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -204,7 +204,7 @@ fn backend(
         if !a.refs.is_empty() {
             return None; // reported by the reference check
         }
-        let v = functions::with_base_dir(dir, || a.expr.evaluate(&ctx));
+        let v = functions::with_file_root(dir, dir, || super::lazy::evaluate(&a.expr, &ctx));
         let v = match v {
             Ok(v) if v.is_null() => return None,
             Ok(v) => v,

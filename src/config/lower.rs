@@ -40,7 +40,7 @@ pub(crate) fn lower(
     account_id: &str,
     inputs: &Inputs,
 ) -> Result<Desired, Diagnostics> {
-    functions::with_base_dir(dir, || {
+    functions::with_file_root(dir, dir, || {
         let env = Env::evaluate(map, blocks, account_id, inputs);
         let mut l = Lowerer {
             env,

@@ -13,7 +13,8 @@ mod convert;
 mod diagnostic;
 mod document;
 mod eval;
-mod functions;
+pub(crate) mod functions;
+mod lazy;
 mod lifecycle;
 pub(crate) mod limits;
 mod load;
@@ -22,6 +23,7 @@ mod moved;
 mod parse;
 mod references;
 mod schema;
+mod syntax;
 mod variables;
 
 #[cfg(test)]
@@ -31,6 +33,12 @@ pub use diagnostic::{Diagnostic, Diagnostics, Location, Snippet};
 pub use lifecycle::check_prevent_destroy;
 pub use moved::Move;
 pub use variables::{Input, Inputs, ENV_PREFIX};
+
+/// A syntax error of HCL `text` (hcl-edit's `message` at byte `offset`), located and worded as
+/// the loader reports it (for `fmt`).
+pub(crate) fn explain_syntax_error(text: &str, offset: usize, message: &str) -> syntax::Explained {
+    syntax::explain(text, offset, message)
+}
 
 use crate::model::{Account, Address, Scope};
 

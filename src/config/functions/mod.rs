@@ -1,61 +1,99 @@
-//! The functions expressions can call (DESIGN.md section 2), as `hcl::eval` function definitions.
+//! The functions expressions can call (DESIGN.md section 2), as `hcl::eval` function definitions,
+//! with Terraform's names, arguments and results.
 //!
-//! hcl-rs functions are plain `fn` pointers, so `file` and `templatefile` find the configuration
-//! directory through a thread-local set by [`with_base_dir`] for the duration of an evaluation.
+//! `try` and `can` need their arguments unevaluated: `config::lazy` evaluates calls to them
+//! itself (they are declared here too, for the name checks and for calls whose arguments all
+//! evaluate). Every function's result is held to [`MAX_VALUE_BYTES`] ([`bounded`]), so that no
+//! call can build a value that exhausts memory.
 
-use hcl::eval::{Context, Evaluate, FuncArgs, FuncDef, ParamType};
+mod collections;
+mod encoding;
+mod files;
+pub(crate) mod format;
+mod numbers;
+mod strings;
+
+pub(crate) use files::with_file_root;
+
+use hcl::eval::{Context, FuncArgs, FuncDef, ParamType};
 use hcl::{Map, Value};
-use std::cell::RefCell;
-use std::path::{Path, PathBuf};
+
+/// The largest value (its JSON size, roughly) an expression or a function may produce. The
+/// largest legitimate values are a `for_each` block's instances referenced as a whole (about 100
+/// bytes per instance) and a file read by `file()` (1 MiB at most).
+pub(crate) const MAX_VALUE_BYTES: usize = 16 << 20;
+
+/// The deepest value (lists and objects inside each other) an expression may produce: deeper
+/// values could only come from locals nesting each other, and every recursive walk over a value
+/// (printing, converting, dropping) needs stack for each level.
+pub(crate) const MAX_VALUE_DEPTH: usize = 1000;
 
 /// Every function name, for "unknown function" checks and suggestions.
-pub(crate) const NAMES: [&str; 24] = [
+pub(crate) const NAMES: [&str; 63] = [
+    "abs",
+    "base64decode",
+    "base64encode",
+    "can",
+    "ceil",
     "coalesce",
+    "compact",
     "concat",
     "contains",
     "distinct",
+    "element",
+    "endswith",
     "file",
+    "fileexists",
+    "fileset",
     "flatten",
+    "floor",
     "format",
+    "formatlist",
+    "index",
     "join",
     "jsondecode",
     "jsonencode",
     "keys",
     "length",
+    "lookup",
     "lower",
+    "max",
+    "md5",
     "merge",
+    "min",
+    "one",
     "range",
+    "regex",
+    "regexall",
     "replace",
+    "reverse",
+    "setintersection",
+    "setproduct",
+    "setsubtract",
+    "setunion",
+    "sha256",
+    "slice",
+    "sort",
     "split",
+    "startswith",
+    "strcontains",
+    "substr",
+    "sum",
     "templatefile",
+    "title",
     "tolist",
     "toset",
     "tostring",
+    "trim",
+    "trimprefix",
     "trimspace",
+    "trimsuffix",
+    "try",
     "upper",
     "values",
+    "yamldecode",
+    "zipmap",
 ];
-
-/// Files read by `file()` larger than this are refused (policies are at most a few KiB).
-const MAX_FILE_BYTES: u64 = 1 << 20;
-
-thread_local! {
-    static BASE_DIR: RefCell<Option<PathBuf>> = const { RefCell::new(None) };
-}
-
-/// Runs `f` with `file()` paths resolved against `dir`.
-pub(crate) fn with_base_dir<T>(dir: &Path, f: impl FnOnce() -> T) -> T {
-    struct Restore(Option<PathBuf>);
-    impl Drop for Restore {
-        fn drop(&mut self) {
-            let previous = self.0.take();
-            BASE_DIR.with(|b| *b.borrow_mut() = previous);
-        }
-    }
-    let previous = BASE_DIR.with(|b| b.borrow_mut().replace(dir.to_path_buf()));
-    let _restore = Restore(previous);
-    f()
-}
 
 /// Declares every function in `ctx`.
 pub(crate) fn declare(ctx: &mut Context) {
@@ -66,58 +104,100 @@ pub(crate) fn declare(ctx: &mut Context) {
 }
 
 /// Every public function with its parameters, in the order of [`NAMES`].
-fn definitions() -> [(&'static str, FuncDef); 24] {
+fn definitions() -> Vec<(&'static str, FuncDef)> {
+    use collections as c;
+    use encoding as e;
+    use numbers as n;
+    use strings as s;
     use ParamType::{Any, Array, Number, Object, String as Str};
     let any_array = || Array(Box::new(Any));
-    [
+    let any_object = || Object(Box::new(Any));
+    let variadic = |first: Option<ParamType>, rest: ParamType, f| {
+        let mut b = FuncDef::builder();
+        if let Some(p) = first {
+            b = b.param(p);
+        }
+        b.variadic_param(rest).build(f)
+    };
+    vec![
+        ("abs", FuncDef::new(n::abs, [Number])),
+        ("base64decode", FuncDef::new(e::base64decode, [Str])),
+        ("base64encode", FuncDef::new(e::base64encode, [Str])),
+        ("can", FuncDef::new(c::can, [Any])),
+        ("ceil", FuncDef::new(n::ceil, [Number])),
+        ("coalesce", variadic(None, Any, c::coalesce)),
+        ("compact", FuncDef::new(c::compact, [any_array()])),
+        ("concat", variadic(None, any_array(), c::concat)),
+        ("contains", FuncDef::new(c::contains, [any_array(), Any])),
+        ("distinct", FuncDef::new(c::distinct, [any_array()])),
+        ("element", FuncDef::new(c::element, [any_array(), Number])),
+        ("endswith", FuncDef::new(s::endswith, [Str, Str])),
+        ("file", FuncDef::new(files::file, [Str])),
+        ("fileexists", FuncDef::new(files::fileexists, [Str])),
+        ("fileset", FuncDef::new(files::fileset, [Str, Str])),
+        ("flatten", FuncDef::new(c::flatten, [any_array()])),
+        ("floor", FuncDef::new(n::floor, [Number])),
+        ("format", variadic(Some(Str), Any, format::format)),
+        ("formatlist", variadic(Some(Str), Any, format::formatlist)),
+        ("index", FuncDef::new(c::index, [any_array(), Any])),
+        ("join", variadic(Some(Str), any_array(), s::join)),
+        ("jsondecode", FuncDef::new(e::jsondecode, [Str])),
+        ("jsonencode", FuncDef::new(e::jsonencode, [Any])),
+        ("keys", FuncDef::new(c::keys, [any_object()])),
+        ("length", FuncDef::new(c::length, [Any])),
+        ("lookup", variadic(None, Any, c::lookup)),
+        ("lower", FuncDef::new(s::lower, [Str])),
+        ("max", variadic(None, Number, n::max)),
+        ("md5", FuncDef::new(e::md5, [Str])),
+        ("merge", variadic(None, Any, c::merge)),
+        ("min", variadic(None, Number, n::min)),
+        ("one", FuncDef::new(c::one, [Any])),
+        ("range", variadic(None, Number, n::range)),
+        ("regex", FuncDef::new(s::regex, [Str, Str])),
+        ("regexall", FuncDef::new(s::regexall, [Str, Str])),
+        ("replace", FuncDef::new(s::replace, [Str, Str, Str])),
+        ("reverse", FuncDef::new(c::reverse, [any_array()])),
         (
-            "coalesce",
-            FuncDef::builder().variadic_param(Any).build(coalesce),
+            "setintersection",
+            variadic(None, any_array(), c::setintersection),
         ),
+        ("setproduct", variadic(None, any_array(), c::setproduct)),
         (
-            "concat",
-            FuncDef::builder().variadic_param(any_array()).build(concat),
+            "setsubtract",
+            FuncDef::new(c::setsubtract, [any_array(), any_array()]),
         ),
-        ("contains", FuncDef::new(contains, [any_array(), Any])),
-        ("distinct", FuncDef::new(distinct, [any_array()])),
-        ("file", FuncDef::new(file, [Str])),
-        ("flatten", FuncDef::new(flatten, [any_array()])),
+        ("setunion", variadic(None, any_array(), c::setunion)),
+        ("sha256", FuncDef::new(e::sha256, [Str])),
         (
-            "format",
-            FuncDef::builder()
-                .param(Str)
-                .variadic_param(Any)
-                .build(format),
+            "slice",
+            FuncDef::new(c::slice, [any_array(), Number, Number]),
         ),
-        (
-            "join",
-            FuncDef::builder()
-                .param(Str)
-                .variadic_param(any_array())
-                .build(join),
-        ),
-        ("jsondecode", FuncDef::new(jsondecode, [Str])),
-        ("jsonencode", FuncDef::new(jsonencode, [Any])),
-        ("keys", FuncDef::new(keys, [Object(Box::new(Any))])),
-        ("length", FuncDef::new(length, [Any])),
-        ("lower", FuncDef::new(lower, [Str])),
-        ("merge", FuncDef::builder().variadic_param(Any).build(merge)),
-        (
-            "range",
-            FuncDef::builder().variadic_param(Number).build(range),
-        ),
-        ("replace", FuncDef::new(replace, [Str, Str, Str])),
-        ("split", FuncDef::new(split, [Str, Str])),
+        ("sort", FuncDef::new(c::sort, [any_array()])),
+        ("split", FuncDef::new(s::split, [Str, Str])),
+        ("startswith", FuncDef::new(s::startswith, [Str, Str])),
+        ("strcontains", FuncDef::new(s::strcontains, [Str, Str])),
+        ("substr", FuncDef::new(s::substr, [Str, Number, Number])),
+        ("sum", FuncDef::new(n::sum, [any_array()])),
         (
             "templatefile",
-            FuncDef::new(templatefile, [Str, Object(Box::new(Any))]),
+            FuncDef::new(files::templatefile, [Str, any_object()]),
         ),
-        ("tolist", FuncDef::new(tolist, [any_array()])),
-        ("toset", FuncDef::new(toset, [any_array()])),
-        ("tostring", FuncDef::new(tostring, [Any])),
-        ("trimspace", FuncDef::new(trimspace, [Str])),
-        ("upper", FuncDef::new(upper, [Str])),
-        ("values", FuncDef::new(values, [Object(Box::new(Any))])),
+        ("title", FuncDef::new(s::title, [Str])),
+        ("tolist", FuncDef::new(c::tolist, [any_array()])),
+        ("toset", FuncDef::new(c::toset, [any_array()])),
+        ("tostring", FuncDef::new(s::tostring, [Any])),
+        ("trim", FuncDef::new(s::trim, [Str, Str])),
+        ("trimprefix", FuncDef::new(s::trimprefix, [Str, Str])),
+        ("trimspace", FuncDef::new(s::trimspace, [Str])),
+        ("trimsuffix", FuncDef::new(s::trimsuffix, [Str, Str])),
+        ("try", variadic(None, Any, c::try_)),
+        ("upper", FuncDef::new(s::upper, [Str])),
+        ("values", FuncDef::new(c::values, [any_object()])),
+        ("yamldecode", FuncDef::new(e::yamldecode, [Str])),
+        (
+            "zipmap",
+            FuncDef::new(c::zipmap, [any_array(), any_array()]),
+        ),
     ]
 }
 
@@ -139,15 +219,19 @@ fn object_arg(args: &FuncArgs, i: usize) -> Result<&Map<String, Value>, String> 
         .ok_or_else(|| format!("argument {} must be an object", i + 1))
 }
 
-/// Order-preserving de-duplication.
-fn dedup(items: &[Value]) -> Vec<Value> {
-    let mut out: Vec<Value> = Vec::with_capacity(items.len());
-    for v in items {
-        if !out.contains(v) {
-            out.push(v.clone());
-        }
-    }
-    out
+/// A whole-number argument.
+fn int_arg(args: &FuncArgs, i: usize) -> Result<i64, String> {
+    let n = args
+        .get(i)
+        .and_then(Value::as_number)
+        .ok_or_else(|| format!("argument {} must be a number", i + 1))?;
+    n.as_i64()
+        .or_else(|| n.as_f64().filter(|f| f.fract() == 0.0).map(|f| f as i64))
+        .ok_or_else(|| format!("argument {} must be a whole number, found {n}", i + 1))
+}
+
+fn describe(v: &Value) -> String {
+    super::convert::describe(v)
 }
 
 /// A value as text for `format`/`join`/`tostring`: strings bare, numbers and bools as written.
@@ -161,357 +245,177 @@ fn text(v: &Value) -> Result<String, String> {
     }
 }
 
-fn coalesce(args: FuncArgs) -> Result<Value, String> {
-    args.iter()
-        .find(|v| !v.is_null() && v.as_str() != Some(""))
-        .cloned()
-        .ok_or_else(|| "no non-null, non-empty argument".into())
-}
-
-fn concat(args: FuncArgs) -> Result<Value, String> {
-    let mut out = Vec::new();
-    for (i, _) in args.iter().enumerate() {
-        out.extend(array_arg(&args, i)?.iter().cloned());
-    }
-    Ok(Value::Array(out))
-}
-
-fn contains(args: FuncArgs) -> Result<Value, String> {
-    let list = array_arg(&args, 0)?;
-    Ok(Value::Bool(args.get(1).is_some_and(|v| list.contains(v))))
-}
-
-fn distinct(args: FuncArgs) -> Result<Value, String> {
-    Ok(Value::Array(dedup(array_arg(&args, 0)?)))
-}
-
-fn read_relative(path: &str) -> Result<(PathBuf, String), String> {
-    let base = BASE_DIR.with(|b| b.borrow().clone());
-    let full = match base {
-        Some(dir) if Path::new(path).is_relative() => dir.join(path),
-        _ => PathBuf::from(path),
-    };
-    let meta =
-        std::fs::metadata(&full).map_err(|e| format!("cannot read {}: {e}", full.display()))?;
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(format!(
-            "{} is {} bytes; file() reads at most {MAX_FILE_BYTES}",
-            full.display(),
-            meta.len()
-        ));
-    }
-    let text = std::fs::read_to_string(&full)
-        .map_err(|e| format!("cannot read {}: {e}", full.display()))?;
-    Ok((full, text))
-}
-
-fn file(args: FuncArgs) -> Result<Value, String> {
-    let (_, text) = read_relative(str_arg(&args, 0)?)?;
-    Ok(Value::String(text))
-}
-
-fn flatten_into(items: &[Value], out: &mut Vec<Value>) {
-    for v in items {
-        match v {
-            Value::Array(inner) => flatten_into(inner, out),
-            other => out.push(other.clone()),
-        }
-    }
-}
-
-fn flatten(args: FuncArgs) -> Result<Value, String> {
-    let mut out = Vec::new();
-    flatten_into(array_arg(&args, 0)?, &mut out);
-    Ok(Value::Array(out))
-}
-
-/// `format` with the verbs `%s`, `%d`, `%v`, `%q` and `%%`.
-fn format(args: FuncArgs) -> Result<Value, String> {
-    let spec = str_arg(&args, 0)?;
-    let mut rest = args.iter().skip(1);
-    let mut out = String::new();
-    let mut chars = spec.chars();
-    while let Some(c) = chars.next() {
-        if c != '%' {
-            out.push(c);
-            continue;
-        }
-        let verb = chars
-            .next()
-            .ok_or("the format string ends with a lone `%`")?;
-        if verb == '%' {
-            out.push('%');
-            continue;
-        }
-        let v = rest
-            .next()
-            .ok_or_else(|| format!("not enough arguments for `%{verb}`"))?;
-        match verb {
-            's' | 'v' => out.push_str(&text(v)?),
-            'd' => match v.as_i64() {
-                Some(n) => out.push_str(&n.to_string()),
-                None => return Err(format!("`%d` needs a whole number, got {}", text(v)?)),
-            },
-            'q' => out.push_str(&serde_json::to_string(&text(v)?).map_err(|e| e.to_string())?),
-            other => {
-                return Err(format!(
-                    "unsupported format verb `%{other}`: use %s, %d, %v, %q or %%"
-                ))
+/// How big and how deep a value is, without recursion.
+pub(crate) fn measure(v: &Value) -> (usize, usize) {
+    let mut size = 0usize;
+    let mut depth = 0usize;
+    let mut stack = vec![(v, 1usize)];
+    while let Some((v, d)) = stack.pop() {
+        depth = depth.max(d);
+        size = size.saturating_add(match v {
+            Value::Null | Value::Bool(_) => 5,
+            Value::Number(_) => 8,
+            Value::String(s) => s.len() + 2,
+            Value::Array(items) => {
+                stack.extend(items.iter().map(|i| (i, d + 1)));
+                2 + items.len()
             }
+            Value::Object(obj) => {
+                for (k, v) in obj {
+                    size = size.saturating_add(k.len() + 4);
+                    stack.push((v, d + 1));
+                }
+                2
+            }
+        });
+    }
+    (size, depth)
+}
+
+/// Why `v` is too big or too deep to be a value, if it is.
+pub(crate) fn too_big(v: &Value) -> Option<String> {
+    let (size, depth) = measure(v);
+    if size > MAX_VALUE_BYTES {
+        Some(format!(
+            "the value would be about {} bytes; iamform's values are limited to {} bytes",
+            thousands(size),
+            thousands(MAX_VALUE_BYTES)
+        ))
+    } else if depth > MAX_VALUE_DEPTH {
+        Some(format!(
+            "the value would nest {depth} levels deep; iamform's values nest at most {MAX_VALUE_DEPTH}"
+        ))
+    } else {
+        None
+    }
+}
+
+/// A function result, unless it is larger than a value may be.
+fn bounded(v: Value) -> Result<Value, String> {
+    match too_big(&v) {
+        Some(e) => Err(e),
+        None => Ok(v),
+    }
+}
+
+/// `1234567` as `1,234,567`.
+pub(crate) fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
         }
+        out.push(c);
     }
-    if rest.next().is_some() {
-        return Err("too many arguments for the format string".into());
+    out
+}
+
+/// A key identifying a value for set operations (equal values, equal keys).
+fn set_key(v: &Value) -> String {
+    match v {
+        Value::String(s) => format!("s{s}"),
+        other => format!("j{}", serde_json::to_string(other).unwrap_or_default()),
     }
-    Ok(Value::String(out))
 }
 
-fn join(args: FuncArgs) -> Result<Value, String> {
-    let sep = str_arg(&args, 0)?;
-    let mut parts = Vec::new();
-    for i in 1..args.len() {
-        for v in array_arg(&args, i)? {
-            parts.push(text(v)?);
-        }
-    }
-    Ok(Value::String(parts.join(sep)))
-}
-
-fn jsondecode(args: FuncArgs) -> Result<Value, String> {
-    serde_json::from_str::<Value>(str_arg(&args, 0)?).map_err(|e| format!("invalid JSON: {e}"))
-}
-
-fn jsonencode(args: FuncArgs) -> Result<Value, String> {
-    let v = args.first().ok_or("jsonencode needs one argument")?;
-    serde_json::to_string(v)
-        .map(Value::String)
-        .map_err(|e| e.to_string())
-}
-
-fn sorted_keys(obj: &Map<String, Value>) -> Vec<&String> {
-    let mut keys: Vec<&String> = obj.keys().collect();
-    keys.sort();
-    keys
-}
-
-fn keys(args: FuncArgs) -> Result<Value, String> {
-    let obj = object_arg(&args, 0)?;
-    Ok(Value::Array(
-        sorted_keys(obj)
-            .into_iter()
-            .map(|k| Value::String(k.clone()))
-            .collect(),
-    ))
-}
-
-fn values(args: FuncArgs) -> Result<Value, String> {
-    let obj = object_arg(&args, 0)?;
-    Ok(Value::Array(
-        sorted_keys(obj)
-            .into_iter()
-            .filter_map(|k| obj.get(k).cloned())
-            .collect(),
-    ))
-}
-
-fn length(args: FuncArgs) -> Result<Value, String> {
-    let n = match args.first() {
-        Some(Value::String(s)) => s.chars().count(),
-        Some(Value::Array(a)) => a.len(),
-        Some(Value::Object(o)) => o.len(),
-        _ => return Err("length needs a string, list or object".into()),
-    };
-    Ok(Value::from(n as u64))
-}
-
-fn lower(args: FuncArgs) -> Result<Value, String> {
-    Ok(Value::String(str_arg(&args, 0)?.to_lowercase()))
-}
-
-fn upper(args: FuncArgs) -> Result<Value, String> {
-    Ok(Value::String(str_arg(&args, 0)?.to_uppercase()))
-}
-
-fn trimspace(args: FuncArgs) -> Result<Value, String> {
-    Ok(Value::String(str_arg(&args, 0)?.trim().to_owned()))
-}
-
-fn merge(args: FuncArgs) -> Result<Value, String> {
-    let mut out = Map::new();
-    for (i, v) in args.iter().enumerate() {
-        match v {
-            Value::Null => {}
-            Value::Object(o) => out.extend(o.iter().map(|(k, v)| (k.clone(), v.clone()))),
-            _ => return Err(format!("argument {} must be an object", i + 1)),
-        }
-    }
-    Ok(Value::Object(out))
-}
-
-/// `range(limit)`, `range(start, limit)`, `range(start, limit, step)` over whole numbers.
-fn range(args: FuncArgs) -> Result<Value, String> {
-    let n: Vec<i64> = args
-        .iter()
-        .map(|v| v.as_i64().ok_or("range takes whole numbers"))
-        .collect::<Result<_, _>>()?;
-    let (start, limit, step) = match n.as_slice() {
-        [limit] => (0, *limit, 1),
-        [start, limit] => (*start, *limit, if start <= limit { 1 } else { -1 }),
-        [start, limit, step] => (*start, *limit, *step),
-        _ => return Err("range takes one to three arguments".into()),
-    };
-    if step == 0 {
-        return Err("range step cannot be zero".into());
-    }
-    let mut out = Vec::new();
-    let mut i = start;
-    while (step > 0 && i < limit) || (step < 0 && i > limit) {
-        if out.len() >= 1024 {
-            return Err("range would produce more than 1024 elements".into());
-        }
-        out.push(Value::from(i));
-        i = i.checked_add(step).ok_or("range overflows")?;
-    }
-    Ok(Value::Array(out))
-}
-
-/// Plain substring replacement (no regular expressions).
-fn replace(args: FuncArgs) -> Result<Value, String> {
-    let (s, from, to) = (str_arg(&args, 0)?, str_arg(&args, 1)?, str_arg(&args, 2)?);
-    if from.is_empty() {
-        return Err("the substring to replace cannot be empty".into());
-    }
-    Ok(Value::String(s.replace(from, to)))
-}
-
-fn split(args: FuncArgs) -> Result<Value, String> {
-    let (sep, s) = (str_arg(&args, 0)?, str_arg(&args, 1)?);
-    if sep.is_empty() {
-        return Err("the separator cannot be empty".into());
-    }
-    if s.is_empty() {
-        return Ok(Value::Array(Vec::new()));
-    }
-    Ok(Value::Array(
-        s.split(sep).map(|p| Value::String(p.to_owned())).collect(),
-    ))
-}
-
-fn templatefile(args: FuncArgs) -> Result<Value, String> {
-    let (path, text) = read_relative(str_arg(&args, 0)?)?;
-    let vars = object_arg(&args, 1)?;
-    let template: hcl::Template = text
-        .parse()
-        .map_err(|e| format!("{} is not a valid template: {e}", path.display()))?;
-    let mut ctx = Context::new();
-    declare(&mut ctx);
-    for (k, v) in vars {
-        ctx.declare_var(k.as_str(), v.clone());
-    }
-    template
-        .evaluate(&ctx)
-        .map(Value::String)
-        .map_err(|e| format!("{}: {}", path.display(), e.kind()))
-}
-
-fn tolist(args: FuncArgs) -> Result<Value, String> {
-    Ok(Value::Array(array_arg(&args, 0)?.clone()))
-}
-
-/// A set as a de-duplicated list; all-string sets are sorted, as Terraform shows them.
-fn toset(args: FuncArgs) -> Result<Value, String> {
-    let mut items = dedup(array_arg(&args, 0)?);
-    if items.iter().all(Value::is_string) {
-        items.sort_by(|a, b| a.as_str().cmp(&b.as_str()));
-    }
-    Ok(Value::Array(items))
-}
-
-fn tostring(args: FuncArgs) -> Result<Value, String> {
-    let v = args.first().ok_or("tostring needs one argument")?;
-    text(v).map(Value::String)
+/// Order-preserving de-duplication, in linear time.
+pub(crate) fn dedup(items: impl IntoIterator<Item = Value>) -> Vec<Value> {
+    let mut seen = std::collections::HashSet::new();
+    items
+        .into_iter()
+        .filter(|v| seen.insert(set_key(v)))
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn eval(src: &str) -> Result<Value, String> {
+    pub(super) fn eval(src: &str) -> Result<Value, String> {
         let mut ctx = Context::new();
         declare(&mut ctx);
-        let expr: hcl::Expression = hcl::edit::parser::parse_expr(src)
-            .map_err(|e| e.to_string())?
-            .into();
-        expr.evaluate(&ctx).map_err(|e| e.to_string())
+        let mut expr = hcl::edit::parser::parse_expr(src).map_err(|e| e.to_string())?;
+        super::super::arith::rewrite(&mut expr);
+        let expr: hcl::Expression = expr.into();
+        crate::config::lazy::evaluate(&expr, &ctx).map_err(|e| e.to_string())
     }
 
-    fn json(src: &str) -> String {
-        serde_json::to_string(&eval(src).unwrap()).unwrap()
+    /// Runs a table of `(expression, expected JSON)`.
+    pub(super) fn table(rows: &[(&str, &str)]) {
+        let failures: Vec<String> = rows
+            .iter()
+            .filter_map(|(src, want)| {
+                let got = eval(src)
+                    .map(|v| serde_json::to_string(&v).unwrap())
+                    .unwrap_or_else(|e| format!("error: {e}"));
+                (got != *want).then(|| format!("{src}\n   want {want}\n    got {got}"))
+            })
+            .collect();
+        assert!(failures.is_empty(), "\n{}", failures.join("\n"));
     }
 
-    #[test]
-    fn functions_behave_like_terraform() {
-        let table = [
-            (r#"jsonencode({a = [1, "x"]})"#, r#""{\"a\":[1,\"x\"]}""#),
-            (r#"jsondecode("{\"a\": true}")"#, r#"{"a":true}"#),
-            (r#"toset(["b", "a", "b"])"#, r#"["a","b"]"#),
-            (r#"tolist(["b", "a"])"#, r#"["b","a"]"#),
-            (r#"concat(["a"], [], ["b", "c"])"#, r#"["a","b","c"]"#),
-            (r#"merge({a = 1, b = 2}, {b = 3})"#, r#"{"a":1,"b":3}"#),
-            (r#"lower("AbC")"#, r#""abc""#),
-            (r#"upper("AbC")"#, r#""ABC""#),
-            (r#"join(",", ["a", "b"], ["c"])"#, r#""a,b,c""#),
-            (r#"split("/", "a/b/c")"#, r#"["a","b","c"]"#),
-            (r#"format("%s-%d%%", "x", 5)"#, r#""x-5%""#),
-            (r#"length("héllo")"#, "5"),
-            (r#"length({a = 1})"#, "1"),
-            (r#"contains(["a", "b"], "b")"#, "true"),
-            (r#"keys({b = 1, a = 2})"#, r#"["a","b"]"#),
-            (r#"values({b = 1, a = 2})"#, "[2,1]"),
-            (r#"flatten([["a"], [["b"]], "c"])"#, r#"["a","b","c"]"#),
-            (r#"distinct(["a", "b", "a"])"#, r#"["a","b"]"#),
-            (r#"replace("a-b-c", "-", "_")"#, r#""a_b_c""#),
-            (r#"coalesce(null, "", "x")"#, r#""x""#),
-            ("range(3)", "[0,1,2]"),
-        ];
-        for (src, want) in table {
-            assert_eq!(json(src), want, "{src}");
-        }
+    /// Expressions that must be errors, each with a fragment of its message.
+    pub(super) fn errors(rows: &[(&str, &str)]) {
+        let failures: Vec<String> = rows
+            .iter()
+            .filter_map(|(src, fragment)| {
+                let short: String = src.chars().take(80).collect();
+                match eval(src) {
+                    Ok(v) => Some(format!("{short}: no error but {v:?}")),
+                    Err(e) if !e.contains(fragment) => Some(format!("{short}: {e}")),
+                    Err(_) => None,
+                }
+            })
+            .collect();
+        assert!(failures.is_empty(), "\n{}", failures.join("\n"));
     }
 
     #[test]
-    fn names_are_the_declared_functions() {
+    fn names_are_the_declared_functions_in_order() {
         let declared: Vec<&str> = definitions().iter().map(|(n, _)| *n).collect();
         assert_eq!(declared, NAMES);
+        let mut sorted = NAMES.to_vec();
+        sorted.sort_unstable();
+        assert_eq!(sorted, NAMES);
     }
 
     #[test]
-    fn bad_calls_are_errors_not_panics() {
-        for src in [
-            r#"format("%d", "x")"#,
-            r#"format("%s")"#,
-            r#"jsondecode("{")"#,
-            r#"split("", "a")"#,
-            r#"coalesce(null)"#,
-            "range(0, 10, 0)",
-            "range(100000)",
-            r#"file("/definitely/not/here.json")"#,
-            "lower(1)",
-        ] {
-            assert!(eval(src).is_err(), "{src}");
+    fn sizes_and_depths_are_measured_without_recursion() {
+        let mut v = Value::Null;
+        for _ in 0..100_000 {
+            v = Value::Array(vec![v]);
         }
+        let (_, depth) = measure(&v);
+        assert_eq!(depth, 100_001);
+        assert!(too_big(&v).unwrap().contains("nest"));
+        // Dropping it would recurse as deep: take it apart first.
+        let mut v = v;
+        while let Value::Array(mut items) = v {
+            v = items.pop().unwrap_or(Value::Null);
+        }
+        let big = Value::String("x".repeat(MAX_VALUE_BYTES));
+        assert!(too_big(&big).unwrap().contains("16,777,216 bytes"));
+        assert_eq!(thousands(5_242_880), "5,242,880");
     }
 
     #[test]
-    fn file_reads_relative_to_the_base_dir() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("x.txt"), "hello").unwrap();
-        let got = with_base_dir(dir.path(), || eval(r#"file("x.txt")"#)).unwrap();
-        assert_eq!(got, Value::String("hello".into()));
-        std::fs::write(dir.path().join("t.tpl"), "hi ${name}").unwrap();
-        let got = with_base_dir(dir.path(), || {
-            eval(r#"templatefile("t.tpl", {name = "x"})"#)
-        });
-        assert_eq!(got.unwrap(), Value::String("hi x".into()));
+    fn dedup_keeps_the_first_of_equal_values_in_order() {
+        let items = vec![
+            Value::from("b"),
+            Value::from(1),
+            Value::from("1"),
+            Value::from("b"),
+            Value::from(1),
+            Value::Array(vec![Value::from("a")]),
+            Value::Array(vec![Value::from("a")]),
+        ];
+        let want = vec![
+            Value::from("b"),
+            Value::from(1),
+            Value::from("1"),
+            Value::Array(vec![Value::from("a")]),
+        ];
+        assert_eq!(dedup(items), want);
     }
 }

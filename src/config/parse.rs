@@ -238,13 +238,15 @@ fn parse_body(text: &str, file: usize) -> Result<Node, hcl::edit::parser::Error>
 pub(crate) fn parse_text(map: &SourceMap, file: usize) -> Result<Node, Box<Diagnostic>> {
     let text = &map.files[file].text;
     let body = hcl::edit::parser::parse_body(text).map_err(|e| {
-        let offset = e.location().offset();
+        let x = super::syntax::explain(text, e.location().offset(), e.message());
         let span = Span {
             file,
-            start: offset,
-            end: offset + 1,
+            start: x.offset,
+            end: x.offset + x.len,
         };
-        Box::new(map.error(span, format!("syntax error: {}", e.message())))
+        let mut d = map.error(span, x.message);
+        d.help = x.help;
+        Box::new(d)
     })?;
     let mut root = empty_root(file, text.len());
     fill(&mut root, body, file);

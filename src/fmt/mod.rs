@@ -30,6 +30,8 @@ pub struct SyntaxError {
     pub message: String,
     /// The source line the error is on.
     pub line_text: String,
+    /// What to do about it, when there is more to say than the message.
+    pub help: Option<String>,
 }
 
 impl fmt::Display for SyntaxError {
@@ -75,27 +77,21 @@ fn error_at(text: &str, offset: usize, message: String) -> SyntaxError {
         col,
         message,
         line_text,
+        help: None,
     }
 }
 
 fn check_syntax(text: &str) -> Result<(), SyntaxError> {
     hcl::edit::parser::parse_body(text).map(drop).map_err(|e| {
-        let loc = e.location();
-        let line_text = text
-            .lines()
-            .nth(loc.line().saturating_sub(1))
-            .unwrap_or("")
+        let x = crate::config::explain_syntax_error(text, e.location().offset(), e.message());
+        let message = x
+            .message
+            .strip_prefix("syntax error: ")
+            .unwrap_or(&x.message)
             .to_owned();
-        // hcl-edit counts columns in bytes; report characters, as every other diagnostic does.
-        let byte_col = loc.column().saturating_sub(1).min(line_text.len());
-        let col = line_text
-            .get(..byte_col)
-            .map_or(loc.column(), |s| s.chars().count() + 1);
         SyntaxError {
-            line: loc.line(),
-            col,
-            message: e.message().to_owned(),
-            line_text,
+            help: x.help,
+            ..error_at(text, x.offset, message)
         }
     })
 }

@@ -222,7 +222,7 @@ fn fmt_cmd(dir: &Path, check: bool, recursive: bool) -> anyhow::Result<Exit> {
                         line: e.line,
                         col: e.col,
                     }),
-                    help: None,
+                    help: e.help.clone(),
                     notes: Vec::new(),
                     snippet: Some(config::Snippet {
                         line_text: e.line_text.replace('\t', " "),

@@ -45,9 +45,17 @@ fn fmt_does_not_write_through_a_link_planted_at_its_temporary_name() {
     let (code, stdout, stderr) = iamform(&["fmt", config.to_str().expect("utf-8")]);
     assert_eq!(code, 0, "{stdout}{stderr}");
     assert_eq!(text(&victim), "do not touch");
-    let mode = std::fs::metadata(&victim).expect("stat").permissions().mode() & 0o777;
+    let mode = std::fs::metadata(&victim)
+        .expect("stat")
+        .permissions()
+        .mode()
+        & 0o777;
     assert_eq!(mode, 0o600, "the link's target keeps its mode");
-    assert_ne!(text(&config.join("main.hcl")), MESSY, "the file itself is formatted");
+    assert_ne!(
+        text(&config.join("main.hcl")),
+        MESSY,
+        "the file itself is formatted"
+    );
 }
 
 #[cfg(unix)]
@@ -81,11 +89,16 @@ fn a_linked_hcl_file_is_reported_and_neither_its_target_nor_the_link_is_replaced
         let (code, stdout, stderr) = iamform(&args);
         assert_eq!(code, 0, "{stdout}{stderr}");
         assert!(
-            stderr.contains("skipped") && stderr.contains("linked.hcl") && stderr.contains("symbolic link"),
+            stderr.contains("skipped")
+                && stderr.contains("linked.hcl")
+                && stderr.contains("symbolic link"),
             "{stderr}"
         );
         assert_eq!(text(&outside), MESSY);
-        assert!(std::fs::symlink_metadata(&link).expect("stat").file_type().is_symlink());
+        assert!(std::fs::symlink_metadata(&link)
+            .expect("stat")
+            .file_type()
+            .is_symlink());
     }
 }
 
@@ -106,25 +119,35 @@ fn fmt_recursive_does_not_follow_directory_links_even_in_a_loop() {
     std::fs::create_dir(&outside).expect("mkdir");
     std::fs::write(outside.join("x.hcl"), MESSY).expect("write");
     std::os::unix::fs::symlink(&outside, config.join("elsewhere")).expect("link");
-    let (code, stdout, stderr) =
-        iamform(&["fmt", "--recursive", config.to_str().expect("utf-8")]);
+    let (code, stdout, stderr) = iamform(&["fmt", "--recursive", config.to_str().expect("utf-8")]);
     assert_eq!(code, 0, "{stdout}{stderr}");
     assert_eq!(stdout.lines().count(), 1, "only real/main.hcl: {stdout}");
     assert!(stdout.contains("real/main.hcl"), "{stdout}");
     assert!(stderr.contains("not followed"), "{stderr}");
-    assert_eq!(text(&outside.join("x.hcl")), MESSY, "nothing outside the tree");
+    assert_eq!(
+        text(&outside.join("x.hcl")),
+        MESSY,
+        "nothing outside the tree"
+    );
 }
 
 #[test]
 fn fmt_of_a_file_nested_2000_deep_is_a_located_error_not_a_stack_overflow() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let deep = format!("locals {{\n  x = {}{}\n}}\n", "[".repeat(2000), "]".repeat(2000));
+    let deep = format!(
+        "locals {{\n  x = {}{}\n}}\n",
+        "[".repeat(2000),
+        "]".repeat(2000)
+    );
     let file = dir.path().join("main.hcl");
     std::fs::write(&file, &deep).expect("write");
     let (code, stdout, stderr) = iamform(&["fmt", "--check", dir.path().to_str().expect("utf-8")]);
     assert_eq!(code, 1, "{stdout}{stderr}");
     assert!(stderr.contains("more than 1000 levels deep"), "{stderr}");
-    assert!(stderr.contains(&format!("{}:2:", file.display())), "{stderr}");
+    assert!(
+        stderr.contains(&format!("{}:2:", file.display())),
+        "{stderr}"
+    );
     assert!(!stderr.contains("overflow"), "{stderr}");
     assert_eq!(text(&file), deep);
 }

@@ -49,6 +49,22 @@ pub(crate) fn from_block(
 /// A document given as an attribute value: a JSON string (jsonencode, file, heredoc) or an object.
 pub(crate) fn from_attr(env: &mut Env, attr: &Attr, kind: DocumentKind) -> Option<PolicyDocument> {
     let v = env.eval(attr)?;
+    if let Value::String(s) = &v {
+        if serde_json::from_str::<serde_json::Value>(s).is_ok() {
+            if let Some(d) = crate::policy::duplicate_key(s) {
+                let file = file_argument(&attr.expr);
+                env.error(
+                    attr.span,
+                    format!(
+                        "invalid policy document in `{}`: {}",
+                        attr.key,
+                        d.message(file)
+                    ),
+                );
+                return None;
+            }
+        }
+    }
     let parsed = match &v {
         Value::String(s) => PolicyDocument::from_json_str(s),
         Value::Object(_) => match serde_json::to_value(&v) {
@@ -97,6 +113,22 @@ pub(crate) fn from_attr(env: &mut Env, attr: &Attr, kind: DocumentKind) -> Optio
     Some(doc)
 }
 
+/// The path of `file("…")` when the expression is exactly that call with a literal path: where
+/// line and column numbers inside the document point.
+fn file_argument(expr: &hcl::Expression) -> Option<&str> {
+    match expr {
+        hcl::Expression::FuncCall(call)
+            if call.name.namespace.is_empty() && call.name.name.as_str() == "file" =>
+        {
+            match call.args.as_slice() {
+                [hcl::Expression::String(path)] => Some(path),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
 fn kind_name(kind: DocumentKind) -> &'static str {
     match kind {
         DocumentKind::Identity => "policy document",
@@ -136,8 +168,14 @@ pub(crate) fn from_statements(
             }
             Ok(d) => match d.validate(kind) {
                 Err(e) => {
+                    // A character IAM refuses is shown where it is written; other problems at the
+                    // statement.
+                    let span = match d.character_problems().first() {
+                        Some(c) if *c == e => span_for(st, &e.path),
+                        _ => st.header,
+                    };
                     env.error(
-                        st.header,
+                        span,
                         format!("invalid {} statement: {}", kind_name(kind), e.message),
                     );
                     ok = false;

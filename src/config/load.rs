@@ -30,6 +30,22 @@ pub(crate) fn load(dir: &Path) -> Result<Loaded, Diagnostics> {
     for root in &roots {
         diags.extend(schema::check_file(root, &map));
     }
+    for root in &roots {
+        for a in root.all_attrs() {
+            for r in &a.repeated_keys {
+                diags.push(
+                    map.error(
+                        r.second,
+                        format!("the key `{}` is set twice in this object", r.key),
+                    )
+                    .with_note(format!("first set at {}", map.describe(r.first)))
+                    .with_help(
+                        "an object keeps only the last value of a key, so what a reader sees first is not what is used: remove one",
+                    ),
+                );
+            }
+        }
+    }
     let blocks: Vec<Node> = roots.into_iter().flat_map(|r| r.blocks).collect();
     let declared = declarations(&blocks, &map, &mut diags);
     for b in &blocks {

@@ -20,6 +20,7 @@ pub(crate) mod limits;
 mod load;
 mod lower;
 mod moved;
+mod object_keys;
 mod parse;
 mod references;
 mod schema;

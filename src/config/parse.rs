@@ -7,6 +7,7 @@
 use super::arith;
 use super::diagnostic::{display_path, Diagnostic, SourceFile, SourceMap, Span};
 use super::limits;
+use super::object_keys::{repeated_keys, RepeatedKey};
 use super::references::{self, FuncCall, Reference};
 use hcl::edit::structure::{Block, Body, Structure};
 use hcl::edit::Span as _;
@@ -26,6 +27,8 @@ pub(crate) struct Attr {
     /// Whether evaluating `expr` calls any function (a user's call or checked arithmetic): most
     /// attributes do not, and get a context without the function table.
     pub calls: bool,
+    /// Keys that an object literal in `expr` sets twice (reported by `load`).
+    pub repeated_keys: Vec<RepeatedKey>,
 }
 
 /// A block `ident "label" { … }`; the top level of a file is a nameless block.
@@ -230,7 +233,7 @@ fn empty_root(file: usize, len: usize) -> Node {
 fn parse_body(text: &str, file: usize) -> Result<Node, hcl::edit::parser::Error> {
     let body = hcl::edit::parser::parse_body(text)?;
     let mut root = empty_root(file, text.len());
-    fill(&mut root, body, file);
+    fill(&mut root, body, text, file);
     Ok(root)
 }
 
@@ -249,7 +252,7 @@ pub(crate) fn parse_text(map: &SourceMap, file: usize) -> Result<Node, Box<Diagn
         Box::new(d)
     })?;
     let mut root = empty_root(file, text.len());
-    fill(&mut root, body, file);
+    fill(&mut root, body, text, file);
     Ok(root)
 }
 
@@ -263,11 +266,12 @@ fn span_of(file: usize, range: Option<std::ops::Range<usize>>) -> Span {
 }
 
 /// Moves the attributes and blocks of a parsed body into `node` (no copies of expressions).
-fn fill(node: &mut Node, body: Body, file: usize) {
+fn fill(node: &mut Node, body: Body, text: &str, file: usize) {
     for structure in body {
         match structure {
             Structure::Attribute(a) => {
                 let (refs, funcs) = references::collect(&a.value, file);
+                let repeated_keys = repeated_keys(&a.value, text, file);
                 let key_span = span_of(file, a.key.span());
                 let span = span_of(file, a.span());
                 let key = a.key.as_str().to_owned();
@@ -281,14 +285,15 @@ fn fill(node: &mut Node, body: Body, file: usize) {
                     refs,
                     funcs,
                     calls,
+                    repeated_keys,
                 });
             }
-            Structure::Block(b) => node.blocks.push(block(b, file)),
+            Structure::Block(b) => node.blocks.push(block(b, text, file)),
         }
     }
 }
 
-fn block(b: Block, file: usize) -> Node {
+fn block(b: Block, text: &str, file: usize) -> Node {
     let ident_span = span_of(file, b.ident.span());
     let labels: Vec<(String, Span)> = b
         .labels
@@ -306,7 +311,7 @@ fn block(b: Block, file: usize) -> Node {
             ..ident_span
         },
     };
-    fill(&mut node, b.body, file);
+    fill(&mut node, b.body, text, file);
     node
 }
 

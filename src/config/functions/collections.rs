@@ -1,4 +1,4 @@
-//! Functions over lists, sets and maps. Sets are lists without duplicates (a list of strings is
+//! Functions over lists, sets and maps. Sets are lists whose elements are distinct (a list of strings is
 //! sorted, as Terraform shows a set of strings); every set operation runs in linear time (plus a
 //! sort), so that a set of 100,000 names is as quick as a list of them.
 

@@ -228,6 +228,23 @@ fn strings(v: Vec<String>) -> J {
     J::Array(v.into_iter().map(J::String).collect())
 }
 
+/// `&{aws:username}` as the IAM policy variable `${aws:username}`, as Terraform's
+/// aws_iam_policy_document does it: in statement blocks a policy variable needs no escaping
+/// (`$${aws:username}` works too). Not in `jsonencode` or `file` documents, which are sent as
+/// written.
+fn policy_variables(values: Vec<String>) -> Vec<String> {
+    values
+        .into_iter()
+        .map(|v| {
+            if v.contains("&{") {
+                v.replace("&{", "${")
+            } else {
+                v
+            }
+        })
+        .collect()
+}
+
 /// One statement block as IAM JSON; `None` when something in it was reported.
 fn statement_json(env: &mut Env, st: &Node) -> Option<J> {
     let before = env.diags.len();
@@ -248,7 +265,7 @@ fn statement_json(env: &mut Env, st: &Node) -> Option<J> {
         if let Some(list) = env.get(st, key, convert::scalar_or_list) {
             // An empty list means "not set", as in Terraform's policy documents.
             if !list.is_empty() {
-                o.insert(json_key.into(), strings(list));
+                o.insert(json_key.into(), strings(policy_variables(list)));
             }
         }
     }
@@ -304,7 +321,9 @@ fn principals(env: &mut Env, blocks: &[&Node]) -> Option<J> {
         }
         for (key, json_key) in short {
             if let Some(values) = env.get(b, key, convert::scalar_or_list) {
-                map.entry(json_key.to_owned()).or_default().extend(values);
+                map.entry(json_key.to_owned())
+                    .or_default()
+                    .extend(policy_variables(values));
             }
         }
         if !long {
@@ -341,7 +360,9 @@ fn principals(env: &mut Env, blocks: &[&Node]) -> Option<J> {
                 continue;
             }
         };
-        map.entry(json_key.to_owned()).or_default().extend(ids);
+        map.entry(json_key.to_owned())
+            .or_default()
+            .extend(policy_variables(ids));
     }
     match star {
         Some(span) if !map.is_empty() => {
@@ -391,7 +412,11 @@ fn conditions_json(env: &mut Env, blocks: &[&Node]) -> Option<J> {
         let variable = env.get(c, "variable", convert::string);
         let values = env.get(c, "values", convert::scalar_or_list);
         if let (Some(t), Some(k), Some(v)) = (test, variable, values) {
-            out.entry(t).or_default().entry(k).or_default().extend(v);
+            out.entry(t)
+                .or_default()
+                .entry(k)
+                .or_default()
+                .extend(policy_variables(v));
         }
     }
     Some(J::Object(

@@ -19,6 +19,7 @@ pub fn lint_document(
         let at = format!("{address} statement[{i}]");
         actions(s, &at, catalog, &mut out);
         condition_keys(s, &at, catalog, &mut out);
+        unsubstituted_policy_variables(s, &at, &mut out);
         if s.effect == Effect::Allow {
             grants(s, &at, catalog, &mut out);
             if kind == DocumentKind::Trust {
@@ -262,5 +263,81 @@ fn condition_keys(s: &Statement, at: &str, catalog: &Catalog, out: &mut Vec<Find
                 hint,
             ));
         }
+    }
+}
+
+/// Text that looks like an IAM policy variable but is not one, so IAM matches it literally:
+/// `&{aws:username}` left in a `jsonencode` or `file` document (only statement blocks turn `&{`
+/// into `${`), or `{aws:username}` without its `$`.
+fn unsubstituted_policy_variables(s: &Statement, at: &str, out: &mut Vec<Finding>) {
+    static LOOKALIKE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = LOOKALIKE.get_or_init(|| {
+        regex::Regex::new(r"(?:^|[^$&])(&?\{[A-Za-z0-9-]+:[^{}]*\})")
+            .expect("the pattern compiles")
+    });
+    let principals = [&s.principal, &s.not_principal]
+        .into_iter()
+        .flatten()
+        .filter_map(|p| match p {
+            crate::policy::Principal::Map(m) => Some(m.values().flatten()),
+            crate::policy::Principal::Any => None,
+        })
+        .flatten();
+    let texts = [&s.resource, &s.not_resource]
+        .into_iter()
+        .flatten()
+        .flatten()
+        .chain(principals)
+        .chain(s.condition.values().flat_map(|k| k.values().flatten()));
+    for text in texts {
+        let Some(found) = re.captures(text).and_then(|c| c.get(1)) else {
+            continue;
+        };
+        let found = found.as_str();
+        let variable = format!("${{{}", found.trim_start_matches('&').trim_start_matches('{'));
+        out.push(Finding::new(
+            Severity::Warning,
+            "unsubstituted-policy-variable",
+            at,
+            format!("`{found}` in `{text}` is not a policy variable: IAM matches it literally"),
+            format!(
+                "write the policy variable `{variable}` (`${variable}` in an HCL string); `&{{…}}` becomes `${{…}}` only in statement blocks"
+            ),
+        ));
+    }
+}
+
+#[cfg(test)]
+mod unsubstituted_policy_variable_tests {
+    use super::*;
+
+    fn found(json: &str) -> Vec<String> {
+        let doc = PolicyDocument::from_json_str(json).unwrap();
+        let catalog = Catalog::embedded().unwrap();
+        lint_document(&doc, DocumentKind::Identity, "policy.p", catalog)
+            .into_iter()
+            .filter(|f| f.rule == "unsubstituted-policy-variable")
+            .map(|f| format!("{} | {}", f.message, f.hint))
+            .collect()
+    }
+
+    #[test]
+    fn text_that_looks_like_a_policy_variable_but_is_not_one_is_a_warning() {
+        let doc = |resource: &str| {
+            format!(
+                r#"{{"Statement":{{"Effect":"Allow","Action":"s3:GetObject","Resource":"{resource}"}}}}"#
+            )
+        };
+        let amp = found(&doc("arn:aws:s3:::home/&{aws:username}/*"));
+        assert_eq!(amp.len(), 1, "{amp:?}");
+        assert!(amp[0].contains("`&{aws:username}`"), "{amp:?}");
+        assert!(amp[0].contains("`${aws:username}`"), "{amp:?}");
+        assert!(amp[0].contains("`$${aws:username}`"), "{amp:?}");
+        assert_eq!(found(&doc("arn:aws:s3:::home/{aws:userid}/*")).len(), 1);
+        assert!(found(&doc("arn:aws:s3:::home/${aws:username}/*")).is_empty());
+        assert!(found(&doc("arn:aws:s3:::home/*")).is_empty());
+        let condition = r#"{"Statement":{"Effect":"Allow","Action":"s3:ListBucket","Resource":"*",
+            "Condition":{"StringLike":{"s3:prefix":"home/&{aws:username}/*"}}}}"#;
+        assert_eq!(found(condition).len(), 1);
     }
 }

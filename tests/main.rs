@@ -11,6 +11,7 @@ mod aws;
 mod cli;
 mod conformance;
 mod fmt;
+mod hostile;
 mod lang;
 mod lint;
 mod policy;

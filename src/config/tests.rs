@@ -150,7 +150,11 @@ policy "encoded" {
     assert!(blocks.contains(r#"home/${aws:userid}/*""#), "{blocks}");
     assert!(!blocks.contains("&{"), "{blocks}");
     // jsonencode and file documents are sent as written.
-    assert!(text("encoded").contains("&{aws:username}"), "{}", text("encoded"));
+    assert!(
+        text("encoded").contains("&{aws:username}"),
+        "{}",
+        text("encoded")
+    );
 }
 
 #[test]

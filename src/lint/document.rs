@@ -272,8 +272,7 @@ fn condition_keys(s: &Statement, at: &str, catalog: &Catalog, out: &mut Vec<Find
 fn unsubstituted_policy_variables(s: &Statement, at: &str, out: &mut Vec<Finding>) {
     static LOOKALIKE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
     let re = LOOKALIKE.get_or_init(|| {
-        regex::Regex::new(r"(?:^|[^$&])(&?\{[A-Za-z0-9-]+:[^{}]*\})")
-            .expect("the pattern compiles")
+        regex::Regex::new(r"(?:^|[^$&])(&?\{[A-Za-z0-9-]+:[^{}]*\})").expect("the pattern compiles")
     });
     let principals = [&s.principal, &s.not_principal]
         .into_iter()
@@ -294,7 +293,10 @@ fn unsubstituted_policy_variables(s: &Statement, at: &str, out: &mut Vec<Finding
             continue;
         };
         let found = found.as_str();
-        let variable = format!("${{{}", found.trim_start_matches('&').trim_start_matches('{'));
+        let variable = format!(
+            "${{{}",
+            found.trim_start_matches('&').trim_start_matches('{')
+        );
         out.push(Finding::new(
             Severity::Warning,
             "unsubstituted-policy-variable",

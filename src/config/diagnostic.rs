@@ -304,8 +304,15 @@ impl SourceMap {
 /// The widest source line a snippet shows in full.
 const MAX_SNIPPET: usize = 160;
 
-/// The snippet of `line_text` underlining `len` characters from column `col`; a long line is
-/// shown as a window around the underline, with what is left out counted.
+impl Snippet {
+    /// The snippet of `line_text` underlining `len` characters from column `col`; a long line is
+    /// shown as a window around the underline, with what is left out counted.
+    pub fn around(line_text: &str, col: usize, len: usize) -> Snippet {
+        snippet(line_text, col, len)
+    }
+}
+
+/// See [`Snippet::around`].
 fn snippet(line_text: &str, col: usize, len: usize) -> Snippet {
     let chars = line_text.chars().count();
     if chars <= MAX_SNIPPET {

@@ -131,13 +131,7 @@ impl VarType {
             }
             (VarType::List(t), Value::Array(items)) => Ok(Value::Array(elements(t, items)?)),
             (VarType::Set(t), Value::Array(items)) => {
-                let mut out: Vec<Value> = Vec::new();
-                for item in elements(t, items)? {
-                    if !out.contains(&item) {
-                        out.push(item);
-                    }
-                }
-                Ok(Value::Array(out))
+                Ok(Value::Array(super::functions::dedup(elements(t, items)?)))
             }
             (VarType::Map(t), Value::Object(obj)) => {
                 let mut out = Map::new();

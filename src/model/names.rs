@@ -138,7 +138,8 @@ mod tests {
 
     #[test]
     fn characters_iam_accepts() {
-        let table: [(fn(char) -> bool, char, bool); 14] = [
+        type Rule = fn(char) -> bool;
+        let table: [(Rule, char, bool); 14] = [
             (policy_char_allowed, 'a', true),
             (policy_char_allowed, '\t', true),
             (policy_char_allowed, 'é', true),

@@ -224,11 +224,7 @@ fn fmt_cmd(dir: &Path, check: bool, recursive: bool) -> anyhow::Result<Exit> {
                     }),
                     help: e.help.clone(),
                     notes: Vec::new(),
-                    snippet: Some(config::Snippet {
-                        line_text: e.line_text.replace('\t', " "),
-                        col: e.col,
-                        len: 1,
-                    }),
+                    snippet: Some(config::Snippet::around(&e.line_text, e.col, 1)),
                 };
                 eprint!("{diag}");
             }

@@ -151,3 +151,14 @@ fn fmt_of_a_file_nested_2000_deep_is_a_located_error_not_a_stack_overflow() {
     assert!(!stderr.contains("overflow"), "{stderr}");
     assert_eq!(text(&file), deep);
 }
+
+#[test]
+fn a_syntax_error_on_a_line_of_5_mib_is_shown_cut() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let line = format!("locals {{ a = \"{}\" + }}\n", "x".repeat(5 << 20));
+    std::fs::write(dir.path().join("main.hcl"), &line).expect("write");
+    let (code, stdout, stderr) = iamform(&["fmt", "--check", dir.path().to_str().expect("utf-8")]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(stderr.len() < 2000, "{} bytes of stderr", stderr.len());
+    assert!(stderr.contains("bytes …"), "{stderr}");
+}

@@ -290,7 +290,8 @@ fn values_nested_2000_deep_are_refused_by_every_command_wherever_they_come_from(
     std::fs::write(&var_file, format!("x = {deep}\n")).unwrap();
     let var_file = var_file.display().to_string();
     let flag = format!("x={deep}");
-    let sources: [(&str, Vec<&str>, Vec<(&str, &str)>); 3] = [
+    type Env<'a> = Vec<(&'a str, &'a str)>;
+    let sources: [(&str, Vec<&str>, Env); 3] = [
         ("--var x=", vec!["--var", &flag], vec![]),
         ("deep.hcl:1", vec!["--var-file", &var_file], vec![]),
         (

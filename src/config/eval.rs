@@ -13,7 +13,7 @@ use super::parse::{Attr, Node};
 use super::references::Reference;
 use super::variables::{Inputs, VarType};
 use crate::model::{self, names, Address, Kind};
-use hcl::eval::Context;
+use hcl::eval::{Context, Evaluate};
 use hcl::{Map, Value};
 use petgraph::graph::{DiGraph, NodeIndex};
 use std::collections::{BTreeMap, BTreeSet};
@@ -65,7 +65,6 @@ pub(crate) struct Env<'a> {
     /// `each` while the attributes of one `for_each` instance are evaluated.
     pub each: Option<Value>,
     account_id: String,
-    base: Context<'static>,
     vars: Map<String, Value>,
     locals: Map<String, Value>,
     entities: BTreeMap<&'static str, Map<String, Value>>,
@@ -107,14 +106,14 @@ impl Item<'_> {
         }
     }
 
-    /// Whether evaluating the item calls a function.
-    fn calls(&self) -> bool {
+    /// The attributes evaluating the item evaluates.
+    fn attrs(&self) -> Vec<&Attr> {
         match self {
-            Item::Local(a) => a.calls,
+            Item::Local(a) => vec![a],
             Item::Entity(_, _, n) => IDENTITY_ATTRS
                 .into_iter()
                 .filter_map(|k| n.attr(k))
-                .any(|a| a.calls),
+                .collect(),
         }
     }
 }
@@ -192,8 +191,6 @@ impl<'a> Env<'a> {
         account_id: &str,
         inputs: &Inputs,
     ) -> Env<'a> {
-        let mut base = Context::new();
-        functions::declare(&mut base);
         let mut env = Env {
             map,
             diags: Vec::new(),
@@ -201,7 +198,6 @@ impl<'a> Env<'a> {
             instances: BTreeMap::new(),
             each: None,
             account_id: account_id.to_owned(),
-            base,
             vars: Map::new(),
             locals: Map::new(),
             entities: BTreeMap::new(),
@@ -244,11 +240,7 @@ impl<'a> Env<'a> {
             let (value, origin, span) = match (given, b.attr("default")) {
                 (Some(input), _) => (input.value.clone(), input.origin.clone(), b.header),
                 (None, Some(a)) => {
-                    let ctx = if a.calls {
-                        self.base.clone()
-                    } else {
-                        Context::new()
-                    };
+                    let ctx = self.context_for(&[], &[a]);
                     match self.eval_in(a, &ctx) {
                         Some(v) => (v, "its default".to_owned(), a.span),
                         None => {
@@ -389,7 +381,7 @@ impl<'a> Env<'a> {
             }
             match item {
                 Item::Local(a) => {
-                    let ctx = self.context_for(&refs, item.calls());
+                    let ctx = self.context_for(&refs, &item.attrs());
                     self.local(a, &ctx);
                 }
                 Item::Entity(kind, label, node) => self.identity(*kind, label, node),
@@ -425,14 +417,18 @@ impl<'a> Env<'a> {
             .push(d.with_help("break the cycle: a value cannot depend on itself"));
     }
 
-    /// A context holding exactly the values `refs` name, and the functions when `calls` (cloning
-    /// the function table is most of the cost of a context).
-    fn context_for(&self, refs: &[&Reference], calls: bool) -> Context<'static> {
-        let mut ctx = if calls {
-            self.base.clone()
-        } else {
-            Context::new()
-        };
+    /// A context holding exactly the values `refs` name, and the functions `attrs` call (copying
+    /// the whole function table would be most of the cost of a context).
+    fn context_for(&self, refs: &[&Reference], attrs: &[&Attr]) -> Context<'static> {
+        let mut ctx = Context::new();
+        if attrs.iter().any(|a| a.calls) {
+            functions::declare_only(
+                &mut ctx,
+                attrs
+                    .iter()
+                    .flat_map(|a| a.funcs.iter().map(|f| f.name.as_str())),
+            );
+        }
         let mut roots: BTreeMap<&str, Map<String, Value>> = BTreeMap::new();
         for r in refs {
             let source = match r.root.as_str() {
@@ -488,7 +484,7 @@ impl<'a> Env<'a> {
             .filter_map(|k| node.attr(k))
             .collect();
         let id_refs: Vec<&Reference> = id_attrs.iter().flat_map(|a| a.refs.iter()).collect();
-        let mut ctx = self.context_for(&id_refs, id_attrs.iter().any(|a| a.calls));
+        let mut ctx = self.context_for(&id_refs, &id_attrs);
         let Some(a) = node.attr("for_each") else {
             match self.one_identity(kind, label, node, &ctx, None) {
                 Some((id, value)) => {
@@ -504,7 +500,7 @@ impl<'a> Env<'a> {
             return;
         };
         let for_each_refs: Vec<&Reference> = a.refs.iter().collect();
-        let for_each_ctx = self.context_for(&for_each_refs, a.calls);
+        let for_each_ctx = self.context_for(&for_each_refs, &[a]);
         let keys = self.eval_in(a, &for_each_ctx);
         drop(for_each_ctx);
         let Some(keys) = keys.and_then(|v| self.convert(a, &v, for_each_keys)) else {
@@ -630,12 +626,17 @@ impl<'a> Env<'a> {
         }
         // Only what the attribute references: evaluating a traversal clones its root value.
         let refs: Vec<&Reference> = attr.refs.iter().collect();
-        let ctx = self.context_for(&refs, attr.calls);
+        let ctx = self.context_for(&refs, &[attr]);
         self.eval_in(attr, &ctx)
     }
 
     fn eval_in(&mut self, attr: &Attr, ctx: &Context) -> Option<Value> {
-        match super::lazy::evaluate(&attr.expr, ctx) {
+        let result = if attr.lazy {
+            super::lazy::evaluate(&attr.expr, ctx)
+        } else {
+            attr.expr.evaluate(ctx)
+        };
+        match result {
             Ok(v) => {
                 match functions::too_big(&v) {
                     None => Some(v),

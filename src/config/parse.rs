@@ -27,6 +27,8 @@ pub(crate) struct Attr {
     /// Whether evaluating `expr` calls any function (a user's call or checked arithmetic): most
     /// attributes do not, and get a context without the function table.
     pub calls: bool,
+    /// Whether `expr` calls `try` or `can`, which `config::lazy` evaluates.
+    pub lazy: bool,
     /// Keys that an object literal in `expr` sets twice (reported by `load`).
     pub repeated_keys: Vec<RepeatedKey>,
 }
@@ -295,6 +297,7 @@ fn fill(node: &mut Node, body: Body, text: &str, file: usize) {
                 let key = a.key.as_str().to_owned();
                 let mut value = a.value;
                 let calls = arith::rewrite(&mut value) || !funcs.is_empty();
+                let lazy = funcs.iter().any(|f| f.name == "try" || f.name == "can");
                 node.attrs.push(Attr {
                     key,
                     key_span,
@@ -303,6 +306,7 @@ fn fill(node: &mut Node, body: Body, text: &str, file: usize) {
                     refs,
                     funcs,
                     calls,
+                    lazy,
                     repeated_keys,
                 });
             }

@@ -103,6 +103,21 @@ pub(crate) fn declare(ctx: &mut Context) {
     super::arith::declare(ctx);
 }
 
+/// Declares the functions `names` that exist (and the checked arithmetic) in `ctx`: what an
+/// expression calling them needs. Copying the whole table for every attribute would cost more
+/// than evaluating most attributes.
+pub(crate) fn declare_only<'a>(ctx: &mut Context, names: impl IntoIterator<Item = &'a str>) {
+    static TABLE: std::sync::OnceLock<std::collections::HashMap<&'static str, FuncDef>> =
+        std::sync::OnceLock::new();
+    let table = TABLE.get_or_init(|| definitions().into_iter().collect());
+    for name in names {
+        if let Some((name, def)) = table.get_key_value(name) {
+            ctx.declare_func(*name, def.clone());
+        }
+    }
+    super::arith::declare(ctx);
+}
+
 /// Every public function with its parameters, in the order of [`NAMES`].
 fn definitions() -> Vec<(&'static str, FuncDef)> {
     use collections as c;

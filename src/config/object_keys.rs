@@ -3,11 +3,11 @@
 //!
 //! hcl-edit's parser keeps an object in a map and silently replaces the first value of a key
 //! by the second, and hcl-rs evaluates what is left, so a reviewer reading the first would
-//! approve what is never sent: in `jsonencode({…})` policy documents above all. So for each object
-//! literal, the keys of its source text are listed with a small lexer, and when there are more of
-//! them than the parser kept, the keys written twice are reported. Keys written as identifiers
-//! or plain strings are compared; computed keys (`(local.k)`, `"${x}"`) are not known before
-//! evaluation.
+//! approve what is never sent: in `jsonencode({…})` policy documents above all. So for each
+//! object literal, the keys of its source text are listed with a small lexer, and when there are
+//! more of them than the parser kept, the keys written twice are reported. Keys written as
+//! identifiers or plain strings are compared; computed keys (`(local.k)`, `"${x}"`) are not known
+//! before evaluation.
 
 use super::diagnostic::Span;
 use hcl::edit::expr::{Expression, Object, ObjectKey};

@@ -1,6 +1,6 @@
-//! Functions over lists, sets and maps. Sets are lists whose elements are distinct (a list of strings is
-//! sorted, as Terraform shows a set of strings); every set operation runs in linear time (plus a
-//! sort), so that a set of 100,000 names is as quick as a list of them.
+//! Functions over lists, sets and maps. Sets are lists whose elements are distinct (a list of
+//! strings is sorted, as Terraform shows a set of strings); every set operation runs in linear time
+//! (plus a sort), so that a set of 100,000 names is as quick as a list of them.
 
 use super::{array_arg, bounded, dedup, describe, int_arg, object_arg, set_key, str_arg};
 use hcl::eval::FuncArgs;

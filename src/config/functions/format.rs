@@ -4,10 +4,10 @@
 //! | verb | result |
 //! |---|---|
 //! | `%%` | a percent sign, consuming no value |
-//! | `%v` | `%s` for strings, `%g` for numbers, `%t` for bools, `%#v` for anything else; `null` for null |
+//! | `%v` | `%s` for a string, `%g` a number, `%t` a bool, `%#v` anything else; `null` for null |
 //! | `%#v` | the value as JSON (as `jsonencode`) |
 //! | `%t` | a bool |
-//! | `%b` `%d` `%o` `%x` `%X` | a whole number in binary, decimal, octal, hexadecimal (`#`: `0b`, `0`, `0x` prefix) |
+//! | `%b` `%d` `%o` `%x` `%X` | a whole number in base 2, 10, 8, 16 (`#`: `0b`, `0`, `0x` prefix) |
 //! | `%c` | the character of a whole number (a Unicode code point) |
 //! | `%e` `%E` `%f` `%g` `%G` | a number in scientific, decimal or shortest notation |
 //! | `%s` | a string (numbers and bools converted) |

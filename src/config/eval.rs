@@ -127,7 +127,8 @@ pub(crate) fn error_message(e: &hcl::eval::Error) -> String {
     const MAX: usize = 300;
     let message = match e.kind() {
         hcl::eval::ErrorKind::FuncCall(name, msg)
-            if super::arith::operator_of(&name.to_string()).is_some() =>
+            if super::arith::operator_of(&name.to_string()).is_some()
+                || name.to_string() == super::budget::COUNT =>
         {
             msg.clone()
         }
@@ -631,6 +632,7 @@ impl<'a> Env<'a> {
     }
 
     fn eval_in(&mut self, attr: &Attr, ctx: &Context) -> Option<Value> {
+        super::budget::reset();
         let result = if attr.lazy {
             super::lazy::evaluate(&attr.expr, ctx)
         } else {

@@ -222,30 +222,29 @@ fn iterate(collection: Value) -> Result<Vec<(Value, Value)>> {
     }
 }
 
-/// A context for one iteration: `ctx` with the iteration variables. (hcl-rs keeps the cheap
-/// child contexts it uses for this to itself; this copy is made only for the iterations of `for`
-/// expressions that call `try` or `can`.)
-fn bind<'a>(
-    ctx: &Context<'a>,
+/// Binds the iteration variables in `ctx`, a copy of the context made once per loop (hcl-rs
+/// keeps the cheap child contexts it uses for this to itself), replacing the previous
+/// iteration's values.
+fn bind(
+    ctx: &mut Context,
     key_var: Option<&hcl::Identifier>,
     value_var: &hcl::Identifier,
     key: Value,
     value: Value,
-) -> Context<'a> {
-    let mut c = ctx.clone();
+) {
     if let Some(k) = key_var {
-        c.declare_var(k.clone(), key);
+        ctx.declare_var(k.clone(), key);
     }
-    c.declare_var(value_var.clone(), value);
-    c
+    ctx.declare_var(value_var.clone(), value);
 }
 
 fn for_expr(f: &hcl::expr::ForExpr, ctx: &Context) -> Result<Value> {
     let collection = evaluate(&f.collection_expr, ctx)?;
     let mut list = Vec::new();
     let mut obj = Map::new();
+    let mut c = ctx.clone();
     for (key, value) in iterate(collection)? {
-        let c = bind(ctx, f.key_var.as_ref(), &f.value_var, key, value);
+        bind(&mut c, f.key_var.as_ref(), &f.value_var, key, value);
         if let Some(cond) = &f.cond_expr {
             match evaluate(cond, &c)? {
                 Value::Bool(true) => {}
@@ -294,14 +293,24 @@ fn for_expr(f: &hcl::expr::ForExpr, ctx: &Context) -> Result<Value> {
 }
 
 /// Renders a template (a quoted string or heredoc with `${…}` and `%{…}`, or a template file),
-/// with `try` and `can` lazy inside it.
+/// with `try` and `can` lazy inside it, and stopping as soon as the text grows past the largest
+/// value (a `%{ for }` could otherwise repeat a large value until memory runs out).
 pub(crate) fn evaluate_template(t: &Template, ctx: &Context) -> Result<String> {
-    if !template_has_lazy(t) {
-        return t.evaluate(ctx);
-    }
     let mut out = String::new();
     render(&mut out, t, ctx, Strip::None, Strip::None)?;
     Ok(out)
+}
+
+/// An error once `out` is longer than a value may be.
+fn check_length(out: &str) -> Result<()> {
+    let max = super::functions::MAX_VALUE_BYTES;
+    if out.len() > max {
+        return Err(error(format!(
+            "the template renders more than {} bytes; iamform's values are limited to that",
+            super::functions::thousands(max)
+        )));
+    }
+    Ok(())
 }
 
 /// hcl-rs's template rendering (with its whitespace stripping by `~`), evaluating through
@@ -320,11 +329,17 @@ fn render(out: &mut String, t: &Template, ctx: &Context, first: Strip, last: Str
             strip_of(&elems[i + 1])
         };
         match elem {
-            Element::Literal(text) => out.push_str(strip(text, prev, next)),
-            Element::Interpolation(interp) => match evaluate(&interp.expr, ctx)? {
-                Value::String(s) => out.push_str(&s),
-                other => out.push_str(&other.to_string()),
-            },
+            Element::Literal(text) => {
+                out.push_str(strip(text, prev, next));
+                check_length(out)?;
+            }
+            Element::Interpolation(interp) => {
+                match evaluate(&interp.expr, ctx)? {
+                    Value::String(s) => out.push_str(&s),
+                    other => out.push_str(&other.to_string()),
+                }
+                check_length(out)?;
+            }
             Element::Directive(Directive::If(d)) => match evaluate(&d.cond_expr, ctx)? {
                 Value::Bool(true) => {
                     let end = if d.false_template.is_some() {
@@ -348,9 +363,11 @@ fn render(out: &mut String, t: &Template, ctx: &Context, first: Strip, last: Str
             },
             Element::Directive(Directive::For(d)) => {
                 let collection = evaluate(&d.collection_expr, ctx)?;
+                let mut c = ctx.clone();
                 for (key, value) in iterate(collection)? {
-                    let c = bind(ctx, d.key_var.as_ref(), &d.value_var, key, value);
+                    bind(&mut c, d.key_var.as_ref(), &d.value_var, key, value);
                     render(out, &d.template, &c, d.for_strip, d.endfor_strip)?;
+                    check_length(out)?;
                 }
             }
         }

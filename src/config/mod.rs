@@ -9,6 +9,7 @@
 //! `lower` runs only on a configuration that loaded cleanly.
 
 mod arith;
+mod budget;
 mod convert;
 mod diagnostic;
 mod document;

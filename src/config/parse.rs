@@ -296,7 +296,9 @@ fn fill(node: &mut Node, body: Body, text: &str, file: usize) {
                 let span = span_of(file, a.span());
                 let key = a.key.as_str().to_owned();
                 let mut value = a.value;
-                let calls = arith::rewrite(&mut value) || !funcs.is_empty();
+                let arithmetic = arith::rewrite(&mut value);
+                let loops = super::budget::rewrite(&mut value);
+                let calls = arithmetic || loops || !funcs.is_empty();
                 let lazy = funcs.iter().any(|f| f.name == "try" || f.name == "can");
                 node.attrs.push(Attr {
                     key,

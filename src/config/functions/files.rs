@@ -461,6 +461,25 @@ mod tests {
         });
     }
 
+    #[test]
+    fn a_template_stops_rendering_past_the_largest_value() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("t.tpl"),
+            "%{ for i in range(1024) }${big}%{ endfor }",
+        )
+        .unwrap();
+        let mib = r#"join("", [for i in range(1024) : join("", [for j in range(1024) : "x"])])"#;
+        let e = with_base_dir(dir.path(), || {
+            super::super::tests::eval(&format!(r#"templatefile("t.tpl", {{ big = {mib} }})"#))
+        })
+        .unwrap_err();
+        assert!(
+            e.contains("the template renders more than 16,777,216 bytes"),
+            "{e}"
+        );
+    }
+
     #[cfg(unix)]
     #[test]
     fn only_regular_files_are_read_and_only_so_much() {

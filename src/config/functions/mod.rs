@@ -101,9 +101,10 @@ pub(crate) fn declare(ctx: &mut Context) {
         ctx.declare_func(name, def);
     }
     super::arith::declare(ctx);
+    super::budget::declare(ctx);
 }
 
-/// Declares the functions `names` that exist (and the checked arithmetic) in `ctx`: what an
+/// Declares the functions `names` that exist (and the internal ones) in `ctx`: what an
 /// expression calling them needs. Copying the whole table for every attribute would cost more
 /// than evaluating most attributes.
 pub(crate) fn declare_only<'a>(ctx: &mut Context, names: impl IntoIterator<Item = &'a str>) {
@@ -116,6 +117,7 @@ pub(crate) fn declare_only<'a>(ctx: &mut Context, names: impl IntoIterator<Item 
         }
     }
     super::arith::declare(ctx);
+    super::budget::declare(ctx);
 }
 
 /// Every public function with its parameters, in the order of [`NAMES`].

@@ -15,6 +15,7 @@ pub mod config;
 pub mod diff;
 pub mod drift;
 pub mod fmt;
+pub mod fsutil;
 pub mod guard;
 pub mod import;
 pub mod lint;

@@ -13,6 +13,7 @@ mod aws;
 mod cli;
 mod conformance;
 mod fmt;
+mod hostile;
 mod lang;
 mod lint;
 mod policy;

@@ -41,7 +41,7 @@ pub(crate) fn lower(
     account_id: &str,
     inputs: &Inputs,
 ) -> Result<Desired, Diagnostics> {
-    functions::with_base_dir(dir, || {
+    functions::with_file_root(dir, dir, || {
         let env = Env::evaluate(map, blocks, account_id, inputs);
         let mut l = Lowerer {
             env,
@@ -530,12 +530,20 @@ impl Lowerer<'_> {
     fn description(&mut self, b: &Node) -> Option<String> {
         let d = self.env.get(b, "description", convert::string)?;
         let len = d.chars().count();
+        let span = b.attr("description").map_or(b.header, |a| a.span);
         if len > MAX_DESCRIPTION {
-            let span = b.attr("description").map_or(b.header, |a| a.span);
             self.env.error(
                 span,
                 format!("the description is {len} characters; IAM allows {MAX_DESCRIPTION}"),
             );
+        }
+        if let Err(e) = names::check_chars(
+            "the description",
+            &d,
+            names::description_char_allowed,
+            "tabs, line breaks and the printable characters of Latin-1 (U+0020-U+007E, U+00A1-U+00FF)",
+        ) {
+            self.env.error(span, e);
         }
         Some(d)
     }
@@ -702,7 +710,6 @@ fn check_tags(pairs: &[(String, String)]) -> Vec<String> {
             pairs.len()
         ));
     }
-    let allowed = |c: char| c.is_alphanumeric() || c.is_whitespace() || "_.:/=+-@".contains(c);
     for (k, v) in pairs {
         let klen = k.chars().count();
         if klen == 0 || klen > 128 {
@@ -720,10 +727,16 @@ fn check_tags(pairs: &[(String, String)]) -> Vec<String> {
                 "the value of tag `{k}` is longer than 256 characters"
             ));
         }
-        if let Some(c) = k.chars().chain(v.chars()).find(|c| !allowed(*c)) {
-            out.push(format!(
-                "tag `{k}` contains {c:?}; tags may use letters, digits, spaces and _.:/=+-@"
-            ));
+        let rule = "letters, digits, spaces and _.:/=+-@";
+        for (what, text) in [("key", k), ("value", v)] {
+            if let Err(e) = names::check_chars(
+                &format!("the {what} of tag `{k}`"),
+                text,
+                names::tag_char_allowed,
+                rule,
+            ) {
+                out.push(e);
+            }
         }
     }
     out
@@ -798,6 +811,9 @@ mod tests {
             ("", "1"),
             ("k", &*"v".repeat(257)),
             ("k!", "v"),
+            ("k", "a\tb"),
+            ("k", "\u{1b}[2J"),
+            ("team\u{202e}", "x"),
         ];
         for (k, v) in bad {
             assert_eq!(check_tags(&[(k.to_owned(), v.to_owned())]).len(), 1, "{k}");

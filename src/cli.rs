@@ -417,11 +417,7 @@ impl Command {
             } => C::Lint {
                 dir,
                 documents,
-                format: match format {
-                    LintFormat::Text => settings::LintFormat::Text,
-                    LintFormat::Json => settings::LintFormat::Json,
-                    LintFormat::Sarif => settings::LintFormat::Sarif,
-                },
+                format: format.into_settings(),
             },
             Command::Can {
                 dir,
@@ -445,12 +441,7 @@ impl Command {
                 now,
             } => C::Audit(settings::AuditSettings {
                 dir,
-                format: match format {
-                    AuditFormat::Text => settings::AuditFormat::Text,
-                    AuditFormat::Json => settings::AuditFormat::Json,
-                    AuditFormat::Markdown => settings::AuditFormat::Markdown,
-                    AuditFormat::Sarif => settings::AuditFormat::Sarif,
-                },
+                format: format.into_settings(),
                 last_accessed,
                 max_key_age_days,
                 max_unused_days,
@@ -466,6 +457,27 @@ impl Command {
                 user_boundaries: !no_user_boundaries,
             },
         })
+    }
+}
+
+impl LintFormat {
+    fn into_settings(self) -> settings::LintFormat {
+        match self {
+            LintFormat::Text => settings::LintFormat::Text,
+            LintFormat::Json => settings::LintFormat::Json,
+            LintFormat::Sarif => settings::LintFormat::Sarif,
+        }
+    }
+}
+
+impl AuditFormat {
+    fn into_settings(self) -> settings::AuditFormat {
+        match self {
+            AuditFormat::Text => settings::AuditFormat::Text,
+            AuditFormat::Json => settings::AuditFormat::Json,
+            AuditFormat::Markdown => settings::AuditFormat::Markdown,
+            AuditFormat::Sarif => settings::AuditFormat::Sarif,
+        }
     }
 }
 

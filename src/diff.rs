@@ -153,6 +153,7 @@ type Compare<T> = fn(desired: &T, live: &T) -> Option<(Action, Option<String>)>;
 
 trait Described: Clone {
     fn path(&self) -> Option<&str>;
+    fn name(&self) -> &Name;
     fn wrap(self) -> Entity;
 }
 
@@ -162,11 +163,45 @@ macro_rules! described {
             fn path(&self) -> Option<&str> {
                 Some(self.path.as_str())
             }
+            fn name(&self) -> &Name {
+                &self.name
+            }
             fn wrap(self) -> Entity {
                 Entity::$variant(self)
             }
         }
     )*};
+}
+
+/// A change of a name's case only (`Bob` to `bob`): IAM keeps names as spelled, so it is a change,
+/// though the name is the same to IAM's uniqueness rule. Users and groups are renamed in place
+/// (the change is an update with `moved_from`, as for a `moved` block); roles, managed policies
+/// and instance profiles cannot be renamed and are replaced.
+fn case_change<T: Described>(
+    kind: Kind,
+    d: &T,
+    l: &T,
+    compared: Option<(Action, Option<String>)>,
+) -> (Option<(Action, Option<String>)>, Option<Address>) {
+    let (new, old) = (d.name().as_str(), l.name().as_str());
+    if new == old {
+        return (compared, None);
+    }
+    match kind {
+        Kind::User | Kind::Group => (
+            compared.or(Some((Action::Update, None))),
+            Some(Address::new(kind, l.name().clone())),
+        ),
+        _ => (
+            Some((
+                Action::Replace,
+                Some(format!(
+                    "the name changes from {old:?} to {new:?} (only its case), and IAM cannot rename a {kind}"
+                )),
+            )),
+            None,
+        ),
+    }
 }
 described!(User => User, Group => Group, Role => Role, ManagedPolicy => Policy, InstanceProfile => InstanceProfile);
 
@@ -190,14 +225,15 @@ fn diff_kind<T: Described>(
                 moved_from: None,
             }),
             Some(l) => {
-                if let Some((action, reason)) = compare(d, l) {
+                let (compared, moved_from) = case_change(kind, d, l, compare(d, l));
+                if let Some((action, reason)) = compared {
                     out.changes.push(Change {
                         address,
                         action,
                         before: Some(l.clone().wrap()),
                         after: Some(d.clone().wrap()),
                         reason,
-                        moved_from: None,
+                        moved_from,
                     });
                 }
             }
@@ -357,14 +393,84 @@ mod tests {
     }
 
     #[test]
-    fn live_only_fields_and_name_case_cause_no_change() {
-        let mut live = user("John", "/");
+    fn live_only_fields_cause_no_change() {
+        let mut live = user("john", "/");
         live.credentials = Credentials {
             login_profile: Some(Default::default()),
             ..Default::default()
         };
         let d = diff(&account(&[user("john", "/")]), &account(&[live]), None);
         assert!(d.is_empty(), "{d:?}");
+    }
+
+    #[test]
+    fn a_case_only_rename_is_a_change() {
+        // Regression: `Bob` -> `bob` planned "No changes".
+        let d = diff(
+            &account(&[user("bob", "/")]),
+            &account(&[user("Bob", "/")]),
+            None,
+        );
+        assert_eq!(actions(&d), [("user.bob".into(), Action::Update)]);
+        let c = &d.changes[0];
+        assert_eq!(c.address.name.as_str(), "bob");
+        assert_eq!(
+            c.moved_from.as_ref().map(|a| a.name.as_str()),
+            Some("Bob"),
+            "renamed in place, from the live spelling"
+        );
+
+        // Another change of the same user stays in the same update.
+        let mut changed = user("bob", "/x/");
+        changed.groups.insert("g".into());
+        let d = diff(&account(&[changed]), &account(&[user("Bob", "/")]), None);
+        assert_eq!(d.changes.len(), 1);
+        assert_eq!(d.changes[0].action, Action::Update);
+        assert!(d.changes[0].moved_from.is_some());
+
+        let group = |name: &str| Group {
+            name: name.into(),
+            path: "/".into(),
+            policies: Default::default(),
+            inline_policies: Default::default(),
+        };
+        let groups = |g: Group| Account {
+            groups: [(g.name.clone(), g)].into(),
+            ..Default::default()
+        };
+        let d = diff(&groups(group("devs")), &groups(group("Devs")), None);
+        assert_eq!(d.changes[0].action, Action::Update);
+        assert_eq!(
+            d.changes[0].moved_from.as_ref().map(|a| a.to_string()),
+            Some("group.Devs".to_owned())
+        );
+    }
+
+    #[test]
+    fn a_case_only_rename_replaces_what_iam_cannot_rename() {
+        let doc = PolicyDocument::from_json_str(
+            r#"{"Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}}"#,
+        )
+        .unwrap();
+        let policy = |name: &str| ManagedPolicy {
+            name: name.into(),
+            path: "/".into(),
+            description: None,
+            tags: Default::default(),
+            document: doc.clone(),
+            versions: vec![],
+        };
+        let acct = |p: ManagedPolicy| Account {
+            policies: [(p.name.clone(), p)].into(),
+            ..Default::default()
+        };
+        let d = diff(&acct(policy("ReadData")), &acct(policy("readdata")), None);
+        assert_eq!(actions(&d), [("policy.ReadData".into(), Action::Replace)]);
+        let reason = d.changes[0].reason.as_deref().unwrap();
+        assert!(reason.contains("only its case"), "{reason}");
+        assert!(d.changes[0].moved_from.is_none());
+        // Spelled the same: nothing to do.
+        assert!(diff(&acct(policy("ReadData")), &acct(policy("ReadData")), None).is_empty());
     }
 
     #[test]

@@ -50,7 +50,7 @@ pub(crate) async fn run(backend: &dyn Backend, options: &Options) -> anyhow::Res
             )
         })?;
         let path = options.out.join(name);
-        std::fs::write(&path, text)
+        crate::fsutil::write_atomic(&path, text.as_bytes())
             .with_context(|| format!("could not write {}", path.display()))?;
         written.push(path);
     }
@@ -86,16 +86,31 @@ fn scope(options: &Options) -> anyhow::Result<Scope> {
     })
 }
 
-/// Refuses to mix an import with existing files unless `--force`.
+/// Refuses to mix an import with existing files unless `--force`, and a directory holding
+/// symbolic links in any case (files are written through [`crate::fsutil::write_atomic`], which
+/// refuses to write through a link; refusing them all up front leaves nothing half imported).
 fn check_out_dir(out: &Path, force: bool) -> anyhow::Result<()> {
     if out.exists() && !out.is_dir() {
         bail!("--out {}: exists and is not a directory", out.display());
     }
-    let non_empty = out.is_dir()
-        && std::fs::read_dir(out)
+    let entries: Vec<std::fs::DirEntry> = if out.is_dir() {
+        std::fs::read_dir(out)
+            .and_then(|d| d.collect::<Result<_, _>>())
             .with_context(|| format!("could not read {}", out.display()))?
-            .next()
-            .is_some();
+    } else {
+        Vec::new()
+    };
+    for entry in &entries {
+        if entry.file_type().is_ok_and(|t| t.is_symlink()) {
+            bail!(
+                "--out {}: {} is a symbolic link; import does not write into a directory holding \
+                 links (a link could send a file outside it): remove it or import elsewhere",
+                out.display(),
+                entry.path().display()
+            );
+        }
+    }
+    let non_empty = !entries.is_empty();
     if non_empty && !force {
         bail!(
             "--out {}: the directory is not empty; import into a new directory, or pass --force to \

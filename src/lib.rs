@@ -15,6 +15,7 @@ pub mod config;
 pub mod diff;
 pub mod drift;
 pub mod fmt;
+pub mod fsutil;
 pub(crate) mod guard;
 pub(crate) mod import;
 pub mod lint;

@@ -13,6 +13,8 @@ use std::path::{Path, PathBuf};
 const LAYERS: &[(&str, &[&str])] = &[
     // IAM's data and facts: names, addresses, policy documents, the Account, quotas, ARNs.
     ("model", &[]),
+    // Reading and writing files safely (no links followed, bounded reads, exclusive creates).
+    ("fsutil", &[]),
     // What a run was asked for, and the backend settings (from the command line or a block).
     ("settings", &["model"]),
     ("catalog", &["model"]),
@@ -20,7 +22,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     // the mock ask whether an AWS managed policy exists).
     ("access", &["model"]),
     // The stages: configuration in, desired account out; diff; operations; plan.
-    ("config", &["model", "settings", "access"]),
+    ("config", &["model", "settings", "access", "fsutil"]),
     ("diff", &["model"]),
     ("operation", &["model"]),
     ("plan", &["model", "settings", "diff", "operation"]),
@@ -31,7 +33,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("drift", &["model", "diff", "operation", "plan"]),
     ("audit", &["model", "operation", "backend"]),
     ("lint", &["model", "catalog", "config"]),
-    ("fmt", &[]),
+    ("fmt", &["config", "fsutil"]),
     ("synth", &["model"]),
     // Output: the only place that prints.
     (
@@ -51,7 +53,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "lint",
         ],
     ),
-    ("import", &["model", "backend", "render", "fmt"]),
+    ("import", &["model", "backend", "render", "fmt", "fsutil"]),
     // The command line and the wiring of the pipeline.
     ("cli", &["model", "settings", "render"]),
     (

@@ -88,6 +88,19 @@ impl Test {
         output(cmd)
     }
 
+    /// `run_env`, killed after a generous two minutes: a hang fails the test instead of blocking
+    /// the suite (this is not a performance bound).
+    pub fn run_bounded(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
+        let mut cmd = Command::cargo_bin("iamform").expect("the iamform binary");
+        cmd.args(args)
+            .arg(self.config())
+            .arg("--backend")
+            .arg(format!("mock:{}", self.account().display()))
+            .envs(env.iter().copied())
+            .timeout(std::time::Duration::from_secs(120));
+        output(cmd)
+    }
+
     /// Runs `iamform ARGS` as given: no configuration directory, no `--backend`.
     pub fn run_plain(&self, args: &[&str]) -> Run {
         self.run_plain_env(args, &[])

@@ -24,6 +24,7 @@ mod aws;
 mod cli;
 mod conformance;
 mod fmt;
+mod hostile;
 mod lang;
 mod lint;
 mod policy;

@@ -197,16 +197,15 @@ fn rem(args: Args) -> Result<Value, String> {
 pub(crate) fn error_message(e: &hcl::eval::Error) -> String {
     const MAX: usize = 300;
     let message = match e.kind() {
-        hcl::eval::ErrorKind::FuncCall(name, msg) if operator_of(&name.to_string()).is_some() => {
+        hcl::eval::ErrorKind::FuncCall(name, msg)
+            if operator_of(&name.to_string()).is_some()
+                || name.to_string() == super::budget::COUNT =>
+        {
             msg.clone()
         }
         kind => kind.to_string(),
     };
-    if message.chars().count() > MAX {
-        format!("{}…", message.chars().take(MAX).collect::<String>())
-    } else {
-        message
-    }
+    super::diagnostic::cut(&message, MAX)
 }
 
 #[cfg(test)]

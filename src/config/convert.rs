@@ -5,14 +5,8 @@ use hcl::Value;
 
 /// A short description of a value for "expected X, found Y" messages.
 pub(crate) fn describe(v: &Value) -> String {
-    let shown = |v: &Value| {
-        let s = serde_json::to_string(v).unwrap_or_default();
-        if s.chars().count() > 40 {
-            format!("{}…", s.chars().take(40).collect::<String>())
-        } else {
-            s
-        }
-    };
+    let shown =
+        |v: &Value| super::diagnostic::cut(&serde_json::to_string(v).unwrap_or_default(), 40);
     match v {
         Value::Null => "null".to_owned(),
         Value::Bool(_) => format!("the bool {}", shown(v)),

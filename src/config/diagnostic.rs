@@ -42,11 +42,51 @@ pub struct Diagnostic {
     pub snippet: Option<Snippet>,
 }
 
+/// `text` cut to its first `keep` characters, saying how much was left out: a diagnostic quoting
+/// a value (a 5 MiB string, a file's single line) must not print all of it.
+pub(crate) fn cut(text: &str, keep: usize) -> String {
+    match text.char_indices().nth(keep) {
+        None => text.to_owned(),
+        Some((i, _)) => format!(
+            "{}… {} more bytes",
+            &text[..i],
+            crate::config::functions::thousands(text.len() - i)
+        ),
+    }
+}
+
+/// The longest run of text between quotes (`` ` `` or `"`) a message shows in full.
+const MAX_QUOTED: usize = 120;
+/// The longest message shown in full.
+const MAX_MESSAGE: usize = 2000;
+
+/// `message` with every long quoted value, and then the message itself if still long, cut.
+fn shorten(message: String) -> String {
+    if message.len() <= MAX_QUOTED {
+        return message;
+    }
+    let mut out = String::with_capacity(MAX_MESSAGE);
+    let mut rest = message.as_str();
+    while let Some(open) = rest.find(['`', '"']) {
+        let quote = rest.as_bytes()[open] as char;
+        out.push_str(&rest[..=open]);
+        rest = &rest[open + 1..];
+        let Some(close) = rest.find(quote) else {
+            break;
+        };
+        out.push_str(&cut(&rest[..close], MAX_QUOTED));
+        out.push(quote);
+        rest = &rest[close + 1..];
+    }
+    out.push_str(rest);
+    cut(&out, MAX_MESSAGE)
+}
+
 impl Diagnostic {
     /// An error with no location (e.g. the directory cannot be read).
     pub fn error(message: impl Into<String>) -> Self {
         Diagnostic {
-            message: message.into(),
+            message: shorten(message.into()),
             location: None,
             help: None,
             notes: Vec::new(),
@@ -250,11 +290,7 @@ impl SourceMap {
             line,
             col,
         });
-        d.snippet = Some(Snippet {
-            line_text: line_text.replace('\t', " "),
-            col,
-            len: len.max(1),
-        });
+        d.snippet = Some(snippet(line_text, col, len.max(1)));
         d
     }
 
@@ -262,6 +298,48 @@ impl SourceMap {
     pub(super) fn describe(&self, span: Span) -> String {
         self.location(span)
             .map_or_else(|| "an unknown place".to_owned(), |l| l.to_string())
+    }
+}
+
+/// The widest source line a snippet shows in full.
+const MAX_SNIPPET: usize = 160;
+
+impl Snippet {
+    /// The snippet of `line_text` underlining `len` characters from column `col`; a long line is
+    /// shown as a window around the underline, with what is left out counted.
+    pub fn around(line_text: &str, col: usize, len: usize) -> Snippet {
+        snippet(line_text, col, len)
+    }
+}
+
+/// See [`Snippet::around`].
+fn snippet(line_text: &str, col: usize, len: usize) -> Snippet {
+    let chars = line_text.chars().count();
+    if chars <= MAX_SNIPPET {
+        return Snippet {
+            line_text: line_text.replace('\t', " "),
+            col,
+            len,
+        };
+    }
+    let before = 40usize;
+    let skip = col.saturating_sub(1).saturating_sub(before);
+    let shown = MAX_SNIPPET - before;
+    let skipped_bytes: usize = line_text.chars().take(skip).map(char::len_utf8).sum();
+    let rest = &line_text[skipped_bytes..];
+    let mut text = String::new();
+    if skip > 0 {
+        text.push_str(&format!(
+            "… {} bytes … ",
+            crate::config::functions::thousands(skipped_bytes)
+        ));
+    }
+    let prefix = text.chars().count();
+    text.push_str(&cut(rest, before + shown).replace('\t', " "));
+    Snippet {
+        line_text: text,
+        col: col - skip + prefix,
+        len: len.min(shown),
     }
 }
 
@@ -321,6 +399,54 @@ mod tests {
             d.to_string(),
             "error: unknown attribute `grups` in user block\n  --> examples/x/main.hcl:12:3\n   |\n12 |   grups = [\"web\"]\n   |   ^^^^^\n   = help: did you mean `groups`?\n"
         );
+    }
+
+    #[test]
+    fn long_values_and_long_lines_are_cut_saying_how_much() {
+        let value = "x".repeat(5 * 1024 * 1024);
+        let d = Diagnostic::error(format!("tag key `{value}` is too long; IAM allows 128"));
+        assert!(d.message.len() < 300, "{}", d.message.len());
+        assert!(
+            d.message.contains("… 5,242,760 more bytes`"),
+            "{}",
+            d.message
+        );
+        assert!(
+            d.message.ends_with("is too long; IAM allows 128"),
+            "{}",
+            d.message
+        );
+
+        let line = format!("  a = \"{value}\" + 1");
+        let text = format!("locals {{\n{line}\n}}\n");
+        let map = SourceMap {
+            files: vec![SourceFile::new(PathBuf::from("m.hcl"), text.clone())],
+        };
+        let start = text.find("+ 1").unwrap();
+        let d = map.error(
+            Span {
+                file: 0,
+                start,
+                end: start + 1,
+            },
+            "here",
+        );
+        let shown = d.to_string();
+        assert!(shown.len() < 1000, "{}", shown.len());
+        let snippet = d.snippet.unwrap();
+        let caret_at: String = snippet
+            .line_text
+            .chars()
+            .skip(snippet.col - 1)
+            .take(3)
+            .collect();
+        assert_eq!(caret_at, "+ 1", "{}", snippet.line_text);
+        assert!(
+            snippet.line_text.starts_with("… 5,242,"),
+            "{}",
+            snippet.line_text
+        );
+        assert_eq!(cut("short", 10), "short");
     }
 
     #[test]

@@ -50,6 +50,22 @@ pub(crate) fn from_block(
 /// A document given as an attribute value: a JSON string (jsonencode, file, heredoc) or an object.
 pub(crate) fn from_attr(env: &mut Env, attr: &Attr, kind: DocumentKind) -> Option<PolicyDocument> {
     let v = env.eval(attr)?;
+    if let Value::String(s) = &v {
+        if serde_json::from_str::<serde_json::Value>(s).is_ok() {
+            if let Some(d) = crate::model::policy::duplicate_key(s) {
+                let file = file_argument(&attr.expr);
+                env.error(
+                    attr.span,
+                    format!(
+                        "invalid policy document in `{}`: {}",
+                        attr.key,
+                        d.message(file)
+                    ),
+                );
+                return None;
+            }
+        }
+    }
     let parsed = match &v {
         Value::String(s) => PolicyDocument::from_json_str(s),
         Value::Object(_) => match serde_json::to_value(&v) {
@@ -98,6 +114,22 @@ pub(crate) fn from_attr(env: &mut Env, attr: &Attr, kind: DocumentKind) -> Optio
     Some(doc)
 }
 
+/// The path of `file("…")` when the expression is exactly that call with a literal path: where
+/// line and column numbers inside the document point.
+fn file_argument(expr: &hcl::Expression) -> Option<&str> {
+    match expr {
+        hcl::Expression::FuncCall(call)
+            if call.name.namespace.is_empty() && call.name.name.as_str() == "file" =>
+        {
+            match call.args.as_slice() {
+                [hcl::Expression::String(path)] => Some(path),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
 fn kind_name(kind: DocumentKind) -> &'static str {
     match kind {
         DocumentKind::Identity => "policy document",
@@ -137,8 +169,14 @@ pub(crate) fn from_statements(
             }
             Ok(d) => match d.validate(kind) {
                 Err(e) => {
+                    // A character IAM refuses is shown where it is written; other problems at the
+                    // statement.
+                    let span = match d.character_problems().first() {
+                        Some(c) if *c == e => span_for(st, &e.path),
+                        _ => st.header,
+                    };
                     env.error(
-                        st.header,
+                        span,
                         format!("invalid {} statement: {}", kind_name(kind), e.message),
                     );
                     ok = false;
@@ -191,6 +229,23 @@ fn strings(v: Vec<String>) -> J {
     J::Array(v.into_iter().map(J::String).collect())
 }
 
+/// `&{aws:username}` as the IAM policy variable `${aws:username}`, as Terraform's
+/// aws_iam_policy_document does it: in statement blocks a policy variable needs no escaping
+/// (`$${aws:username}` works too). Not in `jsonencode` or `file` documents, which are sent as
+/// written.
+fn policy_variables(values: Vec<String>) -> Vec<String> {
+    values
+        .into_iter()
+        .map(|v| {
+            if v.contains("&{") {
+                v.replace("&{", "${")
+            } else {
+                v
+            }
+        })
+        .collect()
+}
+
 /// One statement block as IAM JSON; `None` when something in it was reported.
 fn statement_json(env: &mut Env, st: &Node) -> Option<J> {
     let before = env.diags.len();
@@ -211,7 +266,7 @@ fn statement_json(env: &mut Env, st: &Node) -> Option<J> {
         if let Some(list) = env.get(st, key, convert::scalar_or_list) {
             // An empty list means "not set", as in Terraform's policy documents.
             if !list.is_empty() {
-                o.insert(json_key.into(), strings(list));
+                o.insert(json_key.into(), strings(policy_variables(list)));
             }
         }
     }
@@ -267,7 +322,9 @@ fn principals(env: &mut Env, blocks: &[&Node]) -> Option<J> {
         }
         for (key, json_key) in short {
             if let Some(values) = env.get(b, key, convert::scalar_or_list) {
-                map.entry(json_key.to_owned()).or_default().extend(values);
+                map.entry(json_key.to_owned())
+                    .or_default()
+                    .extend(policy_variables(values));
             }
         }
         if !long {
@@ -304,7 +361,9 @@ fn principals(env: &mut Env, blocks: &[&Node]) -> Option<J> {
                 continue;
             }
         };
-        map.entry(json_key.to_owned()).or_default().extend(ids);
+        map.entry(json_key.to_owned())
+            .or_default()
+            .extend(policy_variables(ids));
     }
     match star {
         Some(span) if !map.is_empty() => {
@@ -354,7 +413,11 @@ fn conditions_json(env: &mut Env, blocks: &[&Node]) -> Option<J> {
         let variable = env.get(c, "variable", convert::string);
         let values = env.get(c, "values", convert::scalar_or_list);
         if let (Some(t), Some(k), Some(v)) = (test, variable, values) {
-            out.entry(t).or_default().entry(k).or_default().extend(v);
+            out.entry(t)
+                .or_default()
+                .entry(k)
+                .or_default()
+                .extend(policy_variables(v));
         }
     }
     Some(J::Object(

@@ -66,7 +66,6 @@ pub(crate) struct Env<'a> {
     /// `each` while the attributes of one `for_each` instance are evaluated.
     pub each: Option<Value>,
     account_id: String,
-    base: Context<'static>,
     vars: Map<String, Value>,
     locals: Map<String, Value>,
     entities: BTreeMap<&'static str, Map<String, Value>>,
@@ -108,14 +107,14 @@ impl Item<'_> {
         }
     }
 
-    /// Whether evaluating the item calls a function.
-    fn calls(&self) -> bool {
+    /// The attributes evaluating the item evaluates.
+    fn attrs(&self) -> Vec<&Attr> {
         match self {
-            Item::Local(a) => a.calls,
+            Item::Local(a) => vec![a],
             Item::Entity(_, _, n) => IDENTITY_ATTRS
                 .into_iter()
                 .filter_map(|k| n.attr(k))
-                .any(|a| a.calls),
+                .collect(),
         }
     }
 }
@@ -178,8 +177,6 @@ impl<'a> Env<'a> {
         account_id: &str,
         inputs: &Inputs,
     ) -> Env<'a> {
-        let mut base = Context::new();
-        functions::declare(&mut base);
         let mut env = Env {
             map,
             diags: Vec::new(),
@@ -187,7 +184,6 @@ impl<'a> Env<'a> {
             instances: BTreeMap::new(),
             each: None,
             account_id: account_id.to_owned(),
-            base,
             vars: Map::new(),
             locals: Map::new(),
             entities: BTreeMap::new(),
@@ -230,11 +226,7 @@ impl<'a> Env<'a> {
             let (value, origin, span) = match (given, b.attr("default")) {
                 (Some(input), _) => (input.value.clone(), input.origin.clone(), b.header),
                 (None, Some(a)) => {
-                    let ctx = if a.calls {
-                        self.base.clone()
-                    } else {
-                        Context::new()
-                    };
+                    let ctx = self.context_for(&[], &[a]);
                     match self.eval_in(a, &ctx) {
                         Some(v) => (v, "its default".to_owned(), a.span),
                         None => {
@@ -373,10 +365,12 @@ impl<'a> Env<'a> {
                 self.failed.insert(item.key());
                 continue;
             }
-            let ctx = self.context_for(&refs, item.calls());
             match item {
-                Item::Local(a) => self.local(a, &ctx),
-                Item::Entity(kind, label, node) => self.identity(*kind, label, node, &ctx),
+                Item::Local(a) => {
+                    let ctx = self.context_for(&refs, &item.attrs());
+                    self.local(a, &ctx);
+                }
+                Item::Entity(kind, label, node) => self.identity(*kind, label, node),
             }
         }
     }
@@ -409,14 +403,18 @@ impl<'a> Env<'a> {
             .push(d.with_help("break the cycle: a value cannot depend on itself"));
     }
 
-    /// A context holding exactly the values `refs` name, and the functions when `calls` (cloning
-    /// the function table is most of the cost of a context).
-    fn context_for(&self, refs: &[&Reference], calls: bool) -> Context<'static> {
-        let mut ctx = if calls {
-            self.base.clone()
-        } else {
-            Context::new()
-        };
+    /// A context holding exactly the values `refs` name, and the functions `attrs` call (copying
+    /// the whole function table would be most of the cost of a context).
+    fn context_for(&self, refs: &[&Reference], attrs: &[&Attr]) -> Context<'static> {
+        let mut ctx = Context::new();
+        if attrs.iter().any(|a| a.calls) {
+            functions::declare_only(
+                &mut ctx,
+                attrs
+                    .iter()
+                    .flat_map(|a| a.funcs.iter().map(|f| f.name.as_str())),
+            );
+        }
         let mut roots: BTreeMap<&str, Map<String, Value>> = BTreeMap::new();
         for r in refs {
             let source = match r.root.as_str() {
@@ -461,10 +459,20 @@ impl<'a> Env<'a> {
         self.local_refs.insert(attr.key.clone(), refs);
     }
 
-    fn identity(&mut self, kind: Kind, label: &str, node: &Node, ctx: &Context) {
+    /// The identity of an entity block, or of each instance of a `for_each` block. The context
+    /// of `name` and `path` holds only what they reference (not the `for_each` collection, which
+    /// may be large), and `each` is replaced in it for each instance rather than copied: a block
+    /// of n instances costs O(n), not O(n²).
+    fn identity(&mut self, kind: Kind, label: &str, node: &Node) {
         let key = format!("{}.{label}", kind.keyword());
+        let id_attrs: Vec<&Attr> = ["name", "path"]
+            .into_iter()
+            .filter_map(|k| node.attr(k))
+            .collect();
+        let id_refs: Vec<&Reference> = id_attrs.iter().flat_map(|a| a.refs.iter()).collect();
+        let mut ctx = self.context_for(&id_refs, &id_attrs);
         let Some(a) = node.attr("for_each") else {
-            match self.one_identity(kind, label, node, ctx, None) {
+            match self.one_identity(kind, label, node, &ctx, None) {
                 Some((id, value)) => {
                     if let Some(m) = self.entities.get_mut(kind.keyword()) {
                         m.insert(label.to_owned(), value);
@@ -477,10 +485,11 @@ impl<'a> Env<'a> {
             }
             return;
         };
-        let Some(keys) = self
-            .eval_in(a, ctx)
-            .and_then(|v| self.convert(a, &v, for_each_keys))
-        else {
+        let for_each_refs: Vec<&Reference> = a.refs.iter().collect();
+        let for_each_ctx = self.context_for(&for_each_refs, &[a]);
+        let keys = self.eval_in(a, &for_each_ctx);
+        drop(for_each_ctx);
+        let Some(keys) = keys.and_then(|v| self.convert(a, &v, for_each_keys)) else {
             self.failed.insert(key);
             return;
         };
@@ -492,9 +501,8 @@ impl<'a> Env<'a> {
             each.insert("key".to_owned(), Value::String(k.clone()));
             each.insert("value".to_owned(), v);
             let each = Value::Object(each);
-            let mut c = ctx.clone();
-            c.declare_var("each", each.clone());
-            match self.one_identity(kind, label, node, &c, Some(&k)) {
+            ctx.declare_var("each", each.clone());
+            match self.one_identity(kind, label, node, &ctx, Some(&k)) {
                 Some((id, value)) => {
                     values.insert(k.clone(), value);
                     instances.push(Instance { key: k, each, id });
@@ -607,13 +615,31 @@ impl<'a> Env<'a> {
         }
         // Only what the attribute references: evaluating a traversal clones its root value.
         let refs: Vec<&Reference> = attr.refs.iter().collect();
-        let ctx = self.context_for(&refs, attr.calls);
+        let ctx = self.context_for(&refs, &[attr]);
         self.eval_in(attr, &ctx)
     }
 
     fn eval_in(&mut self, attr: &Attr, ctx: &Context) -> Option<Value> {
-        match attr.expr.evaluate(ctx) {
-            Ok(v) => Some(v),
+        super::budget::reset();
+        let result = if attr.lazy {
+            super::lazy::evaluate(&attr.expr, ctx)
+        } else {
+            attr.expr.evaluate(ctx)
+        };
+        match result {
+            Ok(v) => {
+                match functions::too_big(&v) {
+                    None => Some(v),
+                    Some(e) => {
+                        self.diags.push(
+                        self.map
+                            .error(attr.span, format!("cannot evaluate `{}`: {e}", attr.key))
+                            .with_help("a value this big cannot be an IAM setting: check what builds it"),
+                    );
+                        None
+                    }
+                }
+            }
             Err(_) if self.unknown_instance(attr) => None,
             Err(e) => {
                 self.diags.push(self.map.error(

@@ -19,6 +19,13 @@ pub(crate) const STACK_BYTES: usize = 256 << 20;
 pub(crate) fn on_big_stack<T: Send>(
     f: impl FnOnce() -> Result<T, super::Diagnostics> + Send,
 ) -> Result<T, super::Diagnostics> {
+    big_stack(f).unwrap_or_else(|what| Err(internal(&what)))
+}
+
+/// Runs `f` on a thread with a stack of [`STACK_BYTES`] (or here, if no such thread can be
+/// started): what any recursive parser of bounded input (see [`nesting_offset`]) needs. A panic
+/// inside is returned as its message.
+pub(crate) fn big_stack<T: Send>(f: impl FnOnce() -> T + Send) -> Result<T, String> {
     // Kept here so that it can still run on this thread if no thread can be started.
     let job = std::sync::Mutex::new(Some(f));
     let take = || job.lock().ok().and_then(|mut j| j.take());
@@ -32,16 +39,13 @@ pub(crate) fn on_big_stack<T: Send>(
             Err(_) => Ok(take().map(|f| f())),
         };
         match outcome {
-            Ok(Some(result)) => result,
-            Ok(None) => Err(internal("the configuration was read twice")),
-            Err(panic) => {
-                let what = panic
-                    .downcast_ref::<&str>()
-                    .map(|s| s.to_string())
-                    .or_else(|| panic.downcast_ref::<String>().cloned())
-                    .unwrap_or_default();
-                Err(internal(&what))
-            }
+            Ok(Some(result)) => Ok(result),
+            Ok(None) => Err("the job ran twice".to_owned()),
+            Err(panic) => Err(panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default()),
         }
     })
 }
@@ -62,7 +66,8 @@ enum Ctx {
         interp: bool,
         brackets: Vec<(u8, usize)>,
     },
-    Str,
+    /// A quoted string, opened at this offset.
+    Str(usize),
     Heredoc(String),
 }
 
@@ -71,17 +76,71 @@ enum Ctx {
 /// then a line starting with an identifier): places where the file can be cut and the pieces
 /// parsed on their own (see `parse::parse_text`).
 pub(crate) fn check_nesting(map: &SourceMap, file: usize) -> Result<Vec<usize>, Box<Diagnostic>> {
-    let text = map.files[file].text.as_bytes();
-    let mut stack = vec![Ctx::Code {
+    scan_nesting(&map.files[file].text).map_err(|offset| {
+        let len = map.files[file].text.len();
+        let span = Span {
+            file,
+            start: offset.min(len),
+            end: (offset + 1).min(len),
+        };
+        Box::new(
+            map.error(span, too_deep())
+                .with_help("split it into locals, or simplify it"),
+        )
+    })
+}
+
+/// The message for text that nests deeper than [`MAX_NESTING`].
+pub(crate) fn too_deep() -> String {
+    format!("this expression nests more than {MAX_NESTING} levels deep")
+}
+
+/// [`check_nesting`] on any HCL text (a body, an expression or a template): the byte offset
+/// where the text goes deeper than [`MAX_NESTING`], if it does. Run it before any parser sees the
+/// text: the parsers recurse once per level.
+pub(crate) fn nesting_offset(text: &str) -> Option<usize> {
+    scan_nesting(text).err()
+}
+
+/// [`nesting_offset`] for the text of a template file (`templatefile`), which starts inside a
+/// template rather than in expression code.
+pub(crate) fn template_nesting_offset(text: &str) -> Option<usize> {
+    scan(text, Ctx::Heredoc(String::new()), &mut None).err()
+}
+
+/// Where the first quoted string that ends at a line break (an unterminated string) starts, if
+/// one does: the parser reports such a string where it gives up, often lines later.
+pub(crate) fn unterminated_string(text: &str) -> Option<usize> {
+    let mut found = None;
+    let _ = scan(text, code(), &mut found);
+    found
+}
+
+fn code() -> Ctx {
+    Ctx::Code {
         interp: false,
         brackets: Vec::new(),
-    }];
+    }
+}
+
+fn scan_nesting(text: &str) -> Result<Vec<usize>, usize> {
+    scan(text, code(), &mut None)
+}
+
+fn scan(text: &str, start: Ctx, unterminated: &mut Option<usize>) -> Result<Vec<usize>, usize> {
+    let text = text.as_bytes();
+    let mut stack = vec![start];
+    // `%{ if }` and `%{ for }` directives open a level that `%{ endif }` / `%{ endfor }` close.
+    let mut directives = 0usize;
     // Nesting of everything open, and operators of the current chain at each bracket level.
     let mut depth = 0usize;
     let mut ops = 0usize;
     let mut boundaries = Vec::new();
     // Whether the last thing at the top level was the `}` closing a block.
     let mut block_closed = false;
+    // Whether the identifier or number being read began with a letter or `_`: in `cost-center`
+    // the `-` joins a name, in `1-1` it is an operator.
+    let mut in_name = false;
     let mut i = 0;
     let at = |i: usize| text.get(i).copied().unwrap_or(0);
     while i < text.len() {
@@ -92,90 +151,103 @@ pub(crate) fn check_nesting(map: &SourceMap, file: usize) -> Result<Vec<usize>, 
             note_boundary(text, i, &mut block_closed, &mut boundaries);
         }
         match top {
-            Ctx::Code { interp, brackets } => match c {
-                b'#' => i = skip_line(text, i),
-                b'/' if at(i + 1) == b'/' => i = skip_line(text, i),
-                b'/' if at(i + 1) == b'*' => {
-                    i = find(text, i + 2, b"*/").map_or(text.len(), |p| p + 1);
-                }
-                b'"' => {
-                    depth += 1;
-                    stack.push(Ctx::Str);
-                }
-                b'<' if at(i + 1) == b'<'
-                    && (at(i + 2) == b'-' || at(i + 2).is_ascii_alphabetic()) =>
+            Ctx::Code { interp, brackets } => {
+                if is_ident(c) && !is_ident(at(i.wrapping_sub(1))) && at(i.wrapping_sub(1)) != b'-'
                 {
-                    let start = if at(i + 2) == b'-' { i + 3 } else { i + 2 };
-                    let end = (start..text.len())
-                        .find(|&j| !(text[j].is_ascii_alphanumeric() || text[j] == b'_'))
-                        .unwrap_or(text.len());
-                    let marker = String::from_utf8_lossy(&text[start..end]).into_owned();
-                    depth += 1;
-                    stack.push(Ctx::Heredoc(marker));
-                    i = skip_line(text, i);
+                    in_name = !c.is_ascii_digit();
                 }
-                b'(' | b'[' | b'{' => {
-                    brackets.push((c, ops));
-                    ops = 0;
-                    depth += 1;
+                match c {
+                    b'#' => i = skip_line(text, i),
+                    b'/' if at(i + 1) == b'/' => i = skip_line(text, i),
+                    b'/' if at(i + 1) == b'*' => {
+                        i = find(text, i + 2, b"*/").map_or(text.len(), |p| p + 1);
+                    }
+                    b'"' => {
+                        depth += 1;
+                        stack.push(Ctx::Str(i));
+                    }
+                    b'<' if at(i + 1) == b'<'
+                        && (at(i + 2) == b'-' || at(i + 2).is_ascii_alphabetic()) =>
+                    {
+                        let start = if at(i + 2) == b'-' { i + 3 } else { i + 2 };
+                        let end = (start..text.len())
+                            .find(|&j| !(text[j].is_ascii_alphanumeric() || text[j] == b'_'))
+                            .unwrap_or(text.len());
+                        let marker = String::from_utf8_lossy(&text[start..end]).into_owned();
+                        depth += 1;
+                        stack.push(Ctx::Heredoc(marker));
+                        i = skip_line(text, i);
+                    }
+                    b'(' | b'[' | b'{' => {
+                        brackets.push((c, ops));
+                        ops = 0;
+                        depth += 1;
+                    }
+                    b')' | b']' | b'}' => match brackets.pop() {
+                        Some((_, outer_ops)) => {
+                            ops = outer_ops;
+                            depth = depth.saturating_sub(1);
+                            block_closed = top_level && c == b'}' && brackets.is_empty();
+                        }
+                        None if *interp && c == b'}' => {
+                            stack.pop();
+                            depth = depth.saturating_sub(1);
+                        }
+                        None => {}
+                    },
+                    b',' => ops = 0,
+                    b'\n' if brackets.last().is_none_or(|(b, _)| *b == b'{') => ops = 0,
+                    b'-' if in_name && is_ident(at(i.wrapping_sub(1))) && is_ident(at(i + 1)) => {}
+                    b'+' | b'-' | b'*' | b'/' | b'%' | b'!' | b'?' | b'<' | b'>' | b'&' | b'|'
+                    | b'=' => {
+                        let pair = [c, at(i + 1)];
+                        let two =
+                            matches!(&pair, b"==" | b"!=" | b"<=" | b">=" | b"&&" | b"||" | b"=>");
+                        if c != b'=' || two {
+                            ops += 1;
+                        }
+                        if two {
+                            i += 1;
+                        }
+                    }
+                    _ => {}
                 }
-                b')' | b']' | b'}' => match brackets.pop() {
-                    Some((_, outer_ops)) => {
-                        ops = outer_ops;
-                        depth = depth.saturating_sub(1);
-                        block_closed = top_level && c == b'}' && brackets.is_empty();
-                    }
-                    None if *interp && c == b'}' => {
-                        stack.pop();
-                        depth = depth.saturating_sub(1);
-                    }
-                    None => {}
-                },
-                b',' => ops = 0,
-                b'\n' if brackets.last().is_none_or(|(b, _)| *b == b'{') => ops = 0,
-                b'-' if is_ident(at(i.wrapping_sub(1))) && is_ident(at(i + 1)) => {}
-                b'+' | b'-' | b'*' | b'/' | b'%' | b'!' | b'?' | b'<' | b'>' | b'&' | b'|'
-                | b'=' => {
-                    let pair = [c, at(i + 1)];
-                    let two =
-                        matches!(&pair, b"==" | b"!=" | b"<=" | b">=" | b"&&" | b"||" | b"=>");
-                    if c != b'=' || two {
-                        ops += 1;
-                    }
-                    if two {
-                        i += 1;
-                    }
-                }
-                _ => {}
-            },
-            Ctx::Str => match c {
+            }
+            Ctx::Str(start) => match c {
                 b'\\' => i += 1,
                 b'"' | b'\n' => {
+                    if c == b'\n' && unterminated.is_none() {
+                        *unterminated = Some(*start);
+                    }
                     stack.pop();
                     depth = depth.saturating_sub(1);
                 }
-                _ => i = template(text, i, &mut stack, &mut depth),
+                _ => i += template(text, i, &mut stack, &mut depth, &mut directives),
             },
             Ctx::Heredoc(marker) => {
-                if let Some(end) = heredoc_end(text, i, marker) {
-                    stack.pop();
-                    depth = depth.saturating_sub(1);
-                    i = end;
-                    continue;
+                let line_start = i == 0 || text[i - 1] == b'\n';
+                if line_start {
+                    let end = find(text, i, b"\n").unwrap_or(text.len());
+                    if !marker.is_empty() && text[i..end].trim_ascii() == marker.as_bytes() {
+                        stack.pop();
+                        depth = depth.saturating_sub(1);
+                        i = end;
+                        continue;
+                    }
                 }
-                i = template(text, i, &mut stack, &mut depth);
+                i += template(text, i, &mut stack, &mut depth, &mut directives);
             }
         }
-        if depth + ops > MAX_NESTING {
-            return Err(too_deep(map, file, i));
+        if depth + ops + directives > MAX_NESTING {
+            return Err(i);
         }
         i += 1;
     }
     Ok(boundaries)
 }
 
-/// At the top level, between blocks: notes where a block starts on the line after the `}`
-/// closing another one.
+/// At the top level of the code, outside brackets: a line starting with a name right after a
+/// block's closing `}` starts a new block, whose offset goes to `boundaries`.
 fn note_boundary(text: &[u8], i: usize, block_closed: &mut bool, boundaries: &mut Vec<usize>) {
     let next = text.get(i + 1).copied().unwrap_or(0);
     match text[i] {
@@ -189,49 +261,55 @@ fn note_boundary(text: &[u8], i: usize, block_closed: &mut bool, boundaries: &mu
     }
 }
 
-/// In a string or heredoc at `i`: `$${`/`%%{` escapes, `${`/`%{` open an interpolation or a
-/// directive. Returns the offset of the last byte read.
-fn template(text: &[u8], i: usize, stack: &mut Vec<Ctx>, depth: &mut usize) -> usize {
-    let (c, next) = (text[i], text.get(i + 1).copied().unwrap_or(0));
-    match c {
-        b'$' | b'%' if next == c => i + 1,
-        b'$' | b'%' if next == b'{' => {
-            *depth += 1;
-            stack.push(Ctx::Code {
-                interp: true,
-                brackets: Vec::new(),
-            });
-            i + 1
-        }
-        _ => i,
+/// In a string or heredoc, at `i`: `$${` and `%%{` are escapes, `${` opens an interpolation and
+/// `%{` a directive (code, on `stack`). How many bytes after `i` it consumed.
+fn template(
+    text: &[u8],
+    i: usize,
+    stack: &mut Vec<Ctx>,
+    depth: &mut usize,
+    directives: &mut usize,
+) -> usize {
+    let c = text[i];
+    let next = text.get(i + 1).copied().unwrap_or(0);
+    if !matches!(c, b'$' | b'%') {
+        return 0;
     }
+    if next == c {
+        return 1;
+    }
+    if next != b'{' {
+        return 0;
+    }
+    if c == b'%' {
+        *directives = directives.saturating_add_signed(directive(text, i));
+    }
+    *depth += 1;
+    stack.push(Ctx::Code {
+        interp: true,
+        brackets: Vec::new(),
+    });
+    1
 }
 
-/// Where the heredoc ends when the line starting at `i` is its closing `marker`.
-fn heredoc_end(text: &[u8], i: usize, marker: &str) -> Option<usize> {
-    let line_start = i == 0 || text[i - 1] == b'\n';
-    if !line_start {
-        return None;
+/// The directive a `%{` at `i` opens (+1), closes (-1) or neither (0).
+fn directive(text: &[u8], i: usize) -> isize {
+    let rest = &text[(i + 2).min(text.len())..];
+    let rest = rest.strip_prefix(b"~").unwrap_or(rest);
+    let start = rest
+        .iter()
+        .position(|c| !c.is_ascii_whitespace())
+        .unwrap_or(rest.len());
+    let word: Vec<u8> = rest[start..]
+        .iter()
+        .copied()
+        .take_while(|c| c.is_ascii_alphabetic())
+        .collect();
+    match word.as_slice() {
+        b"if" | b"for" => 1,
+        b"endif" | b"endfor" => -1,
+        _ => 0,
     }
-    let end = find(text, i, b"\n").unwrap_or(text.len());
-    (text[i..end].trim_ascii() == marker.as_bytes()).then_some(end)
-}
-
-/// The error for an expression nested more than [`MAX_NESTING`] levels deep, at offset `i`.
-fn too_deep(map: &SourceMap, file: usize, i: usize) -> Box<Diagnostic> {
-    let len = map.files[file].text.len();
-    let span = Span {
-        file,
-        start: i.min(len),
-        end: (i + 1).min(len),
-    };
-    Box::new(
-        map.error(
-            span,
-            format!("this expression nests more than {MAX_NESTING} levels deep"),
-        )
-        .with_help("split it into locals, or simplify it"),
-    )
 }
 
 fn is_ident(c: u8) -> bool {

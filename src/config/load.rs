@@ -13,7 +13,7 @@ use super::references::{self, Allowed, Declared};
 use super::schema;
 use super::variables::VarType;
 use super::BackendSpec;
-use hcl::eval::{Context, Evaluate};
+use hcl::eval::Context;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -30,6 +30,22 @@ pub(crate) fn load(dir: &Path) -> Result<Loaded, Diagnostics> {
     let (map, roots, mut diags) = parse::parse_dir(dir);
     for root in &roots {
         diags.extend(schema::check_file(root, &map));
+    }
+    for root in &roots {
+        for a in root.all_attrs() {
+            for r in &a.repeated_keys {
+                diags.push(
+                    map.error(
+                        r.second,
+                        format!("the key `{}` is set twice in this object", r.key),
+                    )
+                    .with_note(format!("first set at {}", map.describe(r.first)))
+                    .with_help(
+                        "an object keeps only the last value of a key, so what a reader sees first is not what is used: remove one",
+                    ),
+                );
+            }
+        }
     }
     let blocks: Vec<Node> = roots.into_iter().flat_map(|r| r.blocks).collect();
     let declared = declarations(&blocks, &map, &mut diags);
@@ -205,7 +221,7 @@ fn backend(
         if !a.refs.is_empty() {
             return None; // reported by the reference check
         }
-        let v = functions::with_base_dir(dir, || a.expr.evaluate(&ctx));
+        let v = functions::with_file_root(dir, dir, || super::lazy::evaluate(&a.expr, &ctx));
         let v = match v {
             Ok(v) if v.is_null() => return None,
             Ok(v) => v,

@@ -38,7 +38,7 @@ pub(crate) fn lower(
     account_id: &str,
     inputs: &Inputs,
 ) -> Result<Desired, Diagnostics> {
-    functions::with_base_dir(dir, || {
+    functions::with_file_root(dir, dir, || {
         let env = Env::evaluate(map, blocks, account_id, inputs);
         let mut l = Lowerer {
             env,
@@ -528,12 +528,20 @@ impl Lowerer<'_> {
     fn description(&mut self, b: &Node) -> Option<String> {
         let d = self.env.get(b, "description", convert::string)?;
         let len = d.chars().count();
+        let span = b.attr("description").map_or(b.header, |a| a.span);
         if len > MAX_DESCRIPTION {
-            let span = b.attr("description").map_or(b.header, |a| a.span);
             self.env.error(
                 span,
                 format!("the description is {len} characters; IAM allows {MAX_DESCRIPTION}"),
             );
+        }
+        if let Err(e) = names::check_chars(
+            "the description",
+            &d,
+            names::description_char_allowed,
+            "tabs, line breaks and the printable characters of Latin-1 (U+0020-U+007E, U+00A1-U+00FF)",
+        ) {
+            self.env.error(span, e);
         }
         Some(d)
     }
@@ -776,6 +784,9 @@ mod tests {
             ("", "1"),
             ("k", &*"v".repeat(257)),
             ("k!", "v"),
+            ("k", "a\tb"),
+            ("k", "\u{1b}[2J"),
+            ("team\u{202e}", "x"),
         ];
         for (k, v) in bad {
             assert_eq!(check_tags(&[(k.to_owned(), v.to_owned())]).len(), 1, "{k}");

@@ -9,19 +9,23 @@
 //! `lower` runs only on a configuration that loaded cleanly.
 
 mod arith;
+mod budget;
 mod convert;
 mod diagnostic;
 mod document;
 mod eval;
-mod functions;
+pub(crate) mod functions;
+mod lazy;
 mod lifecycle;
-mod limits;
+pub(crate) mod limits;
 mod load;
 mod lower;
 mod moved;
+mod object_keys;
 mod parse;
 mod references;
 mod schema;
+mod syntax;
 mod variables;
 
 #[cfg(test)]
@@ -32,6 +36,12 @@ pub use document::{DocumentSlot, DocumentSource, StatementSource};
 pub use lifecycle::{check_prevent_destroy, Removal};
 pub use moved::Move;
 pub use variables::{Input, Inputs, ENV_PREFIX};
+
+/// A syntax error of HCL `text` (hcl-edit's `message` at byte `offset`), located and worded as
+/// the loader reports it (for `fmt`).
+pub(crate) fn explain_syntax_error(text: &str, offset: usize, message: &str) -> syntax::Explained {
+    syntax::explain(text, offset, message)
+}
 
 use crate::model::{Account, Address, Scope};
 pub use crate::settings::BackendSpec;

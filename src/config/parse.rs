@@ -7,6 +7,7 @@
 use super::arith;
 use super::diagnostic::{display_path, Diagnostic, SourceFile, SourceMap, Span};
 use super::limits;
+use super::object_keys::{repeated_keys, RepeatedKey};
 use super::references::{self, FuncCall, Reference};
 use hcl::edit::structure::{Block, Body, Structure};
 use hcl::edit::Span as _;
@@ -26,6 +27,10 @@ pub(crate) struct Attr {
     /// Whether evaluating `expr` calls any function (a user's call or checked arithmetic): most
     /// attributes do not, and get a context without the function table.
     pub calls: bool,
+    /// Whether `expr` calls `try` or `can`, which `config::lazy` evaluates.
+    pub lazy: bool,
+    /// Keys that an object literal in `expr` sets twice (reported by `load`).
+    pub repeated_keys: Vec<RepeatedKey>,
 }
 
 impl references::Uses for Attr {
@@ -106,6 +111,21 @@ pub(crate) fn parse_dir(dir: &Path) -> (SourceMap, Vec<Node>, Vec<Diagnostic>) {
         if !name.ends_with(".hcl") || name.starts_with('.') {
             continue;
         }
+        // A link to a file outside the directory would be read as configuration (and its lines
+        // shown in error messages): only files inside the tree are read, as by file().
+        if entry.file_type().is_ok_and(|t| t.is_symlink()) {
+            let inside = std::fs::canonicalize(entry.path())
+                .ok()
+                .zip(std::fs::canonicalize(dir).ok())
+                .is_some_and(|(target, root)| target.starts_with(root));
+            if !inside {
+                diags.push(Diagnostic::error(format!(
+                    "{} is a symbolic link to a file outside the configuration directory; only files inside it are read",
+                    display_path(dir, &name).display()
+                )));
+                continue;
+            }
+        }
         if entry.path().is_file() {
             names.push(name);
         }
@@ -122,7 +142,7 @@ pub(crate) fn parse_dir(dir: &Path) -> (SourceMap, Vec<Node>, Vec<Diagnostic>) {
     let mut nodes = Vec::new();
     for name in names {
         let path = display_path(dir, &name);
-        let text = match std::fs::read(dir.join(&name)) {
+        let text = match crate::fsutil::read_regular(&dir.join(&name), MAX_FILE_BYTES, true) {
             Ok(bytes) => match String::from_utf8(bytes) {
                 Ok(t) => t,
                 Err(_) => {
@@ -164,6 +184,9 @@ pub(crate) fn parse_dir(dir: &Path) -> (SourceMap, Vec<Node>, Vec<Diagnostic>) {
     }
     (map, nodes, diags)
 }
+
+/// The largest configuration file read (a synthetic 50,000-entity configuration is about 25 MiB).
+const MAX_FILE_BYTES: u64 = 256 << 20;
 
 /// Files at least this big are parsed in pieces on several threads.
 const PIECE_BYTES: usize = 256 << 10;
@@ -242,7 +265,7 @@ fn empty_root(file: usize, len: usize) -> Node {
 fn parse_body(text: &str, file: usize) -> Result<Node, hcl::edit::parser::Error> {
     let body = hcl::edit::parser::parse_body(text)?;
     let mut root = empty_root(file, text.len());
-    fill(&mut root, body, file);
+    fill(&mut root, body, text, file);
     Ok(root)
 }
 
@@ -250,16 +273,18 @@ fn parse_body(text: &str, file: usize) -> Result<Node, hcl::edit::parser::Error>
 pub(crate) fn parse_text(map: &SourceMap, file: usize) -> Result<Node, Box<Diagnostic>> {
     let text = &map.files[file].text;
     let body = hcl::edit::parser::parse_body(text).map_err(|e| {
-        let offset = e.location().offset();
+        let x = super::syntax::explain(text, e.location().offset(), e.message());
         let span = Span {
             file,
-            start: offset,
-            end: offset + 1,
+            start: x.offset,
+            end: x.offset + x.len,
         };
-        Box::new(map.error(span, format!("syntax error: {}", e.message())))
+        let mut d = map.error(span, x.message);
+        d.help = x.help;
+        Box::new(d)
     })?;
     let mut root = empty_root(file, text.len());
-    fill(&mut root, body, file);
+    fill(&mut root, body, text, file);
     Ok(root)
 }
 
@@ -273,16 +298,20 @@ fn span_of(file: usize, range: Option<std::ops::Range<usize>>) -> Span {
 }
 
 /// Moves the attributes and blocks of a parsed body into `node` (no copies of expressions).
-fn fill(node: &mut Node, body: Body, file: usize) {
+fn fill(node: &mut Node, body: Body, text: &str, file: usize) {
     for structure in body {
         match structure {
             Structure::Attribute(a) => {
                 let (refs, funcs) = references::collect(&a.value, file);
+                let repeated_keys = repeated_keys(&a.value, text, file);
                 let key_span = span_of(file, a.key.span());
                 let span = span_of(file, a.span());
                 let key = a.key.as_str().to_owned();
                 let mut value = a.value;
-                let calls = arith::rewrite(&mut value) || !funcs.is_empty();
+                let arithmetic = arith::rewrite(&mut value);
+                let loops = super::budget::rewrite(&mut value);
+                let calls = arithmetic || loops || !funcs.is_empty();
+                let lazy = funcs.iter().any(|f| f.name == "try" || f.name == "can");
                 node.attrs.push(Attr {
                     key,
                     key_span,
@@ -291,14 +320,16 @@ fn fill(node: &mut Node, body: Body, file: usize) {
                     refs,
                     funcs,
                     calls,
+                    lazy,
+                    repeated_keys,
                 });
             }
-            Structure::Block(b) => node.blocks.push(block(b, file)),
+            Structure::Block(b) => node.blocks.push(block(b, text, file)),
         }
     }
 }
 
-fn block(b: Block, file: usize) -> Node {
+fn block(b: Block, text: &str, file: usize) -> Node {
     let ident_span = span_of(file, b.ident.span());
     let labels: Vec<(String, Span)> = b
         .labels
@@ -316,7 +347,7 @@ fn block(b: Block, file: usize) -> Node {
             ..ident_span
         },
     };
-    fill(&mut node, b.body, file);
+    fill(&mut node, b.body, text, file);
     node
 }
 

@@ -112,6 +112,52 @@ policy "object" {
 }
 
 #[test]
+fn ampersand_policy_variables_become_variables_in_statement_blocks_only() {
+    // Regression: `&{aws:username}` was sent to IAM literally.
+    let d = desired(&[(
+        "main.hcl",
+        r#"
+policy "blocks" {
+  statement {
+    actions   = ["s3:ListBucket"]
+    resources = ["arn:aws:s3:::home"]
+    condition {
+      test     = "StringLike"
+      variable = "s3:prefix"
+      values   = ["home/&{aws:username}/*"]
+    }
+  }
+  statement {
+    actions   = ["s3:GetObject"]
+    resources = ["arn:aws:s3:::home/&{aws:username}/*", "arn:aws:s3:::home/$${aws:userid}/*"]
+  }
+}
+policy "encoded" {
+  document = jsonencode({
+    Statement = [{
+      Effect   = "Allow"
+      Action   = "s3:GetObject"
+      Resource = "arn:aws:s3:::home/&{aws:username}/*"
+    }]
+  })
+}
+"#,
+    )]);
+    let text = |name: &str| d.account.policies[&Name::from(name)].document.to_minimal();
+    let blocks = text("blocks");
+    assert!(blocks.contains(r#""home/${aws:username}/*""#), "{blocks}");
+    assert!(blocks.contains(r#"home/${aws:username}/*""#), "{blocks}");
+    assert!(blocks.contains(r#"home/${aws:userid}/*""#), "{blocks}");
+    assert!(!blocks.contains("&{"), "{blocks}");
+    // jsonencode and file documents are sent as written.
+    assert!(
+        text("encoded").contains("&{aws:username}"),
+        "{}",
+        text("encoded")
+    );
+}
+
+#[test]
 fn references_become_edges_and_arns_use_the_account_id() {
     let d = desired(&[(
         "main.hcl",

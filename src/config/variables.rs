@@ -7,6 +7,7 @@
 
 use super::convert::describe;
 use super::diagnostic::{did_you_mean, Diagnostic, Diagnostics};
+use super::limits;
 use hcl::eval::{Context, Evaluate};
 use hcl::{Expression, Map, ObjectKey, Value};
 use std::collections::BTreeMap;
@@ -130,13 +131,7 @@ impl VarType {
             }
             (VarType::List(t), Value::Array(items)) => Ok(Value::Array(elements(t, items)?)),
             (VarType::Set(t), Value::Array(items)) => {
-                let mut out: Vec<Value> = Vec::new();
-                for item in elements(t, items)? {
-                    if !out.contains(&item) {
-                        out.push(item);
-                    }
-                }
-                Ok(Value::Array(out))
+                Ok(Value::Array(super::functions::dedup(elements(t, items)?)))
             }
             (VarType::Map(t), Value::Object(obj)) => {
                 let mut out = Map::new();
@@ -203,36 +198,58 @@ pub struct Inputs {
     pub values: BTreeMap<String, Input>,
 }
 
+/// The largest var file read.
+const MAX_VAR_FILE_BYTES: u64 = 64 << 20;
+
 /// Parses a value the way Terraform parses `-var` values: as an HCL expression when it is one
 /// that evaluates without references (`["a", "b"]`, `3`, `{ a = 1 }`), else as a plain string.
-fn value_of(text: &str) -> Value {
+/// A value nesting deeper than the parser may recurse is refused (`origin` names it).
+fn value_of(text: &str, origin: &str) -> Result<Value, Box<Diagnostic>> {
+    if limits::nesting_offset(text).is_some() {
+        return Err(Box::new(
+            Diagnostic::error(format!(
+                "the value of {origin} nests more than {} levels deep",
+                limits::MAX_NESTING
+            ))
+            .with_help("give a flatter value, or put it in a --var-file"),
+        ));
+    }
     if let Ok(expr) = parse_expr(text) {
         if let Ok(v) = expr.evaluate(&Context::new()) {
-            return v;
+            return Ok(v);
         }
     }
-    Value::String(text.to_owned())
+    Ok(Value::String(text.to_owned()))
 }
 
 impl Inputs {
     /// Gathers the values of `IAMFORM_VAR_*` (from `env`), the var files and the `--var` flags.
+    /// Every command gathers them (even `fmt`), so they are parsed with the same depth bound and
+    /// on the same large stack as the configuration.
     pub fn gather(
         vars: &[String],
         var_files: &[PathBuf],
         env: impl IntoIterator<Item = (String, String)>,
     ) -> Result<Inputs, Diagnostics> {
+        let env: Vec<(String, String)> = env.into_iter().collect();
+        limits::on_big_stack(|| Inputs::gather_here(vars, var_files, env))
+    }
+
+    fn gather_here(
+        vars: &[String],
+        var_files: &[PathBuf],
+        mut env: Vec<(String, String)>,
+    ) -> Result<Inputs, Diagnostics> {
         let mut inputs = Inputs::default();
         let mut diags = Vec::new();
-        let mut env: Vec<(String, String)> = env.into_iter().collect();
         env.sort();
         for (k, v) in env {
             if let Some(name) = k.strip_prefix(ENV_PREFIX) {
-                inputs.set(
-                    name,
-                    value_of(&v),
-                    format!("the environment variable {k}"),
-                    false,
-                );
+                let origin = format!("the environment variable {k}");
+                match value_of(&v, &origin) {
+                    Ok(value) => inputs.set(name, value, origin, false),
+                    Err(d) => diags.push(*d),
+                }
             }
         }
         for file in var_files {
@@ -244,7 +261,11 @@ impl Inputs {
             match spec.split_once('=') {
                 Some((k, v)) if super::is_identifier(k.trim()) => {
                     let k = k.trim();
-                    inputs.set(k, value_of(v), format!("--var {k}=…"), true);
+                    let origin = format!("--var {k}=…");
+                    match value_of(v, &origin) {
+                        Ok(value) => inputs.set(k, value, origin, true),
+                        Err(d) => diags.push(*d),
+                    }
                 }
                 _ => diags.push(
                     Diagnostic::error(format!("--var `{spec}` is not NAME=VALUE"))
@@ -274,7 +295,12 @@ impl Inputs {
     /// `.json`.
     fn read_file(&mut self, file: &Path) -> Result<(), Box<Diagnostic>> {
         let shown = file.display();
-        let text = std::fs::read_to_string(file)
+        let text = crate::fsutil::read_regular(file, MAX_VAR_FILE_BYTES, true)
+            .and_then(|b| {
+                String::from_utf8(b).map_err(|_| {
+                    std::io::Error::new(std::io::ErrorKind::InvalidData, "it is not UTF-8 text")
+                })
+            })
             .map_err(|e| Diagnostic::error(format!("cannot read the var file {shown}: {e}")))
             .map_err(Box::new)?;
         if file.extension().is_some_and(|e| e == "json") {
@@ -296,14 +322,24 @@ impl Inputs {
             }
             return Ok(());
         }
+        if let Some(offset) = limits::nesting_offset(&text) {
+            let line = text[..offset].matches('\n').count() + 1;
+            return Err(Box::new(Diagnostic::error(format!(
+                "{shown}:{line}: {}",
+                limits::too_deep()
+            ))));
+        }
         let body = hcl::edit::parser::parse_body(&text).map_err(|e| {
-            let loc = e.location();
-            Box::new(Diagnostic::error(format!(
-                "{shown}:{}:{}: syntax error: {}",
-                loc.line(),
-                loc.column(),
-                e.message()
-            )))
+            let x = super::syntax::explain(&text, e.location().offset(), e.message());
+            let before = &text[..x.offset];
+            let line = before.matches('\n').count() + 1;
+            let col = before[before.rfind('\n').map_or(0, |i| i + 1)..]
+                .chars()
+                .count()
+                + 1;
+            let mut d = Diagnostic::error(format!("{shown}:{line}:{col}: {}", x.message));
+            d.help = x.help;
+            Box::new(d)
         })?;
         let ctx = Context::new();
         for structure in body {

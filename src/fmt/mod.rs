@@ -18,6 +18,7 @@
 
 mod spacing;
 
+use crate::config::limits;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -29,6 +30,8 @@ pub struct SyntaxError {
     pub message: String,
     /// The source line the error is on.
     pub line_text: String,
+    /// What to do about it, when there is more to say than the message.
+    pub help: Option<String>,
 }
 
 impl fmt::Display for SyntaxError {
@@ -46,30 +49,49 @@ impl std::error::Error for SyntaxError {}
 /// Formats one configuration file's text. Errors only when the text is not valid HCL.
 pub fn format_source(text: &str) -> Result<String, SyntaxError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    check_syntax(text)?;
+    // The parser recurses once per level of nesting: bound the depth before it runs, and give it
+    // the stack that depth needs.
+    if let Some(offset) = limits::nesting_offset(text) {
+        return Err(error_at(text, offset, limits::too_deep()));
+    }
+    limits::big_stack(|| check_syntax(text))
+        .unwrap_or_else(|panic| Err(error_at(text, 0, format!("internal error: {panic}"))))?;
     let lines: Vec<&str> = text.lines().collect();
     let scanned = scan(&lines);
     Ok(layout(&scanned))
 }
 
+/// A [`SyntaxError`] at a byte offset of `text`.
+fn error_at(text: &str, offset: usize, message: String) -> SyntaxError {
+    let offset = (0..=offset.min(text.len()))
+        .rev()
+        .find(|&i| text.is_char_boundary(i))
+        .unwrap_or(0);
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let col = before[line_start..].chars().count() + 1;
+    let line_text = text[line_start..].lines().next().unwrap_or("").to_owned();
+    SyntaxError {
+        line,
+        col,
+        message,
+        line_text,
+        help: None,
+    }
+}
+
 fn check_syntax(text: &str) -> Result<(), SyntaxError> {
     hcl::edit::parser::parse_body(text).map(drop).map_err(|e| {
-        let loc = e.location();
-        let line_text = text
-            .lines()
-            .nth(loc.line().saturating_sub(1))
-            .unwrap_or("")
+        let x = crate::config::explain_syntax_error(text, e.location().offset(), e.message());
+        let message = x
+            .message
+            .strip_prefix("syntax error: ")
+            .unwrap_or(&x.message)
             .to_owned();
-        // hcl-edit counts columns in bytes; report characters, as every other diagnostic does.
-        let byte_col = loc.column().saturating_sub(1).min(line_text.len());
-        let col = line_text
-            .get(..byte_col)
-            .map_or(loc.column(), |s| s.chars().count() + 1);
         SyntaxError {
-            line: loc.line(),
-            col,
-            message: e.message().to_owned(),
-            line_text,
+            help: x.help,
+            ..error_at(text, x.offset, message)
         }
     })
 }
@@ -407,25 +429,47 @@ fn layout(lines: &[Line<'_>]) -> String {
     out
 }
 
+/// The largest file `fmt` reads.
+const MAX_FILE_BYTES: u64 = 256 << 20;
+
 /// Every `*.hcl` file of `dir`, sorted, hidden files skipped, like the loader; with `recursive`
-/// also those of its subdirectories (hidden ones skipped).
-pub fn hcl_files(dir: &Path, recursive: bool) -> std::io::Result<Vec<PathBuf>> {
-    let mut files = Vec::new();
-    for entry in std::fs::read_dir(dir)? {
-        let entry = entry?;
+/// also those of its subdirectories (hidden ones skipped). Symbolic links are never followed:
+/// a linked file is not rewritten (that would replace the link by a copy, or change a file
+/// outside the tree) and a linked directory not entered (two links to each other would make
+/// the walk endless); both are returned in `skipped`, with why.
+fn hcl_files(
+    dir: &Path,
+    recursive: bool,
+    files: &mut Vec<PathBuf>,
+    skipped: &mut Vec<(PathBuf, &'static str)>,
+) -> std::io::Result<()> {
+    let mut entries: Vec<std::fs::DirEntry> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
+    entries.sort_by_key(std::fs::DirEntry::file_name);
+    for entry in entries {
         let name = entry.file_name().to_string_lossy().into_owned();
-        let path = entry.path();
         if name.starts_with('.') {
             continue;
         }
-        if name.ends_with(".hcl") && path.is_file() {
+        let path = entry.path();
+        let kind = entry.file_type()?;
+        let hcl = name.ends_with(".hcl");
+        if kind.is_symlink() {
+            if hcl {
+                skipped.push((path, "a symbolic link: fmt rewrites regular files only"));
+            } else if recursive && path.is_dir() {
+                skipped.push((path, "a symbolic link to a directory: not followed"));
+            }
+        } else if kind.is_dir() {
+            if recursive {
+                hcl_files(&path, true, files, skipped)?;
+            }
+        } else if hcl && kind.is_file() {
             files.push(path);
-        } else if recursive && path.is_dir() {
-            files.extend(hcl_files(&path, true)?);
+        } else if hcl {
+            skipped.push((path, "not a regular file"));
         }
     }
-    files.sort();
-    Ok(files)
+    Ok(())
 }
 
 /// What formatting one directory found.
@@ -435,6 +479,8 @@ pub struct DirReport {
     pub changed: Vec<PathBuf>,
     /// Files that could not be read or parsed, with the error.
     pub errors: Vec<(PathBuf, FileError)>,
+    /// `*.hcl` entries that were not formatted (symbolic links, FIFOs, …), with why.
+    pub skipped: Vec<(PathBuf, &'static str)>,
 }
 
 /// Why one file could not be formatted.
@@ -446,12 +492,16 @@ pub enum FileError {
 }
 
 /// Formats every `*.hcl` file of `dir`; writes the changed ones unless `check`. When any file has
-/// an error, nothing is written at all.
+/// an error, nothing is written at all. Files are replaced through [`crate::fsutil::write_atomic`]
+/// (keeping their mode, never writing through a link).
 pub fn format_dir(dir: &Path, check: bool, recursive: bool) -> std::io::Result<DirReport> {
     let mut report = DirReport::default();
+    let mut files = Vec::new();
+    hcl_files(dir, recursive, &mut files, &mut report.skipped)?;
+    files.sort();
     let mut rewrites = Vec::new();
-    for path in hcl_files(dir, recursive)? {
-        let bytes = match std::fs::read(&path) {
+    for path in files {
+        let bytes = match crate::fsutil::read_regular(&path, MAX_FILE_BYTES, false) {
             Ok(b) => b,
             Err(e) => {
                 report.errors.push((path, FileError::Io(e)));
@@ -473,26 +523,10 @@ pub fn format_dir(dir: &Path, check: bool, recursive: bool) -> std::io::Result<D
     }
     if !check && report.errors.is_empty() {
         for (path, text) in rewrites {
-            write_atomically(&path, &text)?;
+            crate::fsutil::write_atomic(&path, text.as_bytes())?;
         }
     }
     Ok(report)
-}
-
-/// Writes through a temporary file and a rename, so an interrupted `fmt` never truncates a file.
-fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
-    let name = path
-        .file_name()
-        .map_or_else(|| "file".to_owned(), |n| n.to_string_lossy().into_owned());
-    let tmp = path.with_file_name(format!(".{name}.iamform-fmt.tmp"));
-    std::fs::write(&tmp, text)?;
-    if let Ok(meta) = std::fs::metadata(path) {
-        // Keep the file's permissions; failing to is not worth failing the format for.
-        let _ = std::fs::set_permissions(&tmp, meta.permissions());
-    }
-    std::fs::rename(&tmp, path).inspect_err(|_| {
-        let _ = std::fs::remove_file(&tmp);
-    })
 }
 
 #[cfg(test)]

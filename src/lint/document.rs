@@ -25,6 +25,7 @@ pub fn lint_document(
         };
         actions(s, &at, catalog, &mut out);
         conditions::condition_keys(s, &at, catalog, &mut out);
+        unsubstituted_policy_variables(s, &at, &mut out);
         if s.effect == Effect::Allow {
             grants(s, &at, catalog, &mut out);
             resources::resource_mismatch(s, &at, catalog, &mut out);
@@ -268,5 +269,91 @@ fn trust(s: &Statement, at: &Place, out: &mut Vec<Finding>) {
                 ));
             }
         }
+    }
+}
+
+/// Text that looks like an IAM policy variable but is not one, so IAM matches it literally:
+/// `&{aws:username}` left in a `jsonencode` or `file` document (only statement blocks turn `&{`
+/// into `${`), or `{aws:username}` without its `$`.
+fn principal_texts(p: &Option<Principal>) -> Vec<&String> {
+    match p {
+        Some(Principal::Map(m)) => m.values().flatten().collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn unsubstituted_policy_variables(s: &Statement, at: &Place, out: &mut Vec<Finding>) {
+    static LOOKALIKE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = LOOKALIKE.get_or_init(|| {
+        regex::Regex::new(r"(?:^|[^$&])(&?\{[A-Za-z0-9-]+:[^{}]*\})").expect("the pattern compiles")
+    });
+    let keyed: [(&str, Vec<&String>); 5] = [
+        ("Resource", s.resource.iter().flatten().collect()),
+        ("NotResource", s.not_resource.iter().flatten().collect()),
+        ("Principal", principal_texts(&s.principal)),
+        ("NotPrincipal", principal_texts(&s.not_principal)),
+        (
+            "Condition",
+            s.condition
+                .values()
+                .flat_map(|k| k.values().flatten())
+                .collect(),
+        ),
+    ];
+    for (key, texts) in keyed {
+        for text in texts {
+            let Some(found) = re.captures(text).and_then(|c| c.get(1)) else {
+                continue;
+            };
+            let found = found.as_str();
+            let variable = format!(
+                "${{{}",
+                found.trim_start_matches('&').trim_start_matches('{')
+            );
+            out.push(at.finding(
+                Severity::Warning,
+                "unsubstituted-policy-variable",
+                key,
+                format!("`{found}` in `{text}` is not a policy variable: IAM matches it literally"),
+                format!(
+                    "write the policy variable `{variable}` (`${variable}` in an HCL string); `&{{…}}` becomes `${{…}}` only in statement blocks"
+                ),
+            ));
+        }
+    }
+}
+
+#[cfg(test)]
+mod unsubstituted_policy_variable_tests {
+    use super::*;
+
+    fn found(json: &str) -> Vec<String> {
+        let doc = PolicyDocument::from_json_str(json).unwrap();
+        let catalog = Catalog::embedded().unwrap();
+        lint_document(&doc, DocumentKind::Identity, "policy.p", catalog)
+            .into_iter()
+            .filter(|f| f.rule == "unsubstituted-policy-variable")
+            .map(|f| format!("{} | {}", f.message, f.hint))
+            .collect()
+    }
+
+    #[test]
+    fn text_that_looks_like_a_policy_variable_but_is_not_one_is_a_warning() {
+        let doc = |resource: &str| {
+            format!(
+                r#"{{"Statement":{{"Effect":"Allow","Action":"s3:GetObject","Resource":"{resource}"}}}}"#
+            )
+        };
+        let amp = found(&doc("arn:aws:s3:::home/&{aws:username}/*"));
+        assert_eq!(amp.len(), 1, "{amp:?}");
+        assert!(amp[0].contains("`&{aws:username}`"), "{amp:?}");
+        assert!(amp[0].contains("`${aws:username}`"), "{amp:?}");
+        assert!(amp[0].contains("`$${aws:username}`"), "{amp:?}");
+        assert_eq!(found(&doc("arn:aws:s3:::home/{aws:userid}/*")).len(), 1);
+        assert!(found(&doc("arn:aws:s3:::home/${aws:username}/*")).is_empty());
+        assert!(found(&doc("arn:aws:s3:::home/*")).is_empty());
+        let condition = r#"{"Statement":{"Effect":"Allow","Action":"s3:ListBucket","Resource":"*",
+            "Condition":{"StringLike":{"s3:prefix":"home/&{aws:username}/*"}}}}"#;
+        assert_eq!(found(condition).len(), 1);
     }
 }

@@ -338,7 +338,30 @@ pub(crate) fn statement_blocks(doc: &PolicyDocument) -> Option<Vec<Block>> {
     if doc.statements().is_empty() {
         return None;
     }
+    // Statement blocks turn `&{` into `${` (a policy variable): a literal `&{` needs jsonencode.
+    if doc.statements().iter().any(has_ampersand_brace) {
+        return None;
+    }
     doc.statements().iter().map(statement).collect()
+}
+
+/// Whether a value of `s` holds `&{`, which statement blocks would not keep as written.
+fn has_ampersand_brace(s: &crate::model::policy::Statement) -> bool {
+    let principals = [&s.principal, &s.not_principal]
+        .into_iter()
+        .flatten()
+        .filter_map(|p| match p {
+            crate::model::policy::Principal::Map(m) => Some(m.values().flatten()),
+            crate::model::policy::Principal::Any => None,
+        })
+        .flatten();
+    [&s.action, &s.not_action, &s.resource, &s.not_resource]
+        .into_iter()
+        .flatten()
+        .flatten()
+        .chain(principals)
+        .chain(s.condition.values().flat_map(|k| k.values().flatten()))
+        .any(|v| v.contains("&{"))
 }
 
 const PRINCIPAL_TYPES: [(&str, &str); 4] = [
@@ -526,6 +549,18 @@ mod tests {
                 "with_id",
                 r#"{"Version":"2012-10-17","Id":"x","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}"#,
                 true,
+            ),
+            (
+                "literal_ampersand_brace",
+                r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject",
+                   "Resource":"arn:aws:s3:::b/&{x}/${aws:username}"}]}"#,
+                true,
+            ),
+            (
+                "policy_variable",
+                r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject",
+                   "Resource":"arn:aws:s3:::b/${aws:username}"}]}"#,
+                false,
             ),
         ];
         let mut account = Account::default();

@@ -147,6 +147,9 @@ fn fmt_cmd(dir: &Path, check: bool, recursive: bool) -> anyhow::Result<Exit> {
     use crate::fmt::FileError;
     let report = crate::fmt::format_dir(dir, check, recursive)
         .with_context(|| format!("could not format the files of {}", dir.display()))?;
+    for (path, why) in &report.skipped {
+        err(&format!("warning: skipped {}: {why}\n", path.display()));
+    }
     for (path, error) in &report.errors {
         err(&match error {
             FileError::Syntax(e) => config::Diagnostic {
@@ -156,13 +159,9 @@ fn fmt_cmd(dir: &Path, check: bool, recursive: bool) -> anyhow::Result<Exit> {
                     line: e.line,
                     col: e.col,
                 }),
-                help: None,
+                help: e.help.clone(),
                 notes: Vec::new(),
-                snippet: Some(config::Snippet {
-                    line_text: e.line_text.replace('\t', " "),
-                    col: e.col,
-                    len: 1,
-                }),
+                snippet: Some(config::Snippet::around(&e.line_text, e.col, 1)),
             }
             .to_string(),
             FileError::NotUtf8 => format!("error: {} is not UTF-8 text\n", path.display()),

@@ -294,3 +294,19 @@ async fn a_generated_account_round_trips_through_import_on_moto() {
     let run = run.expect(0);
     assert!(run.stdout.contains("No changes."), "{}", run.stdout);
 }
+
+#[cfg(unix)]
+#[test]
+fn import_refuses_a_directory_holding_symbolic_links_and_writes_nothing() {
+    let t = Test::new();
+    let synth = synth(&t, 20, &[]);
+    let out = t.path("out");
+    std::fs::create_dir_all(&out).unwrap();
+    let victim = t.path("victim.txt");
+    std::fs::write(&victim, "do not touch").unwrap();
+    std::os::unix::fs::symlink(&victim, out.join("users.hcl")).unwrap();
+    let run = import(&t, &synth.join("account.json"), &out, &["--force"]).expect(1);
+    assert!(run.stderr.contains("symbolic link"), "{}", run.stderr);
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "do not touch");
+    assert!(!out.join("groups.hcl").exists(), "nothing is written");
+}

@@ -337,3 +337,67 @@ role "deploy" {{
     assert_eq!(t.live_names("users"), ["ci_bot"]);
     t.assert_converged();
 }
+
+/// Regression: a name whose case alone changed (`Bob` -> `bob`) planned "No changes".
+#[test]
+fn a_case_only_rename_renames_users_and_groups_in_place_and_replaces_roles() {
+    let config = |user: &str, group: &str, role: &str| {
+        format!(
+            r#"
+user "{user}" {{
+  groups = [group.{group}.name]
+}}
+group "{group}" {{}}
+role "{role}" {{
+  assume_role_policy {{
+    statement {{
+      actions = ["sts:AssumeRole"]
+      principals {{ service = ["ec2.amazonaws.com"] }}
+    }}
+  }}
+}}
+"#
+        )
+    };
+    let t = Test::new().file("main.hcl", &config("Bob", "Devs", "App"));
+    t.apply();
+    let ids_before = t.live()["unique_ids"].clone();
+    t.write("main.hcl", &config("bob", "devs", "app"));
+
+    let plan = t.run(&["plan", "--detailed-exitcode"]).expect(2);
+    let out = &plan.stdout;
+    assert!(
+        out.contains("# user.bob will be renamed in place from user.Bob"),
+        "{out}"
+    );
+    assert!(
+        out.contains("# group.devs will be renamed in place from group.Devs"),
+        "{out}"
+    );
+    assert!(out.contains("# role.app must be replaced"), "{out}");
+    assert!(out.contains("only its case"), "{out}");
+
+    t.apply();
+    assert_eq!(t.live_names("users"), ["bob"]);
+    assert_eq!(t.live_names("groups"), ["devs"]);
+    assert_eq!(t.live_names("roles"), ["app"]);
+    let ids_after = t.live()["unique_ids"].clone();
+    let id = |ids: &serde_json::Value, kind: &str, name: &str| {
+        ids[kind]
+            .as_object()
+            .and_then(|m| m.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)))
+            .map(|(_, v)| v.clone())
+    };
+    assert!(id(&ids_before, "users", "bob").is_some(), "{ids_before}");
+    assert_eq!(
+        id(&ids_before, "users", "bob"),
+        id(&ids_after, "users", "bob"),
+        "the user is the same user: {ids_before} {ids_after}"
+    );
+    assert_ne!(
+        id(&ids_before, "roles", "app"),
+        id(&ids_after, "roles", "app"),
+        "the role is a new role: {ids_before} {ids_after}"
+    );
+    t.assert_converged();
+}

@@ -1,6 +1,8 @@
 //! `iamform fmt`: the canonical layout, idempotence over every configuration in the repository,
 //! `--check`, and syntax errors.
 
+mod links;
+
 use assert_cmd::Command;
 use iamform::fmt::format_source;
 use std::path::{Path, PathBuf};

@@ -18,7 +18,10 @@ pub use limits::{
     PASSWORD_MAX_AGE_DAYS, PASSWORD_MIN_LENGTH, PASSWORD_REUSE_PREVENTION, TAG_KEY_MAX,
     TAG_VALUE_MAX,
 };
-pub use names::{check_name, check_path, check_tag, max_name_len};
+pub use names::{
+    check_chars, check_name, check_path, check_tag, description_char_allowed, max_name_len,
+    policy_char_allowed, tag_char_allowed,
+};
 
 /// A value IAM refuses, in words that say what is wrong and how to fix it.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]

@@ -82,13 +82,59 @@ pub fn check_tag(key: &str, value: &str) -> Vec<String> {
             "the value of tag `{key}` is longer than {TAG_VALUE_MAX} characters"
         ));
     }
-    let allowed = |c: char| c.is_alphanumeric() || c.is_whitespace() || "_.:/=+-@".contains(c);
-    if let Some(c) = key.chars().chain(value.chars()).find(|c| !allowed(*c)) {
-        out.push(format!(
-            "tag `{key}` contains {c:?}; tags may use letters, digits, spaces and _.:/=+-@"
-        ));
+    let rule = "letters, digits, spaces and _.:/=+-@";
+    for (what, text) in [("key", key), ("value", value)] {
+        if let Err(e) = check_chars(
+            &format!("the {what} of tag `{key}`"),
+            text,
+            tag_char_allowed,
+            rule,
+        ) {
+            out.push(e);
+        }
     }
     out
+}
+
+/// Whether IAM accepts `c` in a policy document: tab, line feed, carriage return and U+0020
+/// to U+00FF (the IAM API reference's pattern for PolicyDocument:
+/// `[\u0009\u000A\u000D\u0020-\u00FF]+`).
+pub fn policy_char_allowed(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{ff}')
+}
+
+/// Whether IAM accepts `c` in a description (the API reference's pattern for a role's
+/// Description: `[\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]*`; iamform holds a managed
+/// policy's description to it too, so no control or direction-changing character hides in one).
+pub fn description_char_allowed(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{7e}' | '\u{a1}'..='\u{ff}')
+}
+
+/// Whether IAM accepts `c` in a tag key or value: `[\p{L}\p{Z}\p{N}_.:/=+\-@]`.
+pub fn tag_char_allowed(c: char) -> bool {
+    static TAG: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = TAG.get_or_init(|| {
+        regex::Regex::new(r"^[\p{L}\p{Z}\p{N}_.:/=+\-@]$").expect("the tag pattern compiles")
+    });
+    let mut buf = [0u8; 4];
+    re.is_match(c.encode_utf8(&mut buf))
+}
+
+/// The first character of `text` that `allowed` refuses, as an error naming it and where it is.
+pub fn check_chars(
+    what: &str,
+    text: &str,
+    allowed: fn(char) -> bool,
+    rule: &str,
+) -> Result<(), String> {
+    match text.char_indices().find(|(_, c)| !allowed(*c)) {
+        None => Ok(()),
+        Some((i, c)) => Err(format!(
+            "{what} contains {c:?} (U+{:04X}) at character {}; IAM accepts only {rule}",
+            c as u32,
+            text[..i].chars().count() + 1
+        )),
+    }
 }
 
 #[cfg(test)]
@@ -122,6 +168,8 @@ mod tests {
             ("/a", false),
             ("/a b/", false),
             ("//", false),
+            ("/a\u{1b}[31m/", false),
+            ("/a\u{202e}b/", false),
         ] {
             assert_eq!(check_path(p).is_ok(), ok, "{p}");
         }
@@ -136,5 +184,37 @@ mod tests {
         assert_eq!(check_tag("AWS:x", "x").len(), 1);
         assert_eq!(check_tag("k", &"v".repeat(257)).len(), 1);
         assert_eq!(check_tag("k", "a;b").len(), 1);
+    }
+
+    #[test]
+    fn characters_iam_accepts() {
+        type Rule = fn(char) -> bool;
+        let table: [(Rule, char, bool); 14] = [
+            (policy_char_allowed, 'a', true),
+            (policy_char_allowed, '\t', true),
+            (policy_char_allowed, 'é', true),
+            (policy_char_allowed, '\u{ff}', true),
+            (policy_char_allowed, '\u{1b}', false),
+            (policy_char_allowed, '\u{202e}', false),
+            (policy_char_allowed, '😀', false),
+            (description_char_allowed, '\u{7f}', false),
+            (description_char_allowed, '\u{a0}', false),
+            (description_char_allowed, 'ü', true),
+            (tag_char_allowed, 'ü', true),
+            (tag_char_allowed, '\t', false),
+            (tag_char_allowed, '\u{202e}', false),
+            (tag_char_allowed, '@', true),
+        ];
+        for (allowed, c, want) in table {
+            assert_eq!(allowed(c), want, "{c:?}");
+        }
+        let e = check_chars(
+            "the description",
+            "ok\u{202e}",
+            description_char_allowed,
+            "x",
+        )
+        .unwrap_err();
+        assert!(e.contains("'\\u{202e}' (U+202E) at character 3"), "{e}");
     }
 }

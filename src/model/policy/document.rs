@@ -213,9 +213,14 @@ impl PolicyDocument {
     }
 
     /// Parses a JSON policy text (as written by a user, or as returned by AWS after decoding).
+    /// A key written twice in one object is an error: JSON readers keep one of the two (serde_json
+    /// the last), so a reviewer reading the first would approve what IAM never gets.
     pub fn from_json_str(text: &str) -> Result<Self, PolicyError> {
         let value: Value = serde_json::from_str(text)
             .map_err(|e| err("document", format!("not valid JSON: {e}")))?;
+        if let Some(d) = duplicate_key(text) {
+            return Err(err("document", d.message(None)));
+        }
         Self::from_value(&value)
     }
 
@@ -353,6 +358,102 @@ impl<'de> Deserialize<'de> for PolicyDocument {
         let value = Value::deserialize(d)?;
         PolicyDocument::from_value(&value).map_err(serde::de::Error::custom)
     }
+}
+
+/// A key written twice in one JSON object, with the 1-based line and column (in characters) of
+/// both.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DuplicateKey {
+    pub key: String,
+    pub first: (usize, usize),
+    pub second: (usize, usize),
+}
+
+impl DuplicateKey {
+    /// What is wrong and where; `file` names the JSON file the positions are in, if there is one.
+    pub fn message(&self, file: Option<&str>) -> String {
+        let at = |(line, col): (usize, usize)| match file {
+            Some(f) => format!("{f}:{line}:{col}"),
+            None => format!("line {line}, column {col}"),
+        };
+        format!(
+            "the key {:?} is written twice in one object, at {} and at {}: a JSON reader keeps only one of them (iamform would use the second), so remove the one that is not meant",
+            self.key,
+            at(self.first),
+            at(self.second)
+        )
+    }
+}
+
+/// The first key written twice in one object of `text`, which must be valid JSON. A lexical
+/// scan with an explicit stack, so any depth is fine.
+pub fn duplicate_key(text: &str) -> Option<DuplicateKey> {
+    enum Frame {
+        Object {
+            keys: std::collections::HashMap<String, (usize, usize)>,
+            expect_key: bool,
+        },
+        Array,
+    }
+    let mut stack: Vec<Frame> = Vec::new();
+    let (mut line, mut col) = (1usize, 0usize);
+    let mut chars = text.char_indices();
+    while let Some((i, c)) = chars.next() {
+        col += 1;
+        match c {
+            '\n' => {
+                line += 1;
+                col = 0;
+            }
+            '{' => stack.push(Frame::Object {
+                keys: Default::default(),
+                expect_key: true,
+            }),
+            '[' => stack.push(Frame::Array),
+            '}' | ']' => {
+                stack.pop();
+            }
+            ',' | ':' => {
+                if let Some(Frame::Object { expect_key, .. }) = stack.last_mut() {
+                    *expect_key = c == ',';
+                }
+            }
+            '"' => {
+                let at = (line, col);
+                let mut end = text.len();
+                let mut escaped = false;
+                for (j, d) in chars.by_ref() {
+                    col += 1;
+                    if escaped {
+                        escaped = false;
+                    } else if d == '\\' {
+                        escaped = true;
+                    } else if d == '"' {
+                        end = j;
+                        break;
+                    }
+                }
+                if let Some(Frame::Object {
+                    keys,
+                    expect_key: true,
+                }) = stack.last_mut()
+                {
+                    let key: String = serde_json::from_str(&text[i..=end.min(text.len() - 1)])
+                        .unwrap_or_else(|_| text[i + 1..end].to_owned());
+                    if let Some(first) = keys.get(&key) {
+                        return Some(DuplicateKey {
+                            key,
+                            first: *first,
+                            second: at,
+                        });
+                    }
+                    keys.insert(key, at);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 fn parse_statement(v: &Value, path: &str) -> Result<Statement, PolicyError> {

@@ -12,7 +12,8 @@ mod validate;
 
 pub use arn::check_resource_arn;
 pub use document::{
-    Condition, Effect, PolicyDocument, PolicyError, Principal, Statement, Values, DEFAULT_VERSION,
+    duplicate_key, Condition, DuplicateKey, Effect, PolicyDocument, PolicyError, Principal,
+    Statement, Values, DEFAULT_VERSION,
 };
 pub use operators::{check_operator, parse_operator, Operator, BASE_OPERATORS};
 pub use validate::DocumentKind;

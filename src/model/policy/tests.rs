@@ -332,3 +332,49 @@ fn size_quotas_per_kind() {
     assert!(d.check_size(SizeQuota::Trust).is_err());
     assert_eq!(SizeQuota::InlineRole.limit(), 10_240);
 }
+
+#[test]
+fn a_key_written_twice_is_refused_naming_both_places() {
+    // Regression: serde_json kept the second `Action`, so a reviewer reading the first approved
+    // `s3:*`.
+    let text = "{\"Statement\": {\"Effect\": \"Allow\",\n  \"Action\": \"s3:GetObject\",\n  \"Action\": \"s3:*\", \"Resource\": \"*\"}}";
+    let e = PolicyDocument::from_json_str(text).unwrap_err();
+    assert!(e.message.contains("\"Action\" is written twice"), "{e}");
+    assert!(
+        e.message
+            .contains("line 2, column 3 and at line 3, column 3"),
+        "{e}"
+    );
+    let d = crate::model::policy::duplicate_key(text).unwrap();
+    assert!(d
+        .message(Some("p.json"))
+        .contains("p.json:2:3 and at p.json:3:3"));
+    // Escapes are decoded before comparing; the same key in different objects is fine.
+    assert!(crate::model::policy::duplicate_key(r#"{"a": 1, "\u0061": 2}"#).is_some());
+    assert!(
+        crate::model::policy::duplicate_key(r#"{"a": {"a": 1}, "b": [{"a": 1}, {"a": 2}]}"#)
+            .is_none()
+    );
+    assert!(crate::model::policy::duplicate_key(r#"{"a": "x,\"a\":", "b": 1}"#).is_none());
+    let deep = format!("{}1{}", "[".repeat(100_000), "]".repeat(100_000));
+    assert!(crate::model::policy::duplicate_key(&deep).is_none());
+}
+
+#[test]
+fn characters_iam_refuses_in_a_document_are_problems() {
+    for (text, at) in [
+        ("{\"Statement\": {\"Effect\": \"Allow\", \"Action\": \"s3:GetObject\", \"Resource\": \"arn:aws:s3:::b/\u{202e}txt.exe\"}}", "Statement[0].Resource"),
+        ("{\"Statement\": {\"Sid\": \"A\\u001b[8m\", \"Effect\": \"Allow\", \"Action\": \"s3:GetObject\", \"Resource\": \"*\"}}", "Statement[0].Sid"),
+        ("{\"Statement\": {\"Effect\": \"Allow\", \"Action\": \"s3:GetObject\", \"Resource\": \"*\", \"Condition\": {\"StringEquals\": {\"aws:username\": \"bob\u{2028}\"}}}}", "Statement[0].Condition.StringEquals.aws:username"),
+    ] {
+        let doc = PolicyDocument::from_json_str(text).unwrap();
+        let problems = doc.problems(DocumentKind::Identity);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].path, at);
+        assert!(problems[0].message.contains("IAM accepts only"), "{}", problems[0]);
+    }
+    let latin1 = doc(
+        r#"{"Statement": {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::café/*"}}"#,
+    );
+    assert!(latin1.problems(DocumentKind::Identity).is_empty());
+}

@@ -2,7 +2,7 @@
 //! `Deny`, condition operator names, action and resource syntax, and IAM's size quotas.
 
 use super::arn::check_resource_arn;
-use super::document::{err, Effect, PolicyDocument, PolicyError, Statement};
+use super::document::{err, Effect, PolicyDocument, PolicyError, Principal, Statement};
 use super::operators::check_operator;
 use crate::model::iam::RuleError;
 use crate::model::iam::SizeQuota;
@@ -28,7 +28,7 @@ impl PolicyDocument {
     /// Every problem of the document used as `kind`, statements in the order they were written;
     /// paths name that order (`Statement[0]` is the first statement written).
     pub fn problems(&self, kind: DocumentKind) -> Vec<PolicyError> {
-        let mut out = Vec::new();
+        let mut out = self.character_problems();
         let single = self.statements().len() == 1;
         for (i, s) in self.statements_as_written() {
             let path = if single {
@@ -39,6 +39,30 @@ impl PolicyDocument {
                 format!("Statement[{i}]")
             };
             statement_problems(s, kind, &path, &mut out);
+        }
+        out
+    }
+
+    /// The characters IAM refuses in the document (one problem per text holding any), statements
+    /// in the order written. Part of [`PolicyDocument::problems`].
+    pub fn character_problems(&self) -> Vec<PolicyError> {
+        let mut out = Vec::new();
+        for (at, text) in [("Id", self.id()), ("Version", self.version())] {
+            if let Some(text) = text {
+                let allowed = crate::model::iam::policy_char_allowed;
+                if let Err(m) = crate::model::iam::check_chars(at, text, allowed, POLICY_CHARS) {
+                    out.push(err(at, m));
+                }
+            }
+        }
+        let single = self.statements().len() == 1;
+        for (i, s) in self.statements_as_written() {
+            let path = if single {
+                "Statement[0]".to_owned()
+            } else {
+                format!("Statement[{i}]")
+            };
+            character_problems(s, &path, &mut out);
         }
         out
     }
@@ -58,6 +82,75 @@ impl PolicyDocument {
             ));
         }
         Ok(())
+    }
+}
+
+/// What IAM accepts in a policy document, for messages.
+const POLICY_CHARS: &str = "tabs, line breaks and U+0020-U+00FF in a policy";
+
+/// The characters IAM refuses in a policy document, found in any of one statement's texts.
+fn character_problems(s: &Statement, path: &str, out: &mut Vec<PolicyError>) {
+    use crate::model::iam::{check_chars, policy_char_allowed};
+    let mut texts: Vec<(String, &str)> = Vec::new();
+    if let Some(sid) = &s.sid {
+        texts.push((format!("{path}.Sid"), sid));
+    }
+    for (key, values) in [
+        ("Action", &s.action),
+        ("NotAction", &s.not_action),
+        ("Resource", &s.resource),
+        ("NotResource", &s.not_resource),
+    ] {
+        texts.extend(
+            values
+                .iter()
+                .flatten()
+                .map(|v| (format!("{path}.{key}"), v.as_str())),
+        );
+    }
+    for (key, p) in [
+        ("Principal", &s.principal),
+        ("NotPrincipal", &s.not_principal),
+    ] {
+        if let Some(Principal::Map(m)) = p {
+            for (kind, values) in m {
+                texts.push((format!("{path}.{key}"), kind));
+                texts.extend(
+                    values
+                        .iter()
+                        .map(|v| (format!("{path}.{key}.{kind}"), v.as_str())),
+                );
+            }
+        }
+    }
+    for (op, keys) in &s.condition {
+        texts.push((format!("{path}.Condition"), op));
+        for (k, values) in keys {
+            texts.push((format!("{path}.Condition.{op}"), k));
+            texts.extend(
+                values
+                    .iter()
+                    .map(|v| (format!("{path}.Condition.{op}.{k}"), v.as_str())),
+            );
+        }
+    }
+    for (at, text) in texts {
+        if let Err(m) = check_chars(
+            &format!("{:?}", cut(text)),
+            text,
+            policy_char_allowed,
+            POLICY_CHARS,
+        ) {
+            out.push(err(at, m));
+        }
+    }
+}
+
+/// A text short enough to quote in a message.
+fn cut(text: &str) -> String {
+    match text.char_indices().nth(60) {
+        Some((i, _)) => format!("{}…", &text[..i]),
+        None => text.to_owned(),
     }
 }
 

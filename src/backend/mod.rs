@@ -71,8 +71,12 @@ pub trait Backend: Send + Sync {
     async fn read(&self) -> Result<Account, BackendError>;
     /// What `iamform audit` judges, in a bounded number of calls (without Access Advisor: the
     /// entities, the credential report, the account summary, the password policy). Reads no
-    /// secret.
-    async fn read_audit(&self, options: &AuditReadOptions) -> Result<AuditData, BackendError>;
+    /// secret. A backend that cannot (a test's fake) says so: the default.
+    async fn read_audit(&self, _options: &AuditReadOptions) -> Result<AuditData, BackendError> {
+        Err(BackendError::Setup(
+            "this backend cannot read what an audit needs".to_owned(),
+        ))
+    }
     /// One IAM API call.
     async fn execute(&self, op: &Operation) -> Result<(), BackendError>;
     /// The 12-digit account id; ARNs are computed from it.

@@ -91,6 +91,24 @@ fn check_action(action: &str) -> bool {
     ok
 }
 
+/// The request's context pairs and the account to question; `Err` after saying what is wrong.
+async fn question(
+    dir: &Path,
+    query: &AccessQuery,
+    flags: &BackendFlags,
+    ui: &Ui,
+) -> anyhow::Result<Result<(Subject, Vec<(String, String)>), Exit>> {
+    let Some(pairs) = context_pairs(&query.context) else {
+        return Ok(Err(Exit::Error));
+    };
+    if !check_action(&query.action) {
+        return Ok(Err(Exit::Error));
+    }
+    Ok(subject(dir, query.live, flags, ui)
+        .await?
+        .map(|subject| (subject, pairs)))
+}
+
 pub(super) async fn can(
     dir: &Path,
     principal: &str,
@@ -107,14 +125,8 @@ pub(super) async fn can(
             return Ok(Exit::Error);
         }
     };
-    let Some(pairs) = context_pairs(&query.context) else {
-        return Ok(Exit::Error);
-    };
-    if !check_action(&query.action) {
-        return Ok(Exit::Error);
-    }
-    let subject = match subject(dir, query.live, flags, ui).await? {
-        Ok(s) => s,
+    let (subject, pairs) = match question(dir, query, flags, ui).await? {
+        Ok(q) => q,
         Err(code) => return Ok(code),
     };
     let index =
@@ -172,14 +184,8 @@ pub(super) async fn who_can(
     flags: &BackendFlags,
     ui: &Ui,
 ) -> anyhow::Result<Exit> {
-    let Some(pairs) = context_pairs(&query.context) else {
-        return Ok(Exit::Error);
-    };
-    if !check_action(&query.action) {
-        return Ok(Exit::Error);
-    }
-    let subject = match subject(dir, query.live, flags, ui).await? {
-        Ok(s) => s,
+    let (subject, pairs) = match question(dir, query, flags, ui).await? {
+        Ok(q) => q,
         Err(code) => return Ok(code),
     };
     let index =

@@ -48,13 +48,6 @@ impl Fake {
 
 #[async_trait::async_trait]
 impl Backend for Fake {
-    async fn read_audit(
-        &self,
-        _: &crate::backend::audit::AuditReadOptions,
-    ) -> Result<crate::backend::audit::AuditData, BackendError> {
-        Err(BackendError::Setup("this fake reads no audit".to_owned()))
-    }
-
     async fn read(&self) -> Result<Account, BackendError> {
         Ok(Account::default())
     }

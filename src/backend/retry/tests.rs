@@ -282,13 +282,6 @@ struct Lossy {
 
 #[async_trait::async_trait]
 impl Backend for Lossy {
-    async fn read_audit(
-        &self,
-        _: &crate::backend::audit::AuditReadOptions,
-    ) -> Result<crate::backend::audit::AuditData, BackendError> {
-        Err(BackendError::Setup("this fake reads no audit".to_owned()))
-    }
-
     async fn read(&self) -> Result<crate::model::Account, BackendError> {
         Ok(self.live.lock().unwrap().clone())
     }

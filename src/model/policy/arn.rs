@@ -16,7 +16,7 @@ pub fn check_resource_arn(value: &str) -> Result<(), RuleError> {
         )));
     };
     // Policy variables such as ${aws:username} may hold colons; they are not part separators.
-    let parts = split_outside_variables(rest);
+    let parts = split_outside_variables(rest, usize::MAX);
     if parts.len() < 5 {
         return Err(RuleError(format!(
             "`{value}` has {} of the 6 ARN parts `arn:partition:service:region:account:resource` ({example})",
@@ -39,13 +39,15 @@ pub fn check_resource_arn(value: &str) -> Result<(), RuleError> {
     Ok(())
 }
 
-fn split_outside_variables(s: &str) -> Vec<&str> {
+/// `s` split at the colons outside `${…}` policy variables (whose names may hold one, e.g.
+/// `${aws:username}`), into at most `max` parts: the last keeps its colons.
+pub fn split_outside_variables(s: &str, max: usize) -> Vec<&str> {
     let mut parts = Vec::new();
     let mut depth = 0usize;
     let mut start = 0;
     let bytes = s.as_bytes();
     let mut i = 0;
-    while i < bytes.len() {
+    while i < bytes.len() && parts.len() + 1 < max {
         match bytes[i] {
             b'$' if bytes.get(i + 1) == Some(&b'{') => {
                 depth += 1;

@@ -10,7 +10,7 @@ mod document;
 mod operators;
 mod validate;
 
-pub use arn::check_resource_arn;
+pub use arn::{check_resource_arn, split_outside_variables};
 pub use document::{
     duplicate_key, Condition, DuplicateKey, Effect, PolicyDocument, PolicyError, Principal,
     Statement, Values, DEFAULT_VERSION,

@@ -29,18 +29,21 @@ impl PolicyDocument {
     /// paths name that order (`Statement[0]` is the first statement written).
     pub fn problems(&self, kind: DocumentKind) -> Vec<PolicyError> {
         let mut out = self.character_problems();
-        let single = self.statements().len() == 1;
-        for (i, s) in self.statements_as_written() {
-            let path = if single {
-                // The path a one-statement document was most likely written with; both forms
-                // name the same statement.
-                "Statement[0]".to_owned()
-            } else {
-                format!("Statement[{i}]")
-            };
+        for (path, s) in self.statement_paths() {
             statement_problems(s, kind, &path, &mut out);
         }
         out
+    }
+
+    /// Each statement in the order written, with the path naming it: `Statement[N]`, N from 0.
+    fn statement_paths(&self) -> impl Iterator<Item = (String, &Statement)> {
+        // A one-statement document is most likely written with the statement alone, not in a
+        // list; `Statement[0]` names it either way.
+        let single = self.statements().len() == 1;
+        self.statements_as_written().into_iter().map(move |(i, s)| {
+            let i = if single { 0 } else { i };
+            (format!("Statement[{i}]"), s)
+        })
     }
 
     /// The characters IAM refuses in the document (one problem per text holding any), statements
@@ -55,13 +58,7 @@ impl PolicyDocument {
                 }
             }
         }
-        let single = self.statements().len() == 1;
-        for (i, s) in self.statements_as_written() {
-            let path = if single {
-                "Statement[0]".to_owned()
-            } else {
-                format!("Statement[{i}]")
-            };
+        for (path, s) in self.statement_paths() {
             character_problems(s, &path, &mut out);
         }
         out

@@ -2,12 +2,16 @@
 //! configuration load and evaluation, diff, plan build, rendering, and mock read and write.
 //! `cargo bench --bench pipeline`; end-to-end CLI timings are in benches/cli.sh.
 
+// Tests and benchmarks report timings and sizes on stderr as they go; a test binary has no
+// public API for `unreachable_pub` to guard.
+#![allow(clippy::print_stdout, clippy::print_stderr, unreachable_pub)]
+
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use iamform::backend::mock::{MockBackend, MockFile};
 use iamform::backend::Backend;
 use iamform::diff::diff;
 use iamform::model::{Account, Name, Tags};
-use iamform::plan::operation::Operation;
+use iamform::operation::{TagChange, TagOp, TagTarget};
 use iamform::render::{self, Style};
 use std::collections::BTreeMap;
 
@@ -76,10 +80,11 @@ fn stages(c: &mut Criterion) {
         c.bench_with_input(BenchmarkId::new("mock_write_one_call", n), &n, |b, _| {
             b.iter(|| {
                 i += 1;
-                let op = Operation::TagUser {
-                    user: Name::new("user-1"),
-                    tags: Tags::from([("k".to_owned(), i.to_string())]),
-                };
+                let op = TagOp {
+                    target: TagTarget::User(Name::new("user-1")),
+                    change: TagChange::Set(Tags::from([("k".to_owned(), i.to_string())])),
+                }
+                .into();
                 runtime.block_on(backend.execute(&op)).unwrap()
             })
         });

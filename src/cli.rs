@@ -1,6 +1,10 @@
-//! Command-line arguments (clap derive). Nothing below `run` sees clap types.
+//! The command line: clap-derive arguments, turned once into [`Settings`]. Nothing else knows
+//! clap. Usage errors exit 1 (clap's own 2 would read as "changes" or "drift").
 
+use crate::model::Address;
+use crate::settings::{self, ApplySettings, BackendFlags, ImportSettings, PlanSettings, Settings};
 use clap::{Parser, Subcommand, ValueEnum};
+use std::ffi::OsString;
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
@@ -266,4 +270,309 @@ pub enum AuditFormat {
     Json,
     Markdown,
     Sarif,
+}
+
+/// What the command line asks for: a run, or only a text to print (help, version, a usage error).
+#[derive(Debug)]
+pub enum Parsed {
+    Run(Box<Settings>),
+    Print {
+        text: String,
+        /// Help and version go to stdout; errors to stderr.
+        to_stdout: bool,
+        exit: u8,
+    },
+}
+
+/// Reads the command line (`args` holds the program name first) and the environment.
+pub fn parse(args: impl IntoIterator<Item = OsString>) -> Parsed {
+    let args = match Args::try_parse_from(args) {
+        Ok(args) => args,
+        Err(e) => {
+            let shown = e.use_stderr();
+            return Parsed::Print {
+                text: e.render().to_string(),
+                to_stdout: !shown,
+                exit: u8::from(shown),
+            };
+        }
+    };
+    match args.into_settings(std::env::var_os("NO_COLOR").as_deref()) {
+        Ok(s) => Parsed::Run(Box::new(s)),
+        Err(e) => Parsed::Print {
+            text: format!("error: {e}\n"),
+            to_stdout: false,
+            exit: 1,
+        },
+    }
+}
+
+/// A value clap accepted that is not a valid setting.
+#[derive(Debug, thiserror::Error)]
+pub enum UsageError {
+    #[error("--target {text}: {error}")]
+    Target {
+        text: String,
+        error: crate::model::address::AddressError,
+    },
+}
+
+impl Args {
+    /// The settings these arguments ask for; `no_color` is the `NO_COLOR` environment variable.
+    pub fn into_settings(self, no_color: Option<&std::ffi::OsStr>) -> Result<Settings, UsageError> {
+        let ui = settings::Ui {
+            color: settings::color_allowed(self.no_color, no_color),
+            verbose: self.verbose,
+            quiet: self.quiet,
+        };
+        let aws = settings::AwsSettings {
+            region: self.region,
+            profile: self.profile,
+            endpoint_url: self.endpoint_url,
+            ..settings::AwsSettings::default()
+        };
+        let backend = BackendFlags {
+            backend: self.backend,
+            aws,
+        };
+        Ok(Settings {
+            ui,
+            backend,
+            vars: self.vars,
+            var_files: self.var_files,
+            command: self.command.into_settings()?,
+        })
+    }
+}
+
+impl Command {
+    fn into_settings(self) -> Result<settings::Command, UsageError> {
+        use settings::Command as C;
+        Ok(match self {
+            Command::Validate { dir } => C::Validate { dir },
+            Command::Fmt {
+                dir,
+                check,
+                recursive,
+            } => C::Fmt {
+                dir,
+                check,
+                recursive,
+            },
+            Command::Plan {
+                dir,
+                detailed_exitcode,
+                json,
+                out,
+                targets,
+            } => C::Plan(PlanSettings {
+                dir,
+                detailed_exitcode,
+                json,
+                out,
+                targets: addresses(targets)?,
+            }),
+            Command::Apply {
+                target,
+                auto_approve,
+                parallelism,
+                json,
+                targets,
+                allow_lockout,
+            } => C::Apply(ApplySettings {
+                target,
+                auto_approve,
+                parallelism: usize::from(parallelism),
+                json,
+                targets: addresses(targets)?,
+                allow_lockout,
+            }),
+            Command::Show { file, json, format } => C::Show {
+                file,
+                format: if json {
+                    settings::Format::Json
+                } else {
+                    format.map_or(settings::Format::Text, Format::into_settings)
+                },
+            },
+            Command::Drift { dir, format } => C::Drift {
+                dir,
+                format: format.into_settings(),
+            },
+            Command::Import {
+                out,
+                scope,
+                exclude,
+                force,
+            } => C::Import(ImportSettings {
+                out,
+                paths: scope,
+                exclude,
+                force,
+            }),
+            Command::Lint {
+                dir,
+                format,
+                documents,
+            } => C::Lint {
+                dir,
+                documents,
+                format: format.into_settings(),
+            },
+            Command::Can {
+                dir,
+                principal,
+                query,
+            } => C::Can {
+                dir,
+                principal,
+                query: query.into_settings(),
+            },
+            Command::WhoCan { dir, query } => C::WhoCan {
+                dir,
+                query: query.into_settings(),
+            },
+            Command::Audit {
+                dir,
+                format,
+                last_accessed,
+                max_key_age_days,
+                max_unused_days,
+                now,
+            } => C::Audit(settings::AuditSettings {
+                dir,
+                format: format.into_settings(),
+                last_accessed,
+                max_key_age_days,
+                max_unused_days,
+                now,
+            }),
+            Command::Synth {
+                entities,
+                out,
+                no_user_boundaries,
+            } => C::Synth {
+                entities,
+                out,
+                user_boundaries: !no_user_boundaries,
+            },
+        })
+    }
+}
+
+impl LintFormat {
+    fn into_settings(self) -> settings::LintFormat {
+        match self {
+            LintFormat::Text => settings::LintFormat::Text,
+            LintFormat::Json => settings::LintFormat::Json,
+            LintFormat::Sarif => settings::LintFormat::Sarif,
+        }
+    }
+}
+
+impl AuditFormat {
+    fn into_settings(self) -> settings::AuditFormat {
+        match self {
+            AuditFormat::Text => settings::AuditFormat::Text,
+            AuditFormat::Json => settings::AuditFormat::Json,
+            AuditFormat::Markdown => settings::AuditFormat::Markdown,
+            AuditFormat::Sarif => settings::AuditFormat::Sarif,
+        }
+    }
+}
+
+impl AccessQuery {
+    fn into_settings(self) -> settings::AccessQuery {
+        settings::AccessQuery {
+            action: self.action,
+            resource: self.resource,
+            context: self.context,
+            live: self.live,
+            json: self.json,
+        }
+    }
+}
+
+impl Format {
+    fn into_settings(self) -> settings::Format {
+        match self {
+            Format::Text => settings::Format::Text,
+            Format::Json => settings::Format::Json,
+            Format::Markdown => settings::Format::Markdown,
+        }
+    }
+}
+
+/// `--target` values as addresses (KIND.IAM_NAME).
+fn addresses(texts: Vec<String>) -> Result<Vec<Address>, UsageError> {
+    texts
+        .into_iter()
+        .map(|text| {
+            text.parse::<Address>()
+                .map_err(|error| UsageError::Target { text, error })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_args(args: &[&str]) -> Parsed {
+        parse(
+            std::iter::once("iamform")
+                .chain(args.iter().copied())
+                .map(OsString::from),
+        )
+    }
+
+    #[test]
+    fn usage_errors_exit_1_and_help_exits_0_on_stdout() {
+        let Parsed::Print {
+            exit, to_stdout, ..
+        } = parse_args(&["plan", "--no-such-flag"])
+        else {
+            panic!("a usage error");
+        };
+        assert_eq!((exit, to_stdout), (1, false));
+        let Parsed::Print {
+            exit,
+            to_stdout,
+            text,
+        } = parse_args(&["--help"])
+        else {
+            panic!("help");
+        };
+        assert_eq!((exit, to_stdout), (0, true));
+        assert!(text.contains("Usage:"), "{text}");
+        let Parsed::Print { exit, text, .. } = parse_args(&["plan", "--target", "nonsense"]) else {
+            panic!("a bad target");
+        };
+        assert_eq!(exit, 1);
+        assert!(text.starts_with("error: --target nonsense:"), "{text}");
+    }
+
+    #[test]
+    fn arguments_become_settings() {
+        let Parsed::Run(s) = parse_args(&[
+            "apply",
+            "plan.json",
+            "--parallelism",
+            "3",
+            "--backend",
+            "aws",
+            "--region",
+            "eu-west-1",
+        ]) else {
+            panic!("a run");
+        };
+        let settings::Command::Apply(apply) = &s.command else {
+            panic!("apply");
+        };
+        assert_eq!(
+            (apply.parallelism, apply.target.as_os_str()),
+            (3, "plan.json".as_ref())
+        );
+        assert_eq!(s.backend.aws.region.as_deref(), Some("eu-west-1"));
+    }
 }

@@ -59,6 +59,25 @@ impl Diff {
     }
 }
 
+impl Entity {
+    /// The entity of `account` at `address`, if it exists.
+    pub fn of(account: &Account, address: &Address) -> Option<Entity> {
+        let n = &address.name;
+        match address.kind {
+            Kind::User => account.users.get(n).cloned().map(Entity::User),
+            Kind::Group => account.groups.get(n).cloned().map(Entity::Group),
+            Kind::Role => account.roles.get(n).cloned().map(Entity::Role),
+            Kind::Policy => account.policies.get(n).cloned().map(Entity::Policy),
+            Kind::InstanceProfile => account
+                .instance_profiles
+                .get(n)
+                .cloned()
+                .map(Entity::InstanceProfile),
+            Kind::PasswordPolicy => account.password_policy.clone().map(Entity::PasswordPolicy),
+        }
+    }
+}
+
 /// Compares the two accounts. `scope` decides which undeclared live entities are deleted.
 pub fn diff(desired: &Account, live: &Account, scope: Option<&Scope>) -> Diff {
     let mut out = Diff::default();

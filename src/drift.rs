@@ -3,9 +3,9 @@
 //! The same diff as a plan, read the other way round: a declared entity that is missing or differs
 //! was changed by hand, and an undeclared entity inside the scope was created by hand.
 
-use crate::backend::CallCounts;
 use crate::diff::{Action, Change};
 use crate::model::Kind;
+use crate::operation::CallCounts;
 use crate::plan::Plan;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

@@ -25,50 +25,21 @@
 
 use crate::model::policy::{Effect, Statement};
 use crate::model::{Account, Address, Kind, Name, PolicyDocument};
-use crate::plan::operation::Operation;
+use crate::operation::{
+    BoundaryOp, Identity, Key, Operation, PermissionChange, PermissionOp, PolicyOp, RoleOp, UserOp,
+};
 use crate::plan::Plan;
 use std::collections::BTreeSet;
 
 /// One operation the guard refuses, and why.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Lockout {
+pub(crate) struct Lockout {
     pub operation: String,
     pub why: String,
 }
 
-/// The caller as an address, from an STS caller ARN: `…:user/PATH/NAME` is `user.NAME`,
-/// `…:assumed-role/NAME/SESSION` (or `…:role/PATH/NAME`) is `role.NAME`. The root user and
-/// federated users have no IAM entity to lose: `None`.
-pub fn caller_from_arn(arn: &str) -> Option<Address> {
-    let resource = arn.splitn(6, ':').nth(5)?;
-    let (segment, rest) = resource.split_once('/')?;
-    match segment {
-        "user" => Some(Address::new(Kind::User, rest.rsplit('/').next()?)),
-        "role" => Some(Address::new(Kind::Role, rest.rsplit('/').next()?)),
-        "assumed-role" => Some(Address::new(Kind::Role, rest.split('/').next()?)),
-        _ => None,
-    }
-}
-
-/// The mock's caller syntax: `user/NAME` or `role/NAME`.
-pub fn parse_mock_caller(text: &str) -> Result<Address, String> {
-    let bad = || {
-        format!("`{text}` is not a caller: write \"user/NAME\" or \"role/NAME\", e.g. \"user/ci\"")
-    };
-    let (kind, name) = text.split_once('/').ok_or_else(bad)?;
-    let kind = match kind {
-        "user" => Kind::User,
-        "role" => Kind::Role,
-        _ => return Err(bad()),
-    };
-    if name.is_empty() || name.contains('/') {
-        return Err(bad());
-    }
-    Ok(Address::new(kind, name))
-}
-
 /// The operations of `plan` that would lock `caller` out, judged against `live`.
-pub fn check(plan: &Plan, live: &Account, caller: &Address) -> Vec<Lockout> {
+pub(crate) fn check(plan: &Plan, live: &Account, caller: &Address) -> Vec<Lockout> {
     let Some(principal) = Principal::of(caller, live, &plan.account_id) else {
         // The caller is not in the account (or not as that kind): nothing of it can be taken.
         return Vec::new();
@@ -76,16 +47,18 @@ pub fn check(plan: &Plan, live: &Account, caller: &Address) -> Vec<Lockout> {
     plan.operations
         .iter()
         .filter_map(|o| {
-            principal.why(&o.operation).map(|why| Lockout {
-                operation: o.operation.to_string(),
-                why,
-            })
+            principal
+                .why(&o.operation, &plan.account_id)
+                .map(|why| Lockout {
+                    operation: o.operation.to_string(),
+                    why,
+                })
         })
         .collect()
 }
 
 /// The refusal message: what, which operations, and what to do.
-pub fn refusal(caller: &Address, found: &[Lockout]) -> String {
+pub(crate) fn refusal(caller: &Address, found: &[Lockout]) -> String {
     let mut msg = format!(
         "error: this plan would take from the caller ({caller}) the IAM permissions iamform needs \
          to run:\n"
@@ -101,7 +74,7 @@ pub fn refusal(caller: &Address, found: &[Lockout]) -> String {
 }
 
 /// What `plan` says (on stderr) when its apply would be refused.
-pub fn plan_warning(caller: &Address, found: &[Lockout]) -> String {
+pub(crate) fn plan_warning(caller: &Address, found: &[Lockout]) -> String {
     let mut msg = format!(
         "warning: apply of this plan will be refused: it takes from the caller ({caller}) the IAM \
          permissions iamform needs to run:\n"
@@ -178,119 +151,88 @@ impl<'a> Principal<'a> {
         })
     }
 
-    /// The inline policy `policy_name` of the caller (`None` for a group) or of group `group`.
-    fn inline(&self, kind: Kind, name: &Name, policy_name: &Name) -> Option<&'a PolicyDocument> {
+    /// The inline policy `policy_name` of a user, group or role.
+    fn inline(&self, identity: &Identity, policy_name: &Name) -> Option<&'a PolicyDocument> {
         let live = self.live;
-        match kind {
-            Kind::User => live.users.get(name)?.inline_policies.get(policy_name),
-            Kind::Role => live.roles.get(name)?.inline_policies.get(policy_name),
-            Kind::Group => live.groups.get(name)?.inline_policies.get(policy_name),
-            _ => None,
+        match identity {
+            Identity::User(n) => live.users.get(n)?.inline_policies.get(policy_name),
+            Identity::Role(n) => live.roles.get(n)?.inline_policies.get(policy_name),
+            Identity::Group(n) => live.groups.get(n)?.inline_policies.get(policy_name),
         }
     }
 
-    /// Whether `kind.name` is the caller or one of its groups.
-    fn holds(&self, kind: Kind, name: &Name) -> bool {
-        self.is(kind, name) || (kind == Kind::Group && self.groups.contains(name))
+    /// Whether `identity` is the caller or one of its groups.
+    fn holds(&self, identity: &Identity) -> bool {
+        self.is(identity.kind(), identity.name())
+            || matches!(identity, Identity::Group(g) if self.groups.contains(g))
     }
 
-    fn why(&self, op: &Operation) -> Option<String> {
-        use Operation::*;
-        let me = |kind, name: &Name| self.is(kind, name);
+    fn why(&self, op: &Operation, account_id: &str) -> Option<String> {
+        let me = Key::Entity(self.kind, self.name.clone());
+        if op.effects(account_id).deletes.contains(&me) {
+            return Some("deletes the caller".into());
+        }
         match op {
-            DeleteUser { user } if me(Kind::User, user) => Some("deletes the caller".into()),
-            DeleteRole { role } if me(Kind::Role, role) => Some("deletes the caller".into()),
-            DeleteLoginProfile { user }
-            | DeleteAccessKey { user, .. }
-            | DeactivateMfaDevice { user, .. }
-            | DeleteServiceSpecificCredential { user, .. }
-            | DeleteSigningCertificate { user, .. }
-            | DeleteSshPublicKey { user, .. }
-                if me(Kind::User, user) =>
-            {
+            Operation::User(u) if u.removes_credential() && self.is(Kind::User, u.user()) => {
                 Some("removes a credential of the caller".into())
             }
-            UpdateAssumeRolePolicy { role, .. } if me(Kind::Role, role) => {
-                Some("changes who may assume the caller's role".into())
-            }
-            PutUserPermissionsBoundary { user, .. } if me(Kind::User, user) => {
-                Some("puts a permissions boundary on the caller".into())
-            }
-            PutRolePermissionsBoundary { role, .. } if me(Kind::Role, role) => {
-                Some("puts a permissions boundary on the caller".into())
-            }
-            RemoveUserFromGroup { user, group }
-                if me(Kind::User, user) && self.group_grants(group) =>
+            Operation::User(UserOp::RemoveUserFromGroup { user, group })
+                if self.is(Kind::User, user) && self.group_grants(group) =>
             {
                 Some("the group grants IAM actions".into())
             }
-            DetachUserPolicy {
-                user: n,
-                policy_arn,
-            }
-            | DetachRolePolicy {
-                role: n,
-                policy_arn,
-            }
-            | DetachGroupPolicy {
-                group: n,
-                policy_arn,
-            } if self.holds(op.target().kind, n) && self.managed_grants(policy_arn) => {
-                Some("the policy grants IAM actions".into())
-            }
-            DeleteUserPolicy {
-                user: n,
-                policy_name,
-            }
-            | DeleteRolePolicy {
-                role: n,
-                policy_name,
-            }
-            | DeleteGroupPolicy {
-                group: n,
-                policy_name,
-            } if self.holds(op.target().kind, n)
-                && self
-                    .inline(op.target().kind, n, policy_name)
-                    .is_some_and(grants_iam) =>
+            Operation::Role(RoleOp::UpdateAssumeRolePolicy { role, .. })
+                if self.is(Kind::Role, role) =>
             {
-                Some("the inline policy grants IAM actions".into())
+                Some("changes who may assume the caller's role".into())
             }
-            PutUserPolicy {
-                user: n,
-                policy_name,
-                document,
+            Operation::Boundary(BoundaryOp {
+                target,
+                policy_arn: Some(_),
+            }) if self.is(target.kind(), target.name()) => {
+                Some("puts a permissions boundary on the caller".into())
             }
-            | PutRolePolicy {
-                role: n,
-                policy_name,
-                document,
-            }
-            | PutGroupPolicy {
-                group: n,
-                policy_name,
-                document,
-            } if self.holds(op.target().kind, n)
-                && self
-                    .inline(op.target().kind, n, policy_name)
-                    .is_some_and(|old| loses_iam(old, document)) =>
-            {
-                Some("the new document grants fewer IAM actions".into())
-            }
-            CreatePolicyVersion {
+            Operation::Permission(p) if self.holds(&p.identity) => self.why_permission(p),
+            Operation::Policy(PolicyOp::CreatePolicyVersion {
                 policy_arn,
                 document,
-            } if self.policies.contains(policy_arn)
+            }) if self.policies.contains(policy_arn)
                 || self.boundary.as_deref() == Some(policy_arn.as_str()) =>
             {
                 let old = self.live.policy_by_arn(self.account_id, policy_arn)?;
                 loses_iam(&old.document, document)
                     .then(|| "the new version grants fewer IAM actions".into())
             }
-            DeletePolicy { policy_arn }
+            Operation::Policy(PolicyOp::DeletePolicy { policy_arn })
                 if self.policies.contains(policy_arn) && self.managed_grants(policy_arn) =>
             {
                 Some("deletes a policy of the caller that grants IAM actions".into())
+            }
+            _ => None,
+        }
+    }
+
+    /// A permission change of the caller or one of its groups.
+    fn why_permission(&self, p: &PermissionOp) -> Option<String> {
+        match &p.change {
+            PermissionChange::Detach { policy_arn } if self.managed_grants(policy_arn) => {
+                Some("the policy grants IAM actions".into())
+            }
+            PermissionChange::Delete { policy_name }
+                if self
+                    .inline(&p.identity, policy_name)
+                    .is_some_and(grants_iam) =>
+            {
+                Some("the inline policy grants IAM actions".into())
+            }
+            PermissionChange::Put {
+                policy_name,
+                document,
+            } if self
+                .inline(&p.identity, policy_name)
+                .is_some_and(|old| loses_iam(old, document)) =>
+            {
+                Some("the new document grants fewer IAM actions".into())
             }
             _ => None,
         }
@@ -355,34 +297,6 @@ mod tests {
             r#"{{"Statement":{{"Effect":"Allow","Action":"{action}","Resource":"*"}}}}"#
         ))
         .unwrap()
-    }
-
-    #[test]
-    fn caller_arns() {
-        for (arn, want) in [
-            ("arn:aws:iam::123456789012:user/ci", Some("user.ci")),
-            ("arn:aws:iam::123456789012:user/team/a/ci", Some("user.ci")),
-            (
-                "arn:aws:sts::123456789012:assumed-role/deploy/session-1",
-                Some("role.deploy"),
-            ),
-            ("arn:aws:iam::123456789012:root", None),
-            ("arn:aws:sts::123456789012:federated-user/bob", None),
-            ("garbage", None),
-        ] {
-            assert_eq!(
-                caller_from_arn(arn).map(|a| a.to_string()).as_deref(),
-                want,
-                "{arn}"
-            );
-        }
-        assert_eq!(
-            parse_mock_caller("role/app").unwrap().to_string(),
-            "role.app"
-        );
-        for bad in ["app", "group/x", "user/", "user/a/b"] {
-            assert!(parse_mock_caller(bad).is_err(), "{bad}");
-        }
     }
 
     #[test]

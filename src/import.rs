@@ -12,7 +12,7 @@ use anyhow::{bail, Context as _};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-pub struct Options {
+pub(crate) struct Options {
     pub out: PathBuf,
     /// `--scope` path prefixes; none means the whole account (and no `settings` block).
     pub paths: Vec<String>,
@@ -22,12 +22,12 @@ pub struct Options {
 }
 
 /// What an import wrote.
-pub struct Written {
+pub(crate) struct Written {
     pub entities: usize,
     pub files: Vec<PathBuf>,
 }
 
-pub async fn run(backend: &dyn Backend, options: &Options) -> anyhow::Result<Written> {
+pub(crate) async fn run(backend: &dyn Backend, options: &Options) -> anyhow::Result<Written> {
     let scope = scope(options)?;
     check_out_dir(&options.out, options.force)?;
     let live = backend
@@ -63,7 +63,7 @@ pub async fn run(backend: &dyn Backend, options: &Options) -> anyhow::Result<Wri
 /// The scope the import reads: `--scope` paths (default `/`) and `--exclude` patterns, checked.
 fn scope(options: &Options) -> anyhow::Result<Scope> {
     for p in &options.paths {
-        if let Err(e) = crate::model::names::check_path(p) {
+        if let Err(e) = crate::model::iam::check_path(p) {
             bail!("--scope {p}: {e} (a scope is an IAM path prefix such as / or /team-a/)");
         }
     }
@@ -123,7 +123,7 @@ fn check_out_dir(out: &Path, force: bool) -> anyhow::Result<()> {
 
 /// The entities of `live` the scope owns, without their credentials. The password policy has no
 /// path: it is imported when the scope covers `/` and does not exclude `password_policy/*`.
-pub fn select(live: &Account, scope: &Scope) -> Account {
+pub(crate) fn select(live: &Account, scope: &Scope) -> Account {
     let mut out = Account {
         users: owned(&live.users, Kind::User, |u| &u.path, scope),
         groups: owned(&live.groups, Kind::Group, |g| &g.path, scope),

@@ -6,7 +6,7 @@
 //! ```
 
 pub mod access;
-pub mod apply;
+pub(crate) mod apply;
 pub mod audit;
 pub mod backend;
 pub mod catalog;
@@ -16,12 +16,13 @@ pub mod diff;
 pub mod drift;
 pub mod fmt;
 pub mod fsutil;
-pub mod guard;
-pub mod import;
+pub(crate) mod guard;
+pub(crate) mod import;
 pub mod lint;
 pub mod model;
+pub mod operation;
 pub mod plan;
-pub mod policy;
 pub mod render;
 pub mod run;
+pub mod settings;
 pub mod synth;

@@ -1,7 +1,8 @@
-//! The `iamform` binary: parse arguments, run, map the outcome to an exit code.
+//! The `iamform` binary: read the command line into settings, run, map the outcome to an exit
+//! code. Everything it prints goes through `render::printer`.
 
-use clap::Parser;
-use iamform::cli::Args;
+use iamform::cli::{self, Parsed};
+use iamform::render::printer;
 use iamform::run::{run, Exit};
 use std::process::ExitCode;
 
@@ -12,25 +13,40 @@ use std::process::ExitCode;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    let args = Args::parse();
-    init_logging(args.verbose, args.quiet);
+    let settings = match cli::parse(std::env::args_os()) {
+        Parsed::Run(settings) => *settings,
+        Parsed::Print {
+            text,
+            to_stdout,
+            exit,
+        } => {
+            if to_stdout {
+                printer::out(&text);
+            } else {
+                printer::err(&text);
+            }
+            return ExitCode::from(exit);
+        }
+    };
+    init_logging(settings.ui.verbose, settings.ui.quiet);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
     {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("error: could not start the async runtime: {e}");
+            printer::err(&format!("error: could not start the async runtime: {e}\n"));
             return ExitCode::from(Exit::Error as u8);
         }
     };
-    match runtime.block_on(run(args)) {
+    match runtime.block_on(run(settings)) {
         Ok(exit) => ExitCode::from(exit as u8),
         Err(e) => {
-            eprintln!("error: {e}");
+            let mut text = format!("error: {e}\n");
             for cause in e.chain().skip(1) {
-                eprintln!("  cause: {cause}");
+                text.push_str(&format!("  cause: {cause}\n"));
             }
+            printer::err(&text);
             ExitCode::from(Exit::Error as u8)
         }
     }
@@ -48,7 +64,7 @@ fn init_logging(verbose: u8, quiet: bool) {
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
     tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
+        .with_writer(printer::Logs)
         .without_time()
         .init();
 }

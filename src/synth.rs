@@ -138,157 +138,205 @@ pub fn account(n: usize, account_id: &str) -> Account {
 pub fn account_with(n: usize, account_id: &str, options: Options) -> Account {
     let n = n.max(20);
     let (users, groups, roles, policies) = (n / 2, (n / 20).max(1), n / 6, n / 5);
-    let path = |i: usize| ["/", "/team-a/", "/team-b/"][i % 3].to_owned();
-    let mut a = Account::default();
     let policy_arns: Vec<String> = (0..policies)
         .map(|i| arn(account_id, Kind::Policy, &path(i), &format!("policy-{i}")))
         .collect();
-    for i in 0..policies {
-        let name = Name::new(format!("policy-{i}"));
-        a.policies.insert(
-            name.clone(),
-            ManagedPolicy {
-                name,
-                path: path(i),
-                description: Some(format!("Synthetic policy {i}")),
-                tags: if i.is_multiple_of(4) {
-                    tags(i)
-                } else {
-                    Tags::new()
-                },
-                document: policy_document(i),
-                versions: Vec::new(),
-            },
-        );
-    }
-    let attach = |i: usize, count: usize| -> BTreeSet<String> {
-        (0..count)
-            .map(|k| policy_arns[(i * 3 + k) % policy_arns.len()].clone())
-            .chain(
-                i.is_multiple_of(4)
-                    .then(|| "arn:aws:iam::aws:policy/ReadOnlyAccess".to_owned()),
-            )
-            .collect()
+    let s = Synth {
+        account_id,
+        options,
+        groups,
+        roles,
+        policy_arns,
     };
-    let group_name = |i: usize| {
-        if i == 1 {
-            "ops+on-call".to_owned()
-        } else {
-            format!("group-{i}")
-        }
-    };
-    for i in 0..groups {
-        let name = Name::new(group_name(i));
-        let mut inline = BTreeMap::new();
-        if i.is_multiple_of(2) {
-            inline.insert(Name::new("extra"), document(&actions(i + 1), "*"));
-        }
-        a.groups.insert(
-            name.clone(),
-            Group {
-                name,
-                path: path(i),
-                policies: attach(i, 3),
-                inline_policies: inline,
-            },
-        );
-    }
-    for i in 0..users {
-        let name = Name::new(user_name(i));
-        let mut inline = BTreeMap::new();
-        if i.is_multiple_of(10) {
-            inline.insert(Name::new("own"), document(&actions(i), "*"));
-        }
-        a.users.insert(
-            name.clone(),
-            User {
-                name,
-                path: path(i),
-                permissions_boundary: (options.user_boundaries && i.is_multiple_of(25))
-                    .then(|| policy_arns[0].clone()),
-                tags: tags(i),
-                groups: [i % groups, (i * 7 + 1) % groups]
-                    .into_iter()
-                    .map(|g| Name::new(group_name(g)))
-                    .collect(),
-                policies: if i.is_multiple_of(20) {
-                    attach(i, 1)
-                } else {
-                    BTreeSet::new()
-                },
-                inline_policies: inline,
-                credentials: Default::default(),
-            },
-        );
-    }
-    let role_name = |i: usize| {
-        if i % 30 == 7 {
-            format!("app.role-{i}")
-        } else {
-            format!("role-{i}")
-        }
-    };
-    for i in 0..roles {
-        let name = Name::new(role_name(i));
-        let other = (i > 0).then(|| format!("{}{}", path(i - 1), role_name(i - 1)));
-        let mut inline = BTreeMap::new();
-        inline.insert(Name::new("data"), document(&actions(i + 2), "*"));
-        a.roles.insert(
-            name.clone(),
-            Role {
-                name: name.clone(),
-                path: path(i),
-                description: Some(format!("Synthetic role {i}")),
-                max_session_duration: if i.is_multiple_of(7) { 7200 } else { 3600 },
-                permissions_boundary: i
-                    .is_multiple_of(10)
-                    .then(|| policy_arns[1 % policy_arns.len()].clone()),
-                tags: tags(i),
-                assume_role_policy: trust_for(i, account_id, other.as_deref()),
-                policies: attach(i, 2),
-                inline_policies: inline,
-            },
-        );
-        if i.is_multiple_of(4) {
-            a.instance_profiles.insert(
-                name.clone(),
-                InstanceProfile {
-                    name: name.clone(),
-                    path: path(i),
-                    roles: [name].into_iter().collect(),
-                    tags: Tags::new(),
-                },
-            );
-        }
-    }
-    let filled = a.len();
-    for i in 0..n.saturating_sub(filled + 1) {
-        let name = Name::new(format!("profile-{i}"));
-        a.instance_profiles.insert(
-            name.clone(),
-            InstanceProfile {
-                name,
-                path: path(i),
-                // Some hold a role that also has its own profile; most hold none.
-                roles: if i.is_multiple_of(5) && roles > 0 {
-                    [Name::new(role_name(i % roles))].into_iter().collect()
-                } else {
-                    BTreeSet::new()
-                },
-                tags: if i.is_multiple_of(3) {
-                    tags(i)
-                } else {
-                    Tags::new()
-                },
-            },
-        );
-    }
+    let mut a = Account::default();
+    s.policies(&mut a);
+    s.groups(&mut a);
+    s.users(&mut a, users);
+    s.roles(&mut a);
+    s.profiles(&mut a, n);
     a.password_policy = Some(PasswordPolicy {
         minimum_length: Some(14),
         require_symbols: Some(true),
         ..Default::default()
     });
     a
+}
+
+/// One of the three paths entities are spread over.
+fn path(i: usize) -> String {
+    ["/", "/team-a/", "/team-b/"][i % 3].to_owned()
+}
+
+fn group_name(i: usize) -> String {
+    if i == 1 {
+        "ops+on-call".to_owned()
+    } else {
+        format!("group-{i}")
+    }
+}
+
+fn role_name(i: usize) -> String {
+    if i % 30 == 7 {
+        format!("app.role-{i}")
+    } else {
+        format!("role-{i}")
+    }
+}
+
+/// What every kind of entity is built from.
+struct Synth<'a> {
+    account_id: &'a str,
+    options: Options,
+    groups: usize,
+    roles: usize,
+    policy_arns: Vec<String>,
+}
+
+impl Synth<'_> {
+    /// `count` customer managed policies from the `i`th on, and every fourth an AWS managed one.
+    fn attach(&self, i: usize, count: usize) -> BTreeSet<String> {
+        let arns = &self.policy_arns;
+        (0..count)
+            .map(|k| arns[(i * 3 + k) % arns.len()].clone())
+            .chain(
+                i.is_multiple_of(4)
+                    .then(|| "arn:aws:iam::aws:policy/ReadOnlyAccess".to_owned()),
+            )
+            .collect()
+    }
+
+    fn policies(&self, a: &mut Account) {
+        for i in 0..self.policy_arns.len() {
+            let name = Name::new(format!("policy-{i}"));
+            a.policies.insert(
+                name.clone(),
+                ManagedPolicy {
+                    name,
+                    path: path(i),
+                    description: Some(format!("Synthetic policy {i}")),
+                    tags: if i.is_multiple_of(4) {
+                        tags(i)
+                    } else {
+                        Tags::new()
+                    },
+                    document: policy_document(i),
+                    versions: Vec::new(),
+                },
+            );
+        }
+    }
+
+    fn groups(&self, a: &mut Account) {
+        for i in 0..self.groups {
+            let name = Name::new(group_name(i));
+            let mut inline = BTreeMap::new();
+            if i.is_multiple_of(2) {
+                inline.insert(Name::new("extra"), document(&actions(i + 1), "*"));
+            }
+            a.groups.insert(
+                name.clone(),
+                Group {
+                    name,
+                    path: path(i),
+                    policies: self.attach(i, 3),
+                    inline_policies: inline,
+                },
+            );
+        }
+    }
+
+    fn users(&self, a: &mut Account, users: usize) {
+        let groups = self.groups;
+        for i in 0..users {
+            let name = Name::new(user_name(i));
+            let mut inline = BTreeMap::new();
+            if i.is_multiple_of(10) {
+                inline.insert(Name::new("own"), document(&actions(i), "*"));
+            }
+            a.users.insert(
+                name.clone(),
+                User {
+                    name,
+                    path: path(i),
+                    permissions_boundary: (self.options.user_boundaries && i.is_multiple_of(25))
+                        .then(|| self.policy_arns[0].clone()),
+                    tags: tags(i),
+                    groups: [i % groups, (i * 7 + 1) % groups]
+                        .into_iter()
+                        .map(|g| Name::new(group_name(g)))
+                        .collect(),
+                    policies: if i.is_multiple_of(20) {
+                        self.attach(i, 1)
+                    } else {
+                        BTreeSet::new()
+                    },
+                    inline_policies: inline,
+                    credentials: Default::default(),
+                },
+            );
+        }
+    }
+
+    fn roles(&self, a: &mut Account) {
+        let arns = &self.policy_arns;
+        for i in 0..self.roles {
+            let name = Name::new(role_name(i));
+            let other = (i > 0).then(|| format!("{}{}", path(i - 1), role_name(i - 1)));
+            let mut inline = BTreeMap::new();
+            inline.insert(Name::new("data"), document(&actions(i + 2), "*"));
+            a.roles.insert(
+                name.clone(),
+                Role {
+                    name: name.clone(),
+                    path: path(i),
+                    description: Some(format!("Synthetic role {i}")),
+                    max_session_duration: if i.is_multiple_of(7) { 7200 } else { 3600 },
+                    permissions_boundary: i
+                        .is_multiple_of(10)
+                        .then(|| arns[1 % arns.len()].clone()),
+                    tags: tags(i),
+                    assume_role_policy: trust_for(i, self.account_id, other.as_deref()),
+                    policies: self.attach(i, 2),
+                    inline_policies: inline,
+                },
+            );
+            if i.is_multiple_of(4) {
+                let profile = InstanceProfile {
+                    name: name.clone(),
+                    path: path(i),
+                    roles: [name.clone()].into_iter().collect(),
+                    tags: Tags::new(),
+                };
+                a.instance_profiles.insert(name, profile);
+            }
+        }
+    }
+
+    /// Instance profiles up to `n` entities in all (one left for the password policy).
+    fn profiles(&self, a: &mut Account, n: usize) {
+        let filled = a.len();
+        for i in 0..n.saturating_sub(filled + 1) {
+            let name = Name::new(format!("profile-{i}"));
+            a.instance_profiles.insert(
+                name.clone(),
+                InstanceProfile {
+                    name,
+                    path: path(i),
+                    // Some hold a role that also has its own profile; most hold none.
+                    roles: if i.is_multiple_of(5) && self.roles > 0 {
+                        [Name::new(role_name(i % self.roles))].into_iter().collect()
+                    } else {
+                        BTreeSet::new()
+                    },
+                    tags: if i.is_multiple_of(3) {
+                        tags(i)
+                    } else {
+                        Tags::new()
+                    },
+                },
+            );
+        }
+    }
 }
 
 #[cfg(test)]

@@ -113,6 +113,16 @@ impl Test {
         output(cmd)
     }
 
+    /// Runs `iamform ARGS CONFIG --backend mock:ACCOUNT` with its stdout a pipe that is closed
+    /// before iamform writes to it (`iamform plan | head -0`); `stdout` is empty.
+    pub fn run_closed_stdout(&self, args: &[&str]) -> Run {
+        let mut args: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
+        args.push(self.config().display().to_string());
+        args.push("--backend".to_owned());
+        args.push(format!("mock:{}", self.account().display()));
+        closed_stdout(&args)
+    }
+
     /// `apply --auto-approve`, expecting success.
     #[track_caller]
     pub fn apply(&self) -> Run {
@@ -200,6 +210,27 @@ fn output(mut cmd: Command) -> Run {
     Run {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// Runs `iamform ARGS` with stdin closed and stdout a pipe whose reading end is closed at once.
+pub fn closed_stdout(args: &[String]) -> Run {
+    use std::process::Stdio;
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("iamform"))
+        .args(args)
+        .env_remove("IAMFORM_BACKEND")
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run iamform");
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("iamform ends");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::new(),
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
     }
 }

@@ -21,7 +21,7 @@
 use super::principal::{PolicyKind, PolicyRef};
 use super::request::{Caller, Request};
 use super::statement::{self, PrincipalMatch};
-use crate::policy::{Effect, Statement, DEFAULT_VERSION};
+use crate::model::policy::{Effect, Statement, DEFAULT_VERSION};
 use serde::Serialize;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};

@@ -7,8 +7,8 @@
 //! `scripts/gen-managed-policies.mjs`). Nothing is decompressed until a command asks for a managed
 //! policy; each document is parsed on first use and then shared.
 
+use crate::model::suggest;
 use crate::model::PolicyDocument;
-use crate::policy::suggest;
 use flate2::read::ZlibDecoder;
 use std::io::Read;
 use std::ops::Range;

@@ -171,26 +171,7 @@ pub fn arn_pattern_matches(parts: &[Vec<Tok>], arn: &str) -> bool {
 /// keeps its colons. `None` when the string does not start with `arn:`.
 pub fn split_arn_pattern(pattern: &str) -> Option<Vec<&str>> {
     let rest = pattern.strip_prefix("arn:")?;
-    let bytes = rest.as_bytes();
-    let mut parts = Vec::with_capacity(5);
-    let (mut depth, mut start, mut i) = (0usize, 0usize, 0usize);
-    while i < bytes.len() && parts.len() < 4 {
-        match bytes[i] {
-            b'$' if bytes.get(i + 1) == Some(&b'{') => {
-                depth += 1;
-                i += 1;
-            }
-            b'}' if depth > 0 => depth -= 1,
-            b':' if depth == 0 => {
-                parts.push(&rest[start..i]);
-                start = i + 1;
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    parts.push(&rest[start..]);
-    Some(parts)
+    Some(crate::model::policy::split_outside_variables(rest, 5))
 }
 
 #[cfg(test)]

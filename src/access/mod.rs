@@ -13,7 +13,7 @@
 //! - [`principal`]: a user's or role's policies (inline, attached, its groups', its boundary);
 //! - [`evaluate`]: the decision (explicit deny, trust policies, boundaries);
 //! - [`managed`]: the embedded AWS managed policies;
-//! - [`report`]: `can` and `who-can` output, text and JSON.
+//! - `render::access`: `can` and `who-can` output, text and JSON.
 //!
 //! The index is built once per account and is cheap to query: `who-can` evaluates every user and
 //! role of a 10k-entity account in a fraction of a second.
@@ -23,9 +23,9 @@ pub mod evaluate;
 pub mod managed;
 pub mod matcher;
 pub mod principal;
-pub mod report;
 pub mod request;
 pub mod statement;
+pub mod time;
 pub mod variables;
 
 pub use evaluate::{is_trust_action, ActionCache, Decision, Evaluation, Inputs, MatchedStatement};
@@ -246,7 +246,7 @@ impl<'a> AccessIndex<'a> {
 }
 
 fn times(now: i64) -> (String, String) {
-    (condition::format_time(now), now.to_string())
+    (time::format_time(now), now.to_string())
 }
 
 /// Would `principal` be allowed `action` on `resource` in `account`, with the context AWS fills

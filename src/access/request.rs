@@ -180,7 +180,7 @@ impl Context {
         Context::for_caller_at(
             caller,
             tags,
-            &super::condition::format_time(now),
+            &super::time::format_time(now),
             &now.to_string(),
         )
     }

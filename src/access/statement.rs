@@ -8,7 +8,7 @@ use super::condition;
 use super::matcher::{self, Tok};
 use super::request::{Caller, CallerKind, Request};
 use super::variables::{self, Mode};
-use crate::policy::{Principal as PolicyPrincipal, Statement};
+use crate::model::policy::{Principal as PolicyPrincipal, Statement};
 
 /// `Action` matches the action, or `NotAction` does not; a statement with neither applies to none.
 pub fn action_applies(s: &Statement, action: &str) -> bool {
@@ -90,7 +90,7 @@ pub fn resource_applies(
 ) -> bool {
     // Every entry is looked at (no short cut), so that `missing` names every variable without a
     // value.
-    let mut any = |list: &crate::policy::Values| {
+    let mut any = |list: &crate::model::policy::Values| {
         let mut found = false;
         for p in list {
             found |= entry_matches(p, request, variables, missing);
@@ -217,7 +217,7 @@ pub fn evaluate_given_action(
         let m = match (&s.principal, &s.not_principal) {
             (Some(p), _) => principal_match(p, caller),
             (None, Some(np)) => {
-                let deny = s.effect == crate::policy::Effect::Deny;
+                let deny = s.effect == crate::model::policy::Effect::Deny;
                 if (deny && has_boundary) || not_principal_applies(np, caller) {
                     PrincipalMatch::Direct
                 } else {

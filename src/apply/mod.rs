@@ -1,8 +1,7 @@
 //! Apply: run a plan's operations against a backend, in dependency order, concurrently.
 
-pub mod report;
-pub mod retry;
-pub mod walk;
+pub(crate) mod report;
+pub(crate) mod walk;
 
-pub use report::{ApplyDocument, ApplyReport, Outcome};
-pub use walk::{run, Event, Options};
+pub(crate) use report::{ApplyDocument, ApplyReport, Outcome};
+pub(crate) use walk::{run, Event, Options};

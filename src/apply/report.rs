@@ -1,12 +1,12 @@
 //! What an apply did: per operation applied, failed (with IAM's error) or skipped (and why).
 
-use crate::backend::CallCounts;
 use crate::model::Address;
+use crate::operation::CallCounts;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "status", rename_all = "snake_case")]
-pub enum Outcome {
+pub(crate) enum Outcome {
     Applied {
         retries: u32,
     },
@@ -23,7 +23,7 @@ pub enum Outcome {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OperationReport {
+pub(crate) struct OperationReport {
     pub id: usize,
     pub address: Address,
     pub operation: String,
@@ -32,47 +32,47 @@ pub struct OperationReport {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ApplyReport {
+pub(crate) struct ApplyReport {
     pub operations: Vec<OperationReport>,
     pub interrupted: bool,
     pub api_calls: CallCounts,
 }
 
 impl ApplyReport {
-    pub fn count(&self, f: impl Fn(&Outcome) -> bool) -> usize {
+    pub(crate) fn count(&self, f: impl Fn(&Outcome) -> bool) -> usize {
         self.operations.iter().filter(|o| f(&o.outcome)).count()
     }
-    pub fn applied(&self) -> usize {
+    pub(crate) fn applied(&self) -> usize {
         self.count(|o| matches!(o, Outcome::Applied { .. }))
     }
-    pub fn failed(&self) -> usize {
+    pub(crate) fn failed(&self) -> usize {
         self.count(|o| matches!(o, Outcome::Failed { .. }))
     }
-    pub fn skipped(&self) -> usize {
+    pub(crate) fn skipped(&self) -> usize {
         self.count(|o| matches!(o, Outcome::Skipped { .. }))
     }
-    pub fn not_started(&self) -> usize {
+    pub(crate) fn not_started(&self) -> usize {
         self.count(|o| matches!(o, Outcome::NotStarted))
     }
-    pub fn is_success(&self) -> bool {
+    pub(crate) fn is_success(&self) -> bool {
         self.failed() == 0 && self.skipped() == 0 && self.not_started() == 0
     }
 }
 
 /// Counts of an apply, for the JSON report.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ApplySummary {
+pub(crate) struct ApplySummary {
     pub applied: usize,
     pub failed: usize,
     pub skipped: usize,
     pub not_started: usize,
 }
 
-pub const FORMAT_VERSION: u32 = 1;
+pub(crate) const FORMAT_VERSION: u32 = 1;
 
 /// `apply --json`: the report as `schemas/apply-report.schema.json` describes it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ApplyDocument {
+pub(crate) struct ApplyDocument {
     pub format_version: u32,
     pub account_id: String,
     pub success: bool,
@@ -83,7 +83,7 @@ pub struct ApplyDocument {
 }
 
 impl ApplyDocument {
-    pub fn new(report: &ApplyReport, account_id: &str) -> ApplyDocument {
+    pub(crate) fn new(report: &ApplyReport, account_id: &str) -> ApplyDocument {
         ApplyDocument {
             format_version: FORMAT_VERSION,
             account_id: account_id.to_owned(),

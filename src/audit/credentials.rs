@@ -12,7 +12,7 @@ fn user(row: &CredentialRow) -> Subject {
     Subject::Entity(Address::new(Kind::User, Name::from(row.user.as_str())))
 }
 
-pub fn key_too_old(input: &AuditInput<'_>, rule: &Rule) -> Result<Vec<Finding>, String> {
+pub(super) fn key_too_old(input: &AuditInput<'_>, rule: &Rule) -> Result<Vec<Finding>, String> {
     let max = input.thresholds.max_key_age_days;
     let mut out = Vec::new();
     for row in input.data.credential_report.users() {
@@ -42,7 +42,7 @@ pub fn key_too_old(input: &AuditInput<'_>, rule: &Rule) -> Result<Vec<Finding>, 
     Ok(out)
 }
 
-pub fn key_never_used(input: &AuditInput<'_>, rule: &Rule) -> Result<Vec<Finding>, String> {
+pub(super) fn key_never_used(input: &AuditInput<'_>, rule: &Rule) -> Result<Vec<Finding>, String> {
     let mut out = Vec::new();
     for row in input
         .data
@@ -74,7 +74,7 @@ pub fn key_never_used(input: &AuditInput<'_>, rule: &Rule) -> Result<Vec<Finding
     Ok(out)
 }
 
-pub fn unused(input: &AuditInput<'_>, rule: &Rule) -> Result<Vec<Finding>, String> {
+pub(super) fn unused(input: &AuditInput<'_>, rule: &Rule) -> Result<Vec<Finding>, String> {
     let window = input.thresholds.max_unused_days;
     let mut out = Vec::new();
     for row in input.data.credential_report.users() {
@@ -131,7 +131,7 @@ pub fn unused(input: &AuditInput<'_>, rule: &Rule) -> Result<Vec<Finding>, Strin
     Ok(out)
 }
 
-pub fn multiple_active(input: &AuditInput<'_>, rule: &Rule) -> Result<Vec<Finding>, String> {
+pub(super) fn multiple_active(input: &AuditInput<'_>, rule: &Rule) -> Result<Vec<Finding>, String> {
     Ok(input
         .data
         .credential_report

@@ -46,13 +46,13 @@ impl AuditInput<'_> {
 }
 
 /// `2024-05-01` (the date part of an instant, UTC), for messages.
-pub fn date(t: Timestamp) -> String {
+pub(super) fn date(t: Timestamp) -> String {
     let s = t.to_string();
     s.get(..10).unwrap_or(&s).to_owned()
 }
 
 /// `3 days ago (2024-05-01)`, `today`, for messages.
-pub fn ago(input: &AuditInput<'_>, t: Timestamp) -> String {
+pub(super) fn ago(input: &AuditInput<'_>, t: Timestamp) -> String {
     match input.days_since(t) {
         d if d <= 0 => format!("today ({})", date(t)),
         1 => format!("1 day ago ({})", date(t)),

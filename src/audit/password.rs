@@ -5,9 +5,9 @@ use super::{AuditInput, Finding, Rule, Subject};
 use crate::model::Address;
 
 /// CIS 1.8.
-pub const MINIMUM_LENGTH: u32 = 14;
+pub(super) const MINIMUM_LENGTH: u32 = 14;
 /// CIS 1.9 (IAM's maximum).
-pub const REUSE_PREVENTION: u32 = 24;
+pub(super) const REUSE_PREVENTION: u32 = 24;
 /// What IAM enforces when a password policy leaves the length out.
 const IAM_DEFAULT_MINIMUM_LENGTH: u32 = 6;
 
@@ -18,7 +18,7 @@ fn finding(rule: &Rule, message: String, fix: &str) -> Finding {
     f
 }
 
-pub fn missing(input: &AuditInput<'_>, rule: &Rule) -> Result<Vec<Finding>, String> {
+pub(super) fn missing(input: &AuditInput<'_>, rule: &Rule) -> Result<Vec<Finding>, String> {
     Ok(match input.data.account.password_policy {
         Some(_) => Vec::new(),
         None => vec![finding(
@@ -29,7 +29,7 @@ pub fn missing(input: &AuditInput<'_>, rule: &Rule) -> Result<Vec<Finding>, Stri
     })
 }
 
-pub fn weak(input: &AuditInput<'_>, rule: &Rule) -> Result<Vec<Finding>, String> {
+pub(super) fn weak(input: &AuditInput<'_>, rule: &Rule) -> Result<Vec<Finding>, String> {
     let Some(p) = &input.data.account.password_policy else {
         return Ok(Vec::new());
     };

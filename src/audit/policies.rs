@@ -47,7 +47,7 @@ fn attachments(account: &model::Account) -> BTreeMap<&str, Vec<Address>> {
     out
 }
 
-pub fn full_admin(input: &AuditInput<'_>, rule: &Rule) -> Result<Vec<Finding>, String> {
+pub(super) fn full_admin(input: &AuditInput<'_>, rule: &Rule) -> Result<Vec<Finding>, String> {
     let account = &input.data.account;
     let attached = attachments(account);
     let mut out = Vec::new();
@@ -89,7 +89,7 @@ fn is_support_access(arn: &str) -> bool {
     arn.starts_with("arn:aws") && arn.ends_with(":iam::aws:policy/AWSSupportAccess")
 }
 
-pub fn no_support_role(input: &AuditInput<'_>, rule: &Rule) -> Result<Vec<Finding>, String> {
+pub(super) fn no_support_role(input: &AuditInput<'_>, rule: &Rule) -> Result<Vec<Finding>, String> {
     let has_one = input
         .data
         .account

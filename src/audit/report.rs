@@ -2,8 +2,8 @@
 //! and what the text, Markdown and SARIF renderers read.
 
 use super::{Finding, Severity, Thresholds};
-use crate::backend::CallCounts;
 use crate::model::Timestamp;
+use crate::operation::CallCounts;
 use serde::Serialize;
 use std::collections::BTreeMap;
 

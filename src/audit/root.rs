@@ -7,7 +7,7 @@
 use super::input::ago;
 use super::{AuditInput, Finding, Rule, Subject};
 
-pub fn mfa_disabled(input: &AuditInput<'_>, rule: &Rule) -> Result<Vec<Finding>, String> {
+pub(super) fn mfa_disabled(input: &AuditInput<'_>, rule: &Rule) -> Result<Vec<Finding>, String> {
     let data = input.data;
     let enabled = match data.summary.0.get("AccountMFAEnabled") {
         Some(n) => *n > 0,
@@ -28,7 +28,7 @@ pub fn mfa_disabled(input: &AuditInput<'_>, rule: &Rule) -> Result<Vec<Finding>,
     })
 }
 
-pub fn access_keys(input: &AuditInput<'_>, rule: &Rule) -> Result<Vec<Finding>, String> {
+pub(super) fn access_keys(input: &AuditInput<'_>, rule: &Rule) -> Result<Vec<Finding>, String> {
     let data = input.data;
     let present = match data.summary.0.get("AccountAccessKeysPresent") {
         Some(n) => *n > 0,
@@ -49,7 +49,7 @@ pub fn access_keys(input: &AuditInput<'_>, rule: &Rule) -> Result<Vec<Finding>, 
     })
 }
 
-pub fn recently_used(input: &AuditInput<'_>, rule: &Rule) -> Result<Vec<Finding>, String> {
+pub(super) fn recently_used(input: &AuditInput<'_>, rule: &Rule) -> Result<Vec<Finding>, String> {
     let Some(row) = input.data.credential_report.root() else {
         return Err("the credential report has no root row (`<root_account>`), which says when the root user was last used".into());
     };

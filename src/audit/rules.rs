@@ -6,7 +6,7 @@ use super::{credentials, password, policies, root, services, users};
 use super::{AuditInput, Finding, Severity};
 
 /// A rule's findings, or why it could not be evaluated on this data.
-pub type Check = fn(&AuditInput<'_>, &Rule) -> Result<Vec<Finding>, String>;
+pub(super) type Check = fn(&AuditInput<'_>, &Rule) -> Result<Vec<Finding>, String>;
 
 pub struct Rule {
     pub id: &'static str,

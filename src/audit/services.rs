@@ -7,7 +7,7 @@ use super::{AuditInput, Finding, Rule, Subject};
 /// At most this many services are named in one message.
 const SHOWN: usize = 8;
 
-pub fn unused(input: &AuditInput<'_>, rule: &Rule) -> Result<Vec<Finding>, String> {
+pub(super) fn unused(input: &AuditInput<'_>, rule: &Rule) -> Result<Vec<Finding>, String> {
     let Some(advisor) = &input.data.last_accessed else {
         return Err("needs Access Advisor data: run with --last-accessed".into());
     };

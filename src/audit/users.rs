@@ -8,7 +8,10 @@ fn user(name: &str) -> Subject {
     Subject::Entity(Address::new(Kind::User, Name::from(name)))
 }
 
-pub fn console_without_mfa(input: &AuditInput<'_>, rule: &Rule) -> Result<Vec<Finding>, String> {
+pub(super) fn console_without_mfa(
+    input: &AuditInput<'_>,
+    rule: &Rule,
+) -> Result<Vec<Finding>, String> {
     Ok(input
         .data
         .credential_report
@@ -31,7 +34,7 @@ pub fn console_without_mfa(input: &AuditInput<'_>, rule: &Rule) -> Result<Vec<Fi
         .collect())
 }
 
-pub fn direct_policies(input: &AuditInput<'_>, rule: &Rule) -> Result<Vec<Finding>, String> {
+pub(super) fn direct_policies(input: &AuditInput<'_>, rule: &Rule) -> Result<Vec<Finding>, String> {
     Ok(input
         .data
         .account

@@ -1,70 +1,20 @@
 //! Backends: where the live account is read from and where operations are executed.
 //!
 //! `config` and `plan` never talk to a backend; only `run` (read) and `apply` (execute) do.
+//! Each backend executes an operation with one file per family of operations
+//! (`mock/user.rs`, `aws/user.rs`, …), and makes a single attempt per call: retries are the one
+//! policy of [`retry`].
 
 pub mod audit;
 pub mod aws;
 pub mod mock;
+pub mod retry;
 
+pub use crate::model::iam::ErrorCode;
 use crate::model::{Account, Address};
-use crate::plan::operation::Operation;
+use crate::operation::{CallCounts, Operation};
 use audit::{AuditData, AuditReadOptions};
-use std::collections::BTreeMap;
-
-/// The error codes IAM returns (DESIGN.md section 7); the mock returns the same ones.
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
-)]
-pub enum ErrorCode {
-    NoSuchEntity,
-    EntityAlreadyExists,
-    DeleteConflict,
-    LimitExceeded,
-    MalformedPolicyDocument,
-    InvalidInput,
-    ConcurrentModification,
-    Throttling,
-    ServiceFailure,
-    UnmodifiableEntity,
-    EntityTemporarilyUnmodifiable,
-}
-
-impl ErrorCode {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ErrorCode::NoSuchEntity => "NoSuchEntity",
-            ErrorCode::EntityAlreadyExists => "EntityAlreadyExists",
-            ErrorCode::DeleteConflict => "DeleteConflict",
-            ErrorCode::LimitExceeded => "LimitExceeded",
-            ErrorCode::MalformedPolicyDocument => "MalformedPolicyDocument",
-            ErrorCode::InvalidInput => "InvalidInput",
-            ErrorCode::ConcurrentModification => "ConcurrentModification",
-            ErrorCode::Throttling => "Throttling",
-            ErrorCode::ServiceFailure => "ServiceFailure",
-            ErrorCode::UnmodifiableEntity => "UnmodifiableEntity",
-            ErrorCode::EntityTemporarilyUnmodifiable => "EntityTemporarilyUnmodifiable",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<ErrorCode> {
-        use ErrorCode::*;
-        [
-            NoSuchEntity,
-            EntityAlreadyExists,
-            DeleteConflict,
-            LimitExceeded,
-            MalformedPolicyDocument,
-            InvalidInput,
-            ConcurrentModification,
-            Throttling,
-            ServiceFailure,
-            UnmodifiableEntity,
-            EntityTemporarilyUnmodifiable,
-        ]
-        .into_iter()
-        .find(|c| c.as_str() == s)
-    }
-}
+use std::sync::{Mutex, PoisonError};
 
 #[derive(Clone, Debug, thiserror::Error)]
 pub enum BackendError {
@@ -92,21 +42,41 @@ impl BackendError {
     }
 }
 
-/// API calls made, per IAM action name.
-pub type CallCounts = BTreeMap<String, u64>;
+/// Counts a backend's API calls, per IAM action name; safe to share between tasks.
+#[derive(Debug, Default)]
+pub struct CallCounter(Mutex<CallCounts>);
+
+impl CallCounter {
+    pub fn count(&self, action: &str) {
+        let mut calls = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        *calls.entry(action.to_owned()).or_default() += 1;
+    }
+
+    pub fn counts(&self) -> CallCounts {
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+}
 
 /// A place IAM lives. Implementations must be safe to call concurrently.
 ///
-/// Contract: `execute` is idempotent where IAM allows — a retry of an attach that already happened,
-/// or of a delete of something already gone, is reported by IAM's own error, and `apply` decides.
+/// Contract: `execute` makes one attempt (retries are [`retry`]'s), and is idempotent where IAM
+/// allows — a retry of an attach that already happened, or of a delete of something already
+/// gone, is reported by IAM's own error, and `apply` decides.
 #[async_trait::async_trait]
 pub trait Backend: Send + Sync {
     /// The whole account, in as few calls as possible.
     async fn read(&self) -> Result<Account, BackendError>;
     /// What `iamform audit` judges, in a bounded number of calls (without Access Advisor: the
     /// entities, the credential report, the account summary, the password policy). Reads no
-    /// secret.
-    async fn read_audit(&self, options: &AuditReadOptions) -> Result<AuditData, BackendError>;
+    /// secret. A backend that cannot (a test's fake) says so: the default.
+    async fn read_audit(&self, _options: &AuditReadOptions) -> Result<AuditData, BackendError> {
+        Err(BackendError::Setup(
+            "this backend cannot read what an audit needs".to_owned(),
+        ))
+    }
     /// One IAM API call.
     async fn execute(&self, op: &Operation) -> Result<(), BackendError>;
     /// The 12-digit account id; ARNs are computed from it.

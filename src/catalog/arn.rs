@@ -34,7 +34,7 @@ pub(crate) const NO_SLASH: &[(&str, &str)] = &[
 ];
 
 /// IAM's longest resource ARN; a longer Resource value names nothing real.
-pub const MAX_ARN_LENGTH: usize = 2048;
+pub(super) const MAX_ARN_LENGTH: usize = 2048;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Class {

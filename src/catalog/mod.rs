@@ -16,7 +16,7 @@ pub use retired::{retired, Retired};
 
 /// IAM's wildcards (`*`, `?`, case ignored) are the same for action names as for scope patterns.
 pub use crate::model::scope::glob_match as matches;
-use crate::policy::suggest;
+use crate::model::suggest;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::OnceLock;

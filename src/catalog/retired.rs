@@ -36,7 +36,7 @@ const fn r(
 }
 
 /// Sorted by prefix.
-pub const RETIRED: &[Retired] = &[
+pub(super) const RETIRED: &[Retired] = &[
     r(
         "application-cost-profiler",
         "AWS Application Cost Profiler Service",

@@ -192,6 +192,22 @@ fn rem(args: Args) -> Result<Value, String> {
     checked(args, "%", i64::checked_rem, |x, y| x % y)
 }
 
+/// An evaluation error as users should read it (checked arithmetic shows its operator).
+/// Long values in messages are cut short.
+pub(crate) fn error_message(e: &hcl::eval::Error) -> String {
+    const MAX: usize = 300;
+    let message = match e.kind() {
+        hcl::eval::ErrorKind::FuncCall(name, msg)
+            if operator_of(&name.to_string()).is_some()
+                || name.to_string() == super::budget::COUNT =>
+        {
+            msg.clone()
+        }
+        kind => kind.to_string(),
+    };
+    super::diagnostic::cut(&message, MAX)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

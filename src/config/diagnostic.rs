@@ -219,7 +219,7 @@ pub(crate) struct SourceFile {
 }
 
 impl SourceFile {
-    pub fn new(path: PathBuf, text: String) -> Self {
+    pub(super) fn new(path: PathBuf, text: String) -> Self {
         let line_starts = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
@@ -231,7 +231,7 @@ impl SourceFile {
     }
 
     /// 1-based line and character column of a byte offset.
-    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+    pub(super) fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
         let line = self.line_starts.partition_point(|&s| s <= offset).max(1);
         let start = self.line_starts[line - 1];
@@ -243,7 +243,7 @@ impl SourceFile {
     }
 
     /// The text of a 1-based line, without its line break.
-    pub fn line_text(&self, line: usize) -> &str {
+    pub(super) fn line_text(&self, line: usize) -> &str {
         let Some(&start) = self.line_starts.get(line.saturating_sub(1)) else {
             return "";
         };
@@ -260,7 +260,7 @@ pub(crate) struct SourceMap {
 }
 
 impl SourceMap {
-    pub fn location(&self, span: Span) -> Option<Location> {
+    pub(super) fn location(&self, span: Span) -> Option<Location> {
         let file = self.files.get(span.file)?;
         let (line, col) = file.line_col(span.start);
         Some(Location {
@@ -271,7 +271,7 @@ impl SourceMap {
     }
 
     /// An error at `span`, underlining it (up to the end of its first line).
-    pub fn error(&self, span: Span, message: impl Into<String>) -> Diagnostic {
+    pub(super) fn error(&self, span: Span, message: impl Into<String>) -> Diagnostic {
         let mut d = Diagnostic::error(message);
         let Some(file) = self.files.get(span.file) else {
             return d;
@@ -295,7 +295,7 @@ impl SourceMap {
     }
 
     /// `file:line:col` of a span, for notes such as "first declared at …".
-    pub fn describe(&self, span: Span) -> String {
+    pub(super) fn describe(&self, span: Span) -> String {
         self.location(span)
             .map_or_else(|| "an unknown place".to_owned(), |l| l.to_string())
     }
@@ -358,7 +358,7 @@ pub(crate) fn suggest<'a>(
         .into_iter()
         .filter(|c| *c != word)
         // Case-insensitive, like the suggestions for policy actions and operators.
-        .map(|c| (crate::policy::suggest::distance(word, c), c))
+        .map(|c| (crate::model::suggest::distance(word, c), c))
         .filter(|(d, c)| *d <= limit && *d < c.chars().count())
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)

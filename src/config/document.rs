@@ -52,7 +52,7 @@ pub(crate) fn from_attr(env: &mut Env, attr: &Attr, kind: DocumentKind) -> Optio
     let v = env.eval(attr)?;
     if let Value::String(s) = &v {
         if serde_json::from_str::<serde_json::Value>(s).is_ok() {
-            if let Some(d) = crate::policy::duplicate_key(s) {
+            if let Some(d) = crate::model::policy::duplicate_key(s) {
                 let file = file_argument(&attr.expr);
                 env.error(
                     attr.span,

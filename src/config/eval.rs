@@ -6,13 +6,14 @@
 //! `instance_profile`, and the entity identities by block label, used by `lower` to evaluate every
 //! other attribute. Each attribute is evaluated in a context holding only what it references.
 
+use super::arith::error_message;
 use super::convert;
 use super::diagnostic::{Diagnostic, SourceMap, Span};
 use super::functions;
 use super::parse::{Attr, Node};
 use super::references::Reference;
 use super::variables::{Inputs, VarType};
-use crate::model::{self, names, Address, Kind};
+use crate::model::{self, iam as names, Address, Kind};
 use hcl::eval::{Context, Evaluate};
 use hcl::{Map, Value};
 use petgraph::graph::{DiGraph, NodeIndex};
@@ -121,22 +122,6 @@ impl Item<'_> {
 /// The attributes evaluated before the rest of an entity: what its identity depends on.
 const IDENTITY_ATTRS: [&str; 3] = ["for_each", "name", "path"];
 
-/// An evaluation error as users should read it (checked arithmetic shows its operator).
-/// Long values in messages are cut short.
-pub(crate) fn error_message(e: &hcl::eval::Error) -> String {
-    const MAX: usize = 300;
-    let message = match e.kind() {
-        hcl::eval::ErrorKind::FuncCall(name, msg)
-            if super::arith::operator_of(&name.to_string()).is_some()
-                || name.to_string() == super::budget::COUNT =>
-        {
-            msg.clone()
-        }
-        kind => kind.to_string(),
-    };
-    super::diagnostic::cut(&message, MAX)
-}
-
 /// The instances a `for_each` value declares: a map's keys and values, or a set's strings (each
 /// both key and value), in key order.
 fn for_each_keys(v: &Value) -> Result<Vec<(String, Value)>, String> {
@@ -186,7 +171,7 @@ fn ref_key(r: &Reference) -> Option<String> {
 
 impl<'a> Env<'a> {
     /// Evaluates variables, locals and entity identities of the top-level `blocks`.
-    pub fn evaluate(
+    pub(super) fn evaluate(
         map: &'a SourceMap,
         blocks: &[Node],
         account_id: &str,
@@ -565,10 +550,10 @@ impl<'a> Env<'a> {
             None => e,
         };
         if let Err(e) = names::check_name(kind, &name) {
-            self.diags.push(self.map.error(name_span, which(e)));
+            self.diags.push(self.map.error(name_span, which(e.into())));
         }
         if let Err(e) = names::check_path(&path) {
-            self.diags.push(self.map.error(path_span, which(e)));
+            self.diags.push(self.map.error(path_span, which(e.into())));
         }
         let arn = model::arn(&self.account_id, kind, &path, &name);
         let mut obj = Map::new();
@@ -580,7 +565,10 @@ impl<'a> Env<'a> {
 
     /// The IAM addresses of the entities that `refs` name, directly or through locals; an
     /// indexed reference to a `for_each` block (`user.web["john"]`) names that instance only.
-    pub fn entity_refs<'r>(&self, refs: impl Iterator<Item = &'r Reference>) -> BTreeSet<Address> {
+    pub(super) fn entity_refs<'r>(
+        &self,
+        refs: impl Iterator<Item = &'r Reference>,
+    ) -> BTreeSet<Address> {
         let mut out = BTreeSet::new();
         for r in refs {
             if let Some(kind) = entity_kind(&r.root) {
@@ -616,7 +604,7 @@ impl<'a> Env<'a> {
 
     /// Evaluates an attribute; `None` when it failed (reported) or depends on
     /// something that failed (reported before).
-    pub fn eval(&mut self, attr: &Attr) -> Option<Value> {
+    pub(super) fn eval(&mut self, attr: &Attr) -> Option<Value> {
         if attr
             .refs
             .iter()
@@ -701,7 +689,7 @@ impl<'a> Env<'a> {
     }
 
     /// Converts a value, reporting a type error at the attribute.
-    pub fn convert<T>(
+    pub(super) fn convert<T>(
         &mut self,
         attr: &Attr,
         v: &Value,
@@ -718,7 +706,7 @@ impl<'a> Env<'a> {
     }
 
     /// The typed value of `node.key`; `None` when absent, null, or wrong (reported).
-    pub fn get<T>(
+    pub(super) fn get<T>(
         &mut self,
         node: &Node,
         key: &str,
@@ -733,7 +721,7 @@ impl<'a> Env<'a> {
     }
 
     /// Reports an error at a span.
-    pub fn error(&mut self, span: Span, message: impl Into<String>) -> &mut Diagnostic {
+    pub(super) fn error(&mut self, span: Span, message: impl Into<String>) -> &mut Diagnostic {
         self.diags.push(self.map.error(span, message));
         let last = self.diags.len() - 1;
         &mut self.diags[last]

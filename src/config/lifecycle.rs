@@ -5,18 +5,24 @@
 //! configuration no longer carries it, so its deletion is planned like any other.
 
 use super::{Desired, Diagnostic, Diagnostics};
-use crate::diff::{Action, Change};
+use crate::model::Address;
 
-/// One error per protected entity that `changes` would delete or replace.
-pub fn check_prevent_destroy(desired: &Desired, changes: &[Change]) -> Result<(), Diagnostics> {
+/// An entity a plan deletes or replaces (the replacement's reason, if it is one).
+pub struct Removal<'a> {
+    pub address: &'a Address,
+    pub replaced_because: Option<&'a str>,
+    pub replaced: bool,
+}
+
+/// One error per protected entity that `removals` would delete or replace.
+pub fn check_prevent_destroy<'a>(
+    desired: &Desired,
+    removals: impl IntoIterator<Item = Removal<'a>>,
+) -> Result<(), Diagnostics> {
     let mut out = Vec::new();
-    for c in changes {
-        let verb = match c.action {
-            Action::Delete => "delete",
-            Action::Replace => "replace",
-            _ => continue,
-        };
-        let Some(at) = desired.prevent_destroy.get(&c.address) else {
+    for c in removals {
+        let verb = if c.replaced { "replace" } else { "delete" };
+        let Some(at) = desired.prevent_destroy.get(c.address) else {
             continue;
         };
         let mut d = Diagnostic::error(format!(
@@ -24,10 +30,10 @@ pub fn check_prevent_destroy(desired: &Desired, changes: &[Change]) -> Result<()
             c.address
         ));
         d.location = Some(at.clone());
-        if let Some(decl) = desired.sources.get(&c.address) {
+        if let Some(decl) = desired.sources.get(c.address) {
             d = d.with_note(format!("{} is declared at {decl}", c.address));
         }
-        if let Some(reason) = &c.reason {
+        if let Some(reason) = c.replaced_because {
             d = d.with_note(format!("it must be replaced because {reason}"));
         }
         out.push(d.with_help(format!(

@@ -143,45 +143,12 @@ fn scan(text: &str, start: Ctx, unterminated: &mut Option<usize>) -> Result<Vec<
     let mut in_name = false;
     let mut i = 0;
     let at = |i: usize| text.get(i).copied().unwrap_or(0);
-    // The directive a `%{` at `i` opens (+1), closes (-1) or neither (0).
-    let directive = |i: usize| -> isize {
-        let rest = &text[(i + 2).min(text.len())..];
-        let rest = rest.strip_prefix(b"~").unwrap_or(rest);
-        let start = rest
-            .iter()
-            .position(|c| !c.is_ascii_whitespace())
-            .unwrap_or(rest.len());
-        let word: Vec<u8> = rest[start..]
-            .iter()
-            .copied()
-            .take_while(|c| c.is_ascii_alphabetic())
-            .collect();
-        match word.as_slice() {
-            b"if" | b"for" => 1,
-            b"endif" | b"endfor" => -1,
-            _ => 0,
-        }
-    };
     while i < text.len() {
         let c = text[i];
         let top_level = stack.len() == 1;
         let Some(top) = stack.last_mut() else { break };
-        if top_level {
-            if let Ctx::Code { brackets, .. } = top {
-                if brackets.is_empty() {
-                    match c {
-                        b'\n' => {
-                            if block_closed
-                                && (at(i + 1).is_ascii_alphabetic() || at(i + 1) == b'_')
-                            {
-                                boundaries.push(i + 1);
-                            }
-                        }
-                        b' ' | b'\t' | b'\r' => {}
-                        _ => block_closed = false,
-                    }
-                }
-            }
+        if top_level && matches!(top, Ctx::Code { brackets, .. } if brackets.is_empty()) {
+            note_boundary(text, i, &mut block_closed, &mut boundaries);
         }
         match top {
             Ctx::Code { interp, brackets } => {
@@ -255,19 +222,7 @@ fn scan(text: &str, start: Ctx, unterminated: &mut Option<usize>) -> Result<Vec<
                     stack.pop();
                     depth = depth.saturating_sub(1);
                 }
-                b'$' | b'%' if at(i + 1) == c => i += 1,
-                b'$' | b'%' if at(i + 1) == b'{' => {
-                    if c == b'%' {
-                        directives = directives.saturating_add_signed(directive(i));
-                    }
-                    i += 1;
-                    depth += 1;
-                    stack.push(Ctx::Code {
-                        interp: true,
-                        brackets: Vec::new(),
-                    });
-                }
-                _ => {}
+                _ => i += template(text, i, &mut stack, &mut depth, &mut directives),
             },
             Ctx::Heredoc(marker) => {
                 let line_start = i == 0 || text[i - 1] == b'\n';
@@ -280,21 +235,7 @@ fn scan(text: &str, start: Ctx, unterminated: &mut Option<usize>) -> Result<Vec<
                         continue;
                     }
                 }
-                match c {
-                    b'$' | b'%' if at(i + 1) == c => i += 1,
-                    b'$' | b'%' if at(i + 1) == b'{' => {
-                        if c == b'%' {
-                            directives = directives.saturating_add_signed(directive(i));
-                        }
-                        i += 1;
-                        depth += 1;
-                        stack.push(Ctx::Code {
-                            interp: true,
-                            brackets: Vec::new(),
-                        });
-                    }
-                    _ => {}
-                }
+                i += template(text, i, &mut stack, &mut depth, &mut directives);
             }
         }
         if depth + ops + directives > MAX_NESTING {
@@ -303,6 +244,72 @@ fn scan(text: &str, start: Ctx, unterminated: &mut Option<usize>) -> Result<Vec<
         i += 1;
     }
     Ok(boundaries)
+}
+
+/// At the top level of the code, outside brackets: a line starting with a name right after a
+/// block's closing `}` starts a new block, whose offset goes to `boundaries`.
+fn note_boundary(text: &[u8], i: usize, block_closed: &mut bool, boundaries: &mut Vec<usize>) {
+    let next = text.get(i + 1).copied().unwrap_or(0);
+    match text[i] {
+        b'\n' => {
+            if *block_closed && (next.is_ascii_alphabetic() || next == b'_') {
+                boundaries.push(i + 1);
+            }
+        }
+        b' ' | b'\t' | b'\r' => {}
+        _ => *block_closed = false,
+    }
+}
+
+/// In a string or heredoc, at `i`: `$${` and `%%{` are escapes, `${` opens an interpolation and
+/// `%{` a directive (code, on `stack`). How many bytes after `i` it consumed.
+fn template(
+    text: &[u8],
+    i: usize,
+    stack: &mut Vec<Ctx>,
+    depth: &mut usize,
+    directives: &mut usize,
+) -> usize {
+    let c = text[i];
+    let next = text.get(i + 1).copied().unwrap_or(0);
+    if !matches!(c, b'$' | b'%') {
+        return 0;
+    }
+    if next == c {
+        return 1;
+    }
+    if next != b'{' {
+        return 0;
+    }
+    if c == b'%' {
+        *directives = directives.saturating_add_signed(directive(text, i));
+    }
+    *depth += 1;
+    stack.push(Ctx::Code {
+        interp: true,
+        brackets: Vec::new(),
+    });
+    1
+}
+
+/// The directive a `%{` at `i` opens (+1), closes (-1) or neither (0).
+fn directive(text: &[u8], i: usize) -> isize {
+    let rest = &text[(i + 2).min(text.len())..];
+    let rest = rest.strip_prefix(b"~").unwrap_or(rest);
+    let start = rest
+        .iter()
+        .position(|c| !c.is_ascii_whitespace())
+        .unwrap_or(rest.len());
+    let word: Vec<u8> = rest[start..]
+        .iter()
+        .copied()
+        .take_while(|c| c.is_ascii_alphabetic())
+        .collect();
+    match word.as_slice() {
+        b"if" | b"for" => 1,
+        b"endif" | b"endfor" => -1,
+        _ => 0,
+    }
 }
 
 fn is_ident(c: u8) -> bool {

@@ -2,9 +2,10 @@
 //! checks blocks and attributes against the schema, checks declarations (duplicates, blocks that
 //! may appear once) and every reference and function name, and reads the backend block.
 
+use super::arith::error_message;
 use super::convert;
 use super::diagnostic::{Diagnostic, Diagnostics, SourceMap, Span};
-use super::eval::{entity_kind, error_message};
+use super::eval::entity_kind;
 use super::functions;
 use super::moved;
 use super::parse::{self, Node};
@@ -242,11 +243,8 @@ fn backend(
     };
     let account_id = text("account_id", diags);
     if let (Some(id), Some(a)) = (&account_id, b.attr("account_id")) {
-        if id.len() != 12 || !id.bytes().all(|c| c.is_ascii_digit()) {
-            diags.push(map.error(
-                a.span,
-                format!("`account_id` must be 12 digits, e.g. \"123456789012\"; got `{id}`"),
-            ));
+        if let Err(e) = crate::model::iam::check_account_id(id) {
+            diags.push(map.error(a.span, e));
         }
     }
     let spec = match b.label() {
@@ -260,7 +258,7 @@ fn backend(
             }
             let faults = text("faults", diags);
             if let (Some(f), Some(a)) = (&faults, b.attr("faults")) {
-                if let Err(e) = crate::backend::mock::Faults::parse(f) {
+                if let Err(e) = crate::settings::Faults::parse(f) {
                     diags.push(map.error(a.span, format!("`faults`: {e}")).with_help(
                         "e.g. faults = \"latency_ms=20,throttle=0.3,fail_call=5:ServiceFailure\"",
                     ));
@@ -268,7 +266,7 @@ fn backend(
             }
             let caller = text("caller", diags);
             if let (Some(c), Some(a)) = (&caller, b.attr("caller")) {
-                if let Err(e) = crate::guard::parse_mock_caller(c) {
+                if let Err(e) = crate::settings::parse_mock_caller(c) {
                     diags.push(map.error(a.span, format!("`caller`: {e}")));
                 }
             }
@@ -279,13 +277,13 @@ fn backend(
                 caller,
             }
         }
-        Some("aws") => BackendSpec::Aws {
+        Some("aws") => BackendSpec::Aws(crate::settings::AwsSettings {
             region: text("region", diags),
             profile: text("profile", diags),
             endpoint_url: text("endpoint_url", diags),
             account_id,
             assume_role_arn: text("assume_role_arn", diags),
-        },
+        }),
         _ => return None,
     };
     (diags.len() == before).then_some(spec)

@@ -11,7 +11,7 @@ use super::parse::{Attr, Node};
 use super::variables::Inputs;
 use super::Desired;
 use crate::access::managed;
-use crate::model::names;
+use crate::model::iam as names;
 use crate::model::{
     Account, Address, DocumentKind, Group, InlinePolicies, InstanceProfile, Kind, ManagedPolicy,
     Name, PasswordPolicy, Role, Scope, Tags, User, DEFAULT_MAX_SESSION_DURATION,
@@ -19,18 +19,15 @@ use crate::model::{
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-/// IAM limits that are not adjustable quotas.
-const MAX_MANAGED_POLICY_SIZE: usize = 6144;
-use crate::policy::MAX_TRUST_POLICY_SIZE;
-const MAX_DESCRIPTION: usize = 1000;
-const MAX_TAGS: usize = 50;
+use crate::model::iam::{self, Quota, SizeQuota, MAX_DESCRIPTION, MAX_TRUST_POLICY_SIZE};
+use std::ops::RangeInclusive;
+
+/// IAM's limits (`model::iam`) under the names this file uses.
+const MAX_MANAGED_POLICY_SIZE: usize = SizeQuota::Managed.limit();
+const MAX_TAGS: usize = Quota::TagsPerEntity.limit();
 
 fn inline_limit(kind: Kind) -> usize {
-    match kind {
-        Kind::User => 2048,
-        Kind::Group => 5120,
-        _ => 10240,
-    }
+    SizeQuota::inline(kind).limit()
 }
 
 /// Evaluates the configuration against an account id (for ARNs).
@@ -328,7 +325,7 @@ impl Lowerer<'_> {
         }
         let description = self.description(b);
         let max_session_duration = self
-            .number(b, "max_session_duration", 3600, 43200)
+            .number(b, "max_session_duration", iam::MAX_SESSION_DURATION)
             .unwrap_or(DEFAULT_MAX_SESSION_DURATION);
         if self.env.get(b, "instance_profile", convert::boolean) == Some(true) && fresh {
             if let Some(a) = b.attr("instance_profile") {
@@ -444,14 +441,14 @@ impl Lowerer<'_> {
         }
         let flag = |l: &mut Self, key: &str| l.env.get(b, key, convert::boolean);
         let policy = PasswordPolicy {
-            minimum_length: self.number(b, "minimum_length", 6, 128),
+            minimum_length: self.number(b, "minimum_length", iam::PASSWORD_MIN_LENGTH),
             require_symbols: flag(self, "require_symbols"),
             require_numbers: flag(self, "require_numbers"),
             require_uppercase: flag(self, "require_uppercase"),
             require_lowercase: flag(self, "require_lowercase"),
             allow_users_to_change_password: flag(self, "allow_users_to_change_password"),
-            max_age_days: self.number(b, "max_age_days", 1, 1095),
-            reuse_prevention: self.number(b, "reuse_prevention", 1, 24),
+            max_age_days: self.number(b, "max_age_days", iam::PASSWORD_MAX_AGE_DAYS),
+            reuse_prevention: self.number(b, "reuse_prevention", iam::PASSWORD_REUSE_PREVENTION),
             hard_expiry: flag(self, "hard_expiry"),
         };
         self.desired.account.password_policy = Some(policy);
@@ -516,7 +513,8 @@ impl Lowerer<'_> {
 
     // ----- attribute helpers -----
 
-    fn number(&mut self, b: &Node, key: &str, min: u32, max: u32) -> Option<u32> {
+    fn number(&mut self, b: &Node, key: &str, range: RangeInclusive<u32>) -> Option<u32> {
+        let (min, max) = range.into_inner();
         let n = self.env.get(b, key, convert::whole_number)?;
         if n < u64::from(min) || n > u64::from(max) {
             let span = b.attr(key).map_or(b.header, |a| a.span);
@@ -694,9 +692,10 @@ impl Lowerer<'_> {
 
 /// A managed policy ARN: `arn:PARTITION:iam::ACCOUNT:policy/PATH/NAME`.
 fn check_policy_arn(arn: &str) -> Result<(), String> {
-    let parts: Vec<&str> = arn.splitn(6, ':').collect();
-    match parts.as_slice() {
-        ["arn", _, "iam", "", _, rest] if rest.starts_with("policy/") && rest.len() > 7 => Ok(()),
+    match iam::Arn::parse(arn).map(|a| a.resource) {
+        Ok(iam::Resource::Entity {
+            kind: Kind::Policy, ..
+        }) => Ok(()),
         _ => Err(format!("`{arn}` is not a managed policy ARN")),
     }
 }
@@ -711,33 +710,7 @@ fn check_tags(pairs: &[(String, String)]) -> Vec<String> {
         ));
     }
     for (k, v) in pairs {
-        let klen = k.chars().count();
-        if klen == 0 || klen > 128 {
-            out.push(format!(
-                "tag key `{k}` is {klen} characters; IAM allows 1 to 128"
-            ));
-        }
-        if k.to_ascii_lowercase().starts_with("aws:") {
-            out.push(format!(
-                "tag key `{k}` uses the prefix `aws:`, which AWS reserves"
-            ));
-        }
-        if v.chars().count() > 256 {
-            out.push(format!(
-                "the value of tag `{k}` is longer than 256 characters"
-            ));
-        }
-        let rule = "letters, digits, spaces and _.:/=+-@";
-        for (what, text) in [("key", k), ("value", v)] {
-            if let Err(e) = names::check_chars(
-                &format!("the {what} of tag `{k}`"),
-                text,
-                names::tag_char_allowed,
-                rule,
-            ) {
-                out.push(e);
-            }
-        }
+        out.extend(iam::check_tag(k, v));
     }
     out
 }

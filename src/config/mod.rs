@@ -33,7 +33,7 @@ mod tests;
 
 pub use diagnostic::{Diagnostic, Diagnostics, Location, Snippet};
 pub use document::{DocumentSlot, DocumentSource, StatementSource};
-pub use lifecycle::check_prevent_destroy;
+pub use lifecycle::{check_prevent_destroy, Removal};
 pub use moved::Move;
 pub use variables::{Input, Inputs, ENV_PREFIX};
 
@@ -44,6 +44,7 @@ pub(crate) fn explain_syntax_error(text: &str, offset: usize, message: &str) -> 
 }
 
 use crate::model::{Account, Address, Scope};
+pub use crate::settings::BackendSpec;
 
 /// Whether `s` is an identifier of the configuration language as written (ASCII, as iamform
 /// writes and accepts labels and variable names): a letter or `_`, then letters, digits, `_`, `-`.
@@ -56,29 +57,6 @@ pub fn is_identifier(s: &str) -> bool {
 }
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-
-/// Where the live account is read from, as the configuration's `backend` block says.
-#[derive(Clone, Debug, PartialEq)]
-pub enum BackendSpec {
-    /// A file-backed mock account; a relative path is resolved against the configuration directory.
-    Mock {
-        path: PathBuf,
-        account_id: Option<String>,
-        /// Faults and latency to inject (`latency_ms=20,throttle=0.3,fail_call=5:ServiceFailure`);
-        /// `IAMFORM_MOCK_FAULTS` overrides it.
-        faults: Option<String>,
-        /// Who the mock pretends runs iamform, `user/NAME` or `role/NAME` (the self-lockout
-        /// guard); `IAMFORM_MOCK_CALLER` overrides it.
-        caller: Option<String>,
-    },
-    Aws {
-        region: Option<String>,
-        profile: Option<String>,
-        endpoint_url: Option<String>,
-        account_id: Option<String>,
-        assume_role_arn: Option<String>,
-    },
-}
 
 /// A parsed and statically checked configuration directory.
 #[derive(Clone, Debug)]

@@ -170,9 +170,22 @@ pub(crate) fn check(blocks: &[Node], declared: &Declared, map: &SourceMap) -> Ve
         first_from.insert(from_key, from.span);
         first_to.insert(to_key, to.span);
     }
+    check_declared(&moves, blocks, declared, map, &mut diags);
+    diags
+}
+
+/// The checks of the moves against what is declared: no chains, a declared single `to`, a `from`
+/// no longer declared.
+fn check_declared(
+    moves: &[Block],
+    blocks: &[Node],
+    declared: &Declared,
+    map: &SourceMap,
+    diags: &mut Vec<Diagnostic>,
+) {
     let labels = |kind: Kind| declared.entities.get(kind.keyword());
     let is_declared = |e: &End| labels(e.kind).is_some_and(|s| s.contains(&e.label));
-    for m in &moves {
+    for m in moves {
         let (from, to) = (&m.from, &m.to);
         if from.kind != to.kind || !matches!(from.kind, Kind::User | Kind::Group) {
             continue;
@@ -246,7 +259,6 @@ pub(crate) fn check(blocks: &[Node], declared: &Declared, map: &SourceMap) -> Ve
             );
         }
     }
-    diags
 }
 
 /// The moves of a configuration that passed [`check`], as IAM addresses of `desired`.

@@ -33,6 +33,15 @@ pub(crate) struct Attr {
     pub repeated_keys: Vec<RepeatedKey>,
 }
 
+impl references::Uses for Attr {
+    fn funcs(&self) -> &[FuncCall] {
+        &self.funcs
+    }
+    fn refs(&self) -> &[Reference] {
+        &self.refs
+    }
+}
+
 /// A block `ident "label" { … }`; the top level of a file is a nameless block.
 #[derive(Clone, Debug)]
 pub(crate) struct Node {
@@ -46,20 +55,23 @@ pub(crate) struct Node {
 
 impl Node {
     /// The first attribute with this key.
-    pub fn attr(&self, key: &str) -> Option<&Attr> {
+    pub(super) fn attr(&self, key: &str) -> Option<&Attr> {
         self.attrs.iter().find(|a| a.key == key)
     }
 
-    pub fn blocks_named<'a>(&'a self, ident: &'a str) -> impl Iterator<Item = &'a Node> + 'a {
+    pub(super) fn blocks_named<'a>(
+        &'a self,
+        ident: &'a str,
+    ) -> impl Iterator<Item = &'a Node> + 'a {
         self.blocks.iter().filter(move |b| b.ident == ident)
     }
 
-    pub fn label(&self) -> Option<&str> {
+    pub(super) fn label(&self) -> Option<&str> {
         self.labels.first().map(|(l, _)| l.as_str())
     }
 
     /// Every attribute of this block and its nested blocks.
-    pub fn all_attrs(&self) -> Vec<&Attr> {
+    pub(super) fn all_attrs(&self) -> Vec<&Attr> {
         let mut out: Vec<&Attr> = self.attrs.iter().collect();
         for b in &self.blocks {
             out.extend(b.all_attrs());

@@ -33,7 +33,7 @@ pub(crate) struct Reference {
 }
 
 impl Reference {
-    pub fn is_entity(&self) -> bool {
+    pub(super) fn is_entity(&self) -> bool {
         ENTITY_ROOTS.contains(&self.root.as_str())
     }
 }
@@ -201,15 +201,21 @@ pub(crate) enum Allowed {
     Nothing(&'static str),
 }
 
+/// What an attribute holds that [`check`] looks at (the parser's `Attr` is one).
+pub(crate) trait Uses {
+    fn funcs(&self) -> &[FuncCall];
+    fn refs(&self) -> &[Reference];
+}
+
 /// Checks every reference and function call of one attribute.
 pub(crate) fn check(
-    attr: &super::parse::Attr,
+    attr: &impl Uses,
     allowed: Allowed,
     declared: &Declared,
     map: &SourceMap,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for f in &attr.funcs {
+    for f in attr.funcs() {
         if !functions::NAMES.contains(&f.name.as_str()) {
             let mut d = map.error(f.span, format!("unknown function `{}`", f.name));
             d.help = did_you_mean(&f.name, functions::NAMES).or_else(|| {
@@ -221,7 +227,7 @@ pub(crate) fn check(
             out.push(d);
         }
     }
-    for r in &attr.refs {
+    for r in attr.refs() {
         if let Allowed::Nothing(why) = allowed {
             out.push(map.error(
                 r.span,

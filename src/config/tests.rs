@@ -600,13 +600,13 @@ fn backend_blocks() {
     let c = load(dir.path()).unwrap();
     assert_eq!(
         c.backend(),
-        Some(&BackendSpec::Aws {
+        Some(&BackendSpec::Aws(crate::settings::AwsSettings {
             region: Some("us-east-1".into()),
             profile: Some("prod".into()),
             endpoint_url: Some("http://127.0.0.1:5000".into()),
             account_id: None,
             assume_role_arn: Some("arn:aws:iam::123456789012:role/deploy".into()),
-        })
+        }))
     );
     let dir = write(&[("main.hcl", "user \"u\" {}\n")]);
     assert_eq!(load(dir.path()).unwrap().backend(), None);
@@ -807,7 +807,7 @@ password_policy {
     assert_eq!(d.sources.len(), a.len());
     assert!(d.sources.contains_key(&Address::password_policy()));
     assert_eq!(
-        crate::model::account::arn(ACCOUNT, Kind::Policy, "/", "billing_read"),
+        crate::model::arn(ACCOUNT, Kind::Policy, "/", "billing_read"),
         a.groups[&Name::from("accountants")]
             .policies
             .iter()

@@ -59,7 +59,7 @@ const TYPE_HELP: &str =
 
 impl VarType {
     /// Reads a type expression (`list(string)`, `object({ name = string })`, …).
-    pub fn parse(expr: &Expression) -> Result<VarType, String> {
+    pub(super) fn parse(expr: &Expression) -> Result<VarType, String> {
         match expr {
             Expression::Variable(v) => match v.as_str() {
                 "any" => Ok(VarType::Any),
@@ -110,12 +110,12 @@ impl VarType {
         }
     }
 
-    pub fn help() -> &'static str {
+    pub(super) fn help() -> &'static str {
         TYPE_HELP
     }
 
     /// Converts `v` to this type, or says why it cannot.
-    pub fn convert(&self, v: &Value) -> Result<Value, String> {
+    pub(super) fn convert(&self, v: &Value) -> Result<Value, String> {
         let wrong = || format!("expected {self}, found {}", describe(v));
         match (self, v) {
             (VarType::Any, _) => Ok(v.clone()),
@@ -353,7 +353,7 @@ impl Inputs {
                     let value = expr.evaluate(&ctx).map_err(|e| {
                         Box::new(Diagnostic::error(format!(
                             "{shown}:{at}: `{key}`: a var file holds literal values only ({})",
-                            super::eval::error_message(&e)
+                            super::arith::error_message(&e)
                         )))
                     })?;
                     self.set(&key, value, format!("{shown}:{at}"), true);

@@ -6,8 +6,9 @@ use super::locate::locate;
 use super::{Finding, Severity};
 use crate::catalog::Catalog;
 use crate::config::{DocumentSlot, DocumentSource, Location};
+use crate::model::iam::{SizeQuota, MAX_TRUST_POLICY_SIZE};
+use crate::model::policy::{DocumentKind, PolicyDocument};
 use crate::model::{Account, Address, Kind, PasswordPolicy};
-use crate::policy::{DocumentKind, PolicyDocument, SizeQuota, MAX_TRUST_POLICY_SIZE};
 use std::collections::BTreeMap;
 
 /// Where the account's entities and documents are written (from `config::Desired`); empty for an

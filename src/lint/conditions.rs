@@ -10,8 +10,9 @@
 use super::document::{sid, Place};
 use super::{Finding, Severity};
 use crate::catalog::{is_global_key, Catalog};
-use crate::policy::{parse_operator, suggest};
-use crate::policy::{Effect, Statement};
+use crate::model::policy::parse_operator;
+use crate::model::policy::{Effect, Statement};
+use crate::model::suggest;
 
 /// `SERVICE:ResourceTag/…` and `SERVICE:RequestTag/…` are the service-specific tag keys that came
 /// before the global ones; AWS still honours them (its own managed policies use iam:, ecr: and

@@ -6,7 +6,7 @@
 
 use super::{conditions, resources, Finding, Pointer, Severity};
 use crate::catalog::{Catalog, Lookup};
-use crate::policy::{DocumentKind, Effect, PolicyDocument, Principal, Statement};
+use crate::model::policy::{DocumentKind, Effect, PolicyDocument, Principal, Statement};
 
 /// The findings of `doc` used as `kind`; `address` names the document (`policy.read`,
 /// `role.app assume_role_policy`), each finding adds `statement[N]` (N as written, from 0) and
@@ -45,7 +45,7 @@ pub(super) struct Place {
 
 impl Place {
     /// A finding about the statement's `key` (`Action`, `Resource`, …).
-    pub fn finding(
+    pub(super) fn finding(
         &self,
         severity: Severity,
         rule: &'static str,

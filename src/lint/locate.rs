@@ -7,7 +7,7 @@ use super::document::lint_document;
 use super::Finding;
 use crate::catalog::Catalog;
 use crate::config::DocumentSource;
-use crate::policy::{DocumentKind, PolicyDocument};
+use crate::model::policy::{DocumentKind, PolicyDocument};
 use serde::{Serialize, Serializer};
 use std::fmt;
 use std::path::Path;

@@ -12,13 +12,11 @@ mod document;
 mod locate;
 mod report;
 mod resources;
-mod sarif;
 
 pub use account::{lint_account, Sources};
 pub use document::lint_document;
 pub use locate::{lint_json_file, Pointer};
-pub use report::{render_json, render_text, Summary};
-pub use sarif::render_sarif;
+pub use report::Summary;
 
 use serde::Serialize;
 
@@ -54,7 +52,7 @@ pub struct Finding {
 }
 
 impl Finding {
-    fn new(
+    pub(crate) fn new(
         severity: Severity,
         rule: &'static str,
         address: impl Into<String>,

@@ -15,7 +15,7 @@ use super::conditions::list;
 use super::document::{sid, Place};
 use super::{Finding, Severity};
 use crate::catalog::{Action, Catalog, PolicyResource, ResourceType, Service};
-use crate::policy::Statement;
+use crate::model::policy::Statement;
 use std::collections::HashMap;
 
 /// Whether resource `r` can be used by `action`, remembering each (resource type, resource) pair

@@ -2,8 +2,8 @@
 
 use super::*;
 use crate::catalog::Catalog;
+use crate::model::policy::{DocumentKind, PolicyDocument};
 use crate::model::{Account, Name, PasswordPolicy, User};
-use crate::policy::{DocumentKind, PolicyDocument};
 
 fn catalog() -> &'static Catalog {
     Catalog::embedded().unwrap()
@@ -290,7 +290,7 @@ fn text_and_json_reports() {
     .unwrap();
     let mut findings = lint_document(&doc, DocumentKind::Identity, "policy.p", catalog());
     findings[0].location = Some("main.hcl:1:1".to_owned());
-    let text = render_text(&findings, crate::render::Style::PLAIN);
+    let text = crate::render::lint::text(&findings, crate::render::Style::PLAIN);
     assert!(
         text.contains(
             "error[unknown-action]: policy.p statement[0]\n  --> main.hcl:1:1 (Statement[0].Action)\n"
@@ -299,10 +299,11 @@ fn text_and_json_reports() {
     );
     assert!(text.ends_with("Lint: 1 error, 1 warning.\n"), "{text}");
     assert_eq!(
-        render_text(&[], crate::render::Style::PLAIN),
+        crate::render::lint::text(&[], crate::render::Style::PLAIN),
         "Lint: No findings.\n"
     );
-    let json: serde_json::Value = serde_json::from_str(&render_json(&findings, "v")).unwrap();
+    let json: serde_json::Value =
+        serde_json::from_str(&crate::render::lint::json(&findings, "v")).unwrap();
     assert_eq!(
         json["summary"],
         serde_json::json!({"errors": 1, "warnings": 1})

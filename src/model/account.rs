@@ -5,6 +5,7 @@
 
 use super::address::{Address, Kind};
 use super::credentials::Credentials;
+use super::iam::arn;
 use super::name::Name;
 use super::policy::PolicyDocument;
 use serde::{Deserialize, Serialize};
@@ -31,7 +32,7 @@ pub struct Account {
     pub password_policy: Option<PasswordPolicy>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct User {
     pub name: Name,
@@ -54,7 +55,7 @@ pub struct User {
     pub credentials: Credentials,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Group {
     pub name: Name,
@@ -113,7 +114,7 @@ pub struct PolicyVersion {
     pub document: PolicyDocument,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct InstanceProfile {
     pub name: Name,
@@ -181,57 +182,29 @@ fn default_max_session() -> u32 {
     DEFAULT_MAX_SESSION_DURATION
 }
 
-/// `arn:aws:iam::ACCOUNT:SEGMENT/PATH/NAME` — known before anything is created.
-pub fn arn(account_id: &str, kind: Kind, path: &str, name: &str) -> String {
-    format!(
-        "arn:aws:iam::{account_id}:{}{path}{name}",
-        kind.arn_segment()
-    )
-}
-
-/// AWS managed policies live in the pseudo-account `aws`.
-pub fn is_aws_managed_policy_arn(arn: &str) -> bool {
-    arn.starts_with("arn:aws:iam::aws:policy/")
-}
-
-/// Roles AWS creates and owns; always outside every scope.
-pub fn is_reserved_role_path(path: &str) -> bool {
-    path.starts_with("/aws-service-role/") || path.starts_with("/aws-reserved/")
-}
-
 impl Account {
     /// Addresses of every entity, in a stable order.
     pub fn addresses(&self) -> Vec<Address> {
-        let mut out = Vec::new();
-        out.extend(
-            self.users
-                .keys()
-                .map(|n| Address::new(Kind::User, n.clone())),
-        );
-        out.extend(
-            self.groups
-                .keys()
-                .map(|n| Address::new(Kind::Group, n.clone())),
-        );
-        out.extend(
-            self.roles
-                .keys()
-                .map(|n| Address::new(Kind::Role, n.clone())),
-        );
-        out.extend(
-            self.policies
-                .keys()
-                .map(|n| Address::new(Kind::Policy, n.clone())),
-        );
-        out.extend(
-            self.instance_profiles
-                .keys()
-                .map(|n| Address::new(Kind::InstanceProfile, n.clone())),
-        );
+        let mut out: Vec<Address> = Kind::ALL
+            .into_iter()
+            .flat_map(|kind| self.names(kind).map(move |n| Address::new(kind, n.clone())))
+            .collect();
         if self.password_policy.is_some() {
             out.push(Address::password_policy());
         }
         out
+    }
+
+    /// The names of the entities of `kind`, in order (none for the password policy).
+    fn names(&self, kind: Kind) -> Box<dyn Iterator<Item = &Name> + '_> {
+        match kind {
+            Kind::User => Box::new(self.users.keys()),
+            Kind::Group => Box::new(self.groups.keys()),
+            Kind::Role => Box::new(self.roles.keys()),
+            Kind::Policy => Box::new(self.policies.keys()),
+            Kind::InstanceProfile => Box::new(self.instance_profiles.keys()),
+            Kind::PasswordPolicy => Box::new(std::iter::empty()),
+        }
     }
 
     /// The path of an entity, or `None` when it does not exist (or has no path).
@@ -280,18 +253,6 @@ impl Account {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn arns_are_computed_from_path_and_name() {
-        assert_eq!(
-            arn("123456789012", Kind::Policy, "/team/", "read"),
-            "arn:aws:iam::123456789012:policy/team/read"
-        );
-        assert_eq!(
-            arn("123456789012", Kind::InstanceProfile, "/", "app"),
-            "arn:aws:iam::123456789012:instance-profile/app"
-        );
-    }
 
     #[test]
     fn password_policy_defaults_equal_unset() {

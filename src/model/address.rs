@@ -41,18 +41,6 @@ impl Kind {
         }
     }
 
-    /// The resource type segment of an ARN (`arn:aws:iam::ID:<segment>/path/name`).
-    pub fn arn_segment(self) -> &'static str {
-        match self {
-            Kind::User => "user",
-            Kind::Group => "group",
-            Kind::Role => "role",
-            Kind::Policy => "policy",
-            Kind::InstanceProfile => "instance-profile",
-            Kind::PasswordPolicy => "password-policy",
-        }
-    }
-
     pub fn from_keyword(s: &str) -> Option<Kind> {
         Kind::ALL.into_iter().find(|k| k.keyword() == s)
     }
@@ -113,28 +101,37 @@ impl From<Address> for String {
 }
 
 impl TryFrom<String> for Address {
-    type Error = String;
+    type Error = AddressError;
 
     fn try_from(s: String) -> Result<Self, Self::Error> {
         s.parse()
     }
 }
 
+/// Text that is not an address, and why.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct AddressError(String);
+
 impl FromStr for Address {
-    type Err = String;
+    type Err = AddressError;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         if s == "password_policy" {
             return Ok(Address::password_policy());
         }
         let (kind, name) = s.split_once('.').ok_or_else(|| {
-            format!("`{s}` is not an address: expected KIND.NAME, e.g. user.john")
+            AddressError(format!(
+                "`{s}` is not an address: expected KIND.NAME, e.g. user.john"
+            ))
         })?;
         let kind = Kind::from_keyword(kind).ok_or_else(|| {
-            format!("`{kind}` is not a kind: expected one of user, group, role, policy, instance_profile")
+            AddressError(format!(
+                "`{kind}` is not a kind: expected one of user, group, role, policy, instance_profile"
+            ))
         })?;
         if name.is_empty() {
-            return Err(format!("`{s}` has an empty name"));
+            return Err(AddressError(format!("`{s}` has an empty name")));
         }
         Ok(Address::new(kind, name))
     }

@@ -107,7 +107,7 @@ impl Credentials {
 }
 
 /// The instant a credential of unknown age is taken to have been created.
-pub const UNKNOWN_CREATION: Timestamp = Timestamp::UNIX_EPOCH;
+pub(crate) const UNKNOWN_CREATION: Timestamp = Timestamp::UNIX_EPOCH;
 
 #[cfg(test)]
 mod tests {

@@ -1,16 +1,19 @@
-//! The data every stage shares: names, addresses, policy documents and the `Account`.
+//! The data every stage shares: names, addresses, policy documents, the `Account`, and IAM's
+//! own facts (`iam`: quotas, name rules, ARNs).
 
-pub mod account;
+pub(crate) mod account;
 pub mod address;
-pub mod credentials;
-pub mod name;
-pub mod names;
+pub(crate) mod credentials;
+pub mod iam;
+pub(crate) mod name;
 pub mod policy;
 pub mod scope;
+pub(crate) mod suggest;
 
 pub use account::*;
 pub use address::{Address, Kind};
 pub use credentials::{AccessKey, Credentials, KeyStatus, LoginProfile};
+pub use iam::{arn, is_aws_managed_policy_arn, is_reserved_role_path, Arn};
 pub use jiff::Timestamp;
 pub use name::Name;
 pub use policy::{DocumentKind, PolicyDocument, PolicyError};

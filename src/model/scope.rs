@@ -4,8 +4,8 @@
 //! With one, every live entity under one of its paths is managed (and deleted when undeclared),
 //! except those matching an `exclude` pattern and those AWS reserves, which are never touched.
 
-use super::account::is_reserved_role_path;
 use super::address::{Address, Kind};
+use super::iam::is_reserved_role_path;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

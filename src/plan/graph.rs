@@ -1,4 +1,4 @@
-//! Step 2 of plan building: ordering edges from the annotations of `ops.rs`, then a stable
+//! Step 2 of plan building: ordering edges from the effects of each operation (`ops.rs`), then a stable
 //! topological order (petgraph), or an error naming the addresses of a cycle.
 //!
 //! The rules of DESIGN.md section 4, each one relation over keys:
@@ -8,12 +8,13 @@
 //! - delete before re-create: a replacement deletes the old entity before creating the new one;
 //! - grants before revocations: within one principal that stays, attaching or adding runs before
 //!   detaching or removing, so an apply never leaves it with less access than both old and new;
-//! - the oldest policy version is deleted before a new one is created (five at most);
-//! - an instance profile's old role is removed before its new one is added (one at most).
+//! - room under a quota is made before it is taken: the oldest policy version is deleted before
+//!   a new one is created (five at most), an instance profile's old role is removed before its new
+//!   one is added (one at most).
 
-use super::ops::{Access, Key, Node};
+use super::ops::Node;
 use crate::model::Address;
-use crate::plan::operation::Operation;
+use crate::operation::{Access, Key};
 use petgraph::graph::{DiGraph, NodeIndex};
 use std::cmp::Reverse;
 use std::collections::{BTreeSet, BinaryHeap, HashMap};
@@ -22,17 +23,19 @@ use std::collections::{BTreeSet, BinaryHeap, HashMap};
 pub(crate) fn edges(nodes: &[Node], removed: &BTreeSet<Address>) -> BTreeSet<(usize, usize)> {
     let mut by_key: HashMap<&Key, Roles> = HashMap::new();
     for (i, n) in nodes.iter().enumerate() {
-        for k in &n.creates {
-            by_key.entry(k).or_default().creates.push(i);
-        }
-        for k in &n.deletes {
-            by_key.entry(k).or_default().deletes.push(i);
-        }
-        for k in &n.uses {
-            by_key.entry(k).or_default().uses.push(i);
-        }
-        for k in &n.releases {
-            by_key.entry(k).or_default().releases.push(i);
+        let e = &n.effects;
+        let lists = [
+            (&e.creates, Role::Creates),
+            (&e.deletes, Role::Deletes),
+            (&e.needs, Role::Needs),
+            (&e.releases, Role::Releases),
+            (&e.frees, Role::Frees),
+            (&e.fills, Role::Fills),
+        ];
+        for (keys, role) in lists {
+            for k in keys {
+                by_key.entry(k).or_default().0[role as usize].push(i);
+            }
         }
     }
     let mut out = BTreeSet::new();
@@ -41,27 +44,40 @@ pub(crate) fn edges(nodes: &[Node], removed: &BTreeSet<Address>) -> BTreeSet<(us
             out.insert((a, b));
         }
     };
-    for roles in by_key.values() {
-        for &c in &roles.creates {
-            roles.uses.iter().for_each(|&u| link(c, u));
+    for Roles(r) in by_key.values() {
+        let [creates, deletes, needs, releases, frees, fills] = r;
+        // create before use
+        for &c in creates {
+            needs.iter().for_each(|&u| link(c, u));
         }
-        for &d in &roles.deletes {
-            roles.releases.iter().for_each(|&r| link(r, d));
-            roles.creates.iter().for_each(|&c| link(d, c));
+        for &d in deletes {
+            // release before delete, delete before re-create
+            releases.iter().for_each(|&r| link(r, d));
+            creates.iter().for_each(|&c| link(d, c));
+        }
+        // room under a quota is made before it is taken
+        for &f in frees {
+            fills.iter().for_each(|&t| link(f, t));
         }
     }
     grants_before_revokes(nodes, removed, &mut link);
-    one_at_a_time(nodes, &mut link);
     out
 }
 
-#[derive(Default)]
-struct Roles {
-    creates: Vec<usize>,
-    deletes: Vec<usize>,
-    uses: Vec<usize>,
-    releases: Vec<usize>,
+/// What a node does with a key; the index into [`Roles`].
+#[derive(Clone, Copy)]
+enum Role {
+    Creates,
+    Deletes,
+    Needs,
+    Releases,
+    Frees,
+    Fills,
 }
+
+/// Per key, the nodes in each [`Role`].
+#[derive(Default)]
+struct Roles([Vec<usize>; 6]);
 
 fn grants_before_revokes(
     nodes: &[Node],
@@ -72,7 +88,7 @@ fn grants_before_revokes(
     type Changes<'n> = Vec<(usize, &'n Option<Key>)>;
     let mut by_principal: HashMap<&Key, (Changes, Changes)> = HashMap::new();
     for (i, n) in nodes.iter().enumerate() {
-        if let Some((access, principal, about)) = &n.access {
+        if let Some((access, principal, about)) = &n.effects.access {
             let entry = by_principal.entry(principal).or_default();
             match access {
                 Access::Grant => entry.0.push((i, about)),
@@ -92,33 +108,6 @@ fn grants_before_revokes(
                 if g_about.is_none() || g_about != r_about {
                     link(g, r);
                 }
-            }
-        }
-    }
-}
-
-fn one_at_a_time(nodes: &[Node], link: &mut impl FnMut(usize, usize)) {
-    for (i, a) in nodes.iter().enumerate() {
-        for (j, b) in nodes.iter().enumerate() {
-            let ordered = match (&a.op, &b.op) {
-                (
-                    Operation::DeletePolicyVersion { policy_arn: x, .. },
-                    Operation::CreatePolicyVersion { policy_arn: y, .. },
-                ) => x == y,
-                (
-                    Operation::RemoveRoleFromInstanceProfile {
-                        instance_profile: x,
-                        ..
-                    },
-                    Operation::AddRoleToInstanceProfile {
-                        instance_profile: y,
-                        ..
-                    },
-                ) => x == y,
-                _ => false,
-            };
-            if ordered {
-                link(i, j);
             }
         }
     }
@@ -186,4 +175,97 @@ pub(crate) fn order(
         addresses: addresses.into_iter().collect(),
         operations: members.iter().map(|&i| nodes[i].op.to_string()).collect(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Kind, Name};
+    use crate::operation::{Access, Effects, GroupOp, Operation};
+
+    /// A node acting on group `name` with these effects (the operation only labels it).
+    fn node(name: &str, effects: Effects) -> Node {
+        Node {
+            op: Operation::from(GroupOp::UpdateGroupPath {
+                group: Name::from(name),
+                path: "/".into(),
+            }),
+            effects,
+        }
+    }
+
+    fn key(name: &str) -> Key {
+        Key::Entity(Kind::Group, Name::from(name))
+    }
+
+    fn edges_of(nodes: &[Node]) -> Vec<(usize, usize)> {
+        edges(nodes, &BTreeSet::new()).into_iter().collect()
+    }
+
+    #[test]
+    fn each_rule_is_one_relation_over_keys() {
+        let e = Effects::default;
+        let nodes = [
+            node("use", e().needs([key("g")])),
+            node("create", e().creates([key("g")])),
+            node("release", e().releases([key("old")])),
+            node("delete", e().deletes([key("old")])),
+            node("recreate", e().creates([key("old")])),
+            node("fill", e().fills([key("slot")])),
+            node("free", e().frees([key("slot")])),
+        ];
+        assert_eq!(
+            edges_of(&nodes),
+            // create before use, release before delete, delete before re-create, free before fill
+            vec![(1, 0), (2, 3), (3, 4), (6, 5)]
+        );
+    }
+
+    #[test]
+    fn grants_come_before_revocations_of_a_principal_that_stays() {
+        let e = Effects::default;
+        let (p, policy_a, policy_b) = (key("p"), Some(key("a")), Some(key("b")));
+        let nodes = [
+            node(
+                "revoke a",
+                e().access(Access::Revoke, p.clone(), policy_a.clone()),
+            ),
+            node("grant b", e().access(Access::Grant, p.clone(), policy_b)),
+            node("grant a", e().access(Access::Grant, p.clone(), policy_a)),
+        ];
+        // Granting b precedes revoking a; re-granting a is not ordered against revoking a.
+        assert_eq!(edges_of(&nodes), vec![(1, 0)]);
+        let removed: BTreeSet<Address> = [Address::new(Kind::Group, "p")].into();
+        assert!(
+            edges(&nodes, &removed).is_empty(),
+            "a removed principal's grants follow its teardown instead"
+        );
+    }
+
+    #[test]
+    fn the_order_is_topological_and_stable() {
+        let nodes: Vec<Node> = (0..4)
+            .map(|i| node(&i.to_string(), Effects::default()))
+            .collect();
+        let edges: BTreeSet<(usize, usize)> = [(3, 0), (2, 1)].into();
+        assert_eq!(order(&nodes, &edges).unwrap(), vec![2, 1, 3, 0]);
+        assert_eq!(order(&nodes, &BTreeSet::new()).unwrap(), vec![0, 1, 2, 3]);
+    }
+
+    #[test]
+    fn a_cycle_names_its_addresses_and_operations() {
+        let nodes: Vec<Node> = ["a", "b", "c"]
+            .iter()
+            .map(|n| node(n, Effects::default()))
+            .collect();
+        let edges: BTreeSet<(usize, usize)> = [(0, 1), (1, 0), (2, 0)].into();
+        let e = order(&nodes, &edges).unwrap_err();
+        let names: Vec<String> = e.addresses.iter().map(ToString::to_string).collect();
+        assert_eq!(names, ["group.a", "group.b"]);
+        assert_eq!(
+            e.operations,
+            ["UpdateGroup group.a path /", "UpdateGroup group.b path /"]
+        );
+        assert!(e.to_string().contains("group.a, group.b"), "{e}");
+    }
 }

@@ -6,7 +6,6 @@
 
 mod graph;
 pub mod moved;
-pub mod operation;
 mod ops;
 pub mod saved;
 pub mod target;
@@ -15,7 +14,7 @@ pub use graph::CycleError;
 
 use crate::diff::{Action, Change, Diff};
 use crate::model::{Account, Address, Kind};
-use operation::Operation;
+use crate::operation::Operation;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -116,7 +115,7 @@ pub fn build(
 ) -> Result<Plan, CycleError> {
     let ctx = ops::Context::new(&diff.changes, desired, live, account_id, references);
     let mut nodes = ops::generate(&diff.changes, &ctx);
-    moved::add_rename_nodes(&diff.changes, &mut nodes);
+    moved::add_rename_nodes(&diff.changes, &mut nodes, &ctx);
     let edges = graph::edges(&nodes, &ctx.removed);
     let order = graph::order(&nodes, &edges)?;
     let mut id_of = vec![0; nodes.len()];

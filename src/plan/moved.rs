@@ -10,11 +10,10 @@
 //! [`add_rename_nodes`] turns those changes into `UpdateUser` / `UpdateGroup` calls that run
 //! before every other call on the new name.
 
-use super::ops::{Key, Node};
-use crate::config::{Diagnostic, Move};
+use super::ops::{Context, Node};
 use crate::diff::{Action, Change, Diff, Entity};
 use crate::model::{Account, Address, Kind, Name};
-use crate::plan::operation::Operation;
+use crate::operation::{GroupOp, Key, UserOp};
 use std::borrow::Cow;
 
 /// A rename the plan will make: `from` exists live, `to` is declared and free.
@@ -32,12 +31,17 @@ fn exists(account: &Account, a: &Address) -> bool {
     }
 }
 
-/// The live account with the moves applied, and the renames the plan must make.
-/// (Borrowed, not copied, when there is nothing to rename.)
+/// A `moved` block that cannot be planned: both of its ends exist in the account.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("cannot rename {} to {}: both exist in the account", .0.from, .0.to)]
+pub struct BothExist(pub Rename);
+
+/// The live account with the moves (`moved` blocks, from old to new address) applied, and the
+/// renames the plan must make. (Borrowed, not copied, when there is nothing to rename.)
 pub fn rename_live<'a>(
-    moves: &[Move],
+    moves: &[Rename],
     live: &'a Account,
-) -> Result<(Cow<'a, Account>, Vec<Rename>), Vec<Diagnostic>> {
+) -> Result<(Cow<'a, Account>, Vec<Rename>), Vec<BothExist>> {
     let mut renamed = Cow::Borrowed(live);
     let mut renames = Vec::new();
     let mut errors = Vec::new();
@@ -54,18 +58,7 @@ pub fn rename_live<'a>(
                     to: m.to.clone(),
                 });
             }
-            (true, true) => {
-                let mut d = Diagnostic::error(format!(
-                    "cannot rename {} to {}: both exist in the account",
-                    m.from, m.to
-                ))
-                .with_help(format!(
-                    "delete one of the two by hand, or remove this moved block (then {} is left to the scope: deleted if the configuration owns it)",
-                    m.from
-                ));
-                d.location = m.location.clone();
-                errors.push(d);
-            }
+            (true, true) => errors.push(BothExist(m.clone())),
             // Already renamed, or never existed: nothing to do.
             (false, _) => {}
         }
@@ -100,14 +93,6 @@ fn rename(account: &mut Account, kind: Kind, from: &Name, to: &Name) {
     }
 }
 
-fn entity(account: &Account, a: &Address) -> Option<Entity> {
-    match a.kind {
-        Kind::User => account.users.get(&a.name).cloned().map(Entity::User),
-        Kind::Group => account.groups.get(&a.name).cloned().map(Entity::Group),
-        _ => None,
-    }
-}
-
 /// Sets `moved_from` on the change of each renamed entity, adding an update when the rename is
 /// its only change. `renamed_live` is the account [`rename_live`] returned.
 pub fn mark_renames(
@@ -124,8 +109,8 @@ pub fn mark_renames(
         let change = Change {
             address: r.to.clone(),
             action: Action::Update,
-            before: entity(renamed_live, &r.to),
-            after: entity(desired, &r.to),
+            before: Entity::of(renamed_live, &r.to),
+            after: Entity::of(desired, &r.to),
             reason: None,
             moved_from: Some(r.from.clone()),
         };
@@ -140,37 +125,30 @@ pub fn mark_renames(
 
 /// Adds the rename calls of the plan's changes; every other call on a renamed entity runs after
 /// its rename (it uses the new name).
-pub(crate) fn add_rename_nodes(changes: &[Change], nodes: &mut Vec<Node>) {
+pub(crate) fn add_rename_nodes(changes: &[Change], nodes: &mut Vec<Node>, ctx: &Context) {
     for c in changes {
         let Some(from) = &c.moved_from else {
             continue;
         };
         let to = &c.address;
-        let op = match to.kind {
-            Kind::User => Operation::RenameUser {
+        let node = match to.kind {
+            Kind::User => ctx.node(UserOp::RenameUser {
                 user: from.name.clone(),
                 new_name: to.name.clone(),
-            },
-            Kind::Group => Operation::RenameGroup {
+            }),
+            Kind::Group => ctx.node(GroupOp::RenameGroup {
                 group: from.name.clone(),
                 new_name: to.name.clone(),
-            },
+            }),
             _ => continue,
         };
         let key = Key::Entity(to.kind, to.name.clone());
         for n in nodes.iter_mut() {
             if n.op.target() == *to {
-                n.uses.push(key.clone());
+                n.effects.needs.push(key.clone());
             }
         }
-        nodes.push(Node {
-            op,
-            creates: vec![key],
-            deletes: vec![],
-            uses: vec![],
-            releases: vec![],
-            access: None,
-        });
+        nodes.push(node);
     }
 }
 
@@ -181,11 +159,10 @@ mod tests {
     use crate::plan::tests::{group, user};
     use std::collections::BTreeSet;
 
-    fn mv(from: &str, to: &str) -> Move {
-        Move {
+    fn mv(from: &str, to: &str) -> Rename {
+        Rename {
             from: from.parse().expect("address"),
             to: to.parse().expect("address"),
-            location: None,
         }
     }
 
@@ -223,7 +200,11 @@ mod tests {
     fn what_the_live_account_says_decides_the_move() {
         let both = account(vec![user("old", &[]), user("new", &[])], vec![]);
         let errors = rename_live(&[mv("user.old", "user.new")], &both).expect_err("both exist");
-        assert!(errors[0].message.contains("both exist"), "{:?}", errors[0]);
+        assert!(
+            errors[0].to_string().contains("both exist"),
+            "{:?}",
+            errors[0]
+        );
 
         let done = account(vec![user("new", &[])], vec![]);
         let (same, renames) = rename_live(&[mv("user.old", "user.new")], &done).expect("ok");

@@ -1,71 +1,33 @@
-//! Step 1 of plan building: each entity change becomes IAM operations, each annotated with the
-//! keys it creates, deletes, uses and releases. Step 2 (`graph.rs`) turns those annotations into
-//! ordering edges, so that every rule of DESIGN.md section 4 is one generic relation.
+//! Step 1 of plan building: each entity change becomes IAM operations, each with its [`Effects`]
+//! — what the operation itself says it creates, deletes, needs and releases, plus what only the
+//! plan knows: the references of the configuration and what the live entity held. Step 2
+//! (`graph.rs`) turns effects into ordering edges, so that every rule of DESIGN.md section 4 is
+//! one generic relation.
 
 use crate::diff::{Action, Change, Entity};
 use crate::model::{
-    arn, Account, Address, Group, InlinePolicies, InstanceProfile, Kind, ManagedPolicy, Name,
+    arn, Account, Address, InlinePolicies, InstanceProfile, Kind, ManagedPolicy, Name,
     PolicyDocument, Role, Tags, User,
 };
-use crate::plan::operation::Operation;
+use crate::operation::{
+    AccountOp, BoundaryOp, BoundaryTarget, Effects, GroupOp, Identity, InstanceProfileOp, Key,
+    Operation, PermissionOp, PolicyOp, RoleOp, TagChange, TagOp, TagTarget, UserOp,
+};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-/// Something an operation can depend on: an entity by name, or a managed policy by ARN.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub(crate) enum Key {
-    Entity(Kind, Name),
-    Policy(String),
-}
+/// The managed policies (by ARN) and inline policies a user, group or role holds.
+type Held<'a> = (&'a BTreeSet<String>, &'a InlinePolicies);
 
 /// An operation and what it means for ordering.
 #[derive(Clone, Debug)]
 pub(crate) struct Node {
     pub op: Operation,
-    pub creates: Vec<Key>,
-    pub deletes: Vec<Key>,
-    /// Must exist first: runs after whatever creates these.
-    pub uses: Vec<Key>,
-    /// Stops referring to these: runs before whatever deletes these.
-    pub releases: Vec<Key>,
-    /// Gives (`Grant`) or takes (`Revoke`) a principal's access, and about what.
-    pub access: Option<(Access, Key, Option<Key>)>,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Access {
-    Grant,
-    Revoke,
+    pub effects: Effects,
 }
 
 impl Node {
-    fn new(op: Operation) -> Self {
-        Node {
-            op,
-            creates: vec![],
-            deletes: vec![],
-            uses: vec![],
-            releases: vec![],
-            access: None,
-        }
-    }
-    fn creates(mut self, k: Key) -> Self {
-        self.creates.push(k);
-        self
-    }
-    fn deletes(mut self, k: Key) -> Self {
-        self.deletes.push(k);
-        self
-    }
-    fn uses(mut self, k: impl IntoIterator<Item = Key>) -> Self {
-        self.uses.extend(k);
-        self
-    }
     fn releases(mut self, k: impl IntoIterator<Item = Key>) -> Self {
-        self.releases.extend(k);
-        self
-    }
-    fn access(mut self, a: Access, principal: Key, about: Option<Key>) -> Self {
-        self.access = Some((a, principal, about));
+        self.effects.releases.extend(k);
         self
     }
 }
@@ -85,7 +47,7 @@ pub(crate) struct Context<'a> {
 }
 
 impl<'a> Context<'a> {
-    pub fn new(
+    pub(crate) fn new(
         changes: &[Change],
         desired: &'a Account,
         live: &'a Account,
@@ -110,22 +72,11 @@ impl<'a> Context<'a> {
         arn(self.account_id, Kind::Policy, &p.path, p.name.as_str())
     }
 
-    /// Keys of the entities a trust policy names, when they are in this account's configuration.
-    fn principal_keys(&self, doc: &PolicyDocument) -> Vec<Key> {
-        let prefix = format!("arn:aws:iam::{}:", self.account_id);
-        doc.principal_values()
-            .filter_map(|v| v.strip_prefix(&prefix))
-            .filter_map(|rest| {
-                let (segment, _) = rest.split_once('/')?;
-                let name = Name::from(rest.rsplit('/').next()?);
-                let kind = match segment {
-                    "role" => Kind::Role,
-                    "user" => Kind::User,
-                    _ => return None,
-                };
-                Some(ek(kind, &name))
-            })
-            .collect()
+    /// A node for `op`, with the effects the operation declares.
+    pub(crate) fn node(&self, op: impl Into<Operation>) -> Node {
+        let op = op.into();
+        let effects = op.effects(self.account_id);
+        Node { op, effects }
     }
 
     fn reference_keys(&self, address: &Address) -> Vec<Key> {
@@ -140,22 +91,31 @@ impl<'a> Context<'a> {
 
 /// Collects nodes, merging duplicates (the same call planned for two reasons, e.g. removing a user
 /// from a group because the user is deleted and because the group is).
-#[derive(Default)]
-pub(crate) struct Nodes {
+pub(crate) struct Nodes<'c, 'a> {
+    ctx: &'c Context<'a>,
     pub nodes: Vec<Node>,
     index: HashMap<String, usize>,
 }
 
-impl Nodes {
+impl<'c, 'a> Nodes<'c, 'a> {
+    fn new(ctx: &'c Context<'a>) -> Self {
+        Nodes {
+            ctx,
+            nodes: Vec::new(),
+            index: HashMap::new(),
+        }
+    }
+
     fn push(&mut self, node: Node) {
         let key = serde_json::to_string(&node.op).expect("operations always serialise");
         match self.index.get(&key) {
             Some(&i) => {
-                let existing = &mut self.nodes[i];
-                existing.creates.extend(node.creates);
-                existing.deletes.extend(node.deletes);
-                existing.uses.extend(node.uses);
-                existing.releases.extend(node.releases);
+                let existing = &mut self.nodes[i].effects;
+                let e = node.effects;
+                existing.creates.extend(e.creates);
+                existing.deletes.extend(e.deletes);
+                existing.needs.extend(e.needs);
+                existing.releases.extend(e.releases);
             }
             None => {
                 self.index.insert(key, self.nodes.len());
@@ -163,21 +123,27 @@ impl Nodes {
             }
         }
     }
+
+    /// Pushes the operation with its own effects.
+    fn op(&mut self, op: impl Into<Operation>) {
+        let node = self.ctx.node(op);
+        self.push(node);
+    }
 }
 
-/// Turns every change into annotated operations.
+/// Turns every change into operations with their effects.
 pub(crate) fn generate(changes: &[Change], ctx: &Context) -> Vec<Node> {
-    let mut out = Nodes::default();
+    let mut out = Nodes::new(ctx);
     for change in changes {
         let start = out.nodes.len();
         let before = change.before.as_ref();
         let after = change.after.as_ref();
         match (before, after) {
-            (None, Some(after)) => create(&mut out, ctx, after),
+            (None, Some(after)) => create(&mut out, after),
             (Some(before), None) => delete(&mut out, ctx, before),
             (Some(before), Some(after)) if change.action == Action::Replace => {
                 delete(&mut out, ctx, before);
-                create(&mut out, ctx, after);
+                create(&mut out, after);
                 reattach(&mut out, ctx, before, after);
             }
             (Some(before), Some(after)) => update(&mut out, ctx, before, after),
@@ -186,10 +152,11 @@ pub(crate) fn generate(changes: &[Change], ctx: &Context) -> Vec<Node> {
         // Whatever the configuration references must exist before this entity is created or changed.
         if change.after.is_some() {
             let refs = ctx.reference_keys(&change.address);
+            let own = ek(change.address.kind, &change.address.name);
             for node in &mut out.nodes[start..] {
-                if node.deletes.is_empty() && !refs.is_empty() {
-                    let own = ek(change.address.kind, &change.address.name);
-                    node.uses
+                if node.effects.deletes.is_empty() && !refs.is_empty() {
+                    node.effects
+                        .needs
                         .extend(refs.iter().filter(|k| **k != own).cloned());
                 }
             }
@@ -198,218 +165,182 @@ pub(crate) fn generate(changes: &[Change], ctx: &Context) -> Vec<Node> {
     out.nodes
 }
 
-fn create(out: &mut Nodes, ctx: &Context, entity: &Entity) {
+/// What creating `entity` as declared needs to exist first (`--target` follows these).
+pub(crate) fn creation_needs(entity: &Entity, ctx: &Context) -> Vec<Key> {
+    let mut out = Nodes::new(ctx);
+    create(&mut out, entity);
+    out.nodes
+        .into_iter()
+        .flat_map(|n| n.effects.needs)
+        .collect()
+}
+
+fn create(out: &mut Nodes, entity: &Entity) {
     match entity {
         Entity::User(u) => {
-            let k = ek(Kind::User, &u.name);
-            out.push(
-                Node::new(Operation::CreateUser {
-                    user: u.name.clone(),
-                    path: u.path.clone(),
-                    permissions_boundary: u.permissions_boundary.clone(),
-                    tags: u.tags.clone(),
-                })
-                .creates(k)
-                .uses(u.permissions_boundary.clone().map(Key::Policy)),
-            );
+            out.op(UserOp::CreateUser {
+                user: u.name.clone(),
+                path: u.path.clone(),
+                permissions_boundary: u.permissions_boundary.clone(),
+                tags: u.tags.clone(),
+            });
             for g in &u.groups {
-                out.push(add_to_group(&u.name, g));
+                out.op(add_to_group(&u.name, g));
             }
-            principal_grants(out, Kind::User, &u.name, &u.policies, &u.inline_policies);
+            let identity = Identity::User(u.name.clone());
+            grants(out, identity, (&u.policies, &u.inline_policies));
         }
         Entity::Group(g) => {
-            out.push(
-                Node::new(Operation::CreateGroup {
-                    group: g.name.clone(),
-                    path: g.path.clone(),
-                })
-                .creates(ek(Kind::Group, &g.name)),
-            );
-            principal_grants(out, Kind::Group, &g.name, &g.policies, &g.inline_policies);
+            out.op(GroupOp::CreateGroup {
+                group: g.name.clone(),
+                path: g.path.clone(),
+            });
+            let identity = Identity::Group(g.name.clone());
+            grants(out, identity, (&g.policies, &g.inline_policies));
         }
         Entity::Role(r) => {
-            out.push(
-                Node::new(Operation::CreateRole {
-                    role: r.name.clone(),
-                    path: r.path.clone(),
-                    assume_role_policy: r.assume_role_policy.clone(),
-                    description: r.description.clone(),
-                    max_session_duration: r.max_session_duration,
-                    permissions_boundary: r.permissions_boundary.clone(),
-                    tags: r.tags.clone(),
-                })
-                .creates(ek(Kind::Role, &r.name))
-                .uses(r.permissions_boundary.clone().map(Key::Policy))
-                .uses(ctx.principal_keys(&r.assume_role_policy)),
-            );
-            principal_grants(out, Kind::Role, &r.name, &r.policies, &r.inline_policies);
+            out.op(RoleOp::CreateRole {
+                role: r.name.clone(),
+                path: r.path.clone(),
+                assume_role_policy: r.assume_role_policy.clone(),
+                description: r.description.clone(),
+                max_session_duration: r.max_session_duration,
+                permissions_boundary: r.permissions_boundary.clone(),
+                tags: r.tags.clone(),
+            });
+            let identity = Identity::Role(r.name.clone());
+            grants(out, identity, (&r.policies, &r.inline_policies));
         }
-        Entity::Policy(p) => {
-            let arn = ctx.policy_arn(p);
-            out.push(
-                Node::new(Operation::CreatePolicy {
-                    policy: p.name.clone(),
-                    path: p.path.clone(),
-                    description: p.description.clone(),
-                    document: p.document.clone(),
-                    tags: p.tags.clone(),
-                })
-                .creates(Key::Policy(arn))
-                .creates(ek(Kind::Policy, &p.name)),
-            );
-        }
+        Entity::Policy(p) => out.op(PolicyOp::CreatePolicy {
+            policy: p.name.clone(),
+            path: p.path.clone(),
+            description: p.description.clone(),
+            document: p.document.clone(),
+            tags: p.tags.clone(),
+        }),
         Entity::InstanceProfile(ip) => {
-            out.push(
-                Node::new(Operation::CreateInstanceProfile {
-                    instance_profile: ip.name.clone(),
-                    path: ip.path.clone(),
-                    tags: ip.tags.clone(),
-                })
-                .creates(ek(Kind::InstanceProfile, &ip.name)),
-            );
+            out.op(InstanceProfileOp::CreateInstanceProfile {
+                instance_profile: ip.name.clone(),
+                path: ip.path.clone(),
+                tags: ip.tags.clone(),
+            });
             for r in &ip.roles {
-                out.push(add_role(&ip.name, r));
+                out.op(add_role(&ip.name, r));
             }
         }
-        Entity::PasswordPolicy(p) => out.push(Node::new(Operation::UpdateAccountPasswordPolicy {
-            policy: p.clone(),
-        })),
+        Entity::PasswordPolicy(p) => {
+            out.op(AccountOp::UpdateAccountPasswordPolicy { policy: p.clone() })
+        }
     }
 }
 
 fn delete(out: &mut Nodes, ctx: &Context, entity: &Entity) {
     match entity {
-        Entity::User(u) => {
-            let k = ek(Kind::User, &u.name);
-            let user = || u.name.clone();
-            let c = &u.credentials;
-            let mut teardown: Vec<Operation> = Vec::new();
-            if c.has_login_profile() {
-                teardown.push(Operation::DeleteLoginProfile { user: user() });
-            }
-            teardown.extend(c.access_key_ids().map(|id| Operation::DeleteAccessKey {
-                user: user(),
-                access_key_id: id.to_owned(),
-            }));
-            teardown.extend(
-                c.mfa_devices
-                    .iter()
-                    .map(|id| Operation::DeactivateMfaDevice {
-                        user: user(),
-                        serial_number: id.clone(),
-                    }),
-            );
-            teardown.extend(
-                c.ssh_public_keys
-                    .iter()
-                    .map(|id| Operation::DeleteSshPublicKey {
-                        user: user(),
-                        ssh_public_key_id: id.clone(),
-                    }),
-            );
-            teardown.extend(c.signing_certificates.iter().map(|id| {
-                Operation::DeleteSigningCertificate {
-                    user: user(),
-                    certificate_id: id.clone(),
-                }
-            }));
-            teardown.extend(c.service_specific_credentials.iter().map(|id| {
-                Operation::DeleteServiceSpecificCredential {
-                    user: user(),
-                    credential_id: id.clone(),
-                }
-            }));
-            for op in teardown {
-                out.push(Node::new(op).releases([k.clone()]));
-            }
-            for g in &u.groups {
-                out.push(remove_from_group(&u.name, g));
-            }
-            principal_revokes(out, Kind::User, &u.name, &u.policies, &u.inline_policies);
-            out.push(
-                Node::new(Operation::DeleteUser { user: user() })
-                    .deletes(k)
-                    .releases(u.permissions_boundary.clone().map(Key::Policy)),
-            );
-        }
+        Entity::User(u) => delete_user(out, u),
         Entity::Group(g) => {
-            for member in ctx
-                .live
-                .users
-                .values()
+            let members = ctx.live.users.values();
+            let removals = members
                 .filter(|u| u.groups.contains(&g.name))
-            {
-                out.push(remove_from_group(&member.name, &g.name));
-            }
-            principal_revokes(out, Kind::Group, &g.name, &g.policies, &g.inline_policies);
-            out.push(
-                Node::new(Operation::DeleteGroup {
-                    group: g.name.clone(),
-                })
-                .deletes(ek(Kind::Group, &g.name)),
+                .map(|u| remove_from_group(&u.name, &g.name).into());
+            let identity = Identity::Group(g.name.clone());
+            let delete = ctx.node(GroupOp::DeleteGroup {
+                group: g.name.clone(),
+            });
+            tear_down(
+                out,
+                removals,
+                identity,
+                (&g.policies, &g.inline_policies),
+                delete,
             );
         }
         Entity::Role(r) => {
-            for ip in ctx
-                .live
-                .instance_profiles
-                .values()
+            let profiles = ctx.live.instance_profiles.values();
+            let removals = profiles
                 .filter(|ip| ip.roles.contains(&r.name))
-            {
-                out.push(remove_role(&ip.name, &r.name));
-            }
-            principal_revokes(out, Kind::Role, &r.name, &r.policies, &r.inline_policies);
-            out.push(
-                Node::new(Operation::DeleteRole {
-                    role: r.name.clone(),
-                })
-                .deletes(ek(Kind::Role, &r.name))
-                .releases(r.permissions_boundary.clone().map(Key::Policy)),
+                .map(|ip| remove_role(&ip.name, &r.name).into());
+            let identity = Identity::Role(r.name.clone());
+            let delete = ctx.node(RoleOp::DeleteRole {
+                role: r.name.clone(),
+            });
+            let delete = delete.releases(r.permissions_boundary.clone().map(Key::Policy));
+            tear_down(
+                out,
+                removals,
+                identity,
+                (&r.policies, &r.inline_policies),
+                delete,
             );
         }
-        Entity::Policy(p) => {
-            let policy_arn = ctx.policy_arn(p);
-            for (kind, name) in holders(ctx.live, &policy_arn) {
-                out.push(detach(kind, &name, &policy_arn));
-            }
-            for (kind, name) in boundary_holders(ctx.live, &policy_arn) {
-                // A holder that is itself deleted, or whose configuration sets another boundary,
-                // releases the policy through its own operations.
-                let address = Address::new(kind, name.clone());
-                if !ctx.removed.contains(&address) && !ctx.desired.contains(&address) {
-                    out.push(delete_boundary(kind, &name, &policy_arn));
-                }
-            }
-            for v in p.versions.iter().filter(|v| !v.is_default) {
-                out.push(
-                    Node::new(Operation::DeletePolicyVersion {
-                        policy_arn: policy_arn.clone(),
-                        version_id: v.id.clone(),
-                    })
-                    .releases([Key::Policy(policy_arn.clone())]),
-                );
-            }
-            out.push(
-                Node::new(Operation::DeletePolicy {
-                    policy_arn: policy_arn.clone(),
-                })
-                .deletes(Key::Policy(policy_arn))
-                .deletes(ek(Kind::Policy, &p.name)),
-            );
-        }
+        Entity::Policy(p) => delete_policy(out, ctx, p),
         Entity::InstanceProfile(ip) => {
             for r in &ip.roles {
-                out.push(remove_role(&ip.name, r));
+                out.op(remove_role(&ip.name, r));
             }
-            out.push(
-                Node::new(Operation::DeleteInstanceProfile {
-                    instance_profile: ip.name.clone(),
-                })
-                .deletes(ek(Kind::InstanceProfile, &ip.name)),
-            );
+            out.op(InstanceProfileOp::DeleteInstanceProfile {
+                instance_profile: ip.name.clone(),
+            });
         }
-        Entity::PasswordPolicy(_) => out.push(Node::new(Operation::DeleteAccountPasswordPolicy)),
+        Entity::PasswordPolicy(_) => out.op(AccountOp::DeleteAccountPasswordPolicy),
     }
+}
+
+/// A user's credentials, groups and policies go before the user.
+fn delete_user(out: &mut Nodes, u: &User) {
+    let credentials = UserOp::credential_removals(&u.name, &u.credentials);
+    let groups = u.groups.iter().map(|g| remove_from_group(&u.name, g));
+    let removals = credentials.into_iter().chain(groups).map(Operation::from);
+    let identity = Identity::User(u.name.clone());
+    let delete = out.ctx.node(UserOp::DeleteUser {
+        user: u.name.clone(),
+    });
+    let delete = delete.releases(u.permissions_boundary.clone().map(Key::Policy));
+    tear_down(
+        out,
+        removals,
+        identity,
+        (&u.policies, &u.inline_policies),
+        delete,
+    );
+}
+
+/// An identity's deletion: what holds it or what it holds first (`removals`), then its inline and
+/// managed policies, then the `delete` itself.
+fn tear_down(
+    out: &mut Nodes,
+    removals: impl IntoIterator<Item = Operation>,
+    identity: Identity,
+    held: Held,
+    delete: Node,
+) {
+    for op in removals {
+        out.op(op);
+    }
+    revokes(out, identity, held);
+    out.push(delete);
+}
+
+/// A policy is detached everywhere, and its non-default versions deleted, before it is.
+fn delete_policy(out: &mut Nodes, ctx: &Context, p: &ManagedPolicy) {
+    let policy_arn = ctx.policy_arn(p);
+    for holder in holders(ctx.live, &policy_arn) {
+        out.op(PermissionOp::detach(holder, policy_arn.clone()));
+    }
+    for (kind, name) in boundary_holders(ctx.live, &policy_arn) {
+        // A holder that is itself deleted, or whose configuration sets another boundary,
+        // releases the policy through its own operations.
+        let address = Address::new(kind, name.clone());
+        if !ctx.removed.contains(&address) && !ctx.desired.contains(&address) {
+            out.push(delete_boundary(ctx, kind, &name, &policy_arn));
+        }
+    }
+    for v in p.versions.iter().filter(|v| !v.is_default) {
+        out.op(PolicyOp::DeletePolicyVersion {
+            policy_arn: policy_arn.clone(),
+            version_id: v.id.clone(),
+        });
+    }
+    out.op(PolicyOp::DeletePolicy { policy_arn });
 }
 
 /// After a replacement, put back what the old entity's teardown took from entities that stay.
@@ -418,17 +349,16 @@ fn reattach(out: &mut Nodes, ctx: &Context, before: &Entity, after: &Entity) {
         (Entity::Policy(old), Entity::Policy(new)) => {
             let old_arn = ctx.policy_arn(old);
             let new_arn = ctx.policy_arn(new);
-            for (kind, name) in holders(ctx.live, &old_arn) {
-                let address = Address::new(kind, name.clone());
-                if ctx.removed.contains(&address) {
+            for holder in holders(ctx.live, &old_arn) {
+                if ctx.removed.contains(&holder.address()) {
                     continue;
                 }
-                let wants = match desired_policies(ctx.desired, &address) {
+                let wants = match desired_policies(ctx.desired, &holder) {
                     Some(policies) => policies.contains(&new_arn),
                     None => true, // unmanaged: keep what it had
                 };
                 if wants {
-                    out.push(attach(kind, &name, &new_arn));
+                    out.op(PermissionOp::attach(holder, new_arn.clone()));
                 }
             }
         }
@@ -441,7 +371,7 @@ fn reattach(out: &mut Nodes, ctx: &Context, before: &Entity, after: &Entity) {
                     .get(&ip.name)
                     .is_some_and(|d| d.roles.contains(&new.name));
                 if ip.roles.contains(&new.name) && kept && !ctx.removed.contains(&address) {
-                    out.push(add_role(&ip.name, &new.name));
+                    out.op(add_role(&ip.name, &new.name));
                 }
             }
         }
@@ -451,114 +381,108 @@ fn reattach(out: &mut Nodes, ctx: &Context, before: &Entity, after: &Entity) {
 
 fn update(out: &mut Nodes, ctx: &Context, before: &Entity, after: &Entity) {
     match (before, after) {
-        (Entity::User(l), Entity::User(d)) => update_user(out, l, d),
+        (Entity::User(l), Entity::User(d)) => update_user(out, ctx, l, d),
         (Entity::Group(l), Entity::Group(d)) => {
-            let k = ek(Kind::Group, &d.name);
             if l.path != d.path {
-                out.push(
-                    Node::new(Operation::UpdateGroupPath {
-                        group: d.name.clone(),
-                        path: d.path.clone(),
-                    })
-                    .uses([k]),
-                );
+                out.op(GroupOp::UpdateGroupPath {
+                    group: d.name.clone(),
+                    path: d.path.clone(),
+                });
             }
-            update_principal(
-                out,
-                Kind::Group,
-                &d.name,
+            let held = (
                 (&l.policies, &l.inline_policies),
                 (&d.policies, &d.inline_policies),
             );
+            update_permissions(out, Identity::Group(d.name.clone()), held);
         }
         (Entity::Role(l), Entity::Role(d)) => update_role(out, ctx, l, d),
         (Entity::Policy(l), Entity::Policy(d)) => update_policy(out, ctx, l, d),
         (Entity::InstanceProfile(l), Entity::InstanceProfile(d)) => update_profile(out, l, d),
         (Entity::PasswordPolicy(_), Entity::PasswordPolicy(d)) => {
-            out.push(Node::new(Operation::UpdateAccountPasswordPolicy {
-                policy: d.clone(),
-            }))
+            out.op(AccountOp::UpdateAccountPasswordPolicy { policy: d.clone() })
         }
         _ => {}
     }
 }
 
-fn update_user(out: &mut Nodes, l: &User, d: &User) {
-    let k = ek(Kind::User, &d.name);
+fn update_user(out: &mut Nodes, ctx: &Context, l: &User, d: &User) {
     if l.path != d.path {
-        out.push(
-            Node::new(Operation::UpdateUserPath {
-                user: d.name.clone(),
-                path: d.path.clone(),
-            })
-            .uses([k.clone()]),
-        );
+        out.op(UserOp::UpdateUserPath {
+            user: d.name.clone(),
+            path: d.path.clone(),
+        });
     }
-    boundary(
+    let boundaries = (&l.permissions_boundary, &d.permissions_boundary);
+    boundary_and_tags(
         out,
+        ctx,
         Kind::User,
         &d.name,
-        &l.permissions_boundary,
-        &d.permissions_boundary,
+        boundaries,
+        (&l.tags, &d.tags),
     );
-    tags(out, Kind::User, &d.name, None, &l.tags, &d.tags);
     for g in d.groups.difference(&l.groups) {
-        out.push(add_to_group(&d.name, g));
+        out.op(add_to_group(&d.name, g));
     }
     for g in l.groups.difference(&d.groups) {
-        out.push(remove_from_group(&d.name, g));
+        out.op(remove_from_group(&d.name, g));
     }
-    update_principal(
-        out,
-        Kind::User,
-        &d.name,
+    let held = (
         (&l.policies, &l.inline_policies),
         (&d.policies, &d.inline_policies),
     );
+    update_permissions(out, Identity::User(d.name.clone()), held);
 }
 
 fn update_role(out: &mut Nodes, ctx: &Context, l: &Role, d: &Role) {
-    let k = ek(Kind::Role, &d.name);
     if l.description != d.description || l.max_session_duration != d.max_session_duration {
-        out.push(
-            Node::new(Operation::UpdateRole {
-                role: d.name.clone(),
-                description: d.description.clone(),
-                max_session_duration: d.max_session_duration,
-            })
-            .uses([k.clone()]),
-        );
+        out.op(RoleOp::UpdateRole {
+            role: d.name.clone(),
+            description: d.description.clone(),
+            max_session_duration: d.max_session_duration,
+        });
     }
     if l.assume_role_policy != d.assume_role_policy {
-        out.push(
-            Node::new(Operation::UpdateAssumeRolePolicy {
-                role: d.name.clone(),
-                document: d.assume_role_policy.clone(),
-            })
-            .uses([k.clone()])
-            .uses(ctx.principal_keys(&d.assume_role_policy)),
-        );
+        out.op(RoleOp::UpdateAssumeRolePolicy {
+            role: d.name.clone(),
+            document: d.assume_role_policy.clone(),
+        });
     }
-    boundary(
+    let boundaries = (&l.permissions_boundary, &d.permissions_boundary);
+    boundary_and_tags(
         out,
+        ctx,
         Kind::Role,
         &d.name,
-        &l.permissions_boundary,
-        &d.permissions_boundary,
+        boundaries,
+        (&l.tags, &d.tags),
     );
-    tags(out, Kind::Role, &d.name, None, &l.tags, &d.tags);
-    update_principal(
-        out,
-        Kind::Role,
-        &d.name,
+    let held = (
         (&l.policies, &l.inline_policies),
         (&d.policies, &d.inline_policies),
     );
+    update_permissions(out, Identity::Role(d.name.clone()), held);
+}
+
+/// The permissions boundary and the tags of a user or role, before and after.
+fn boundary_and_tags(
+    out: &mut Nodes,
+    ctx: &Context,
+    kind: Kind,
+    name: &Name,
+    (before, after): (&Option<String>, &Option<String>),
+    (old_tags, new_tags): (&Tags, &Tags),
+) {
+    if let Some(target) = BoundaryTarget::of(kind, name) {
+        boundary(out, ctx, target, before, after);
+    }
+    if let Some(target) = TagTarget::of(kind, name, None) {
+        tags(out, target, old_tags, new_tags);
+    }
 }
 
 fn update_policy(out: &mut Nodes, ctx: &Context, l: &ManagedPolicy, d: &ManagedPolicy) {
     let policy_arn = ctx.policy_arn(d);
-    let k = Key::Policy(policy_arn.clone());
     if l.document != d.document {
         // IAM keeps at most five versions: make room by deleting the oldest non-default one.
         if l.versions.len() >= 5 {
@@ -567,151 +491,110 @@ fn update_policy(out: &mut Nodes, ctx: &Context, l: &ManagedPolicy, d: &ManagedP
                     .parse::<u64>()
                     .unwrap_or(u64::MAX)
             }) {
-                out.push(
-                    Node::new(Operation::DeletePolicyVersion {
-                        policy_arn: policy_arn.clone(),
-                        version_id: oldest.id.clone(),
-                    })
-                    .releases([k.clone()]),
-                );
+                out.op(PolicyOp::DeletePolicyVersion {
+                    policy_arn: policy_arn.clone(),
+                    version_id: oldest.id.clone(),
+                });
             }
         }
-        out.push(
-            Node::new(Operation::CreatePolicyVersion {
-                policy_arn: policy_arn.clone(),
-                document: d.document.clone(),
-            })
-            .uses([k]),
-        );
+        out.op(PolicyOp::CreatePolicyVersion {
+            policy_arn: policy_arn.clone(),
+            document: d.document.clone(),
+        });
+    }
+    tags(out, TagTarget::Policy(policy_arn), &l.tags, &d.tags);
+}
+
+fn update_profile(out: &mut Nodes, l: &InstanceProfile, d: &InstanceProfile) {
+    for r in l.roles.difference(&d.roles) {
+        out.op(remove_role(&d.name, r));
+    }
+    for r in d.roles.difference(&l.roles) {
+        out.op(add_role(&d.name, r));
     }
     tags(
         out,
-        Kind::Policy,
-        &d.name,
-        Some(&policy_arn),
+        TagTarget::InstanceProfile(d.name.clone()),
         &l.tags,
         &d.tags,
     );
 }
 
-fn update_profile(out: &mut Nodes, l: &InstanceProfile, d: &InstanceProfile) {
-    for r in l.roles.difference(&d.roles) {
-        out.push(remove_role(&d.name, r));
-    }
-    for r in d.roles.difference(&l.roles) {
-        out.push(add_role(&d.name, r));
-    }
-    tags(out, Kind::InstanceProfile, &d.name, None, &l.tags, &d.tags);
-}
-
-fn update_principal(
-    out: &mut Nodes,
-    kind: Kind,
-    name: &Name,
-    (lp, li): (&BTreeSet<String>, &InlinePolicies),
-    (dp, di): (&BTreeSet<String>, &InlinePolicies),
-) {
+fn update_permissions(out: &mut Nodes, identity: Identity, ((lp, li), (dp, di)): (Held, Held)) {
     for a in dp.difference(lp) {
-        out.push(attach(kind, name, a));
+        out.op(PermissionOp::attach(identity.clone(), a.clone()));
     }
     for a in lp.difference(dp) {
-        out.push(detach(kind, name, a));
+        out.op(PermissionOp::detach(identity.clone(), a.clone()));
     }
     for (pname, doc) in di {
         if li.get(pname) != Some(doc) {
-            out.push(put_inline(kind, name, pname, doc));
+            out.op(put_inline(&identity, pname, doc));
         }
     }
     for pname in li.keys().filter(|p| !di.contains_key(*p)) {
-        out.push(delete_inline(kind, name, pname));
+        out.op(PermissionOp::delete(identity.clone(), pname.clone()));
     }
 }
 
-fn principal_grants(
-    out: &mut Nodes,
-    kind: Kind,
-    name: &Name,
-    policies: &BTreeSet<String>,
-    inline: &InlinePolicies,
-) {
+fn grants(out: &mut Nodes, identity: Identity, (policies, inline): Held) {
     for a in policies {
-        out.push(attach(kind, name, a));
+        out.op(PermissionOp::attach(identity.clone(), a.clone()));
     }
     for (pname, doc) in inline {
-        out.push(put_inline(kind, name, pname, doc));
+        out.op(put_inline(&identity, pname, doc));
     }
 }
 
-fn principal_revokes(
-    out: &mut Nodes,
-    kind: Kind,
-    name: &Name,
-    policies: &BTreeSet<String>,
-    inline: &InlinePolicies,
-) {
+fn revokes(out: &mut Nodes, identity: Identity, (policies, inline): Held) {
     for pname in inline.keys() {
-        out.push(delete_inline(kind, name, pname));
+        out.op(PermissionOp::delete(identity.clone(), pname.clone()));
     }
     for a in policies {
-        out.push(detach(kind, name, a));
+        out.op(PermissionOp::detach(identity.clone(), a.clone()));
     }
+}
+
+fn put_inline(identity: &Identity, policy_name: &Name, document: &PolicyDocument) -> PermissionOp {
+    PermissionOp::put(identity.clone(), policy_name.clone(), document.clone())
 }
 
 fn boundary(
     out: &mut Nodes,
-    kind: Kind,
-    name: &Name,
+    ctx: &Context,
+    target: BoundaryTarget,
     before: &Option<String>,
     after: &Option<String>,
 ) {
-    let k = ek(kind, name);
-    let old = before.clone().map(Key::Policy);
     match after {
         Some(arn) if before.as_ref() != Some(arn) => {
-            let op = match kind {
-                Kind::User => Operation::PutUserPermissionsBoundary {
-                    user: name.clone(),
-                    policy_arn: arn.clone(),
-                },
-                _ => Operation::PutRolePermissionsBoundary {
-                    role: name.clone(),
-                    policy_arn: arn.clone(),
-                },
-            };
-            out.push(
-                Node::new(op)
-                    .uses([k, Key::Policy(arn.clone())])
-                    .releases(old),
-            );
+            let node = ctx.node(BoundaryOp {
+                target,
+                policy_arn: Some(arn.clone()),
+            });
+            out.push(node.releases(before.clone().map(Key::Policy)));
         }
-        None if before.is_some() => {
-            out.push(delete_boundary(
-                kind,
-                name,
-                before.as_deref().unwrap_or_default(),
-            ));
+        None => {
+            if let Some(old) = before {
+                out.push(delete_boundary(ctx, target.kind(), target.name(), old));
+            }
         }
         _ => {}
     }
 }
 
-fn delete_boundary(kind: Kind, name: &Name, policy_arn: &str) -> Node {
-    let op = match kind {
-        Kind::User => Operation::DeleteUserPermissionsBoundary { user: name.clone() },
-        _ => Operation::DeleteRolePermissionsBoundary { role: name.clone() },
-    };
-    Node::new(op).releases([ek(kind, name), Key::Policy(policy_arn.to_owned())])
+/// Removing a boundary releases the policy that was the boundary.
+fn delete_boundary(ctx: &Context, kind: Kind, name: &Name, policy_arn: &str) -> Node {
+    let target = BoundaryTarget::of(kind, name).expect("only users and roles have boundaries");
+    ctx.node(BoundaryOp {
+        target,
+        policy_arn: None,
+    })
+    .releases([Key::Policy(policy_arn.to_owned())])
 }
 
-/// Tag and untag operations; `policy_arn` is set for managed policies, which IAM tags by ARN.
-fn tags(
-    out: &mut Nodes,
-    kind: Kind,
-    name: &Name,
-    policy_arn: Option<&String>,
-    before: &Tags,
-    after: &Tags,
-) {
+/// Tag and untag operations.
+fn tags(out: &mut Nodes, target: TagTarget, before: &Tags, after: &Tags) {
     let set: Tags = after
         .iter()
         .filter(|(k, v)| before.get(*k) != Some(v))
@@ -722,202 +605,68 @@ fn tags(
         .filter(|k| !after.contains_key(*k))
         .cloned()
         .collect();
-    let key = match policy_arn {
-        Some(a) => Key::Policy(a.clone()),
-        None => ek(kind, name),
-    };
-    let n = || name.clone();
     if !set.is_empty() {
-        let op = match (kind, policy_arn) {
-            (_, Some(a)) => Operation::TagPolicy {
-                policy_arn: a.clone(),
-                tags: set,
-            },
-            (Kind::User, _) => Operation::TagUser {
-                user: n(),
-                tags: set,
-            },
-            (Kind::Role, _) => Operation::TagRole {
-                role: n(),
-                tags: set,
-            },
-            _ => Operation::TagInstanceProfile {
-                instance_profile: n(),
-                tags: set,
-            },
-        };
-        out.push(Node::new(op).uses([key.clone()]));
+        out.op(TagOp {
+            target: target.clone(),
+            change: TagChange::Set(set),
+        });
     }
     if !unset.is_empty() {
-        let op = match (kind, policy_arn) {
-            (_, Some(a)) => Operation::UntagPolicy {
-                policy_arn: a.clone(),
-                keys: unset,
-            },
-            (Kind::User, _) => Operation::UntagUser {
-                user: n(),
-                keys: unset,
-            },
-            (Kind::Role, _) => Operation::UntagRole {
-                role: n(),
-                keys: unset,
-            },
-            _ => Operation::UntagInstanceProfile {
-                instance_profile: n(),
-                keys: unset,
-            },
-        };
-        out.push(Node::new(op).uses([key]));
+        out.op(TagOp {
+            target,
+            change: TagChange::Unset(unset),
+        });
     }
 }
 
-fn add_to_group(user: &Name, group: &Name) -> Node {
-    let (u, g) = (ek(Kind::User, user), ek(Kind::Group, group));
-    Node::new(Operation::AddUserToGroup {
+fn add_to_group(user: &Name, group: &Name) -> UserOp {
+    UserOp::AddUserToGroup {
         user: user.clone(),
         group: group.clone(),
-    })
-    .uses([u.clone(), g.clone()])
-    .access(Access::Grant, u, Some(g))
+    }
 }
 
-fn remove_from_group(user: &Name, group: &Name) -> Node {
-    let (u, g) = (ek(Kind::User, user), ek(Kind::Group, group));
-    Node::new(Operation::RemoveUserFromGroup {
+fn remove_from_group(user: &Name, group: &Name) -> UserOp {
+    UserOp::RemoveUserFromGroup {
         user: user.clone(),
         group: group.clone(),
-    })
-    .releases([u.clone(), g.clone()])
-    .access(Access::Revoke, u, Some(g))
+    }
 }
 
-fn add_role(profile: &Name, role: &Name) -> Node {
-    Node::new(Operation::AddRoleToInstanceProfile {
+fn add_role(profile: &Name, role: &Name) -> InstanceProfileOp {
+    InstanceProfileOp::AddRoleToInstanceProfile {
         instance_profile: profile.clone(),
         role: role.clone(),
-    })
-    .uses([ek(Kind::InstanceProfile, profile), ek(Kind::Role, role)])
+    }
 }
 
-fn remove_role(profile: &Name, role: &Name) -> Node {
-    Node::new(Operation::RemoveRoleFromInstanceProfile {
+fn remove_role(profile: &Name, role: &Name) -> InstanceProfileOp {
+    InstanceProfileOp::RemoveRoleFromInstanceProfile {
         instance_profile: profile.clone(),
         role: role.clone(),
-    })
-    .releases([ek(Kind::InstanceProfile, profile), ek(Kind::Role, role)])
+    }
 }
 
-fn attach(kind: Kind, name: &Name, policy_arn: &str) -> Node {
-    let (n, a) = (name.clone(), policy_arn.to_owned());
-    let op = match kind {
-        Kind::User => Operation::AttachUserPolicy {
-            user: n,
-            policy_arn: a,
-        },
-        Kind::Group => Operation::AttachGroupPolicy {
-            group: n,
-            policy_arn: a,
-        },
-        _ => Operation::AttachRolePolicy {
-            role: n,
-            policy_arn: a,
-        },
-    };
-    let (k, p) = (ek(kind, name), Key::Policy(policy_arn.to_owned()));
-    Node::new(op)
-        .uses([k.clone(), p.clone()])
-        .access(Access::Grant, k, Some(p))
-}
-
-fn detach(kind: Kind, name: &Name, policy_arn: &str) -> Node {
-    let (n, a) = (name.clone(), policy_arn.to_owned());
-    let op = match kind {
-        Kind::User => Operation::DetachUserPolicy {
-            user: n,
-            policy_arn: a,
-        },
-        Kind::Group => Operation::DetachGroupPolicy {
-            group: n,
-            policy_arn: a,
-        },
-        _ => Operation::DetachRolePolicy {
-            role: n,
-            policy_arn: a,
-        },
-    };
-    let (k, p) = (ek(kind, name), Key::Policy(policy_arn.to_owned()));
-    Node::new(op)
-        .releases([k.clone(), p.clone()])
-        .access(Access::Revoke, k, Some(p))
-}
-
-fn put_inline(kind: Kind, name: &Name, policy_name: &Name, document: &PolicyDocument) -> Node {
-    let (n, p, document) = (name.clone(), policy_name.clone(), document.clone());
-    let op = match kind {
-        Kind::User => Operation::PutUserPolicy {
-            user: n,
-            policy_name: p,
-            document,
-        },
-        Kind::Group => Operation::PutGroupPolicy {
-            group: n,
-            policy_name: p,
-            document,
-        },
-        _ => Operation::PutRolePolicy {
-            role: n,
-            policy_name: p,
-            document,
-        },
-    };
-    let k = ek(kind, name);
-    Node::new(op)
-        .uses([k.clone()])
-        .access(Access::Grant, k, None)
-}
-
-fn delete_inline(kind: Kind, name: &Name, policy_name: &Name) -> Node {
-    let (n, p) = (name.clone(), policy_name.clone());
-    let op = match kind {
-        Kind::User => Operation::DeleteUserPolicy {
-            user: n,
-            policy_name: p,
-        },
-        Kind::Group => Operation::DeleteGroupPolicy {
-            group: n,
-            policy_name: p,
-        },
-        _ => Operation::DeleteRolePolicy {
-            role: n,
-            policy_name: p,
-        },
-    };
-    let k = ek(kind, name);
-    Node::new(op)
-        .releases([k.clone()])
-        .access(Access::Revoke, k, None)
-}
-
-/// Every live principal the policy is attached to.
-fn holders(live: &Account, policy_arn: &str) -> Vec<(Kind, Name)> {
+/// Every live identity the policy is attached to: users, then groups, then roles.
+fn holders(live: &Account, policy_arn: &str) -> Vec<Identity> {
     let mut out = Vec::new();
     out.extend(
         live.users
             .values()
             .filter(|e| e.policies.contains(policy_arn))
-            .map(|e| (Kind::User, e.name.clone())),
+            .map(|e| Identity::User(e.name.clone())),
     );
     out.extend(
         live.groups
             .values()
             .filter(|e| e.policies.contains(policy_arn))
-            .map(|e| (Kind::Group, e.name.clone())),
+            .map(|e| Identity::Group(e.name.clone())),
     );
     out.extend(
         live.roles
             .values()
             .filter(|e| e.policies.contains(policy_arn))
-            .map(|e| (Kind::Role, e.name.clone())),
+            .map(|e| Identity::Role(e.name.clone())),
     );
     out
 }
@@ -941,14 +690,10 @@ fn boundary_holders(live: &Account, policy_arn: &str) -> Vec<(Kind, Name)> {
     out
 }
 
-fn desired_policies<'a>(desired: &'a Account, address: &Address) -> Option<&'a BTreeSet<String>> {
-    match address.kind {
-        Kind::User => desired.users.get(&address.name).map(|e| &e.policies),
-        Kind::Group => desired
-            .groups
-            .get(&address.name)
-            .map(|e: &Group| &e.policies),
-        Kind::Role => desired.roles.get(&address.name).map(|e| &e.policies),
-        _ => None,
+fn desired_policies<'a>(desired: &'a Account, identity: &Identity) -> Option<&'a BTreeSet<String>> {
+    match identity {
+        Identity::User(n) => desired.users.get(n).map(|e| &e.policies),
+        Identity::Group(n) => desired.groups.get(n).map(|e| &e.policies),
+        Identity::Role(n) => desired.roles.get(n).map(|e| &e.policies),
     }
 }

@@ -7,8 +7,9 @@
 //! know, without a state file.
 
 use super::{Plan, Summary};
-use crate::backend::CallCounts;
 use crate::model::{Account, Address, Kind, Scope};
+use crate::operation::CallCounts;
+use crate::settings::BackendSpec;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
@@ -36,6 +37,10 @@ pub struct Provenance {
     pub config_digest: String,
     /// The backend the plan was made against: `mock:PATH` or `aws`.
     pub backend: String,
+    /// Its settings (no secrets: region, profile, endpoint, account id, role; a mock's path,
+    /// account id, faults and caller), which `apply PLANFILE` connects with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backend_settings: Option<BackendSpec>,
     /// The scope the plan was made with; decides which new live entities make it stale.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<Scope>,
@@ -175,6 +180,7 @@ mod tests {
             config_dir: ".".into(),
             config_digest: digest(b""),
             backend: "mock:x".into(),
+            backend_settings: None,
             live: fingerprint(live, declared, scope.as_ref()),
             scope,
             tags_read: Vec::new(),

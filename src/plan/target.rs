@@ -8,13 +8,20 @@
 //! Deletions are never pulled in: only a targeted address is ever deleted. A targeted plan can
 //! leave the account only partly converged, and says so.
 
-use crate::diff::{Action, Diff};
-use crate::model::{Account, Address, Kind, Name};
+use super::ops;
+use crate::diff::{Action, Diff, Entity};
+use crate::model::{Account, Address, Kind};
+use crate::operation::Key;
 use std::collections::{BTreeMap, BTreeSet};
+
+/// A `--target` that names nothing, with the closest addresses that exist.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct UnknownTarget(String);
 
 /// Checks that every target names an entity of the configuration or of the live account.
 /// An unknown one is an error listing the closest addresses that exist.
-pub fn check(targets: &[Address], desired: &Account, live: &Account) -> Result<(), String> {
+pub fn check(targets: &[Address], desired: &Account, live: &Account) -> Result<(), UnknownTarget> {
     let mut known: BTreeSet<Address> = desired.addresses().into_iter().collect();
     known.extend(live.addresses());
     for target in targets {
@@ -31,7 +38,7 @@ pub fn check(targets: &[Address], desired: &Account, live: &Account) -> Result<(
             let list: Vec<String> = close.iter().map(ToString::to_string).collect();
             msg.push_str(&format!("; close matches: {}", list.join(", ")));
         }
-        return Err(msg);
+        return Err(UnknownTarget(msg));
     }
     Ok(())
 }
@@ -50,7 +57,7 @@ fn close_matches(wanted: &Address, known: &BTreeSet<Address>) -> Vec<Address> {
             } else if n.contains(&w) || w.contains(&n) {
                 1
             } else {
-                let d = crate::policy::suggest::distance(&w, &n);
+                let d = crate::model::suggest::distance(&w, &n);
                 if d > (w.chars().count() / 3).max(2) {
                     return None;
                 }
@@ -86,76 +93,34 @@ pub fn with_dependencies(
     seen
 }
 
-/// What one declared entity needs to exist before it can be created as declared.
+/// What one declared entity needs to exist before it can be created as declared: what its
+/// operations need (their [`Effects`](crate::operation::Effects)), as entities of `desired`.
 fn dependencies(address: &Address, desired: &Account, account_id: &str) -> Vec<Address> {
-    let policy = |arn: &String| {
-        desired
-            .policy_by_arn(account_id, arn)
-            .map(|p| Address::new(Kind::Policy, p.name.clone()))
+    let Some(entity) = Entity::of(desired, address) else {
+        return Vec::new();
     };
+    let no_references = BTreeMap::new();
+    let ctx = ops::Context::new(&[], desired, desired, account_id, &no_references);
+    let mut out: Vec<Address> = ops::creation_needs(&entity, &ctx)
+        .into_iter()
+        .filter_map(|key| match key {
+            Key::Entity(kind, name) => Some(Address::new(kind, name)),
+            Key::Policy(arn) => desired
+                .policy_by_arn(account_id, &arn)
+                .map(|p| Address::new(Kind::Policy, p.name.clone())),
+        })
+        .collect();
+    // `instance_profile = true`: the profile of the role's own name is part of it.
     let n = &address.name;
-    let mut out = Vec::new();
-    match address.kind {
-        Kind::User => {
-            if let Some(u) = desired.users.get(n) {
-                out.extend(
-                    u.groups
-                        .iter()
-                        .map(|g| Address::new(Kind::Group, g.clone())),
-                );
-                out.extend(u.policies.iter().filter_map(policy));
-                out.extend(u.permissions_boundary.iter().filter_map(policy));
-            }
-        }
-        Kind::Group => {
-            if let Some(g) = desired.groups.get(n) {
-                out.extend(g.policies.iter().filter_map(policy));
-            }
-        }
-        Kind::Role => {
-            if let Some(r) = desired.roles.get(n) {
-                out.extend(r.policies.iter().filter_map(policy));
-                out.extend(r.permissions_boundary.iter().filter_map(policy));
-                out.extend(trusted(r.assume_role_policy.principal_values(), account_id));
-                // `instance_profile = true`: the profile of the role's own name is part of it.
-                if desired
-                    .instance_profiles
-                    .get(n)
-                    .is_some_and(|p| p.roles.contains(n))
-                {
-                    out.push(Address::new(Kind::InstanceProfile, n.clone()));
-                }
-            }
-        }
-        Kind::InstanceProfile => {
-            if let Some(p) = desired.instance_profiles.get(n) {
-                out.extend(p.roles.iter().map(|r| Address::new(Kind::Role, r.clone())));
-            }
-        }
-        Kind::Policy | Kind::PasswordPolicy => {}
+    if address.kind == Kind::Role
+        && desired
+            .instance_profiles
+            .get(n)
+            .is_some_and(|p| p.roles.contains(n))
+    {
+        out.push(Address::new(Kind::InstanceProfile, n.clone()));
     }
     out
-}
-
-/// Roles and users of this account that a trust policy names by ARN.
-fn trusted<'a>(
-    principals: impl Iterator<Item = &'a str>,
-    account_id: &str,
-) -> impl Iterator<Item = Address> {
-    let prefix = format!("arn:aws:iam::{account_id}:");
-    principals
-        .filter_map(move |v| {
-            let rest = v.strip_prefix(&prefix)?;
-            let (segment, _) = rest.split_once('/')?;
-            let kind = match segment {
-                "role" => Kind::Role,
-                "user" => Kind::User,
-                _ => return None,
-            };
-            Some(Address::new(kind, Name::from(rest.rsplit('/').next()?)))
-        })
-        .collect::<Vec<_>>()
-        .into_iter()
 }
 
 /// Keeps the changes of the targets (any action) and of their dependencies (anything but a
@@ -255,11 +220,11 @@ mod tests {
     fn unknown_targets_list_close_matches() {
         let a = account();
         let e = check(&[Address::new(Kind::User, "jonh")], &a, &Account::default()).unwrap_err();
-        assert!(e.contains("close matches: user.john"), "{e}");
+        assert!(e.to_string().contains("close matches: user.john"), "{e}");
         let e = check(&[Address::new(Kind::Role, "dev")], &a, &Account::default()).unwrap_err();
-        assert!(e.contains("group.dev"), "{e}");
+        assert!(e.to_string().contains("group.dev"), "{e}");
         let e = check(&[Address::new(Kind::Role, "zzzzzz")], &a, &a).unwrap_err();
-        assert!(e.contains("KIND.IAM_NAME"), "{e}");
+        assert!(e.to_string().contains("KIND.IAM_NAME"), "{e}");
         assert!(check(&[Address::new(Kind::User, "mary")], &a, &Account::default()).is_ok());
     }
 
@@ -271,7 +236,7 @@ mod tests {
             ("dev", "devs", 1),
             ("a", "b", 1),
         ] {
-            assert_eq!(crate::policy::suggest::distance(a, b), d, "{a} {b}");
+            assert_eq!(crate::model::suggest::distance(a, b), d, "{a} {b}");
         }
     }
 }

@@ -30,7 +30,7 @@ pub fn account(account: &Account) -> Result<String, hcl::Error> {
 /// The account as one file per kind (`users.hcl`, `groups.hcl`, `roles.hcl`, `policies.hcl`,
 /// `instance_profiles.hcl`, `password_policy.hcl`), plus `settings.hcl` holding `scope` when one
 /// is given. Kinds without entities get no file. Sorted by file name.
-pub fn files(
+pub(crate) fn files(
     account: &Account,
     scope: Option<&Scope>,
 ) -> Result<Vec<(&'static str, String)>, hcl::Error> {
@@ -68,7 +68,7 @@ fn file_name(kind: Kind) -> &'static str {
 
 /// One block per entity, in a stable order: users, groups, roles, policies, instance profiles
 /// (those not created by a role's `instance_profile = true`), the password policy.
-pub fn blocks(account: &Account) -> Result<Vec<(Kind, Block)>, hcl::Error> {
+pub(crate) fn blocks(account: &Account) -> Result<Vec<(Kind, Block)>, hcl::Error> {
     let labels = Labels::new(account);
     let mut out = Vec::new();
     for u in account.users.values() {
@@ -259,7 +259,7 @@ impl<'a> Labels<'a> {
 
 /// An HCL identifier for an IAM name: other characters become `_`, and one that does not start
 /// with a letter or `_` gets a leading `_`.
-pub fn sanitise(name: &str) -> String {
+pub(crate) fn sanitise(name: &str) -> String {
     let mut out: String = name
         .chars()
         .map(|c| {
@@ -331,7 +331,7 @@ fn document(b: BlockBuilder, doc: &PolicyDocument) -> Result<BlockBuilder, hcl::
 }
 
 /// The document as `statement` blocks, or `None` when they cannot express it exactly.
-pub fn statement_blocks(doc: &PolicyDocument) -> Option<Vec<Block>> {
+pub(crate) fn statement_blocks(doc: &PolicyDocument) -> Option<Vec<Block>> {
     if doc.version() != Some(DEFAULT_VERSION) || doc.id().is_some() {
         return None;
     }
@@ -346,13 +346,13 @@ pub fn statement_blocks(doc: &PolicyDocument) -> Option<Vec<Block>> {
 }
 
 /// Whether a value of `s` holds `&{`, which statement blocks would not keep as written.
-fn has_ampersand_brace(s: &crate::policy::Statement) -> bool {
+fn has_ampersand_brace(s: &crate::model::policy::Statement) -> bool {
     let principals = [&s.principal, &s.not_principal]
         .into_iter()
         .flatten()
         .filter_map(|p| match p {
-            crate::policy::Principal::Map(m) => Some(m.values().flatten()),
-            crate::policy::Principal::Any => None,
+            crate::model::policy::Principal::Map(m) => Some(m.values().flatten()),
+            crate::model::policy::Principal::Any => None,
         })
         .flatten();
     [&s.action, &s.not_action, &s.resource, &s.not_resource]

@@ -4,7 +4,7 @@ use super::style::Style;
 use crate::apply::{ApplyReport, Outcome};
 use std::fmt::Write;
 
-pub fn apply(report: &ApplyReport, style: Style) -> String {
+pub(crate) fn apply(report: &ApplyReport, style: Style) -> String {
     let mut out = String::new();
     let failed: Vec<_> = report
         .operations
@@ -74,6 +74,16 @@ pub fn apply(report: &ApplyReport, style: Style) -> String {
             out,
             "Fix the cause and run apply again: it plans only what is still missing."
         );
+    }
+    out
+}
+
+/// The IAM API calls made, per action (`-v`).
+pub(crate) fn calls(counts: &crate::operation::CallCounts) -> String {
+    let total: u64 = counts.values().sum();
+    let mut out = format!("IAM API calls: {total}\n");
+    for (api, n) in counts {
+        let _ = writeln!(out, "  {api:<32} {n}");
     }
     out
 }

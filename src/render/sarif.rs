@@ -9,13 +9,13 @@
 
 use serde_json::{json, Value};
 
-pub const SCHEMA: &str =
+pub(crate) const SCHEMA: &str =
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
-pub const VERSION: &str = "2.1.0";
-pub const INFORMATION_URI: &str = "https://github.com/iamform/iamform";
+pub(crate) const VERSION: &str = "2.1.0";
+pub(crate) const INFORMATION_URI: &str = "https://github.com/iamform/iamform";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Level {
+pub(crate) enum Level {
     Error,
     Warning,
     Note,
@@ -32,7 +32,7 @@ impl Level {
 }
 
 /// A rule's metadata (`reportingDescriptor`).
-pub struct Rule {
+pub(crate) struct Rule {
     pub id: String,
     pub short: String,
     pub full: String,
@@ -45,7 +45,7 @@ pub struct Rule {
 }
 
 /// One result.
-pub struct Finding {
+pub(crate) struct Finding {
     pub rule_id: String,
     pub level: Level,
     pub message: String,
@@ -59,7 +59,12 @@ pub struct Finding {
 }
 
 /// The log: one run of `tool` with `category` (`automationDetails.id`, e.g. `iamform/audit/`).
-pub fn log(category: &str, rules: &[Rule], findings: &[Finding], fallback_file: &str) -> Value {
+pub(crate) fn log(
+    category: &str,
+    rules: &[Rule],
+    findings: &[Finding],
+    fallback_file: &str,
+) -> Value {
     let rules: Vec<Value> = rules.iter().map(rule).collect();
     let results: Vec<Value> = findings.iter().map(|f| result(f, fallback_file)).collect();
     json!({
@@ -81,7 +86,7 @@ pub fn log(category: &str, rules: &[Rule], findings: &[Finding], fallback_file: 
 }
 
 /// The log as the text iamform prints.
-pub fn to_string(log: &Value) -> String {
+pub(crate) fn to_string(log: &Value) -> String {
     serde_json::to_string_pretty(log).expect("SARIF logs always serialise") + "\n"
 }
 
@@ -129,7 +134,7 @@ fn result(f: &Finding, fallback_file: &str) -> Value {
 }
 
 /// `path:line:col` -> its parts; `None` when it is not one.
-pub fn split_location(s: &str) -> Option<(&str, u64, u64)> {
+pub(crate) fn split_location(s: &str) -> Option<(&str, u64, u64)> {
     let mut parts = s.rsplitn(3, ':');
     let col = parts.next()?.parse().ok()?;
     let line = parts.next()?.parse().ok()?;
@@ -140,7 +145,7 @@ pub fn split_location(s: &str) -> Option<(&str, u64, u64)> {
 /// A file path as a SARIF URI: relative paths stay relative (to the repository root, which is
 /// where CI runs iamform), with `/` separators and percent-encoding; absolute ones become
 /// `file://` URIs.
-pub fn uri(path: &str) -> String {
+pub(crate) fn uri(path: &str) -> String {
     use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
     const SEGMENT: &AsciiSet = &CONTROLS
         .add(b' ')
@@ -181,7 +186,7 @@ fn pascal_case(id: &str) -> String {
 }
 
 /// A short, stable hex digest of `text` (SHA-256, first 16 bytes), for fingerprints.
-pub fn digest(text: &str) -> String {
+pub(crate) fn digest(text: &str) -> String {
     use sha2::{Digest, Sha256};
     Sha256::digest(text.as_bytes())[..16]
         .iter()

@@ -1,13 +1,13 @@
 //! `iamform can` and `iamform who-can`: the account to question (the configuration, offline, or
 //! with `--live` the one the backend reads), then [`crate::access`] answers and `report` renders.
 
-use super::backend::{self, BackendArgs};
-use super::{load, lower, Exit, Ui, DEFAULT_ACCOUNT_ID};
-use crate::access::{report, AccessIndex, Locations};
-use crate::cli::AccessQuery;
-use crate::config::BackendSpec;
-use crate::model::{Account, Address, Kind};
-use crate::policy::suggest;
+use super::backend;
+use super::{configured_account_id, load, lower, Exit, Ui};
+use crate::access::{AccessIndex, Locations};
+use crate::model::{suggest, Account, Address, Kind};
+use crate::render::access as report;
+use crate::render::printer::{err, out};
+use crate::settings::{AccessQuery, BackendFlags};
 use anyhow::Context as _;
 use std::path::Path;
 
@@ -23,7 +23,7 @@ struct Subject {
 async fn subject(
     dir: &Path,
     live: bool,
-    cli: &BackendArgs,
+    flags: &BackendFlags,
     ui: &Ui,
 ) -> anyhow::Result<Result<Subject, Exit>> {
     let config = match load(dir, ui) {
@@ -32,7 +32,7 @@ async fn subject(
     };
     if live {
         let what = config.dir().display().to_string();
-        let spec = backend::resolve(cli, config.backend(), &what)?;
+        let spec = flags.resolve(config.backend(), &what)?;
         let backend = backend::open(&spec).await?;
         let account = backend
             .read()
@@ -45,19 +45,7 @@ async fn subject(
             locations: Locations::new(),
         }));
     }
-    let account_id = match config.backend() {
-        Some(
-            BackendSpec::Mock {
-                account_id: Some(id),
-                ..
-            }
-            | BackendSpec::Aws {
-                account_id: Some(id),
-                ..
-            },
-        ) => id.clone(),
-        _ => DEFAULT_ACCOUNT_ID.to_owned(),
-    };
+    let account_id = configured_account_id(&config);
     let desired = match lower(&config, &account_id) {
         Ok(d) => d,
         Err(code) => return Ok(Err(code)),
@@ -81,9 +69,9 @@ fn context_pairs(texts: &[String]) -> Option<Vec<(String, String)>> {
         match t.split_once('=') {
             Some((k, v)) if !k.trim().is_empty() => out.push((k.trim().to_owned(), v.to_owned())),
             _ => {
-                eprintln!(
-                    "error: --context {t}: expected KEY=VALUE, e.g. --context aws:MultiFactorAuthPresent=true"
-                );
+                err(&format!(
+                    "error: --context {t}: expected KEY=VALUE, e.g. --context aws:MultiFactorAuthPresent=true\n"
+                ));
                 return None;
             }
         }
@@ -96,35 +84,49 @@ fn check_action(action: &str) -> bool {
     let ok = matches!(action.split_once(':'), Some((s, a)) if !s.is_empty() && !a.is_empty())
         && !action.contains(['*', '?']);
     if !ok {
-        eprintln!(
-            "error: --action {action}: expected one action, `service:Action` (e.g. s3:GetObject)"
-        );
+        err(&format!(
+            "error: --action {action}: expected one action, `service:Action` (e.g. s3:GetObject)\n"
+        ));
     }
     ok
+}
+
+/// The request's context pairs and the account to question; `Err` after saying what is wrong.
+async fn question(
+    dir: &Path,
+    query: &AccessQuery,
+    flags: &BackendFlags,
+    ui: &Ui,
+) -> anyhow::Result<Result<(Subject, Vec<(String, String)>), Exit>> {
+    let Some(pairs) = context_pairs(&query.context) else {
+        return Ok(Err(Exit::Error));
+    };
+    if !check_action(&query.action) {
+        return Ok(Err(Exit::Error));
+    }
+    Ok(subject(dir, query.live, flags, ui)
+        .await?
+        .map(|subject| (subject, pairs)))
 }
 
 pub(super) async fn can(
     dir: &Path,
     principal: &str,
     query: &AccessQuery,
-    cli: &BackendArgs,
+    flags: &BackendFlags,
     ui: &Ui,
 ) -> anyhow::Result<Exit> {
     let address = match principal.parse::<Address>() {
         Ok(a) if matches!(a.kind, Kind::User | Kind::Role) => a,
         _ => {
-            eprintln!("error: --principal {principal}: expected user.NAME or role.NAME");
+            err(&format!(
+                "error: --principal {principal}: expected user.NAME or role.NAME\n"
+            ));
             return Ok(Exit::Error);
         }
     };
-    let Some(pairs) = context_pairs(&query.context) else {
-        return Ok(Exit::Error);
-    };
-    if !check_action(&query.action) {
-        return Ok(Exit::Error);
-    }
-    let subject = match subject(dir, query.live, cli, ui).await? {
-        Ok(s) => s,
+    let (subject, pairs) = match question(dir, query, flags, ui).await? {
+        Ok(q) => q,
         Err(code) => return Ok(code),
     };
     let index =
@@ -152,19 +154,22 @@ pub(super) async fn can(
             } else {
                 "the configuration"
             };
-            eprintln!("error: {} is not in {place}{hint}", e.0);
+            err(&format!("error: {} is not in {place}{hint}\n", e.0));
             return Ok(Exit::Error);
         }
     };
     let address = Address::new(address.kind, address.name.clone());
     if query.json {
         let r = report::CanReport::new(&address, &query.action, &query.resource, &ev);
-        println!("{}", serde_json::to_string_pretty(&r)?);
+        out(&format!("{}\n", serde_json::to_string_pretty(&r)?));
     } else {
-        print!(
-            "{}",
-            report::can_text(&address, &query.action, &query.resource, &ev, ui.style)
-        );
+        out(&report::can_text(
+            &address,
+            &query.action,
+            &query.resource,
+            &ev,
+            ui.style,
+        ));
     }
     Ok(if ev.allowed() {
         Exit::Success
@@ -176,17 +181,11 @@ pub(super) async fn can(
 pub(super) async fn who_can(
     dir: &Path,
     query: &AccessQuery,
-    cli: &BackendArgs,
+    flags: &BackendFlags,
     ui: &Ui,
 ) -> anyhow::Result<Exit> {
-    let Some(pairs) = context_pairs(&query.context) else {
-        return Ok(Exit::Error);
-    };
-    if !check_action(&query.action) {
-        return Ok(Exit::Error);
-    }
-    let subject = match subject(dir, query.live, cli, ui).await? {
-        Ok(s) => s,
+    let (subject, pairs) = match question(dir, query, flags, ui).await? {
+        Ok(q) => q,
         Err(code) => return Ok(code),
     };
     let index =
@@ -194,12 +193,14 @@ pub(super) async fn who_can(
     let found = index.who_can(&query.action, &query.resource, &pairs);
     if query.json {
         let r = report::WhoCanReport::new(&query.action, &query.resource, &found);
-        println!("{}", serde_json::to_string_pretty(&r)?);
+        out(&format!("{}\n", serde_json::to_string_pretty(&r)?));
     } else {
-        print!(
-            "{}",
-            report::who_can_text(&query.action, &query.resource, &found, ui.style)
-        );
+        out(&report::who_can_text(
+            &query.action,
+            &query.resource,
+            &found,
+            ui.style,
+        ));
     }
     super::exiting_soon(subject);
     Ok(Exit::Success)

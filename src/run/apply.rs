@@ -1,62 +1,63 @@
 //! `apply DIR` (plan, confirm, apply) and `apply PLANFILE` (check the saved plan is not stale,
-//! confirm, apply exactly it); progress on stderr, the report on stdout.
+//! confirm, apply exactly it); progress on stderr, the report on stdout (on stderr once stdout is
+//! closed).
 
-use super::backend::{self, BackendArgs};
-use super::{make_plan_targeted, read_plan_file, report_calls, Exit, Ui};
-use crate::apply::{self, ApplyDocument, Event, Outcome};
+use super::plan::{make_plan, read_plan_file, targeted_warning};
+use super::{backend, report_calls, Exit, Ui};
+use crate::apply::{self, ApplyDocument};
 use crate::backend::Backend;
-use crate::config::BackendSpec;
+use crate::model::{Account, Address};
 use crate::plan::saved;
 use crate::plan::Plan;
-use crate::render;
+use crate::render::printer::{self, err, out};
+use crate::render::progress::Progress;
+use crate::settings::{ApplySettings, BackendFlags, BackendSpec};
 use anyhow::{bail, Context as _};
-use indicatif::{ProgressBar, ProgressStyle};
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::{BufRead, IsTerminal};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
-pub struct ApplyOptions {
-    pub auto_approve: bool,
-    pub parallelism: usize,
-    pub json: bool,
-    /// `--target`: directory form only.
-    pub targets: Vec<crate::model::Address>,
-    pub allow_lockout: bool,
-}
-
-pub async fn directory(
-    dir: &Path,
-    cli: &BackendArgs,
-    options: &ApplyOptions,
+/// `iamform apply`: a saved plan when the target is a file, else a configuration directory.
+pub(crate) async fn apply(
+    settings: &ApplySettings,
+    flags: &BackendFlags,
     ui: &Ui,
 ) -> anyhow::Result<Exit> {
-    let planned = match make_plan_targeted(dir, cli, ui, &options.targets).await? {
+    if settings.target.is_file() {
+        saved(&settings.target, flags, settings, ui).await
+    } else {
+        directory(&settings.target, flags, settings, ui).await
+    }
+}
+
+async fn directory(
+    dir: &Path,
+    flags: &BackendFlags,
+    settings: &ApplySettings,
+    ui: &Ui,
+) -> anyhow::Result<Exit> {
+    let planned = match make_plan(dir, flags, ui, &settings.targets).await? {
         Ok(p) => p,
         Err(code) => return Ok(code),
     };
-    if !lockout_guard(
-        &planned.plan,
-        &planned.live,
-        planned.backend.caller(),
-        options,
-        ui,
-    ) {
+    let caller = planned.backend.caller();
+    if !lockout_guard(&planned.plan, &planned.live, caller, settings, ui) {
         return Ok(Exit::Error);
     }
-    if !planned.plan.targets.is_empty() && !options.json {
-        print!("{}", crate::plan::target::warning(&planned.plan.targets));
+    if !settings.json {
+        out(&targeted_warning(&planned.plan));
     }
-    execute(&planned.plan, planned.backend, options, ui).await
+    execute(&planned.plan, planned.backend, settings, ui).await
 }
 
-pub async fn saved(
+async fn saved(
     file: &Path,
-    cli: &BackendArgs,
-    options: &ApplyOptions,
+    flags: &BackendFlags,
+    settings: &ApplySettings,
     ui: &Ui,
 ) -> anyhow::Result<Exit> {
-    if !options.targets.is_empty() {
+    if !settings.targets.is_empty() {
         bail!(
             "--target applies to a configuration directory; {} is a saved plan, which applies exactly \
              the operations it holds (make a targeted one with `iamform plan --target ADDRESS --out FILE`)",
@@ -70,8 +71,15 @@ pub async fn saved(
             file.display()
         );
     };
-    let recorded = recorded_backend(&provenance.backend);
-    let spec = backend::resolve(cli, recorded.as_ref(), &file.display().to_string())?;
+    let recorded =
+        (provenance.backend_settings.clone()).or_else(|| recorded_backend(&provenance.backend));
+    let spec = flags.resolve(recorded.as_ref(), &file.display().to_string())?;
+    if recorded.as_ref().is_some_and(|r| *r != spec) {
+        err(&format!(
+            "note: the command line's backend settings replace those the plan was made with ({})\n",
+            provenance.backend
+        ));
+    }
     let backend = backend::open(&spec).await?;
     if backend.account_id() != doc.plan.account_id {
         bail!(
@@ -88,59 +96,71 @@ pub async fn saved(
         .context("could not read the live account")?;
     let stale = saved::stale_entities(provenance, &live);
     if !stale.is_empty() {
-        eprintln!(
-            "error: the saved plan {} is stale: the live account changed since it was made.",
+        let mut msg = format!(
+            "error: the saved plan {} is stale: the live account changed since it was made.\n",
             file.display()
         );
         for s in &stale {
-            eprintln!("  {} {}", s.address, s.what);
+            msg.push_str(&format!("  {} {}\n", s.address, s.what));
         }
-        eprintln!(
-            "Nothing was applied. Run `iamform plan --out {}` again and review the new plan.",
+        msg.push_str(&format!(
+            "Nothing was applied. Run `iamform plan --out {}` again and review the new plan.\n",
             file.display()
-        );
+        ));
+        err(&msg);
         return Ok(Exit::Error);
+    }
+    if let (Some(now), Some(then)) = (backend.caller(), &provenance.caller) {
+        if now != *then {
+            bail!(
+                "the plan in {} was made as {then}, but these credentials are {now}: apply it \
+                 with the credentials it was made with, or make a new plan as {now}",
+                file.display()
+            );
+        }
     }
     let caller = backend.caller().or_else(|| provenance.caller.clone());
-    if !lockout_guard(&doc.plan, &live, caller, options, ui) {
+    if !lockout_guard(&doc.plan, &live, caller, settings, ui) {
         return Ok(Exit::Error);
     }
-    if !doc.plan.targets.is_empty() && !options.json {
-        print!("{}", crate::plan::target::warning(&doc.plan.targets));
+    if !settings.json {
+        out(&targeted_warning(&doc.plan));
     }
-    execute(&doc.plan, backend, options, ui).await
+    execute(&doc.plan, backend, settings, ui).await
 }
 
 /// The self-lockout guard (src/guard.rs): `false` when the plan must not be applied, after
 /// printing why.
 fn lockout_guard(
     plan: &Plan,
-    live: &crate::model::Account,
-    caller: Option<crate::model::Address>,
-    options: &ApplyOptions,
+    live: &Account,
+    caller: Option<Address>,
+    settings: &ApplySettings,
     ui: &Ui,
 ) -> bool {
     let Some(caller) = caller else {
         if ui.verbose > 0 {
-            eprintln!("lockout guard: the calling principal is unknown (root, federated, or a mock without `caller`): not checked");
+            err("lockout guard: the calling principal is unknown (root, federated, or a mock without `caller`): not checked\n");
         }
         return true;
     };
     let found = crate::guard::check(plan, live, &caller);
     if found.is_empty() {
         if ui.verbose > 0 {
-            eprintln!("lockout guard: the plan leaves the caller {caller} its IAM permissions");
+            err(&format!(
+                "lockout guard: the plan leaves the caller {caller} its IAM permissions\n"
+            ));
         }
         return true;
     }
-    if options.allow_lockout {
-        eprintln!(
-            "warning: --allow-lockout: applying {} operation(s) that take IAM permissions from the caller {caller}",
+    if settings.allow_lockout {
+        err(&format!(
+            "warning: --allow-lockout: applying {} operation(s) that take IAM permissions from the caller {caller}\n",
             found.len()
-        );
+        ));
         return true;
     }
-    eprint!("{}", crate::guard::refusal(&caller, &found));
+    err(&crate::guard::refusal(&caller, &found));
     false
 }
 
@@ -154,66 +174,63 @@ fn recorded_backend(text: &str) -> Option<BackendSpec> {
             caller: None,
         });
     }
-    (text == "aws").then_some(BackendSpec::Aws {
-        region: None,
-        profile: None,
-        endpoint_url: None,
-        account_id: None,
-        assume_role_arn: None,
-    })
+    (text == "aws").then(|| BackendSpec::Aws(Default::default()))
 }
 
 async fn execute(
     plan: &Plan,
     backend: Arc<dyn Backend>,
-    options: &ApplyOptions,
+    settings: &ApplySettings,
     ui: &Ui,
 ) -> anyhow::Result<Exit> {
-    eprint!("{}", crate::plan::outside_warning(plan));
-    if !options.json {
-        print!("{}", render::human::plan(plan, ui.style));
+    err(&crate::plan::outside_warning(plan));
+    if !settings.json {
+        out(&crate::render::human::plan(plan, ui.style));
     }
     if plan.is_empty() {
-        if options.json {
+        if settings.json {
             let report = apply::ApplyReport {
                 api_calls: backend.call_counts(),
                 ..Default::default()
             };
             let doc = ApplyDocument::new(&report, backend.account_id());
-            println!("{}", serde_json::to_string_pretty(&doc)?);
+            out(&format!("{}\n", serde_json::to_string_pretty(&doc)?));
         }
         return Ok(Exit::Success);
     }
-    if !options.auto_approve && !confirm()? {
-        eprintln!("Apply cancelled.");
+    if !settings.auto_approve && !confirm()? {
+        err("Apply cancelled.\n");
         return Ok(Exit::Error);
     }
-    let stop = Arc::new(AtomicBool::new(false));
-    let stop_on_signal = Arc::clone(&stop);
+    let interrupted = Arc::new(AtomicBool::new(false));
+    let on_signal = Arc::clone(&interrupted);
     tokio::spawn(async move {
         if tokio::signal::ctrl_c().await.is_ok() {
-            eprintln!(
-                "\nInterrupt received: waiting for in-flight operations, starting no new ones."
-            );
-            stop_on_signal.store(true, Ordering::SeqCst);
+            err("\nInterrupt received: waiting for in-flight operations, starting no new ones.\n");
+            on_signal.store(true, Ordering::SeqCst);
         }
     });
     let walk_options = apply::Options {
-        parallelism: options.parallelism,
+        parallelism: settings.parallelism,
         ..Default::default()
     };
-    let mut progress = Progress::new(plan.operations.len(), ui);
+    let mut progress = Progress::new(plan.operations.len(), ui.quiet);
+    // Once stdout is closed nobody reads the report there: start nothing more, and say so.
+    let stop = || interrupted.load(Ordering::SeqCst) || printer::stdout_closed();
     let report = apply::run(plan, Arc::clone(&backend), &walk_options, stop, |event| {
         progress.event(&event)
     })
     .await;
     progress.finish();
-    if options.json {
-        let doc = ApplyDocument::new(&report, backend.account_id());
-        println!("{}", serde_json::to_string_pretty(&doc)?);
-    } else {
-        print!("{}", render::report::apply(&report, ui.style));
+    if printer::stdout_closed() {
+        err("stdout was closed: no operation was started after that; the report follows here.\n");
     }
+    printer::report(&if settings.json {
+        let doc = ApplyDocument::new(&report, backend.account_id());
+        format!("{}\n", serde_json::to_string_pretty(&doc)?)
+    } else {
+        crate::render::report::apply(&report, ui.style)
+    });
     report_calls(&*backend, ui);
     Ok(if report.is_success() {
         Exit::Success
@@ -222,76 +239,13 @@ async fn execute(
     })
 }
 
-/// A progress bar on a terminal; one line per finished operation otherwise (CI logs); nothing
-/// with `-q`.
-enum Progress {
-    Quiet,
-    Lines,
-    Bar(ProgressBar),
-}
-
-impl Progress {
-    fn new(total: usize, ui: &Ui) -> Progress {
-        if ui.quiet {
-            Progress::Quiet
-        } else if std::io::stderr().is_terminal() {
-            let bar = ProgressBar::new(total as u64);
-            if let Ok(style) =
-                ProgressStyle::with_template("{bar:30} {pos}/{len} operations {wide_msg}")
-            {
-                bar.set_style(style);
-            }
-            Progress::Bar(bar)
-        } else {
-            Progress::Lines
-        }
-    }
-
-    fn event(&mut self, event: &Event<'_>) {
-        let Event::Finished {
-            operation,
-            outcome,
-            done,
-            total,
-            ..
-        } = event
-        else {
-            return;
-        };
-        let status = match outcome {
-            Outcome::Applied { retries: 0 } => "done".to_owned(),
-            Outcome::Applied { retries } => format!("done after {retries} retries"),
-            Outcome::Failed { error, .. } => format!("FAILED: {error}"),
-            Outcome::Skipped { .. } | Outcome::NotStarted => "skipped".to_owned(),
-        };
-        match self {
-            Progress::Quiet => {}
-            Progress::Lines => eprintln!("[{done}/{total}] {operation}: {status}"),
-            Progress::Bar(bar) => {
-                bar.set_position(*done as u64);
-                if matches!(outcome, Outcome::Failed { .. }) {
-                    bar.println(format!("{operation}: {status}"));
-                }
-                bar.set_message(operation.to_string());
-            }
-        }
-    }
-
-    fn finish(&self) {
-        if let Progress::Bar(bar) = self {
-            bar.finish_and_clear();
-        }
-    }
-}
-
 /// Asks for `yes` on a terminal; refuses to guess when stdin is not one.
 fn confirm() -> anyhow::Result<bool> {
     let stdin = std::io::stdin();
     if !stdin.is_terminal() {
         bail!("refusing to apply without confirmation: stdin is not a terminal. Review the plan and pass --auto-approve");
     }
-    eprint!("\nDo you want to perform these actions? Only 'yes' will be accepted: ");
-    std::io::stderr().flush()?;
+    err("\nDo you want to perform these actions? Only 'yes' will be accepted: ");
     let mut answer = String::new();
     stdin.lock().read_line(&mut answer)?;
     Ok(answer.trim() == "yes")

@@ -2,35 +2,29 @@
 //! findings in the configuration (when there is one), apply its suppressions, print the report;
 //! exit 0 clean, 2 findings, 1 error (the contract of `drift`).
 
-use super::backend::{self, BackendArgs};
+use super::backend;
 use super::{exiting_soon, load, lower, report_calls, Exit, Ui};
 use crate::audit::{
     self, AuditInput, AuditReport, Finding, Subject, Summary, Suppressions, Thresholds,
 };
-use crate::backend::audit::{AuditReadOptions, Progress};
-use crate::cli::AuditFormat;
+use crate::backend::audit::AuditReadOptions;
 use crate::config::Desired;
 use crate::model::Timestamp;
 use crate::render;
+use crate::render::printer::{err, out};
+use crate::settings::{AuditFormat, AuditSettings, BackendFlags};
 use anyhow::Context as _;
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
-pub(crate) struct AuditOptions {
-    pub dir: Option<PathBuf>,
-    pub format: AuditFormat,
-    pub last_accessed: bool,
-    pub thresholds: Thresholds,
-    /// `--now` / `IAMFORM_NOW`, RFC 3339.
-    pub now: Option<String>,
-}
-
-pub(crate) async fn audit(
-    options: &AuditOptions,
-    cli: &BackendArgs,
+pub(super) async fn audit(
+    options: &AuditSettings,
+    flags: &BackendFlags,
     ui: &Ui,
 ) -> anyhow::Result<Exit> {
+    let thresholds = Thresholds {
+        max_key_age_days: options.max_key_age_days,
+        max_unused_days: options.max_unused_days,
+    };
     let now = match &options.now {
         Some(text) => text.parse::<Timestamp>().with_context(|| {
             format!("IAMFORM_NOW (or --now) is {text:?}, not an RFC 3339 instant such as 2024-06-01T00:00:00Z")
@@ -49,7 +43,7 @@ pub(crate) async fn audit(
         },
         None => None,
     };
-    if config.is_none() && cli.backend.is_none() {
+    if config.is_none() && flags.backend.is_none() {
         anyhow::bail!(
             "audit reads an account through a backend: pass --backend mock:PATH or --backend aws \
              (or set IAMFORM_BACKEND), or a configuration directory with a backend block"
@@ -58,7 +52,7 @@ pub(crate) async fn audit(
     let what = dir
         .as_ref()
         .map_or_else(|| "audit".to_owned(), |d| d.display().to_string());
-    let spec = backend::resolve(cli, config.as_ref().and_then(|c| c.backend()), &what)?;
+    let spec = flags.resolve(config.as_ref().and_then(|c| c.backend()), &what)?;
     let backend = backend::open(&spec).await?;
     let desired = match &config {
         Some(c) => match lower(c, backend.account_id()) {
@@ -72,12 +66,12 @@ pub(crate) async fn audit(
         .map(|d| d.audit_ignore.clone())
         .unwrap_or_default();
     if let Err(e) = audit::check_patterns(&patterns) {
-        eprintln!("error: {e}");
+        err(&format!("error: {e}\n"));
         return Ok(Exit::Error);
     }
     let read = AuditReadOptions {
         last_accessed: options.last_accessed,
-        progress: (options.last_accessed && !ui.quiet).then(progress),
+        progress: (options.last_accessed && !ui.quiet).then(render::progress::advisor),
     };
     let data = backend
         .read_audit(&read)
@@ -87,7 +81,7 @@ pub(crate) async fn audit(
         data: &data,
         account_id: backend.account_id(),
         now,
-        thresholds: options.thresholds,
+        thresholds,
     };
     let (mut findings, not_evaluated) = audit::run(&input);
     if let Some(desired) = &desired {
@@ -99,7 +93,7 @@ pub(crate) async fn audit(
         account_id: backend.account_id().to_owned(),
         now,
         credential_report_generated: data.credential_report.generated,
-        thresholds: options.thresholds,
+        thresholds,
         configuration: dir.as_ref().map(|d| d.display().to_string()),
         summary: Summary::of(&findings, &suppressed, not_evaluated.len()),
         findings,
@@ -110,12 +104,12 @@ pub(crate) async fn audit(
     exiting_soon(data);
     match options.format {
         AuditFormat::Text if ui.quiet && report.findings.is_empty() => {}
-        AuditFormat::Text => print!("{}", render::audit::text(&report, ui.style)),
-        AuditFormat::Json => print!("{}", render::audit::json(&report)),
-        AuditFormat::Markdown => print!("{}", render::audit::markdown(&report)),
+        AuditFormat::Text => out(&render::audit::text(&report, ui.style)),
+        AuditFormat::Json => out(&render::audit::json(&report)),
+        AuditFormat::Markdown => out(&render::audit::markdown(&report)),
         AuditFormat::Sarif => {
             let fallback = sarif_fallback(dir.as_deref(), &report.account_id);
-            print!("{}", render::audit::sarif(&report, &fallback));
+            out(&render::audit::sarif(&report, &fallback));
         }
     }
     report_calls(&*backend, ui);
@@ -159,20 +153,4 @@ pub(super) fn sarif_fallback(dir: Option<&Path>, account_id: &str) -> String {
     dir.and_then(first_hcl_file)
         .map(|p| p.display().to_string())
         .unwrap_or_else(|| format!("aws-account-{account_id}"))
-}
-
-/// Access Advisor progress on stderr: a line that updates itself on a terminal, else a line at
-/// every tenth of the way.
-fn progress() -> Progress {
-    let tty = std::io::stderr().is_terminal();
-    Arc::new(move |done: usize, total: usize| {
-        if tty {
-            eprint!("\rAccess Advisor: {done}/{total} principals");
-            if done == total {
-                eprintln!();
-            }
-        } else if done == total || (total >= 10 && done.is_multiple_of(total / 10)) {
-            eprintln!("Access Advisor: {done}/{total} principals");
-        }
-    })
 }

@@ -4,8 +4,10 @@
 
 use super::{load, lower, Exit, Ui};
 use crate::catalog::Catalog;
-use crate::cli::LintFormat;
 use crate::lint::{self, Finding, Sources, Summary};
+use crate::render;
+use crate::render::printer::{err, out};
+use crate::settings::LintFormat;
 use std::path::{Path, PathBuf};
 
 /// Lint reads no account, so ARNs are computed for a placeholder account id.
@@ -39,21 +41,24 @@ pub(super) fn lint(
         match lint_files(documents, catalog) {
             Ok(f) => f,
             Err(message) => {
-                eprintln!("error: {message}");
+                err(&format!("error: {message}\n"));
                 return Ok(Exit::Error);
             }
         }
     };
     match format {
-        LintFormat::Json => print!("{}", lint::render_json(&findings, &catalog.source_version)),
+        LintFormat::Json => out(&render::lint::json(&findings, &catalog.source_version)),
         LintFormat::Sarif => {
             let fallback = super::audit::first_hcl_file(dir).unwrap_or_else(|| dir.to_owned());
             let fallback = fallback.display().to_string();
-            let sarif = lint::render_sarif(&findings, &catalog.source_version, &fallback);
-            print!("{sarif}");
+            out(&render::lint_sarif::render_sarif(
+                &findings,
+                &catalog.source_version,
+                &fallback,
+            ));
         }
         LintFormat::Text if ui.quiet && findings.is_empty() => {}
-        LintFormat::Text => print!("{}", lint::render_text(&findings, ui.style)),
+        LintFormat::Text => out(&render::lint::text(&findings, ui.style)),
     }
     Ok(if Summary::of(&findings).errors > 0 {
         Exit::Error

@@ -4,7 +4,10 @@
 
 use iamform::diff::diff;
 use iamform::model::{is_aws_managed_policy_arn, Account, Address, Kind, Name, Role, Scope};
-use iamform::plan::operation::Operation;
+use iamform::operation::{
+    BoundaryOp, BoundaryTarget, InstanceProfileOp, Operation, PermissionChange, PermissionOp,
+    UserOp,
+};
 use iamform::plan::{self, target};
 use proptest::prelude::*;
 use proptest::sample::subsequence;
@@ -88,33 +91,40 @@ fn desired(live: &Account, keep: u64, change: u64, scope: Option<&Scope>) -> Acc
 /// The entities an operation touches: the one it acts on, and for a relationship (membership,
 /// attachment, boundary, profile role) the other side when it is an account entity.
 fn touched(op: &Operation, live: &Account) -> (Address, Option<Address>) {
-    use Operation::*;
     let policy = |arn: &str| {
         (!is_aws_managed_policy_arn(arn))
             .then(|| Address::new(Kind::Policy, arn.rsplit('/').next().unwrap_or(arn)))
     };
     let other = match op {
-        AddUserToGroup { group, .. } | RemoveUserFromGroup { group, .. } => {
-            Some(Address::new(Kind::Group, group.clone()))
-        }
-        AttachUserPolicy { policy_arn, .. }
-        | DetachUserPolicy { policy_arn, .. }
-        | AttachGroupPolicy { policy_arn, .. }
-        | DetachGroupPolicy { policy_arn, .. }
-        | AttachRolePolicy { policy_arn, .. }
-        | DetachRolePolicy { policy_arn, .. }
-        | PutUserPermissionsBoundary { policy_arn, .. }
-        | PutRolePermissionsBoundary { policy_arn, .. } => policy(policy_arn),
-        AddRoleToInstanceProfile { role, .. } | RemoveRoleFromInstanceProfile { role, .. } => {
-            Some(Address::new(Kind::Role, role.clone()))
-        }
+        Operation::User(
+            UserOp::AddUserToGroup { group, .. } | UserOp::RemoveUserFromGroup { group, .. },
+        ) => Some(Address::new(Kind::Group, group.clone())),
+        Operation::Permission(PermissionOp {
+            change:
+                PermissionChange::Attach { policy_arn } | PermissionChange::Detach { policy_arn },
+            ..
+        })
+        | Operation::Boundary(BoundaryOp {
+            policy_arn: Some(policy_arn),
+            ..
+        }) => policy(policy_arn),
+        Operation::InstanceProfile(
+            InstanceProfileOp::AddRoleToInstanceProfile { role, .. }
+            | InstanceProfileOp::RemoveRoleFromInstanceProfile { role, .. },
+        ) => Some(Address::new(Kind::Role, role.clone())),
         // Removed because the policy that is the boundary is deleted (IAM requires it first).
-        DeleteUserPermissionsBoundary { user } => live
+        Operation::Boundary(BoundaryOp {
+            target: BoundaryTarget::User(user),
+            policy_arn: None,
+        }) => live
             .users
             .get(user)
             .and_then(|u| u.permissions_boundary.as_deref())
             .and_then(policy),
-        DeleteRolePermissionsBoundary { role } => live
+        Operation::Boundary(BoundaryOp {
+            target: BoundaryTarget::Role(role),
+            policy_arn: None,
+        }) => live
             .roles
             .get(role)
             .and_then(|r| r.permissions_boundary.as_deref())
@@ -161,7 +171,8 @@ proptest! {
         if let Some(pick) = target_pick {
             let all: Vec<Address> = declared.iter().chain(live.addresses().iter()).cloned().collect();
             targets.push(pick.get(&all).clone());
-            target::check(&targets, &desired, &live).map_err(TestCaseError::fail)?;
+            target::check(&targets, &desired, &live)
+                .map_err(|e| TestCaseError::fail(e.to_string()))?;
             let keep = target::with_dependencies(&targets, &desired, ACCT, &BTreeMap::new());
             changes = target::filter(changes, &targets, &keep);
         }

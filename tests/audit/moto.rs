@@ -10,11 +10,12 @@ use super::assert_valid_sarif;
 use crate::conformance::target;
 use iamform::backend::Backend;
 use iamform::model::{Name, PolicyDocument, Tags, Timestamp};
-use iamform::plan::operation::Operation::{self, *};
+use iamform::operation::{Identity, Operation, PermissionOp, PolicyOp, UserOp};
 use serde_json::Value;
 use std::collections::BTreeSet;
 
-async fn ok(b: &impl Backend, op: Operation) {
+async fn ok(b: &impl Backend, op: impl Into<Operation>) {
+    let op = op.into();
     if let Err(e) = b.execute(&op).await {
         panic!("{op} should succeed: {e}");
     }
@@ -83,7 +84,7 @@ async fn the_audit_reads_moto_in_five_calls_plus_polling_and_fires_what_its_data
     for user in ["console", "keys"] {
         ok(
             &b,
-            CreateUser {
+            UserOp::CreateUser {
                 user: n(user),
                 path: "/".into(),
                 permissions_boundary: None,
@@ -111,7 +112,7 @@ async fn the_audit_reads_moto_in_five_calls_plus_polling_and_fires_what_its_data
     .unwrap();
     ok(
         &b,
-        CreatePolicy {
+        PolicyOp::CreatePolicy {
             policy: n("admin"),
             path: "/".into(),
             description: None,
@@ -122,10 +123,10 @@ async fn the_audit_reads_moto_in_five_calls_plus_polling_and_fires_what_its_data
     .await;
     ok(
         &b,
-        AttachUserPolicy {
-            user: n("keys"),
-            policy_arn: format!("arn:aws:iam::{}:policy/admin", target::ACCOUNT),
-        },
+        PermissionOp::attach(
+            Identity::User(n("keys")),
+            format!("arn:aws:iam::{}:policy/admin", target::ACCOUNT),
+        ),
     )
     .await;
 
@@ -221,7 +222,7 @@ async fn last_accessed_on_moto_is_an_error_naming_the_call() {
     let b = target::connect_to_moto(&endpoint).await;
     ok(
         &b,
-        CreateUser {
+        UserOp::CreateUser {
             user: n("u"),
             path: "/".into(),
             permissions_boundary: None,

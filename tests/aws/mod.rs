@@ -7,10 +7,16 @@
 
 use crate::conformance::target;
 
-use iamform::backend::aws::{AwsBackend, AwsSettings};
-use iamform::backend::{Backend, CallCounts, ErrorCode};
+use iamform::backend::aws::AwsBackend;
+use iamform::backend::retry::{self, RetryPolicy};
+use iamform::backend::{Backend, ErrorCode};
 use iamform::model::{Address, Kind, Name, PasswordPolicy, PolicyDocument, Tags};
-use iamform::plan::operation::Operation::{self, *};
+use iamform::operation::CallCounts;
+use iamform::operation::{
+    AccountOp, GroupOp, Identity, InstanceProfileOp, Operation, PermissionOp, PolicyOp, RoleOp,
+    UserOp,
+};
+use iamform::settings::AwsSettings;
 use std::sync::Arc;
 use target::ACCOUNT;
 
@@ -231,37 +237,35 @@ async fn documents_keep_plus_signs_spaces_and_percent_signs() {
     );
     ok(
         &b,
-        CreateUser {
+        UserOp::CreateUser {
             user: n("u"),
             path: "/".into(),
             permissions_boundary: None,
             tags: Tags::new(),
-        },
+        }
+        .into(),
     )
     .await;
     ok(
         &b,
-        PutUserPolicy {
-            user: n("u"),
-            policy_name: n("inline"),
-            document: tricky.clone(),
-        },
+        PermissionOp::put(Identity::User(n("u")), n("inline"), tricky.clone()).into(),
     )
     .await;
     ok(
         &b,
-        CreatePolicy {
+        PolicyOp::CreatePolicy {
             policy: n("managed"),
             path: "/".into(),
             description: Some("with + and spaces".into()),
             document: tricky.clone(),
             tags: Tags::new(),
-        },
+        }
+        .into(),
     )
     .await;
     ok(
         &b,
-        CreateRole {
+        RoleOp::CreateRole {
             role: n("r"),
             path: "/".into(),
             assume_role_policy: trust.clone(),
@@ -269,7 +273,8 @@ async fn documents_keep_plus_signs_spaces_and_percent_signs() {
             max_session_duration: 3600,
             permissions_boundary: None,
             tags: Tags::new(),
-        },
+        }
+        .into(),
     )
     .await;
     let live = b.read().await.expect("read");
@@ -291,12 +296,13 @@ async fn deleting_a_user_removes_its_credentials_first() {
     let iam = sdk(&endpoint).await;
     ok(
         &b,
-        CreateUser {
+        UserOp::CreateUser {
             user: n("leaver"),
             path: "/".into(),
             permissions_boundary: None,
             tags: Tags::new(),
-        },
+        }
+        .into(),
     )
     .await;
     for _ in 0..2 {
@@ -344,7 +350,7 @@ async fn deleting_a_user_removes_its_credentials_first() {
         .expect("signing certificate");
 
     let before = b.call_counts();
-    ok(&b, DeleteUser { user: n("leaver") }).await;
+    ok(&b, UserOp::DeleteUser { user: n("leaver") }.into()).await;
     let calls = delta(&before, &b.call_counts());
     for (action, count) in [
         ("DeleteLoginProfile", 1),
@@ -379,7 +385,9 @@ async fn deleting_a_user_removes_its_credentials_first() {
             .all(|d| d.serial_number() != serial),
         "the virtual MFA device is deleted with its user"
     );
-    let gone = b.execute(&DeleteUser { user: n("leaver") }).await;
+    let gone = b
+        .execute(&UserOp::DeleteUser { user: n("leaver") }.into())
+        .await;
     assert_eq!(
         gone.err().and_then(|e| e.code()),
         Some(ErrorCode::NoSuchEntity)
@@ -395,12 +403,13 @@ async fn single_credentials_are_deleted_by_id() {
     let iam = sdk(&endpoint).await;
     ok(
         &b,
-        CreateUser {
+        UserOp::CreateUser {
             user: n("u"),
             path: "/".into(),
             permissions_boundary: None,
             tags: Tags::new(),
-        },
+        }
+        .into(),
     )
     .await;
     let key = iam
@@ -438,21 +447,25 @@ async fn single_credentials_are_deleted_by_id() {
         .certificate()
         .map(|c| c.certificate_id().to_owned())
         .expect("a certificate id");
-    for op in [
-        DeleteAccessKey {
+    let teardown: [Operation; 4] = [
+        UserOp::DeleteAccessKey {
             user: n("u"),
             access_key_id: key,
-        },
-        DeleteLoginProfile { user: n("u") },
-        DeleteSshPublicKey {
+        }
+        .into(),
+        UserOp::DeleteLoginProfile { user: n("u") }.into(),
+        UserOp::DeleteSshPublicKey {
             user: n("u"),
             ssh_public_key_id: ssh,
-        },
-        DeleteSigningCertificate {
+        }
+        .into(),
+        UserOp::DeleteSigningCertificate {
             user: n("u"),
             certificate_id: cert,
-        },
-    ] {
+        }
+        .into(),
+    ];
+    for op in teardown {
         ok(&b, op.clone()).await;
         let again = b.execute(&op).await;
         assert_eq!(
@@ -490,14 +503,15 @@ async fn password_policy_round_trips() {
     ] {
         ok(
             &b,
-            UpdateAccountPasswordPolicy {
+            AccountOp::UpdateAccountPasswordPolicy {
                 policy: policy.clone(),
-            },
+            }
+            .into(),
         )
         .await;
         assert_eq!(b.read().await.expect("read").password_policy, Some(policy));
     }
-    ok(&b, DeleteAccountPasswordPolicy).await;
+    ok(&b, Operation::from(AccountOp::DeleteAccountPasswordPolicy)).await;
     assert_eq!(b.read().await.expect("read").password_policy, None);
 }
 
@@ -510,23 +524,25 @@ async fn policy_and_profile_tags_are_read_where_asked() {
     for name in ["tagged", "other"] {
         ok(
             &b,
-            CreatePolicy {
+            PolicyOp::CreatePolicy {
                 policy: n(name),
                 path: "/".into(),
                 description: None,
                 document: allow("*"),
                 tags: tags(&[("owner", name)]),
-            },
+            }
+            .into(),
         )
         .await;
     }
     ok(
         &b,
-        CreateInstanceProfile {
+        InstanceProfileOp::CreateInstanceProfile {
             instance_profile: n("lonely"),
             path: "/apps/".into(),
             tags: tags(&[("k", "v")]),
-        },
+        }
+        .into(),
     )
     .await;
 
@@ -571,14 +587,12 @@ async fn reading_2500_entities_takes_at_most_10_calls() {
         return;
     };
     // moto is not thread-safe: concurrent creates sometimes fail with HTTP 500 ("dictionary
-    // changed size during iteration", before anything is changed), so the seeding backend lets
-    // the SDK retry those.
+    // changed size during iteration", before anything is changed): `run_all` retries those.
     target::use_fake_credentials();
     let seeder = Arc::new(
         AwsBackend::connect(&AwsSettings {
             endpoint_url: Some(endpoint.clone()),
             account_id: Some(ACCOUNT.into()),
-            max_attempts: Some(8),
             ..AwsSettings::default()
         })
         .await
@@ -588,69 +602,96 @@ async fn reading_2500_entities_takes_at_most_10_calls() {
 
     let mut creates = Vec::new();
     for i in 0..250 {
-        creates.push(CreatePolicy {
-            policy: n(&format!("policy{i}")),
-            path: "/bulk/".into(),
-            description: None,
-            document: allow(&format!("arn:aws:s3:::bucket{i}/*")),
-            tags: Tags::new(),
-        });
+        creates.push(
+            PolicyOp::CreatePolicy {
+                policy: n(&format!("policy{i}")),
+                path: "/bulk/".into(),
+                description: None,
+                document: allow(&format!("arn:aws:s3:::bucket{i}/*")),
+                tags: Tags::new(),
+            }
+            .into(),
+        );
     }
     for i in 0..300 {
-        creates.push(CreateGroup {
-            group: n(&format!("group{i}")),
-            path: "/".into(),
-        });
+        creates.push(
+            GroupOp::CreateGroup {
+                group: n(&format!("group{i}")),
+                path: "/".into(),
+            }
+            .into(),
+        );
     }
     for i in 0..1_100 {
-        creates.push(CreateRole {
-            role: n(&format!("role{i}")),
-            path: "/bulk/".into(),
-            assume_role_policy: ec2_trust(),
-            description: Some(format!("role number {i}")),
-            max_session_duration: 3600 + i,
-            permissions_boundary: None,
-            tags: tags(&[("n", &i.to_string())]),
-        });
+        creates.push(
+            RoleOp::CreateRole {
+                role: n(&format!("role{i}")),
+                path: "/bulk/".into(),
+                assume_role_policy: ec2_trust(),
+                description: Some(format!("role number {i}")),
+                max_session_duration: 3600 + i,
+                permissions_boundary: None,
+                tags: tags(&[("n", &i.to_string())]),
+            }
+            .into(),
+        );
     }
     for i in 0..700 {
-        creates.push(CreateUser {
-            user: n(&format!("user{i}")),
-            path: "/".into(),
-            permissions_boundary: None,
-            tags: Tags::new(),
-        });
+        creates.push(
+            UserOp::CreateUser {
+                user: n(&format!("user{i}")),
+                path: "/".into(),
+                permissions_boundary: None,
+                tags: Tags::new(),
+            }
+            .into(),
+        );
     }
     for i in 0..150 {
-        creates.push(CreateInstanceProfile {
-            instance_profile: n(&format!("profile{i}")),
-            path: "/".into(),
-            tags: Tags::new(),
-        });
+        creates.push(
+            InstanceProfileOp::CreateInstanceProfile {
+                instance_profile: n(&format!("profile{i}")),
+                path: "/".into(),
+                tags: Tags::new(),
+            }
+            .into(),
+        );
     }
     let mut links = Vec::new();
     for i in 0..700 {
-        links.push(AddUserToGroup {
-            user: n(&format!("user{i}")),
-            group: n(&format!("group{}", i % 300)),
-        });
+        links.push(
+            UserOp::AddUserToGroup {
+                user: n(&format!("user{i}")),
+                group: n(&format!("group{}", i % 300)),
+            }
+            .into(),
+        );
     }
     for i in 0..300 {
-        links.push(AttachGroupPolicy {
-            group: n(&format!("group{i}")),
-            policy_arn: format!("arn:aws:iam::{ACCOUNT}:policy/bulk/policy{}", i % 250),
-        });
+        links.push(
+            PermissionOp::attach(
+                Identity::Group(n(&format!("group{i}"))),
+                format!("arn:aws:iam::{ACCOUNT}:policy/bulk/policy{}", i % 250),
+            )
+            .into(),
+        );
     }
     for i in 0..100 {
-        links.push(PutRolePolicy {
-            role: n(&format!("role{i}")),
-            policy_name: n("inline"),
-            document: allow("*"),
-        });
-        links.push(AddRoleToInstanceProfile {
-            instance_profile: n(&format!("profile{i}")),
-            role: n(&format!("role{i}")),
-        });
+        links.push(
+            PermissionOp::put(
+                Identity::Role(n(&format!("role{i}"))),
+                n("inline"),
+                allow("*"),
+            )
+            .into(),
+        );
+        links.push(
+            InstanceProfileOp::AddRoleToInstanceProfile {
+                instance_profile: n(&format!("profile{i}")),
+                role: n(&format!("role{i}")),
+            }
+            .into(),
+        );
     }
     run_all(&seeder, creates).await;
     run_all(&seeder, links).await;
@@ -725,7 +766,11 @@ async fn run_all(b: &Arc<AwsBackend>, ops: Vec<Operation>) {
             let Some(op) = ops.next() else { break };
             let b = Arc::clone(b);
             jobs.spawn(async move {
-                if let Err(e) = b.execute(&op).await {
+                // moto is not thread-safe: concurrent creates sometimes fail with HTTP 500
+                // (before anything is changed), so seeding retries as apply does.
+                let policy = RetryPolicy::default();
+                let attempt = || b.execute(&op);
+                if let (Err(e), _) = retry::run(&policy, &op, attempt, retry::busy).await {
                     panic!("{op} should succeed: {e}");
                 }
             });
@@ -807,4 +852,69 @@ async fn moved_blocks_rename_in_place_on_moto() {
             .collect()
     );
     assert!(live.groups.contains_key(&n("developers")) && !live.groups.contains_key(&n("devs")));
+}
+
+/// Defect 19.2: `--backend aws` on the command line kept only `account_id` of the configuration's
+/// `backend "aws"` block and dropped `endpoint_url` (and region, profile, assume_role_arn): the
+/// plan went to another endpoint. The flags now override the block attribute by attribute.
+#[tokio::test]
+async fn backend_aws_on_the_command_line_keeps_the_blocks_settings() {
+    let Some((_moto, endpoint)) = target::fresh_moto().await else {
+        return;
+    };
+    target::use_fake_credentials();
+    let t = crate::harness::Test::new().file(
+        "main.hcl",
+        &format!(
+            "backend \"aws\" {{\n  endpoint_url = \"{endpoint}\"\n  account_id = \"{ACCOUNT}\"\n}}\n\nuser \"from_the_block\" {{}}\n"
+        ),
+    );
+    let config = t.config().display().to_string();
+    let run = t.run_plain(&["plan", &config, "--backend", "aws", "--region", "eu-west-1"]);
+    let run = run.expect(0);
+    assert!(
+        run.stdout.contains("user.from_the_block will be created"),
+        "{}",
+        run.stdout
+    );
+}
+
+/// Defect 19.2, saved plans: `apply PLANFILE` rebuilt an aws backend with every setting empty, so
+/// a plan made against an endpoint (or through an assumed role) was applied elsewhere. The plan
+/// records the backend's settings and apply connects with them.
+#[tokio::test]
+async fn a_saved_plan_is_applied_with_the_backend_it_was_made_with() {
+    let Some((_moto, endpoint)) = target::fresh_moto().await else {
+        return;
+    };
+    target::use_fake_credentials();
+    let t = crate::harness::Test::new().file(
+        "main.hcl",
+        &format!(
+            "backend \"aws\" {{\n  endpoint_url = \"{endpoint}\"\n  account_id = \"{ACCOUNT}\"\n}}\n\nuser \"saved_plan_user\" {{}}\n"
+        ),
+    );
+    let plan = t.path("plan.json");
+    let config = t.config().display().to_string();
+    let plan_arg = plan.to_str().unwrap();
+    t.run_plain(&["plan", &config, "--out", plan_arg]).expect(0);
+    let apply = t
+        .run_plain(&["apply", plan_arg, "--auto-approve"])
+        .expect(0);
+    assert!(
+        apply.stdout.contains("Apply complete: 1 applied"),
+        "{}",
+        apply.stdout
+    );
+    let b = target::connect_to_moto(&endpoint).await;
+    let live = b.read().await.expect("read");
+    assert!(live.users.contains_key(&n("saved_plan_user")));
+    b.execute(
+        &UserOp::DeleteUser {
+            user: n("saved_plan_user"),
+        }
+        .into(),
+    )
+    .await
+    .expect("clean up");
 }

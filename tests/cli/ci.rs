@@ -159,3 +159,40 @@ fn drift_counts_missing_and_undeclared_entities() {
         serde_json::json!({ "missing": 1, "modified": 0, "undeclared": 1 })
     );
 }
+
+/// Defect 19.2: a saved plan recorded only `mock:PATH` or `aws`; it now records the backend's
+/// settings (no secrets), and apply refuses credentials other than those the plan was made as.
+#[test]
+fn a_saved_plan_records_its_backend_and_is_applied_as_its_caller() {
+    let t = Test::new().file(
+        "main.hcl",
+        &format!("{TEAM}\nbackend \"mock\" {{\n  path = \"elsewhere.json\"\n  account_id = \"123456789012\"\n}}\n"),
+    );
+    let plan = t.path("plan.json");
+    let plan_arg = plan.to_str().unwrap();
+    let caller = [("IAMFORM_MOCK_CALLER", "user/ci")];
+    t.run_env(&["plan", "--out", plan_arg], &caller).expect(0);
+    let saved: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&plan).unwrap()).unwrap();
+    assert_matches_schema("plan.schema.json", &saved);
+    let settings = &saved["saved"]["backend_settings"];
+    assert_eq!(settings["kind"], "mock", "{settings}");
+    assert_eq!(settings["account_id"], "123456789012", "{settings}");
+    assert_eq!(saved["saved"]["caller"], "user.ci");
+
+    let other = [("IAMFORM_MOCK_CALLER", "user/someone-else")];
+    let refused = t
+        .run_plain_env(&["apply", plan_arg, "--auto-approve"], &other)
+        .expect(1);
+    assert!(
+        refused.stderr.contains("was made as user.ci")
+            && refused
+                .stderr
+                .contains("these credentials are user.someone-else"),
+        "{}",
+        refused.stderr
+    );
+    assert!(!t.account().exists(), "nothing was applied");
+    t.run_plain_env(&["apply", plan_arg, "--auto-approve"], &caller)
+        .expect(0);
+}

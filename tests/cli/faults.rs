@@ -158,3 +158,42 @@ fn faults_can_be_set_in_the_backend_block_and_bad_ones_are_located() {
     assert!(run.stderr.contains("main.hcl:3:"), "{}", run.stderr);
     assert!(run.stderr.contains("between 0 and 1"), "{}", run.stderr);
 }
+
+/// Defect 19.6: a call that took effect but whose answer was lost failed the apply when its retry
+/// met EntityAlreadyExists or NoSuchEntity. Now a retry that fails so is a success when the
+/// account, read back, shows the intended state.
+#[test]
+fn calls_whose_answer_was_lost_are_recognised_as_done() {
+    let t = Test::new().example("quickstart");
+    let run = t.run_env(
+        &["apply", "--auto-approve", "-v"],
+        &[("IAMFORM_MOCK_FAULTS", "lose_response=0.3")],
+    );
+    let run = run.expect(0);
+    assert!(run.stdout.contains("Apply complete"), "{}", run.stdout);
+    assert!(
+        run.stderr.contains("its answer was lost"),
+        "some answers were lost and recognised:\n{}",
+        run.stderr
+    );
+    t.assert_converged();
+    // And the teardown too: every deletion whose answer is lost is recognised as done.
+    t.write(
+        "main.hcl",
+        "settings {\n  scope {\n    paths = [\"/\"]\n  }\n}\n",
+    );
+    for name in [
+        "users.hcl",
+        "roles.hcl",
+        "policies.hcl",
+        "password_policy.hcl",
+    ] {
+        t.remove(name);
+    }
+    t.run_env(
+        &["apply", "--auto-approve"],
+        &[("IAMFORM_MOCK_FAULTS", "lose_response=0.3")],
+    )
+    .expect(0);
+    t.assert_converged();
+}

@@ -7,5 +7,6 @@ mod ci;
 mod faults;
 mod moved;
 mod ownership;
+mod pipes;
 mod quickstart;
 mod validate;

@@ -52,3 +52,20 @@ fn duplicate_names_ignoring_case_are_an_error() {
     assert!(run.stderr.contains("a.hcl:1:1"), "{}", run.stderr);
     assert!(run.stderr.contains("b.hcl:1:1"), "{}", run.stderr);
 }
+
+/// Defect 23.8: a usage error exited 2 (clap's default), which CI reads as "changes" or "drift".
+#[test]
+fn usage_errors_exit_1_not_2() {
+    let t = Test::new();
+    for args in [
+        &["plan", "--no-such-flag"][..],
+        &["drift", "--format", "yaml"],
+        &["no-such-command"],
+        &["plan", "--target", "nonsense"],
+    ] {
+        let run = t.run_plain(args).expect(1);
+        assert!(run.stderr.starts_with("error:"), "{args:?}: {}", run.stderr);
+    }
+    let help = t.run_plain(&["--help"]).expect(0);
+    assert!(help.stdout.contains("Usage:"), "{}", help.stdout);
+}

@@ -3,7 +3,10 @@
 use super::target::{Target, ACCOUNT};
 use iamform::backend::ErrorCode::{self, *};
 use iamform::model::{Account, Name, PasswordPolicy, PolicyDocument, Tags};
-use iamform::plan::operation::Operation::{self, *};
+use iamform::operation::{
+    AccountOp, BoundaryOp, BoundaryTarget, GroupOp, Identity, InstanceProfileOp, Operation,
+    PermissionOp, PolicyOp, RoleOp, TagChange, TagOp, TagTarget, UserOp,
+};
 
 // ---- helpers
 
@@ -39,19 +42,21 @@ fn tags(pairs: &[(&str, &str)]) -> Tags {
 }
 
 fn user(name: &str) -> Operation {
-    CreateUser {
+    UserOp::CreateUser {
         user: n(name),
         path: "/".into(),
         permissions_boundary: None,
         tags: Tags::new(),
     }
+    .into()
 }
 
 fn group(name: &str) -> Operation {
-    CreateGroup {
+    GroupOp::CreateGroup {
         group: n(name),
         path: "/".into(),
     }
+    .into()
 }
 
 fn role(name: &str) -> Operation {
@@ -59,7 +64,7 @@ fn role(name: &str) -> Operation {
 }
 
 fn role_trusting(name: &str, principal: &str) -> Operation {
-    CreateRole {
+    RoleOp::CreateRole {
         role: n(name),
         path: "/".into(),
         assume_role_policy: trust(principal),
@@ -68,24 +73,27 @@ fn role_trusting(name: &str, principal: &str) -> Operation {
         permissions_boundary: None,
         tags: Tags::new(),
     }
+    .into()
 }
 
 fn policy(name: &str) -> Operation {
-    CreatePolicy {
+    PolicyOp::CreatePolicy {
         policy: n(name),
         path: "/".into(),
         description: None,
         document: allow("s3:GetObject"),
         tags: Tags::new(),
     }
+    .into()
 }
 
 fn profile(name: &str) -> Operation {
-    CreateInstanceProfile {
+    InstanceProfileOp::CreateInstanceProfile {
         instance_profile: n(name),
         path: "/".into(),
         tags: Tags::new(),
     }
+    .into()
 }
 
 async fn ok(t: &Target, op: Operation) {
@@ -119,12 +127,13 @@ async fn live(t: &Target) -> Account {
 pub async fn users_create_read_update_delete(t: &Target) {
     ok(
         t,
-        CreateUser {
+        UserOp::CreateUser {
             user: n("Mary"),
             path: "/finance/".into(),
             permissions_boundary: None,
             tags: tags(&[("team", "finance")]),
-        },
+        }
+        .into(),
     )
     .await;
     let a = live(t).await;
@@ -134,16 +143,22 @@ pub async fn users_create_read_update_delete(t: &Target) {
     assert_eq!(mary.tags, tags(&[("team", "finance")]));
     ok(
         t,
-        UpdateUserPath {
+        UserOp::UpdateUserPath {
             user: n("Mary"),
             path: "/accounting/".into(),
-        },
+        }
+        .into(),
     )
     .await;
     assert_eq!(live(t).await.users[&n("mary")].path, "/accounting/");
-    ok(t, DeleteUser { user: n("Mary") }).await;
+    ok(t, UserOp::DeleteUser { user: n("Mary") }.into()).await;
     assert!(live(t).await.users.is_empty());
-    fails(t, DeleteUser { user: n("Mary") }, NoSuchEntity).await;
+    fails(
+        t,
+        UserOp::DeleteUser { user: n("Mary") }.into(),
+        NoSuchEntity,
+    )
+    .await;
 }
 
 pub async fn user_names_are_unique_ignoring_case(t: &Target) {
@@ -166,21 +181,23 @@ pub async fn invalid_names_and_paths_are_refused(t: &Target) {
     fails(t, group(&"g".repeat(129)), InvalidInput).await;
     fails(
         t,
-        CreateUser {
+        UserOp::CreateUser {
             user: n("u"),
             path: "no-slashes".into(),
             permissions_boundary: None,
             tags: Tags::new(),
-        },
+        }
+        .into(),
         InvalidInput,
     )
     .await;
     fails(
         t,
-        CreateGroup {
+        GroupOp::CreateGroup {
             group: n("g"),
             path: "/a b/".into(),
-        },
+        }
+        .into(),
         InvalidInput,
     )
     .await;
@@ -191,46 +208,51 @@ pub async fn user_tags_follow_the_tag_rules(t: &Target) {
     ok(t, user("u")).await;
     ok(
         t,
-        TagUser {
-            user: n("u"),
-            tags: tags(&[("team", "web"), ("cost", "1")]),
-        },
+        TagOp {
+            target: TagTarget::User(n("u")),
+            change: TagChange::Set(tags(&[("team", "web"), ("cost", "1")])),
+        }
+        .into(),
     )
     .await;
     ok(
         t,
-        UntagUser {
-            user: n("u"),
-            keys: vec!["cost".into()],
-        },
+        TagOp {
+            target: TagTarget::User(n("u")),
+            change: TagChange::Unset(vec!["cost".into()]),
+        }
+        .into(),
     )
     .await;
     assert_eq!(live(t).await.users[&n("u")].tags, tags(&[("team", "web")]));
     fails(
         t,
-        TagUser {
-            user: n("u"),
-            tags: tags(&[("aws:team", "x")]),
-        },
+        TagOp {
+            target: TagTarget::User(n("u")),
+            change: TagChange::Set(tags(&[("aws:team", "x")])),
+        }
+        .into(),
         InvalidInput,
     )
     .await;
     let fifty: Tags = (0..50).map(|i| (format!("k{i}"), "v".to_owned())).collect();
     fails(
         t,
-        TagUser {
-            user: n("u"),
-            tags: fifty,
-        },
+        TagOp {
+            target: TagTarget::User(n("u")),
+            change: TagChange::Set(fifty),
+        }
+        .into(),
         LimitExceeded,
     )
     .await;
     fails(
         t,
-        TagUser {
-            user: n("nobody"),
-            tags: tags(&[("a", "b")]),
-        },
+        TagOp {
+            target: TagTarget::User(n("nobody")),
+            change: TagChange::Set(tags(&[("a", "b")])),
+        }
+        .into(),
         NoSuchEntity,
     )
     .await;
@@ -240,24 +262,34 @@ pub async fn user_permissions_boundary_set_and_removed(t: &Target) {
     ok_all(t, vec![user("u"), policy("boundary")]).await;
     ok(
         t,
-        PutUserPermissionsBoundary {
-            user: n("u"),
-            policy_arn: policy_arn("boundary"),
-        },
+        BoundaryOp {
+            target: BoundaryTarget::User(n("u")),
+            policy_arn: Some(policy_arn("boundary")),
+        }
+        .into(),
     )
     .await;
     assert_eq!(
         live(t).await.users[&n("u")].permissions_boundary,
         Some(policy_arn("boundary"))
     );
-    ok(t, DeleteUserPermissionsBoundary { user: n("u") }).await;
+    ok(
+        t,
+        BoundaryOp {
+            target: BoundaryTarget::User(n("u")),
+            policy_arn: None,
+        }
+        .into(),
+    )
+    .await;
     assert_eq!(live(t).await.users[&n("u")].permissions_boundary, None);
     fails(
         t,
-        PutUserPermissionsBoundary {
-            user: n("u"),
-            policy_arn: policy_arn("missing"),
-        },
+        BoundaryOp {
+            target: BoundaryTarget::User(n("u")),
+            policy_arn: Some(policy_arn("missing")),
+        }
+        .into(),
         NoSuchEntity,
     )
     .await;
@@ -270,35 +302,32 @@ pub async fn users_and_groups_renamed_keep_memberships_and_policies(t: &Target) 
     ok_all(
         t,
         vec![
-            AddUserToGroup {
+            UserOp::AddUserToGroup {
                 user: n("u"),
                 group: n("g"),
-            },
-            AttachUserPolicy {
-                user: n("u"),
-                policy_arn: policy_arn("p"),
-            },
-            AttachGroupPolicy {
-                group: n("g"),
-                policy_arn: policy_arn("p"),
-            },
+            }
+            .into(),
+            PermissionOp::attach(Identity::User(n("u")), policy_arn("p")).into(),
+            PermissionOp::attach(Identity::Group(n("g")), policy_arn("p")).into(),
         ],
     )
     .await;
     ok(
         t,
-        RenameUser {
+        UserOp::RenameUser {
             user: n("u"),
             new_name: n("u2"),
-        },
+        }
+        .into(),
     )
     .await;
     ok(
         t,
-        RenameGroup {
+        GroupOp::RenameGroup {
             group: n("g"),
             new_name: n("g2"),
-        },
+        }
+        .into(),
     )
     .await;
     let a = live(t).await;
@@ -313,10 +342,11 @@ pub async fn users_and_groups_renamed_keep_memberships_and_policies(t: &Target) 
     );
     fails(
         t,
-        RenameUser {
+        UserOp::RenameUser {
             user: n("missing"),
             new_name: n("other"),
-        },
+        }
+        .into(),
         NoSuchEntity,
     )
     .await;
@@ -326,19 +356,21 @@ pub async fn renaming_onto_an_existing_name_is_refused(t: &Target) {
     ok_all(t, vec![user("a"), user("b"), group("g"), group("h")]).await;
     fails(
         t,
-        RenameUser {
+        UserOp::RenameUser {
             user: n("a"),
             new_name: n("B"),
-        },
+        }
+        .into(),
         EntityAlreadyExists,
     )
     .await;
     fails(
         t,
-        RenameGroup {
+        GroupOp::RenameGroup {
             group: n("g"),
             new_name: n("h"),
-        },
+        }
+        .into(),
         EntityAlreadyExists,
     )
     .await;
@@ -352,47 +384,52 @@ pub async fn group_membership_needs_both_ends(t: &Target) {
     ok(t, user("u")).await;
     fails(
         t,
-        AddUserToGroup {
+        UserOp::AddUserToGroup {
             user: n("u"),
             group: n("g"),
-        },
+        }
+        .into(),
         NoSuchEntity,
     )
     .await;
     ok(t, group("g")).await;
     fails(
         t,
-        AddUserToGroup {
+        UserOp::AddUserToGroup {
             user: n("nobody"),
             group: n("g"),
-        },
+        }
+        .into(),
         NoSuchEntity,
     )
     .await;
     ok(
         t,
-        AddUserToGroup {
+        UserOp::AddUserToGroup {
             user: n("u"),
             group: n("g"),
-        },
+        }
+        .into(),
     )
     .await;
     assert!(live(t).await.users[&n("u")].groups.contains(&n("g")));
     ok(
         t,
-        RemoveUserFromGroup {
+        UserOp::RemoveUserFromGroup {
             user: n("u"),
             group: n("g"),
-        },
+        }
+        .into(),
     )
     .await;
     assert!(live(t).await.users[&n("u")].groups.is_empty());
     fails(
         t,
-        RemoveUserFromGroup {
+        UserOp::RemoveUserFromGroup {
             user: n("u"),
             group: n("g"),
-        },
+        }
+        .into(),
         NoSuchEntity,
     )
     .await;
@@ -405,58 +442,62 @@ pub async fn groups_with_members_or_policies_cannot_be_deleted(t: &Target) {
             group("g"),
             user("u"),
             policy("p"),
-            AddUserToGroup {
+            UserOp::AddUserToGroup {
                 user: n("u"),
                 group: n("g"),
-            },
+            }
+            .into(),
         ],
     )
     .await;
-    fails(t, DeleteGroup { group: n("g") }, DeleteConflict).await;
+    fails(
+        t,
+        GroupOp::DeleteGroup { group: n("g") }.into(),
+        DeleteConflict,
+    )
+    .await;
     ok(
         t,
-        RemoveUserFromGroup {
+        UserOp::RemoveUserFromGroup {
             user: n("u"),
             group: n("g"),
-        },
+        }
+        .into(),
     )
     .await;
     ok(
         t,
-        AttachGroupPolicy {
-            group: n("g"),
-            policy_arn: policy_arn("p"),
-        },
+        PermissionOp::attach(Identity::Group(n("g")), policy_arn("p")).into(),
     )
     .await;
-    fails(t, DeleteGroup { group: n("g") }, DeleteConflict).await;
-    ok(
+    fails(
         t,
-        DetachGroupPolicy {
-            group: n("g"),
-            policy_arn: policy_arn("p"),
-        },
+        GroupOp::DeleteGroup { group: n("g") }.into(),
+        DeleteConflict,
     )
     .await;
     ok(
         t,
-        PutGroupPolicy {
-            group: n("g"),
-            policy_name: n("i"),
-            document: allow("s3:GetObject"),
-        },
+        PermissionOp::detach(Identity::Group(n("g")), policy_arn("p")).into(),
     )
     .await;
-    fails(t, DeleteGroup { group: n("g") }, DeleteConflict).await;
     ok(
         t,
-        DeleteGroupPolicy {
-            group: n("g"),
-            policy_name: n("i"),
-        },
+        PermissionOp::put(Identity::Group(n("g")), n("i"), allow("s3:GetObject")).into(),
     )
     .await;
-    ok(t, DeleteGroup { group: n("g") }).await;
+    fails(
+        t,
+        GroupOp::DeleteGroup { group: n("g") }.into(),
+        DeleteConflict,
+    )
+    .await;
+    ok(
+        t,
+        PermissionOp::delete(Identity::Group(n("g")), n("i")).into(),
+    )
+    .await;
+    ok(t, GroupOp::DeleteGroup { group: n("g") }.into()).await;
     assert!(live(t).await.groups.is_empty());
 }
 
@@ -467,58 +508,62 @@ pub async fn users_with_memberships_policies_or_credentials_cannot_be_deleted(t:
             group("g"),
             user("u"),
             policy("p"),
-            AddUserToGroup {
+            UserOp::AddUserToGroup {
                 user: n("u"),
                 group: n("g"),
-            },
+            }
+            .into(),
         ],
     )
     .await;
-    fails(t, DeleteUser { user: n("u") }, DeleteConflict).await;
+    fails(
+        t,
+        UserOp::DeleteUser { user: n("u") }.into(),
+        DeleteConflict,
+    )
+    .await;
     ok(
         t,
-        RemoveUserFromGroup {
+        UserOp::RemoveUserFromGroup {
             user: n("u"),
             group: n("g"),
-        },
+        }
+        .into(),
     )
     .await;
     ok(
         t,
-        AttachUserPolicy {
-            user: n("u"),
-            policy_arn: policy_arn("p"),
-        },
+        PermissionOp::attach(Identity::User(n("u")), policy_arn("p")).into(),
     )
     .await;
-    fails(t, DeleteUser { user: n("u") }, DeleteConflict).await;
-    ok(
+    fails(
         t,
-        DetachUserPolicy {
-            user: n("u"),
-            policy_arn: policy_arn("p"),
-        },
+        UserOp::DeleteUser { user: n("u") }.into(),
+        DeleteConflict,
     )
     .await;
     ok(
         t,
-        PutUserPolicy {
-            user: n("u"),
-            policy_name: n("i"),
-            document: allow("s3:GetObject"),
-        },
+        PermissionOp::detach(Identity::User(n("u")), policy_arn("p")).into(),
     )
     .await;
-    fails(t, DeleteUser { user: n("u") }, DeleteConflict).await;
     ok(
         t,
-        DeleteUserPolicy {
-            user: n("u"),
-            policy_name: n("i"),
-        },
+        PermissionOp::put(Identity::User(n("u")), n("i"), allow("s3:GetObject")).into(),
     )
     .await;
-    ok(t, DeleteUser { user: n("u") }).await;
+    fails(
+        t,
+        UserOp::DeleteUser { user: n("u") }.into(),
+        DeleteConflict,
+    )
+    .await;
+    ok(
+        t,
+        PermissionOp::delete(Identity::User(n("u")), n("i")).into(),
+    )
+    .await;
+    ok(t, UserOp::DeleteUser { user: n("u") }.into()).await;
 }
 
 pub async fn user_teardown_removes_every_credential(t: &Target) {
@@ -536,39 +581,50 @@ pub async fn user_teardown_removes_every_credential(t: &Target) {
             "service_specific_credentials": ["ACCAEXAMPLE"]
         });
     });
-    let teardown = vec![
-        DeleteLoginProfile { user: n("u") },
-        DeleteAccessKey {
+    let teardown: Vec<Operation> = vec![
+        UserOp::DeleteLoginProfile { user: n("u") }.into(),
+        UserOp::DeleteAccessKey {
             user: n("u"),
             access_key_id: "AKIAEXAMPLE1".into(),
-        },
-        DeleteAccessKey {
+        }
+        .into(),
+        UserOp::DeleteAccessKey {
             user: n("u"),
             access_key_id: "AKIAEXAMPLE2".into(),
-        },
-        DeactivateMfaDevice {
+        }
+        .into(),
+        UserOp::DeactivateMfaDevice {
             user: n("u"),
             serial_number: "arn:aws:iam::123456789012:mfa/u".into(),
-        },
-        DeleteSshPublicKey {
+        }
+        .into(),
+        UserOp::DeleteSshPublicKey {
             user: n("u"),
             ssh_public_key_id: "APKAEXAMPLE".into(),
-        },
-        DeleteSigningCertificate {
+        }
+        .into(),
+        UserOp::DeleteSigningCertificate {
             user: n("u"),
             certificate_id: "CERTEXAMPLE".into(),
-        },
-        DeleteServiceSpecificCredential {
+        }
+        .into(),
+        UserOp::DeleteServiceSpecificCredential {
             user: n("u"),
             credential_id: "ACCAEXAMPLE".into(),
-        },
+        }
+        .into(),
     ];
     for op in teardown {
-        fails(t, DeleteUser { user: n("u") }, DeleteConflict).await;
+        fails(
+            t,
+            UserOp::DeleteUser { user: n("u") }.into(),
+            DeleteConflict,
+        )
+        .await;
         ok(t, op.clone()).await;
         fails(t, op, NoSuchEntity).await;
     }
-    ok(t, DeleteUser { user: n("u") }).await;
+    ok(t, UserOp::DeleteUser { user: n("u") }.into()).await;
 }
 
 // ---- inline policies
@@ -577,38 +633,22 @@ pub async fn inline_policies_put_replace_delete(t: &Target) {
     ok_all(t, vec![user("u"), group("g"), role("r")]).await;
     ok(
         t,
-        PutUserPolicy {
-            user: n("u"),
-            policy_name: n("p"),
-            document: allow("s3:GetObject"),
-        },
+        PermissionOp::put(Identity::User(n("u")), n("p"), allow("s3:GetObject")).into(),
     )
     .await;
     ok(
         t,
-        PutUserPolicy {
-            user: n("u"),
-            policy_name: n("p"),
-            document: allow("s3:PutObject"),
-        },
+        PermissionOp::put(Identity::User(n("u")), n("p"), allow("s3:PutObject")).into(),
     )
     .await;
     ok(
         t,
-        PutGroupPolicy {
-            group: n("g"),
-            policy_name: n("p"),
-            document: allow("s3:GetObject"),
-        },
+        PermissionOp::put(Identity::Group(n("g")), n("p"), allow("s3:GetObject")).into(),
     )
     .await;
     ok(
         t,
-        PutRolePolicy {
-            role: n("r"),
-            policy_name: n("p"),
-            document: allow("s3:GetObject"),
-        },
+        PermissionOp::put(Identity::Role(n("r")), n("p"), allow("s3:GetObject")).into(),
     )
     .await;
     let a = live(t).await;
@@ -621,37 +661,24 @@ pub async fn inline_policies_put_replace_delete(t: &Target) {
     assert_eq!(a.roles[&n("r")].inline_policies.len(), 1);
     ok(
         t,
-        DeleteRolePolicy {
-            role: n("r"),
-            policy_name: n("p"),
-        },
+        PermissionOp::delete(Identity::Role(n("r")), n("p")).into(),
     )
     .await;
     fails(
         t,
-        DeleteRolePolicy {
-            role: n("r"),
-            policy_name: n("p"),
-        },
+        PermissionOp::delete(Identity::Role(n("r")), n("p")).into(),
         NoSuchEntity,
     )
     .await;
     fails(
         t,
-        DeleteGroupPolicy {
-            group: n("g"),
-            policy_name: n("other"),
-        },
+        PermissionOp::delete(Identity::Group(n("g")), n("other")).into(),
         NoSuchEntity,
     )
     .await;
     fails(
         t,
-        PutUserPolicy {
-            user: n("nobody"),
-            policy_name: n("p"),
-            document: allow("s3:GetObject"),
-        },
+        PermissionOp::put(Identity::User(n("nobody")), n("p"), allow("s3:GetObject")).into(),
         NoSuchEntity,
     )
     .await;
@@ -661,24 +688,21 @@ pub async fn identity_policy_with_principal_is_malformed(t: &Target) {
     ok(t, user("u")).await;
     fails(
         t,
-        PutUserPolicy {
-            user: n("u"),
-            policy_name: n("p"),
-            document: trust(EC2),
-        },
+        PermissionOp::put(Identity::User(n("u")), n("p"), trust(EC2)).into(),
         MalformedPolicyDocument,
     )
     .await;
     let doc = trust(EC2);
     fails(
         t,
-        CreatePolicy {
+        PolicyOp::CreatePolicy {
             policy: n("p"),
             path: "/".into(),
             description: None,
             document: doc,
             tags: Tags::new(),
-        },
+        }
+        .into(),
         MalformedPolicyDocument,
     )
     .await;
@@ -693,50 +717,30 @@ pub async fn inline_policy_size_is_limited_per_entity(t: &Target) {
     ok_all(t, vec![user("u"), role("r")]).await;
     ok(
         t,
-        PutUserPolicy {
-            user: n("u"),
-            policy_name: n("a"),
-            document: sized(1_500),
-        },
+        PermissionOp::put(Identity::User(n("u")), n("a"), sized(1_500)).into(),
     )
     .await;
     // Each fits alone; together they exceed the user's 2,048.
     fails(
         t,
-        PutUserPolicy {
-            user: n("u"),
-            policy_name: n("b"),
-            document: sized(1_000),
-        },
+        PermissionOp::put(Identity::User(n("u")), n("b"), sized(1_000)).into(),
         LimitExceeded,
     )
     .await;
     // A role has 10,240.
     ok(
         t,
-        PutRolePolicy {
-            role: n("r"),
-            policy_name: n("a"),
-            document: sized(5_000),
-        },
+        PermissionOp::put(Identity::Role(n("r")), n("a"), sized(5_000)).into(),
     )
     .await;
     ok(
         t,
-        PutRolePolicy {
-            role: n("r"),
-            policy_name: n("b"),
-            document: sized(5_000),
-        },
+        PermissionOp::put(Identity::Role(n("r")), n("b"), sized(5_000)).into(),
     )
     .await;
     fails(
         t,
-        PutRolePolicy {
-            role: n("r"),
-            policy_name: n("c"),
-            document: sized(1_000),
-        },
+        PermissionOp::put(Identity::Role(n("r")), n("c"), sized(1_000)).into(),
         LimitExceeded,
     )
     .await;
@@ -749,34 +753,22 @@ pub async fn managed_policy_attach_detach(t: &Target) {
     let aws = "arn:aws:iam::aws:policy/ReadOnlyAccess".to_owned();
     ok(
         t,
-        AttachUserPolicy {
-            user: n("u"),
-            policy_arn: policy_arn("p"),
-        },
+        PermissionOp::attach(Identity::User(n("u")), policy_arn("p")).into(),
     )
     .await;
     ok(
         t,
-        AttachGroupPolicy {
-            group: n("g"),
-            policy_arn: aws.clone(),
-        },
+        PermissionOp::attach(Identity::Group(n("g")), aws.clone()).into(),
     )
     .await;
     ok(
         t,
-        AttachRolePolicy {
-            role: n("r"),
-            policy_arn: policy_arn("p"),
-        },
+        PermissionOp::attach(Identity::Role(n("r")), policy_arn("p")).into(),
     )
     .await;
     ok(
         t,
-        AttachRolePolicy {
-            role: n("r"),
-            policy_arn: policy_arn("p"),
-        },
+        PermissionOp::attach(Identity::Role(n("r")), policy_arn("p")).into(),
     )
     .await; // attaching twice is fine
     let a = live(t).await;
@@ -785,34 +777,18 @@ pub async fn managed_policy_attach_detach(t: &Target) {
     assert_eq!(a.roles[&n("r")].policies.len(), 1);
     ok(
         t,
-        DetachUserPolicy {
-            user: n("u"),
-            policy_arn: policy_arn("p"),
-        },
+        PermissionOp::detach(Identity::User(n("u")), policy_arn("p")).into(),
     )
     .await;
+    ok(t, PermissionOp::detach(Identity::Group(n("g")), aws).into()).await;
     ok(
         t,
-        DetachGroupPolicy {
-            group: n("g"),
-            policy_arn: aws,
-        },
-    )
-    .await;
-    ok(
-        t,
-        DetachRolePolicy {
-            role: n("r"),
-            policy_arn: policy_arn("p"),
-        },
+        PermissionOp::detach(Identity::Role(n("r")), policy_arn("p")).into(),
     )
     .await;
     fails(
         t,
-        DetachRolePolicy {
-            role: n("r"),
-            policy_arn: policy_arn("p"),
-        },
+        PermissionOp::detach(Identity::Role(n("r")), policy_arn("p")).into(),
         NoSuchEntity,
     )
     .await;
@@ -822,38 +798,26 @@ pub async fn attaching_a_missing_policy_is_no_such_entity(t: &Target) {
     ok_all(t, vec![user("u"), group("g"), role("r")]).await;
     fails(
         t,
-        AttachUserPolicy {
-            user: n("u"),
-            policy_arn: policy_arn("missing"),
-        },
+        PermissionOp::attach(Identity::User(n("u")), policy_arn("missing")).into(),
         NoSuchEntity,
     )
     .await;
     fails(
         t,
-        AttachGroupPolicy {
-            group: n("g"),
-            policy_arn: policy_arn("missing"),
-        },
+        PermissionOp::attach(Identity::Group(n("g")), policy_arn("missing")).into(),
         NoSuchEntity,
     )
     .await;
     fails(
         t,
-        AttachRolePolicy {
-            role: n("r"),
-            policy_arn: policy_arn("missing"),
-        },
+        PermissionOp::attach(Identity::Role(n("r")), policy_arn("missing")).into(),
         NoSuchEntity,
     )
     .await;
     ok(t, policy("p")).await;
     fails(
         t,
-        AttachGroupPolicy {
-            group: n("nobody"),
-            policy_arn: policy_arn("p"),
-        },
+        PermissionOp::attach(Identity::Group(n("nobody")), policy_arn("p")).into(),
         NoSuchEntity,
     )
     .await;
@@ -865,20 +829,14 @@ pub async fn managed_policies_per_entity_quota(t: &Target) {
         ok(t, policy(&format!("p{i}"))).await;
         ok(
             t,
-            AttachGroupPolicy {
-                group: n("g"),
-                policy_arn: policy_arn(&format!("p{i}")),
-            },
+            PermissionOp::attach(Identity::Group(n("g")), policy_arn(&format!("p{i}"))).into(),
         )
         .await;
     }
     ok(t, policy("p10")).await;
     fails(
         t,
-        AttachGroupPolicy {
-            group: n("g"),
-            policy_arn: policy_arn("p10"),
-        },
+        PermissionOp::attach(Identity::Group(n("g")), policy_arn("p10")).into(),
         LimitExceeded,
     )
     .await;
@@ -890,20 +848,22 @@ pub async fn groups_per_user_quota(t: &Target) {
         ok(t, group(&format!("g{i}"))).await;
         ok(
             t,
-            AddUserToGroup {
+            UserOp::AddUserToGroup {
                 user: n("u"),
                 group: n(&format!("g{i}")),
-            },
+            }
+            .into(),
         )
         .await;
     }
     ok(t, group("g10")).await;
     fails(
         t,
-        AddUserToGroup {
+        UserOp::AddUserToGroup {
             user: n("u"),
             group: n("g10"),
-        },
+        }
+        .into(),
         LimitExceeded,
     )
     .await;
@@ -914,10 +874,11 @@ pub async fn policy_versions_limit_and_default(t: &Target) {
     for action in ["s3:A", "s3:B", "s3:C", "s3:D"] {
         ok(
             t,
-            CreatePolicyVersion {
+            PolicyOp::CreatePolicyVersion {
                 policy_arn: policy_arn("p"),
                 document: allow(action),
-            },
+            }
+            .into(),
         )
         .await;
     }
@@ -930,45 +891,50 @@ pub async fn policy_versions_limit_and_default(t: &Target) {
     assert_eq!(p.versions.len(), 5);
     fails(
         t,
-        CreatePolicyVersion {
+        PolicyOp::CreatePolicyVersion {
             policy_arn: policy_arn("p"),
             document: allow("s3:E"),
-        },
+        }
+        .into(),
         LimitExceeded,
     )
     .await;
     fails(
         t,
-        DeletePolicyVersion {
+        PolicyOp::DeletePolicyVersion {
             policy_arn: policy_arn("p"),
             version_id: "v5".into(),
-        },
+        }
+        .into(),
         DeleteConflict,
     )
     .await;
     ok(
         t,
-        DeletePolicyVersion {
+        PolicyOp::DeletePolicyVersion {
             policy_arn: policy_arn("p"),
             version_id: "v1".into(),
-        },
+        }
+        .into(),
     )
     .await;
     fails(
         t,
-        DeletePolicyVersion {
+        PolicyOp::DeletePolicyVersion {
             policy_arn: policy_arn("p"),
             version_id: "v1".into(),
-        },
+        }
+        .into(),
         NoSuchEntity,
     )
     .await;
     ok(
         t,
-        CreatePolicyVersion {
+        PolicyOp::CreatePolicyVersion {
             policy_arn: policy_arn("p"),
             document: allow("s3:E"),
-        },
+        }
+        .into(),
     )
     .await;
     let ids: Vec<String> = live(t).await.policies[&n("p")]
@@ -988,82 +954,92 @@ pub async fn policy_attached_or_with_versions_cannot_be_deleted(t: &Target) {
         vec![
             policy("p"),
             role("r"),
-            AttachRolePolicy {
-                role: n("r"),
-                policy_arn: policy_arn("p"),
-            },
+            PermissionOp::attach(Identity::Role(n("r")), policy_arn("p")).into(),
         ],
     )
     .await;
     fails(
         t,
-        DeletePolicy {
+        PolicyOp::DeletePolicy {
             policy_arn: policy_arn("p"),
-        },
+        }
+        .into(),
         DeleteConflict,
     )
     .await;
     ok(
         t,
-        DetachRolePolicy {
-            role: n("r"),
-            policy_arn: policy_arn("p"),
-        },
+        PermissionOp::detach(Identity::Role(n("r")), policy_arn("p")).into(),
     )
     .await;
     ok(
         t,
-        PutRolePermissionsBoundary {
-            role: n("r"),
-            policy_arn: policy_arn("p"),
-        },
+        BoundaryOp {
+            target: BoundaryTarget::Role(n("r")),
+            policy_arn: Some(policy_arn("p")),
+        }
+        .into(),
     )
     .await;
     fails(
         t,
-        DeletePolicy {
+        PolicyOp::DeletePolicy {
             policy_arn: policy_arn("p"),
-        },
+        }
+        .into(),
         DeleteConflict,
     )
     .await;
-    ok(t, DeleteRolePermissionsBoundary { role: n("r") }).await;
     ok(
         t,
-        CreatePolicyVersion {
+        BoundaryOp {
+            target: BoundaryTarget::Role(n("r")),
+            policy_arn: None,
+        }
+        .into(),
+    )
+    .await;
+    ok(
+        t,
+        PolicyOp::CreatePolicyVersion {
             policy_arn: policy_arn("p"),
             document: allow("s3:B"),
-        },
+        }
+        .into(),
     )
     .await;
     fails(
         t,
-        DeletePolicy {
+        PolicyOp::DeletePolicy {
             policy_arn: policy_arn("p"),
-        },
+        }
+        .into(),
         DeleteConflict,
     )
     .await;
     ok(
         t,
-        DeletePolicyVersion {
+        PolicyOp::DeletePolicyVersion {
             policy_arn: policy_arn("p"),
             version_id: "v1".into(),
-        },
+        }
+        .into(),
     )
     .await;
     ok(
         t,
-        DeletePolicy {
+        PolicyOp::DeletePolicy {
             policy_arn: policy_arn("p"),
-        },
+        }
+        .into(),
     )
     .await;
     fails(
         t,
-        DeletePolicy {
+        PolicyOp::DeletePolicy {
             policy_arn: policy_arn("p"),
-        },
+        }
+        .into(),
         NoSuchEntity,
     )
     .await;
@@ -1072,33 +1048,36 @@ pub async fn policy_attached_or_with_versions_cannot_be_deleted(t: &Target) {
 pub async fn managed_policy_size_is_limited(t: &Target) {
     ok(
         t,
-        CreatePolicy {
+        PolicyOp::CreatePolicy {
             policy: n("big"),
             path: "/".into(),
             description: None,
             document: sized(6_000),
             tags: Tags::new(),
-        },
+        }
+        .into(),
     )
     .await;
     fails(
         t,
-        CreatePolicy {
+        PolicyOp::CreatePolicy {
             policy: n("huge"),
             path: "/".into(),
             description: None,
             document: sized(6_300),
             tags: Tags::new(),
-        },
+        }
+        .into(),
         LimitExceeded,
     )
     .await;
     fails(
         t,
-        CreatePolicyVersion {
+        PolicyOp::CreatePolicyVersion {
             policy_arn: policy_arn("big"),
             document: sized(6_300),
-        },
+        }
+        .into(),
         LimitExceeded,
     )
     .await;
@@ -1108,10 +1087,11 @@ pub async fn policy_tags_set_and_removed(t: &Target) {
     ok(t, policy("p")).await;
     ok(
         t,
-        TagPolicy {
-            policy_arn: policy_arn("p"),
-            tags: tags(&[("owner", "sec")]),
-        },
+        TagOp {
+            target: TagTarget::Policy(policy_arn("p")),
+            change: TagChange::Set(tags(&[("owner", "sec")])),
+        }
+        .into(),
     )
     .await;
     assert_eq!(
@@ -1120,10 +1100,11 @@ pub async fn policy_tags_set_and_removed(t: &Target) {
     );
     ok(
         t,
-        UntagPolicy {
-            policy_arn: policy_arn("p"),
-            keys: vec!["owner".into()],
-        },
+        TagOp {
+            target: TagTarget::Policy(policy_arn("p")),
+            change: TagChange::Unset(vec!["owner".into()]),
+        }
+        .into(),
     )
     .await;
     assert!(live(t).await.policies[&n("p")].tags.is_empty());
@@ -1134,7 +1115,7 @@ pub async fn policy_tags_set_and_removed(t: &Target) {
 pub async fn roles_create_update_delete(t: &Target) {
     ok(
         t,
-        CreateRole {
+        RoleOp::CreateRole {
             role: n("App"),
             path: "/apps/".into(),
             assume_role_policy: trust(EC2),
@@ -1142,7 +1123,8 @@ pub async fn roles_create_update_delete(t: &Target) {
             max_session_duration: 7_200,
             permissions_boundary: None,
             tags: tags(&[("team", "web")]),
-        },
+        }
+        .into(),
     )
     .await;
     let r = &live(t).await.roles[&n("app")];
@@ -1151,43 +1133,47 @@ pub async fn roles_create_update_delete(t: &Target) {
     assert_eq!(r.assume_role_policy, trust(EC2));
     ok(
         t,
-        UpdateRole {
+        RoleOp::UpdateRole {
             role: n("App"),
             description: Some("web application".into()),
             max_session_duration: 3_600,
-        },
+        }
+        .into(),
     )
     .await;
     let lambda = r#"{"Service":"lambda.amazonaws.com"}"#;
     ok(
         t,
-        UpdateAssumeRolePolicy {
+        RoleOp::UpdateAssumeRolePolicy {
             role: n("App"),
             document: trust(lambda),
-        },
+        }
+        .into(),
     )
     .await;
     ok(
         t,
-        TagRole {
-            role: n("App"),
-            tags: tags(&[("env", "prod")]),
-        },
+        TagOp {
+            target: TagTarget::Role(n("App")),
+            change: TagChange::Set(tags(&[("env", "prod")])),
+        }
+        .into(),
     )
     .await;
     ok(
         t,
-        UntagRole {
-            role: n("App"),
-            keys: vec!["team".into()],
-        },
+        TagOp {
+            target: TagTarget::Role(n("App")),
+            change: TagChange::Unset(vec!["team".into()]),
+        }
+        .into(),
     )
     .await;
     let r = &live(t).await.roles[&n("app")];
     assert_eq!(r.description.as_deref(), Some("web application"));
     assert_eq!(r.assume_role_policy, trust(lambda));
     assert_eq!(r.tags, tags(&[("env", "prod")]));
-    ok(t, DeleteRole { role: n("App") }).await;
+    ok(t, RoleOp::DeleteRole { role: n("App") }.into()).await;
     assert!(live(t).await.roles.is_empty());
 }
 
@@ -1202,10 +1188,11 @@ pub async fn trust_policy_needs_a_principal_that_exists(t: &Target) {
     .unwrap();
     fails(
         t,
-        UpdateAssumeRolePolicy {
+        RoleOp::UpdateAssumeRolePolicy {
             role: n("r"),
             document: no_principal,
-        },
+        }
+        .into(),
         MalformedPolicyDocument,
     )
     .await;
@@ -1215,40 +1202,44 @@ pub async fn role_settings_ranges(t: &Target) {
     ok(t, role("r")).await;
     fails(
         t,
-        UpdateRole {
+        RoleOp::UpdateRole {
             role: n("r"),
             description: None,
             max_session_duration: 3_599,
-        },
+        }
+        .into(),
         InvalidInput,
     )
     .await;
     fails(
         t,
-        UpdateRole {
+        RoleOp::UpdateRole {
             role: n("r"),
             description: None,
             max_session_duration: 43_201,
-        },
+        }
+        .into(),
         InvalidInput,
     )
     .await;
     ok(
         t,
-        UpdateRole {
+        RoleOp::UpdateRole {
             role: n("r"),
             description: None,
             max_session_duration: 43_200,
-        },
+        }
+        .into(),
     )
     .await;
     fails(
         t,
-        UpdateRole {
+        RoleOp::UpdateRole {
             role: n("r"),
             description: Some("d".repeat(1_001)),
             max_session_duration: 3_600,
-        },
+        }
+        .into(),
         InvalidInput,
     )
     .await;
@@ -1261,102 +1252,111 @@ pub async fn roles_in_profiles_or_with_policies_cannot_be_deleted(t: &Target) {
             role("r"),
             profile("ip"),
             policy("p"),
-            AddRoleToInstanceProfile {
+            InstanceProfileOp::AddRoleToInstanceProfile {
                 instance_profile: n("ip"),
                 role: n("r"),
-            },
+            }
+            .into(),
         ],
     )
     .await;
-    fails(t, DeleteRole { role: n("r") }, DeleteConflict).await;
+    fails(
+        t,
+        RoleOp::DeleteRole { role: n("r") }.into(),
+        DeleteConflict,
+    )
+    .await;
     ok(
         t,
-        RemoveRoleFromInstanceProfile {
+        InstanceProfileOp::RemoveRoleFromInstanceProfile {
             instance_profile: n("ip"),
             role: n("r"),
-        },
+        }
+        .into(),
     )
     .await;
     ok(
         t,
-        AttachRolePolicy {
-            role: n("r"),
-            policy_arn: policy_arn("p"),
-        },
+        PermissionOp::attach(Identity::Role(n("r")), policy_arn("p")).into(),
     )
     .await;
-    fails(t, DeleteRole { role: n("r") }, DeleteConflict).await;
-    ok(
+    fails(
         t,
-        DetachRolePolicy {
-            role: n("r"),
-            policy_arn: policy_arn("p"),
-        },
+        RoleOp::DeleteRole { role: n("r") }.into(),
+        DeleteConflict,
     )
     .await;
     ok(
         t,
-        PutRolePolicy {
-            role: n("r"),
-            policy_name: n("i"),
-            document: allow("s3:GetObject"),
-        },
+        PermissionOp::detach(Identity::Role(n("r")), policy_arn("p")).into(),
     )
     .await;
-    fails(t, DeleteRole { role: n("r") }, DeleteConflict).await;
     ok(
         t,
-        DeleteRolePolicy {
-            role: n("r"),
-            policy_name: n("i"),
-        },
+        PermissionOp::put(Identity::Role(n("r")), n("i"), allow("s3:GetObject")).into(),
     )
     .await;
-    ok(t, DeleteRole { role: n("r") }).await;
+    fails(
+        t,
+        RoleOp::DeleteRole { role: n("r") }.into(),
+        DeleteConflict,
+    )
+    .await;
+    ok(
+        t,
+        PermissionOp::delete(Identity::Role(n("r")), n("i")).into(),
+    )
+    .await;
+    ok(t, RoleOp::DeleteRole { role: n("r") }.into()).await;
 }
 
 pub async fn instance_profile_holds_one_role(t: &Target) {
     ok_all(t, vec![role("a"), role("b"), profile("ip")]).await;
     fails(
         t,
-        AddRoleToInstanceProfile {
+        InstanceProfileOp::AddRoleToInstanceProfile {
             instance_profile: n("ip"),
             role: n("missing"),
-        },
+        }
+        .into(),
         NoSuchEntity,
     )
     .await;
     ok(
         t,
-        AddRoleToInstanceProfile {
+        InstanceProfileOp::AddRoleToInstanceProfile {
             instance_profile: n("ip"),
             role: n("a"),
-        },
+        }
+        .into(),
     )
     .await;
     fails(
         t,
-        AddRoleToInstanceProfile {
+        InstanceProfileOp::AddRoleToInstanceProfile {
             instance_profile: n("ip"),
             role: n("b"),
-        },
+        }
+        .into(),
         LimitExceeded,
     )
     .await;
     ok(
         t,
-        TagInstanceProfile {
-            instance_profile: n("ip"),
-            tags: tags(&[("k", "v")]),
-        },
+        TagOp {
+            target: TagTarget::InstanceProfile(n("ip")),
+            change: TagChange::Set(tags(&[("k", "v")])),
+        }
+        .into(),
     )
     .await;
     ok(
         t,
-        UntagInstanceProfile {
-            instance_profile: n("ip"),
-            keys: vec!["k".into()],
-        },
+        TagOp {
+            target: TagTarget::InstanceProfile(n("ip")),
+            change: TagChange::Unset(vec!["k".into()]),
+        }
+        .into(),
     )
     .await;
     let a = live(t).await;
@@ -1371,18 +1371,20 @@ pub async fn instance_profile_holds_one_role(t: &Target) {
     assert!(a.instance_profiles[&n("ip")].tags.is_empty());
     ok(
         t,
-        RemoveRoleFromInstanceProfile {
+        InstanceProfileOp::RemoveRoleFromInstanceProfile {
             instance_profile: n("ip"),
             role: n("a"),
-        },
+        }
+        .into(),
     )
     .await;
     fails(
         t,
-        RemoveRoleFromInstanceProfile {
+        InstanceProfileOp::RemoveRoleFromInstanceProfile {
             instance_profile: n("ip"),
             role: n("a"),
-        },
+        }
+        .into(),
         NoSuchEntity,
     )
     .await;
@@ -1394,41 +1396,46 @@ pub async fn instance_profile_with_a_role_cannot_be_deleted(t: &Target) {
         vec![
             role("r"),
             profile("ip"),
-            AddRoleToInstanceProfile {
+            InstanceProfileOp::AddRoleToInstanceProfile {
                 instance_profile: n("ip"),
                 role: n("r"),
-            },
+            }
+            .into(),
         ],
     )
     .await;
     fails(
         t,
-        DeleteInstanceProfile {
+        InstanceProfileOp::DeleteInstanceProfile {
             instance_profile: n("ip"),
-        },
+        }
+        .into(),
         DeleteConflict,
     )
     .await;
     ok(
         t,
-        RemoveRoleFromInstanceProfile {
+        InstanceProfileOp::RemoveRoleFromInstanceProfile {
             instance_profile: n("ip"),
             role: n("r"),
-        },
+        }
+        .into(),
     )
     .await;
     ok(
         t,
-        DeleteInstanceProfile {
+        InstanceProfileOp::DeleteInstanceProfile {
             instance_profile: n("ip"),
-        },
+        }
+        .into(),
     )
     .await;
     fails(
         t,
-        DeleteInstanceProfile {
+        InstanceProfileOp::DeleteInstanceProfile {
             instance_profile: n("ip"),
-        },
+        }
+        .into(),
         NoSuchEntity,
     )
     .await;
@@ -1443,23 +1450,25 @@ pub async fn service_linked_roles_are_unmodifiable(t: &Target) {
         v["account"]["roles"]["AWSServiceRoleForSupport"] = r;
     });
     let slr = || n("AWSServiceRoleForSupport");
-    fails(t, DeleteRole { role: slr() }, UnmodifiableEntity).await;
     fails(
         t,
-        AttachRolePolicy {
-            role: slr(),
-            policy_arn: "arn:aws:iam::aws:policy/ReadOnlyAccess".into(),
-        },
+        RoleOp::DeleteRole { role: slr() }.into(),
         UnmodifiableEntity,
     )
     .await;
     fails(
         t,
-        PutRolePolicy {
-            role: slr(),
-            policy_name: n("x"),
-            document: allow("s3:GetObject"),
-        },
+        PermissionOp::attach(
+            Identity::Role(slr()),
+            "arn:aws:iam::aws:policy/ReadOnlyAccess".into(),
+        )
+        .into(),
+        UnmodifiableEntity,
+    )
+    .await;
+    fails(
+        t,
+        PermissionOp::put(Identity::Role(slr()), n("x"), allow("s3:GetObject")).into(),
         UnmodifiableEntity,
     )
     .await;
@@ -1475,9 +1484,10 @@ pub async fn password_policy_set_and_deleted(t: &Target) {
     };
     ok(
         t,
-        UpdateAccountPasswordPolicy {
+        AccountOp::UpdateAccountPasswordPolicy {
             policy: policy.clone(),
-        },
+        }
+        .into(),
     )
     .await;
     assert_eq!(live(t).await.password_policy, Some(policy));
@@ -1487,13 +1497,18 @@ pub async fn password_policy_set_and_deleted(t: &Target) {
     };
     fails(
         t,
-        UpdateAccountPasswordPolicy { policy: too_short },
+        AccountOp::UpdateAccountPasswordPolicy { policy: too_short }.into(),
         InvalidInput,
     )
     .await;
-    ok(t, DeleteAccountPasswordPolicy).await;
+    ok(t, Operation::from(AccountOp::DeleteAccountPasswordPolicy)).await;
     assert_eq!(live(t).await.password_policy, None);
-    fails(t, DeleteAccountPasswordPolicy, NoSuchEntity).await;
+    fails(
+        t,
+        Operation::from(AccountOp::DeleteAccountPasswordPolicy),
+        NoSuchEntity,
+    )
+    .await;
 }
 
 pub async fn read_reflects_every_change(t: &Target) {
@@ -1506,18 +1521,17 @@ pub async fn read_reflects_every_change(t: &Target) {
             role("r"),
             policy("p"),
             profile("r"),
-            AddUserToGroup {
+            UserOp::AddUserToGroup {
                 user: n("u"),
                 group: n("g"),
-            },
-            AttachGroupPolicy {
-                group: n("g"),
-                policy_arn: policy_arn("p"),
-            },
-            AddRoleToInstanceProfile {
+            }
+            .into(),
+            PermissionOp::attach(Identity::Group(n("g")), policy_arn("p")).into(),
+            InstanceProfileOp::AddRoleToInstanceProfile {
                 instance_profile: n("r"),
                 role: n("r"),
-            },
+            }
+            .into(),
         ],
     )
     .await;

@@ -7,9 +7,10 @@
 //!   time, each on an empty account. Without the variable the aws target is absent, except in CI
 //!   (`CI=true`), where that is a failure: the aws backend must not silently go untested.
 
-use iamform::backend::aws::{AwsBackend, AwsSettings};
+use iamform::backend::aws::AwsBackend;
 use iamform::backend::mock::MockBackend;
 use iamform::backend::Backend;
+use iamform::settings::AwsSettings;
 use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -240,8 +241,6 @@ pub async fn connect_to_moto(endpoint: &str) -> AwsBackend {
         region: Some("us-east-1".into()),
         endpoint_url: Some(endpoint.to_owned()),
         account_id: Some(ACCOUNT.into()),
-        // moto never throttles; its HTTP 500s (unimplemented calls) need not be retried.
-        max_attempts: Some(2),
         ..AwsSettings::default()
     };
     AwsBackend::connect(&settings)

@@ -7,7 +7,7 @@
 use super::mutate::{reorder, with_whitespace, Rng};
 use iamform::catalog::Catalog;
 use iamform::lint::lint_document;
-use iamform::policy::{DocumentKind, PolicyDocument};
+use iamform::model::policy::{DocumentKind, PolicyDocument};
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};

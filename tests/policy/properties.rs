@@ -2,7 +2,7 @@
 //! equal (and hash equal), parse(render(d)) == d for the pretty and the minimal rendering.
 
 use super::mutate::{reorder, with_whitespace, Rng};
-use iamform::policy::PolicyDocument;
+use iamform::model::policy::PolicyDocument;
 use proptest::prelude::*;
 use serde_json::{json, Map, Value};
 use std::collections::hash_map::DefaultHasher;

@@ -1,10 +1,10 @@
 //! Snapshots of every rendering of a plan that creates, updates, replaces and deletes, and of a
 //! drift report: what users read in terminals, tools read as JSON, and reviewers read in PRs.
 
-use iamform::backend::CallCounts;
 use iamform::diff::diff;
 use iamform::drift::DriftReport;
 use iamform::model::{Account, Scope};
+use iamform::operation::CallCounts;
 use iamform::plan::saved::PlanDocument;
 use iamform::plan::{self, Plan};
 use iamform::render::{self, Style};
@@ -150,15 +150,14 @@ fn renaming_plan() -> Plan {
         "users": { "john.doe": { "name": "john.doe", "groups": ["developers"], "tags": { "team": "web" } } },
         "groups": { "developers": { "name": "developers" } }
     }));
-    let moves: Vec<iamform::config::Move> = [
+    let moves: Vec<plan::moved::Rename> = [
         ("user.jdoe", "user.john.doe"),
         ("group.devs", "group.developers"),
     ]
     .into_iter()
-    .map(|(from, to)| iamform::config::Move {
+    .map(|(from, to)| plan::moved::Rename {
         from: from.parse().expect("address"),
         to: to.parse().expect("address"),
-        location: None,
     })
     .collect();
     let (renamed, renames) = plan::moved::rename_live(&moves, &live).expect("no conflict");

@@ -16,10 +16,11 @@
 
 use super::credential_report;
 use super::read::{self, RoleSettings};
-use super::{count, errors, AwsBackend, Handle};
+use super::{errors, read_call, AwsBackend, Handle};
 use crate::backend::audit::{
     AccountSummary, AuditData, AuditReadOptions, CredentialReport, Progress, ServiceAccess,
 };
+use crate::backend::retry;
 use crate::backend::{Backend, BackendError, ErrorCode};
 use crate::model::{self, is_reserved_role_path, Account, Address, Kind, Timestamp};
 use aws_sdk_iam::error::ProvideErrorMetadata;
@@ -28,7 +29,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 /// Access Advisor jobs running at once.
-pub const ADVISOR_CONCURRENCY: usize = 5;
+pub(super) const ADVISOR_CONCURRENCY: usize = 5;
 
 /// How long to wait for IAM to finish a report or an Access Advisor job: the first poll after
 /// [`FIRST_POLL`], each next one up to twice as late, never more than [`MAX_POLL`] apart.
@@ -70,7 +71,7 @@ fn poll_delay(attempt: u32) -> Duration {
         .min(MAX_POLL)
 }
 
-fn timestamp(t: &aws_smithy_types::DateTime) -> Option<Timestamp> {
+fn timestamp(t: &aws_sdk_iam::primitives::DateTime) -> Option<Timestamp> {
     let nanos = i32::try_from(t.subsec_nanos()).ok()?;
     Timestamp::new(t.secs(), nanos).ok()
 }
@@ -79,13 +80,12 @@ fn timestamp(t: &aws_smithy_types::DateTime) -> Option<Timestamp> {
 async fn credential_report(b: &AwsBackend) -> Result<CredentialReport, BackendError> {
     for attempt in 0..MAX_POLLS {
         let state = b
-            .call(
-                "GenerateCredentialReport",
-                b.iam.generate_credential_report().send(),
-            )
+            .read_call("GenerateCredentialReport", || {
+                b.iam.generate_credential_report().send()
+            })
             .await?;
         if state.state() == Some(&ReportStateType::Complete) {
-            count(&b.calls, "GetCredentialReport");
+            b.calls.count("GetCredentialReport");
             match b.iam.get_credential_report().send().await {
                 Ok(out) => {
                     let csv = out.content().map(|c| c.as_ref()).unwrap_or_default();
@@ -102,7 +102,14 @@ async fn credential_report(b: &AwsBackend) -> Result<CredentialReport, BackendEr
                         e.code(),
                         Some("ReportInProgress" | "ReportNotPresent" | "ReportExpired")
                     ) => {}
-                Err(e) => return Err(errors::from_sdk("GetCredentialReport", e)),
+                // A busy IAM: the next poll is the retry.
+                Err(e) => {
+                    let error = errors::from_sdk("GetCredentialReport", e);
+                    if !retry::is_busy(&error) {
+                        return Err(error);
+                    }
+                    tracing::info!("GetCredentialReport: retrying at the next poll after {error}");
+                }
             }
         }
         tokio::time::sleep(poll_delay(attempt)).await;
@@ -115,7 +122,7 @@ async fn credential_report(b: &AwsBackend) -> Result<CredentialReport, BackendEr
 
 async fn account_summary(b: &AwsBackend) -> Result<AccountSummary, BackendError> {
     let out = b
-        .call("GetAccountSummary", b.iam.get_account_summary().send())
+        .read_call("GetAccountSummary", || b.iam.get_account_summary().send())
         .await?;
     Ok(AccountSummary(
         out.summary_map()
@@ -192,30 +199,26 @@ async fn last_accessed(
 
 /// One principal's Access Advisor report, service level.
 async fn advisor(h: &Handle, arn: &str) -> Result<Vec<ServiceAccess>, BackendError> {
-    let job = super::call(
-        &h.calls,
-        "GenerateServiceLastAccessedDetails",
+    let job = read_call(&h.calls, "GenerateServiceLastAccessedDetails", || {
         h.iam
             .generate_service_last_accessed_details()
             .arn(arn)
             .granularity(AccessAdvisorUsageGranularityType::ServiceLevel)
-            .send(),
-    )
+            .send()
+    })
     .await?;
     let job_id = job.job_id().unwrap_or_default().to_owned();
     let mut services = Vec::new();
     let mut marker: Option<String> = None;
     let mut attempt = 0;
     loop {
-        let page = super::call(
-            &h.calls,
-            "GetServiceLastAccessedDetails",
+        let page = read_call(&h.calls, "GetServiceLastAccessedDetails", || {
             h.iam
                 .get_service_last_accessed_details()
                 .job_id(&job_id)
                 .set_marker(marker.clone())
-                .send(),
-        )
+                .send()
+        })
         .await?;
         match page.job_status() {
             JobStatusType::InProgress if attempt < MAX_POLLS => {
@@ -268,7 +271,7 @@ mod tests {
 
     #[test]
     fn sdk_dates_become_timestamps() {
-        let t = aws_smithy_types::DateTime::from_secs_and_nanos(1_700_000_000, 5);
+        let t = aws_sdk_iam::primitives::DateTime::from_secs_and_nanos(1_700_000_000, 5);
         assert_eq!(
             timestamp(&t).unwrap(),
             Timestamp::new(1_700_000_000, 5).unwrap()

@@ -16,7 +16,7 @@ fn key_column(n: usize, what: &str) -> String {
 }
 
 /// Parses the whole report.
-pub fn parse(csv: &[u8]) -> Result<Vec<CredentialRow>, String> {
+pub(super) fn parse(csv: &[u8]) -> Result<Vec<CredentialRow>, String> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .trim(csv::Trim::All)

@@ -6,7 +6,7 @@ use aws_sdk_iam::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 /// The [`ErrorCode`] for an IAM error code string. `ValidationError` is what IAM returns when a
 /// parameter breaks a documented constraint (a name pattern, a length, a range), which the mock
 /// reports as `InvalidInput`.
-pub fn code_of(code: &str) -> Option<ErrorCode> {
+pub(super) fn code_of(code: &str) -> Option<ErrorCode> {
     ErrorCode::parse(code).or(match code {
         "ValidationError" => Some(ErrorCode::InvalidInput),
         "ThrottlingException" | "RequestLimitExceeded" | "TooManyRequestsException" => {
@@ -18,7 +18,7 @@ pub fn code_of(code: &str) -> Option<ErrorCode> {
 
 /// One failed SDK call as a [`BackendError`]. Errors without an IAM code (no connection, a
 /// timeout, an answer that is not IAM's XML) are `ServiceFailure`, with what went wrong.
-pub fn from_sdk<E>(action: &str, e: SdkError<E>) -> BackendError
+pub(super) fn from_sdk<E>(action: &str, e: SdkError<E>) -> BackendError
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
 {

@@ -5,59 +5,48 @@
 //! [`AwsBackend::connect`] asks STS whose credentials these are and refuses another account.
 //!
 //! - Read: a few bulk calls whose number grows with entities / 1,000 (`read.rs`).
-//! - Execute: one IAM call per operation (`execute.rs`); deleting a user first removes its
-//!   credentials.
-//! - Retries: throttling and transient failures by the SDK's standard retry mode (exponential
-//!   backoff with jitter, `max_attempts`); IAM's eventual consistency after a create by
-//!   [`consistency`]; `ConcurrentModification` by `apply`'s retry, as for every backend.
+//! - Execute: one IAM call per operation, one file per family of operations (`user.rs`, …);
+//!   deleting a user first removes its credentials.
+//! - Retries: none here. The SDK's own retries are off; apply retries each operation, and this
+//!   backend each read call, with the one policy of [`crate::backend::retry`] (throttling,
+//!   transient failures, IAM's eventual consistency after a create).
 //! - Every call is counted per IAM action, as the mock counts them.
 
+mod account;
 mod audit;
-pub mod consistency;
+mod boundary;
 mod credential_report;
 mod errors;
-mod execute;
+mod group;
+mod instance_profile;
+mod permissions;
+mod policy;
 mod read;
-mod retry_log;
+mod request;
+mod role;
+mod tags;
+mod user;
 
 #[cfg(test)]
 mod tests;
 
 use super::audit::{AuditData, AuditReadOptions};
-use super::{Backend, BackendError, CallCounts};
-use crate::model::{Account, Address, Tags};
-use crate::plan::operation::Operation;
+use super::retry::{self, RetryPolicy};
+use super::{Backend, BackendError, CallCounter};
+use crate::model::{Account, Address, Arn, Tags};
+use crate::operation::{CallCounts, Operation};
+use crate::settings::AwsSettings;
 use aws_config::retry::RetryConfig;
 use aws_config::sts::AssumeRoleProvider;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_sdk_iam::config::SharedCredentialsProvider;
-use aws_sdk_iam::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_sdk_iam::error::{ProvideErrorMetadata, SdkError};
 use std::collections::BTreeSet;
 use std::future::Future;
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::Instant;
 
 /// IAM is global; its API lives in us-east-1 for the `aws` partition.
 pub const DEFAULT_REGION: &str = "us-east-1";
-
-/// Attempts per call for throttling and transient errors (the SDK's standard mode).
-pub const DEFAULT_MAX_ATTEMPTS: u32 = 5;
-
-/// Where and as whom to connect; every field is optional (aws-config's defaults apply).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct AwsSettings {
-    pub region: Option<String>,
-    pub profile: Option<String>,
-    /// Another IAM endpoint, e.g. a local moto server (`http://127.0.0.1:5000`); STS is asked
-    /// there too.
-    pub endpoint_url: Option<String>,
-    /// The account the configuration is meant for: any other is refused.
-    pub account_id: Option<String>,
-    /// A role to assume with the credentials found (STS AssumeRole).
-    pub assume_role_arn: Option<String>,
-    /// Attempts per call for throttling and transient failures; default [`DEFAULT_MAX_ATTEMPTS`].
-    pub max_attempts: Option<u32>,
-}
 
 /// Which managed policies and instance profiles `read` fetches tags for (one call each).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -70,8 +59,7 @@ pub struct AwsBackend {
     iam: aws_sdk_iam::Client,
     account_id: String,
     caller_arn: String,
-    calls: Arc<Mutex<CallCounts>>,
-    creations: consistency::Creations,
+    calls: Arc<CallCounter>,
     tag_reads: Mutex<TagReads>,
 }
 
@@ -79,9 +67,10 @@ impl AwsBackend {
     /// Loads credentials and settings, and checks with STS GetCallerIdentity which account they
     /// belong to. Fails (`Setup`) without credentials, or when `account_id` names another account.
     pub async fn connect(settings: &AwsSettings) -> Result<AwsBackend, BackendError> {
-        let attempts = settings.max_attempts.unwrap_or(DEFAULT_MAX_ATTEMPTS).max(1);
-        let mut loader = aws_config::defaults(BehaviorVersion::latest())
-            .retry_config(RetryConfig::standard().with_max_attempts(attempts));
+        // One retry policy (`backend::retry`): the SDK's own retries would run inside each of its
+        // attempts.
+        let mut loader =
+            aws_config::defaults(BehaviorVersion::latest()).retry_config(RetryConfig::disabled());
         if let Some(region) = &settings.region {
             loader = loader.region(Region::new(region.clone()));
         }
@@ -114,23 +103,22 @@ impl AwsBackend {
                 .credentials_provider(SharedCredentialsProvider::new(provider))
                 .build();
         }
-        let calls = Arc::new(Mutex::new(CallCounts::new()));
-        count(&calls, "GetCallerIdentity");
-        let identity = aws_sdk_sts::Client::new(&config)
-            .get_caller_identity()
-            .send()
-            .await
-            .map_err(|e| {
+        let calls = Arc::new(CallCounter::default());
+        let sts = aws_sdk_sts::Client::new(&config);
+        let identity = read_call(&calls, "GetCallerIdentity", || {
+            sts.get_caller_identity().send()
+        })
+        .await
+        .map_err(|e| {
                 let assumed = settings
                     .assume_role_arn
                     .as_deref()
                     .map(|r| format!(" (assuming {r})"))
                     .unwrap_or_default();
-                BackendError::Setup(format!(
-                    "could not find out whose AWS credentials these are{assumed} (STS GetCallerIdentity): {}",
-                    DisplayErrorContext(&e)
-                ))
-            })?;
+            BackendError::Setup(format!(
+                "could not find out whose AWS credentials these are{assumed} (STS GetCallerIdentity): {e}"
+            ))
+        })?;
         let account_id = identity.account().unwrap_or_default().to_owned();
         let caller_arn = identity.arn().unwrap_or_default().to_owned();
         if account_id.is_empty() {
@@ -157,17 +145,13 @@ impl AwsBackend {
         config: &SdkConfig,
         account_id: String,
         caller_arn: String,
-        calls: Arc<Mutex<CallCounts>>,
+        calls: Arc<CallCounter>,
     ) -> AwsBackend {
-        let iam = aws_sdk_iam::config::Builder::from(config)
-            .interceptor(retry_log::RetryLog)
-            .build();
         AwsBackend {
-            iam: aws_sdk_iam::Client::from_conf(iam),
+            iam: aws_sdk_iam::Client::new(config),
             account_id,
             caller_arn,
             calls,
-            creations: consistency::Creations::default(),
             tag_reads: Mutex::new(TagReads::All),
         }
     }
@@ -177,7 +161,7 @@ impl AwsBackend {
         &self.caller_arn
     }
 
-    /// Counts and sends one SDK call, turning its error into IAM's error code.
+    /// Counts and sends one SDK call, once, turning its error into IAM's error code.
     async fn call<T, E>(
         &self,
         action: &str,
@@ -187,6 +171,16 @@ impl AwsBackend {
         E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
     {
         call(&self.calls, action, request).await
+    }
+
+    /// Counts and sends one read call made by `make`, retried while IAM is busy.
+    async fn read_call<T, E, F, Fut>(&self, action: &str, make: F) -> Result<T, BackendError>
+    where
+        F: Fn() -> Fut,
+        Fut: Future<Output = Result<T, SdkError<E>>>,
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    {
+        read_call(&self.calls, action, make).await
     }
 
     fn handle(&self) -> Handle {
@@ -207,45 +201,32 @@ impl AwsBackend {
 /// What a spawned task needs to make calls.
 struct Handle {
     iam: aws_sdk_iam::Client,
-    calls: Arc<Mutex<CallCounts>>,
+    calls: Arc<CallCounter>,
 }
 
 impl Handle {
     async fn policy_tags(&self, policy_arn: &str) -> Result<Tags, BackendError> {
         let mut out = Tags::new();
-        let mut marker: Option<String> = None;
-        loop {
-            let page = call(
-                &self.calls,
-                "ListPolicyTags",
-                self.iam
-                    .list_policy_tags()
-                    .policy_arn(policy_arn)
-                    .set_marker(marker.take())
-                    .send(),
-            )
-            .await?;
+        let request = |marker| {
+            let request = self.iam.list_policy_tags().policy_arn(policy_arn);
+            request.set_marker(marker).send()
+        };
+        pages(&self.calls, "ListPolicyTags", request, |page| {
             out.extend(read::tags(page.tags()));
-            match page
-                .marker()
-                .filter(|m| page.is_truncated() && !m.is_empty())
-            {
-                Some(m) => marker = Some(m.to_owned()),
-                None => return Ok(out),
-            }
-        }
+            read::next_marker(page.is_truncated(), page.marker())
+        })
+        .await?;
+        Ok(out)
     }
 
     /// GetInstanceProfile returns the tags (ListInstanceProfiles does not).
     async fn instance_profile_tags(&self, name: &str) -> Result<Tags, BackendError> {
-        let out = call(
-            &self.calls,
-            "GetInstanceProfile",
+        let out = read_call(&self.calls, "GetInstanceProfile", || {
             self.iam
                 .get_instance_profile()
                 .instance_profile_name(name)
-                .send(),
-        )
+                .send()
+        })
         .await?;
         Ok(out
             .instance_profile()
@@ -254,21 +235,55 @@ impl Handle {
     }
 }
 
-fn count(calls: &Mutex<CallCounts>, action: &str) {
-    let mut calls = calls.lock().unwrap_or_else(PoisonError::into_inner);
-    *calls.entry(action.to_owned()).or_default() += 1;
-}
-
 async fn call<T, E>(
-    calls: &Mutex<CallCounts>,
+    calls: &CallCounter,
     action: &str,
     request: impl Future<Output = Result<T, SdkError<E>>>,
 ) -> Result<T, BackendError>
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
 {
-    count(calls, action);
+    calls.count(action);
     request.await.map_err(|e| errors::from_sdk(action, e))
+}
+
+/// Every page of a paginated read call: `request` asks for the page after a marker (none for the
+/// first), `page` takes one and says the marker of the next, if any.
+async fn pages<P, E, F, Fut>(
+    calls: &CallCounter,
+    action: &str,
+    request: F,
+    mut page: impl FnMut(&P) -> Option<String>,
+) -> Result<(), BackendError>
+where
+    F: Fn(Option<String>) -> Fut,
+    Fut: Future<Output = Result<P, SdkError<E>>>,
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+{
+    let mut marker = None;
+    loop {
+        let answer = read_call(calls, action, || request(marker.clone())).await?;
+        match page(&answer) {
+            Some(next) => marker = Some(next),
+            None => return Ok(()),
+        }
+    }
+}
+
+/// A read call made by `make`, counted and retried with the one retry policy while IAM is busy.
+async fn read_call<T, E, F, Fut>(
+    calls: &CallCounter,
+    action: &str,
+    make: F,
+) -> Result<T, BackendError>
+where
+    F: Fn() -> Fut,
+    Fut: Future<Output = Result<T, SdkError<E>>>,
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+{
+    let policy = RetryPolicy::default();
+    let attempt = || call(calls, action, make());
+    retry::run(&policy, &action, attempt, retry::busy).await.0
 }
 
 #[async_trait::async_trait]
@@ -281,44 +296,23 @@ impl Backend for AwsBackend {
         audit::read(self, options).await
     }
 
-    /// One IAM call (a user's deletion: its credentials first), retried while IAM has not caught
-    /// up with a create this backend made less than two minutes ago.
+    /// One IAM call (a user's deletion: its credentials first), once; one file per family.
     async fn execute(&self, op: &Operation) -> Result<(), BackendError> {
-        let mut attempt = 0u32;
-        loop {
-            let error = match execute::execute(self, op).await {
-                Ok(()) => {
-                    self.creations.observe(op, Instant::now());
-                    return Ok(());
-                }
-                Err(e) => e,
-            };
-            let now = Instant::now();
-            let Some(reason) =
-                consistency::retry_reason(op, &error, &self.creations.snapshot(), now)
-            else {
-                return Err(error);
-            };
-            let entropy = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.subsec_nanos())
-                .unwrap_or(0);
-            let delay = consistency::backoff(attempt, u64::from(entropy) ^ u64::from(attempt))
-                .min(reason.until.saturating_duration_since(now));
-            attempt += 1;
-            tracing::info!(
-                operation = %op,
-                attempt,
-                waiting_for = %reason.waiting_for,
-                delay_ms = delay.as_millis() as u64,
-                "IAM has not caught up with a recent create yet; retrying after {error}"
-            );
-            tokio::time::sleep(delay).await;
+        match op {
+            Operation::User(op) => user::execute(self, op).await,
+            Operation::Group(op) => group::execute(self, op).await,
+            Operation::Role(op) => role::execute(self, op).await,
+            Operation::Policy(op) => policy::execute(self, op).await,
+            Operation::InstanceProfile(op) => instance_profile::execute(self, op).await,
+            Operation::Account(op) => account::execute(self, op).await,
+            Operation::Permission(op) => permissions::execute(self, op).await,
+            Operation::Boundary(op) => boundary::execute(self, op).await,
+            Operation::Tag(op) => tags::execute(self, op).await,
         }
     }
 
-    fn caller(&self) -> Option<crate::model::Address> {
-        crate::guard::caller_from_arn(&self.caller_arn)
+    fn caller(&self) -> Option<Address> {
+        Arn::parse(&self.caller_arn).ok()?.principal()
     }
 
     fn account_id(&self) -> &str {
@@ -326,10 +320,7 @@ impl Backend for AwsBackend {
     }
 
     fn call_counts(&self) -> CallCounts {
-        self.calls
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
+        self.calls.counts()
     }
 
     fn read_tags_only_for(&self, entities: &[Address]) {

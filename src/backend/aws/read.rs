@@ -17,7 +17,7 @@
 //! credentials) are per-user calls too and are not read: deleting a user removes them first (see
 //! `execute`).
 
-use super::{AwsBackend, TagReads};
+use super::{pages, AwsBackend, TagReads};
 use crate::backend::{Backend, BackendError, ErrorCode};
 use crate::model::{
     Account, Group, InstanceProfile, Kind, ManagedPolicy, Name, PasswordPolicy, PolicyDocument,
@@ -46,7 +46,7 @@ pub(super) struct Details {
 /// Description and max session duration, by role name (folded).
 pub(super) type RoleSettings = HashMap<String, (Option<String>, Option<i32>)>;
 
-pub async fn read(b: &AwsBackend) -> Result<Account, BackendError> {
+pub(super) async fn read(b: &AwsBackend) -> Result<Account, BackendError> {
     let (details, settings, profiles, password_policy) = tokio::try_join!(
         authorization_details(b),
         role_settings(b),
@@ -175,86 +175,63 @@ async fn read_tags(b: &AwsBackend, account: &mut Account) -> Result<(), BackendE
 
 pub(super) async fn authorization_details(b: &AwsBackend) -> Result<Details, BackendError> {
     let mut out = Details::default();
-    let mut marker: Option<String> = None;
-    loop {
-        let page = b
-            .call(
-                "GetAccountAuthorizationDetails",
-                b.iam
-                    .get_account_authorization_details()
-                    .set_filter(Some(vec![
-                        EntityType::User,
-                        EntityType::Group,
-                        EntityType::Role,
-                        EntityType::LocalManagedPolicy,
-                    ]))
-                    .max_items(PAGE)
-                    .set_marker(marker.take())
-                    .send(),
-            )
-            .await?;
-        out.users.extend(page.user_detail_list().iter().cloned());
-        out.groups.extend(page.group_detail_list().iter().cloned());
-        out.roles.extend(page.role_detail_list().iter().cloned());
-        out.policies.extend(page.policies().iter().cloned());
-        match next_marker(page.is_truncated(), page.marker()) {
-            Some(m) => marker = Some(m),
-            None => return Ok(out),
-        }
-    }
+    let filter = vec![
+        EntityType::User,
+        EntityType::Group,
+        EntityType::Role,
+        EntityType::LocalManagedPolicy,
+    ];
+    let request = |marker| {
+        let request = b.iam.get_account_authorization_details();
+        let request = request.set_filter(Some(filter.clone())).max_items(PAGE);
+        request.set_marker(marker).send()
+    };
+    pages(
+        &b.calls,
+        "GetAccountAuthorizationDetails",
+        request,
+        |page| {
+            out.users.extend(page.user_detail_list().iter().cloned());
+            out.groups.extend(page.group_detail_list().iter().cloned());
+            out.roles.extend(page.role_detail_list().iter().cloned());
+            out.policies.extend(page.policies().iter().cloned());
+            next_marker(page.is_truncated(), page.marker())
+        },
+    )
+    .await?;
+    Ok(out)
 }
 
 async fn role_settings(b: &AwsBackend) -> Result<RoleSettings, BackendError> {
     let mut out = RoleSettings::new();
-    let mut marker: Option<String> = None;
-    loop {
-        let page = b
-            .call(
-                "ListRoles",
-                b.iam
-                    .list_roles()
-                    .max_items(PAGE)
-                    .set_marker(marker.take())
-                    .send(),
-            )
-            .await?;
+    let request = |marker| b.iam.list_roles().max_items(PAGE).set_marker(marker).send();
+    pages(&b.calls, "ListRoles", request, |page| {
         for r in page.roles() {
-            out.insert(
-                r.role_name().to_ascii_lowercase(),
-                (r.description().map(str::to_owned), r.max_session_duration()),
-            );
+            let settings = (r.description().map(str::to_owned), r.max_session_duration());
+            out.insert(r.role_name().to_ascii_lowercase(), settings);
         }
-        match next_marker(page.is_truncated(), page.marker()) {
-            Some(m) => marker = Some(m),
-            None => return Ok(out),
-        }
-    }
+        next_marker(page.is_truncated(), page.marker())
+    })
+    .await?;
+    Ok(out)
 }
 
 async fn instance_profiles(b: &AwsBackend) -> Result<Vec<SdkInstanceProfile>, BackendError> {
     let mut out = Vec::new();
-    let mut marker: Option<String> = None;
-    loop {
-        let page = b
-            .call(
-                "ListInstanceProfiles",
-                b.iam
-                    .list_instance_profiles()
-                    .max_items(PAGE)
-                    .set_marker(marker.take())
-                    .send(),
-            )
-            .await?;
+    let request = |marker| {
+        let request = b.iam.list_instance_profiles().max_items(PAGE);
+        request.set_marker(marker).send()
+    };
+    pages(&b.calls, "ListInstanceProfiles", request, |page| {
         out.extend(page.instance_profiles().iter().cloned());
-        match next_marker(page.is_truncated(), page.marker()) {
-            Some(m) => marker = Some(m),
-            None => return Ok(out),
-        }
-    }
+        next_marker(page.is_truncated(), page.marker())
+    })
+    .await?;
+    Ok(out)
 }
 
 /// The marker of the next page, if there is one (a truncated page without a marker ends it).
-fn next_marker(truncated: bool, marker: Option<&str>) -> Option<String> {
+pub(super) fn next_marker(truncated: bool, marker: Option<&str>) -> Option<String> {
     marker
         .filter(|m| truncated && !m.is_empty())
         .map(str::to_owned)
@@ -264,10 +241,9 @@ pub(super) async fn password_policy(
     b: &AwsBackend,
 ) -> Result<Option<PasswordPolicy>, BackendError> {
     let out = match b
-        .call(
-            "GetAccountPasswordPolicy",
-            b.iam.get_account_password_policy().send(),
-        )
+        .read_call("GetAccountPasswordPolicy", || {
+            b.iam.get_account_password_policy().send()
+        })
         .await
     {
         Ok(out) => out,
@@ -295,7 +271,7 @@ pub(super) async fn password_policy(
 }
 
 /// What UpdateAccountPasswordPolicy sets when `MinimumPasswordLength` is left out.
-pub const AWS_DEFAULT_MINIMUM_PASSWORD_LENGTH: u32 = 6;
+pub(super) const AWS_DEFAULT_MINIMUM_PASSWORD_LENGTH: u32 = 6;
 
 fn user(u: &UserDetail) -> Result<User, BackendError> {
     let name = required(u.user_name(), "a user without a name")?;
@@ -409,7 +385,7 @@ fn path(p: Option<&str>) -> String {
     p.filter(|p| !p.is_empty()).unwrap_or("/").to_owned()
 }
 
-pub fn tags(list: &[Tag]) -> Tags {
+pub(super) fn tags(list: &[Tag]) -> Tags {
     list.iter()
         .map(|t| (t.key().to_owned(), t.value().to_owned()))
         .collect()
@@ -453,18 +429,18 @@ fn malformed(message: String) -> BackendError {
 /// a space and change `arn:aws:s3:::a+b` into another bucket). A text that already starts with
 /// `{` is taken as it is: AWS always encodes the brace (`%7B`), while some IAM emulators (moto,
 /// for trust policies) return plain JSON, and decoding that would corrupt a literal `%41`.
-pub fn decode_document(raw: &str) -> Result<String, String> {
+pub(super) fn decode_document(raw: &str) -> Result<String, std::str::Utf8Error> {
     if raw.trim_start().starts_with('{') {
         return Ok(raw.to_owned());
     }
     percent_encoding::percent_decode_str(raw)
         .decode_utf8()
         .map(|s| s.into_owned())
-        .map_err(|e| format!("not UTF-8 once decoded: {e}"))
 }
 
 fn document(raw: &str, what: impl Fn() -> String) -> Result<PolicyDocument, BackendError> {
-    let text = decode_document(raw).map_err(|e| malformed(format!("{}: {e}", what())))?;
+    let text = decode_document(raw)
+        .map_err(|e| malformed(format!("{}: not UTF-8 once decoded: {e}", what())))?;
     PolicyDocument::from_json_str(&text)
         .map_err(|e| malformed(format!("{} cannot be read: {e}", what())))
 }

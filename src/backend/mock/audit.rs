@@ -23,7 +23,7 @@ pub(super) fn read(b: &MockBackend, options: &AuditReadOptions) -> Result<AuditD
         "GetAccountSummary",
         "GetAccountPasswordPolicy",
     ] {
-        b.count(api);
+        b.calls.count(api);
     }
     let file = b.store.read_file()?;
     let last_accessed = options.last_accessed.then(|| {
@@ -31,8 +31,8 @@ pub(super) fn read(b: &MockBackend, options: &AuditReadOptions) -> Result<AuditD
         let total = principals.len();
         let mut out = BTreeMap::new();
         for (done, address) in principals.into_iter().enumerate() {
-            b.count("GenerateServiceLastAccessedDetails");
-            b.count("GetServiceLastAccessedDetails");
+            b.calls.count("GenerateServiceLastAccessedDetails");
+            b.calls.count("GetServiceLastAccessedDetails");
             let services = file
                 .last_accessed
                 .get(&address)

@@ -1,110 +1,39 @@
-//! Faults and latency the mock can inject, for tests and benchmarks: IAM is slow, throttles and
-//! sometimes fails, and apply must cope with all three.
-//!
-//! Written as `latency_ms=20,throttle=0.3,fail_call=5:ServiceFailure` in the environment variable
-//! `IAMFORM_MOCK_FAULTS`, or as the `faults` attribute of `backend "mock"`. Throttling is decided by
-//! a hash of the call number, so a run with the same settings throttles the same calls.
+//! The faults of [`Faults`] (`latency_ms`, `throttle`, `fail_call`, `lose_response`), injected
+//! into the mock's calls. Throttling and lost answers are decided by a hash of the call number, so
+//! a run with the same settings throttles (and loses the answers of) the same calls.
 
 use crate::backend::{BackendError, ErrorCode};
-use std::time::Duration;
+use crate::settings::faults::{unit, Faults};
 
-pub const ENV: &str = "IAMFORM_MOCK_FAULTS";
-
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Faults {
-    /// Added before every call (reads and operations).
-    pub latency: Duration,
-    /// This fraction of operations (0.0–1.0) is answered with `Throttling`.
-    pub throttle: f64,
-    /// The Nth operation (1-based, in the order the backend receives them) fails with this code.
-    pub fail_call: Option<(u64, ErrorCode)>,
+/// The injected error for operation number `n` (1-based), if any.
+pub(super) fn injected(faults: &Faults, n: u64) -> Option<BackendError> {
+    if let Some((at, code)) = faults.fail_call {
+        if at == n {
+            return Some(BackendError::api(
+                code,
+                format!(
+                    "injected by the mock: call {n} fails with {}",
+                    code.as_str()
+                ),
+            ));
+        }
+    }
+    if faults.throttle > 0.0 && unit(n) < faults.throttle {
+        return Some(BackendError::api(ErrorCode::Throttling, "Rate exceeded"));
+    }
+    None
 }
 
-impl Faults {
-    /// Parses `key=value` pairs separated by commas; an empty string means no faults.
-    pub fn parse(spec: &str) -> Result<Faults, String> {
-        let mut faults = Faults::default();
-        for part in spec.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-            let (key, value) = part
-                .split_once('=')
-                .ok_or_else(|| format!("`{part}` is not KEY=VALUE"))?;
-            match key.trim() {
-                "latency_ms" => {
-                    let ms: u64 = value.trim().parse().map_err(|_| {
-                        format!("latency_ms `{value}` is not a whole number of milliseconds")
-                    })?;
-                    faults.latency = Duration::from_millis(ms);
-                }
-                "throttle" => {
-                    let f: f64 = value
-                        .trim()
-                        .parse()
-                        .ok()
-                        .filter(|f: &f64| (0.0..=1.0).contains(f))
-                        .ok_or_else(|| {
-                            format!("throttle `{value}` is not a fraction between 0 and 1")
-                        })?;
-                    faults.throttle = f;
-                }
-                "fail_call" => {
-                    let (n, code) = value.split_once(':').ok_or_else(|| {
-                        format!("fail_call `{value}` is not N:ErrorCode, e.g. fail_call=3:ServiceFailure")
-                    })?;
-                    let n: u64 = n.trim().parse().ok().filter(|n| *n > 0).ok_or_else(|| {
-                        format!("fail_call: `{n}` is not a call number (1, 2, …)")
-                    })?;
-                    let code = ErrorCode::parse(code.trim()).ok_or_else(|| {
-                        format!("fail_call: `{code}` is not an IAM error code such as ServiceFailure or Throttling")
-                    })?;
-                    faults.fail_call = Some((n, code));
-                }
-                other => {
-                    return Err(format!(
-                        "unknown fault `{other}`: use latency_ms, throttle or fail_call"
-                    ))
-                }
-            }
-        }
-        Ok(faults)
-    }
-
-    /// From `IAMFORM_MOCK_FAULTS`, when set.
-    pub fn from_env() -> Result<Option<Faults>, BackendError> {
-        match std::env::var(ENV) {
-            Ok(spec) => Faults::parse(&spec)
-                .map(Some)
-                .map_err(|e| BackendError::Setup(format!("{ENV}: {e}"))),
-            Err(_) => Ok(None),
-        }
-    }
-
-    /// The injected error for operation number `n` (1-based), if any.
-    pub fn injected(&self, n: u64) -> Option<BackendError> {
-        if let Some((at, code)) = self.fail_call {
-            if at == n {
-                return Some(BackendError::api(
-                    code,
-                    format!(
-                        "injected by the mock: call {n} fails with {}",
-                        code.as_str()
-                    ),
-                ));
-            }
-        }
-        if self.throttle > 0.0 && unit(n) < self.throttle {
-            return Some(BackendError::api(ErrorCode::Throttling, "Rate exceeded"));
-        }
-        None
-    }
-}
-
-/// A number in [0, 1) that depends only on `n`.
-fn unit(n: u64) -> f64 {
-    let mut x = n.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    x ^= x >> 31;
-    (x >> 11) as f64 / (1u64 << 53) as f64
+/// After operation number `n` took effect: the error that hides it, when its answer is lost.
+pub(super) fn answer_lost(faults: &Faults, n: u64) -> Option<BackendError> {
+    // Another stream of the same hash than throttling's, so that the two do not coincide.
+    let lost = faults.lose_response > 0.0 && unit(n ^ 0x005E_ED0F_1057) < faults.lose_response;
+    lost.then(|| {
+        BackendError::api(
+            ErrorCode::ServiceFailure,
+            format!("injected by the mock: call {n} took effect, but its answer was lost"),
+        )
+    })
 }
 
 #[cfg(test)]
@@ -112,38 +41,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn parses_every_setting() {
-        let f = Faults::parse("latency_ms=20, throttle=0.3,fail_call=5:ServiceFailure").unwrap();
-        assert_eq!(f.latency, Duration::from_millis(20));
-        assert_eq!(f.throttle, 0.3);
-        assert_eq!(f.fail_call, Some((5, ErrorCode::ServiceFailure)));
-        assert_eq!(Faults::parse("").unwrap(), Faults::default());
-    }
-
-    #[test]
-    fn bad_settings_say_what_is_expected() {
-        for (spec, says) in [
-            ("latency=5", "unknown fault `latency`"),
-            ("throttle=2", "between 0 and 1"),
-            ("fail_call=0:ServiceFailure", "not a call number"),
-            ("fail_call=3:Oops", "not an IAM error code"),
-            ("fail_call=3", "N:ErrorCode"),
-        ] {
-            let err = Faults::parse(spec).unwrap_err();
-            assert!(err.contains(says), "{spec}: {err}");
-        }
-    }
-
-    #[test]
     fn throttling_hits_about_the_requested_fraction_and_the_nth_call_fails() {
         let f = Faults::parse("throttle=0.3,fail_call=7:DeleteConflict").unwrap();
         let throttled = (1..=10_000)
-            .filter(|n| f.injected(*n).and_then(|e| e.code()) == Some(ErrorCode::Throttling))
+            .filter(|n| injected(&f, *n).and_then(|e| e.code()) == Some(ErrorCode::Throttling))
             .count();
         assert!((2_800..=3_200).contains(&throttled), "{throttled}");
         assert_eq!(
-            f.injected(7).and_then(|e| e.code()),
+            injected(&f, 7).and_then(|e| e.code()),
             Some(ErrorCode::DeleteConflict)
         );
+        let lossy = Faults::parse("lose_response=0.3").unwrap();
+        let lost = (1..=10_000)
+            .filter(|n| answer_lost(&lossy, *n).is_some())
+            .count();
+        assert!((2_800..=3_200).contains(&lost), "{lost}");
+        assert!((1..=100).all(|n| answer_lost(&f, n).is_none()));
     }
 }

@@ -6,28 +6,36 @@
 //! (never by a read or a plan), written atomically and locked for each call, so a crash or a second
 //! run never corrupts it or loses an update.
 
+mod account;
 mod audit;
-pub mod faults;
-mod iam;
-pub mod rules;
-pub mod store;
+mod boundary;
+mod faults;
+mod find;
+mod group;
+mod instance_profile;
+mod permissions;
+mod policy;
+mod role;
+mod rules;
+mod store;
+mod tags;
 #[cfg(test)]
 mod tests;
 mod upgrade;
+mod user;
 
 use super::audit::{AuditData, AuditReadOptions};
-use super::{Backend, BackendError, CallCounts};
+use super::{Backend, BackendError, CallCounter};
 use crate::model::{Account, Address};
-use crate::plan::operation::Operation;
-pub use faults::Faults;
+use crate::operation::{CallCounts, Operation};
+use crate::settings::Faults;
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, PoisonError};
-pub use store::{MockFile, DEFAULT_ACCOUNT_ID, FORMAT_VERSION};
+pub use store::{MockFile, FORMAT_VERSION};
 
 pub struct MockBackend {
     store: std::sync::Arc<store::Store>,
-    calls: Mutex<CallCounts>,
+    calls: CallCounter,
     faults: Faults,
     /// Operations received so far, for `fail_call` and throttling.
     operations: AtomicU64,
@@ -52,7 +60,7 @@ impl MockBackend {
         }
         Ok(MockBackend {
             store: std::sync::Arc::new(store),
-            calls: Mutex::new(CallCounts::new()),
+            calls: CallCounter::default(),
             faults: Faults::default(),
             operations: AtomicU64::new(0),
             caller: None,
@@ -80,10 +88,21 @@ impl MockBackend {
     pub fn path(&self) -> &Path {
         self.store.path()
     }
+}
 
-    fn count(&self, api: &str) {
-        let mut calls = self.calls.lock().unwrap_or_else(PoisonError::into_inner);
-        *calls.entry(api.to_owned()).or_default() += 1;
+/// Applies `op` to `file`: the account changes and `Ok`, or IAM's error and the account as it was
+/// (the store writes the file only on `Ok`). One file per family of operations.
+fn execute(file: &mut MockFile, op: &Operation) -> Result<(), BackendError> {
+    match op {
+        Operation::User(op) => user::execute(file, op),
+        Operation::Group(op) => group::execute(file, op),
+        Operation::Role(op) => role::execute(file, op),
+        Operation::Policy(op) => policy::execute(file, op),
+        Operation::InstanceProfile(op) => instance_profile::execute(file, op),
+        Operation::Account(op) => account::execute(file, op),
+        Operation::Permission(op) => permissions::execute(file, op),
+        Operation::Boundary(op) => boundary::execute(file, op),
+        Operation::Tag(op) => tags::execute(file, op),
     }
 }
 
@@ -96,7 +115,7 @@ impl Backend for MockBackend {
             "ListRoles",
             "GetAccountPasswordPolicy",
         ] {
-            self.count(api);
+            self.calls.count(api);
         }
         self.store.read()
     }
@@ -106,21 +125,28 @@ impl Backend for MockBackend {
     }
 
     async fn execute(&self, op: &Operation) -> Result<(), BackendError> {
-        self.count(op.api_name());
+        self.calls.count(op.api_name());
         self.delay().await;
         let n = self.operations.fetch_add(1, Ordering::SeqCst) + 1;
-        if let Some(error) = self.faults.injected(n) {
+        if let Some(error) = faults::injected(&self.faults, n) {
             tracing::info!(call = n, operation = %op, "mock: injecting {error}");
             return Err(error);
         }
         // The file lock and the group commit block: keep them off the async workers.
         let store = std::sync::Arc::clone(&self.store);
-        let op = op.clone();
+        let call = op.clone();
         tokio::task::spawn_blocking(move || {
-            store.apply(Box::new(move |file: &mut MockFile| iam::execute(file, &op)))
+            store.apply(Box::new(move |file: &mut MockFile| execute(file, &call)))
         })
         .await
-        .map_err(|e| BackendError::Setup(format!("the mock's writer thread failed: {e}")))?
+        .map_err(|e| BackendError::Setup(format!("the mock's writer thread failed: {e}")))??;
+        match faults::answer_lost(&self.faults, n) {
+            Some(error) => {
+                tracing::info!(call = n, operation = %op, "mock: {error}");
+                Err(error)
+            }
+            None => Ok(()),
+        }
     }
 
     fn account_id(&self) -> &str {
@@ -132,9 +158,6 @@ impl Backend for MockBackend {
     }
 
     fn call_counts(&self) -> CallCounts {
-        self.calls
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
+        self.calls.counts()
     }
 }

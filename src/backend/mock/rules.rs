@@ -1,47 +1,28 @@
-//! IAM's quotas and input rules, as the mock enforces them (DESIGN.md section 7), with the error
-//! codes and, as near as practical, the messages AWS returns.
+//! IAM's quotas and input rules (`model::iam`) as the mock enforces them, with the error codes
+//! and, as near as practical, the messages AWS returns.
 
 use crate::backend::{BackendError, ErrorCode};
-use crate::model::names::{check_name, check_path};
-use crate::model::{DocumentKind, Kind, PolicyDocument, Tags};
+use crate::model::iam::{self, check_name, check_path, Quota, SizeQuota};
+use crate::model::{DocumentKind, InlinePolicies, Kind, Name, PolicyDocument, Tags};
 
-/// Default service quotas.
-pub const MANAGED_POLICIES_PER_ENTITY: usize = 10;
-pub const GROUPS_PER_USER: usize = 10;
-pub const VERSIONS_PER_POLICY: usize = 5;
-pub const ROLES_PER_INSTANCE_PROFILE: usize = 1;
-pub const TAGS_PER_ENTITY: usize = 50;
-
-/// Policy size limits, whitespace not counted.
-pub const MANAGED_POLICY_SIZE: usize = 6_144;
-pub const TRUST_POLICY_SIZE: usize = 2_048;
-
-pub fn inline_size_limit(kind: Kind) -> usize {
-    match kind {
-        Kind::User => 2_048,
-        Kind::Group => 5_120,
-        _ => 10_240,
-    }
-}
-
-pub fn invalid(message: impl Into<String>) -> BackendError {
+pub(super) fn invalid(message: impl Into<String>) -> BackendError {
     BackendError::api(ErrorCode::InvalidInput, message)
 }
 
-pub fn no_such(message: impl Into<String>) -> BackendError {
+pub(super) fn no_such(message: impl Into<String>) -> BackendError {
     BackendError::api(ErrorCode::NoSuchEntity, message)
 }
 
-pub fn conflict(message: impl Into<String>) -> BackendError {
+pub(super) fn conflict(message: impl Into<String>) -> BackendError {
     BackendError::api(ErrorCode::DeleteConflict, message)
 }
 
-pub fn limit(message: impl Into<String>) -> BackendError {
+pub(super) fn limit(message: impl Into<String>) -> BackendError {
     BackendError::api(ErrorCode::LimitExceeded, message)
 }
 
 /// AWS's wording for "not found", per kind.
-pub fn not_found(kind: Kind, name: &str) -> BackendError {
+pub(super) fn not_found(kind: Kind, name: &str) -> BackendError {
     no_such(match kind {
         Kind::InstanceProfile => format!("Instance Profile {name} cannot be found."),
         Kind::Policy => format!("Policy {name} does not exist or is not attachable."),
@@ -50,7 +31,7 @@ pub fn not_found(kind: Kind, name: &str) -> BackendError {
 }
 
 /// AWS's wording for a duplicate name (names are unique ignoring case).
-pub fn already_exists(kind: Kind, name: &str) -> BackendError {
+pub(super) fn already_exists(kind: Kind, name: &str) -> BackendError {
     let message = match kind {
         Kind::User => format!("User with name {name} already exists."),
         Kind::Group => format!("Group with name {name} already exists."),
@@ -63,20 +44,21 @@ pub fn already_exists(kind: Kind, name: &str) -> BackendError {
     BackendError::api(ErrorCode::EntityAlreadyExists, message)
 }
 
-pub fn name(kind: Kind, name: &str) -> Result<(), BackendError> {
+pub(super) fn name(kind: Kind, name: &str) -> Result<(), BackendError> {
     check_name(kind, name).map_err(invalid)
 }
 
-pub fn path(path: &str) -> Result<(), BackendError> {
+pub(super) fn path(path: &str) -> Result<(), BackendError> {
     check_path(path).map_err(invalid)
 }
 
 /// Grammar and size of one document; `MalformedPolicyDocument` or `LimitExceeded` as AWS says.
-pub fn document(
+pub(super) fn document(
     doc: &PolicyDocument,
     kind: DocumentKind,
-    max_size: usize,
+    quota: SizeQuota,
 ) -> Result<(), BackendError> {
+    let max_size = quota.limit();
     doc.validate(kind).map_err(|e| {
         BackendError::api(
             ErrorCode::MalformedPolicyDocument,
@@ -93,48 +75,89 @@ pub fn document(
 }
 
 /// Tag keys and values, and the per-entity count after merging `new` into `existing`.
-pub fn tags(existing: &Tags, new: &Tags) -> Result<(), BackendError> {
-    for (key, value) in new {
-        if key.is_empty() || key.chars().count() > 128 {
-            return Err(invalid(format!(
-                "tag key {key:?} must be 1 to 128 characters long"
-            )));
-        }
-        if value.chars().count() > 256 {
-            return Err(invalid(format!(
-                "the value of tag {key:?} is longer than 256 characters"
-            )));
-        }
-        if key.to_ascii_lowercase().starts_with("aws:") {
-            return Err(invalid(format!(
-                "tag key {key:?} uses the prefix `aws:`, which AWS reserves"
-            )));
-        }
+pub(super) fn tags(existing: &Tags, new: &Tags) -> Result<(), BackendError> {
+    if let Some(problem) = new.iter().flat_map(|(k, v)| iam::check_tag(k, v)).next() {
+        return Err(invalid(problem));
     }
     let total = existing
         .keys()
         .chain(new.keys())
         .collect::<std::collections::BTreeSet<_>>()
         .len();
-    if total > TAGS_PER_ENTITY {
+    let quota = Quota::TagsPerEntity;
+    if total > quota.limit() {
         return Err(limit(format!(
-            "Cannot exceed quota for TagsPerEntity: {TAGS_PER_ENTITY} (the entity would have {total} tags)"
+            "Cannot exceed quota for {}: {} (the entity would have {total} tags)",
+            quota.aws_name(),
+            quota.limit()
         )));
     }
     Ok(())
 }
 
-pub fn role_settings(description: Option<&str>, max_session: u32) -> Result<(), BackendError> {
-    if !(3_600..=43_200).contains(&max_session) {
+/// `LimitExceeded` when a set of `len` would exceed `quota` by one more.
+pub(super) fn room(quota: Quota, len: usize) -> Result<(), BackendError> {
+    if len >= quota.limit() {
+        return Err(limit(format!(
+            "Cannot exceed quota for {}: {}",
+            quota.aws_name(),
+            quota.limit()
+        )));
+    }
+    Ok(())
+}
+
+/// The checks of a create: the name and path rules, the tags, and IAM's names unique ignoring
+/// case.
+pub(super) fn new_entity(
+    kind: Kind,
+    name: &Name,
+    path: &str,
+    tags: &Tags,
+    taken: bool,
+) -> Result<(), BackendError> {
+    self::name(kind, name.as_str())?;
+    self::path(path)?;
+    self::tags(&Tags::new(), tags)?;
+    if taken {
+        return Err(already_exists(kind, name.as_str()));
+    }
+    Ok(())
+}
+
+/// A user, group or role is deleted only once it holds no policies.
+pub(super) fn holds_no_policies(
+    policies: &std::collections::BTreeSet<String>,
+    inline: &InlinePolicies,
+) -> Result<(), BackendError> {
+    if !policies.is_empty() {
+        return Err(conflict(
+            "Cannot delete entity, must detach all policies first.",
+        ));
+    }
+    if !inline.is_empty() {
+        return Err(conflict(
+            "Cannot delete entity, must delete policies first.",
+        ));
+    }
+    Ok(())
+}
+
+pub(super) fn role_settings(
+    description: Option<&str>,
+    max_session: u32,
+) -> Result<(), BackendError> {
+    if !iam::MAX_SESSION_DURATION.contains(&max_session) {
         return Err(invalid(format!(
             "MaxSessionDuration {max_session} is outside 3600..=43200 seconds"
         )));
     }
     if let Some(d) = description {
-        if d.chars().count() > 1_000 {
+        if d.chars().count() > iam::MAX_DESCRIPTION {
             return Err(invalid(format!(
-                "the role description is {} characters long; IAM allows at most 1000",
-                d.chars().count()
+                "the role description is {} characters long; IAM allows at most {}",
+                d.chars().count(),
+                iam::MAX_DESCRIPTION
             )));
         }
     }

@@ -3,6 +3,7 @@
 
 use crate::backend::audit::ServiceAccess;
 use crate::backend::BackendError;
+use crate::model::iam::{is_account_id, PLACEHOLDER_ACCOUNT_ID};
 use crate::model::{Account, Address, Kind, Name, Timestamp};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -16,9 +17,6 @@ use std::sync::{Condvar, Mutex, PoisonError};
 /// The `format_version` this build writes. It also reads version 1 (credentials without dates,
 /// see `upgrade`), which is written back as this version.
 pub const FORMAT_VERSION: u64 = 2;
-
-/// The account id used when neither the file nor the caller names one.
-pub const DEFAULT_ACCOUNT_ID: &str = "123456789012";
 
 /// The whole file. See the module header of `mock` and `schemas/mock-account.schema.json`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -136,27 +134,27 @@ impl MockFile {
         }
     }
 
-    /// Consistency checks serde cannot express; `what` describes the first problem.
-    fn check(&self) -> Result<(), String> {
+    /// Consistency checks serde cannot express; the error describes the first problem.
+    fn check(&self) -> Result<(), Inconsistent> {
         if !is_account_id(&self.account_id) {
-            return Err(format!(
+            return Err(Inconsistent(format!(
                 "`account_id` is {:?}, not a 12-digit AWS account id",
                 self.account_id
-            ));
+            )));
         }
         fn keys<'a, T: 'a>(
             section: &str,
             entries: impl Iterator<Item = (&'a Name, &'a T)>,
             name_of: impl Fn(&T) -> &Name,
-        ) -> Result<(), String> {
+        ) -> Result<(), Inconsistent> {
             for (key, value) in entries {
                 let name = name_of(value);
                 if key.as_str() != name.as_str() {
-                    return Err(format!(
+                    return Err(Inconsistent(format!(
                         "`account.{section}` has the key {:?} for an entity named {:?}; the key must be the name",
                         key.as_str(),
                         name.as_str()
-                    ));
+                    )));
                 }
             }
             Ok(())
@@ -171,9 +169,10 @@ impl MockFile {
     }
 }
 
-pub fn is_account_id(s: &str) -> bool {
-    s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())
-}
+/// What makes an account file inconsistent.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+struct Inconsistent(String);
 
 fn splitmix64(mut x: u64) -> u64 {
     x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
@@ -208,9 +207,18 @@ fn unusable(path: &Path, what: impl std::fmt::Display) -> BackendError {
     ))
 }
 
+/// The version 1 file `value` as a version 2 [`MockFile`] (see `upgrade`); the error says
+/// what does not fit.
+pub(super) fn from_version_1(value: serde_json::Value) -> Result<MockFile, String> {
+    let value = super::upgrade::credentials_to_version_2(value)?;
+    let mut file: MockFile = serde_json::from_value(value).map_err(|e| e.to_string())?;
+    file.format_version = FORMAT_VERSION;
+    Ok(file)
+}
+
 /// Parses the bytes of an account file. Never panics; every problem is a `Setup` error that names
 /// the file, what is wrong and how to fix it.
-pub fn parse(path: &Path, bytes: &[u8]) -> Result<MockFile, BackendError> {
+pub(super) fn parse(path: &Path, bytes: &[u8]) -> Result<MockFile, BackendError> {
     let version_error = |found: &serde_json::Value| {
         unusable(
             path,
@@ -247,7 +255,7 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<MockFile, BackendError> {
                     format!("it has no `format_version` (expected {FORMAT_VERSION})"),
                 )),
                 Some(v) if v.as_u64() == Some(super::upgrade::VERSION_1) => {
-                    let file = super::upgrade::from_version_1(value).map_err(|e| {
+                    let file = from_version_1(value).map_err(|e| {
                         unusable(path, format!("it is not an iamform mock account ({e})"))
                     })?;
                     checked(file)
@@ -264,7 +272,7 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<MockFile, BackendError> {
 
 /// The serialised form written to disk: pretty JSON and a final newline, so that the file is easy
 /// to read and to diff.
-pub fn serialise(file: &MockFile) -> Result<Vec<u8>, BackendError> {
+pub(super) fn serialise(file: &MockFile) -> Result<Vec<u8>, BackendError> {
     let mut bytes = serde_json::to_vec_pretty(file)
         .map_err(|e| BackendError::Setup(format!("cannot serialise the mock account: {e}")))?;
     bytes.push(b'\n');
@@ -286,7 +294,7 @@ fn dir_of(path: &Path) -> &Path {
 
 /// Writes `bytes` to `path` so that readers see either the old or the new file, never a mix:
 /// a temporary file in the same directory, fsync, rename, fsync of the directory.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), BackendError> {
+pub(super) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), BackendError> {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
     // Hidden, in the same directory (so that the rename is atomic), unique per process and call.
@@ -321,7 +329,7 @@ struct Cached {
 }
 
 /// One account file, shared by every clone of the backend in this process.
-pub struct Store {
+pub(super) struct Store {
     path: PathBuf,
     lock_path: PathBuf,
     account_id: String,
@@ -334,7 +342,7 @@ pub struct Store {
 }
 
 /// A change to the account: applied in queue order, each either whole or not at all.
-pub type Change = Box<dyn FnOnce(&mut MockFile) -> Result<(), BackendError> + Send>;
+pub(super) type Change = Box<dyn FnOnce(&mut MockFile) -> Result<(), BackendError> + Send>;
 
 #[derive(Default)]
 struct Queue {
@@ -346,7 +354,7 @@ struct Queue {
 
 impl Store {
     /// Opens `path` without creating anything. Returns the store and the account id that wins.
-    pub fn open(path: &Path, account_id: Option<&str>) -> Result<Store, BackendError> {
+    pub(super) fn open(path: &Path, account_id: Option<&str>) -> Result<Store, BackendError> {
         if let Some(id) = account_id {
             if !is_account_id(id) {
                 return Err(BackendError::Setup(format!(
@@ -357,7 +365,7 @@ impl Store {
         let mut store = Store {
             path: path.to_owned(),
             lock_path: sibling(path, ".lock"),
-            account_id: account_id.unwrap_or(DEFAULT_ACCOUNT_ID).to_owned(),
+            account_id: account_id.unwrap_or(PLACEHOLDER_ACCOUNT_ID).to_owned(),
             cache: Mutex::new(None),
             queue: Mutex::new(Queue::default()),
             done: Condvar::new(),
@@ -370,11 +378,11 @@ impl Store {
         Ok(store)
     }
 
-    pub fn path(&self) -> &Path {
+    pub(super) fn path(&self) -> &Path {
         &self.path
     }
 
-    pub fn account_id(&self) -> &str {
+    pub(super) fn account_id(&self) -> &str {
         &self.account_id
     }
 
@@ -401,27 +409,33 @@ impl Store {
             Some(c) if c.bytes == bytes => c.file,
             _ => parse(&self.path, &bytes)?,
         };
-        if file.account_id != self.account_id {
-            return Err(unusable(
-                &self.path,
-                format!(
-                    "it now holds account {} but was opened as account {}",
-                    file.account_id, self.account_id
-                ),
-            ));
-        }
+        self.same_account(&file)?;
         Ok(file)
+    }
+
+    /// The file must still hold the account it was opened for.
+    fn same_account(&self, file: &MockFile) -> Result<(), BackendError> {
+        if file.account_id == self.account_id {
+            return Ok(());
+        }
+        Err(unusable(
+            &self.path,
+            format!(
+                "it now holds account {} but was opened as account {}",
+                file.account_id, self.account_id
+            ),
+        ))
     }
 
     /// The account as it is on disk now. Creates nothing and takes no lock: writes are atomic
     /// renames, so a reader always sees a whole file.
-    pub fn read(&self) -> Result<Account, BackendError> {
+    pub(super) fn read(&self) -> Result<Account, BackendError> {
         self.with_current(Account::default(), |file| file.account.clone())
     }
 
     /// The whole file as `read` reads it (an empty account when there is none): for what the
     /// account holds besides the entities (the root user, Access Advisor's data).
-    pub fn read_file(&self) -> Result<MockFile, BackendError> {
+    pub(super) fn read_file(&self) -> Result<MockFile, BackendError> {
         self.with_current(MockFile::empty(&self.account_id), MockFile::clone)
     }
 
@@ -443,15 +457,7 @@ impl Store {
             }
         }
         let file = parse(&self.path, &bytes)?;
-        if file.account_id != self.account_id {
-            return Err(unusable(
-                &self.path,
-                format!(
-                    "it now holds account {} but was opened as account {}",
-                    file.account_id, self.account_id
-                ),
-            ));
-        }
+        self.same_account(&file)?;
         let out = f(&file);
         *cache = Some(Cached { bytes, file });
         Ok(out)
@@ -459,7 +465,7 @@ impl Store {
 
     /// Takes the in-process mutex and the cross-process lock, loads the file, lets `f` change it
     /// and writes it back when `f` succeeds. On failure the file is not touched.
-    pub fn update<T>(
+    pub(super) fn update<T>(
         &self,
         f: impl FnOnce(&mut MockFile) -> Result<T, BackendError>,
     ) -> Result<T, BackendError> {
@@ -478,7 +484,7 @@ impl Store {
     /// succeeds or fails alone (IAM's checks run before any mutation), and a caller returns only
     /// after the file holding its change is on disk — so a crash loses no acknowledged call, and
     /// 10 concurrent calls cost one fsync instead of ten.
-    pub fn apply(&self, change: Change) -> Result<(), BackendError> {
+    pub(super) fn apply(&self, change: Change) -> Result<(), BackendError> {
         let mut q = self.queue.lock().unwrap_or_else(PoisonError::into_inner);
         let ticket = q.next_ticket;
         q.next_ticket += 1;

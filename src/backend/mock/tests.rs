@@ -1,83 +1,38 @@
 //! The mock refuses what IAM refuses: each case is a call sequence and the error it must end in.
 
-use super::iam::execute;
+use super::execute;
 use super::store::MockFile;
 use super::MockBackend;
 use crate::backend::{Backend, ErrorCode};
-use crate::model::{Name, PolicyDocument, Tags};
-use crate::plan::operation::Operation::{self, *};
+use crate::model::PolicyDocument;
+use crate::operation::examples::{
+    add_to_group, allow_get, create_group, create_policy, create_profile, create_role, create_user,
+    n, trust,
+};
+use crate::operation::{
+    BoundaryOp, BoundaryTarget, GroupOp, Identity, InstanceProfileOp, Operation, PermissionOp,
+    PolicyOp, RoleOp, UserOp,
+};
 
 const ACCOUNT: &str = "123456789012";
 
-fn n(s: &str) -> Name {
-    Name::from(s)
-}
-
 fn doc() -> PolicyDocument {
-    PolicyDocument::from_json_str(
-        r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}}"#,
-    )
-    .unwrap()
+    allow_get()
 }
 
-fn trust(principal: &str) -> PolicyDocument {
-    PolicyDocument::from_json_str(&format!(
-        r#"{{"Statement":{{"Effect":"Allow","Action":"sts:AssumeRole","Principal":{principal}}}}}"#
-    ))
-    .unwrap()
+fn new_version(policy: &str) -> Operation {
+    let (policy_arn, document) = (policy_arn(policy), doc());
+    PolicyOp::CreatePolicyVersion {
+        policy_arn,
+        document,
+    }
+    .into()
 }
 
 fn policy_arn(name: &str) -> String {
     format!("arn:aws:iam::{ACCOUNT}:policy/{name}")
 }
 
-fn create_user(name: &str) -> Operation {
-    CreateUser {
-        user: n(name),
-        path: "/".into(),
-        permissions_boundary: None,
-        tags: Tags::new(),
-    }
-}
-
-fn create_group(name: &str) -> Operation {
-    CreateGroup {
-        group: n(name),
-        path: "/".into(),
-    }
-}
-
-fn create_role(name: &str, principal: &str) -> Operation {
-    CreateRole {
-        role: n(name),
-        path: "/".into(),
-        assume_role_policy: trust(principal),
-        description: None,
-        max_session_duration: 3600,
-        permissions_boundary: None,
-        tags: Tags::new(),
-    }
-}
-
-fn create_policy(name: &str) -> Operation {
-    CreatePolicy {
-        policy: n(name),
-        path: "/".into(),
-        description: None,
-        document: doc(),
-        tags: Tags::new(),
-    }
-}
-
-fn create_profile(name: &str) -> Operation {
-    CreateInstanceProfile {
-        instance_profile: n(name),
-        path: "/".into(),
-        tags: Tags::new(),
-    }
-}
-
-/// Runs `setup` (which must all succeed), then `last`, and returns the error code of `last`.
 fn outcome(setup: Vec<Operation>, last: Operation) -> Option<ErrorCode> {
     let mut file = MockFile::empty(ACCOUNT);
     for op in &setup {
@@ -95,6 +50,8 @@ fn outcome(setup: Vec<Operation>, last: Operation) -> Option<ErrorCode> {
 }
 
 #[test]
+// A table of cases, one per refusal of IAM's: long by nature.
+#[allow(clippy::too_many_lines)]
 fn wrongly_ordered_calls_fail_as_in_iam() {
     use ErrorCode::*;
     let service = r#"{"Service":"ec2.amazonaws.com"}"#;
@@ -114,50 +71,35 @@ fn wrongly_ordered_calls_fail_as_in_iam() {
         (
             "add to missing group",
             vec![create_user("u")],
-            AddUserToGroup {
-                user: n("u"),
-                group: n("g"),
-            },
+            add_to_group("u", "g"),
             Some(NoSuchEntity),
         ),
         (
             "add missing user",
             vec![create_group("g")],
-            AddUserToGroup {
-                user: n("u"),
-                group: n("g"),
-            },
+            add_to_group("u", "g"),
             Some(NoSuchEntity),
         ),
         (
             "attach missing policy",
             vec![create_group("g")],
-            AttachGroupPolicy {
-                group: n("g"),
-                policy_arn: policy_arn("p"),
-            },
+            PermissionOp::attach(Identity::Group(n("g")), policy_arn("p")).into(),
             Some(NoSuchEntity),
         ),
         (
             "attach AWS managed",
             vec![create_group("g")],
-            AttachGroupPolicy {
-                group: n("g"),
-                policy_arn: "arn:aws:iam::aws:policy/ReadOnlyAccess".into(),
-            },
+            PermissionOp::attach(
+                Identity::Group(n("g")),
+                "arn:aws:iam::aws:policy/ReadOnlyAccess".into(),
+            )
+            .into(),
             None,
         ),
         (
             "delete group with member",
-            vec![
-                create_group("g"),
-                create_user("u"),
-                AddUserToGroup {
-                    user: n("u"),
-                    group: n("g"),
-                },
-            ],
-            DeleteGroup { group: n("g") },
+            vec![create_group("g"), create_user("u"), add_to_group("u", "g")],
+            GroupOp::DeleteGroup { group: n("g") }.into(),
             Some(DeleteConflict),
         ),
         (
@@ -165,51 +107,33 @@ fn wrongly_ordered_calls_fail_as_in_iam() {
             vec![
                 create_group("g"),
                 create_policy("p"),
-                AttachGroupPolicy {
-                    group: n("g"),
-                    policy_arn: policy_arn("p"),
-                },
+                PermissionOp::attach(Identity::Group(n("g")), policy_arn("p")).into(),
             ],
-            DeleteGroup { group: n("g") },
+            GroupOp::DeleteGroup { group: n("g") }.into(),
             Some(DeleteConflict),
         ),
         (
             "delete group with inline policy",
             vec![
                 create_group("g"),
-                PutGroupPolicy {
-                    group: n("g"),
-                    policy_name: n("i"),
-                    document: doc(),
-                },
+                PermissionOp::put(Identity::Group(n("g")), n("i"), doc()).into(),
             ],
-            DeleteGroup { group: n("g") },
+            GroupOp::DeleteGroup { group: n("g") }.into(),
             Some(DeleteConflict),
         ),
         (
             "delete user in group",
-            vec![
-                create_group("g"),
-                create_user("u"),
-                AddUserToGroup {
-                    user: n("u"),
-                    group: n("g"),
-                },
-            ],
-            DeleteUser { user: n("u") },
+            vec![create_group("g"), create_user("u"), add_to_group("u", "g")],
+            UserOp::DeleteUser { user: n("u") }.into(),
             Some(DeleteConflict),
         ),
         (
             "delete user with inline policy",
             vec![
                 create_user("u"),
-                PutUserPolicy {
-                    user: n("u"),
-                    policy_name: n("i"),
-                    document: doc(),
-                },
+                PermissionOp::put(Identity::User(n("u")), n("i"), doc()).into(),
             ],
-            DeleteUser { user: n("u") },
+            UserOp::DeleteUser { user: n("u") }.into(),
             Some(DeleteConflict),
         ),
         (
@@ -217,12 +141,9 @@ fn wrongly_ordered_calls_fail_as_in_iam() {
             vec![
                 create_user("u"),
                 create_policy("p"),
-                AttachUserPolicy {
-                    user: n("u"),
-                    policy_arn: policy_arn("p"),
-                },
+                PermissionOp::attach(Identity::User(n("u")), policy_arn("p")).into(),
             ],
-            DeleteUser { user: n("u") },
+            UserOp::DeleteUser { user: n("u") }.into(),
             Some(DeleteConflict),
         ),
         (
@@ -230,25 +151,22 @@ fn wrongly_ordered_calls_fail_as_in_iam() {
             vec![
                 create_role("r", service),
                 create_profile("r"),
-                AddRoleToInstanceProfile {
+                InstanceProfileOp::AddRoleToInstanceProfile {
                     instance_profile: n("r"),
                     role: n("r"),
-                },
+                }
+                .into(),
             ],
-            DeleteRole { role: n("r") },
+            RoleOp::DeleteRole { role: n("r") }.into(),
             Some(DeleteConflict),
         ),
         (
             "delete role with inline policy",
             vec![
                 create_role("r", service),
-                PutRolePolicy {
-                    role: n("r"),
-                    policy_name: n("i"),
-                    document: doc(),
-                },
+                PermissionOp::put(Identity::Role(n("r")), n("i"), doc()).into(),
             ],
-            DeleteRole { role: n("r") },
+            RoleOp::DeleteRole { role: n("r") }.into(),
             Some(DeleteConflict),
         ),
         (
@@ -256,14 +174,12 @@ fn wrongly_ordered_calls_fail_as_in_iam() {
             vec![
                 create_role("r", service),
                 create_policy("p"),
-                AttachRolePolicy {
-                    role: n("r"),
-                    policy_arn: policy_arn("p"),
-                },
+                PermissionOp::attach(Identity::Role(n("r")), policy_arn("p")).into(),
             ],
-            DeletePolicy {
+            PolicyOp::DeletePolicy {
                 policy_arn: policy_arn("p"),
-            },
+            }
+            .into(),
             Some(DeleteConflict),
         ),
         (
@@ -271,64 +187,47 @@ fn wrongly_ordered_calls_fail_as_in_iam() {
             vec![
                 create_policy("p"),
                 create_role("r", service),
-                PutRolePermissionsBoundary {
-                    role: n("r"),
-                    policy_arn: policy_arn("p"),
-                },
+                BoundaryOp {
+                    target: BoundaryTarget::Role(n("r")),
+                    policy_arn: Some(policy_arn("p")),
+                }
+                .into(),
             ],
-            DeletePolicy {
+            PolicyOp::DeletePolicy {
                 policy_arn: policy_arn("p"),
-            },
+            }
+            .into(),
             Some(DeleteConflict),
         ),
         (
             "delete policy with versions",
-            vec![
-                create_policy("p"),
-                CreatePolicyVersion {
-                    policy_arn: policy_arn("p"),
-                    document: doc(),
-                },
-            ],
-            DeletePolicy {
+            vec![create_policy("p"), new_version("p")],
+            PolicyOp::DeletePolicy {
                 policy_arn: policy_arn("p"),
-            },
+            }
+            .into(),
             Some(DeleteConflict),
         ),
         (
             "delete default version",
             vec![create_policy("p")],
-            DeletePolicyVersion {
+            PolicyOp::DeletePolicyVersion {
                 policy_arn: policy_arn("p"),
                 version_id: "v1".into(),
-            },
+            }
+            .into(),
             Some(DeleteConflict),
         ),
         (
             "sixth version",
             vec![
                 create_policy("p"),
-                CreatePolicyVersion {
-                    policy_arn: policy_arn("p"),
-                    document: doc(),
-                },
-                CreatePolicyVersion {
-                    policy_arn: policy_arn("p"),
-                    document: doc(),
-                },
-                CreatePolicyVersion {
-                    policy_arn: policy_arn("p"),
-                    document: doc(),
-                },
-                CreatePolicyVersion {
-                    policy_arn: policy_arn("p"),
-                    document: doc(),
-                },
+                new_version("p"),
+                new_version("p"),
+                new_version("p"),
+                new_version("p"),
             ],
-            CreatePolicyVersion {
-                policy_arn: policy_arn("p"),
-                document: doc(),
-            },
+            new_version("p"),
             Some(LimitExceeded),
         ),
         (
@@ -336,14 +235,16 @@ fn wrongly_ordered_calls_fail_as_in_iam() {
             vec![
                 create_role("r", service),
                 create_profile("ip"),
-                AddRoleToInstanceProfile {
+                InstanceProfileOp::AddRoleToInstanceProfile {
                     instance_profile: n("ip"),
                     role: n("r"),
-                },
+                }
+                .into(),
             ],
-            DeleteInstanceProfile {
+            InstanceProfileOp::DeleteInstanceProfile {
                 instance_profile: n("ip"),
-            },
+            }
+            .into(),
             Some(DeleteConflict),
         ),
         (
@@ -352,15 +253,17 @@ fn wrongly_ordered_calls_fail_as_in_iam() {
                 create_role("r", service),
                 create_role("s", service),
                 create_profile("ip"),
-                AddRoleToInstanceProfile {
+                InstanceProfileOp::AddRoleToInstanceProfile {
                     instance_profile: n("ip"),
                     role: n("r"),
-                },
+                }
+                .into(),
             ],
-            AddRoleToInstanceProfile {
+            InstanceProfileOp::AddRoleToInstanceProfile {
                 instance_profile: n("ip"),
                 role: n("s"),
-            },
+            }
+            .into(),
             Some(LimitExceeded),
         ),
         (
@@ -384,11 +287,7 @@ fn wrongly_ordered_calls_fail_as_in_iam() {
         (
             "principal in identity policy",
             vec![create_user("u")],
-            PutUserPolicy {
-                user: n("u"),
-                policy_name: n("i"),
-                document: trust(service),
-            },
+            PermissionOp::put(Identity::User(n("u")), n("i"), trust(service)).into(),
             Some(MalformedPolicyDocument),
         ),
         (
@@ -400,10 +299,7 @@ fn wrongly_ordered_calls_fail_as_in_iam() {
         (
             "detach what is not attached",
             vec![create_user("u")],
-            DetachUserPolicy {
-                user: n("u"),
-                policy_arn: policy_arn("p"),
-            },
+            PermissionOp::detach(Identity::User(n("u")), policy_arn("p")).into(),
             Some(NoSuchEntity),
         ),
         (
@@ -411,16 +307,14 @@ fn wrongly_ordered_calls_fail_as_in_iam() {
             vec![
                 create_group("g"),
                 create_user("u"),
-                AddUserToGroup {
+                add_to_group("u", "g"),
+                UserOp::RemoveUserFromGroup {
                     user: n("u"),
                     group: n("g"),
-                },
-                RemoveUserFromGroup {
-                    user: n("u"),
-                    group: n("g"),
-                },
+                }
+                .into(),
             ],
-            DeleteUser { user: n("u") },
+            UserOp::DeleteUser { user: n("u") }.into(),
             None,
         ),
     ];
@@ -436,18 +330,23 @@ fn user_credentials_block_deletion_until_removed() {
     let creds = &mut file.account.users.get_mut(&n("u")).unwrap().credentials;
     creds.login_profile = Some(Default::default());
     creds.access_keys.push("AKIAEXAMPLE".into());
-    let err = execute(&mut file, &DeleteUser { user: n("u") }).unwrap_err();
+    let err = execute(&mut file, &UserOp::DeleteUser { user: n("u") }.into()).unwrap_err();
     assert_eq!(err.code(), Some(ErrorCode::DeleteConflict));
-    execute(&mut file, &DeleteLoginProfile { user: n("u") }).unwrap();
     execute(
         &mut file,
-        &DeleteAccessKey {
-            user: n("u"),
-            access_key_id: "AKIAEXAMPLE".into(),
-        },
+        &UserOp::DeleteLoginProfile { user: n("u") }.into(),
     )
     .unwrap();
-    execute(&mut file, &DeleteUser { user: n("u") }).unwrap();
+    execute(
+        &mut file,
+        &UserOp::DeleteAccessKey {
+            user: n("u"),
+            access_key_id: "AKIAEXAMPLE".into(),
+        }
+        .into(),
+    )
+    .unwrap();
+    execute(&mut file, &UserOp::DeleteUser { user: n("u") }.into()).unwrap();
     assert!(file.account.users.is_empty());
 }
 

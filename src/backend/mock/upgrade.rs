@@ -6,14 +6,14 @@
 //! the Unix epoch (its age is unknown, so an audit treats it as as old as can be, never as
 //! fresh), and the next write stores it as version 2. Nothing else changed between the versions.
 
-use super::store::{MockFile, FORMAT_VERSION};
 use crate::model::credentials::UNKNOWN_CREATION;
 use serde_json::{json, Map, Value};
 
-pub const VERSION_1: u64 = 1;
+pub(super) const VERSION_1: u64 = 1;
 
-/// The version 1 file `value` as a version 2 [`MockFile`]; the error says what does not fit.
-pub fn from_version_1(mut value: Value) -> Result<MockFile, String> {
+/// The version 1 file `value` with its credentials as version 2 writes them (`store` reads the
+/// result as a version 2 file); the error says what does not fit.
+pub(super) fn credentials_to_version_2(mut value: Value) -> Result<Value, String> {
     let users = value
         .pointer_mut("/account/users")
         .and_then(Value::as_object_mut);
@@ -22,9 +22,7 @@ pub fn from_version_1(mut value: Value) -> Result<MockFile, String> {
             upgrade_credentials(credentials)?;
         }
     }
-    let mut file: MockFile = serde_json::from_value(value).map_err(|e| e.to_string())?;
-    file.format_version = FORMAT_VERSION;
-    Ok(file)
+    Ok(value)
 }
 
 fn upgrade_credentials(credentials: &mut Map<String, Value>) -> Result<(), String> {
@@ -59,6 +57,7 @@ fn upgrade_credentials(credentials: &mut Map<String, Value>) -> Result<(), Strin
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::backend::mock::store::{from_version_1, FORMAT_VERSION};
     use crate::model::{KeyStatus, Name};
 
     #[test]
@@ -99,7 +98,7 @@ mod tests {
     async fn a_version_1_file_is_read_and_written_back_as_version_2() {
         use crate::backend::mock::MockBackend;
         use crate::backend::Backend;
-        use crate::plan::operation::Operation;
+        use crate::operation::{Operation, UserOp};
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("account.json");
         let v1 = r#"{"format_version": 1, "account_id": "123456789012", "next_id": 5,
@@ -116,9 +115,9 @@ mod tests {
             v1,
             "a read writes nothing"
         );
-        b.execute(&Operation::DeleteLoginProfile {
+        b.execute(&Operation::from(UserOp::DeleteLoginProfile {
             user: Name::from("ann"),
-        })
+        }))
         .await
         .unwrap();
         let written: serde_json::Value =

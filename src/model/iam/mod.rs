@@ -1,0 +1,97 @@
+//! IAM's own facts, each written once (DESIGN.md section 7): name, path and account-id rules, the
+//! ARN shapes iamform reads and writes, quotas and size limits, the error codes, and what AWS
+//! reserves.
+//!
+//! Everything that checks or builds one of these asks here: the configuration's checks, the
+//! mock's enforcement, policy validation, lint, plan ordering, the aws backend's retries and the
+//! lockout guard. Nothing here depends on any other part of iamform but [`Kind`] and [`Name`].
+
+mod arn;
+mod errors;
+mod limits;
+mod names;
+
+pub use arn::{arn, is_aws_managed_policy_arn, Arn, ArnError, Resource, Service};
+pub use errors::ErrorCode;
+pub use limits::{
+    Quota, SizeQuota, MAX_DESCRIPTION, MAX_SESSION_DURATION, MAX_TRUST_POLICY_SIZE,
+    PASSWORD_MAX_AGE_DAYS, PASSWORD_MIN_LENGTH, PASSWORD_REUSE_PREVENTION, TAG_KEY_MAX,
+    TAG_VALUE_MAX,
+};
+pub use names::{
+    check_chars, check_name, check_path, check_tag, description_char_allowed, max_name_len,
+    policy_char_allowed, tag_char_allowed,
+};
+
+/// A value IAM refuses, in words that say what is wrong and how to fix it.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct RuleError(pub(crate) String);
+
+impl From<RuleError> for String {
+    fn from(e: RuleError) -> String {
+        e.0
+    }
+}
+
+/// The account id used where no account is known: `validate`, the mock's default account, the
+/// examples. ARNs computed for it are shown but never sent anywhere.
+pub const PLACEHOLDER_ACCOUNT_ID: &str = "123456789012";
+
+/// The pseudo-account of AWS managed policies (`arn:aws:iam::aws:policy/…`).
+pub const AWS_ACCOUNT: &str = "aws";
+
+/// An AWS account id: exactly 12 ASCII digits.
+pub fn is_account_id(s: &str) -> bool {
+    s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// [`is_account_id`], with a message that says what is expected.
+pub fn check_account_id(s: &str) -> Result<(), RuleError> {
+    if is_account_id(s) {
+        Ok(())
+    } else {
+        Err(RuleError(format!(
+            "`account_id` must be 12 digits, e.g. \"{PLACEHOLDER_ACCOUNT_ID}\"; got `{s}`"
+        )))
+    }
+}
+
+/// Roles AWS creates and owns (service-linked and SSO roles): never managed, never modifiable.
+pub fn is_reserved_role_path(path: &str) -> bool {
+    path.starts_with("/aws-service-role/") || path.starts_with("/aws-reserved/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn account_ids() {
+        for (s, ok) in [
+            ("123456789012", true),
+            ("000000000000", true),
+            ("12345678901", false),
+            ("1234567890123", false),
+            ("12345678901a", false),
+            ("aws", false),
+        ] {
+            assert_eq!(is_account_id(s), ok, "{s}");
+            assert_eq!(check_account_id(s).is_ok(), ok, "{s}");
+        }
+        assert!(check_account_id("x")
+            .unwrap_err()
+            .to_string()
+            .contains("12 digits"));
+    }
+
+    #[test]
+    fn reserved_paths() {
+        assert!(is_reserved_role_path(
+            "/aws-service-role/ecs.amazonaws.com/"
+        ));
+        assert!(is_reserved_role_path("/aws-reserved/sso.amazonaws.com/"));
+        assert!(!is_reserved_role_path("/"));
+        assert!(!is_reserved_role_path("/aws/"));
+    }
+}

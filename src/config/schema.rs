@@ -424,7 +424,11 @@ fn check_labels(block: &Node, schema: &Schema, map: &SourceMap, out: &mut Vec<Di
             schema.name, schema.labels[got]
         )
     } else {
-        format!("a {} block takes {want} label(s), found {got}", schema.name)
+        format!(
+            "a {} block takes {}, found {got}",
+            schema.name,
+            crate::words::count(want, "label")
+        )
     };
     out.push(
         map.error(block.header, message)

@@ -94,9 +94,10 @@ pub fn outside_warning(plan: &Plan) -> String {
         return String::new();
     }
     let mut msg = format!(
-        "warning: {} operation(s) of this plan change entities the configuration does not manage, \
+        "warning: {} of this plan {} entities the configuration does not manage, \
          because something they hold is destroyed:\n",
-        ops.len()
+        crate::words::count(ops.len(), "operation"),
+        if ops.len() == 1 { "changes" } else { "change" }
     );
     for o in ops {
         msg.push_str(&format!("  {}\n", o.operation));

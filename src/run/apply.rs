@@ -155,8 +155,9 @@ fn lockout_guard(
     }
     if settings.allow_lockout {
         err(&format!(
-            "warning: --allow-lockout: applying {} operation(s) that take IAM permissions from the caller {caller}\n",
-            found.len()
+            "warning: --allow-lockout: applying {} that {} IAM permissions from the caller {caller}\n",
+            crate::words::count(found.len(), "operation"),
+            if found.len() == 1 { "takes" } else { "take" }
         ));
         return true;
     }

@@ -827,7 +827,7 @@ async fn moved_blocks_rename_in_place_on_moto() {
     let (code, text) = run(&["plan", "examples/moved", "--detailed-exitcode"]);
     if code == Some(2) {
         assert!(
-            text.contains("+ tags[\"team\"] = \"web\"")
+            text.contains("~ tags = {\n          + team = \"web\"\n        }")
                 && text.contains("Plan: 0 to add, 1 to change, 0 to destroy. (1 IAM operation)"),
             "{text}"
         );

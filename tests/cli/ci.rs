@@ -119,7 +119,11 @@ fn drift_reports_a_hand_made_group_change_and_exits_2() {
         "{}",
         md.stdout
     );
-    assert!(md.stdout.contains("groups -= \"ops\""), "{}", md.stdout);
+    assert!(
+        md.stdout.contains("~ groups = [\n          - \"ops\",\n"),
+        "{}",
+        md.stdout
+    );
     assert!(md.stdout.contains("<details>"), "{}", md.stdout);
 
     let text = t.run(&["drift"]).expect(2);

@@ -16,6 +16,18 @@ fn validate_accepts_the_quickstart_without_touching_any_account() {
 }
 
 #[test]
+fn one_entity_is_counted_in_the_singular() {
+    let t = Test::new().file("main.hcl", "user \"ann\" {}\n");
+    let run = t.run(&["validate"]).expect(0);
+    assert!(
+        run.stdout
+            .contains("The configuration is valid: 1 entity declared."),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
 fn errors_name_the_file_and_line_and_change_nothing() {
     let t = Test::new().file("main.hcl", "user \"john\" {\n  grups = [\"web\"]\n}\n");
     for cmd in ["validate", "plan"] {

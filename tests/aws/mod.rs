@@ -63,7 +63,7 @@ fn delta(before: &CallCounts, after: &CallCounts) -> CallCounts {
 }
 
 /// An SDK client on moto, for seeding what iamform never creates.
-async fn sdk(endpoint: &str) -> aws_sdk_iam::Client {
+pub(crate) async fn sdk(endpoint: &str) -> aws_sdk_iam::Client {
     target::use_fake_credentials();
     let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
         .region(aws_config::Region::new("us-east-1"))
@@ -288,7 +288,7 @@ async fn documents_keep_plus_signs_spaces_and_percent_signs() {
 }
 
 #[tokio::test]
-async fn deleting_a_user_removes_its_credentials_first() {
+async fn the_plan_shows_and_removes_the_credentials_of_a_deleted_user() {
     let Some((_moto, endpoint)) = target::fresh_moto().await else {
         return;
     };
@@ -349,30 +349,43 @@ async fn deleting_a_user_removes_its_credentials_first() {
         .await
         .expect("signing certificate");
 
-    let before = b.call_counts();
-    ok(&b, UserOp::DeleteUser { user: n("leaver") }.into()).await;
-    let calls = delta(&before, &b.call_counts());
-    for (action, count) in [
-        ("DeleteLoginProfile", 1),
-        ("ListAccessKeys", 1),
-        ("DeleteAccessKey", 2),
-        ("ListMFADevices", 1),
-        ("DeactivateMFADevice", 1),
-        ("DeleteVirtualMFADevice", 1),
-        ("ListSSHPublicKeys", 1),
-        ("DeleteSSHPublicKey", 1),
-        ("ListSigningCertificates", 1),
-        ("DeleteSigningCertificate", 1),
-        ("DeleteUser", 1),
+    // The configuration owns every path and declares another user: `leaver` is to be deleted.
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    std::fs::write(
+        dir.path().join("main.hcl"),
+        format!(
+            "backend \"aws\" {{\n  endpoint_url = \"{endpoint}\"\n  region = \"us-east-1\"\n}}\n\n\
+             settings {{\n  scope {{\n    paths = [\"/\"]\n  }}\n}}\n\nuser \"stays\" {{}}\n"
+        ),
+    )
+    .expect("write the configuration");
+    let dir_arg = dir.path().to_string_lossy().into_owned();
+    let plan = iamform(&["plan", dir_arg.as_str()]);
+    let text = String::from_utf8_lossy(&plan.stdout);
+    assert!(
+        plan.status.success(),
+        "{text}{}",
+        String::from_utf8_lossy(&plan.stderr)
+    );
+    for line in [
+        "- 1 login profile (deleted first)",
+        "- 2 access keys (deleted first)",
+        "- 1 MFA device (deleted first)",
+        "- 1 SSH public key (deleted first)",
+        "- 1 signing certificate (deleted first)",
     ] {
-        assert_eq!(calls.get(action), Some(&count), "{action}: {calls:?}");
+        assert!(text.contains(line), "{line}: {text}");
     }
-    assert!(!b
-        .read()
-        .await
-        .expect("read")
-        .users
-        .contains_key(&n("leaver")));
+    let apply = iamform(&["apply", dir_arg.as_str(), "--auto-approve"]);
+    let out = String::from_utf8_lossy(&apply.stdout);
+    assert!(
+        apply.status.success(),
+        "{out}{}",
+        String::from_utf8_lossy(&apply.stderr)
+    );
+    assert!(out.contains("0 failed"), "{out}");
+    let live = b.read().await.expect("read");
+    assert!(!live.users.contains_key(&n("leaver")) && live.users.contains_key(&n("stays")));
     let devices = iam
         .list_virtual_mfa_devices()
         .send()
@@ -385,6 +398,39 @@ async fn deleting_a_user_removes_its_credentials_first() {
             .all(|d| d.serial_number() != serial),
         "the virtual MFA device is deleted with its user"
     );
+    let again = iamform(&["plan", dir_arg.as_str(), "--detailed-exitcode"]);
+    assert_eq!(
+        again.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&again.stdout)
+    );
+}
+
+/// DeleteUser is one call: the credentials are the plan's to remove, so a user that has one is
+/// refused, not stripped of credentials the reviewed plan did not show.
+#[tokio::test]
+async fn delete_user_is_one_call_and_removes_no_credential() {
+    let Some((_moto, endpoint)) = target::fresh_moto().await else {
+        return;
+    };
+    let b = target::connect_to_moto(&endpoint).await;
+    ok(
+        &b,
+        UserOp::CreateUser {
+            user: n("leaver"),
+            path: "/".into(),
+            permissions_boundary: None,
+            tags: Tags::new(),
+        }
+        .into(),
+    )
+    .await;
+    let before = b.call_counts();
+    ok(&b, UserOp::DeleteUser { user: n("leaver") }.into()).await;
+    let calls = delta(&before, &b.call_counts());
+    assert_eq!(calls.len(), 1, "{calls:?}");
+    assert_eq!(calls.get("DeleteUser"), Some(&1), "{calls:?}");
     let gone = b
         .execute(&UserOp::DeleteUser { user: n("leaver") }.into())
         .await;
@@ -782,10 +828,10 @@ async fn run_all(b: &Arc<AwsBackend>, ops: Vec<Operation>) {
     }
 }
 
-const SSH_PUBLIC_KEY: &str = "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQDPjNij7wMO81XsTaNlHZS7+K3gmSznoBfb8Kq2C25N7NfAE2tNI19FBE34tAX5W1qRgcD7m8tM1TXsDDPu5XozV3ZRN0NFi1lbrZps7D4U2Uki1p0c9z4brGPufXUONxOmYHs6EHb+xdYwZDET2Oja56WuP8vxpZKOmbfAaVHg/ePPUNDAJ7x84nT2W3FdM8nb3ruDqMhi2WHhWkVVYdR8C+QEqgJU/Nqt0AE/y1R1rUosYj5wIoq90d+h1TjV+TJ+QVLPqWF09xGOwtWfrt3PWbeOHxucO+SxjsmZemXlfmzMNHedITcBS3fPFHIG7ES+pk05Vk0tdHSD94Hp0+P3 iamform-test";
+pub(crate) const SSH_PUBLIC_KEY: &str = "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQDPjNij7wMO81XsTaNlHZS7+K3gmSznoBfb8Kq2C25N7NfAE2tNI19FBE34tAX5W1qRgcD7m8tM1TXsDDPu5XozV3ZRN0NFi1lbrZps7D4U2Uki1p0c9z4brGPufXUONxOmYHs6EHb+xdYwZDET2Oja56WuP8vxpZKOmbfAaVHg/ePPUNDAJ7x84nT2W3FdM8nb3ruDqMhi2WHhWkVVYdR8C+QEqgJU/Nqt0AE/y1R1rUosYj5wIoq90d+h1TjV+TJ+QVLPqWF09xGOwtWfrt3PWbeOHxucO+SxjsmZemXlfmzMNHedITcBS3fPFHIG7ES+pk05Vk0tdHSD94Hp0+P3 iamform-test";
 
 /// A self-signed test certificate (moto checks that a signing certificate parses).
-const CERTIFICATE: &str = "-----BEGIN CERTIFICATE-----
+pub(crate) const CERTIFICATE: &str = "-----BEGIN CERTIFICATE-----
 MIIBHDCBw6ADAgECAgEBMAoGCCqGSM49BAMCMBcxFTATBgNVBAMMDGlhbWZvcm0g
 dGVzdDAgFw0yNDAxMDEwMDAwMDBaGA8yMTI0MDEwMTAwMDAwMFowFzEVMBMGA1UE
 AwwMaWFtZm9ybSB0ZXN0MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE+P/VaNTp

@@ -32,8 +32,8 @@ mod tests;
 
 use super::audit::{AuditData, AuditReadOptions};
 use super::retry::{self, RetryPolicy};
-use super::{Backend, BackendError, CallCounter};
-use crate::model::{Account, Address, Arn, Tags};
+use super::{Backend, BackendError, CallCounter, ErrorCode};
+use crate::model::{Account, Address, Arn, Name, Tags};
 use crate::operation::{CallCounts, Operation};
 use crate::settings::AwsSettings;
 use aws_config::retry::RetryConfig;
@@ -296,7 +296,7 @@ impl Backend for AwsBackend {
         audit::read(self, options).await
     }
 
-    /// One IAM call (a user's deletion: its credentials first), once; one file per family.
+    /// One IAM call, once; one file per family.
     async fn execute(&self, op: &Operation) -> Result<(), BackendError> {
         match op {
             Operation::User(op) => user::execute(self, op).await,
@@ -321,6 +321,26 @@ impl Backend for AwsBackend {
 
     fn call_counts(&self) -> CallCounts {
         self.calls.counts()
+    }
+
+    /// Six calls per user, for the users a plan deletes only, one user after the other.
+    async fn read_credentials_of(
+        &self,
+        account: &mut Account,
+        users: &[Name],
+    ) -> Result<(), BackendError> {
+        for name in users {
+            let Some(u) = account.users.get_mut(name) else {
+                continue;
+            };
+            match user::read_credentials(self, name).await {
+                Ok(c) => u.credentials = c,
+                // Deleted since the read: nothing to remove.
+                Err(e) if e.code() == Some(ErrorCode::NoSuchEntity) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(())
     }
 
     fn read_tags_only_for(&self, entities: &[Address]) {

@@ -117,7 +117,7 @@ pub fn build(
     let ctx = ops::Context::new(&diff.changes, desired, live, account_id, references);
     let mut nodes = ops::generate(&diff.changes, &ctx);
     moved::add_rename_nodes(&diff.changes, &mut nodes, &ctx);
-    let edges = graph::edges(&nodes, &ctx.removed);
+    let edges = graph::edges(&nodes, &ctx.removed, live);
     let order = graph::order(&nodes, &edges)?;
     let mut id_of = vec![0; nodes.len()];
     for (id, &i) in order.iter().enumerate() {

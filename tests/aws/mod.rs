@@ -964,3 +964,76 @@ async fn a_saved_plan_is_applied_with_the_backend_it_was_made_with() {
     .await
     .expect("clean up");
 }
+
+/// Defect 19.10: without credentials, one error that says none were found, which sources were
+/// tried and how to provide one, at once (no retries) and without the SDK's warnings or Debug
+/// dumps; `-v` adds what each source answered. Runs without moto: no call gets that far.
+#[test]
+fn missing_credentials_are_one_clear_error() {
+    let home = tempfile::tempdir().expect("a temporary directory");
+    let dir = home.path().join("config");
+    std::fs::create_dir(&dir).expect("mkdir");
+    std::fs::write(dir.join("main.hcl"), "user \"x\" {}\n").expect("write");
+    let run = |extra: &[&str]| {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_iamform"));
+        cmd.args(["plan", &dir.to_string_lossy(), "--backend", "aws"])
+            .args([
+                "--endpoint-url",
+                "http://127.0.0.1:9",
+                "--region",
+                "us-east-1",
+            ])
+            .args(extra)
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("HOME", home.path())
+            .env("NO_COLOR", "1")
+            .env("AWS_CONFIG_FILE", home.path().join("no-config"))
+            .env(
+                "AWS_SHARED_CREDENTIALS_FILE",
+                home.path().join("no-credentials"),
+            )
+            .env("AWS_EC2_METADATA_SERVICE_ENDPOINT", "http://127.0.0.1:9");
+        let out = cmd.output().expect("run iamform");
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (code, stderr) = run(&[]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.starts_with("error: no AWS credentials were found."),
+        "{stderr}"
+    );
+    for source in [
+        "environment",
+        "profile",
+        "SSO",
+        "web identity",
+        "instance metadata",
+        "help: set AWS_PROFILE",
+    ] {
+        assert!(stderr.contains(source), "{source}: {stderr}");
+    }
+    assert_eq!(stderr.matches("error:").count(), 1, "{stderr}");
+    for noise in [
+        "WARN",
+        "retrying",
+        "DispatchFailure",
+        "CredentialsNotLoaded",
+    ] {
+        assert!(!stderr.contains(noise), "{noise}: {stderr}");
+    }
+    let (code, verbose) = run(&["-v"]);
+    assert_eq!(code, Some(1), "{verbose}");
+    assert!(
+        verbose.contains("Environment: the credential provider was not enabled"),
+        "{verbose}"
+    );
+    let (_, profile) = run(&["--profile", "prod"]);
+    assert!(
+        profile.contains("no AWS credentials were found for profile `prod`"),
+        "{profile}"
+    );
+}

@@ -6,7 +6,7 @@
 //!
 //! - Read: a few bulk calls whose number grows with entities / 1,000 (`read.rs`).
 //! - Execute: one IAM call per operation, one file per family of operations (`user.rs`, …);
-//!   deleting a user first removes its credentials.
+//!   DeleteUser is one call: the plan removed the credentials before (read for the users it deletes).
 //! - Retries: none here. The SDK's own retries are off; apply retries each operation, and this
 //!   backend each read call, with the one policy of [`crate::backend::retry`] (throttling,
 //!   transient failures, IAM's eventual consistency after a create).
@@ -16,6 +16,7 @@ mod account;
 mod audit;
 mod boundary;
 mod credential_report;
+mod credentials;
 mod errors;
 mod group;
 mod instance_profile;
@@ -88,8 +89,9 @@ impl AwsBackend {
                 .build();
         }
         if config.credentials_provider().is_none() {
-            return Err(BackendError::Setup(
-                "no AWS credentials were found: set AWS_PROFILE or AWS_ACCESS_KEY_ID, run `aws sso login`, or use an instance role".into(),
+            return Err(credentials::error(
+                &aws_credential_types::provider::error::CredentialsError::not_loaded_no_source(),
+                settings,
             ));
         }
         if let Some(role) = &settings.assume_role_arn {
@@ -105,16 +107,27 @@ impl AwsBackend {
         }
         let calls = Arc::new(CallCounter::default());
         let sts = aws_sdk_sts::Client::new(&config);
-        let identity = read_call(&calls, "GetCallerIdentity", || {
-            sts.get_caller_identity().send()
-        })
-        .await
-        .map_err(|e| {
-                let assumed = settings
-                    .assume_role_arn
-                    .as_deref()
-                    .map(|r| format!(" (assuming {r})"))
-                    .unwrap_or_default();
+        // A first attempt by hand: when the chain has no credentials, say so plainly at once
+        // instead of retrying a dispatch failure and printing the SDK's account of it.
+        calls.count("GetCallerIdentity");
+        let identity = match sts.get_caller_identity().send().await {
+            Ok(identity) => Ok(identity),
+            Err(e) => match credentials::not_loaded(&e) {
+                Some(why) => return Err(credentials::error(why, settings)),
+                None => {
+                    read_call(&calls, "GetCallerIdentity", || {
+                        sts.get_caller_identity().send()
+                    })
+                    .await
+                }
+            },
+        };
+        let identity = identity.map_err(|e| {
+            let assumed = settings
+                .assume_role_arn
+                .as_deref()
+                .map(|r| format!(" (assuming {r})"))
+                .unwrap_or_default();
             BackendError::Setup(format!(
                 "could not find out whose AWS credentials these are{assumed} (STS GetCallerIdentity): {e}"
             ))

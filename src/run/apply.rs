@@ -25,7 +25,13 @@ pub(crate) async fn apply(
     ui: &Ui,
 ) -> anyhow::Result<Exit> {
     if settings.target.is_file() {
-        saved(&settings.target, flags, settings, ui).await
+        // A saved plan is the plan that was reviewed (as in Terraform): applied without a prompt,
+        // after the staleness and caller checks.
+        let settings = ApplySettings {
+            auto_approve: true,
+            ..settings.clone()
+        };
+        saved(&settings.target, flags, &settings, ui).await
     } else {
         directory(&settings.target, flags, settings, ui).await
     }

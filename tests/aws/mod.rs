@@ -53,6 +53,17 @@ async fn ok(b: &AwsBackend, op: Operation) {
     }
 }
 
+/// A user at path `/`, through the backend.
+async fn create_user(b: &AwsBackend, name: &str) {
+    let op = UserOp::CreateUser {
+        user: n(name),
+        path: "/".into(),
+        permissions_boundary: None,
+        tags: Tags::new(),
+    };
+    ok(b, op.into()).await;
+}
+
 /// Calls made between two snapshots of the counter.
 fn delta(before: &CallCounts, after: &CallCounts) -> CallCounts {
     after
@@ -157,19 +168,9 @@ fn iamform(args: &[&str]) -> std::process::Output {
         .expect("run iamform")
 }
 
-#[tokio::test]
-async fn quickstart_applies_on_moto_and_the_next_plan_is_empty() {
-    let Some((_moto, endpoint)) = target::fresh_moto().await else {
-        return;
-    };
-    let aws = ["--backend", "aws", "--endpoint-url", endpoint.as_str()];
-    let apply = iamform(
-        &[
-            &["apply", "examples/quickstart", "--auto-approve"][..],
-            &aws,
-        ]
-        .concat(),
-    );
+/// `iamform apply ...`, which must succeed with no failed operation.
+fn apply_cleanly(args: &[&str]) {
+    let apply = iamform(args);
     let out = String::from_utf8_lossy(&apply.stdout);
     assert!(
         apply.status.success(),
@@ -177,6 +178,21 @@ async fn quickstart_applies_on_moto_and_the_next_plan_is_empty() {
         String::from_utf8_lossy(&apply.stderr)
     );
     assert!(out.contains("0 failed"), "{out}");
+}
+
+#[tokio::test]
+async fn quickstart_applies_on_moto_and_the_next_plan_is_empty() {
+    let Some((_moto, endpoint)) = target::fresh_moto().await else {
+        return;
+    };
+    let aws = ["--backend", "aws", "--endpoint-url", endpoint.as_str()];
+    apply_cleanly(
+        &[
+            &["apply", "examples/quickstart", "--auto-approve"][..],
+            &aws,
+        ]
+        .concat(),
+    );
     let plan = iamform(
         &[
             &["plan", "examples/quickstart", "--detailed-exitcode"][..],
@@ -235,17 +251,7 @@ async fn documents_keep_plus_signs_spaces_and_percent_signs() {
     let trust = doc(
         r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Principal":{"Service":"ec2.amazonaws.com"},"Condition":{"StringEquals":{"aws:PrincipalTag/team":"a+b c"}}}]}"#,
     );
-    ok(
-        &b,
-        UserOp::CreateUser {
-            user: n("u"),
-            path: "/".into(),
-            permissions_boundary: None,
-            tags: Tags::new(),
-        }
-        .into(),
-    )
-    .await;
+    create_user(&b, "u").await;
     ok(
         &b,
         PermissionOp::put(Identity::User(n("u")), n("inline"), tricky.clone()).into(),
@@ -294,17 +300,7 @@ async fn the_plan_shows_and_removes_the_credentials_of_a_deleted_user() {
     };
     let b = target::connect_to_moto(&endpoint).await;
     let iam = sdk(&endpoint).await;
-    ok(
-        &b,
-        UserOp::CreateUser {
-            user: n("leaver"),
-            path: "/".into(),
-            permissions_boundary: None,
-            tags: Tags::new(),
-        }
-        .into(),
-    )
-    .await;
+    create_user(&b, "leaver").await;
     for _ in 0..2 {
         iam.create_access_key()
             .user_name("leaver")
@@ -376,14 +372,7 @@ async fn the_plan_shows_and_removes_the_credentials_of_a_deleted_user() {
     ] {
         assert!(text.contains(line), "{line}: {text}");
     }
-    let apply = iamform(&["apply", dir_arg.as_str(), "--auto-approve"]);
-    let out = String::from_utf8_lossy(&apply.stdout);
-    assert!(
-        apply.status.success(),
-        "{out}{}",
-        String::from_utf8_lossy(&apply.stderr)
-    );
-    assert!(out.contains("0 failed"), "{out}");
+    apply_cleanly(&["apply", dir_arg.as_str(), "--auto-approve"]);
     let live = b.read().await.expect("read");
     assert!(!live.users.contains_key(&n("leaver")) && live.users.contains_key(&n("stays")));
     let devices = iam
@@ -415,17 +404,7 @@ async fn delete_user_is_one_call_and_removes_no_credential() {
         return;
     };
     let b = target::connect_to_moto(&endpoint).await;
-    ok(
-        &b,
-        UserOp::CreateUser {
-            user: n("leaver"),
-            path: "/".into(),
-            permissions_boundary: None,
-            tags: Tags::new(),
-        }
-        .into(),
-    )
-    .await;
+    create_user(&b, "leaver").await;
     let before = b.call_counts();
     ok(&b, UserOp::DeleteUser { user: n("leaver") }.into()).await;
     let calls = delta(&before, &b.call_counts());
@@ -447,17 +426,7 @@ async fn single_credentials_are_deleted_by_id() {
     };
     let b = target::connect_to_moto(&endpoint).await;
     let iam = sdk(&endpoint).await;
-    ok(
-        &b,
-        UserOp::CreateUser {
-            user: n("u"),
-            path: "/".into(),
-            permissions_boundary: None,
-            tags: Tags::new(),
-        }
-        .into(),
-    )
-    .await;
+    create_user(&b, "u").await;
     let key = iam
         .create_access_key()
         .user_name("u")

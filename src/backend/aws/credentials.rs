@@ -72,18 +72,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn no_credentials_names_every_source_and_how_to_provide_one() {
+    fn no_credentials_says_how_to_provide_them_for_the_chain_or_the_profile() {
         let e = CredentialsError::not_loaded("no providers in chain provided credentials");
         let text = error(&e, &AwsSettings::default()).to_string();
-        for source in [
-            "environment",
-            "profile",
-            "SSO",
-            "web identity",
-            "instance metadata",
-        ] {
-            assert!(text.contains(source), "{source}: {text}");
-        }
+        assert!(text.contains("web identity"), "{text}");
         assert!(
             text.contains("help: set AWS_PROFILE") && !text.contains('{'),
             "{text}"

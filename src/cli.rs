@@ -104,13 +104,15 @@ pub enum Command {
         /// A configuration directory, or a plan file saved with `plan --out`.
         #[arg(default_value = ".", value_name = "DIR|PLANFILE")]
         target: PathBuf,
-        /// Apply without asking for confirmation (required when stdin is not a terminal).
+        /// Apply a directory's plan without asking for confirmation (required when stdin is not a
+        /// terminal). A saved plan is applied without asking: it is the plan that was reviewed.
         #[arg(long)]
         auto_approve: bool,
         /// How many IAM calls may run at once.
         #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u16).range(1..=256))]
         parallelism: u16,
-        /// Print the apply report as JSON (schemas/apply-report.schema.json); needs --auto-approve.
+        /// Print the apply report as JSON (schemas/apply-report.schema.json); a directory's apply
+        /// needs --auto-approve.
         #[arg(long)]
         json: bool,
         /// Apply only this entity (e.g. user.john) and what it depends on; repeatable. Directory

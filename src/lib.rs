@@ -26,3 +26,4 @@ pub mod render;
 pub mod run;
 pub mod settings;
 pub mod synth;
+pub mod words;

@@ -52,13 +52,15 @@ fn main() -> ExitCode {
     }
 }
 
-/// Logs go to stderr; RUST_LOG wins over -v.
+/// Logs go to stderr; RUST_LOG wins over -v. Without -v only iamform's own warnings: the AWS
+/// SDK's (an instance metadata endpoint that does not answer, say) are noise when iamform says
+/// what went wrong itself, and show from -v on.
 fn init_logging(verbose: u8, quiet: bool) {
     let default = match (quiet, verbose) {
         (true, _) => "error",
-        (_, 0) => "warn",
-        (_, 1) => "iamform=info",
-        _ => "iamform=debug",
+        (_, 0) => "iamform=warn",
+        (_, 1) => "warn,iamform=info",
+        _ => "warn,iamform=debug",
     };
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));

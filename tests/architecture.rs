@@ -11,6 +11,8 @@ use std::path::{Path, PathBuf};
 
 /// Each module of src/ and the modules it may use, lowest layer first.
 const LAYERS: &[(&str, &[&str])] = &[
+    // Counted nouns in messages ("1 entity", "2 entities").
+    ("words", &[]),
     // IAM's data and facts: names, addresses, policy documents, the Account, quotas, ARNs.
     ("model", &[]),
     // Reading and writing files safely (no links followed, bounded reads, exclusive creates).
@@ -22,17 +24,20 @@ const LAYERS: &[(&str, &[&str])] = &[
     // the mock ask whether an AWS managed policy exists).
     ("access", &["model"]),
     // The stages: configuration in, desired account out; diff; operations; plan.
-    ("config", &["model", "settings", "access", "fsutil"]),
+    (
+        "config",
+        &["model", "settings", "access", "fsutil", "words"],
+    ),
     ("diff", &["model"]),
     ("operation", &["model"]),
-    ("plan", &["model", "settings", "diff", "operation"]),
+    ("plan", &["model", "settings", "diff", "operation", "words"]),
     // What uses a plan, or talks to an account.
     ("guard", &["model", "operation", "plan"]),
     ("backend", &["model", "access", "operation", "settings"]),
     ("apply", &["model", "operation", "plan", "backend"]),
     ("drift", &["model", "diff", "operation", "plan"]),
-    ("audit", &["model", "operation", "backend"]),
-    ("lint", &["model", "catalog", "config"]),
+    ("audit", &["model", "operation", "backend", "words"]),
+    ("lint", &["model", "catalog", "config", "words"]),
     ("fmt", &["config", "fsutil"]),
     ("synth", &["model"]),
     // Output: the only place that prints.
@@ -51,6 +56,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "drift",
             "audit",
             "lint",
+            "words",
         ],
     ),
     ("import", &["model", "backend", "render", "fmt", "fsutil"]),
@@ -78,6 +84,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "render",
             "import",
             "cli",
+            "words",
         ],
     ),
 ];

@@ -3,7 +3,10 @@
 # mock account. Needs only the Rust toolchain.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-cargo build --quiet
+# No --quiet: on a fresh machine the first build compiles every dependency, which takes a few
+# minutes, and cargo's progress shows that something is happening.
+echo "==> cargo build (the first build takes a few minutes; later ones take seconds)"
+cargo build
 bin=target/debug/iamform
 account="$(mktemp -d)/account.json"
 echo "==> mock account: $account"

@@ -3,7 +3,7 @@
 //! Judged from the credential report, which both backends produce: a key is `access key N`,
 //! with its id when the backend knows it (the mock; IAM's report numbers keys 1 and 2).
 
-use super::input::{ago, date};
+use super::input::{ago, date, days};
 use super::{AuditInput, Finding, Rule, Subject};
 use crate::backend::audit::CredentialRow;
 use crate::model::{Address, Kind, Name};
@@ -25,10 +25,11 @@ pub(super) fn key_too_old(input: &AuditInput<'_>, rule: &Rule) -> Result<Vec<Fin
                     rule,
                     user(row),
                     format!(
-                        "{} of {} was created {}: older than {max} days",
+                        "{} of {} was created {}: older than {}",
                         key.describe(),
                         row.user,
-                        ago(input, created)
+                        ago(input, created),
+                        days(max)
                     ),
                     format!(
                         "rotate {}: create a second key for {}, move every client to it, deactivate the old key, then delete it",
@@ -94,9 +95,10 @@ pub(super) fn unused(input: &AuditInput<'_>, rule: &Rule) -> Result<Vec<Finding>
                     rule,
                     user(row),
                     format!(
-                        "the console password of {} {what} {}: unused for more than {window} days",
+                        "the console password of {} {what} {}: unused for more than {}",
                         row.user,
-                        ago(input, t)
+                        ago(input, t),
+                        days(window)
                     ),
                     format!(
                         "delete the console password of {} (aws iam delete-login-profile --user-name {}), or the user if nobody uses it",
@@ -114,10 +116,11 @@ pub(super) fn unused(input: &AuditInput<'_>, rule: &Rule) -> Result<Vec<Finding>
                     rule,
                     user(row),
                     format!(
-                        "{} of {} {what} {}: unused for more than {window} days",
+                        "{} of {} {what} {}: unused for more than {}",
                         key.describe(),
                         row.user,
-                        ago(input, t)
+                        ago(input, t),
+                        days(window)
                     ),
                     format!(
                         "deactivate {} of {} (then delete it), or delete the user if nobody uses it",

@@ -51,6 +51,11 @@ pub(super) fn date(t: Timestamp) -> String {
     s.get(..10).unwrap_or(&s).to_owned()
 }
 
+/// `1 day`, `90 days`.
+pub(super) fn days(n: u32) -> String {
+    crate::words::count(n as usize, "day")
+}
+
 /// `3 days ago (2024-05-01)`, `today`, for messages.
 pub(super) fn ago(input: &AuditInput<'_>, t: Timestamp) -> String {
     match input.days_since(t) {

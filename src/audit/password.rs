@@ -45,7 +45,8 @@ pub(super) fn weak(input: &AuditInput<'_>, rule: &Rule) -> Result<Vec<Finding>, 
             "no reuse prevention (CIS 1.9: the last {REUSE_PREVENTION})"
         )),
         Some(n) if n < REUSE_PREVENTION => weak.push(format!(
-            "reuse prevention of the last {n} passwords (CIS 1.9: {REUSE_PREVENTION})"
+            "reuse prevention of the last {} (CIS 1.9: {REUSE_PREVENTION})",
+            crate::words::count(n as usize, "password")
         )),
         Some(_) => {}
     }

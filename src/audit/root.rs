@@ -71,8 +71,9 @@ pub(super) fn recently_used(input: &AuditInput<'_>, rule: &Rule) -> Result<Vec<F
             rule,
             Subject::Account,
             format!(
-                "the root user {}, within the last {window} days",
-                uses.join(" and ")
+                "the root user {}, within the last {}",
+                uses.join(" and "),
+                super::input::days(window)
             ),
             rule.fix,
         )]

@@ -37,9 +37,10 @@ pub(super) fn unused(input: &AuditInput<'_>, rule: &Rule) -> Result<Vec<Finding>
             rule,
             Subject::Entity(address.clone()),
             format!(
-                "{address} is allowed {} of {} services it has not used in {window} days: {list}",
+                "{address} is allowed {} of {} it has not used in {}: {list}",
                 unused.len(),
-                services.len()
+                crate::words::count(services.len(), "service"),
+                super::input::days(window)
             ),
             format!("remove those services' permissions from the policies of {address}"),
         ));

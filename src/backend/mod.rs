@@ -11,7 +11,7 @@ pub mod mock;
 pub mod retry;
 
 pub use crate::model::iam::ErrorCode;
-use crate::model::{Account, Address};
+use crate::model::{Account, Address, Name};
 use crate::operation::{CallCounts, Operation};
 use audit::{AuditData, AuditReadOptions};
 use std::sync::{Mutex, PoisonError};
@@ -88,6 +88,17 @@ pub trait Backend: Send + Sync {
     /// backend reads them one call per entity, only for these; never called, it reads them all.
     /// Other backends read every tag anyway and ignore this.
     fn read_tags_only_for(&self, _entities: &[Address]) {}
+    /// After `read`: fills in the credentials (login profile, access keys, MFA devices, SSH keys,
+    /// signing certificates, service-specific credentials) of `users`, the ones a plan deletes,
+    /// so that the plan shows their removal. No bulk AWS call returns them, so the aws backend
+    /// lists them per user, only for these; backends whose `read` has them all do nothing.
+    async fn read_credentials_of(
+        &self,
+        _account: &mut Account,
+        _users: &[Name],
+    ) -> Result<(), BackendError> {
+        Ok(())
+    }
     /// The principal whose credentials iamform runs with (`user.NAME` or `role.NAME`), for the
     /// self-lockout guard; `None` when unknown or not an IAM user or role (root, federated).
     fn caller(&self) -> Option<Address> {

@@ -12,7 +12,7 @@ pub(crate) fn describe(v: &Value) -> String {
         Value::Bool(_) => format!("the bool {}", shown(v)),
         Value::Number(_) => format!("the number {}", shown(v)),
         Value::String(_) => format!("the string {}", shown(v)),
-        Value::Array(a) => format!("a list of {} element(s)", a.len()),
+        Value::Array(a) => format!("a list of {}", crate::words::count(a.len(), "element")),
         Value::Object(_) => "an object".to_owned(),
     }
 }

@@ -19,7 +19,9 @@ use crate::model::{
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use crate::model::iam::{self, Quota, SizeQuota, MAX_DESCRIPTION, MAX_TRUST_POLICY_SIZE};
+use crate::model::iam::{
+    self, Quota, Quotas, SizeQuota, MAX_DESCRIPTION, MAX_TRUST_POLICY_SIZE, RAISABLE_QUOTAS,
+};
 use std::ops::RangeInclusive;
 
 /// IAM's limits (`model::iam`) under the names this file uses.
@@ -54,7 +56,14 @@ pub(crate) fn lower(
             },
             declared: BTreeMap::new(),
             profiles: Vec::new(),
+            quotas: Quotas::default(),
         };
+        // The account's quotas first: entities anywhere are checked against them.
+        for b in blocks.iter().filter(|b| b.ident == "settings") {
+            if let Some(q) = b.blocks_named("quotas").next() {
+                l.quotas(q);
+            }
+        }
         for b in blocks {
             l.block(b);
         }
@@ -80,6 +89,8 @@ struct Lowerer<'a> {
     /// report duplicates ignoring case.
     declared: BTreeMap<Address, (String, Span, Option<String>)>,
     profiles: Vec<ImplicitProfile>,
+    /// IAM's count quotas, as `settings { quotas { ... } }` raised them.
+    quotas: Quotas,
 }
 
 impl Lowerer<'_> {
@@ -126,7 +137,7 @@ impl Lowerer<'_> {
                     permissions_boundary: self.policy_arn(b, "permissions_boundary"),
                     tags: self.tags(b),
                     groups: self.group_names(b),
-                    policies: self.policy_arns(b),
+                    policies: self.policy_arns(b, kind),
                     inline_policies: self.inline_policies(b, kind, &id.name),
                     credentials: Default::default(),
                     name: name.clone(),
@@ -138,7 +149,7 @@ impl Lowerer<'_> {
             }
             Kind::Group => {
                 let group = Group {
-                    policies: self.policy_arns(b),
+                    policies: self.policy_arns(b, kind),
                     inline_policies: self.inline_policies(b, kind, &id.name),
                     name: name.clone(),
                     path: id.path.clone(),
@@ -340,7 +351,7 @@ impl Lowerer<'_> {
             max_session_duration,
             permissions_boundary: self.policy_arn(b, "permissions_boundary"),
             tags: self.tags(b),
-            policies: self.policy_arns(b),
+            policies: self.policy_arns(b, Kind::Role),
             inline_policies: self.inline_policies(b, Kind::Role, &id.name),
             assume_role_policy: trust?,
             name: Name::from(id.name.clone()),
@@ -511,6 +522,60 @@ impl Lowerer<'_> {
         self.desired.audit_ignore = ignore;
     }
 
+    /// `settings { quotas { policies_per_user = 20 } }`: an account's raised quotas.
+    fn quotas(&mut self, q: &Node) {
+        for quota in RAISABLE_QUOTAS {
+            let Some(key) = quota.setting() else { continue };
+            let Some(n) = self.env.get(q, key, convert::whole_number) else {
+                continue;
+            };
+            let n = usize::try_from(n).unwrap_or(usize::MAX);
+            if let Err(e) = self.quotas.raise(quota, n) {
+                let span = q.attr(key).map_or(q.header, |a| a.span);
+                self.env.error(span, e).help = Some(format!(
+                    "set it to the value AWS Service Quotas shows for {} in your account",
+                    quota.aws_name()
+                ));
+            }
+        }
+    }
+
+    /// An error at `span`: `what` number more than IAM's quota allows, which apply would meet
+    /// half-way as LimitExceeded.
+    fn over_quota(
+        &mut self,
+        span: Span,
+        quota: Quota,
+        n: usize,
+        what: &str,
+    ) -> &mut super::diagnostic::Diagnostic {
+        let limit = self.quotas.get(quota);
+        self.env.error(
+            span,
+            format!(
+                "{n} {what}: IAM's quota {} allows {limit}, so apply would fail with LimitExceeded",
+                quota.aws_name()
+            ),
+        )
+    }
+
+    /// How to get under a quota an account can raise.
+    fn raise_help(&self, quota: Quota, kind: Kind) -> String {
+        let limit = self.quotas.get(quota);
+        let key = quota.setting().unwrap_or_default();
+        if limit < quota.max() {
+            format!(
+                "attach fewer policies (merge some into one customer managed policy), or, if AWS has raised this {kind} quota for your account, say so: settings {{ quotas {{ {key} = N }} }} (at most {})",
+                quota.max()
+            )
+        } else {
+            format!(
+                "{} is IAM's maximum even with a raised quota: merge some policies into one customer managed policy",
+                quota.max()
+            )
+        }
+    }
+
     // ----- attribute helpers -----
 
     fn number(&mut self, b: &Node, key: &str, range: RangeInclusive<u32>) -> Option<u32> {
@@ -569,11 +634,19 @@ impl Lowerer<'_> {
         Some(arn)
     }
 
-    fn policy_arns(&mut self, b: &Node) -> BTreeSet<String> {
+    fn policy_arns(&mut self, b: &Node, kind: Kind) -> BTreeSet<String> {
         let arns = self
             .env
             .get(b, "policies", convert::string_list)
             .unwrap_or_default();
+        let quota = Quota::policies_per(kind);
+        let distinct = arns.iter().collect::<BTreeSet<_>>().len();
+        if distinct > self.quotas.get(quota) {
+            let span = b.attr("policies").map_or(b.header, |a| a.span);
+            let help = self.raise_help(quota, kind);
+            self.over_quota(span, quota, distinct, "managed policies")
+                .help = Some(help);
+        }
         for arn in &arns {
             if let Err(e) = check_policy_arn(arn) {
                 self.arn_error(b.attr("policies"), b.header, e);
@@ -617,6 +690,13 @@ impl Lowerer<'_> {
             .env
             .get(b, "groups", convert::string_list)
             .unwrap_or_default();
+        let distinct = groups.iter().collect::<BTreeSet<_>>().len();
+        if distinct > Quota::GroupsPerUser.limit() {
+            let span = b.attr("groups").map_or(b.header, |a| a.span);
+            self.over_quota(span, Quota::GroupsPerUser, distinct, "groups").help = Some(
+                "a hard limit no account can raise: merge groups, or grant the access through a policy or a role".to_owned(),
+            );
+        }
         for g in &groups {
             if let Err(e) = names::check_name(Kind::Group, g) {
                 let span = b.attr("groups").map_or(b.header, |a| a.span);
@@ -759,6 +839,14 @@ fn check_audit_ignore(pattern: &str) -> Result<(), String> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::schema::QUOTAS;
+
+    #[test]
+    fn the_quotas_block_has_one_attribute_per_raisable_quota() {
+        let settings: Vec<&str> = RAISABLE_QUOTAS.iter().filter_map(|q| q.setting()).collect();
+        assert_eq!(QUOTAS.attrs, settings.as_slice());
+    }
+
     use super::*;
 
     #[test]

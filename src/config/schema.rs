@@ -173,11 +173,26 @@ pub(crate) static PASSWORD_POLICY: Schema = schema(
 );
 pub(crate) static SCOPE: Schema = schema("scope", &[], &["paths", "exclude"], &[]);
 pub(crate) static AUDIT: Schema = schema("audit", &[], &["ignore"], &[]);
+/// The attributes are [`crate::model::iam::Quota::setting`]'s (a unit test checks).
+pub(crate) static QUOTAS: Schema = schema(
+    "quotas",
+    &[],
+    &[
+        "policies_per_user",
+        "policies_per_group",
+        "policies_per_role",
+    ],
+    &[],
+);
 pub(crate) static SETTINGS: Schema = schema(
     "settings",
     &[],
     &[],
-    &[("scope", &SCOPE, false), ("audit", &AUDIT, false)],
+    &[
+        ("scope", &SCOPE, false),
+        ("audit", &AUDIT, false),
+        ("quotas", &QUOTAS, false),
+    ],
 );
 pub(crate) static BACKEND_MOCK: Schema = schema(
     "backend \"mock\"",
@@ -424,7 +439,11 @@ fn check_labels(block: &Node, schema: &Schema, map: &SourceMap, out: &mut Vec<Di
             schema.name, schema.labels[got]
         )
     } else {
-        format!("a {} block takes {want} label(s), found {got}", schema.name)
+        format!(
+            "a {} block takes {}, found {got}",
+            schema.name,
+            crate::words::count(want, "label")
+        )
     };
     out.push(
         map.error(block.header, message)

@@ -126,7 +126,10 @@ pub(super) fn resource_mismatch(
         parts.push(describe(u));
     }
     if unfit.len() > 4 {
-        parts.push(format!("and {} more actions", unfit.len() - 4));
+        parts.push(format!(
+            "and {} more",
+            crate::words::count(unfit.len() - 4, "action")
+        ));
     }
     if !unused.is_empty() && !nothing {
         let one = unused.len() == 1;
@@ -202,17 +205,17 @@ fn describe(u: &Unfit) -> String {
             [one] => one.clone(),
             [first @ .., last] if types.len() <= 3 => format!("{} or {last}", first.join(", ")),
             _ => format!(
-                "{} or {} other types",
+                "{} or {}",
                 types[..3].join(", "),
-                types.len() - 3
+                crate::words::count(types.len() - 3, "other type")
             ),
         };
         return format!("`{}` applies only to resources of type {shown}", u.written);
     }
     let star = u.actions.iter().all(|(_, a)| a.only_star());
     format!(
-        "none of the {} actions `{}` matches applies to these resources{}",
-        u.actions.len(),
+        "none of the {} `{}` matches applies to these resources{}",
+        crate::words::count(u.actions.len(), "action"),
         u.written,
         if star {
             " (they take only Resource `*`)"

@@ -7,20 +7,28 @@
 //!   run before K (or a policy K) is deleted;
 //! - delete before re-create: a replacement deletes the old entity before creating the new one;
 //! - grants before revocations: within one principal that stays, attaching or adding runs before
-//!   detaching or removing, so an apply never leaves it with less access than both old and new;
+//!   detaching or removing, so an apply never leaves it with less access than both old and new —
+//!   except where granting first would take the principal over an IAM quota (10 managed policies
+//!   per user, group or role; 10 groups per user): there its revocations of that kind run first,
+//!   as IAM would otherwise refuse the grant with LimitExceeded;
 //! - room under a quota is made before it is taken: the oldest policy version is deleted before
 //!   a new one is created (five at most), an instance profile's old role is removed before its new
 //!   one is added (one at most).
 
 use super::ops::Node;
-use crate::model::Address;
+use crate::model::iam::Quota;
+use crate::model::{Account, Address, Kind};
 use crate::operation::{Access, Key};
 use petgraph::graph::{DiGraph, NodeIndex};
 use std::cmp::Reverse;
 use std::collections::{BTreeSet, BinaryHeap, HashMap};
 
 /// `(before, after)` pairs of node indices.
-pub(crate) fn edges(nodes: &[Node], removed: &BTreeSet<Address>) -> BTreeSet<(usize, usize)> {
+pub(crate) fn edges(
+    nodes: &[Node],
+    removed: &BTreeSet<Address>,
+    live: &Account,
+) -> BTreeSet<(usize, usize)> {
     let mut by_key: HashMap<&Key, Roles> = HashMap::new();
     for (i, n) in nodes.iter().enumerate() {
         let e = &n.effects;
@@ -60,7 +68,7 @@ pub(crate) fn edges(nodes: &[Node], removed: &BTreeSet<Address>) -> BTreeSet<(us
             fills.iter().for_each(|&t| link(f, t));
         }
     }
-    grants_before_revokes(nodes, removed, &mut link);
+    grants_before_revokes(nodes, removed, live, &mut link);
     out
 }
 
@@ -82,6 +90,7 @@ struct Roles([Vec<usize>; 6]);
 fn grants_before_revokes(
     nodes: &[Node],
     removed: &BTreeSet<Address>,
+    live: &Account,
     link: &mut impl FnMut(usize, usize),
 ) {
     /// Per principal: its grant nodes and its revoke nodes, each with what it is about.
@@ -102,14 +111,56 @@ fn grants_before_revokes(
                 continue; // torn down and re-created: its grants come after the teardown
             }
         }
+        let quota = |about: &Option<Key>| counted_by(principal, about.as_ref());
+        let mut full: Vec<Quota> = Vec::new();
+        for q in grants.iter().filter_map(|(_, about)| quota(about)) {
+            let granted = grants.iter().filter(|(_, a)| quota(a) == Some(q)).count();
+            if !full.contains(&q) && held(live, principal, q) + granted > q.limit() {
+                full.push(q);
+            }
+        }
         for &(g, g_about) in &grants {
+            let tight = quota(g_about).filter(|q| full.contains(q));
             for &(r, r_about) in &revokes {
-                // Re-attaching a replaced policy follows its own teardown instead.
-                if g_about.is_none() || g_about != r_about {
+                if tight.is_some() {
+                    // No room for the grant until the revocations of its kind made some.
+                    if quota(r_about) == tight {
+                        link(r, g);
+                    }
+                } else if g_about.is_none() || g_about != r_about {
+                    // Re-attaching a replaced policy follows its own teardown instead.
                     link(g, r);
                 }
             }
         }
+    }
+}
+
+/// The count quota a grant to `principal` about `about` takes room under, if any: a managed
+/// policy (a policy key) under the principal's managed policies per entity, a group under the
+/// groups per user.
+fn counted_by(principal: &Key, about: Option<&Key>) -> Option<Quota> {
+    let Key::Entity(kind, _) = principal else {
+        return None;
+    };
+    match about? {
+        Key::Policy(_) => Some(Quota::policies_per(*kind)),
+        Key::Entity(Kind::Group, _) if *kind == Kind::User => Some(Quota::GroupsPerUser),
+        Key::Entity(..) => None,
+    }
+}
+
+/// How much of `quota` the live principal uses.
+fn held(live: &Account, principal: &Key, quota: Quota) -> usize {
+    let Key::Entity(kind, name) = principal else {
+        return 0;
+    };
+    match (kind, quota) {
+        (Kind::User, Quota::GroupsPerUser) => live.users.get(name).map_or(0, |u| u.groups.len()),
+        (Kind::User, _) => live.users.get(name).map_or(0, |u| u.policies.len()),
+        (Kind::Group, _) => live.groups.get(name).map_or(0, |g| g.policies.len()),
+        (Kind::Role, _) => live.roles.get(name).map_or(0, |r| r.policies.len()),
+        _ => 0,
     }
 }
 
@@ -199,7 +250,9 @@ mod tests {
     }
 
     fn edges_of(nodes: &[Node]) -> Vec<(usize, usize)> {
-        edges(nodes, &BTreeSet::new()).into_iter().collect()
+        edges(nodes, &BTreeSet::new(), &Account::default())
+            .into_iter()
+            .collect()
     }
 
     #[test]
@@ -237,8 +290,51 @@ mod tests {
         assert_eq!(edges_of(&nodes), vec![(1, 0)]);
         let removed: BTreeSet<Address> = [Address::new(Kind::Group, "p")].into();
         assert!(
-            edges(&nodes, &removed).is_empty(),
+            edges(&nodes, &removed, &Account::default()).is_empty(),
             "a removed principal's grants follow its teardown instead"
+        );
+    }
+
+    /// Defect 19.3: a user holding 10 managed policies (IAM's quota) that swaps one: attaching
+    /// first would fail with LimitExceeded, so the detach runs first; a group added at the same
+    /// time still comes before the group removal (the user is in 1 group).
+    #[test]
+    fn at_a_quota_the_revocations_of_its_kind_make_room_first() {
+        let e = Effects::default;
+        let user = Key::Entity(Kind::User, Name::from("ann"));
+        let arn = |i: usize| format!("arn:aws:iam::123456789012:policy/p{i}");
+        let mut live = Account::default();
+        let held = serde_json::json!({ "name": "ann", "groups": ["old"],
+            "policies": (0..10).map(arn).collect::<Vec<_>>() });
+        live.users
+            .insert(Name::from("ann"), serde_json::from_value(held).unwrap());
+        let policy = |i: usize| Some(Key::Policy(arn(i)));
+        let group = |g: &str| Some(Key::Entity(Kind::Group, Name::from(g)));
+        let nodes = [
+            node(
+                "attach p10",
+                e().access(Access::Grant, user.clone(), policy(10)),
+            ),
+            node(
+                "detach p0",
+                e().access(Access::Revoke, user.clone(), policy(0)),
+            ),
+            node(
+                "add to new",
+                e().access(Access::Grant, user.clone(), group("new")),
+            ),
+            node(
+                "remove from old",
+                e().access(Access::Revoke, user.clone(), group("old")),
+            ),
+        ];
+        let edges: Vec<(usize, usize)> =
+            edges(&nodes, &BTreeSet::new(), &live).into_iter().collect();
+        assert_eq!(edges, vec![(1, 0), (2, 1), (2, 3)]);
+        assert_eq!(
+            edges_of(&nodes),
+            vec![(0, 1), (0, 3), (2, 1), (2, 3)],
+            "with room, every grant comes first"
         );
     }
 

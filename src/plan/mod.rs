@@ -94,9 +94,10 @@ pub fn outside_warning(plan: &Plan) -> String {
         return String::new();
     }
     let mut msg = format!(
-        "warning: {} operation(s) of this plan change entities the configuration does not manage, \
+        "warning: {} of this plan {} entities the configuration does not manage, \
          because something they hold is destroyed:\n",
-        ops.len()
+        crate::words::count(ops.len(), "operation"),
+        if ops.len() == 1 { "changes" } else { "change" }
     );
     for o in ops {
         msg.push_str(&format!("  {}\n", o.operation));
@@ -116,7 +117,7 @@ pub fn build(
     let ctx = ops::Context::new(&diff.changes, desired, live, account_id, references);
     let mut nodes = ops::generate(&diff.changes, &ctx);
     moved::add_rename_nodes(&diff.changes, &mut nodes, &ctx);
-    let edges = graph::edges(&nodes, &ctx.removed);
+    let edges = graph::edges(&nodes, &ctx.removed, live);
     let order = graph::order(&nodes, &edges)?;
     let mut id_of = vec![0; nodes.len()];
     for (id, &i) in order.iter().enumerate() {

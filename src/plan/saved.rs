@@ -50,6 +50,10 @@ pub struct Provenance {
     /// each, only where the configuration declares tags); the stale check reads the same ones.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags_read: Vec<Address>,
+    /// The users whose credentials were read (the aws backend lists them per user, only for the
+    /// users the plan deletes); the stale check reads the same ones.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub credentials_read: Vec<Address>,
     /// The principal the plan was made as, when known: the self-lockout guard of
     /// `apply PLANFILE` falls back to it when the backend cannot tell (a mock).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -184,6 +188,7 @@ mod tests {
             live: fingerprint(live, declared, scope.as_ref()),
             scope,
             tags_read: Vec::new(),
+            credentials_read: Vec::new(),
             caller: None,
         }
     }

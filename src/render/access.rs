@@ -160,9 +160,8 @@ pub(crate) fn who_can_text(
     if found.is_empty() {
         return format!("No user or role may {action} on {resource}.\n");
     }
-    let n = found.len();
-    let what = if n == 1 { "principal" } else { "principals" };
-    let mut out = format!("{n} {what} may {action} on {resource}:\n");
+    let principals = crate::words::count(found.len(), "principal");
+    let mut out = format!("{principals} may {action} on {resource}:\n");
     for (address, ev) in found {
         out.push_str(&format!("  {}\n", style.bold(&address.to_string())));
         for m in &ev.matched {

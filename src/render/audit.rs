@@ -5,11 +5,8 @@
 use super::sarif;
 use super::style::Style;
 use crate::audit::{rule, AuditReport, Finding, Severity, RULES};
+use crate::words::count;
 use std::fmt::Write;
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
 
 /// `7 findings (1 critical, 2 high, 4 medium)`.
 fn counts(report: &AuditReport) -> String {
@@ -24,11 +21,7 @@ fn counts(report: &AuditReport) -> String {
     if parts.is_empty() {
         "no findings".to_owned()
     } else {
-        format!(
-            "{} ({})",
-            plural(s.findings, "finding", "findings"),
-            parts.join(", ")
-        )
+        format!("{} ({})", count(s.findings, "finding"), parts.join(", "))
     }
 }
 
@@ -51,8 +44,8 @@ fn suppressed_line(report: &AuditReport) -> Option<String> {
             .map(|(r, n)| format!("{r}: {n}"))
             .collect();
         format!(
-            "{} by settings.audit.ignore ({})",
-            plural(s.suppressed, "finding suppressed", "findings suppressed"),
+            "{} suppressed by settings.audit.ignore ({})",
+            count(s.suppressed, "finding"),
             by.join(", ")
         )
     })
@@ -148,7 +141,7 @@ pub fn markdown(report: &AuditReport) -> String {
                 out,
                 "<details><summary><code>{}</code>: {} ({})</summary>\n",
                 r.id,
-                plural(found.len(), "finding", "findings"),
+                count(found.len(), "finding"),
                 r.title
             );
             let _ = writeln!(out, "{}.\n", r.checks);

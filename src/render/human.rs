@@ -27,9 +27,8 @@ pub fn plan(plan: &Plan, style: Style) -> String {
         }
         out.push('\n');
         out.push_str(&style.bold(&summary_line(plan.summary())));
-        let n = plan.operations.len();
-        let plural = if n == 1 { "" } else { "s" };
-        out.push_str(&format!(" ({n} IAM operation{plural})\n"));
+        let operations = crate::words::count(plan.operations.len(), "IAM operation");
+        out.push_str(&format!(" ({operations})\n"));
     }
     if let Some(line) = unmanaged_line(plan) {
         out.push_str(&style.dim(&line));
@@ -130,17 +129,18 @@ pub(crate) fn change_body(out: &mut String, change: &Change, style: Style) {
                 let c = &u.credentials;
                 let counts = [
                     (usize::from(c.has_login_profile()), "login profile"),
-                    (c.access_keys.len(), "access keys"),
-                    (c.mfa_devices.len(), "MFA devices"),
-                    (c.ssh_public_keys.len(), "SSH public keys"),
-                    (c.signing_certificates.len(), "signing certificates"),
+                    (c.access_keys.len(), "access key"),
+                    (c.mfa_devices.len(), "MFA device"),
+                    (c.ssh_public_keys.len(), "SSH public key"),
+                    (c.signing_certificates.len(), "signing certificate"),
                     (
                         c.service_specific_credentials.len(),
-                        "service-specific credentials",
+                        "service-specific credential",
                     ),
                 ];
                 for (n, what) in counts.into_iter().filter(|(n, _)| *n > 0) {
-                    let _ = writeln!(out, "      {} {what}: {n} (deleted first)", style.red("-"));
+                    let what = crate::words::count(n, what);
+                    let _ = writeln!(out, "      {} {what} (deleted first)", style.red("-"));
                 }
             }
         }
@@ -161,7 +161,8 @@ fn fields(entity: &Entity) -> Map<String, Value> {
     match value {
         Ok(Value::Object(mut m)) => {
             for k in HIDDEN_KEYS {
-                m.remove(k);
+                // `shift_remove` keeps the order of the other fields (the model's).
+                m.shift_remove(k);
             }
             m
         }
@@ -181,14 +182,14 @@ fn all_fields(out: &mut String, m: &Map<String, Value>, sign: char, style: Style
             style.red(s)
         }
     };
+    let sign = paint(&sign.to_string());
     let w = width(m.keys().map(String::len));
     for (key, value) in m {
         if key == "inline_policies" {
             for (name, doc) in value.as_object().into_iter().flatten() {
                 let _ = writeln!(
                     out,
-                    "      {} inline_policy {name:?} = {}",
-                    paint(&sign.to_string()),
+                    "      {sign} inline_policy {name:?} = {}",
                     indent(&pretty(doc), 8)
                 );
             }
@@ -197,13 +198,54 @@ fn all_fields(out: &mut String, m: &Map<String, Value>, sign: char, style: Style
         let shown = if DOCUMENT_KEYS.contains(&key.as_str()) {
             indent(&pretty(value), 8)
         } else {
-            compact(value)
+            whole_value(value, &sign)
         };
-        let _ = writeln!(
-            out,
-            "      {} {key:<w$} = {shown}",
-            paint(&sign.to_string())
-        );
+        let _ = writeln!(out, "      {sign} {key:<w$} = {shown}");
+    }
+}
+
+/// A value created or destroyed whole, as Terraform prints it: a list of more than one item one
+/// item per line, a map of one entry `{ team = "web" }` and of more one entry per line with the
+/// `=` aligned, each line under the attribute (at column 6) marked with `sign`.
+fn whole_value(value: &Value, sign: &str) -> String {
+    match value {
+        Value::Array(items) if items.len() > 1 => {
+            let mut s = String::from("[\n");
+            for item in items {
+                let _ = writeln!(s, "          {sign} {},", compact(item));
+            }
+            s.push_str("        ]");
+            s
+        }
+        Value::Object(entries) if entries.len() == 1 && entries.values().all(is_scalar) => {
+            let (k, v) = entries.iter().next().expect("one entry");
+            format!("{{ {} = {} }}", map_key(k), compact(v))
+        }
+        Value::Object(entries) if !entries.is_empty() => {
+            let w = width(entries.keys().map(|k| map_key(k).len()));
+            let mut sorted: Vec<(&String, &Value)> = entries.iter().collect();
+            sorted.sort_by_key(|(k, _)| *k);
+            let mut s = String::from("{\n");
+            for (k, v) in sorted {
+                let _ = writeln!(s, "          {sign} {:<w$} = {}", map_key(k), compact(v));
+            }
+            s.push_str("        }");
+            s
+        }
+        other => compact(other),
+    }
+}
+
+fn is_scalar(v: &Value) -> bool {
+    !matches!(v, Value::Array(_) | Value::Object(_))
+}
+
+/// A map key as HCL writes it: bare when it is an identifier, else quoted (`"kubernetes.io/x"`).
+fn map_key(k: &str) -> String {
+    if crate::config::is_identifier(k) {
+        k.to_owned()
+    } else {
+        compact(&Value::String(k.to_owned()))
     }
 }
 
@@ -223,19 +265,19 @@ fn changed_fields(
         }
         let null = Value::Null;
         let (b, a) = (b.unwrap_or(&null), a.unwrap_or(&null));
-        if key == "inline_policies" || key == "tags" {
-            map_changes(out, key, b, a, style);
+        if key == "inline_policies" {
+            inline_policy_changes(out, b, a, style);
         } else if DOCUMENT_KEYS.contains(&key.as_str()) {
             let _ = writeln!(out, "      {} {key} =", style.yellow("~"));
             document_diff(out, b, a, style, 10);
         } else if a.is_array() || b.is_array() {
-            let (bs, as_) = (elements(b), elements(a));
-            for v in as_.iter().filter(|v| !bs.contains(v)) {
-                let _ = writeln!(out, "      {} {key} += {}", style.green("+"), compact(v));
-            }
-            for v in bs.iter().filter(|v| !as_.contains(v)) {
-                let _ = writeln!(out, "      {} {key} -= {}", style.red("-"), compact(v));
-            }
+            let _ = writeln!(out, "      {} {key} = [", style.yellow("~"));
+            set_changes(out, b, a, style);
+            let _ = writeln!(out, "        ]");
+        } else if a.is_object() || b.is_object() {
+            let _ = writeln!(out, "      {} {key} = {{", style.yellow("~"));
+            map_changes(out, b, a, style);
+            let _ = writeln!(out, "        }}");
         } else {
             let _ = writeln!(
                 out,
@@ -248,57 +290,107 @@ fn changed_fields(
     }
 }
 
-/// Per-entry changes of a map attribute (tags, inline policies).
-fn map_changes(out: &mut String, key: &str, before: &Value, after: &Value, style: Style) {
+/// The elements of a changed list attribute, item by item in order: `+` added, `-` removed, and
+/// the unchanged ones counted, as Terraform does for sets (every list of the model is one).
+fn set_changes(out: &mut String, before: &Value, after: &Value, style: Style) {
+    let (b, a) = (elements(before), elements(after));
+    let mut all: Vec<&Value> = b.iter().chain(a.iter()).collect();
+    all.sort_by_key(|v| compact(v));
+    all.dedup();
+    let mut unchanged = 0;
+    for v in all {
+        match (b.contains(v), a.contains(v)) {
+            (false, true) => {
+                let _ = writeln!(out, "          {} {},", style.green("+"), compact(v));
+            }
+            (true, false) => {
+                let _ = writeln!(out, "          {} {},", style.red("-"), compact(v));
+            }
+            _ => unchanged += 1,
+        }
+    }
+    hidden(out, unchanged, style);
+}
+
+/// The entries of a changed map attribute (tags), with the `=` aligned: `+` added, `~` changed,
+/// `-` removed, and the unchanged ones counted.
+fn map_changes(out: &mut String, before: &Value, after: &Value, style: Style) {
     let empty = Map::new();
     let b = before.as_object().unwrap_or(&empty);
     let a = after.as_object().unwrap_or(&empty);
-    let label = |k: &str| {
-        if key == "tags" {
-            format!("tags[{k:?}]")
-        } else {
-            format!("inline_policy {k:?}")
-        }
-    };
+    let mut keys: Vec<&String> = b.keys().chain(a.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    let changed: Vec<&String> = keys
+        .into_iter()
+        .filter(|k| b.get(*k) != a.get(*k))
+        .collect();
+    let w = width(changed.iter().map(|k| map_key(k).len()));
+    for k in &changed {
+        let key = map_key(k);
+        let _ = match (b.get(*k), a.get(*k)) {
+            (None, Some(v)) => writeln!(
+                out,
+                "          {} {key:<w$} = {}",
+                style.green("+"),
+                compact(v)
+            ),
+            (Some(old), None) => writeln!(
+                out,
+                "          {} {key:<w$} = {} -> null",
+                style.red("-"),
+                compact(old)
+            ),
+            (Some(old), Some(v)) => writeln!(
+                out,
+                "          {} {key:<w$} = {} -> {}",
+                style.yellow("~"),
+                compact(old),
+                compact(v)
+            ),
+            (None, None) => Ok(()),
+        };
+    }
+    let unchanged = b.keys().filter(|k| a.get(*k) == b.get(*k)).count();
+    hidden(out, unchanged, style);
+}
+
+/// Terraform's `# (2 unchanged elements hidden)` line, when there are any.
+fn hidden(out: &mut String, unchanged: usize, style: Style) {
+    if unchanged > 0 {
+        let what = crate::words::count(unchanged, "unchanged element");
+        let _ = writeln!(
+            out,
+            "            {}",
+            style.dim(&format!("# ({what} hidden)"))
+        );
+    }
+}
+
+/// Per-policy changes of the inline policies: added ones whole, changed ones as a diff.
+fn inline_policy_changes(out: &mut String, before: &Value, after: &Value, style: Style) {
+    let empty = Map::new();
+    let b = before.as_object().unwrap_or(&empty);
+    let a = after.as_object().unwrap_or(&empty);
     for (k, v) in a {
         match b.get(k) {
-            None if key == "tags" => {
-                let _ = writeln!(
-                    out,
-                    "      {} {} = {}",
-                    style.green("+"),
-                    label(k),
-                    compact(v)
-                );
-            }
             None => {
                 let _ = writeln!(
                     out,
-                    "      {} {} = {}",
+                    "      {} inline_policy {k:?} = {}",
                     style.green("+"),
-                    label(k),
                     indent(&pretty(v), 8)
                 );
             }
-            Some(old) if old != v && key == "tags" => {
-                let _ = writeln!(
-                    out,
-                    "      {} {} = {} -> {}",
-                    style.yellow("~"),
-                    label(k),
-                    compact(old),
-                    compact(v)
-                );
-            }
             Some(old) if old != v => {
-                let _ = writeln!(out, "      {} {} =", style.yellow("~"), label(k));
+                let _ = writeln!(out, "      {} inline_policy {k:?} =", style.yellow("~"));
                 document_diff(out, old, v, style, 10);
             }
             Some(_) => {}
         }
     }
     for k in b.keys().filter(|k| !a.contains_key(*k)) {
-        let _ = writeln!(out, "      {} {}", style.red("-"), label(k));
+        let _ = writeln!(out, "      {} inline_policy {k:?}", style.red("-"));
     }
 }
 
@@ -354,4 +446,46 @@ fn indent(s: &str, by: usize) -> String {
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn whole_values_are_written_as_terraform_writes_them() {
+        for (value, shown) in [
+            (json!("x"), r#""x""#),
+            (json!(["ops"]), r#"["ops"]"#),
+            (json!([]), "[]"),
+            (
+                json!(["a", "b"]),
+                "[\n          + \"a\",\n          + \"b\",\n        ]",
+            ),
+            (json!({ "team": "web" }), r#"{ team = "web" }"#),
+            (json!({ "a:b": "1" }), r#"{ "a:b" = "1" }"#),
+            (
+                json!({ "team": "web", "environment": "prod" }),
+                "{\n          + environment = \"prod\"\n          + team        = \"web\"\n        }",
+            ),
+        ] {
+            assert_eq!(whole_value(&value, "+"), shown, "{value}");
+        }
+    }
+
+    #[test]
+    fn a_changed_list_is_shown_item_by_item_and_unchanged_items_are_counted() {
+        let mut out = String::new();
+        set_changes(
+            &mut out,
+            &json!(["a", "b", "c"]),
+            &json!(["b", "c", "d"]),
+            Style::PLAIN,
+        );
+        assert_eq!(
+            out,
+            "          - \"a\",\n          + \"d\",\n            # (2 unchanged elements hidden)\n"
+        );
+    }
 }

@@ -3,15 +3,8 @@
 
 use super::Style;
 use crate::lint::{Finding, Severity, Summary};
+use crate::words::count;
 use serde::Serialize;
-
-fn plural(n: usize, one: &str) -> String {
-    if n == 1 {
-        format!("{n} {one}")
-    } else {
-        format!("{n} {one}s")
-    }
-}
 
 /// The text report: compiler style, one block per finding, then the counts.
 pub(crate) fn text(findings: &[Finding], style: Style) -> String {
@@ -37,8 +30,8 @@ pub(crate) fn text(findings: &[Finding], style: Style) -> String {
     } else {
         out.push_str(&format!(
             "Lint: {}, {}.\n",
-            plural(s.errors, "error"),
-            plural(s.warnings, "warning")
+            count(s.errors, "error"),
+            count(s.warnings, "warning")
         ));
     }
     out

@@ -41,7 +41,12 @@ impl Progress {
         };
         let status = match outcome {
             Outcome::Applied { retries: 0 } => "done".to_owned(),
-            Outcome::Applied { retries } => format!("done after {retries} retries"),
+            Outcome::Applied { retries } => {
+                format!(
+                    "done after {}",
+                    crate::words::count(*retries as usize, "retry")
+                )
+            }
             Outcome::Failed { error, .. } => format!("FAILED: {error}"),
             Outcome::Skipped { .. } | Outcome::NotStarted => "skipped".to_owned(),
         };

@@ -6,7 +6,7 @@ use super::plan::{make_plan, read_plan_file, targeted_warning};
 use super::{backend, report_calls, Exit, Ui};
 use crate::apply::{self, ApplyDocument};
 use crate::backend::Backend;
-use crate::model::{Account, Address};
+use crate::model::{Account, Address, Kind, Name};
 use crate::plan::saved;
 use crate::plan::Plan;
 use crate::render::printer::{self, err, out};
@@ -25,7 +25,13 @@ pub(crate) async fn apply(
     ui: &Ui,
 ) -> anyhow::Result<Exit> {
     if settings.target.is_file() {
-        saved(&settings.target, flags, settings, ui).await
+        // A saved plan is the plan that was reviewed (as in Terraform): applied without a prompt,
+        // after the staleness and caller checks.
+        let settings = ApplySettings {
+            auto_approve: true,
+            ..settings.clone()
+        };
+        saved(&settings.target, flags, &settings, ui).await
     } else {
         directory(&settings.target, flags, settings, ui).await
     }
@@ -90,10 +96,20 @@ async fn saved(
         );
     }
     backend.read_tags_only_for(&provenance.tags_read);
-    let live = backend
+    let mut live = backend
         .read()
         .await
         .context("could not read the live account")?;
+    let users: Vec<Name> = (provenance.credentials_read.iter())
+        .filter(|a| a.kind == Kind::User)
+        .map(|a| a.name.clone())
+        .collect();
+    if !users.is_empty() {
+        backend
+            .read_credentials_of(&mut live, &users)
+            .await
+            .context("could not read the credentials of the users the plan deletes")?;
+    }
     let stale = saved::stale_entities(provenance, &live);
     if !stale.is_empty() {
         let mut msg = format!(
@@ -155,8 +171,9 @@ fn lockout_guard(
     }
     if settings.allow_lockout {
         err(&format!(
-            "warning: --allow-lockout: applying {} operation(s) that take IAM permissions from the caller {caller}\n",
-            found.len()
+            "warning: --allow-lockout: applying {} that {} IAM permissions from the caller {caller}\n",
+            crate::words::count(found.len(), "operation"),
+            if found.len() == 1 { "takes" } else { "take" }
         ));
         return true;
     }

@@ -15,6 +15,7 @@ use crate::model::iam::PLACEHOLDER_ACCOUNT_ID;
 use crate::render::printer::{err, out};
 use crate::render::{self, Style};
 use crate::settings::{AwsSettings, BackendFlags, BackendSpec, Command, ImportSettings, Settings};
+use crate::words;
 use anyhow::Context as _;
 use std::path::Path;
 
@@ -133,9 +134,9 @@ fn validate(dir: &Path, ui: &Ui) -> anyhow::Result<Exit> {
     };
     if !ui.quiet {
         out(&format!(
-            "{} The configuration is valid: {} entities declared.\n",
+            "{} The configuration is valid: {} declared.\n",
             ui.style.green("Success!"),
-            desired.account.len()
+            words::count(desired.account.len(), "entity")
         ));
     }
     Ok(Exit::Success)
@@ -202,8 +203,8 @@ fn synth(entities: usize, dir: &Path, user_boundaries: bool) -> anyhow::Result<E
     file.account = account;
     std::fs::write(dir.join("account.json"), serde_json::to_vec(&file)?)?;
     err(&format!(
-        "wrote {} entities to {}\n",
-        file.account.len(),
+        "wrote {} to {}\n",
+        words::count(file.account.len(), "entity"),
         dir.display()
     ));
     Ok(Exit::Success)
@@ -233,10 +234,10 @@ async fn import_cmd(
     let written = crate::import::run(&*backend, &options).await?;
     if !ui.quiet {
         err(&format!(
-            "Imported {} entities into {} ({} files) in {:.2} s.\n",
-            written.entities,
+            "Imported {} into {} ({}) in {:.2} s.\n",
+            words::count(written.entities, "entity"),
             options.out.display(),
-            written.files.len(),
+            words::count(written.files.len(), "file"),
             started.elapsed().as_secs_f64()
         ));
     }

@@ -6,7 +6,7 @@ use crate::backend::Backend;
 use crate::config::{self, Desired};
 use crate::diff::{diff, Action, Diff};
 use crate::drift::DriftReport;
-use crate::model::{Account, Address, Kind};
+use crate::model::{Account, Address, Kind, Name};
 use crate::plan::saved::{self, PlanDocument, Provenance};
 use crate::plan::{self, Plan};
 use crate::render;
@@ -25,6 +25,8 @@ pub(crate) struct Planned {
     pub desired: Desired,
     pub live: Account,
     pub plan: Plan,
+    /// The users whose credentials were read: those the plan deletes.
+    pub credentials_read: Vec<Name>,
 }
 
 /// Plans `dir` against its backend (or the one the flags choose), limited to `targets` and what
@@ -49,10 +51,22 @@ pub(crate) async fn make_plan(
     let moves = config.moves(&desired);
     exiting_soon(config);
     backend.read_tags_only_for(&tags_to_read(&desired.account));
-    let live = backend
+    let mut live = backend
         .read()
         .await
         .context("could not read the live account")?;
+    let Some((_, first)) = changes(&desired, &live, &moves, targets, backend.account_id()) else {
+        return Ok(Err(Exit::Error));
+    };
+    // The credentials of the users the plan deletes, which the plan removes first and shows.
+    let credentials_read = deleted_users(&first);
+    drop(first);
+    if !credentials_read.is_empty() {
+        backend
+            .read_credentials_of(&mut live, &credentials_read)
+            .await
+            .context("could not read the credentials of the users the plan deletes")?;
+    }
     let Some((renamed, changes)) = changes(&desired, &live, &moves, targets, backend.account_id())
     else {
         return Ok(Err(Exit::Error));
@@ -74,7 +88,19 @@ pub(crate) async fn make_plan(
         desired,
         live,
         plan,
+        credentials_read,
     }))
+}
+
+/// The users a diff deletes (or replaces).
+fn deleted_users(changes: &Diff) -> Vec<Name> {
+    changes
+        .changes
+        .iter()
+        .filter(|c| c.address.kind == Kind::User)
+        .filter(|c| matches!(c.action, Action::Delete | Action::Replace))
+        .map(|c| c.address.name.clone())
+        .collect()
 }
 
 /// The changes to plan: against the live account as if the `moved` blocks' renames were done
@@ -240,6 +266,11 @@ fn provenance(dir: &Path, planned: &Planned) -> anyhow::Result<Provenance> {
             desired.scope.as_ref(),
         ),
         tags_read: tags_to_read(&desired.account),
+        credentials_read: planned
+            .credentials_read
+            .iter()
+            .map(|u| Address::new(Kind::User, u.clone()))
+            .collect(),
         caller: planned.backend.caller(),
     })
 }

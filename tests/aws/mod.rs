@@ -53,6 +53,17 @@ async fn ok(b: &AwsBackend, op: Operation) {
     }
 }
 
+/// A user at path `/`, through the backend.
+async fn create_user(b: &AwsBackend, name: &str) {
+    let op = UserOp::CreateUser {
+        user: n(name),
+        path: "/".into(),
+        permissions_boundary: None,
+        tags: Tags::new(),
+    };
+    ok(b, op.into()).await;
+}
+
 /// Calls made between two snapshots of the counter.
 fn delta(before: &CallCounts, after: &CallCounts) -> CallCounts {
     after
@@ -63,7 +74,7 @@ fn delta(before: &CallCounts, after: &CallCounts) -> CallCounts {
 }
 
 /// An SDK client on moto, for seeding what iamform never creates.
-async fn sdk(endpoint: &str) -> aws_sdk_iam::Client {
+pub(crate) async fn sdk(endpoint: &str) -> aws_sdk_iam::Client {
     target::use_fake_credentials();
     let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
         .region(aws_config::Region::new("us-east-1"))
@@ -157,19 +168,9 @@ fn iamform(args: &[&str]) -> std::process::Output {
         .expect("run iamform")
 }
 
-#[tokio::test]
-async fn quickstart_applies_on_moto_and_the_next_plan_is_empty() {
-    let Some((_moto, endpoint)) = target::fresh_moto().await else {
-        return;
-    };
-    let aws = ["--backend", "aws", "--endpoint-url", endpoint.as_str()];
-    let apply = iamform(
-        &[
-            &["apply", "examples/quickstart", "--auto-approve"][..],
-            &aws,
-        ]
-        .concat(),
-    );
+/// `iamform apply ...`, which must succeed with no failed operation.
+fn apply_cleanly(args: &[&str]) {
+    let apply = iamform(args);
     let out = String::from_utf8_lossy(&apply.stdout);
     assert!(
         apply.status.success(),
@@ -177,6 +178,21 @@ async fn quickstart_applies_on_moto_and_the_next_plan_is_empty() {
         String::from_utf8_lossy(&apply.stderr)
     );
     assert!(out.contains("0 failed"), "{out}");
+}
+
+#[tokio::test]
+async fn quickstart_applies_on_moto_and_the_next_plan_is_empty() {
+    let Some((_moto, endpoint)) = target::fresh_moto().await else {
+        return;
+    };
+    let aws = ["--backend", "aws", "--endpoint-url", endpoint.as_str()];
+    apply_cleanly(
+        &[
+            &["apply", "examples/quickstart", "--auto-approve"][..],
+            &aws,
+        ]
+        .concat(),
+    );
     let plan = iamform(
         &[
             &["plan", "examples/quickstart", "--detailed-exitcode"][..],
@@ -235,17 +251,7 @@ async fn documents_keep_plus_signs_spaces_and_percent_signs() {
     let trust = doc(
         r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Principal":{"Service":"ec2.amazonaws.com"},"Condition":{"StringEquals":{"aws:PrincipalTag/team":"a+b c"}}}]}"#,
     );
-    ok(
-        &b,
-        UserOp::CreateUser {
-            user: n("u"),
-            path: "/".into(),
-            permissions_boundary: None,
-            tags: Tags::new(),
-        }
-        .into(),
-    )
-    .await;
+    create_user(&b, "u").await;
     ok(
         &b,
         PermissionOp::put(Identity::User(n("u")), n("inline"), tricky.clone()).into(),
@@ -288,23 +294,13 @@ async fn documents_keep_plus_signs_spaces_and_percent_signs() {
 }
 
 #[tokio::test]
-async fn deleting_a_user_removes_its_credentials_first() {
+async fn the_plan_shows_and_removes_the_credentials_of_a_deleted_user() {
     let Some((_moto, endpoint)) = target::fresh_moto().await else {
         return;
     };
     let b = target::connect_to_moto(&endpoint).await;
     let iam = sdk(&endpoint).await;
-    ok(
-        &b,
-        UserOp::CreateUser {
-            user: n("leaver"),
-            path: "/".into(),
-            permissions_boundary: None,
-            tags: Tags::new(),
-        }
-        .into(),
-    )
-    .await;
+    create_user(&b, "leaver").await;
     for _ in 0..2 {
         iam.create_access_key()
             .user_name("leaver")
@@ -349,30 +345,36 @@ async fn deleting_a_user_removes_its_credentials_first() {
         .await
         .expect("signing certificate");
 
-    let before = b.call_counts();
-    ok(&b, UserOp::DeleteUser { user: n("leaver") }.into()).await;
-    let calls = delta(&before, &b.call_counts());
-    for (action, count) in [
-        ("DeleteLoginProfile", 1),
-        ("ListAccessKeys", 1),
-        ("DeleteAccessKey", 2),
-        ("ListMFADevices", 1),
-        ("DeactivateMFADevice", 1),
-        ("DeleteVirtualMFADevice", 1),
-        ("ListSSHPublicKeys", 1),
-        ("DeleteSSHPublicKey", 1),
-        ("ListSigningCertificates", 1),
-        ("DeleteSigningCertificate", 1),
-        ("DeleteUser", 1),
+    // The configuration owns every path and declares another user: `leaver` is to be deleted.
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    std::fs::write(
+        dir.path().join("main.hcl"),
+        format!(
+            "backend \"aws\" {{\n  endpoint_url = \"{endpoint}\"\n  region = \"us-east-1\"\n}}\n\n\
+             settings {{\n  scope {{\n    paths = [\"/\"]\n  }}\n}}\n\nuser \"stays\" {{}}\n"
+        ),
+    )
+    .expect("write the configuration");
+    let dir_arg = dir.path().to_string_lossy().into_owned();
+    let plan = iamform(&["plan", dir_arg.as_str()]);
+    let text = String::from_utf8_lossy(&plan.stdout);
+    assert!(
+        plan.status.success(),
+        "{text}{}",
+        String::from_utf8_lossy(&plan.stderr)
+    );
+    for line in [
+        "- 1 login profile (deleted first)",
+        "- 2 access keys (deleted first)",
+        "- 1 MFA device (deleted first)",
+        "- 1 SSH public key (deleted first)",
+        "- 1 signing certificate (deleted first)",
     ] {
-        assert_eq!(calls.get(action), Some(&count), "{action}: {calls:?}");
+        assert!(text.contains(line), "{line}: {text}");
     }
-    assert!(!b
-        .read()
-        .await
-        .expect("read")
-        .users
-        .contains_key(&n("leaver")));
+    apply_cleanly(&["apply", dir_arg.as_str(), "--auto-approve"]);
+    let live = b.read().await.expect("read");
+    assert!(!live.users.contains_key(&n("leaver")) && live.users.contains_key(&n("stays")));
     let devices = iam
         .list_virtual_mfa_devices()
         .send()
@@ -385,6 +387,29 @@ async fn deleting_a_user_removes_its_credentials_first() {
             .all(|d| d.serial_number() != serial),
         "the virtual MFA device is deleted with its user"
     );
+    let again = iamform(&["plan", dir_arg.as_str(), "--detailed-exitcode"]);
+    assert_eq!(
+        again.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&again.stdout)
+    );
+}
+
+/// DeleteUser is one call: the credentials are the plan's to remove, so a user that has one is
+/// refused, not stripped of credentials the reviewed plan did not show.
+#[tokio::test]
+async fn delete_user_is_one_call_and_removes_no_credential() {
+    let Some((_moto, endpoint)) = target::fresh_moto().await else {
+        return;
+    };
+    let b = target::connect_to_moto(&endpoint).await;
+    create_user(&b, "leaver").await;
+    let before = b.call_counts();
+    ok(&b, UserOp::DeleteUser { user: n("leaver") }.into()).await;
+    let calls = delta(&before, &b.call_counts());
+    assert_eq!(calls.len(), 1, "{calls:?}");
+    assert_eq!(calls.get("DeleteUser"), Some(&1), "{calls:?}");
     let gone = b
         .execute(&UserOp::DeleteUser { user: n("leaver") }.into())
         .await;
@@ -401,17 +426,7 @@ async fn single_credentials_are_deleted_by_id() {
     };
     let b = target::connect_to_moto(&endpoint).await;
     let iam = sdk(&endpoint).await;
-    ok(
-        &b,
-        UserOp::CreateUser {
-            user: n("u"),
-            path: "/".into(),
-            permissions_boundary: None,
-            tags: Tags::new(),
-        }
-        .into(),
-    )
-    .await;
+    create_user(&b, "u").await;
     let key = iam
         .create_access_key()
         .user_name("u")
@@ -782,10 +797,10 @@ async fn run_all(b: &Arc<AwsBackend>, ops: Vec<Operation>) {
     }
 }
 
-const SSH_PUBLIC_KEY: &str = "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQDPjNij7wMO81XsTaNlHZS7+K3gmSznoBfb8Kq2C25N7NfAE2tNI19FBE34tAX5W1qRgcD7m8tM1TXsDDPu5XozV3ZRN0NFi1lbrZps7D4U2Uki1p0c9z4brGPufXUONxOmYHs6EHb+xdYwZDET2Oja56WuP8vxpZKOmbfAaVHg/ePPUNDAJ7x84nT2W3FdM8nb3ruDqMhi2WHhWkVVYdR8C+QEqgJU/Nqt0AE/y1R1rUosYj5wIoq90d+h1TjV+TJ+QVLPqWF09xGOwtWfrt3PWbeOHxucO+SxjsmZemXlfmzMNHedITcBS3fPFHIG7ES+pk05Vk0tdHSD94Hp0+P3 iamform-test";
+pub(crate) const SSH_PUBLIC_KEY: &str = "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQDPjNij7wMO81XsTaNlHZS7+K3gmSznoBfb8Kq2C25N7NfAE2tNI19FBE34tAX5W1qRgcD7m8tM1TXsDDPu5XozV3ZRN0NFi1lbrZps7D4U2Uki1p0c9z4brGPufXUONxOmYHs6EHb+xdYwZDET2Oja56WuP8vxpZKOmbfAaVHg/ePPUNDAJ7x84nT2W3FdM8nb3ruDqMhi2WHhWkVVYdR8C+QEqgJU/Nqt0AE/y1R1rUosYj5wIoq90d+h1TjV+TJ+QVLPqWF09xGOwtWfrt3PWbeOHxucO+SxjsmZemXlfmzMNHedITcBS3fPFHIG7ES+pk05Vk0tdHSD94Hp0+P3 iamform-test";
 
 /// A self-signed test certificate (moto checks that a signing certificate parses).
-const CERTIFICATE: &str = "-----BEGIN CERTIFICATE-----
+pub(crate) const CERTIFICATE: &str = "-----BEGIN CERTIFICATE-----
 MIIBHDCBw6ADAgECAgEBMAoGCCqGSM49BAMCMBcxFTATBgNVBAMMDGlhbWZvcm0g
 dGVzdDAgFw0yNDAxMDEwMDAwMDBaGA8yMTI0MDEwMTAwMDAwMFowFzEVMBMGA1UE
 AwwMaWFtZm9ybSB0ZXN0MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE+P/VaNTp
@@ -827,7 +842,7 @@ async fn moved_blocks_rename_in_place_on_moto() {
     let (code, text) = run(&["plan", "examples/moved", "--detailed-exitcode"]);
     if code == Some(2) {
         assert!(
-            text.contains("+ tags[\"team\"] = \"web\"")
+            text.contains("~ tags = {\n          + team = \"web\"\n        }")
                 && text.contains("Plan: 0 to add, 1 to change, 0 to destroy. (1 IAM operation)"),
             "{text}"
         );
@@ -917,4 +932,77 @@ async fn a_saved_plan_is_applied_with_the_backend_it_was_made_with() {
     )
     .await
     .expect("clean up");
+}
+
+/// Defect 19.10: without credentials, one error that says none were found, which sources were
+/// tried and how to provide one, at once (no retries) and without the SDK's warnings or Debug
+/// dumps; `-v` adds what each source answered. Runs without moto: no call gets that far.
+#[test]
+fn missing_credentials_are_one_clear_error() {
+    let home = tempfile::tempdir().expect("a temporary directory");
+    let dir = home.path().join("config");
+    std::fs::create_dir(&dir).expect("mkdir");
+    std::fs::write(dir.join("main.hcl"), "user \"x\" {}\n").expect("write");
+    let run = |extra: &[&str]| {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_iamform"));
+        cmd.args(["plan", &dir.to_string_lossy(), "--backend", "aws"])
+            .args([
+                "--endpoint-url",
+                "http://127.0.0.1:9",
+                "--region",
+                "us-east-1",
+            ])
+            .args(extra)
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("HOME", home.path())
+            .env("NO_COLOR", "1")
+            .env("AWS_CONFIG_FILE", home.path().join("no-config"))
+            .env(
+                "AWS_SHARED_CREDENTIALS_FILE",
+                home.path().join("no-credentials"),
+            )
+            .env("AWS_EC2_METADATA_SERVICE_ENDPOINT", "http://127.0.0.1:9");
+        let out = cmd.output().expect("run iamform");
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (code, stderr) = run(&[]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.starts_with("error: no AWS credentials were found."),
+        "{stderr}"
+    );
+    for source in [
+        "environment",
+        "profile",
+        "SSO",
+        "web identity",
+        "instance metadata",
+        "help: set AWS_PROFILE",
+    ] {
+        assert!(stderr.contains(source), "{source}: {stderr}");
+    }
+    assert_eq!(stderr.matches("error:").count(), 1, "{stderr}");
+    for noise in [
+        "WARN",
+        "retrying",
+        "DispatchFailure",
+        "CredentialsNotLoaded",
+    ] {
+        assert!(!stderr.contains(noise), "{noise}: {stderr}");
+    }
+    let (code, verbose) = run(&["-v"]);
+    assert_eq!(code, Some(1), "{verbose}");
+    assert!(
+        verbose.contains("Environment: the credential provider was not enabled"),
+        "{verbose}"
+    );
+    let (_, profile) = run(&["--profile", "prod"]);
+    assert!(
+        profile.contains("no AWS credentials were found for profile `prod`"),
+        "{profile}"
+    );
 }

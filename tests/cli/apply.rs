@@ -155,3 +155,36 @@ fn no_backend_anywhere_is_an_error_saying_how_to_add_one() {
     assert!(stderr.contains("declares no backend"), "{stderr}");
     assert!(stderr.contains("--backend mock:PATH"), "{stderr}");
 }
+
+/// Defect 19.3, at plan: a user at IAM's quota of 10 managed policies swaps one. Attaching the
+/// new policy before detaching the old one (grants before revocations) would fail with
+/// LimitExceeded; the plan detaches first where there is no room, and the apply completes.
+#[test]
+fn swapping_a_policy_of_a_user_at_the_quota_detaches_first_and_applies() {
+    let config = |from: usize| {
+        let mut text = String::new();
+        for i in 0..11 {
+            text.push_str(&format!(
+                "policy \"p{i}\" {{\n  statement {{\n    actions   = [\"s3:GetObject\"]\n    resources = [\"*\"]\n  }}\n}}\n"
+            ));
+        }
+        let policies: Vec<String> = (from..from + 10)
+            .map(|i| format!("policy.p{i}.arn"))
+            .collect();
+        text.push_str(&format!(
+            "user \"ann\" {{\n  policies = [{}]\n}}\n",
+            policies.join(", ")
+        ));
+        text
+    };
+    let t = Test::new().file("main.hcl", &config(0));
+    t.apply().expect(0);
+    t.write("main.hcl", &config(1));
+    let run = t.run(&["apply", "--auto-approve"]).expect(0);
+    let all = format!("{}{}", run.stdout, run.stderr);
+    let detach = all.find("DetachUserPolicy user.ann").expect("a detach");
+    let attach = all.find("AttachUserPolicy user.ann").expect("an attach");
+    assert!(detach < attach, "{all}");
+    assert!(all.contains("0 failed"), "{all}");
+    t.assert_converged();
+}

@@ -45,6 +45,25 @@ fn a_saved_plan_applies_when_nothing_changed() {
     t.assert_converged();
 }
 
+/// Defect 19.12: `apply PLANFILE` asked for confirmation and refused without a terminal unless
+/// `--auto-approve`. A saved plan is the reviewed plan: it applies without a prompt, while
+/// `apply DIR` still asks (`apply_without_auto_approve_refuses_when_stdin_is_not_a_terminal`).
+#[test]
+fn a_saved_plan_applies_without_a_prompt_or_auto_approve() {
+    let t = Test::new().file("main.hcl", TEAM);
+    let plan = t.path("plan.json");
+    let plan_arg = plan.to_str().unwrap();
+    t.run(&["plan", "--out", plan_arg]).expect(0);
+    let apply = t.run_plain(&["apply", plan_arg]).expect(0);
+    assert!(
+        apply.stdout.contains("Apply complete: 4 applied") && !apply.stderr.contains("yes"),
+        "{}{}",
+        apply.stdout,
+        apply.stderr
+    );
+    t.assert_converged();
+}
+
 #[test]
 fn a_saved_plan_is_refused_when_the_account_changed_and_names_the_entity() {
     let t = Test::new().file("main.hcl", TEAM);
@@ -119,7 +138,11 @@ fn drift_reports_a_hand_made_group_change_and_exits_2() {
         "{}",
         md.stdout
     );
-    assert!(md.stdout.contains("groups -= \"ops\""), "{}", md.stdout);
+    assert!(
+        md.stdout.contains("~ groups = [\n          - \"ops\",\n"),
+        "{}",
+        md.stdout
+    );
     assert!(md.stdout.contains("<details>"), "{}", md.stdout);
 
     let text = t.run(&["drift"]).expect(2);

@@ -165,7 +165,7 @@ fn destroying_a_policy_held_outside_the_scope_warns_and_names_each_entity_it_cha
     let plan = t.run(&["plan"]).expect(0);
     assert!(
         plan.stderr.contains(
-            "warning: 2 operation(s) of this plan change entities the configuration does not manage"
+            "warning: 2 operations of this plan change entities the configuration does not manage"
         ),
         "{}",
         plan.stderr

@@ -16,6 +16,18 @@ fn validate_accepts_the_quickstart_without_touching_any_account() {
 }
 
 #[test]
+fn one_entity_is_counted_in_the_singular() {
+    let t = Test::new().file("main.hcl", "user \"ann\" {}\n");
+    let run = t.run(&["validate"]).expect(0);
+    assert!(
+        run.stdout
+            .contains("The configuration is valid: 1 entity declared."),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
 fn errors_name_the_file_and_line_and_change_nothing() {
     let t = Test::new().file("main.hcl", "user \"john\" {\n  grups = [\"web\"]\n}\n");
     for cmd in ["validate", "plan"] {
@@ -68,4 +80,47 @@ fn usage_errors_exit_1_not_2() {
     }
     let help = t.run_plain(&["--help"]).expect(0);
     assert!(help.stdout.contains("Usage:"), "{}", help.stdout);
+}
+
+/// Defect 19.3: a user in 11 groups planned cleanly, and apply created 22 of 23 things before
+/// IAM's GroupsPerUser quota (10) failed the last. The quota is checked at load: plan and apply
+/// refuse at the `groups` attribute, before any call.
+#[test]
+fn a_user_in_more_groups_than_iam_allows_is_refused_before_any_call() {
+    let t = Test::new().file(
+        "main.hcl",
+        "group \"g\" {\n  for_each = toset([for i in range(11) : \"g${i}\"])\n}\n\n\
+         user \"ann\" {\n  groups = [for g in group.g : g.name]\n}\n",
+    );
+    for args in [&["plan"][..], &["apply", "--auto-approve"]] {
+        let run = t.run(args).expect(1);
+        assert!(
+            run.stderr
+                .contains("11 groups: IAM's quota GroupsPerUser allows 10")
+                && run.stderr.contains("main.hcl:6:3"),
+            "{}",
+            run.stderr
+        );
+    }
+    assert!(!t.account().exists(), "nothing was created");
+}
+
+/// An account whose quota AWS raised says so in `settings { quotas { ... } }`, and is checked
+/// against that value instead of IAM's default of 10.
+#[test]
+fn a_raised_managed_policy_quota_is_taken_from_the_settings_block() {
+    let user = "user \"ann\" {\n  policies = [for i in range(15) : \"arn:aws:iam::123456789012:policy/p${i}\"]\n}\n";
+    let t = Test::new().file("main.hcl", user);
+    let run = t.run(&["validate"]).expect(1);
+    assert!(
+        run.stderr
+            .contains("15 managed policies: IAM's quota PoliciesPerUser allows 10"),
+        "{}",
+        run.stderr
+    );
+    let raised = Test::new().file("main.hcl", user).file(
+        "settings.hcl",
+        "settings {\n  quotas {\n    policies_per_user = 15\n  }\n}\n",
+    );
+    raised.run(&["validate"]).expect(0);
 }

@@ -2,7 +2,7 @@
 
 use super::target::{Target, ACCOUNT};
 use iamform::backend::ErrorCode::{self, *};
-use iamform::model::{Account, Name, PasswordPolicy, PolicyDocument, Tags};
+use iamform::model::{Account, Credentials, Name, PasswordPolicy, PolicyDocument, Tags};
 use iamform::operation::{
     AccountOp, BoundaryOp, BoundaryTarget, GroupOp, Identity, InstanceProfileOp, Operation,
     PermissionOp, PolicyOp, RoleOp, TagChange, TagOp, TagTarget, UserOp,
@@ -566,65 +566,55 @@ pub async fn users_with_memberships_policies_or_credentials_cannot_be_deleted(t:
     ok(t, UserOp::DeleteUser { user: n("u") }.into()).await;
 }
 
-pub async fn user_teardown_removes_every_credential(t: &Target) {
+/// IAM refuses to delete a user that still has a credential, each kind in turn.
+pub async fn users_with_credentials_cannot_be_deleted(t: &Target) {
     ok(t, user("u")).await;
-    t.edit_mock(|v| {
-        v["account"]["users"]["u"]["credentials"] = serde_json::json!({
-            "login_profile": { "created": "2024-01-01T00:00:00Z" },
-            "access_keys": [
-                { "id": "AKIAEXAMPLE1", "status": "Active", "created": "2024-01-01T00:00:00Z" },
-                { "id": "AKIAEXAMPLE2", "status": "Inactive", "created": "2024-01-01T00:00:00Z" }
-            ],
-            "mfa_devices": ["arn:aws:iam::123456789012:mfa/u"],
-            "ssh_public_keys": ["APKAEXAMPLE"],
-            "signing_certificates": ["CERTEXAMPLE"],
-            "service_specific_credentials": ["ACCAEXAMPLE"]
-        });
-    });
-    let teardown: Vec<Operation> = vec![
-        UserOp::DeleteLoginProfile { user: n("u") }.into(),
-        UserOp::DeleteAccessKey {
-            user: n("u"),
-            access_key_id: "AKIAEXAMPLE1".into(),
-        }
-        .into(),
-        UserOp::DeleteAccessKey {
-            user: n("u"),
-            access_key_id: "AKIAEXAMPLE2".into(),
-        }
-        .into(),
-        UserOp::DeactivateMfaDevice {
-            user: n("u"),
-            serial_number: "arn:aws:iam::123456789012:mfa/u".into(),
-        }
-        .into(),
-        UserOp::DeleteSshPublicKey {
-            user: n("u"),
-            ssh_public_key_id: "APKAEXAMPLE".into(),
-        }
-        .into(),
-        UserOp::DeleteSigningCertificate {
-            user: n("u"),
-            certificate_id: "CERTEXAMPLE".into(),
-        }
-        .into(),
-        UserOp::DeleteServiceSpecificCredential {
-            user: n("u"),
-            credential_id: "ACCAEXAMPLE".into(),
-        }
-        .into(),
-    ];
-    for op in teardown {
+    let seeded = t.seed_credentials("u").await;
+    for op in UserOp::credential_removals(&n("u"), &seeded) {
         fails(
             t,
             UserOp::DeleteUser { user: n("u") }.into(),
             DeleteConflict,
         )
         .await;
-        ok(t, op.clone()).await;
-        fails(t, op, NoSuchEntity).await;
+        ok(t, op.into()).await;
     }
     ok(t, UserOp::DeleteUser { user: n("u") }.into()).await;
+}
+
+/// The credentials of a user being deleted are read (on aws: listed for that user only), so that
+/// the plan removes each before DeleteUser; after that the user goes.
+pub async fn user_teardown_removes_every_credential(t: &Target) {
+    ok_all(t, vec![user("u"), user("stays")]).await;
+    let seeded = t.seed_credentials("u").await;
+    let mut account = live(t).await;
+    t.backend
+        .read_credentials_of(&mut account, &[n("u")])
+        .await
+        .unwrap_or_else(|e| panic!("[{}] read credentials: {e}", t.name));
+    let read = &account.users[&n("u")].credentials;
+    let ids = |c: &Credentials| {
+        (
+            c.login_profile.is_some(),
+            c.access_keys
+                .iter()
+                .map(|k| k.id.clone())
+                .collect::<Vec<_>>(),
+            c.mfa_devices.clone(),
+            c.ssh_public_keys.clone(),
+            c.signing_certificates.clone(),
+            c.service_specific_credentials.clone(),
+        )
+    };
+    assert_eq!(ids(read), ids(&seeded), "[{}]", t.name);
+    for op in UserOp::credential_removals(&n("u"), read) {
+        ok(t, op.clone().into()).await;
+        fails(t, op.into(), NoSuchEntity).await;
+    }
+    ok(t, UserOp::DeleteUser { user: n("u") }.into()).await;
+    let after = live(t).await;
+    assert!(!after.users.contains_key(&n("u")), "[{}]", t.name);
+    assert!(after.users.contains_key(&n("stays")), "[{}]", t.name);
 }
 
 // ---- inline policies

@@ -58,6 +58,7 @@ conformance!(
     group_membership_needs_both_ends,
     groups_with_members_or_policies_cannot_be_deleted,
     users_with_memberships_policies_or_credentials_cannot_be_deleted,
+    users_with_credentials_cannot_be_deleted,
     user_teardown_removes_every_credential,
     inline_policies_put_replace_delete,
     identity_policy_with_principal_is_malformed,

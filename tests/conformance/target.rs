@@ -10,6 +10,7 @@
 use iamform::backend::aws::AwsBackend;
 use iamform::backend::mock::MockBackend;
 use iamform::backend::Backend;
+use iamform::model::{AccessKey, Credentials, LoginProfile};
 use iamform::settings::AwsSettings;
 use std::io::{Read, Write};
 use std::path::PathBuf;
@@ -28,6 +29,8 @@ pub struct Target {
     /// service-linked roles).
     pub mock_file: Option<PathBuf>,
     _dir: Option<TempDir>,
+    /// moto's endpoint, where the aws cases seed what iamform never creates.
+    endpoint: Option<String>,
     /// Held while an aws case runs: moto is one account shared by every test.
     _moto: Option<MotoLock>,
 }
@@ -73,9 +76,8 @@ pub const SKIPS: &[(&str, &str, &str)] = &[
     ),
     (
         "aws",
-        "user_teardown_removes_every_credential",
-        "seeds credentials by editing the mock's file; on aws, DeleteUser removes a user's \
-         credentials itself, which tests/aws checks against moto",
+        "users_with_credentials_cannot_be_deleted",
+        "moto deletes a user that still has access keys or a login profile (no DeleteConflict)",
     ),
     (
         "aws",
@@ -143,6 +145,7 @@ pub async fn targets(case: &str) -> Vec<Target> {
             backend: Arc::new(backend),
             mock_file: Some(path),
             _dir: Some(dir),
+            endpoint: None,
             _moto: None,
         });
     }
@@ -161,6 +164,7 @@ pub async fn aws_only() -> Option<Target> {
         backend: Arc::new(backend),
         mock_file: None,
         _dir: None,
+        endpoint: Some(endpoint),
         _moto: Some(guard),
     })
 }
@@ -274,6 +278,65 @@ pub fn reset_moto(endpoint: &str) {
 
 impl Target {
     /// Edits the mock account file directly (for state iamform never creates).
+    /// Gives `user` two access keys, a login profile, an SSH public key and a signing certificate
+    /// (and, on the mock, an MFA device and a service-specific credential, which moto cannot
+    /// list), the way each backend can: the mock's file, or IAM's own calls on moto. Returns
+    /// the ids each has.
+    pub async fn seed_credentials(&self, user: &str) -> Credentials {
+        let Some(endpoint) = &self.endpoint else {
+            let c: Credentials = serde_json::from_value(serde_json::json!({
+                "login_profile": { "created": "2024-01-01T00:00:00Z" },
+                "access_keys": [
+                    { "id": "AKIAEXAMPLE1", "status": "Active", "created": "2024-01-01T00:00:00Z" },
+                    { "id": "AKIAEXAMPLE2", "status": "Inactive", "created": "2024-01-01T00:00:00Z" }
+                ],
+                "mfa_devices": [format!("arn:aws:iam::{ACCOUNT}:mfa/{user}")],
+                "ssh_public_keys": ["APKAEXAMPLE"],
+                "signing_certificates": ["CERTEXAMPLE"],
+                "service_specific_credentials": ["ACCAEXAMPLE"]
+            }))
+            .expect("credentials");
+            let value = serde_json::to_value(&c).expect("JSON");
+            self.edit_mock(|v| v["account"]["users"][user]["credentials"] = value);
+            return c;
+        };
+        let iam = crate::aws::sdk(endpoint).await;
+        let mut c = Credentials::default();
+        for _ in 0..2 {
+            let key = iam.create_access_key().user_name(user).send().await;
+            let id = key
+                .expect("an access key")
+                .access_key()
+                .map(|k| k.access_key_id().to_owned());
+            c.access_keys
+                .push(AccessKey::from(id.expect("its id").as_str()));
+        }
+        let profile = iam
+            .create_login_profile()
+            .user_name(user)
+            .password("Correct-Horse-1");
+        profile.send().await.expect("a login profile");
+        c.login_profile = Some(LoginProfile::default());
+        let ssh = iam.upload_ssh_public_key().user_name(user);
+        let ssh = ssh
+            .ssh_public_key_body(crate::aws::SSH_PUBLIC_KEY)
+            .send()
+            .await;
+        let ssh = ssh
+            .expect("an SSH key")
+            .ssh_public_key()
+            .map(|k| k.ssh_public_key_id().to_owned());
+        c.ssh_public_keys.push(ssh.expect("its id"));
+        let cert = iam.upload_signing_certificate().user_name(user);
+        let cert = cert.certificate_body(crate::aws::CERTIFICATE).send().await;
+        let cert = cert
+            .expect("a certificate")
+            .certificate()
+            .map(|k| k.certificate_id().to_owned());
+        c.signing_certificates.push(cert.expect("its id"));
+        c
+    }
+
     pub fn edit_mock(&self, f: impl FnOnce(&mut serde_json::Value)) {
         let path = self
             .mock_file

@@ -20,12 +20,13 @@ fn account(json: serde_json::Value) -> Account {
 fn live() -> Account {
     account(serde_json::json!({
         "users": {
-            "john": { "name": "john", "groups": ["web"], "tags": { "team": "web" } },
+            "john": { "name": "john", "groups": ["web", "qa"],
+                      "tags": { "team": "web", "env": "prod", "retired": "yes" } },
             "stray": { "name": "stray", "credentials": {
                 "access_keys": [{ "id": "AKIAEXAMPLE", "status": "Active", "created": "2024-01-01T00:00:00Z" }],
                 "login_profile": { "created": "2024-01-01T00:00:00Z" } } }
         },
-        "groups": { "web": { "name": "web" } },
+        "groups": { "web": { "name": "web" }, "qa": { "name": "qa" } },
         "roles": { "app": { "name": "app", "path": "/old/", "assume_role_policy": {
             "Version": "2012-10-17",
             "Statement": [{ "Effect": "Allow", "Action": "sts:AssumeRole", "Principal": { "Service": "ec2.amazonaws.com" } }]
@@ -37,15 +38,20 @@ fn live() -> Account {
     }))
 }
 
-/// Desired: john changes groups and tags, the role moves path (a replacement), the policy gains an
-/// action, a new user arrives, and the stray user is not declared.
+/// Desired: john changes groups (one added, one removed, one kept) and tags (one added, one
+/// changed, one removed, one kept), the role moves path (a replacement), the policy gains an
+/// action, a new user arrives with two groups, two tags (one key not an identifier) and a
+/// policy, and the stray user is not declared.
 fn desired() -> Account {
     account(serde_json::json!({
         "users": {
-            "john": { "name": "john", "groups": ["web", "ops"], "tags": { "team": "platform" } },
-            "jane": { "name": "jane", "groups": ["ops"] }
+            "john": { "name": "john", "groups": ["web", "ops"],
+                      "tags": { "team": "platform", "env": "prod", "owner": "ann" } },
+            "jane": { "name": "jane", "groups": ["ops", "web"],
+                      "tags": { "team": "mobile", "cost-center/id": "42" },
+                      "policies": ["arn:aws:iam::aws:policy/ReadOnlyAccess"] }
         },
-        "groups": { "web": { "name": "web" }, "ops": { "name": "ops" } },
+        "groups": { "web": { "name": "web" }, "ops": { "name": "ops" }, "qa": { "name": "qa" } },
         "roles": { "app": { "name": "app", "path": "/new/", "assume_role_policy": {
             "Version": "2012-10-17",
             "Statement": [{ "Effect": "Allow", "Action": "sts:AssumeRole", "Principal": { "Service": "ec2.amazonaws.com" } }]

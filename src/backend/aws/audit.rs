@@ -71,7 +71,7 @@ fn poll_delay(attempt: u32) -> Duration {
         .min(MAX_POLL)
 }
 
-fn timestamp(t: &aws_sdk_iam::primitives::DateTime) -> Option<Timestamp> {
+pub(super) fn timestamp(t: &aws_sdk_iam::primitives::DateTime) -> Option<Timestamp> {
     let nanos = i32::try_from(t.subsec_nanos()).ok()?;
     Timestamp::new(t.secs(), nanos).ok()
 }

@@ -6,7 +6,7 @@
 //!
 //! - Read: a few bulk calls whose number grows with entities / 1,000 (`read.rs`).
 //! - Execute: one IAM call per operation, one file per family of operations (`user.rs`, …);
-//!   deleting a user first removes its credentials.
+//!   DeleteUser is one call: the plan removed the credentials before (read for the users it deletes).
 //! - Retries: none here. The SDK's own retries are off; apply retries each operation, and this
 //!   backend each read call, with the one policy of [`crate::backend::retry`] (throttling,
 //!   transient failures, IAM's eventual consistency after a create).
@@ -16,6 +16,7 @@ mod account;
 mod audit;
 mod boundary;
 mod credential_report;
+mod credentials;
 mod errors;
 mod group;
 mod instance_profile;
@@ -32,8 +33,8 @@ mod tests;
 
 use super::audit::{AuditData, AuditReadOptions};
 use super::retry::{self, RetryPolicy};
-use super::{Backend, BackendError, CallCounter};
-use crate::model::{Account, Address, Arn, Tags};
+use super::{Backend, BackendError, CallCounter, ErrorCode};
+use crate::model::{Account, Address, Arn, Name, Tags};
 use crate::operation::{CallCounts, Operation};
 use crate::settings::AwsSettings;
 use aws_config::retry::RetryConfig;
@@ -88,8 +89,9 @@ impl AwsBackend {
                 .build();
         }
         if config.credentials_provider().is_none() {
-            return Err(BackendError::Setup(
-                "no AWS credentials were found: set AWS_PROFILE or AWS_ACCESS_KEY_ID, run `aws sso login`, or use an instance role".into(),
+            return Err(credentials::error(
+                &aws_credential_types::provider::error::CredentialsError::not_loaded_no_source(),
+                settings,
             ));
         }
         if let Some(role) = &settings.assume_role_arn {
@@ -105,16 +107,27 @@ impl AwsBackend {
         }
         let calls = Arc::new(CallCounter::default());
         let sts = aws_sdk_sts::Client::new(&config);
-        let identity = read_call(&calls, "GetCallerIdentity", || {
-            sts.get_caller_identity().send()
-        })
-        .await
-        .map_err(|e| {
-                let assumed = settings
-                    .assume_role_arn
-                    .as_deref()
-                    .map(|r| format!(" (assuming {r})"))
-                    .unwrap_or_default();
+        // A first attempt by hand: when the chain has no credentials, say so plainly at once
+        // instead of retrying a dispatch failure and printing the SDK's account of it.
+        calls.count("GetCallerIdentity");
+        let identity = match sts.get_caller_identity().send().await {
+            Ok(identity) => Ok(identity),
+            Err(e) => match credentials::not_loaded(&e) {
+                Some(why) => return Err(credentials::error(why, settings)),
+                None => {
+                    read_call(&calls, "GetCallerIdentity", || {
+                        sts.get_caller_identity().send()
+                    })
+                    .await
+                }
+            },
+        };
+        let identity = identity.map_err(|e| {
+            let assumed = settings
+                .assume_role_arn
+                .as_deref()
+                .map(|r| format!(" (assuming {r})"))
+                .unwrap_or_default();
             BackendError::Setup(format!(
                 "could not find out whose AWS credentials these are{assumed} (STS GetCallerIdentity): {e}"
             ))
@@ -296,7 +309,7 @@ impl Backend for AwsBackend {
         audit::read(self, options).await
     }
 
-    /// One IAM call (a user's deletion: its credentials first), once; one file per family.
+    /// One IAM call, once; one file per family.
     async fn execute(&self, op: &Operation) -> Result<(), BackendError> {
         match op {
             Operation::User(op) => user::execute(self, op).await,
@@ -321,6 +334,26 @@ impl Backend for AwsBackend {
 
     fn call_counts(&self) -> CallCounts {
         self.calls.counts()
+    }
+
+    /// Six calls per user, for the users a plan deletes only, one user after the other.
+    async fn read_credentials_of(
+        &self,
+        account: &mut Account,
+        users: &[Name],
+    ) -> Result<(), BackendError> {
+        for name in users {
+            let Some(u) = account.users.get_mut(name) else {
+                continue;
+            };
+            match user::read_credentials(self, name).await {
+                Ok(c) => u.credentials = c,
+                // Deleted since the read: nothing to remove.
+                Err(e) if e.code() == Some(ErrorCode::NoSuchEntity) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(())
     }
 
     fn read_tags_only_for(&self, entities: &[Address]) {

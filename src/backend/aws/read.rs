@@ -14,8 +14,9 @@
 //! configuration declares tags for — or for all of them when it was never called.
 //!
 //! User credentials (access keys, login profile, MFA, SSH keys, certificates, service-specific
-//! credentials) are per-user calls too and are not read: deleting a user removes them first (see
-//! `execute`).
+//! credentials) are per-user calls too: they are read afterwards, only for the users a plan
+//! deletes ([`Backend::read_credentials_of`](crate::backend::Backend::read_credentials_of)), so
+//! that the plan shows and removes them before DeleteUser.
 
 use super::{pages, AwsBackend, TagReads};
 use crate::backend::{Backend, BackendError, ErrorCode};

@@ -1,9 +1,12 @@
-//! The aws backend's user calls. Deleting a user first removes its credentials.
+//! The aws backend's user calls, and the listing of a user's credentials (for the users a plan
+//! deletes).
 
+use super::audit::timestamp;
 use super::request::{ask, sdk_tags, send};
 use super::AwsBackend;
 use crate::backend::{BackendError, ErrorCode};
-use crate::model::{AccessKey, Credentials, Name};
+use crate::model::credentials::UNKNOWN_CREATION;
+use crate::model::{AccessKey, Credentials, KeyStatus, LoginProfile, Name};
 use crate::operation::{Named as _, UserOp};
 
 // A table: one row per IAM call, each on one line.
@@ -32,29 +35,11 @@ pub(super) async fn execute(b: &AwsBackend, op: &UserOp) -> Result<(), BackendEr
     }
 }
 
-/// Deletes a user, after removing the credentials IAM refuses to orphan.
-///
-/// The bulk read does not return credentials (listing them takes calls per user), so the live
-/// account never shows them and the plan never contains their teardown. Instead, deleting a user
-/// here first deletes its login profile, then lists its access keys, MFA devices (deactivated,
-/// and deleted when virtual), SSH public keys, signing certificates and service-specific
-/// credentials and removes each with the operation that removes it, then calls DeleteUser. Group
-/// memberships and policies are not touched: the plan removes them before, as on every backend.
-/// A user that does not exist fails with `NoSuchEntity` from the first listing.
+/// Deletes a user: one DeleteUser call. Its credentials are not removed here: the plan read them
+/// ([`read_credentials`]) and removes each before, as on every backend, so that nothing the
+/// reviewed plan did not show is deleted. A credential created since makes IAM refuse
+/// (`DeleteConflict`), and the next plan shows it.
 async fn delete_user(b: &AwsBackend, name: &Name) -> Result<(), BackendError> {
-    let remove = |op: UserOp| async move { Box::pin(execute(b, &op)).await };
-    match remove(UserOp::DeleteLoginProfile { user: name.clone() }).await {
-        // No login profile, or no user: ListAccessKeys below tells which.
-        Ok(())
-        | Err(BackendError::Api {
-            code: ErrorCode::NoSuchEntity,
-            ..
-        }) => {}
-        Err(e) => return Err(e),
-    }
-    for op in credentials(b, name).await? {
-        remove(op).await?;
-    }
     let user = name.as_str();
     send(b, "DeleteUser", |iam| {
         iam.delete_user().user_name(user).send()
@@ -62,15 +47,21 @@ async fn delete_user(b: &AwsBackend, name: &Name) -> Result<(), BackendError> {
     .await
 }
 
-/// The operations that remove every credential the user has, as IAM lists them (the login
-/// profile aside).
-// A table: one list call and what it lists per line.
+/// Every credential of a user, as IAM lists them: the login profile (GetLoginProfile), access
+/// keys, MFA devices, SSH public keys, signing certificates and service-specific credentials.
+/// Six calls: made only for the users a plan deletes.
+// A table: one call and what it gives per line.
 #[rustfmt::skip]
-async fn credentials(b: &AwsBackend, name: &Name) -> Result<Vec<UserOp>, BackendError> {
+pub(super) async fn read_credentials(b: &AwsBackend, name: &Name) -> Result<Credentials, BackendError> {
     let user = name.as_str();
     let mut c = Credentials::default();
+    match ask(b, "GetLoginProfile", |iam| iam.get_login_profile().user_name(user).send()).await {
+        Ok(p) => c.login_profile = Some(LoginProfile { created: p.login_profile().and_then(|p| timestamp(p.create_date())).unwrap_or(UNKNOWN_CREATION), password_last_used: None }),
+        Err(e) if e.code() == Some(ErrorCode::NoSuchEntity) => {}
+        Err(e) => return Err(e),
+    }
     let keys = ask(b, "ListAccessKeys", |iam| iam.list_access_keys().user_name(user).send()).await?;
-    c.access_keys = keys.access_key_metadata().iter().filter_map(|k| k.access_key_id().map(AccessKey::from)).collect();
+    c.access_keys = keys.access_key_metadata().iter().filter_map(access_key).collect();
     let mfa = ask(b, "ListMFADevices", |iam| iam.list_mfa_devices().user_name(user).send()).await?;
     c.mfa_devices = mfa.mfa_devices().iter().map(|d| d.serial_number().to_owned()).collect();
     let ssh = ask(b, "ListSSHPublicKeys", |iam| iam.list_ssh_public_keys().user_name(user).send()).await?;
@@ -80,11 +71,24 @@ async fn credentials(b: &AwsBackend, name: &Name) -> Result<Vec<UserOp>, Backend
     match ask(b, "ListServiceSpecificCredentials", |iam| iam.list_service_specific_credentials().user_name(user).send()).await {
         Ok(creds) => c.service_specific_credentials = creds.service_specific_credentials().iter().map(|k| k.service_specific_credential_id().to_owned()).collect(),
         // moto does not implement this call. If the user does have such a credential, DeleteUser
-        // says so (DeleteConflict), and a re-run tries again.
+        // says so (DeleteConflict), and the next plan tries again.
         Err(e) if e.code() == Some(ErrorCode::ServiceFailure) => tracing::info!(user, "could not list service-specific credentials: {e}"),
         Err(e) => return Err(e),
     }
-    Ok(UserOp::credential_removals(name, &c))
+    Ok(c)
+}
+
+/// An access key of ListAccessKeys, by id, status and creation date.
+fn access_key(k: &aws_sdk_iam::types::AccessKeyMetadata) -> Option<AccessKey> {
+    let mut key = AccessKey::from(k.access_key_id()?);
+    if k.status() == Some(&aws_sdk_iam::types::StatusType::Inactive) {
+        key.status = KeyStatus::Inactive;
+    }
+    key.created = k
+        .create_date()
+        .and_then(timestamp)
+        .unwrap_or(UNKNOWN_CREATION);
+    Some(key)
 }
 
 /// Deactivates an MFA device and, when it is a virtual one (its serial number is an ARN), deletes

@@ -198,7 +198,8 @@ pub(super) fn slice(args: FuncArgs) -> Result<Value, String> {
     let len = list.len() as i64;
     if start < 0 || end > len || start > end {
         return Err(format!(
-            "slice({start}, {end}) is outside a list of {len} element(s): 0 <= start <= end <= {len}"
+            "slice({start}, {end}) is outside a list of {}: 0 <= start <= end <= {len}",
+            crate::words::count(list.len(), "element")
         ));
     }
     Ok(Value::Array(list[start as usize..end as usize].to_vec()))
@@ -281,9 +282,9 @@ pub(super) fn zipmap(args: FuncArgs) -> Result<Value, String> {
     let (keys, values) = (array_arg(&args, 0)?, array_arg(&args, 1)?);
     if keys.len() != values.len() {
         return Err(format!(
-            "{} keys and {} values: the two lists must have the same length",
-            keys.len(),
-            values.len()
+            "{} and {}: the two lists must have the same length",
+            crate::words::count(keys.len(), "key"),
+            crate::words::count(values.len(), "value")
         ));
     }
     let mut out = Map::new();

@@ -91,8 +91,11 @@ pub(crate) fn render(spec: &str, values: &[Value]) -> Result<String, String> {
             }
             if n == 0 || n > values.len() {
                 return Err(format!(
-                    "the argument index %[{n}] is out of range: there are {} argument(s)",
-                    values.len()
+                    "the argument index %[{n}] is out of range: there {}",
+                    match values.len() {
+                        1 => "is 1 argument".to_owned(),
+                        n => format!("are {}", crate::words::count(n, "argument")),
+                    }
                 ));
             }
             next = n - 1;
@@ -368,9 +371,9 @@ pub(super) fn formatlist(args: FuncArgs) -> Result<Value, String> {
             match len {
                 Some(l) if l != items.len() => {
                     return Err(format!(
-                        "argument {} has {} elements, but an earlier list has {l}: the lists must have the same length",
+                        "argument {} has {}, but an earlier list has {l}: the lists must have the same length",
                         i + 2,
-                        items.len()
+                        crate::words::count(items.len(), "element")
                     ))
                 }
                 _ => len = Some(items.len()),

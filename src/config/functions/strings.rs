@@ -108,7 +108,8 @@ pub(super) fn substr(args: FuncArgs) -> Result<Value, String> {
     let start = if offset < 0 { len + offset } else { offset };
     if start < 0 || start > len {
         return Err(format!(
-            "the offset {offset} is outside the string of {len} character(s)"
+            "the offset {offset} is outside the string of {}",
+            crate::words::count(chars.len(), "character")
         ));
     }
     let end = match length {

@@ -92,6 +92,25 @@ impl Quota {
         }
     }
 
+    /// The most an account can have it raised to (Service Quotas); the default for the hard ones.
+    pub const fn max(self) -> usize {
+        match self {
+            Quota::PoliciesPerUser | Quota::PoliciesPerGroup | Quota::PoliciesPerRole => 20,
+            q => q.limit(),
+        }
+    }
+
+    /// The attribute of `settings { quotas { ... } }` that states an account's raised value, for
+    /// the quotas an account can raise.
+    pub const fn setting(self) -> Option<&'static str> {
+        match self {
+            Quota::PoliciesPerUser => Some("policies_per_user"),
+            Quota::PoliciesPerGroup => Some("policies_per_group"),
+            Quota::PoliciesPerRole => Some("policies_per_role"),
+            _ => None,
+        }
+    }
+
     /// The name in IAM's `Cannot exceed quota for NAME: N` messages.
     pub fn aws_name(self) -> &'static str {
         match self {
@@ -103,6 +122,43 @@ impl Quota {
             Quota::RolesPerInstanceProfile => "InstanceSessionsPerInstanceProfile",
             Quota::TagsPerEntity => "TagsPerEntity",
         }
+    }
+}
+
+/// The quotas an account can raise, each with its default.
+pub const RAISABLE_QUOTAS: [Quota; 3] = [
+    Quota::PoliciesPerUser,
+    Quota::PoliciesPerGroup,
+    Quota::PoliciesPerRole,
+];
+
+/// One account's count quotas: IAM's defaults, with the values a configuration says its account
+/// has raised (`settings { quotas { policies_per_user = 20 } }`, at most [`Quota::max`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Quotas {
+    raised: Vec<(Quota, usize)>,
+}
+
+impl Quotas {
+    /// The account's value of `quota`.
+    pub fn get(&self, quota: Quota) -> usize {
+        (self.raised.iter())
+            .find(|(q, _)| *q == quota)
+            .map_or(quota.limit(), |(_, n)| *n)
+    }
+
+    /// Sets a raisable quota to `n`; an error says the allowed range when `n` is outside it.
+    pub fn raise(&mut self, quota: Quota, n: usize) -> Result<(), String> {
+        let (min, max) = (quota.limit(), quota.max());
+        if n < min || n > max {
+            return Err(format!(
+                "{} is {n}; IAM's default is {min} and an account can have it raised to at most {max}",
+                quota.setting().unwrap_or(quota.aws_name())
+            ));
+        }
+        self.raised.retain(|(q, _)| *q != quota);
+        self.raised.push((quota, n));
+        Ok(())
     }
 }
 
@@ -138,5 +194,28 @@ mod tests {
         assert_eq!(Quota::GroupsPerUser.limit(), 10);
         assert_eq!(Quota::RolesPerInstanceProfile.limit(), 1);
         assert_eq!(Quota::TagsPerEntity.limit(), 50);
+    }
+
+    #[test]
+    fn managed_policies_per_entity_can_be_raised_to_20_and_the_hard_quotas_not_at_all() {
+        let mut q = Quotas::default();
+        assert_eq!(q.get(Quota::PoliciesPerUser), 10);
+        q.raise(Quota::PoliciesPerUser, 20).unwrap();
+        assert_eq!(q.get(Quota::PoliciesPerUser), 20);
+        assert_eq!(q.get(Quota::PoliciesPerRole), 10);
+        let e = q.raise(Quota::PoliciesPerRole, 21).unwrap_err();
+        assert!(
+            e.contains("policies_per_role is 21") && e.contains("at most 20"),
+            "{e}"
+        );
+        assert!(q.raise(Quota::PoliciesPerGroup, 9).is_err());
+        for hard in [
+            Quota::GroupsPerUser,
+            Quota::RolesPerInstanceProfile,
+            Quota::TagsPerEntity,
+        ] {
+            assert_eq!(hard.max(), hard.limit(), "{hard:?}");
+            assert_eq!(hard.setting(), None, "{hard:?}");
+        }
     }
 }

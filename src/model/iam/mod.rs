@@ -14,9 +14,9 @@ mod names;
 pub use arn::{arn, is_aws_managed_policy_arn, Arn, ArnError, Resource, Service};
 pub use errors::ErrorCode;
 pub use limits::{
-    Quota, SizeQuota, MAX_DESCRIPTION, MAX_SESSION_DURATION, MAX_TRUST_POLICY_SIZE,
-    PASSWORD_MAX_AGE_DAYS, PASSWORD_MIN_LENGTH, PASSWORD_REUSE_PREVENTION, TAG_KEY_MAX,
-    TAG_VALUE_MAX,
+    Quota, Quotas, SizeQuota, MAX_DESCRIPTION, MAX_SESSION_DURATION, MAX_TRUST_POLICY_SIZE,
+    PASSWORD_MAX_AGE_DAYS, PASSWORD_MIN_LENGTH, PASSWORD_REUSE_PREVENTION, RAISABLE_QUOTAS,
+    TAG_KEY_MAX, TAG_VALUE_MAX,
 };
 pub use names::{
     check_chars, check_name, check_path, check_tag, description_char_allowed, max_name_len,

@@ -1,0 +1,55 @@
+//! Counted nouns in messages: `1 entity`, `2 entities`, `1 retry`, `3 retries`. Every count a
+//! user reads goes through [`count`], so that no message says "1 entities declared". The lowest
+//! layer: anything may use it.
+
+/// `n` and the noun, singular for exactly one: `count(1, "entity")` is `1 entity`,
+/// `count(2, "access key")` is `2 access keys`.
+pub fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("{n} {noun}")
+    } else {
+        format!("{n} {}", plural(noun))
+    }
+}
+
+/// The plural of a noun, or of the last word of a noun phrase, by English's regular rules:
+/// `policy` -> `policies`, `key` -> `keys`, `address` -> `addresses`.
+pub fn plural(noun: &str) -> String {
+    let vowel = |c: char| "aeiou".contains(c.to_ascii_lowercase());
+    if let Some(stem) = noun.strip_suffix('y') {
+        if stem.chars().last().is_some_and(|c| !vowel(c)) {
+            return format!("{stem}ies");
+        }
+    }
+    if ["s", "x", "z", "ch", "sh"]
+        .iter()
+        .any(|e| noun.ends_with(e))
+    {
+        return format!("{noun}es");
+    }
+    format!("{noun}s")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_is_singular_and_every_other_count_plural() {
+        for (n, noun, text) in [
+            (0, "entity", "0 entities"),
+            (1, "entity", "1 entity"),
+            (2, "entity", "2 entities"),
+            (1, "retry", "1 retry"),
+            (3, "retry", "3 retries"),
+            (2, "policy", "2 policies"),
+            (2, "access key", "2 access keys"),
+            (2, "day", "2 days"),
+            (2, "address", "2 addresses"),
+            (2, "file", "2 files"),
+            (2, "SSH public key", "2 SSH public keys"),
+        ] {
+            assert_eq!(count(n, noun), text);
+        }
+    }
+}

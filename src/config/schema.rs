@@ -176,7 +176,7 @@ pub(crate) static AUDIT: Schema = schema("audit", &[], &["ignore"], &[]);
 pub(crate) static SETTINGS: Schema = schema(
     "settings",
     &[],
-    &[],
+    &["max_destroy"],
     &[("scope", &SCOPE, false), ("audit", &AUDIT, false)],
 );
 pub(crate) static BACKEND_MOCK: Schema = schema(

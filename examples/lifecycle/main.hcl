@@ -10,13 +10,6 @@ backend "mock" {
   path = "account.json"
 }
 
-# The blast-radius limit: an apply that would destroy more than three entities at once is refused
-# (`apply --max-destroy N` overrides it for one run). Without it, iamform refuses plans destroying at
-# least five entities and more than half of those the configuration owns.
-settings {
-  max_destroy = 3
-}
-
 role "break_glass" {
   path        = "/emergency/"
   description = "Administrator access for emergencies only"
@@ -48,4 +41,11 @@ policy "audit" {
 
 group "auditors" {
   policies = [policy.audit.arn]
+}
+
+# The blast-radius limit: an apply that would destroy more than three entities at once is refused
+# (`apply --max-destroy N` overrides it for one run). Without it, iamform refuses plans destroying at
+# least five entities and more than half of those the configuration owns.
+settings {
+  max_destroy = 3
 }

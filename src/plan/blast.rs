@@ -104,7 +104,10 @@ mod tests {
 
     fn plan(deletes: usize, replaces: usize, creates: usize) -> Plan {
         let change = |i: usize, action| Change {
-            address: Address::new(Kind::User, format!("u{i}").into()),
+            address: Address::new(
+                Kind::User,
+                crate::model::Name::from(format!("u{i}").as_str()),
+            ),
             action,
             before: None,
             after: None,

@@ -90,8 +90,12 @@ fn sequence(seed: u64, steps: usize) -> Vec<Step> {
     let mut config = model::Config::default();
     (0..steps)
         .map(|_| {
+            config.begin_step();
             for _ in 0..=rng.below(2) {
                 config.edit(&mut rng);
+                if config.renamed() {
+                    break;
+                }
             }
             let (faults, kill_after_ms) = match rng.below(6) {
                 0 => (String::new(), None),
@@ -331,6 +335,9 @@ fn random_edit_sequences_under_faults_keep_what_they_must_and_converge() {
                 }
             }
             Err(why) => {
+                if std::env::var_os("IAMFORM_CHAOS_DUMP").is_some() {
+                    eprintln!("{}", serde_json::to_string_pretty(&seq).unwrap());
+                }
                 let small = shrink(seq);
                 let file = regressions().join(format!("seed-{seed}.json"));
                 std::fs::create_dir_all(regressions()).ok();

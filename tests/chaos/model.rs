@@ -77,6 +77,9 @@ pub struct Config {
     wide_scope: bool,
     /// A `moved` block of this step: user `from` is now user `to`.
     renamed: Option<(u8, u8)>,
+    /// The users declared when the step began: a rename's target must be none of them (a user
+    /// removed and its name taken by a rename in one change is refused as "both exist").
+    at_start: BTreeSet<u8>,
 }
 
 /// Names of everything the configurations may declare, by mock-account map.
@@ -91,9 +94,19 @@ pub fn managed_names() -> Vec<(&'static str, String)> {
 }
 
 impl Config {
+    /// Starts a step: edits follow, a rename last.
+    pub fn begin_step(&mut self) {
+        self.renamed = None;
+        self.at_start = self.users.keys().copied().collect();
+    }
+
+    /// Whether this step renamed a user (no edit may follow it in the step).
+    pub fn renamed(&self) -> bool {
+        self.renamed.is_some()
+    }
+
     /// One random edit; most are small, a few remove much at once.
     pub fn edit(&mut self, rng: &mut Rng) {
-        self.renamed = None;
         match rng.below(20) {
             0..=2 => self.add_user(rng),
             3 => self.remove(rng, Kind::User),
@@ -183,10 +196,8 @@ impl Config {
 
     fn rename_user(&mut self, rng: &mut Rng) {
         let names: Vec<u8> = self.users.keys().copied().collect();
-        let (Some(from), Some(to)) = (
-            rng.pick(&names),
-            Self::free(rng, self.users.keys().copied(), USERS),
-        ) else {
+        let taken = self.users.keys().chain(&self.at_start).copied();
+        let (Some(from), Some(to)) = (rng.pick(&names), Self::free(rng, taken, USERS)) else {
             return;
         };
         let user = self.users.remove(&from).expect("picked from the map");

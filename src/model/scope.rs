@@ -5,6 +5,7 @@
 //! except those matching an `exclude` pattern and those AWS reserves, which are never touched.
 
 use super::address::{Address, Kind};
+use super::glob::Wild;
 use super::iam::{is_reserved_role_path, SERVICE_CREATED_ROLES};
 use serde::{Deserialize, Serialize};
 
@@ -51,25 +52,12 @@ pub fn is_reserved(address: &Address, path: Option<&str>) -> bool {
 pub fn glob_match(pattern: &str, subject: &str) -> bool {
     let p: Vec<char> = pattern.to_ascii_lowercase().chars().collect();
     let s: Vec<char> = subject.to_ascii_lowercase().chars().collect();
-    // Iterative matcher with backtracking to the last `*`: linear in practice, no recursion.
-    let (mut pi, mut si) = (0, 0);
-    let mut star: Option<(usize, usize)> = None;
-    while si < s.len() {
-        if pi < p.len() && (p[pi] == '?' || p[pi] == s[si]) {
-            pi += 1;
-            si += 1;
-        } else if pi < p.len() && p[pi] == '*' {
-            star = Some((pi, si));
-            pi += 1;
-        } else if let Some((sp, ss)) = star {
-            pi = sp + 1;
-            si = ss + 1;
-            star = Some((sp, ss + 1));
-        } else {
-            return false;
-        }
-    }
-    p[pi..].iter().all(|c| *c == '*')
+    let kind = |c: &char| match c {
+        '*' => Wild::Any,
+        '?' => Wild::One,
+        _ => Wild::Literal,
+    };
+    super::glob::matches(&p, &s, kind, |a, b| a == b)
 }
 
 #[cfg(test)]

@@ -124,6 +124,11 @@ pub enum Command {
         /// or puts a permissions boundary on it).
         #[arg(long)]
         allow_lockout: bool,
+        /// Apply even when the plan destroys up to N entities (replaces `settings { max_destroy }`;
+        /// without either, a plan destroying at least 5 entities and more than half of those the
+        /// configuration owns is refused).
+        #[arg(long, value_name = "N")]
+        max_destroy: Option<usize>,
     },
     /// Print a plan saved with `plan --out`.
     Show {
@@ -381,6 +386,7 @@ impl Command {
                 json,
                 targets,
                 allow_lockout,
+                max_destroy,
             } => C::Apply(ApplySettings {
                 target,
                 auto_approve,
@@ -388,6 +394,7 @@ impl Command {
                 json,
                 targets: addresses(targets)?,
                 allow_lockout,
+                max_destroy,
             }),
             Command::Show { file, json, format } => C::Show {
                 file,

@@ -1,8 +1,9 @@
 //! `iamform import`: the live account (or the part of it in a scope) as a configuration.
 //!
 //! Reads the account through a backend, keeps what the scope owns — never what AWS reserves
-//! (service-linked and `/aws-reserved/` roles; AWS managed policies are not account entities) nor
-//! what an exclude pattern names — and writes one HCL file per kind with `render::hcl`.
+//! (service-linked and `/aws-reserved/` roles, and the roles Organizations, Control Tower and
+//! StackSets create, `model::iam::SERVICE_CREATED_ROLES`; AWS managed policies are not account
+//! entities) nor what an exclude pattern names — and writes one HCL file per kind with `render::hcl`.
 //! Credentials (access keys, login profiles, MFA devices, …) are never written. No backend block
 //! is written: the configuration is planned with `--backend` or a backend block the user adds.
 

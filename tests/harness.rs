@@ -167,14 +167,19 @@ fn copy_dir(from: &Path, to: &Path) {
 /// Validates a JSON value against one of the schemas in `schemas/`.
 #[track_caller]
 pub fn assert_matches_schema(schema: &str, value: &serde_json::Value) {
+    let errors = schema_errors(schema, value);
+    assert!(errors.is_empty(), "{schema}: {errors:#?}");
+}
+
+/// Where `value` breaks the schema schemas/`schema`; empty when it matches.
+pub fn schema_errors(schema: &str, value: &serde_json::Value) -> Vec<String> {
     let text = std::fs::read_to_string(repo().join("schemas").join(schema)).expect("schema file");
     let schema: serde_json::Value = serde_json::from_str(&text).expect("schema is JSON");
     let validator = jsonschema::validator_for(&schema).expect("schema compiles");
-    let errors: Vec<String> = validator
+    validator
         .iter_errors(value)
         .map(|e| format!("{} at {}", e, e.instance_path))
-        .collect();
-    assert!(errors.is_empty(), "{schema}: {errors:#?}");
+        .collect()
 }
 
 impl Test {

@@ -21,6 +21,7 @@ mod adopt;
 mod architecture;
 mod audit;
 mod aws;
+mod chaos;
 mod cli;
 mod conformance;
 mod fmt;

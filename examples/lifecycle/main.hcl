@@ -42,3 +42,10 @@ policy "audit" {
 group "auditors" {
   policies = [policy.audit.arn]
 }
+
+# The blast-radius limit: an apply that would destroy more than three entities at once is refused
+# (`apply --max-destroy N` overrides it for one run). Without it, iamform refuses plans destroying at
+# least five entities and more than half of those the configuration owns.
+settings {
+  max_destroy = 3
+}

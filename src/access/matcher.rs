@@ -13,6 +13,8 @@
 //! Patterns reach the matcher as [`Tok`]ens after policy variables were substituted
 //! ([`super::variables`]), so a `*` that came from a variable's value is a literal character.
 
+use crate::model::glob::{self, Wild};
+
 /// One element of a pattern.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Tok {
@@ -39,37 +41,20 @@ fn same(a: char, b: char, fold: bool) -> bool {
     a == b || (fold && a.to_lowercase().eq(b.to_lowercase()))
 }
 
-/// Whether `pattern` matches all of `text`; `fold` ignores case. Iterative, backtracking to the
-/// last `*` only: linear in practice, never recursive.
+/// Whether `pattern` matches all of `text`; `fold` ignores case.
 pub fn glob(pattern: &[Tok], text: &str, fold: bool) -> bool {
     let t: Vec<char> = text.chars().collect();
-    let (mut pi, mut ti) = (0usize, 0usize);
-    let mut star: Option<(usize, usize)> = None;
-    while ti < t.len() {
-        match pattern.get(pi) {
-            Some(Tok::Any) => {
-                star = Some((pi, ti));
-                pi += 1;
-            }
-            Some(Tok::One) => {
-                pi += 1;
-                ti += 1;
-            }
-            Some(Tok::Char(c)) if same(*c, t[ti], fold) => {
-                pi += 1;
-                ti += 1;
-            }
-            _ => match star {
-                Some((sp, st)) => {
-                    pi = sp + 1;
-                    ti = st + 1;
-                    star = Some((sp, st + 1));
-                }
-                None => return false,
-            },
-        }
-    }
-    pattern[pi..].iter().all(|p| *p == Tok::Any)
+    let kind = |p: &Tok| match p {
+        Tok::Any => Wild::Any,
+        Tok::One => Wild::One,
+        Tok::Char(_) => Wild::Literal,
+    };
+    glob::matches(
+        pattern,
+        &t,
+        kind,
+        |p, c| matches!(p, Tok::Char(x) if same(*x, *c, fold)),
+    )
 }
 
 /// `glob` of a plain pattern string (`*` and `?` wildcards), without allocating when both are
@@ -83,34 +68,14 @@ pub fn glob_str(pattern: &str, text: &str, fold: bool) -> bool {
 }
 
 fn glob_ascii(p: &[u8], t: &[u8], fold: bool) -> bool {
-    let same = |a: u8, b: u8| a == b || (fold && a.eq_ignore_ascii_case(&b));
-    let (mut pi, mut ti) = (0usize, 0usize);
-    let mut star: Option<(usize, usize)> = None;
-    while ti < t.len() {
-        match p.get(pi) {
-            Some(b'*') => {
-                star = Some((pi, ti));
-                pi += 1;
-            }
-            Some(b'?') => {
-                pi += 1;
-                ti += 1;
-            }
-            Some(c) if same(*c, t[ti]) => {
-                pi += 1;
-                ti += 1;
-            }
-            _ => match star {
-                Some((sp, st)) => {
-                    pi = sp + 1;
-                    ti = st + 1;
-                    star = Some((sp, st + 1));
-                }
-                None => return false,
-            },
-        }
-    }
-    p[pi..].iter().all(|c| *c == b'*')
+    let kind = |c: &u8| match c {
+        b'*' => Wild::Any,
+        b'?' => Wild::One,
+        _ => Wild::Literal,
+    };
+    glob::matches(p, t, kind, |a, b| {
+        a == b || (fold && a.eq_ignore_ascii_case(b))
+    })
 }
 
 /// Whether an `Action` value such as `s3:Get*` or `*` matches the action of a request (case

@@ -11,7 +11,10 @@
 
 use super::managed;
 use super::request::Caller;
-use crate::model::{is_aws_managed_policy_arn, Account, Address, Kind, PolicyDocument, Tags};
+use crate::model::{
+    is_aws_managed_policy_arn, Account, Address, InlinePolicies, Kind, PolicyDocument, Tags,
+};
+use std::collections::BTreeSet;
 use std::fmt;
 
 /// Where a document comes from.
@@ -157,6 +160,30 @@ fn inline<'a>(
     }
 }
 
+/// Adds to `out` the identity policies a user, group or role holds itself (inline, then
+/// attached), each marked as coming through `via` (the group a user is in) when given.
+fn holder_policies<'a>(
+    account: &'a Account,
+    account_id: &str,
+    holder: &Address,
+    (inline_policies, attached): (&'a InlinePolicies, &'a BTreeSet<String>),
+    via: Option<&Address>,
+    out: &mut Vec<PolicyRef<'a>>,
+) {
+    for (name, doc) in inline_policies {
+        out.push(inline(holder, name.as_str(), doc, via.cloned()));
+    }
+    for arn in attached {
+        out.push(managed(
+            account,
+            account_id,
+            arn,
+            PolicyKind::Identity,
+            via.cloned(),
+        ));
+    }
+}
+
 /// The policies of `address` (a user or a role) in `account`; `None` when it is not there.
 pub fn gather<'a>(
     account: &'a Account,
@@ -169,18 +196,8 @@ pub fn gather<'a>(
         Kind::User => {
             let u = account.users.get(&address.name)?;
             let me = Address::new(Kind::User, u.name.clone());
-            for (name, doc) in &u.inline_policies {
-                identity.push(inline(&me, name.as_str(), doc, None));
-            }
-            for arn in &u.policies {
-                identity.push(managed(
-                    account,
-                    account_id,
-                    arn,
-                    PolicyKind::Identity,
-                    None,
-                ));
-            }
+            let own = (&u.inline_policies, &u.policies);
+            holder_policies(account, account_id, &me, own, None, &mut identity);
             for g in &u.groups {
                 let Some(group) = account.groups.get(g) else {
                     notes.push(format!(
@@ -189,18 +206,8 @@ pub fn gather<'a>(
                     continue;
                 };
                 let ga = Address::new(Kind::Group, group.name.clone());
-                for (name, doc) in &group.inline_policies {
-                    identity.push(inline(&ga, name.as_str(), doc, Some(ga.clone())));
-                }
-                for arn in &group.policies {
-                    identity.push(managed(
-                        account,
-                        account_id,
-                        arn,
-                        PolicyKind::Identity,
-                        Some(ga.clone()),
-                    ));
-                }
+                let held = (&group.inline_policies, &group.policies);
+                holder_policies(account, account_id, &ga, held, Some(&ga), &mut identity);
             }
             (
                 Caller::user(account_id, &u.path, u.name.as_str()),
@@ -211,18 +218,8 @@ pub fn gather<'a>(
         Kind::Role => {
             let r = account.roles.get(&address.name)?;
             let me = Address::new(Kind::Role, r.name.clone());
-            for (name, doc) in &r.inline_policies {
-                identity.push(inline(&me, name.as_str(), doc, None));
-            }
-            for arn in &r.policies {
-                identity.push(managed(
-                    account,
-                    account_id,
-                    arn,
-                    PolicyKind::Identity,
-                    None,
-                ));
-            }
+            let own = (&r.inline_policies, &r.policies);
+            holder_policies(account, account_id, &me, own, None, &mut identity);
             (
                 Caller::role(account_id, &r.path, r.name.as_str()),
                 &r.tags,

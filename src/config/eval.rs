@@ -438,6 +438,9 @@ impl<'a> Env<'a> {
         for (root, values) in roots {
             ctx.declare_var(root, Value::Object(values));
         }
+        if refs.iter().any(|r| r.root == "account_id") {
+            ctx.declare_var("account_id", Value::String(self.account_id.clone()));
+        }
         if let Some(each) = &self.each {
             if refs.iter().any(|r| r.root == "each") {
                 ctx.declare_var("each", each.clone());

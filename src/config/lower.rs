@@ -53,6 +53,7 @@ pub(crate) fn lower(
                 documents: BTreeMap::new(),
                 statements: BTreeMap::new(),
                 audit_ignore: Vec::new(),
+                max_destroy: None,
             },
             declared: BTreeMap::new(),
             profiles: Vec::new(),
@@ -466,6 +467,11 @@ impl Lowerer<'_> {
     }
 
     fn settings(&mut self, b: &Node) {
+        if b.attr("max_destroy").is_some() {
+            self.desired.max_destroy = self
+                .number(b, "max_destroy", 0..=u32::MAX)
+                .and_then(|n| usize::try_from(n).ok());
+        }
         if let Some(a) = b.blocks_named("audit").next() {
             self.audit_settings(a);
         }

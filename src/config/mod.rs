@@ -87,6 +87,8 @@ pub struct Desired {
     pub statements: BTreeMap<String, Vec<Location>>,
     /// `settings { audit { ignore = [...] } }`: `RULE:KIND/NAME` globs of accepted audit findings.
     pub audit_ignore: Vec<String>,
+    /// `settings { max_destroy = N }`: the most entities one plan may destroy (src/plan/blast.rs).
+    pub max_destroy: Option<usize>,
 }
 
 /// Parses every `*.hcl` file of `dir` (sorted by name, not recursive) and checks everything that

@@ -349,12 +349,15 @@ fn check_one(
             map.error(r.span, "`each` is only available in a block with for_each")
                 .with_help("add for_each = … to this block, or use a variable or local"),
         ),
+        "account_id" => None,
         "count" => Some(
             map.error(r.span, "`count` is not supported")
                 .with_help("use for_each and each.key instead"),
         ),
         _ => {
-            let roots = ["var", "local"].into_iter().chain(ENTITY_ROOTS);
+            let roots = ["var", "local", "account_id"]
+                .into_iter()
+                .chain(ENTITY_ROOTS);
             let mut d = map.error(r.span, format!("unknown variable `{root}`"));
             d.help = did_you_mean(root, roots).or_else(|| {
                 Some(

@@ -187,7 +187,7 @@ pub(crate) static QUOTAS: Schema = schema(
 pub(crate) static SETTINGS: Schema = schema(
     "settings",
     &[],
-    &[],
+    &["max_destroy"],
     &[
         ("scope", &SCOPE, false),
         ("audit", &AUDIT, false),

@@ -981,3 +981,52 @@ fn inputs_override_defaults_and_are_converted_to_the_type() {
     let u = &d.account.users[&Name::from("u42".to_owned())];
     assert_eq!(u.path, "/x/");
 }
+
+#[test]
+fn account_id_is_the_backends_account_and_aws_managed_policy_names_a_policy() {
+    let d = desired(&[(
+        "main.hcl",
+        r#"
+locals {
+  logs = "arn:aws:s3:::logs-${account_id}/*"
+}
+user "ann" {
+  policies = [aws_managed_policy("ViewOnlyAccess")]
+  inline_policy "logs" {
+    statement {
+      actions   = ["s3:GetObject"]
+      resources = [local.logs, "arn:aws:sqs:us-east-1:${account_id}:jobs"]
+    }
+  }
+}
+"#,
+    )]);
+    let ann = &d.account.users[&Name::from("ann")];
+    assert_eq!(
+        ann.policies.iter().collect::<Vec<_>>(),
+        ["arn:aws:iam::aws:policy/job-function/ViewOnlyAccess"]
+    );
+    let doc = ann.inline_policies.values().next().unwrap().to_minimal();
+    assert!(doc.contains("arn:aws:s3:::logs-111122223333/*"), "{doc}");
+    assert!(
+        doc.contains("arn:aws:sqs:us-east-1:111122223333:jobs"),
+        "{doc}"
+    );
+}
+
+#[test]
+fn a_misspelt_account_id_or_managed_policy_name_is_a_located_error() {
+    let (text, _, _) = errors(&[(
+        "main.hcl",
+        "user \"ann\" {\n  path = \"/${acount_id}/\"\n  policies = [aws_managed_policy(\"ReadOnlyAcess\")]\n}\n",
+    )]);
+    assert!(text.contains("unknown variable `acount_id`"), "{text}");
+    assert!(text.contains("did you mean `account_id`"), "{text}");
+    assert!(text.contains("main.hcl:2:"), "{text}");
+    let (text, _, _) = errors(&[(
+        "main.hcl",
+        "user \"ann\" {\n  policies = [aws_managed_policy(\"ReadOnlyAcess\")]\n}\n",
+    )]);
+    assert!(text.contains("did you mean \"ReadOnlyAccess\"?"), "{text}");
+    assert!(text.contains("main.hcl:2:"), "{text}");
+}

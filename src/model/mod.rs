@@ -4,6 +4,7 @@
 pub(crate) mod account;
 pub mod address;
 pub(crate) mod credentials;
+pub mod glob;
 pub mod iam;
 pub(crate) mod name;
 pub mod policy;

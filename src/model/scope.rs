@@ -5,7 +5,8 @@
 //! except those matching an `exclude` pattern and those AWS reserves, which are never touched.
 
 use super::address::{Address, Kind};
-use super::iam::is_reserved_role_path;
+use super::glob::Wild;
+use super::iam::{is_reserved_role_path, SERVICE_CREATED_ROLES};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -38,39 +39,60 @@ impl Scope {
     }
 }
 
-/// Entities AWS owns: never managed, whatever the scope says.
+/// Entities AWS owns or creates for an organisation: never owned by a scope, whatever its paths.
 pub fn is_reserved(address: &Address, path: Option<&str>) -> bool {
-    address.kind == Kind::Role && path.is_some_and(is_reserved_role_path)
+    address.kind == Kind::Role
+        && (path.is_some_and(is_reserved_role_path)
+            || SERVICE_CREATED_ROLES
+                .iter()
+                .any(|glob| glob_match(glob, address.name.as_str())))
 }
 
 /// `*` matches any run of characters and `?` one character; IAM names compare ignoring case.
 pub fn glob_match(pattern: &str, subject: &str) -> bool {
     let p: Vec<char> = pattern.to_ascii_lowercase().chars().collect();
     let s: Vec<char> = subject.to_ascii_lowercase().chars().collect();
-    // Iterative matcher with backtracking to the last `*`: linear in practice, no recursion.
-    let (mut pi, mut si) = (0, 0);
-    let mut star: Option<(usize, usize)> = None;
-    while si < s.len() {
-        if pi < p.len() && (p[pi] == '?' || p[pi] == s[si]) {
-            pi += 1;
-            si += 1;
-        } else if pi < p.len() && p[pi] == '*' {
-            star = Some((pi, si));
-            pi += 1;
-        } else if let Some((sp, ss)) = star {
-            pi = sp + 1;
-            si = ss + 1;
-            star = Some((sp, ss + 1));
-        } else {
-            return false;
-        }
-    }
-    p[pi..].iter().all(|c| *c == '*')
+    let kind = |c: &char| match c {
+        '*' => Wild::Any,
+        '?' => Wild::One,
+        _ => Wild::Literal,
+    };
+    super::glob::matches(&p, &s, kind, |a, b| a == b)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn roles_organizations_and_other_services_create_are_never_owned() {
+        let all = Scope {
+            paths: vec!["/".into()],
+            exclude: Vec::new(),
+        };
+        let role = |name: &str| Address::new(Kind::Role, crate::model::Name::from(name));
+        for name in [
+            "OrganizationAccountAccessRole",
+            "organizationaccountaccessrole",
+            "AWSControlTowerExecution",
+            "stacksets-exec-0123456789abcdef",
+            "AWSCloudFormationStackSetExecutionRole",
+            "AWSReservedSSO_Admin_0123",
+            "aws-controltower-AdministratorExecutionRole",
+        ] {
+            assert!(!all.owns(&role(name), Some("/")), "{name}");
+        }
+        assert!(all.owns(&role("OrganizationAccountAccessRoleCopy"), Some("/")));
+        assert!(all.owns(&role("app"), Some("/")));
+        let user = Address::new(
+            Kind::User,
+            crate::model::Name::from("OrganizationAccountAccessRole"),
+        );
+        assert!(
+            all.owns(&user, Some("/")),
+            "only roles are reserved by name"
+        );
+    }
 
     #[test]
     fn globs() {

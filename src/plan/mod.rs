@@ -4,6 +4,7 @@
 //! and a topological order (`graph`) — and returns a `Plan` that `render` prints and `apply` runs
 //! with nothing but a backend.
 
+pub mod blast;
 mod graph;
 pub mod moved;
 mod ops;
@@ -34,6 +35,10 @@ pub struct Plan {
     /// what they depend on.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub targets: Vec<Address>,
+    /// `settings { max_destroy = N }` of the configuration it was made from, for `apply` of the
+    /// saved plan (src/plan/blast.rs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_destroy: Option<usize>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -148,6 +153,7 @@ pub fn build(
         operations,
         unmanaged: diff.unmanaged,
         targets: Vec::new(),
+        max_destroy: None,
     })
 }
 

@@ -24,7 +24,7 @@ pub fn account(account: &Account) -> Result<String, hcl::Error> {
     for (_, b) in blocks(account)? {
         body = body.add_block(b);
     }
-    hcl::format::to_string(&body.build())
+    format(body.build())
 }
 
 /// The account as one file per kind (`users.hcl`, `groups.hcl`, `roles.hcl`, `policies.hcl`,
@@ -51,8 +51,73 @@ pub(crate) fn files(
     }
     per_file
         .into_iter()
-        .map(|(file, body)| Ok((file, hcl::format::to_string(&body.build())?)))
+        .map(|(file, body)| Ok((file, format(body.build())?)))
         .collect()
+}
+
+/// Formats `body`, writing the strings hcl-rs would escape wrongly with our own escaping.
+///
+/// hcl-primitives 0.1.13's `escape_markers` reads `$`/`%` in pairs once it has found a marker, so a
+/// literal `$${` after an earlier `${` or `%{` is written as `$${` (which reads back as `${`): an
+/// import of `%{ x }$${` changed the value. Such strings become quoted templates escaped here.
+fn format(mut body: Body) -> Result<String, hcl::Error> {
+    for structure in &mut body.0 {
+        fix_structure(structure);
+    }
+    hcl::format::to_string(&body)
+}
+
+fn fix_structure(structure: &mut hcl::Structure) {
+    match structure {
+        hcl::Structure::Attribute(a) => fix_expression(&mut a.expr),
+        hcl::Structure::Block(b) => b.body.0.iter_mut().for_each(fix_structure),
+    }
+}
+
+fn fix_expression(expr: &mut Expression) {
+    match expr {
+        Expression::String(s) if s.contains('{') => {
+            *expr = Expression::TemplateExpr(Box::new(hcl::TemplateExpr::QuotedString(
+                escape_string(s),
+            )));
+        }
+        Expression::Array(items) => items.iter_mut().for_each(fix_expression),
+        Expression::Object(object) => {
+            let entries = std::mem::take(object);
+            for (mut key, mut value) in entries {
+                if let hcl::ObjectKey::Expression(k) = &mut key {
+                    fix_expression(k);
+                }
+                fix_expression(&mut value);
+                object.insert(key, value);
+            }
+        }
+        Expression::FuncCall(call) => call.args.iter_mut().for_each(fix_expression),
+        _ => {}
+    }
+}
+
+/// `s` as the inside of an HCL quoted string: quotes, backslashes and control characters
+/// escaped, and every `${` / `%{` written `$${` / `%%{`.
+fn escape_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if u32::from(c) < 0x20 => out.push_str(&format!("\\u{:04X}", u32::from(c))),
+            '$' | '%' if chars.peek() == Some(&'{') => {
+                out.push(c);
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 fn file_name(kind: Kind) -> &'static str {
@@ -641,5 +706,47 @@ mod tests {
             },
         );
         assert_eq!(round_trip(&account), account);
+    }
+
+    #[test]
+    fn escapes_that_are_already_written_as_escapes_survive() {
+        // Found by the import fuzz target: a live `$${` came back as `${`.
+        for text in [
+            "$${",
+            "%{ if true }$${",
+            "$$${x}",
+            "%%{",
+            "a$${b}%%{c}",
+            "$",
+            "%",
+            "$$",
+        ] {
+            let mut account = Account::default();
+            let doc = PolicyDocument::from_json_str(&format!(
+                r#"{{"Statement":[{{"Effect":"Allow","Action":"s3:GetObject","Resource":"*",
+                   "Condition":{{"StringLike":{{"s3:prefix":[{}]}}}}}}]}}"#,
+                serde_json::Value::String(text.to_owned())
+            ))
+            .unwrap();
+            account.policies.insert(
+                crate::model::Name::from("p"),
+                crate::model::ManagedPolicy {
+                    name: "p".into(),
+                    path: "/".into(),
+                    description: None,
+                    tags: Tags::new(),
+                    document: doc,
+                    versions: Vec::new(),
+                },
+            );
+            let mut role = crate::synth::account(6, "123456789012")
+                .roles
+                .into_values()
+                .next()
+                .unwrap();
+            role.description = Some(text.to_owned());
+            account.roles.insert(role.name.clone(), role);
+            assert_eq!(round_trip(&account), account, "{text}");
+        }
     }
 }

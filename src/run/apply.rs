@@ -7,8 +7,8 @@ use super::{backend, report_calls, Exit, Ui};
 use crate::apply::{self, ApplyDocument};
 use crate::backend::Backend;
 use crate::model::{Account, Address, Kind, Name};
-use crate::plan::saved;
 use crate::plan::Plan;
+use crate::plan::{blast, saved};
 use crate::render::printer::{self, err, out};
 use crate::render::progress::Progress;
 use crate::settings::{ApplySettings, BackendFlags, BackendSpec};
@@ -48,7 +48,9 @@ async fn directory(
         Err(code) => return Ok(code),
     };
     let caller = planned.backend.caller();
-    if !lockout_guard(&planned.plan, &planned.live, caller, settings, ui) {
+    if !lockout_guard(&planned.plan, &planned.live, caller, settings, ui)
+        || !within_blast_radius(&planned.plan, &planned.live, settings)
+    {
         return Ok(Exit::Error);
     }
     if !settings.json {
@@ -136,7 +138,9 @@ async fn saved(
         }
     }
     let caller = backend.caller().or_else(|| provenance.caller.clone());
-    if !lockout_guard(&doc.plan, &live, caller, settings, ui) {
+    if !lockout_guard(&doc.plan, &live, caller, settings, ui)
+        || !within_blast_radius(&doc.plan, &live, settings)
+    {
         return Ok(Exit::Error);
     }
     if !settings.json {
@@ -179,6 +183,22 @@ fn lockout_guard(
     }
     err(&crate::guard::refusal(&caller, &found));
     false
+}
+
+/// The blast-radius limit (src/plan/blast.rs): `false` after printing the refusal. The flag
+/// replaces the configuration's `max_destroy`, which replaces the default.
+fn within_blast_radius(plan: &Plan, live: &Account, settings: &ApplySettings) -> bool {
+    let limit = settings.max_destroy.or(plan.max_destroy);
+    match blast::check(plan, blast::owned(live, plan), limit) {
+        Ok(()) => true,
+        Err(too_many) => {
+            err(&format!(
+                "error: {too_many}Nothing was applied.\n{}\n",
+                too_many.fix()
+            ));
+            false
+        }
+    }
 }
 
 /// The backend a saved plan names (`mock:PATH` or `aws`), unless `--backend` overrides it.

@@ -79,6 +79,7 @@ pub(crate) async fn make_plan(
         &desired.references,
     )?;
     plan.targets = targets.to_vec();
+    plan.max_destroy = desired.max_destroy;
     if ui.verbose > 0 {
         err(&format!("operations graph:\n{}", plan::graph_text(&plan)));
     }
@@ -195,6 +196,15 @@ pub(crate) async fn plan_cmd(
         }
     }
     err(&plan::outside_warning(&planned.plan));
+    let p = &planned.plan;
+    if let Err(too_many) =
+        plan::blast::check(p, plan::blast::owned(&planned.live, p), p.max_destroy)
+    {
+        err(&format!(
+            "warning: apply will refuse this plan: {too_many}{}\n",
+            too_many.fix()
+        ));
+    }
     let mut doc = PlanDocument::new(planned.plan.clone(), planned.backend.call_counts());
     if let Some(file) = &settings.out {
         doc.saved = Some(provenance(dir, &planned)?);

@@ -159,6 +159,8 @@ pub struct ApplySettings {
     /// `--target`: directory form only.
     pub targets: Vec<Address>,
     pub allow_lockout: bool,
+    /// `--max-destroy N`: replaces `settings { max_destroy }` and the default limit.
+    pub max_destroy: Option<usize>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -191,7 +191,7 @@ fn calls_whose_answer_was_lost_are_recognised_as_done() {
         t.remove(name);
     }
     t.run_env(
-        &["apply", "--auto-approve"],
+        &["apply", "--auto-approve", "--max-destroy", "100"],
         &[("IAMFORM_MOCK_FAULTS", "lose_response=0.3")],
     )
     .expect(0);

@@ -3,6 +3,7 @@
 //! One test binary (compiled once) with a small fluent harness, as just does it.
 
 mod apply;
+mod blast;
 mod ci;
 mod faults;
 mod moved;

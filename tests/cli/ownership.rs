@@ -78,8 +78,16 @@ fn removing_entangled_entities_in_scope_deletes_them_all_without_delete_conflict
         "{}",
         plan.stdout
     );
+    // Six of the seven owned entities: over the default blast-radius limit, so said explicitly.
     let apply = t
-        .run(&["apply", "--auto-approve", "--parallelism", "10"])
+        .run(&[
+            "apply",
+            "--auto-approve",
+            "--parallelism",
+            "10",
+            "--max-destroy",
+            "6",
+        ])
         .expect(0);
     assert!(!apply.stdout.contains("DeleteConflict"), "{}", apply.stdout);
     assert!(!apply.stderr.contains("DeleteConflict"), "{}", apply.stderr);
@@ -228,3 +236,50 @@ user "bob" {
   permissions_boundary = policy.shared.arn
 }
 "#;
+
+#[test]
+fn scope_slash_never_deletes_the_roles_organizations_and_stacksets_create() {
+    let t = Test::new().file("keeper.hcl", KEEPER);
+    t.apply();
+    t.edit_live(|live| {
+        let role = serde_json::json!({
+            "name": "",
+            "path": "/",
+            "max_session_duration": 3600,
+            "assume_role_policy": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+                "Principal": {"AWS": "arn:aws:iam::111111111111:root"}, "Action": "sts:AssumeRole"}]},
+        });
+        for name in ["OrganizationAccountAccessRole", "stacksets-exec-5a1b2c", "stray"] {
+            let mut r = role.clone();
+            r["name"] = name.into();
+            live["account"]["roles"][name] = r;
+        }
+    });
+    t.write("scope.hcl", SCOPE_ALL);
+    let plan = t.run(&["plan"]).expect(0);
+    assert!(
+        plan.stdout.contains("role.stray will be destroyed"),
+        "{}",
+        plan.stdout
+    );
+    assert!(
+        !plan.stdout.contains("OrganizationAccountAccessRole will"),
+        "{}",
+        plan.stdout
+    );
+    assert!(
+        !plan.stdout.contains("stacksets-exec-5a1b2c will"),
+        "{}",
+        plan.stdout
+    );
+    assert!(
+        plan.stdout.contains("left alone): 2 roles"),
+        "{}",
+        plan.stdout
+    );
+    t.apply();
+    assert_eq!(
+        t.live_names("roles"),
+        ["OrganizationAccountAccessRole", "stacksets-exec-5a1b2c"]
+    );
+}

@@ -161,7 +161,7 @@ fn check_configuration(dir: &Path, text: &str, inputs: Option<Inputs>) {
 const VARIABLES: &str = "variable \"x\" {\n  default = null\n}\n\nvariable \"y\" {\n  default = null\n}\n\nuser \"u\" {\n  tags = { t = jsonencode([var.x, var.y]) }\n}\n";
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(64))]
+    #![proptest_config(ProptestConfig::with_cases(super::outside::cases().max(64)))]
 
     #[test]
     fn var_flags_and_environment_values_never_crash(text in expression()) {

@@ -4,8 +4,9 @@
 use super::error_with;
 use crate::harness::Test;
 
-const EXAMPLES: [&str; 6] = [
+const EXAMPLES: [&str; 7] = [
     "variables-and-for-each",
+    "account-id",
     "lifecycle",
     "json-policies",
     "multi-file",
@@ -112,4 +113,19 @@ policy "audit" {
     });
     let run = t.run(&["plan"]).expect(1);
     assert!(run.stderr.contains("policy.audit"), "{}", run.stderr);
+}
+
+#[test]
+fn account_id_example_uses_the_backends_account() {
+    let t = Test::new().example("account-id");
+    let plan = t.run(&["plan", "--json"]).expect(0);
+    assert!(
+        plan.stdout
+            .contains("arn:aws:s3:::logs-210987654321/deploy/*"),
+        "{}",
+        plan.stdout
+    );
+    assert!(plan
+        .stdout
+        .contains("arn:aws:iam::aws:policy/job-function/ViewOnlyAccess"));
 }

@@ -6,6 +6,7 @@
 //! evaluate). Every function's result is held to [`MAX_VALUE_BYTES`] ([`bounded`]), so that no
 //! call can build a value that exhausts memory.
 
+mod aws;
 mod collections;
 mod encoding;
 mod files;
@@ -29,8 +30,9 @@ pub(crate) const MAX_VALUE_BYTES: usize = 16 << 20;
 pub(crate) const MAX_VALUE_DEPTH: usize = 1000;
 
 /// Every function name, for "unknown function" checks and suggestions.
-pub(crate) const NAMES: [&str; 63] = [
+pub(crate) const NAMES: [&str; 64] = [
     "abs",
+    "aws_managed_policy",
     "base64decode",
     "base64encode",
     "can",
@@ -138,6 +140,10 @@ fn definitions() -> Vec<(&'static str, FuncDef)> {
     };
     vec![
         ("abs", FuncDef::new(n::abs, [Number])),
+        (
+            "aws_managed_policy",
+            FuncDef::new(aws::aws_managed_policy, [Str]),
+        ),
         ("base64decode", FuncDef::new(e::base64decode, [Str])),
         ("base64encode", FuncDef::new(e::base64encode, [Str])),
         ("can", FuncDef::new(c::can, [Any])),

@@ -62,6 +62,25 @@ pub fn is_reserved_role_path(path: &str) -> bool {
     path.starts_with("/aws-service-role/") || path.starts_with("/aws-reserved/")
 }
 
+/// Roles that AWS Organizations, Control Tower, Account Factory for Terraform, CloudFormation
+/// StackSets and IAM Identity Center create in member accounts, most at the root path where a
+/// `scope { paths = ["/"] }` would own them: deleting `OrganizationAccountAccessRole` cuts the
+/// organisation's administrators out of the account. A scope never owns a role whose name matches
+/// one of these globs (compared ignoring case); declaring it manages it like any other role.
+pub const SERVICE_CREATED_ROLES: &[&str] = &[
+    "OrganizationAccountAccessRole",
+    "AWSControlTowerExecution",
+    "aws-controltower-*",
+    "AWSAFTExecution",
+    "AWSAFTService",
+    "AWSAFTAdmin",
+    "AWSCloudFormationStackSetExecutionRole",
+    "AWSCloudFormationStackSetAdministrationRole",
+    "stacksets-exec-*",
+    "AWSReservedSSO_*",
+    "AWSServiceRoleFor*",
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -66,22 +66,24 @@ pub fn markdown(report: &DriftReport) -> String {
         "| {} | {} | {} |\n",
         s.modified, s.missing, s.undeclared
     );
-    let _ = writeln!(out, "| address | drift |");
-    let _ = writeln!(out, "|---|---|");
-    for e in &report.entities {
-        let _ = writeln!(out, "| `{}` | {} |", e.change.address, e.drift.describe());
-    }
-    out.push('\n');
-    for e in &report.entities {
-        let mut block = String::new();
-        human::change_body(&mut block, &e.change, Style::PLAIN);
-        let _ = writeln!(
-            out,
-            "<details><summary><code>{}</code> {}</summary>\n\nTo undo it, apply would:\n\n```diff\n{}```\n\n</details>",
-            e.change.address,
-            e.drift.describe(),
-            block.replace("```", "` ` `")
-        );
-    }
+    let items = report
+        .entities
+        .iter()
+        .map(|e| {
+            let mut block = String::new();
+            human::change_body(&mut block, &e.change, Style::PLAIN);
+            super::markdown::Item {
+                risk: 0,
+                row: format!("| `{}` | {} |", e.change.address, e.drift.describe()),
+                detail: format!(
+                    "<details><summary><code>{}</code> {}</summary>\n\nTo undo it, apply would:\n\n```diff\n{}```\n\n</details>",
+                    e.change.address,
+                    e.drift.describe(),
+                    block.replace("```", "` ` `")
+                ),
+            }
+        })
+        .collect();
+    super::markdown::budgeted(&mut out, "| address | drift |\n|---|---|\n", items);
     out
 }

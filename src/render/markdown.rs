@@ -37,26 +37,83 @@ pub fn plan(plan: &Plan, title: &str) -> String {
     out
 }
 
-/// The change table and, per change, a collapsible block with the human rendering as a diff.
-pub fn changes(out: &mut String, changes: &[Change]) {
-    let _ = writeln!(out, "| | address | action |");
-    let _ = writeln!(out, "|---|---|---|");
-    for c in changes {
-        let (symbol, action) = describe(c);
-        let _ = writeln!(out, "| `{symbol}` | `{}` | {action} |", c.address);
+/// GitHub refuses a comment over 65,536 characters. A Markdown plan or drift report stays under
+/// this many bytes (bytes are never fewer than characters), leaving room for a workflow's own
+/// lines around it: the summary first, then the riskiest changes, then as much detail as fits.
+pub const COMMENT_BUDGET: usize = 60_000;
+
+/// Kept free for the closing "N more" line.
+const TAIL: usize = 400;
+
+/// One row of a budgeted table and its collapsible detail; lower `risk` is shown first.
+pub(crate) struct Item {
+    pub risk: u8,
+    pub row: String,
+    pub detail: String,
+}
+
+/// Writes `header` (a table's first two lines), then the rows of `items`, riskiest first, then
+/// their details, while `out` stays within [`COMMENT_BUDGET`]; what does not fit is counted in a
+/// last line that says where the rest is.
+pub(crate) fn budgeted(out: &mut String, header: &str, mut items: Vec<Item>) {
+    items.sort_by_key(|i| i.risk);
+    let room = |out: &String, more: usize| out.len() + more + TAIL <= COMMENT_BUDGET;
+    out.push_str(header);
+    let mut listed = 0;
+    for item in &items {
+        if !room(out, item.row.len() + 1) {
+            break;
+        }
+        out.push_str(&item.row);
+        out.push('\n');
+        listed += 1;
     }
     out.push('\n');
-    for c in changes {
-        let (symbol, action) = describe(c);
-        let mut block = String::new();
-        human::change_body(&mut block, c, Style::PLAIN);
+    let mut detailed = 0;
+    for item in &items[..listed] {
+        if !room(out, item.detail.len() + 1) {
+            break;
+        }
+        out.push_str(&item.detail);
+        out.push('\n');
+        detailed += 1;
+    }
+    if listed < items.len() || detailed < listed {
         let _ = writeln!(
             out,
-            "<details><summary><code>{symbol} {}</code> {action}</summary>\n\n```diff\n{}```\n\n</details>",
-            c.address,
-            block.replace("```", "` ` `")
+            "\n_{} more not listed and {} without details: a comment holds 65,536 characters. The \
+             whole plan is in the job's artifact (`iamform show PLANFILE`)._",
+            items.len() - listed,
+            listed - detailed
         );
     }
+}
+
+/// The change table and, per change, a collapsible block with the human rendering as a diff:
+/// destructions first, then updates, then creations, within the comment budget.
+pub fn changes(out: &mut String, changes: &[Change]) {
+    let items = changes
+        .iter()
+        .map(|c| {
+            let (symbol, action) = describe(c);
+            let mut block = String::new();
+            human::change_body(&mut block, c, Style::PLAIN);
+            Item {
+                risk: match c.action {
+                    Action::Delete | Action::Replace => 0,
+                    Action::Update => 1,
+                    Action::Create => 2,
+                },
+                row: format!("| `{symbol}` | `{}` | {action} |", c.address),
+                detail: format!(
+                    "<details><summary><code>{symbol} {}</code> {action}</summary>\n\n```diff\n{}```\n\n</details>",
+                    c.address,
+                    block.replace("```", "` ` `")
+                ),
+            }
+        })
+        .collect();
+    budgeted(out, "| | address | action |\n|---|---|---|\n", items);
 }
 
 fn describe(c: &Change) -> (&'static str, String) {

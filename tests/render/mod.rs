@@ -182,3 +182,33 @@ fn renaming_plan_in_every_format() {
     );
     insta::assert_json_snapshot!("renaming_json", PlanDocument::new(plan, calls()));
 }
+
+#[test]
+fn a_markdown_plan_of_1000_entities_fits_a_pull_request_comment_riskiest_first() {
+    // 1,000 users to create, each with an inline policy, and three to destroy.
+    let t = crate::harness::Test::new();
+    let stray: String = (0..3).map(|i| format!("user \"old{i}\" {{}}\n")).collect();
+    t.write("main.hcl", &stray);
+    t.apply();
+    let mut hcl = String::from("settings {\n  scope {\n    paths = [\"/\"]\n  }\n}\n");
+    for i in 0..1000 {
+        hcl.push_str(&format!(
+            "user \"person-{i}\" {{\n  tags = {{ team = \"t{i}\" }}\n  inline_policy \"own\" {{\n    statement {{\n      actions   = [\"s3:GetObject\"]\n      resources = [\"arn:aws:s3:::home/person-{i}/*\"]\n    }}\n  }}\n}}\n"
+        ));
+    }
+    t.write("main.hcl", &hcl);
+    let file = t.path("plan.json");
+    let file = file.to_str().unwrap();
+    t.run(&["plan", "--out", file]).expect(0);
+    let md = t
+        .run_plain(&["show", file, "--format", "markdown"])
+        .expect(0)
+        .stdout;
+    assert!(md.len() < 65_536, "{} bytes", md.len());
+    assert!(md.contains("| 1000 | 0 | 3 |"), "the summary is intact");
+    let first_row = md.lines().find(|l| l.starts_with("| `")).unwrap();
+    assert!(first_row.contains("`-`"), "destructions first: {first_row}");
+    assert!(md.contains("<code>- user.old0</code>"), "their details too");
+    assert!(md.contains("more not listed"), "says what is left out");
+    assert!(md.contains("iamform show PLANFILE"));
+}

@@ -206,6 +206,7 @@ mod tests {
             policies: Default::default(),
             inline_policies: Default::default(),
             credentials: Default::default(),
+            console_access: None,
         }
     }
 
@@ -277,6 +278,7 @@ mod tests {
         Scope {
             paths: vec!["/".into()],
             exclude: vec![],
+            kinds: None,
         }
     }
 

@@ -63,6 +63,9 @@ fn file_name(kind: Kind) -> &'static str {
         Kind::Policy => "policies.hcl",
         Kind::InstanceProfile => "instance_profiles.hcl",
         Kind::PasswordPolicy => "password_policy.hcl",
+        Kind::AccountAlias => "account_alias.hcl",
+        Kind::OpenIdConnectProvider | Kind::SamlProvider => "providers.hcl",
+        Kind::ServiceLinkedRole => "service_linked_roles.hcl",
     }
 }
 
@@ -143,10 +146,49 @@ pub(crate) fn blocks(account: &Account) -> Result<Vec<(Kind, Block)>, hcl::Error
         b = tags(b, &p.tags);
         out.push((Kind::InstanceProfile, b.build()));
     }
+    federation_blocks(&labels, account, &mut out);
     if let Some(pp) = &account.password_policy {
         out.push((Kind::PasswordPolicy, password_policy(pp)));
     }
     Ok(out)
+}
+
+/// The providers, the service-linked roles and the alias. An OIDC provider is named by its
+/// `url`; a SAML provider's metadata is written as a string (it reads back the same); a
+/// service-linked role's label or `name` is its service.
+fn federation_blocks(labels: &Labels, account: &Account, out: &mut Vec<(Kind, Block)>) {
+    for p in account.openid_connect_providers.values() {
+        let kind = Kind::OpenIdConnectProvider;
+        let label = labels.label(kind, &p.name).unwrap_or(p.name.as_str());
+        let mut b = Block::builder(kind.keyword())
+            .add_label(label)
+            .add_attribute(("url", p.url()));
+        let ids = p.client_id_list.iter().cloned().collect::<Vec<String>>();
+        b = b.add_attribute(("client_id_list", Expression::from(ids)));
+        if let Some(t) = &p.thumbprint_list {
+            let t = t.iter().cloned().collect::<Vec<String>>();
+            b = b.add_attribute(("thumbprint_list", Expression::from(t)));
+        }
+        out.push((kind, tags(b, &p.tags).build()));
+    }
+    for p in account.saml_providers.values() {
+        let b = labels.block(Kind::SamlProvider, &p.name, "/");
+        let b = b.add_attribute(("metadata", p.metadata.0.as_str()));
+        out.push((Kind::SamlProvider, tags(b, &p.tags).build()));
+    }
+    for r in account.service_linked_roles.values() {
+        let kind = Kind::ServiceLinkedRole;
+        let label = labels.label(kind, &r.name).unwrap_or(r.name.as_str());
+        let mut b = Block::builder(kind.keyword()).add_label(label);
+        b = b.add_attribute(("name", r.aws_service_name.as_str()));
+        b = optional(b, "custom_suffix", r.custom_suffix.as_deref());
+        b = optional(b, "description", r.description.as_deref());
+        out.push((kind, b.build()));
+    }
+    if let Some(a) = &account.account_alias {
+        let b = Block::builder(Kind::AccountAlias.keyword()).add_label(a.alias.as_str());
+        out.push((Kind::AccountAlias, b.build()));
+    }
 }
 
 /// The HCL label of every entity: its name where that is an identifier, else a sanitised one
@@ -159,7 +201,7 @@ struct Labels<'a> {
 impl<'a> Labels<'a> {
     fn new(account: &'a Account) -> Labels<'a> {
         let mut labels = BTreeMap::new();
-        let kinds: [(Kind, Vec<&Name>); 5] = [
+        let kinds: [(Kind, Vec<&Name>); 8] = [
             (Kind::User, account.users.keys().collect()),
             (Kind::Group, account.groups.keys().collect()),
             (Kind::Role, account.roles.keys().collect()),
@@ -167,6 +209,15 @@ impl<'a> Labels<'a> {
             (
                 Kind::InstanceProfile,
                 account.instance_profiles.keys().collect(),
+            ),
+            (
+                Kind::OpenIdConnectProvider,
+                account.openid_connect_providers.keys().collect(),
+            ),
+            (Kind::SamlProvider, account.saml_providers.keys().collect()),
+            (
+                Kind::ServiceLinkedRole,
+                account.service_linked_roles.keys().collect(),
             ),
         ];
         for (kind, names) in kinds {

@@ -98,8 +98,8 @@ pub(crate) fn change_body(out: &mut String, change: &Change, style: Style) {
         Action::Replace => format!("{}/{}", style.red("-"), style.green("+")),
         Action::Delete => style.red("-"),
     };
-    let header = if address.kind == crate::model::Kind::PasswordPolicy {
-        "password_policy".to_owned()
+    let header = if address.kind.is_singleton() {
+        address.kind.keyword().to_owned()
     } else {
         format!("{} {:?}", address.kind, address.name.as_str())
     };
@@ -150,23 +150,11 @@ pub(crate) fn change_body(out: &mut String, change: &Change, style: Style) {
 }
 
 fn fields(entity: &Entity) -> Map<String, Value> {
-    let value = match entity {
-        Entity::User(e) => serde_json::to_value(e),
-        Entity::Group(e) => serde_json::to_value(e),
-        Entity::Role(e) => serde_json::to_value(e),
-        Entity::Policy(e) => serde_json::to_value(e),
-        Entity::InstanceProfile(e) => serde_json::to_value(e),
-        Entity::PasswordPolicy(e) => serde_json::to_value(e),
-    };
-    match value {
-        Ok(Value::Object(mut m)) => {
-            for k in HIDDEN_KEYS {
-                m.remove(k);
-            }
-            m
-        }
-        _ => Map::new(),
+    let mut m = entity.fields();
+    for k in HIDDEN_KEYS {
+        m.remove(k);
     }
+    m
 }
 
 fn width(keys: impl Iterator<Item = usize>) -> usize {

@@ -5,6 +5,7 @@
 mod apply;
 mod ci;
 mod faults;
+mod federation;
 mod moved;
 mod ownership;
 mod pipes;

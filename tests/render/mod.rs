@@ -61,6 +61,7 @@ fn plan() -> Plan {
     let scope = Scope {
         paths: vec!["/".into()],
         exclude: vec![],
+        kinds: None,
     };
     let (desired, live) = (desired(), live());
     let changes = diff(&desired, &live, Some(&scope));

@@ -19,11 +19,15 @@ mod credential_report;
 mod errors;
 mod group;
 mod instance_profile;
+mod oidc_provider;
 mod permissions;
 mod policy;
 mod read;
+mod read_federation;
 mod request;
 mod role;
+mod saml_provider;
+mod service_linked_role;
 mod tags;
 mod user;
 
@@ -212,7 +216,7 @@ impl Handle {
             request.set_marker(marker).send()
         };
         pages(&self.calls, "ListPolicyTags", request, |page| {
-            out.extend(read::tags(page.tags()));
+            out.extend(request::tags(page.tags()));
             read::next_marker(page.is_truncated(), page.marker())
         })
         .await?;
@@ -230,7 +234,7 @@ impl Handle {
         .await?;
         Ok(out
             .instance_profile()
-            .map(|p| read::tags(p.tags()))
+            .map(|p| request::tags(p.tags()))
             .unwrap_or_default())
     }
 }
@@ -308,6 +312,9 @@ impl Backend for AwsBackend {
             Operation::Permission(op) => permissions::execute(self, op).await,
             Operation::Boundary(op) => boundary::execute(self, op).await,
             Operation::Tag(op) => tags::execute(self, op).await,
+            Operation::OpenIdConnectProvider(op) => oidc_provider::execute(self, op).await,
+            Operation::SamlProvider(op) => saml_provider::execute(self, op).await,
+            Operation::ServiceLinkedRole(op) => service_linked_role::execute(self, op).await,
         }
     }
 

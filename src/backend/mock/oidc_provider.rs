@@ -1,6 +1,7 @@
 //! The mock's OpenID Connect provider calls: IAM's URL, client id and thumbprint rules, 100
 //! providers per account, 100 client ids and 5 thumbprints per provider. Adding a client id
-//! the provider has, or removing one it does not, is no error (IAM documents both as idempotent).
+//! the provider has, or removing one it does not, is no error, nor is deleting a provider that
+//! does not exist (IAM documents these as idempotent).
 
 use super::rules::{self, invalid, limit, no_such};
 use super::store::MockFile;
@@ -47,8 +48,8 @@ pub(super) fn execute(file: &mut MockFile, op: &OidcProviderOp) -> Result<(), Ba
             };
             acct.openid_connect_providers.insert(name.clone(), new);
         }
+        // Idempotent in IAM: deleting a provider that does not exist is no error.
         DeleteOpenIdConnectProvider { .. } => {
-            provider(acct, name)?;
             acct.openid_connect_providers.remove(name);
         }
         AddClientIdToOpenIdConnectProvider { client_id, .. } => {

@@ -122,6 +122,11 @@ pub enum Command {
         /// or puts a permissions boundary on it).
         #[arg(long)]
         allow_lockout: bool,
+        /// Write the console passwords apply generates (users given `console_access`) to FILE,
+        /// created with mode 0600; refused if FILE exists. Required when the plan creates a login
+        /// profile: passwords are never printed.
+        #[arg(long, value_name = "FILE")]
+        credentials_out: Option<PathBuf>,
     },
     /// Print a plan saved with `plan --out`.
     Show {
@@ -379,6 +384,7 @@ impl Command {
                 json,
                 targets,
                 allow_lockout,
+                credentials_out,
             } => C::Apply(ApplySettings {
                 target,
                 auto_approve,
@@ -386,6 +392,7 @@ impl Command {
                 json,
                 targets: addresses(targets)?,
                 allow_lockout,
+                credentials_out,
             }),
             Command::Show { file, json, format } => C::Show {
                 file,

@@ -159,6 +159,8 @@ pub struct ApplySettings {
     /// `--target`: directory form only.
     pub targets: Vec<Address>,
     pub allow_lockout: bool,
+    /// `--credentials-out`: where new console passwords go (never printed).
+    pub credentials_out: Option<PathBuf>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

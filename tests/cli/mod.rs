@@ -4,6 +4,7 @@
 
 mod apply;
 mod ci;
+mod console_access;
 mod faults;
 mod federation;
 mod moved;

@@ -31,6 +31,7 @@ pub fn lint_document(
             resources::resource_mismatch(s, &at, catalog, &mut out);
             if kind == DocumentKind::Trust {
                 trust(s, &at, &mut out);
+                super::federation::federated_trust(s, &at, &mut out);
             }
         }
     }

@@ -9,6 +9,7 @@
 mod account;
 mod conditions;
 mod document;
+mod federation;
 mod locate;
 mod report;
 mod resources;

@@ -19,9 +19,10 @@ pub enum Shape {
     Singleton,
 }
 
-/// Declares [`Kind`] from one table: variant, keyword (HCL and addresses), plural, [`Shape`].
+/// Declares [`Kind`] from one table: variant, keyword (HCL and addresses), singular and plural
+/// (for summaries), [`Shape`].
 macro_rules! kinds {
-    ($($variant:ident => $keyword:literal, $plural:literal, $shape:ident;)*) => {
+    ($($variant:ident => $keyword:literal, $singular:literal, $plural:literal, $shape:ident;)*) => {
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         pub enum Kind {
             $(#[serde(rename = $keyword)] $variant),*
@@ -34,6 +35,13 @@ macro_rules! kinds {
             pub fn keyword(self) -> &'static str {
                 match self {
                     $(Kind::$variant => $keyword),*
+                }
+            }
+
+            /// Singular, for summaries such as "1 user".
+            pub fn singular(self) -> &'static str {
+                match self {
+                    $(Kind::$variant => $singular),*
                 }
             }
 
@@ -54,16 +62,18 @@ macro_rules! kinds {
 }
 
 kinds! {
-    User => "user", "users", Path;
-    Group => "group", "groups", Path;
-    Role => "role", "roles", Path;
-    Policy => "policy", "policies", Path;
-    InstanceProfile => "instance_profile", "instance profiles", Path;
-    PasswordPolicy => "password_policy", "password policies", Singleton;
-    OpenIdConnectProvider => "openid_connect_provider", "OpenID Connect providers", Pathless;
-    SamlProvider => "saml_provider", "SAML providers", Pathless;
-    AccountAlias => "account_alias", "account aliases", Singleton;
-    ServiceLinkedRole => "service_linked_role", "service-linked roles", Pathless;
+    User => "user", "user", "users", Path;
+    Group => "group", "group", "groups", Path;
+    Role => "role", "role", "roles", Path;
+    Policy => "policy", "policy", "policies", Path;
+    InstanceProfile => "instance_profile", "instance profile", "instance profiles", Path;
+    PasswordPolicy => "password_policy", "password policy", "password policies", Singleton;
+    OpenIdConnectProvider => "openid_connect_provider", "OpenID Connect provider",
+        "OpenID Connect providers", Pathless;
+    SamlProvider => "saml_provider", "SAML provider", "SAML providers", Pathless;
+    AccountAlias => "account_alias", "account alias", "account aliases", Singleton;
+    ServiceLinkedRole => "service_linked_role", "service-linked role", "service-linked roles",
+        Pathless;
 }
 
 impl Kind {

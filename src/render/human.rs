@@ -55,7 +55,7 @@ pub fn unmanaged_line(plan: &Plan) -> Option<String> {
         .iter()
         .map(|(kind, n)| {
             let word = if *n == 1 {
-                kind.keyword().replace('_', " ")
+                kind.singular().to_owned()
             } else {
                 kind.plural().to_owned()
             };

@@ -11,4 +11,5 @@ mod moved;
 mod ownership;
 mod pipes;
 mod quickstart;
+mod service_linked_roles;
 mod validate;

@@ -106,7 +106,8 @@ pub(crate) fn blocks(account: &Account) -> Result<Vec<(Kind, Block)>, hcl::Error
         }
         b = labels.policy_ref(b, "permissions_boundary", r.permissions_boundary.as_deref());
         b = tags(b, &r.tags);
-        b = match statement_blocks(&r.assume_role_policy) {
+        let provider = |v: &str| labels.provider(v);
+        b = match statement_blocks_with(&r.assume_role_policy, &provider) {
             Some(statements) => b.add_block(
                 Block::builder("assume_role_policy")
                     .add_blocks(statements)
@@ -300,6 +301,19 @@ impl<'a> Labels<'a> {
         (format!("{}{}", p.path, p.name.as_str()) == path_and_name).then_some(key)
     }
 
+    /// A trust policy's principal: `openid_connect_provider.LABEL.arn` or
+    /// `saml_provider.LABEL.arn` for a provider of this account, the text otherwise.
+    fn provider(&self, principal: &str) -> Expression {
+        let address = crate::model::Arn::parse(principal)
+            .ok()
+            .and_then(|a| a.entity_address())
+            .filter(|a| matches!(a.kind, Kind::OpenIdConnectProvider | Kind::SamlProvider));
+        match address {
+            Some(a) => self.reference(a.kind, &a.name, "arn", principal),
+            None => Expression::from(principal),
+        }
+    }
+
     fn policy_ref(&self, b: BlockBuilder, key: &str, policy_arn: Option<&str>) -> BlockBuilder {
         match policy_arn {
             Some(arn) => b.add_attribute((key, self.policy(arn))),
@@ -383,6 +397,15 @@ fn document(b: BlockBuilder, doc: &PolicyDocument) -> Result<BlockBuilder, hcl::
 
 /// The document as `statement` blocks, or `None` when they cannot express it exactly.
 pub(crate) fn statement_blocks(doc: &PolicyDocument) -> Option<Vec<Block>> {
+    statement_blocks_with(doc, &|v| Expression::from(v))
+}
+
+/// [`statement_blocks`], writing each principal with `principal` (a reference to an imported
+/// identity provider, say).
+fn statement_blocks_with(
+    doc: &PolicyDocument,
+    principal: &dyn Fn(&str) -> Expression,
+) -> Option<Vec<Block>> {
     if doc.version() != Some(DEFAULT_VERSION) || doc.id().is_some() {
         return None;
     }
@@ -393,7 +416,10 @@ pub(crate) fn statement_blocks(doc: &PolicyDocument) -> Option<Vec<Block>> {
     if doc.statements().iter().any(has_ampersand_brace) {
         return None;
     }
-    doc.statements().iter().map(statement).collect()
+    doc.statements()
+        .iter()
+        .map(|s| statement(s, principal))
+        .collect()
 }
 
 /// Whether a value of `s` holds `&{`, which statement blocks would not keep as written.
@@ -422,7 +448,7 @@ const PRINCIPAL_TYPES: [(&str, &str); 4] = [
     ("CanonicalUser", "canonical_user"),
 ];
 
-fn statement(s: &Statement) -> Option<Block> {
+fn statement(s: &Statement, written: &dyn Fn(&str) -> Expression) -> Option<Block> {
     let mut b = Block::builder("statement");
     if let Some(sid) = &s.sid {
         b = b.add_attribute(("sid", sid.as_str()));
@@ -468,7 +494,8 @@ fn statement(s: &Statement) -> Option<Block> {
                     if values.is_empty() {
                         return None;
                     }
-                    pb = pb.add_attribute((*short, strings(values)));
+                    let values = values.iter().map(|v| written(v)).collect();
+                    pb = pb.add_attribute((*short, Expression::Array(values)));
                 }
                 b = b.add_block(pb.build());
             }

@@ -248,6 +248,13 @@ fn import_writes_providers_and_the_alias_and_plans_no_changes() {
     let providers = std::fs::read_to_string(out.join("providers.hcl")).unwrap();
     assert!(providers.contains("url"), "{providers}");
     assert!(providers.contains("saml_provider"), "{providers}");
+    // Trust policies name the imported providers by reference.
+    let roles = std::fs::read_to_string(out.join("roles.hcl")).unwrap();
+    assert!(
+        roles.contains("openid_connect_provider.token_actions_githubusercontent_com.arn"),
+        "{roles}"
+    );
+    assert!(roles.contains("saml_provider.corporate-idp.arn"), "{roles}");
     let alias = std::fs::read_to_string(out.join("account_alias.hcl")).unwrap();
     assert!(alias.contains("account_alias \"acme-prod\""), "{alias}");
     let plan = t

@@ -795,6 +795,19 @@ xUneSC1EeH5Enq1KpU8CIBgi/S7ok93EcGPAMvOF9P9NXlaeJTkrsBTD9DodzhLR
 -----END CERTIFICATE-----
 ";
 
+/// `iamform ARGS --backend aws --endpoint-url ENDPOINT`: its exit code and its stdout and
+/// stderr together.
+fn on_moto(endpoint: &str, args: &[&str]) -> (Option<i32>, String) {
+    let aws = ["--backend", "aws", "--endpoint-url", endpoint];
+    let out = iamform(&[args, &aws].concat());
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.code(), text)
+}
+
 /// examples/moved through the aws backend: UpdateUser NewUserName and UpdateGroup NewGroupName
 /// on the wire, memberships and attachments kept, and the next plan empty.
 #[tokio::test]
@@ -802,16 +815,7 @@ async fn moved_blocks_rename_in_place_on_moto() {
     let Some((_moto, endpoint)) = target::fresh_moto().await else {
         return;
     };
-    let aws = ["--backend", "aws", "--endpoint-url", endpoint.as_str()];
-    let run = |args: &[&str]| {
-        let out = iamform(&[args, &aws].concat());
-        let text = format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        (out.status.code(), text)
-    };
+    let run = |args: &[&str]| on_moto(&endpoint, args);
     let (code, text) = run(&["apply", "examples/moved/before", "--auto-approve"]);
     assert_eq!(code, Some(0), "{text}");
     let (code, text) = run(&["apply", "examples/moved", "--auto-approve"]);
@@ -927,16 +931,7 @@ async fn providers_alias_and_service_linked_roles_apply_and_import_on_moto() {
     let Some((_moto, endpoint)) = target::fresh_moto().await else {
         return;
     };
-    let aws = ["--backend", "aws", "--endpoint-url", endpoint.as_str()];
-    let run = |args: &[&str]| {
-        let out = iamform(&[args, &aws].concat());
-        let text = format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        (out.status.code(), text)
-    };
+    let run = |args: &[&str]| on_moto(&endpoint, args);
     let dir = tempfile::tempdir().expect("a temporary directory");
     let creds = dir.path().join("creds.json");
     let creds = creds.to_str().expect("a UTF-8 path");

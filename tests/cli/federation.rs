@@ -4,36 +4,13 @@
 
 use crate::harness::{assert_matches_schema, json, repo, Test};
 
-const GITHUB: &str = r#"
-openid_connect_provider "github" {
-  url            = "https://token.actions.githubusercontent.com"
-  client_id_list = ["sts.amazonaws.com"]
-  tags           = { team = "platform" }
+/// The GitHub Actions example (the provider and the roles `iamform-plan` and `iamform-apply` it
+/// trusts) and an alias.
+fn github() -> String {
+    let example = repo().join("examples/github-actions/iam/main.hcl");
+    let text = std::fs::read_to_string(example).expect("the example");
+    format!("{text}\naccount_alias \"acme-prod\" {{}}\n")
 }
-
-account_alias "acme-prod" {}
-
-role "ci" {
-  assume_role_policy {
-    statement {
-      actions = ["sts:AssumeRoleWithWebIdentity"]
-      principals {
-        federated = [openid_connect_provider.github.arn]
-      }
-      condition {
-        test     = "StringLike"
-        variable = "token.actions.githubusercontent.com:sub"
-        values   = ["repo:acme/infra:ref:refs/heads/main"]
-      }
-      condition {
-        test     = "StringEquals"
-        variable = "token.actions.githubusercontent.com:aud"
-        values   = ["sts.amazonaws.com"]
-      }
-    }
-  }
-}
-"#;
 
 const OWN_PROVIDERS: &str = r#"
 settings {
@@ -59,12 +36,12 @@ fn saml_example(t: Test) -> Test {
 #[test]
 fn a_provider_is_created_before_the_role_that_trusts_it_and_deleted_after() {
     let t = Test::new()
-        .file("main.hcl", GITHUB)
+        .file("main.hcl", &github())
         .file("scope.hcl", OWN_PROVIDERS);
     let run = t.apply();
     let out = format!("{}{}", run.stdout, run.stderr);
     assert!(
-        step(&out, "CreateOpenIDConnectProvider") < step(&out, "CreateRole role.ci"),
+        step(&out, "CreateOpenIDConnectProvider") < step(&out, "CreateRole role.iamform-plan"),
         "{out}"
     );
     t.assert_converged();
@@ -72,7 +49,7 @@ fn a_provider_is_created_before_the_role_that_trusts_it_and_deleted_after() {
     let provider =
         &live["account"]["openid_connect_providers"]["token.actions.githubusercontent.com"];
     assert_eq!(provider["client_id_list"][0], "sts.amazonaws.com");
-    assert_eq!(provider["tags"]["team"], "platform");
+    assert_eq!(provider["tags"]["purpose"], "ci");
     assert_eq!(live["account"]["account_alias"]["alias"], "acme-prod");
     assert_matches_schema("mock-account.schema.json", &live);
 
@@ -84,7 +61,7 @@ fn a_provider_is_created_before_the_role_that_trusts_it_and_deleted_after() {
     let run = t.apply();
     let out = format!("{}{}", run.stdout, run.stderr);
     assert!(
-        step(&out, "DeleteRole role.ci") < step(&out, "DeleteOpenIDConnectProvider"),
+        step(&out, "DeleteRole role.iamform-plan") < step(&out, "DeleteOpenIDConnectProvider"),
         "{out}"
     );
     assert!(out.contains("DeleteAccountAlias"), "{out}");
@@ -99,7 +76,7 @@ fn a_provider_is_created_before_the_role_that_trusts_it_and_deleted_after() {
 
 #[test]
 fn undeclared_providers_and_aliases_are_left_alone_without_a_scope_listing_their_kinds() {
-    let t = Test::new().file("main.hcl", GITHUB);
+    let t = Test::new().file("main.hcl", &github());
     t.apply();
     t.write("main.hcl", "user \"keeper\" {}\n");
     t.write(
@@ -108,7 +85,7 @@ fn undeclared_providers_and_aliases_are_left_alone_without_a_scope_listing_their
     );
     let plan = t.run(&["plan", "--detailed-exitcode"]).expect(2);
     assert!(
-        plan.stdout.contains("role.ci will be destroyed"),
+        plan.stdout.contains("role.iamform-plan will be destroyed"),
         "{}",
         plan.stdout
     );
@@ -134,16 +111,16 @@ fn undeclared_providers_and_aliases_are_left_alone_without_a_scope_listing_their
 #[test]
 fn client_ids_thumbprints_and_tags_change_in_place_and_a_new_url_replaces() {
     let t = Test::new()
-        .file("main.hcl", GITHUB)
+        .file("main.hcl", &github())
         .file("scope.hcl", OWN_PROVIDERS);
     t.apply();
-    let changed = GITHUB
+    let changed = github()
         .replace(
             r#"client_id_list = ["sts.amazonaws.com"]"#,
             r#"client_id_list = ["sts.amazonaws.com", "api://ci"]
   thumbprint_list = ["6938FD4D98BAB03FAADB97B34396831E3780AEA1"]"#,
         )
-        .replace(r#"team = "platform""#, r#"team = "ci""#)
+        .replace(r#"purpose = "ci""#, r#"purpose = "deployments""#)
         .replace("acme-prod", "acme-production");
     t.write("main.hcl", &changed);
     let plan = t.run(&["plan", "--detailed-exitcode"]).expect(2);
@@ -238,7 +215,7 @@ fn saml_metadata_compares_by_content_and_drift_is_reported() {
 
 #[test]
 fn import_writes_providers_and_the_alias_and_plans_no_changes() {
-    let t = saml_example(Test::new()).file("github.hcl", GITHUB);
+    let t = saml_example(Test::new()).file("github.hcl", &github());
     t.apply();
     let out = t.path("imported");
     let out_text = out.display().to_string();

@@ -922,9 +922,10 @@ fn check_exclude(pattern: &str) -> Result<(), String> {
             "scope exclude pattern `{pattern}` has an empty name"
         ));
     }
-    if entity_kind(kind).is_none() && !is_glob(kind) {
+    if Kind::from_keyword(kind).is_none() && !is_glob(kind) {
         return Err(format!(
-            "scope exclude pattern `{pattern}`: `{kind}` is not user, group, role, policy or instance_profile"
+            "scope exclude pattern `{pattern}`: `{kind}` is not a kind ({})",
+            Kind::keywords()
         ));
     }
     Ok(())
@@ -1014,6 +1015,7 @@ mod tests {
             ("user/break-glass", true),
             ("role/aws-*", true),
             ("*/admin?", true),
+            ("openid_connect_provider/oidc.eks.*", true),
             ("break-glass", false),
             ("bucket/x", false),
             ("user/", false),

@@ -4,7 +4,7 @@
 //! workflow assume the role. Without `aud` (OIDC) or `SAML:aud` (SAML), a token or assertion
 //! meant for another audience is accepted.
 
-use super::document::{sid, Place};
+use super::place::{sid, Place};
 use super::{Finding, Severity};
 use crate::model::policy::{Principal, Statement};
 

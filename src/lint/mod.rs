@@ -11,6 +11,7 @@ mod conditions;
 mod document;
 mod federation;
 mod locate;
+mod place;
 mod report;
 mod resources;
 

@@ -129,6 +129,11 @@ pub enum Command {
         /// configuration owns is refused).
         #[arg(long, value_name = "N")]
         max_destroy: Option<usize>,
+        /// Write the console passwords apply generates (users given `console_access`) to FILE,
+        /// created with mode 0600; refused if FILE exists. Required when the plan creates a login
+        /// profile: passwords are never printed.
+        #[arg(long, value_name = "FILE")]
+        credentials_out: Option<PathBuf>,
     },
     /// Print a plan saved with `plan --out`.
     Show {
@@ -387,6 +392,7 @@ impl Command {
                 targets,
                 allow_lockout,
                 max_destroy,
+                credentials_out,
             } => C::Apply(ApplySettings {
                 target,
                 auto_approve,
@@ -395,6 +401,7 @@ impl Command {
                 targets: addresses(targets)?,
                 allow_lockout,
                 max_destroy,
+                credentials_out,
             }),
             Command::Show { file, json, format } => C::Show {
                 file,

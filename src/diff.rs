@@ -5,8 +5,8 @@
 //! only live (credentials, policy versions) never cause a change.
 
 use crate::model::{
-    Account, Address, Group, InstanceProfile, Kind, ManagedPolicy, Name, PasswordPolicy, Role,
-    Scope, User,
+    Account, AccountAlias, Address, Group, InstanceProfile, Kind, ManagedPolicy, Name,
+    OpenIdConnectProvider, PasswordPolicy, Role, SamlProvider, Scope, ServiceLinkedRole, User,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -30,6 +30,11 @@ pub enum Entity {
     Policy(ManagedPolicy),
     InstanceProfile(InstanceProfile),
     PasswordPolicy(PasswordPolicy),
+    #[serde(rename = "openid_connect_provider")]
+    OpenIdConnectProvider(OpenIdConnectProvider),
+    SamlProvider(SamlProvider),
+    AccountAlias(AccountAlias),
+    ServiceLinkedRole(ServiceLinkedRole),
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -74,6 +79,33 @@ impl Entity {
                 .cloned()
                 .map(Entity::InstanceProfile),
             Kind::PasswordPolicy => account.password_policy.clone().map(Entity::PasswordPolicy),
+            Kind::OpenIdConnectProvider => account
+                .openid_connect_providers
+                .get(n)
+                .cloned()
+                .map(Entity::OpenIdConnectProvider),
+            Kind::SamlProvider => account
+                .saml_providers
+                .get(n)
+                .cloned()
+                .map(Entity::SamlProvider),
+            Kind::AccountAlias => account.account_alias.clone().map(Entity::AccountAlias),
+            Kind::ServiceLinkedRole => account
+                .service_linked_roles
+                .get(n)
+                .cloned()
+                .map(Entity::ServiceLinkedRole),
+        }
+    }
+
+    /// The entity's fields as a JSON object, without `kind` (what the renderings show).
+    pub fn fields(&self) -> serde_json::Map<String, serde_json::Value> {
+        match serde_json::to_value(self) {
+            Ok(serde_json::Value::Object(mut m)) => {
+                m.shift_remove("kind");
+                m
+            }
+            _ => serde_json::Map::new(),
         }
     }
 }
@@ -82,86 +114,123 @@ impl Entity {
 pub fn diff(desired: &Account, live: &Account, scope: Option<&Scope>) -> Diff {
     let mut out = Diff::default();
     let owns = |address: &Address, path: Option<&str>| scope.is_some_and(|s| s.owns(address, path));
-    diff_kind(
-        &mut out,
-        Kind::User,
-        &desired.users,
-        &live.users,
-        &owns,
-        user_change,
-    );
+    let (d, l) = (desired, live);
+    diff_kind(&mut out, Kind::User, &d.users, &l.users, &owns, user_change);
     diff_kind(
         &mut out,
         Kind::Group,
-        &desired.groups,
-        &live.groups,
+        &d.groups,
+        &l.groups,
         &owns,
         group_change,
     );
-    diff_kind(
-        &mut out,
-        Kind::Role,
-        &desired.roles,
-        &live.roles,
-        &owns,
-        role_change,
-    );
+    diff_kind(&mut out, Kind::Role, &d.roles, &l.roles, &owns, role_change);
     diff_kind(
         &mut out,
         Kind::Policy,
-        &desired.policies,
-        &live.policies,
+        &d.policies,
+        &l.policies,
         &owns,
         policy_change,
     );
+    let (dp, lp) = (&d.instance_profiles, &l.instance_profiles);
     diff_kind(
         &mut out,
         Kind::InstanceProfile,
-        &desired.instance_profiles,
-        &live.instance_profiles,
+        dp,
+        lp,
         &owns,
         profile_change,
     );
-    let address = Address::password_policy();
-    match (&desired.password_policy, &live.password_policy) {
-        (Some(d), Some(l)) if d.without_defaults() != l.without_defaults() => {
-            out.changes.push(Change {
-                address,
-                action: Action::Update,
-                before: Some(Entity::PasswordPolicy(l.clone())),
-                after: Some(Entity::PasswordPolicy(d.clone())),
-                reason: None,
-                moved_from: None,
-            })
+    let (dp, lp) = (&d.openid_connect_providers, &l.openid_connect_providers);
+    diff_kind(
+        &mut out,
+        Kind::OpenIdConnectProvider,
+        dp,
+        lp,
+        &owns,
+        oidc_change,
+    );
+    let (dp, lp) = (&d.saml_providers, &l.saml_providers);
+    diff_kind(&mut out, Kind::SamlProvider, dp, lp, &owns, saml_change);
+    let (dp, lp) = (&d.service_linked_roles, &l.service_linked_roles);
+    diff_kind(
+        &mut out,
+        Kind::ServiceLinkedRole,
+        dp,
+        lp,
+        &owns,
+        linked_role_change,
+    );
+    let policies = (d.password_policy.as_ref(), l.password_policy.as_ref());
+    let kind = (Kind::PasswordPolicy, Entity::PasswordPolicy as fn(_) -> _);
+    diff_singleton(&mut out, kind, policies, &owns, |d, l| {
+        d.without_defaults() != l.without_defaults()
+    });
+    let aliases = (d.account_alias.as_ref(), l.account_alias.as_ref());
+    let kind = (Kind::AccountAlias, Entity::AccountAlias as fn(_) -> _);
+    diff_singleton(&mut out, kind, aliases, &owns, |d, l| d != l);
+    out
+}
+
+/// One of an account's singletons (the password policy, the alias): created or updated when
+/// declared, deleted only when the scope lists its kind.
+fn diff_singleton<T: Clone>(
+    out: &mut Diff,
+    (kind, wrap): (Kind, fn(T) -> Entity),
+    (desired, live): (Option<&T>, Option<&T>),
+    owns: &dyn Fn(&Address, Option<&str>) -> bool,
+    differs: fn(&T, &T) -> bool,
+) {
+    let address = Address::singleton(kind);
+    let change = |action, before: Option<&T>, after: Option<&T>| Change {
+        address: address.clone(),
+        action,
+        before: before.cloned().map(wrap),
+        after: after.cloned().map(wrap),
+        reason: None,
+        moved_from: None,
+    };
+    match (desired, live) {
+        (Some(d), Some(l)) if differs(d, l) => {
+            out.changes.push(change(Action::Update, live, desired))
         }
-        (Some(d), None) => out.changes.push(Change {
-            address,
-            action: Action::Create,
-            before: None,
-            after: Some(Entity::PasswordPolicy(d.clone())),
-            reason: None,
-            moved_from: None,
-        }),
-        (None, Some(_)) => *out.unmanaged.entry(Kind::PasswordPolicy).or_default() += 1,
+        (Some(_), None) => out.changes.push(change(Action::Create, None, desired)),
+        (None, Some(_)) if owns(&address, None) => {
+            out.changes.push(change(Action::Delete, live, None))
+        }
+        (None, Some(_)) => *out.unmanaged.entry(kind).or_default() += 1,
         _ => {}
     }
-    out
 }
 
 /// How a kind's entities compare: `None` when equal, else the action and an optional reason.
 type Compare<T> = fn(desired: &T, live: &T) -> Option<(Action, Option<String>)>;
 
 trait Described: Clone {
-    fn path(&self) -> Option<&str>;
+    /// The entity's path, for the scope (`None`: it has none).
+    fn path(&self) -> Option<String>;
     fn name(&self) -> &Name;
     fn wrap(self) -> Entity;
+    /// The live entity as the plan shows it next to `desired` (live-only facts said in the
+    /// configuration's terms).
+    fn observed(&self, _desired: &Self) -> Self {
+        self.clone()
+    }
+    /// Whether the live entity is compared as another kind (a service-linked role's role).
+    fn compared_elsewhere(&self) -> bool {
+        false
+    }
 }
 
+/// [`Described`] for the kinds with a path (`path`) or without (`-`), and a singleton's name.
 macro_rules! described {
-    ($($t:ty => $variant:ident),*) => {$(
+    (@path $e:ident path) => { Some($e.path.clone()) };
+    (@path $e:ident -) => { None };
+    ($($t:ty => $variant:ident, $path:tt);* $(;)?) => {$(
         impl Described for $t {
-            fn path(&self) -> Option<&str> {
-                Some(self.path.as_str())
+            fn path(&self) -> Option<String> {
+                described!(@path self $path)
             }
             fn name(&self) -> &Name {
                 &self.name
@@ -203,7 +272,64 @@ fn case_change<T: Described>(
         ),
     }
 }
-described!(User => User, Group => Group, Role => Role, ManagedPolicy => Policy, InstanceProfile => InstanceProfile);
+described!(
+    Group => Group, path;
+    ManagedPolicy => Policy, path;
+    InstanceProfile => InstanceProfile, path;
+    OpenIdConnectProvider => OpenIdConnectProvider, -;
+    SamlProvider => SamlProvider, -;
+);
+
+impl Described for User {
+    fn path(&self) -> Option<String> {
+        Some(self.path.clone())
+    }
+    fn name(&self) -> &Name {
+        &self.name
+    }
+    fn wrap(self) -> Entity {
+        Entity::User(self)
+    }
+    /// Console access as `console_access` says it, when the configuration says it.
+    fn observed(&self, desired: &User) -> User {
+        let mut out = self.clone();
+        if desired.console_access.is_some() {
+            out.console_access = Some(self.observed_console_access());
+        }
+        out
+    }
+}
+
+impl Described for Role {
+    fn path(&self) -> Option<String> {
+        Some(self.path.clone())
+    }
+    fn name(&self) -> &Name {
+        &self.name
+    }
+    fn wrap(self) -> Entity {
+        Entity::Role(self)
+    }
+    fn compared_elsewhere(&self) -> bool {
+        crate::model::iam::service_of_linked_role_path(&self.path).is_some()
+    }
+}
+
+impl Described for ServiceLinkedRole {
+    fn path(&self) -> Option<String> {
+        Some(format!(
+            "{}{}/",
+            crate::model::iam::SERVICE_ROLE_PATH,
+            self.aws_service_name
+        ))
+    }
+    fn name(&self) -> &Name {
+        &self.name
+    }
+    fn wrap(self) -> Entity {
+        Entity::ServiceLinkedRole(self)
+    }
+}
 
 fn diff_kind<T: Described>(
     out: &mut Diff,
@@ -230,7 +356,7 @@ fn diff_kind<T: Described>(
                     out.changes.push(Change {
                         address,
                         action,
-                        before: Some(l.clone().wrap()),
+                        before: Some(l.observed(d).wrap()),
                         after: Some(d.clone().wrap()),
                         reason,
                         moved_from,
@@ -240,11 +366,11 @@ fn diff_kind<T: Described>(
         }
     }
     for (name, l) in live {
-        if desired.contains_key(name) {
+        if desired.contains_key(name) || l.compared_elsewhere() {
             continue;
         }
         let address = Address::new(kind, name.clone());
-        if owns(&address, l.path()) {
+        if owns(&address, l.path().as_deref()) {
             out.changes.push(Change {
                 address,
                 action: Action::Delete,
@@ -268,13 +394,17 @@ fn replace(reason: String) -> Option<(Action, Option<String>)> {
 }
 
 fn user_change(d: &User, l: &User) -> Option<(Action, Option<String>)> {
+    let console = d
+        .console_access
+        .is_some_and(|c| c.enabled != l.credentials.has_login_profile());
     update_if(
         d.path != l.path
             || d.permissions_boundary != l.permissions_boundary
             || d.tags != l.tags
             || d.groups != l.groups
             || d.policies != l.policies
-            || d.inline_policies != l.inline_policies,
+            || d.inline_policies != l.inline_policies
+            || console,
     )
 }
 
@@ -317,6 +447,31 @@ fn policy_change(d: &ManagedPolicy, l: &ManagedPolicy) -> Option<(Action, Option
     update_if(d.document != l.document || d.tags != l.tags)
 }
 
+/// Client ids, thumbprints (when declared) and tags change in place; the URL is the provider's
+/// name, so another URL is another provider.
+fn oidc_change(
+    d: &OpenIdConnectProvider,
+    l: &OpenIdConnectProvider,
+) -> Option<(Action, Option<String>)> {
+    let thumbprints = d
+        .thumbprint_list
+        .as_ref()
+        .is_some_and(|t| Some(t) != l.thumbprint_list.as_ref());
+    update_if(d.client_id_list != l.client_id_list || thumbprints || d.tags != l.tags)
+}
+
+fn saml_change(d: &SamlProvider, l: &SamlProvider) -> Option<(Action, Option<String>)> {
+    update_if(d.metadata != l.metadata || d.tags != l.tags)
+}
+
+/// Only a declared description is compared: AWS describes the roles it creates itself.
+fn linked_role_change(
+    d: &ServiceLinkedRole,
+    l: &ServiceLinkedRole,
+) -> Option<(Action, Option<String>)> {
+    update_if(d.description.is_some() && d.description != l.description)
+}
+
 fn profile_change(d: &InstanceProfile, l: &InstanceProfile) -> Option<(Action, Option<String>)> {
     if d.path != l.path {
         return replace(format!(
@@ -342,6 +497,7 @@ mod tests {
             policies: Default::default(),
             inline_policies: Default::default(),
             credentials: Default::default(),
+            console_access: None,
         }
     }
 
@@ -368,6 +524,7 @@ mod tests {
         let scope = Scope {
             paths: vec!["/".into()],
             exclude: vec!["user/d".into()],
+            kinds: None,
         };
         let d = diff(&desired, &live, Some(&scope));
         assert_eq!(

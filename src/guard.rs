@@ -338,6 +338,7 @@ mod tests {
         let scope = Scope {
             paths: vec!["/".into()],
             exclude: vec![],
+            kinds: None,
         };
         crate::plan::build(
             diff(desired, live, Some(&scope)),

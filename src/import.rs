@@ -73,7 +73,8 @@ fn scope(options: &Options) -> anyhow::Result<Scope> {
         if !kind.is_some_and(|k| k == "*" || Kind::from_keyword(k).is_some()) {
             bail!(
                 "--exclude {e}: expected KIND/NAME-GLOB, e.g. user/break-glass or role/aws-* \
-                 (kinds: user, group, role, policy, instance_profile)"
+                 (kinds: {})",
+                Kind::keywords()
             );
         }
     }
@@ -84,6 +85,7 @@ fn scope(options: &Options) -> anyhow::Result<Scope> {
             options.paths.clone()
         },
         exclude: options.exclude.clone(),
+        kinds: None,
     })
 }
 
@@ -122,8 +124,9 @@ fn check_out_dir(out: &Path, force: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The entities of `live` the scope owns, without their credentials. The password policy has no
-/// path: it is imported when the scope covers `/` and does not exclude `password_policy/*`.
+/// The entities of `live` the scope owns, without their credentials. The kinds without a path
+/// (the password policy, the alias, providers, service-linked roles) are imported when the scope
+/// covers `/`, unless excluded or reserved by AWS.
 pub(crate) fn select(live: &Account, scope: &Scope) -> Account {
     let mut out = Account {
         users: owned(&live.users, Kind::User, |u| &u.path, scope),
@@ -136,7 +139,7 @@ pub(crate) fn select(live: &Account, scope: &Scope) -> Account {
             |p| &p.path,
             scope,
         ),
-        password_policy: None,
+        ..Account::default()
     };
     for u in out.users.values_mut() {
         u.credentials = Default::default();
@@ -146,9 +149,48 @@ pub(crate) fn select(live: &Account, scope: &Scope) -> Account {
         p.versions.clear();
     }
     let whole = scope.paths.iter().any(|p| p == "/");
-    if whole && !scope.excludes(&Address::password_policy()) {
+    if !whole {
+        return out;
+    }
+    if !scope.excludes(&Address::password_policy()) {
         out.password_policy = live.password_policy.clone();
     }
+    if !scope.excludes(&Address::singleton(Kind::AccountAlias)) {
+        out.account_alias = live.account_alias.clone();
+    }
+    let whole_account = Scope {
+        kinds: Some(Kind::ALL.to_vec()),
+        ..scope.clone()
+    };
+    let pathless = |kind, name: &Name, path: Option<&str>| {
+        whole_account.owns(&Address::new(kind, name.clone()), path)
+    };
+    let oidc = live.openid_connect_providers.iter();
+    out.openid_connect_providers = oidc
+        .filter(|(n, _)| pathless(Kind::OpenIdConnectProvider, n, None))
+        .map(|(n, p)| (n.clone(), p.clone()))
+        .collect();
+    let saml = live.saml_providers.iter();
+    out.saml_providers = saml
+        .filter(|(n, _)| pathless(Kind::SamlProvider, n, None))
+        .map(|(n, p)| (n.clone(), p.clone()))
+        .collect();
+    let linked = live.service_linked_roles.iter();
+    out.service_linked_roles = linked
+        .filter(|(n, r)| {
+            let path = format!(
+                "{}{}/",
+                crate::model::iam::SERVICE_ROLE_PATH,
+                r.aws_service_name
+            );
+            pathless(Kind::ServiceLinkedRole, n, Some(&path))
+        })
+        .map(|(n, r)| {
+            let mut r = r.clone();
+            r.role_name = None;
+            (n.clone(), r)
+        })
+        .collect();
     out
 }
 
@@ -184,6 +226,7 @@ mod tests {
         let all = Scope {
             paths: vec!["/".into()],
             exclude: vec!["user/user-1*".into()],
+            kinds: None,
         };
         let got = select(&live, &all);
         assert!(!got.roles.contains_key(&"AWSServiceRoleForSupport".into()));
@@ -193,6 +236,7 @@ mod tests {
         let team = Scope {
             paths: vec!["/team-a/".into()],
             exclude: vec![],
+            kinds: None,
         };
         let got = select(&live, &team);
         assert!(!got.users.is_empty());

@@ -272,6 +272,7 @@ impl Synth<'_> {
                     },
                     inline_policies: inline,
                     credentials: Default::default(),
+                    console_access: None,
                 },
             );
         }

@@ -27,6 +27,9 @@ pub(crate) fn entity_kind(ident: &str) -> Option<Kind> {
         "role" => Some(Kind::Role),
         "policy" => Some(Kind::Policy),
         "instance_profile" => Some(Kind::InstanceProfile),
+        "openid_connect_provider" => Some(Kind::OpenIdConnectProvider),
+        "saml_provider" => Some(Kind::SamlProvider),
+        "service_linked_role" => Some(Kind::ServiceLinkedRole),
         _ => None,
     }
 }
@@ -119,8 +122,10 @@ impl Item<'_> {
     }
 }
 
-/// The attributes evaluated before the rest of an entity: what its identity depends on.
-const IDENTITY_ATTRS: [&str; 3] = ["for_each", "name", "path"];
+/// The attributes evaluated before the rest of an entity: what its identity depends on (an
+/// OpenID Connect provider is named by its `url`, a service-linked role by its service and
+/// `custom_suffix`).
+const IDENTITY_ATTRS: [&str; 5] = ["for_each", "name", "path", "url", "custom_suffix"];
 
 /// The instances a `for_each` value declares: a map's keys and values, or a set's strings (each
 /// both key and value), in key order.
@@ -468,8 +473,8 @@ impl<'a> Env<'a> {
     /// of n instances costs O(n), not O(n²).
     fn identity(&mut self, kind: Kind, label: &str, node: &Node) {
         let key = format!("{}.{label}", kind.keyword());
-        let id_attrs: Vec<&Attr> = ["name", "path"]
-            .into_iter()
+        let id_attrs: Vec<&Attr> = IDENTITY_ATTRS[1..]
+            .iter()
             .filter_map(|k| node.attr(k))
             .collect();
         let id_refs: Vec<&Reference> = id_attrs.iter().flat_map(|a| a.refs.iter()).collect();
@@ -552,13 +557,62 @@ impl<'a> Env<'a> {
             Some(k) => format!("{}: {e}", instance_address(kind, label, k)),
             None => e,
         };
-        if let Err(e) = names::check_name(kind, &name) {
-            self.diags.push(self.map.error(name_span, which(e.into())));
-        }
-        if let Err(e) = names::check_path(&path) {
-            self.diags.push(self.map.error(path_span, which(e.into())));
-        }
-        let arn = model::arn(&self.account_id, kind, &path, &name);
+        let (name, path, arn) = match kind {
+            Kind::OpenIdConnectProvider => {
+                if node.attr("url").is_none() {
+                    let e = format!("openid_connect_provider `{label}` needs `url`");
+                    let d = self.map.error(node.header, which(e));
+                    self.diags.push(
+                        d.with_help("e.g. url = \"https://token.actions.githubusercontent.com\""),
+                    );
+                    return None;
+                }
+                let (url, span) = text(self, "url", "")?;
+                match names::oidc_provider_name(&url) {
+                    Ok(name) => (name, "/".to_owned(), None),
+                    Err(e) => {
+                        self.diags.push(self.map.error(span, which(e.into())));
+                        return None;
+                    }
+                }
+            }
+            Kind::ServiceLinkedRole => {
+                let suffix = match node.attr("custom_suffix") {
+                    None => None,
+                    Some(_) => Some(text(self, "custom_suffix", "")?),
+                };
+                if let Err(e) = names::check_service_name(&name) {
+                    self.diags.push(self.map.error(name_span, which(e.into())));
+                }
+                if let Some((s, span)) = &suffix {
+                    if let Err(e) = names::check_custom_suffix(s) {
+                        self.diags.push(self.map.error(*span, which(e.into())));
+                    }
+                }
+                let suffix = suffix.map(|(s, _)| s);
+                let role = names::service_linked_role_name(&name, suffix.as_deref());
+                let path = format!("{}{name}/", names::SERVICE_ROLE_PATH);
+                let arn = model::arn(&self.account_id, Kind::Role, &path, &role);
+                let key = model::ServiceLinkedRole::key(&name, suffix.as_deref());
+                (key.as_str().to_owned(), path, Some(arn))
+            }
+            Kind::SamlProvider => {
+                if let Err(e) = names::check_saml_provider_name(&name) {
+                    self.diags.push(self.map.error(name_span, which(e.into())));
+                }
+                (name, "/".to_owned(), None)
+            }
+            _ => {
+                if let Err(e) = names::check_name(kind, &name) {
+                    self.diags.push(self.map.error(name_span, which(e.into())));
+                }
+                if let Err(e) = names::check_path(&path) {
+                    self.diags.push(self.map.error(path_span, which(e.into())));
+                }
+                (name, path, None)
+            }
+        };
+        let arn = arn.unwrap_or_else(|| model::arn(&self.account_id, kind, &path, &name));
         let mut obj = Map::new();
         obj.insert("name".to_owned(), Value::String(name.clone()));
         obj.insert("path".to_owned(), Value::String(path.clone()));

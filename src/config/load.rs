@@ -87,7 +87,7 @@ fn declarations(blocks: &[Node], map: &SourceMap, diags: &mut Vec<Diagnostic>) -
     for b in blocks {
         let ident = b.ident.as_str();
         match ident {
-            "backend" | "settings" | "password_policy" => {
+            "backend" | "settings" | "password_policy" | "account_alias" => {
                 duplicate(
                     ident.to_owned(),
                     format!("a `{ident}` block"),

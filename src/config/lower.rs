@@ -13,8 +13,9 @@ use super::Desired;
 use crate::access::managed;
 use crate::model::iam as names;
 use crate::model::{
-    Account, Address, DocumentKind, Group, InlinePolicies, InstanceProfile, Kind, ManagedPolicy,
-    Name, PasswordPolicy, Role, Scope, Tags, User, DEFAULT_MAX_SESSION_DURATION,
+    Account, AccountAlias, Address, ConsoleAccess, DocumentKind, Group, InlinePolicies,
+    InstanceProfile, Kind, ManagedPolicy, Name, OpenIdConnectProvider, PasswordPolicy, Role,
+    SamlMetadata, SamlProvider, Scope, ServiceLinkedRole, Tags, User, DEFAULT_MAX_SESSION_DURATION,
 };
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -98,6 +99,7 @@ impl Lowerer<'_> {
     fn block(&mut self, b: &Node) {
         match b.ident.as_str() {
             "password_policy" => self.password_policy(b),
+            "account_alias" => self.account_alias(b),
             "settings" => self.settings(b),
             ident => {
                 if let (Some(kind), Some(label)) = (entity_kind(ident), b.label()) {
@@ -141,6 +143,7 @@ impl Lowerer<'_> {
                     policies: self.policy_arns(b, kind),
                     inline_policies: self.inline_policies(b, kind, &id.name),
                     credentials: Default::default(),
+                    console_access: self.console_access(b),
                     name: name.clone(),
                     path: id.path.clone(),
                 };
@@ -184,7 +187,39 @@ impl Lowerer<'_> {
                     self.desired.account.instance_profiles.insert(name, profile);
                 }
             }
-            Kind::PasswordPolicy => {}
+            Kind::OpenIdConnectProvider => {
+                let provider = self.oidc_provider(b, name.clone());
+                if fresh {
+                    self.desired
+                        .account
+                        .openid_connect_providers
+                        .insert(name, provider);
+                }
+            }
+            Kind::SamlProvider => {
+                if let Some(provider) = self.saml_provider(b, name.clone()) {
+                    if fresh {
+                        self.desired.account.saml_providers.insert(name, provider);
+                    }
+                }
+            }
+            Kind::ServiceLinkedRole => {
+                let service = id
+                    .path
+                    .trim_start_matches(iam::SERVICE_ROLE_PATH)
+                    .trim_end_matches('/');
+                let role = ServiceLinkedRole {
+                    aws_service_name: service.to_owned(),
+                    custom_suffix: self.env.get(b, "custom_suffix", convert::string),
+                    description: self.description(b),
+                    role_name: None,
+                    name: name.clone(),
+                };
+                if fresh {
+                    self.desired.account.service_linked_roles.insert(name, role);
+                }
+            }
+            Kind::PasswordPolicy | Kind::AccountAlias => {}
         }
         if fresh {
             self.edges(&address, b);
@@ -446,6 +481,100 @@ impl Lowerer<'_> {
         }
     }
 
+    /// `openid_connect_provider "LABEL" { url, client_id_list, thumbprint_list, tags }` (the
+    /// URL was checked with the identity).
+    fn oidc_provider(&mut self, b: &Node, name: Name) -> OpenIdConnectProvider {
+        let mut client_id_list = BTreeSet::new();
+        for id in self
+            .env
+            .get(b, "client_id_list", convert::string_list)
+            .unwrap_or_default()
+        {
+            if let Err(e) = iam::check_client_id(&id) {
+                let span = b.attr("client_id_list").map_or(b.header, |a| a.span);
+                self.env.error(span, e);
+            }
+            client_id_list.insert(id);
+        }
+        let thumbprint_list = self
+            .env
+            .get(b, "thumbprint_list", convert::string_list)
+            .map(|list| {
+                let span = b.attr("thumbprint_list").map_or(b.header, |a| a.span);
+                let mut out = BTreeSet::new();
+                for t in list {
+                    match iam::check_thumbprint(&t) {
+                        Ok(t) => {
+                            out.insert(t);
+                        }
+                        Err(e) => {
+                            self.env.error(span, e);
+                        }
+                    }
+                }
+                if out.len() > 5 {
+                    self.env.error(
+                        span,
+                        format!("{} thumbprints; IAM allows at most 5", out.len()),
+                    );
+                }
+                out
+            });
+        OpenIdConnectProvider {
+            name,
+            client_id_list,
+            thumbprint_list,
+            tags: self.tags(b),
+        }
+    }
+
+    /// `saml_provider "NAME" { metadata = file("idp.xml"), tags }`.
+    fn saml_provider(&mut self, b: &Node, name: Name) -> Option<SamlProvider> {
+        let tags = self.tags(b);
+        let Some(attr) = b.attr("metadata") else {
+            self.env
+                .error(b.header, format!("saml_provider `{name}` needs `metadata`"))
+                .help = Some("e.g. metadata = file(\"idp-metadata.xml\"), the identity provider's SAML metadata document".to_owned());
+            return None;
+        };
+        let span = attr.span;
+        let metadata = SamlMetadata(self.env.get(b, "metadata", convert::string)?);
+        if let Err(e) = metadata.check() {
+            self.env.error(span, e).help = Some(
+                "download the SAML 2.0 metadata XML of the identity provider (an md:EntityDescriptor document)"
+                    .to_owned(),
+            );
+            return None;
+        }
+        Some(SamlProvider {
+            name,
+            metadata,
+            tags,
+        })
+    }
+
+    /// `account_alias "NAME" {}`: at most one (a second block was reported with the
+    /// declarations).
+    fn account_alias(&mut self, b: &Node) {
+        let Some((alias, span)) = b.labels.first() else {
+            return;
+        };
+        if let Err(e) = iam::check_account_alias(alias) {
+            self.env.error(*span, e);
+            return;
+        }
+        if self.register(
+            &Address::singleton(Kind::AccountAlias),
+            "account",
+            b.header,
+            None,
+        ) {
+            self.desired.account.account_alias = Some(AccountAlias {
+                alias: alias.clone(),
+            });
+        }
+    }
+
     fn password_policy(&mut self, b: &Node) {
         let address = Address::password_policy();
         if !self.register(&address, "account", b.header, None) {
@@ -478,21 +607,26 @@ impl Lowerer<'_> {
         let Some(s) = b.blocks_named("scope").next() else {
             return;
         };
-        let Some(paths_attr) = s.attr("paths") else {
-            self.env.error(s.header, "a scope block needs `paths`").help = Some(
+        if s.attr("paths").is_none() && s.attr("kinds").is_none() {
+            self.env
+                .error(s.header, "a scope block needs `paths` or `kinds`")
+                .help = Some(
                 "e.g. scope { paths = [\"/\"] } to own every path, or [\"/team/\"]".to_owned(),
             );
             return;
-        };
+        }
         let paths = self
             .env
             .get(s, "paths", convert::string_list)
             .unwrap_or_default();
-        for p in &paths {
-            if let Err(e) = names::check_path(p) {
-                self.env.error(paths_attr.span, format!("scope path: {e}"));
+        if let Some(paths_attr) = s.attr("paths") {
+            for p in &paths {
+                if let Err(e) = names::check_path(p) {
+                    self.env.error(paths_attr.span, format!("scope path: {e}"));
+                }
             }
         }
+        let kinds = self.scope_kinds(s);
         let exclude = self
             .env
             .get(s, "exclude", convert::string_list)
@@ -507,7 +641,69 @@ impl Lowerer<'_> {
                 }
             }
         }
-        self.desired.scope = Some(Scope { paths, exclude });
+        self.desired.scope = Some(Scope {
+            paths,
+            exclude,
+            kinds,
+        });
+    }
+
+    /// `kinds = ["user", "openid_connect_provider", …]`: the kinds a scope owns (`None`: those
+    /// with a path).
+    fn scope_kinds(&mut self, s: &Node) -> Option<Vec<Kind>> {
+        let attr = s.attr("kinds")?;
+        let words = self.env.get(s, "kinds", convert::string_list)?;
+        let mut kinds = Vec::new();
+        for w in words {
+            match Kind::from_keyword(&w) {
+                Some(k) if k != Kind::PasswordPolicy => kinds.push(k),
+                _ => {
+                    let d = self.env.error(
+                        attr.span,
+                        format!("scope kinds: `{w}` is not a kind a scope can own"),
+                    );
+                    d.help = Some(format!(
+                        "kinds are {}",
+                        Kind::ALL
+                            .into_iter()
+                            .filter(|k| *k != Kind::PasswordPolicy)
+                            .map(Kind::keyword)
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ));
+                }
+            }
+        }
+        Some(kinds)
+    }
+
+    /// `console_access { password_reset_required = … }`, `console_access = true|false`, or
+    /// nothing (`None`: an existing login profile is left alone).
+    fn console_access(&mut self, b: &Node) -> Option<ConsoleAccess> {
+        let block = b.blocks_named("console_access").next();
+        let attr = b.attr("console_access");
+        if let (Some(block), Some(_)) = (block, attr) {
+            self.env.error(
+                block.header,
+                "`console_access` is given both as a block and as an attribute",
+            ).help = Some("keep one: console_access { … } to allow console sign-in, console_access = false to remove it".to_owned());
+            return None;
+        }
+        if let Some(block) = block {
+            let reset = self
+                .env
+                .get(block, "password_reset_required", convert::boolean);
+            return Some(ConsoleAccess {
+                enabled: true,
+                password_reset_required: reset.unwrap_or(false),
+            });
+        }
+        attr?;
+        let enabled = self.env.get(b, "console_access", convert::boolean)?;
+        Some(ConsoleAccess {
+            enabled,
+            password_reset_required: false,
+        })
     }
 
     fn audit_settings(&mut self, a: &Node) {
@@ -812,9 +1008,10 @@ fn check_exclude(pattern: &str) -> Result<(), String> {
             "scope exclude pattern `{pattern}` has an empty name"
         ));
     }
-    if entity_kind(kind).is_none() && !is_glob(kind) {
+    if Kind::from_keyword(kind).is_none() && !is_glob(kind) {
         return Err(format!(
-            "scope exclude pattern `{pattern}`: `{kind}` is not user, group, role, policy or instance_profile"
+            "scope exclude pattern `{pattern}`: `{kind}` is not a kind ({})",
+            Kind::keywords()
         ));
     }
     Ok(())
@@ -912,6 +1109,7 @@ mod tests {
             ("user/break-glass", true),
             ("role/aws-*", true),
             ("*/admin?", true),
+            ("openid_connect_provider/oidc.eks.*", true),
             ("break-glass", false),
             ("bucket/x", false),
             ("user/", false),

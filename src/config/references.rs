@@ -13,7 +13,16 @@ use hcl::edit::Span as _;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The entity kinds that can be referenced, by HCL keyword.
-pub(crate) const ENTITY_ROOTS: [&str; 5] = ["user", "group", "role", "policy", "instance_profile"];
+pub(crate) const ENTITY_ROOTS: [&str; 8] = [
+    "user",
+    "group",
+    "role",
+    "policy",
+    "instance_profile",
+    "openid_connect_provider",
+    "saml_provider",
+    "service_linked_role",
+];
 
 /// Attributes of an entity object in the evaluation context.
 pub(crate) const ENTITY_ATTRS: [&str; 3] = ["name", "path", "arn"];

@@ -97,12 +97,16 @@ pub(crate) static USER: Schema = schema(
         "tags",
         "groups",
         "policies",
+        "console_access",
     ],
     &[
         ("lifecycle", &LIFECYCLE, false),
         ("inline_policy", &INLINE_POLICY, true),
+        ("console_access", &CONSOLE_ACCESS, false),
     ],
 );
+pub(crate) static CONSOLE_ACCESS: Schema =
+    schema("console_access", &[], &["password_reset_required"], &[]);
 pub(crate) static GROUP: Schema = schema(
     "group",
     NAME,
@@ -155,6 +159,31 @@ pub(crate) static INSTANCE_PROFILE: Schema = schema(
     &["for_each", "name", "path", "role", "tags"],
     &[("lifecycle", &LIFECYCLE, false)],
 );
+pub(crate) static OPENID_CONNECT_PROVIDER: Schema = schema(
+    "openid_connect_provider",
+    NAME,
+    &[
+        "for_each",
+        "url",
+        "client_id_list",
+        "thumbprint_list",
+        "tags",
+    ],
+    &[("lifecycle", &LIFECYCLE, false)],
+);
+pub(crate) static SAML_PROVIDER: Schema = schema(
+    "saml_provider",
+    NAME,
+    &["for_each", "name", "metadata", "tags"],
+    &[("lifecycle", &LIFECYCLE, false)],
+);
+pub(crate) static SERVICE_LINKED_ROLE: Schema = schema(
+    "service_linked_role",
+    &["service"],
+    &["for_each", "name", "custom_suffix", "description"],
+    &[("lifecycle", &LIFECYCLE, false)],
+);
+pub(crate) static ACCOUNT_ALIAS: Schema = schema("account_alias", &["alias"], &[], &[]);
 pub(crate) static PASSWORD_POLICY: Schema = schema(
     "password_policy",
     &[],
@@ -171,7 +200,7 @@ pub(crate) static PASSWORD_POLICY: Schema = schema(
     ],
     &[],
 );
-pub(crate) static SCOPE: Schema = schema("scope", &[], &["paths", "exclude"], &[]);
+pub(crate) static SCOPE: Schema = schema("scope", &[], &["paths", "exclude", "kinds"], &[]);
 pub(crate) static AUDIT: Schema = schema("audit", &[], &["ignore"], &[]);
 /// The attributes are [`crate::model::iam::Quota::setting`]'s (a unit test checks).
 pub(crate) static QUOTAS: Schema = schema(
@@ -228,12 +257,16 @@ pub(crate) static LOCALS: Schema = Schema {
 };
 
 /// The top-level blocks, by keyword (`backend` is chosen by its label).
-pub(crate) const TOP_LEVEL: [&str; 11] = [
+pub(crate) const TOP_LEVEL: [&str; 15] = [
     "user",
     "group",
     "role",
     "policy",
     "instance_profile",
+    "openid_connect_provider",
+    "saml_provider",
+    "service_linked_role",
+    "account_alias",
     "password_policy",
     "settings",
     "backend",
@@ -249,6 +282,10 @@ fn top_level(ident: &str) -> Option<&'static Schema> {
         "role" => &ROLE,
         "policy" => &POLICY,
         "instance_profile" => &INSTANCE_PROFILE,
+        "openid_connect_provider" => &OPENID_CONNECT_PROVIDER,
+        "saml_provider" => &SAML_PROVIDER,
+        "service_linked_role" => &SERVICE_LINKED_ROLE,
+        "account_alias" => &ACCOUNT_ALIAS,
         "password_policy" => &PASSWORD_POLICY,
         "settings" => &SETTINGS,
         "variable" => &VARIABLE,

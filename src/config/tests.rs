@@ -652,6 +652,7 @@ fn scope_from_settings() {
                 "user/break-glass".into(),
                 "role/OrganizationAccountAccessRole".into()
             ],
+            kinds: None,
         })
     );
     assert_eq!(desired(&[("main.hcl", "settings {}\n")]).scope, None);

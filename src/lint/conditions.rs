@@ -7,7 +7,7 @@
 //! every request and are not checked; keys of other issuers (an OIDC provider's `…:sub`) are not in
 //! the catalog and are not checked either.
 
-use super::document::{sid, Place};
+use super::place::{sid, Place};
 use super::{Finding, Severity};
 use crate::catalog::{is_global_key, Catalog};
 use crate::model::policy::parse_operator;

@@ -4,7 +4,9 @@
 //! account; resources ([`super::resources`]) and condition keys ([`super::conditions`]) that do
 //! not fit the actions.
 
-use super::{conditions, resources, Finding, Pointer, Severity};
+use super::federation::federated_trust;
+use super::place::{sid, Place};
+use super::{conditions, resources, Finding, Severity};
 use crate::catalog::{Catalog, Lookup};
 use crate::model::policy::{DocumentKind, Effect, PolicyDocument, Principal, Statement};
 
@@ -31,38 +33,11 @@ pub fn lint_document(
             resources::resource_mismatch(s, &at, catalog, &mut out);
             if kind == DocumentKind::Trust {
                 trust(s, &at, &mut out);
+                federated_trust(s, &at, &mut out);
             }
         }
     }
     out
-}
-
-/// The statement a finding is about: its address and its position as written.
-pub(super) struct Place {
-    pub address: String,
-    pub statement: usize,
-}
-
-impl Place {
-    /// A finding about the statement's `key` (`Action`, `Resource`, …).
-    pub(super) fn finding(
-        &self,
-        severity: Severity,
-        rule: &'static str,
-        key: &str,
-        message: impl Into<String>,
-        hint: impl Into<String>,
-    ) -> Finding {
-        Finding::new(severity, rule, self.address.clone(), message, hint)
-            .at(Pointer::statement(self.statement).key(key))
-    }
-}
-
-pub(super) fn sid(s: &Statement) -> String {
-    s.sid
-        .as_deref()
-        .map(|sid| format!(" (Sid `{sid}`)"))
-        .unwrap_or_default()
 }
 
 /// Every Action / NotAction value must name something the catalog knows.

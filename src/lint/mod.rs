@@ -9,7 +9,9 @@
 mod account;
 mod conditions;
 mod document;
+mod federation;
 mod locate;
+mod place;
 mod report;
 mod resources;
 

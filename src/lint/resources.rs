@@ -12,7 +12,7 @@
 //! overlap, which never says no when some ARN could match both.
 
 use super::conditions::list;
-use super::document::{sid, Place};
+use super::place::{sid, Place};
 use super::{Finding, Severity};
 use crate::catalog::{Action, Catalog, PolicyResource, ResourceType, Service};
 use crate::model::policy::Statement;

@@ -8,6 +8,8 @@ use super::credentials::Credentials;
 use super::iam::arn;
 use super::name::Name;
 use super::policy::PolicyDocument;
+use super::providers::{AccountAlias, OpenIdConnectProvider, SamlProvider};
+use super::service_linked::ServiceLinkedRole;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -30,6 +32,17 @@ pub struct Account {
     pub instance_profiles: BTreeMap<Name, InstanceProfile>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password_policy: Option<PasswordPolicy>,
+    /// By name: the URL without `https://`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub openid_connect_providers: BTreeMap<Name, OpenIdConnectProvider>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub saml_providers: BTreeMap<Name, SamlProvider>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_alias: Option<AccountAlias>,
+    /// By service and suffix. Declared ones in a desired account; in a live one, a view of the
+    /// roles under `/aws-service-role/` ([`Account::with_service_linked_roles`]), never stored.
+    #[serde(skip)]
+    pub service_linked_roles: BTreeMap<Name, ServiceLinkedRole>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -53,6 +66,30 @@ pub struct User {
     /// a user must remove them first.
     #[serde(default, skip_serializing_if = "Credentials::is_empty")]
     pub credentials: Credentials,
+    /// Whether the user may sign in to the console (a login profile), when the configuration
+    /// says so; `None`: not managed (an existing login profile is left alone).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub console_access: Option<ConsoleAccess>,
+}
+
+/// `console_access { password_reset_required = … }` (enabled) or `console_access = false`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConsoleAccess {
+    pub enabled: bool,
+    /// Asked of a new login profile only: the user sets a password at the first sign-in.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub password_reset_required: bool,
+}
+
+impl User {
+    /// What the user's console access is, as `console_access` would say it.
+    pub fn observed_console_access(&self) -> ConsoleAccess {
+        ConsoleAccess {
+            enabled: self.credentials.has_login_profile(),
+            password_reset_required: false,
+        }
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -183,31 +220,38 @@ fn default_max_session() -> u32 {
 }
 
 impl Account {
-    /// Addresses of every entity, in a stable order.
+    /// Addresses of every entity, in a stable order (kinds in [`Kind::ALL`]'s order).
     pub fn addresses(&self) -> Vec<Address> {
-        let mut out: Vec<Address> = Kind::ALL
+        Kind::ALL
             .into_iter()
             .flat_map(|kind| self.names(kind).map(move |n| Address::new(kind, n.clone())))
-            .collect();
-        if self.password_policy.is_some() {
-            out.push(Address::password_policy());
-        }
-        out
+            .collect()
     }
 
-    /// The names of the entities of `kind`, in order (none for the password policy).
-    fn names(&self, kind: Kind) -> Box<dyn Iterator<Item = &Name> + '_> {
+    /// The names of the entities of `kind`, in order (`account` for a singleton that is set).
+    fn names(&self, kind: Kind) -> Box<dyn Iterator<Item = Name> + '_> {
+        fn keys<T>(m: &BTreeMap<Name, T>) -> Box<dyn Iterator<Item = Name> + '_> {
+            Box::new(m.keys().cloned())
+        }
+        let singleton = |set: bool| -> Box<dyn Iterator<Item = Name>> {
+            Box::new(set.then(|| Address::singleton(kind).name).into_iter())
+        };
         match kind {
-            Kind::User => Box::new(self.users.keys()),
-            Kind::Group => Box::new(self.groups.keys()),
-            Kind::Role => Box::new(self.roles.keys()),
-            Kind::Policy => Box::new(self.policies.keys()),
-            Kind::InstanceProfile => Box::new(self.instance_profiles.keys()),
-            Kind::PasswordPolicy => Box::new(std::iter::empty()),
+            Kind::User => keys(&self.users),
+            Kind::Group => keys(&self.groups),
+            Kind::Role => keys(&self.roles),
+            Kind::Policy => keys(&self.policies),
+            Kind::InstanceProfile => keys(&self.instance_profiles),
+            Kind::OpenIdConnectProvider => keys(&self.openid_connect_providers),
+            Kind::SamlProvider => keys(&self.saml_providers),
+            Kind::ServiceLinkedRole => keys(&self.service_linked_roles),
+            Kind::PasswordPolicy => singleton(self.password_policy.is_some()),
+            Kind::AccountAlias => singleton(self.account_alias.is_some()),
         }
     }
 
-    /// The path of an entity, or `None` when it does not exist (or has no path).
+    /// The path of an entity, or `None` when it does not exist (or has no path; a service-linked
+    /// role's is its role's, `/aws-service-role/SERVICE/`).
     pub fn path_of(&self, address: &Address) -> Option<&str> {
         let n = &address.name;
         match address.kind {
@@ -216,15 +260,39 @@ impl Account {
             Kind::Role => self.roles.get(n).map(|e| e.path.as_str()),
             Kind::Policy => self.policies.get(n).map(|e| e.path.as_str()),
             Kind::InstanceProfile => self.instance_profiles.get(n).map(|e| e.path.as_str()),
-            Kind::PasswordPolicy => None,
+            Kind::ServiceLinkedRole => {
+                let role = self.service_linked_roles.get(n)?.role_name.as_ref()?;
+                self.roles.get(role).map(|e| e.path.as_str())
+            }
+            Kind::PasswordPolicy
+            | Kind::AccountAlias
+            | Kind::OpenIdConnectProvider
+            | Kind::SamlProvider => None,
         }
     }
 
     pub fn contains(&self, address: &Address) -> bool {
+        let n = &address.name;
         match address.kind {
             Kind::PasswordPolicy => self.password_policy.is_some(),
+            Kind::AccountAlias => self.account_alias.is_some(),
+            Kind::OpenIdConnectProvider => self.openid_connect_providers.contains_key(n),
+            Kind::SamlProvider => self.saml_providers.contains_key(n),
+            Kind::ServiceLinkedRole => self.service_linked_roles.contains_key(n),
             _ => self.path_of(address).is_some(),
         }
+    }
+
+    /// This (live) account with its service-linked roles listed from its roles; what a backend's
+    /// read returns.
+    pub fn with_service_linked_roles(mut self) -> Account {
+        self.service_linked_roles = self
+            .roles
+            .values()
+            .filter_map(|r| ServiceLinkedRole::of_role(&r.path, &r.name, r.description.as_ref()))
+            .map(|s| (s.name.clone(), s))
+            .collect();
+        self
     }
 
     /// The customer managed policy with this ARN, if it is in this account.
@@ -235,14 +303,23 @@ impl Account {
             .filter(|p| arn(account_id, Kind::Policy, &p.path, p.name.as_str()) == policy_arn)
     }
 
-    /// Total number of entities, for summaries and benchmarks.
+    /// Total number of entities, for summaries and benchmarks (a service-linked role of the
+    /// live account counts once, as a role).
     pub fn len(&self) -> usize {
-        self.users.len()
-            + self.groups.len()
-            + self.roles.len()
-            + self.policies.len()
-            + self.instance_profiles.len()
-            + usize::from(self.password_policy.is_some())
+        let counted_as_roles = self
+            .service_linked_roles
+            .values()
+            .filter(|s| {
+                s.role_name
+                    .as_ref()
+                    .is_some_and(|r| self.roles.contains_key(r))
+            })
+            .count();
+        Kind::ALL
+            .into_iter()
+            .map(|k| self.names(k).count())
+            .sum::<usize>()
+            - counted_as_roles
     }
 
     pub fn is_empty(&self) -> bool {

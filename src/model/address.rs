@@ -8,53 +8,87 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Kind {
-    User,
-    Group,
-    Role,
-    Policy,
-    InstanceProfile,
-    PasswordPolicy,
+/// How the entities of a kind are told apart.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shape {
+    /// By name, and they live under an IAM path (scopes own them by path).
+    Path,
+    /// By name, without a path: providers, service-linked roles (scopes own them by kind).
+    Pathless,
+    /// One per account: the password policy, the account alias.
+    Singleton,
+}
+
+/// Declares [`Kind`] from one table: variant, keyword (HCL and addresses), singular and plural
+/// (for summaries), [`Shape`].
+macro_rules! kinds {
+    ($($variant:ident => $keyword:literal, $singular:literal, $plural:literal, $shape:ident;)*) => {
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        pub enum Kind {
+            $(#[serde(rename = $keyword)] $variant),*
+        }
+
+        impl Kind {
+            pub const ALL: [Kind; [$(Kind::$variant),*].len()] = [$(Kind::$variant),*];
+
+            /// The keyword used in HCL and in addresses.
+            pub fn keyword(self) -> &'static str {
+                match self {
+                    $(Kind::$variant => $keyword),*
+                }
+            }
+
+            /// Singular, for summaries such as "1 user".
+            pub fn singular(self) -> &'static str {
+                match self {
+                    $(Kind::$variant => $singular),*
+                }
+            }
+
+            /// Plural, for summaries such as "3 users".
+            pub fn plural(self) -> &'static str {
+                match self {
+                    $(Kind::$variant => $plural),*
+                }
+            }
+
+            pub fn shape(self) -> Shape {
+                match self {
+                    $(Kind::$variant => Shape::$shape),*
+                }
+            }
+        }
+    };
+}
+
+kinds! {
+    User => "user", "user", "users", Path;
+    Group => "group", "group", "groups", Path;
+    Role => "role", "role", "roles", Path;
+    Policy => "policy", "policy", "policies", Path;
+    InstanceProfile => "instance_profile", "instance profile", "instance profiles", Path;
+    PasswordPolicy => "password_policy", "password policy", "password policies", Singleton;
+    OpenIdConnectProvider => "openid_connect_provider", "OpenID Connect provider",
+        "OpenID Connect providers", Pathless;
+    SamlProvider => "saml_provider", "SAML provider", "SAML providers", Pathless;
+    AccountAlias => "account_alias", "account alias", "account aliases", Singleton;
+    ServiceLinkedRole => "service_linked_role", "service-linked role", "service-linked roles",
+        Pathless;
 }
 
 impl Kind {
-    pub const ALL: [Kind; 6] = [
-        Kind::User,
-        Kind::Group,
-        Kind::Role,
-        Kind::Policy,
-        Kind::InstanceProfile,
-        Kind::PasswordPolicy,
-    ];
-
-    /// The keyword used in HCL and in addresses.
-    pub fn keyword(self) -> &'static str {
-        match self {
-            Kind::User => "user",
-            Kind::Group => "group",
-            Kind::Role => "role",
-            Kind::Policy => "policy",
-            Kind::InstanceProfile => "instance_profile",
-            Kind::PasswordPolicy => "password_policy",
-        }
-    }
-
     pub fn from_keyword(s: &str) -> Option<Kind> {
         Kind::ALL.into_iter().find(|k| k.keyword() == s)
     }
 
-    /// Plural, for summaries such as "3 users".
-    pub fn plural(self) -> &'static str {
-        match self {
-            Kind::User => "users",
-            Kind::Group => "groups",
-            Kind::Role => "roles",
-            Kind::Policy => "policies",
-            Kind::InstanceProfile => "instance profiles",
-            Kind::PasswordPolicy => "password policies",
-        }
+    /// Whether there is at most one of this kind per account (its address is its keyword).
+    pub fn is_singleton(self) -> bool {
+        self.shape() == Shape::Singleton
+    }
+
+    /// The keywords of every kind, for messages: "user, group, …".
+    pub fn keywords() -> String {
+        Kind::ALL.map(Kind::keyword).join(", ")
     }
 }
 
@@ -80,15 +114,20 @@ impl Address {
         }
     }
 
+    /// The address of the one entity of a singleton kind: `password_policy`, `account_alias`.
+    pub fn singleton(kind: Kind) -> Self {
+        Address::new(kind, "account")
+    }
+
     pub fn password_policy() -> Self {
-        Address::new(Kind::PasswordPolicy, "account")
+        Address::singleton(Kind::PasswordPolicy)
     }
 }
 
 impl fmt::Display for Address {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.kind == Kind::PasswordPolicy {
-            return f.write_str("password_policy");
+        if self.kind.is_singleton() {
+            return f.write_str(self.kind.keyword());
         }
         write!(f, "{}.{}", self.kind, self.name)
     }
@@ -117,8 +156,8 @@ impl FromStr for Address {
     type Err = AddressError;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        if s == "password_policy" {
-            return Ok(Address::password_policy());
+        if let Some(kind) = Kind::from_keyword(s).filter(|k| k.is_singleton()) {
+            return Ok(Address::singleton(kind));
         }
         let (kind, name) = s.split_once('.').ok_or_else(|| {
             AddressError(format!(
@@ -127,7 +166,8 @@ impl FromStr for Address {
         })?;
         let kind = Kind::from_keyword(kind).ok_or_else(|| {
             AddressError(format!(
-                "`{kind}` is not a kind: expected one of user, group, role, policy, instance_profile"
+                "`{kind}` is not a kind: expected one of {}",
+                Kind::keywords()
             ))
         })?;
         if name.is_empty() {
@@ -148,6 +188,10 @@ mod tests {
             "policy.billing-read",
             "instance_profile.app",
             "password_policy",
+            "account_alias",
+            "openid_connect_provider.token.actions.githubusercontent.com",
+            "saml_provider.okta",
+            "service_linked_role.autoscaling.amazonaws.com_ci",
             "user.a.b@c",
         ] {
             let a: Address = s.parse().unwrap();

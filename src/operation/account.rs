@@ -1,7 +1,8 @@
-//! Calls on the account itself: its password policy.
+//! Calls on the account itself: its password policy and its alias (an account has at most one:
+//! CreateAccountAlias replaces the one it has).
 
 use super::{wire, Call, Effects, Family, Named, WireError};
-use crate::model::{Account, Address, PasswordPolicy};
+use crate::model::{Account, AccountAlias, Address, Kind, PasswordPolicy};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -10,6 +11,8 @@ use serde_json::Value;
 pub enum AccountOp {
     UpdateAccountPasswordPolicy { policy: PasswordPolicy },
     DeleteAccountPasswordPolicy,
+    CreateAccountAlias { account_alias: String },
+    DeleteAccountAlias { account_alias: String },
 }
 
 impl Named for AccountOp {
@@ -17,11 +20,18 @@ impl Named for AccountOp {
         match self {
             AccountOp::UpdateAccountPasswordPolicy { .. } => "UpdateAccountPasswordPolicy",
             AccountOp::DeleteAccountPasswordPolicy => "DeleteAccountPasswordPolicy",
+            AccountOp::CreateAccountAlias { .. } => "CreateAccountAlias",
+            AccountOp::DeleteAccountAlias { .. } => "DeleteAccountAlias",
         }
     }
 
     fn target(&self) -> Address {
-        Address::password_policy()
+        match self {
+            AccountOp::CreateAccountAlias { .. } | AccountOp::DeleteAccountAlias { .. } => {
+                Address::singleton(Kind::AccountAlias)
+            }
+            _ => Address::password_policy(),
+        }
     }
 }
 
@@ -40,6 +50,29 @@ impl Call for AccountOp {
                 now == Some(policy.without_defaults())
             }
             AccountOp::DeleteAccountPasswordPolicy => now.is_none(),
+            AccountOp::CreateAccountAlias { account_alias } => {
+                live.account_alias.as_ref().map(|a| &a.alias) == Some(account_alias)
+            }
+            AccountOp::DeleteAccountAlias { account_alias } => {
+                live.account_alias.as_ref().map(|a| &a.alias) != Some(account_alias)
+            }
+        }
+    }
+
+    fn fmt_detail(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            AccountOp::CreateAccountAlias { account_alias }
+            | AccountOp::DeleteAccountAlias { account_alias } => write!(f, " {account_alias}"),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl AccountOp {
+    /// CreateAccountAlias for `alias`.
+    pub fn create_alias(alias: &AccountAlias) -> AccountOp {
+        AccountOp::CreateAccountAlias {
+            account_alias: alias.alias.clone(),
         }
     }
 }

@@ -4,7 +4,8 @@
 //! needs only the plan and a backend. Policies are addressed by ARN, as the API does.
 //!
 //! They come in families, one file each: the calls of one kind of entity (`user`, `group`,
-//! `role`, `policy`, `instance_profile`, `account`), and the calls IAM has for several kinds at
+//! `role`, `policy`, `instance_profile`, `oidc_provider`, `saml_provider`,
+//! `service_linked_role`, `account`: the password policy and the alias), and the calls IAM has for several kinds at
 //! once, written once for all of them (`permissions`: attach, detach, put and delete policies of a
 //! user, group or role; `boundary`; `tags`). Each family says, per call, its API name, the entity it
 //! acts on, its one-line description and its [`Effects`] — the single description of what a call
@@ -19,9 +20,13 @@ mod effects;
 pub(crate) mod examples;
 mod group;
 mod instance_profile;
+mod oidc_provider;
 mod permissions;
 mod policy;
 mod role;
+mod saml_provider;
+mod secret;
+mod service_linked_role;
 mod tags;
 mod user;
 mod wire;
@@ -31,9 +36,13 @@ pub use boundary::{BoundaryOp, BoundaryTarget};
 pub use effects::{Access, Effects, Key};
 pub use group::GroupOp;
 pub use instance_profile::InstanceProfileOp;
+pub use oidc_provider::OidcProviderOp;
 pub use permissions::{Identity, PermissionChange, PermissionOp};
 pub use policy::PolicyOp;
 pub use role::RoleOp;
+pub use saml_provider::SamlProviderOp;
+pub use secret::Secret;
+pub use service_linked_role::ServiceLinkedRoleOp;
 pub use tags::{TagChange, TagOp, TagTarget};
 pub use user::UserOp;
 pub use wire::WireError;
@@ -154,6 +163,9 @@ families! {
     Permission(PermissionOp),
     Boundary(BoundaryOp),
     Tag(TagOp),
+    OpenIdConnectProvider(OidcProviderOp),
+    SamlProvider(SamlProviderOp),
+    ServiceLinkedRole(ServiceLinkedRoleOp),
 }
 
 impl Operation {
@@ -220,12 +232,20 @@ fn renamed<T>(
     spelled && (old == new || !entities.contains_key(old))
 }
 
-/// The users and roles of `account_id` a trust policy names.
-fn trusted(doc: &crate::model::PolicyDocument, account_id: &str) -> Vec<Key> {
-    doc.principal_values()
-        .filter_map(|v| Arn::parse(v).ok()?.principal_in(account_id))
-        .map(|a| Key::Entity(a.kind, a.name))
-        .collect()
+/// What of `account_id` a trust policy names and IAM wants to exist: users and roles, OIDC and
+/// SAML providers.
+pub(crate) fn trusted(doc: &crate::model::PolicyDocument, account_id: &str) -> Vec<Key> {
+    let mut out: Vec<Key> = Vec::new();
+    for a in doc
+        .principal_values()
+        .filter_map(|v| Arn::parse(v).ok()?.trusted_in(account_id))
+    {
+        let key = Key::Entity(a.kind, a.name);
+        if !out.contains(&key) {
+            out.push(key);
+        }
+    }
+    out
 }
 
 #[cfg(test)]

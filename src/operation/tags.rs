@@ -1,5 +1,6 @@
-//! Tags, written once for every kind IAM lets you tag: users, roles, managed policies (by ARN)
-//! and instance profiles (groups cannot be tagged). A kind that can be tagged is a column of
+//! Tags, written once for every kind IAM lets you tag: users, roles, managed policies (by ARN),
+//! instance profiles, OpenID Connect and SAML providers (by name here, by ARN in the API; groups
+//! cannot be tagged). A kind that can be tagged is a column of
 //! [`CALLS`] and a variant of [`TagTarget`].
 
 use super::{policy_address, wire, Call, Effects, Family, Key, Named, WireError};
@@ -16,19 +17,37 @@ pub enum TagTarget {
     /// Managed policies are tagged by ARN.
     Policy(String),
     InstanceProfile(Name),
+    OpenIdConnectProvider(Name),
+    SamlProvider(Name),
 }
 
 /// The JSON field naming the target, per column of [`CALLS`].
-const FIELDS: [&str; 4] = ["user", "role", "policy_arn", "instance_profile"];
+const FIELDS: [&str; 6] = [
+    "user",
+    "role",
+    "policy_arn",
+    "instance_profile",
+    "openid_connect_provider",
+    "saml_provider",
+];
 
 /// IAM's call to tag (row 0) or untag (row 1) each kind of target (columns).
-const CALLS: [[&str; 4]; 2] = [
-    ["TagUser", "TagRole", "TagPolicy", "TagInstanceProfile"],
+const CALLS: [[&str; 6]; 2] = [
+    [
+        "TagUser",
+        "TagRole",
+        "TagPolicy",
+        "TagInstanceProfile",
+        "TagOpenIDConnectProvider",
+        "TagSAMLProvider",
+    ],
     [
         "UntagUser",
         "UntagRole",
         "UntagPolicy",
         "UntagInstanceProfile",
+        "UntagOpenIDConnectProvider",
+        "UntagSAMLProvider",
     ],
 ];
 
@@ -41,6 +60,10 @@ impl TagTarget {
             (Kind::User, _) => Some(TagTarget::User(name.clone())),
             (Kind::Role, _) => Some(TagTarget::Role(name.clone())),
             (Kind::InstanceProfile, _) => Some(TagTarget::InstanceProfile(name.clone())),
+            (Kind::OpenIdConnectProvider, _) => {
+                Some(TagTarget::OpenIdConnectProvider(name.clone()))
+            }
+            (Kind::SamlProvider, _) => Some(TagTarget::SamlProvider(name.clone())),
             _ => None,
         }
     }
@@ -51,13 +74,19 @@ impl TagTarget {
             TagTarget::Role(_) => 1,
             TagTarget::Policy(_) => 2,
             TagTarget::InstanceProfile(_) => 3,
+            TagTarget::OpenIdConnectProvider(_) => 4,
+            TagTarget::SamlProvider(_) => 5,
         }
     }
 
     /// The name (or, for a policy, the ARN) the call passes.
     pub fn id(&self) -> &str {
         match self {
-            TagTarget::User(n) | TagTarget::Role(n) | TagTarget::InstanceProfile(n) => n.as_str(),
+            TagTarget::User(n)
+            | TagTarget::Role(n)
+            | TagTarget::InstanceProfile(n)
+            | TagTarget::OpenIdConnectProvider(n)
+            | TagTarget::SamlProvider(n) => n.as_str(),
             TagTarget::Policy(arn) => arn,
         }
     }
@@ -78,6 +107,10 @@ impl TagTarget {
             TagTarget::Role(n) => Address::new(Kind::Role, n.clone()),
             TagTarget::Policy(arn) => policy_address(arn),
             TagTarget::InstanceProfile(n) => Address::new(Kind::InstanceProfile, n.clone()),
+            TagTarget::OpenIdConnectProvider(n) => {
+                Address::new(Kind::OpenIdConnectProvider, n.clone())
+            }
+            TagTarget::SamlProvider(n) => Address::new(Kind::SamlProvider, n.clone()),
         }
     }
 }
@@ -118,6 +151,10 @@ impl Call for TagOp {
             TagTarget::Role(n) => live.roles.get(n).map(|e| &e.tags),
             TagTarget::Policy(arn) => live.policy_by_arn(account_id, arn).map(|e| &e.tags),
             TagTarget::InstanceProfile(n) => live.instance_profiles.get(n).map(|e| &e.tags),
+            TagTarget::OpenIdConnectProvider(n) => {
+                live.openid_connect_providers.get(n).map(|e| &e.tags)
+            }
+            TagTarget::SamlProvider(n) => live.saml_providers.get(n).map(|e| &e.tags),
         };
         let Some(tags) = tags else {
             return false;
@@ -158,7 +195,9 @@ impl Family for TagOp {
             0 => TagTarget::User(fields.get(field)?),
             1 => TagTarget::Role(fields.get(field)?),
             2 => TagTarget::Policy(fields.get(field)?),
-            _ => TagTarget::InstanceProfile(fields.get(field)?),
+            3 => TagTarget::InstanceProfile(fields.get(field)?),
+            4 => TagTarget::OpenIdConnectProvider(fields.get(field)?),
+            _ => TagTarget::SamlProvider(fields.get(field)?),
         };
         let change = match row {
             0 => TagChange::Set(fields.get("tags")?),

@@ -1,7 +1,7 @@
 //! Calls on users: create, move, rename, delete, group membership, and the removal of the
 //! credentials IAM refuses to orphan when a user is deleted.
 
-use super::{named, renamed, wire, Access, Call, Effects, Family, Key, WireError};
+use super::{named, renamed, wire, Access, Call, Effects, Family, Key, Secret, WireError};
 use crate::model::{Account, Address, Credentials, Kind, Name, Tags};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -36,6 +36,15 @@ pub enum UserOp {
     RemoveUserFromGroup {
         user: Name,
         group: Name,
+    },
+    /// Console access, with a password apply generates: `password_length` characters of every
+    /// class IAM's password policies can require. The password itself is never in a plan.
+    CreateLoginProfile {
+        user: Name,
+        password_reset_required: bool,
+        password_length: u32,
+        #[serde(skip)]
+        password: Secret,
     },
     DeleteLoginProfile {
         user: Name,
@@ -116,7 +125,8 @@ impl UserOp {
 named!(UserOp, User, user;
     CreateUser => "CreateUser", UpdateUserPath => "UpdateUser", RenameUser => "UpdateUser",
     DeleteUser => "DeleteUser", AddUserToGroup => "AddUserToGroup",
-    RemoveUserFromGroup => "RemoveUserFromGroup", DeleteLoginProfile => "DeleteLoginProfile",
+    RemoveUserFromGroup => "RemoveUserFromGroup", CreateLoginProfile => "CreateLoginProfile",
+    DeleteLoginProfile => "DeleteLoginProfile",
     DeleteAccessKey => "DeleteAccessKey", DeactivateMfaDevice => "DeactivateMFADevice",
     DeleteSshPublicKey => "DeleteSSHPublicKey", DeleteSigningCertificate => "DeleteSigningCertificate",
     DeleteServiceSpecificCredential => "DeleteServiceSpecificCredential");
@@ -132,7 +142,7 @@ impl Call for UserOp {
             } => Effects::default()
                 .creates([me])
                 .needs(permissions_boundary.clone().map(Key::Policy)),
-            UpdateUserPath { .. } => Effects::default().needs([me]),
+            UpdateUserPath { .. } | CreateLoginProfile { .. } => Effects::default().needs([me]),
             // The new name appears as a created user; calls on the new name wait for it.
             RenameUser { new_name, .. } => {
                 Effects::default().creates([Key::entity(Kind::User, new_name)])
@@ -178,6 +188,7 @@ impl Call for UserOp {
             DeleteUser { .. } => user.is_none(),
             AddUserToGroup { group, .. } => user.is_some_and(|u| u.groups.contains(group)),
             RemoveUserFromGroup { group, .. } => user.is_none_or(|u| !u.groups.contains(group)),
+            CreateLoginProfile { .. } => c.is_some_and(|c| c.has_login_profile()),
             DeleteLoginProfile { .. } => c.is_none_or(|c| !c.has_login_profile()),
             DeleteAccessKey { .. } => gone(c.map(|c| c.access_key_ids().collect())),
             DeactivateMfaDevice { .. } => gone(c.map(|c| ids(&c.mfa_devices))),

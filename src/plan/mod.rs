@@ -213,6 +213,7 @@ mod tests {
             policies: Default::default(),
             inline_policies: Default::default(),
             credentials: Default::default(),
+            console_access: None,
         }
     }
 
@@ -284,6 +285,7 @@ mod tests {
         Scope {
             paths: vec!["/".into()],
             exclude: vec![],
+            kinds: None,
         }
     }
 

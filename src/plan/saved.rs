@@ -108,6 +108,13 @@ fn entity(live: &Account, address: &Address) -> Option<serde_json::Value> {
         Kind::Policy => live.policies.get(n).map(serde_json::to_value),
         Kind::InstanceProfile => live.instance_profiles.get(n).map(serde_json::to_value),
         Kind::PasswordPolicy => live.password_policy.as_ref().map(serde_json::to_value),
+        Kind::OpenIdConnectProvider => live
+            .openid_connect_providers
+            .get(n)
+            .map(serde_json::to_value),
+        Kind::SamlProvider => live.saml_providers.get(n).map(serde_json::to_value),
+        Kind::AccountAlias => live.account_alias.as_ref().map(serde_json::to_value),
+        Kind::ServiceLinkedRole => live.service_linked_roles.get(n).map(serde_json::to_value),
     };
     value.and_then(Result::ok)
 }
@@ -210,6 +217,7 @@ mod tests {
         let scope = Scope {
             paths: vec!["/".into()],
             exclude: vec![],
+            kinds: None,
         };
         let saved = provenance(&live, &["user.john", "user.jane"], Some(scope));
         let mut now = live.clone();

@@ -197,6 +197,7 @@ mod tests {
                     policies: Default::default(),
                     inline_policies: Default::default(),
                     credentials: Default::default(),
+                    console_access: None,
                 },
             );
         }

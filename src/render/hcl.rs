@@ -128,6 +128,9 @@ fn file_name(kind: Kind) -> &'static str {
         Kind::Policy => "policies.hcl",
         Kind::InstanceProfile => "instance_profiles.hcl",
         Kind::PasswordPolicy => "password_policy.hcl",
+        Kind::AccountAlias => "account_alias.hcl",
+        Kind::OpenIdConnectProvider | Kind::SamlProvider => "providers.hcl",
+        Kind::ServiceLinkedRole => "service_linked_roles.hcl",
     }
 }
 
@@ -168,7 +171,8 @@ pub(crate) fn blocks(account: &Account) -> Result<Vec<(Kind, Block)>, hcl::Error
         }
         b = labels.policy_ref(b, "permissions_boundary", r.permissions_boundary.as_deref());
         b = tags(b, &r.tags);
-        b = match statement_blocks(&r.assume_role_policy) {
+        let provider = |v: &str| labels.provider(v);
+        b = match statement_blocks_with(&r.assume_role_policy, &provider) {
             Some(statements) => b.add_block(
                 Block::builder("assume_role_policy")
                     .add_blocks(statements)
@@ -208,10 +212,49 @@ pub(crate) fn blocks(account: &Account) -> Result<Vec<(Kind, Block)>, hcl::Error
         b = tags(b, &p.tags);
         out.push((Kind::InstanceProfile, b.build()));
     }
+    federation_blocks(&labels, account, &mut out);
     if let Some(pp) = &account.password_policy {
         out.push((Kind::PasswordPolicy, password_policy(pp)));
     }
     Ok(out)
+}
+
+/// The providers, the service-linked roles and the alias. An OIDC provider is named by its
+/// `url`; a SAML provider's metadata is written as a string (it reads back the same); a
+/// service-linked role's label or `name` is its service.
+fn federation_blocks(labels: &Labels, account: &Account, out: &mut Vec<(Kind, Block)>) {
+    for p in account.openid_connect_providers.values() {
+        let kind = Kind::OpenIdConnectProvider;
+        let label = labels.label(kind, &p.name).unwrap_or(p.name.as_str());
+        let mut b = Block::builder(kind.keyword())
+            .add_label(label)
+            .add_attribute(("url", p.url()));
+        let ids = p.client_id_list.iter().cloned().collect::<Vec<String>>();
+        b = b.add_attribute(("client_id_list", Expression::from(ids)));
+        if let Some(t) = &p.thumbprint_list {
+            let t = t.iter().cloned().collect::<Vec<String>>();
+            b = b.add_attribute(("thumbprint_list", Expression::from(t)));
+        }
+        out.push((kind, tags(b, &p.tags).build()));
+    }
+    for p in account.saml_providers.values() {
+        let b = labels.block(Kind::SamlProvider, &p.name, "/");
+        let b = b.add_attribute(("metadata", p.metadata.0.as_str()));
+        out.push((Kind::SamlProvider, tags(b, &p.tags).build()));
+    }
+    for r in account.service_linked_roles.values() {
+        let kind = Kind::ServiceLinkedRole;
+        let label = labels.label(kind, &r.name).unwrap_or(r.name.as_str());
+        let mut b = Block::builder(kind.keyword()).add_label(label);
+        b = b.add_attribute(("name", r.aws_service_name.as_str()));
+        b = optional(b, "custom_suffix", r.custom_suffix.as_deref());
+        b = optional(b, "description", r.description.as_deref());
+        out.push((kind, b.build()));
+    }
+    if let Some(a) = &account.account_alias {
+        let b = Block::builder(Kind::AccountAlias.keyword()).add_label(a.alias.as_str());
+        out.push((Kind::AccountAlias, b.build()));
+    }
 }
 
 /// The HCL label of every entity: its name where that is an identifier, else a sanitised one
@@ -224,7 +267,7 @@ struct Labels<'a> {
 impl<'a> Labels<'a> {
     fn new(account: &'a Account) -> Labels<'a> {
         let mut labels = BTreeMap::new();
-        let kinds: [(Kind, Vec<&Name>); 5] = [
+        let kinds: [(Kind, Vec<&Name>); 8] = [
             (Kind::User, account.users.keys().collect()),
             (Kind::Group, account.groups.keys().collect()),
             (Kind::Role, account.roles.keys().collect()),
@@ -232,6 +275,15 @@ impl<'a> Labels<'a> {
             (
                 Kind::InstanceProfile,
                 account.instance_profiles.keys().collect(),
+            ),
+            (
+                Kind::OpenIdConnectProvider,
+                account.openid_connect_providers.keys().collect(),
+            ),
+            (Kind::SamlProvider, account.saml_providers.keys().collect()),
+            (
+                Kind::ServiceLinkedRole,
+                account.service_linked_roles.keys().collect(),
             ),
         ];
         for (kind, names) in kinds {
@@ -312,6 +364,19 @@ impl<'a> Labels<'a> {
         let name = path_and_name.rsplit('/').next()?;
         let (key, p) = self.account.policies.get_key_value(&Name::from(name))?;
         (format!("{}{}", p.path, p.name.as_str()) == path_and_name).then_some(key)
+    }
+
+    /// A trust policy's principal: `openid_connect_provider.LABEL.arn` or
+    /// `saml_provider.LABEL.arn` for a provider of this account, the text otherwise.
+    fn provider(&self, principal: &str) -> Expression {
+        let address = crate::model::Arn::parse(principal)
+            .ok()
+            .and_then(|a| a.entity_address())
+            .filter(|a| matches!(a.kind, Kind::OpenIdConnectProvider | Kind::SamlProvider));
+        match address {
+            Some(a) => self.reference(a.kind, &a.name, "arn", principal),
+            None => Expression::from(principal),
+        }
     }
 
     fn policy_ref(&self, b: BlockBuilder, key: &str, policy_arn: Option<&str>) -> BlockBuilder {
@@ -397,6 +462,15 @@ fn document(b: BlockBuilder, doc: &PolicyDocument) -> Result<BlockBuilder, hcl::
 
 /// The document as `statement` blocks, or `None` when they cannot express it exactly.
 pub(crate) fn statement_blocks(doc: &PolicyDocument) -> Option<Vec<Block>> {
+    statement_blocks_with(doc, &|v| Expression::from(v))
+}
+
+/// [`statement_blocks`], writing each principal with `principal` (a reference to an imported
+/// identity provider, say).
+fn statement_blocks_with(
+    doc: &PolicyDocument,
+    principal: &dyn Fn(&str) -> Expression,
+) -> Option<Vec<Block>> {
     if doc.version() != Some(DEFAULT_VERSION) || doc.id().is_some() {
         return None;
     }
@@ -407,7 +481,10 @@ pub(crate) fn statement_blocks(doc: &PolicyDocument) -> Option<Vec<Block>> {
     if doc.statements().iter().any(has_ampersand_brace) {
         return None;
     }
-    doc.statements().iter().map(statement).collect()
+    doc.statements()
+        .iter()
+        .map(|s| statement(s, principal))
+        .collect()
 }
 
 /// Whether a value of `s` holds `&{`, which statement blocks would not keep as written.
@@ -436,7 +513,7 @@ const PRINCIPAL_TYPES: [(&str, &str); 4] = [
     ("CanonicalUser", "canonical_user"),
 ];
 
-fn statement(s: &Statement) -> Option<Block> {
+fn statement(s: &Statement, written: &dyn Fn(&str) -> Expression) -> Option<Block> {
     let mut b = Block::builder("statement");
     if let Some(sid) = &s.sid {
         b = b.add_attribute(("sid", sid.as_str()));
@@ -482,7 +559,8 @@ fn statement(s: &Statement) -> Option<Block> {
                     if values.is_empty() {
                         return None;
                     }
-                    pb = pb.add_attribute((*short, strings(values)));
+                    let values = values.iter().map(|v| written(v)).collect();
+                    pb = pb.add_attribute((*short, Expression::Array(values)));
                 }
                 b = b.add_block(pb.build());
             }

@@ -54,7 +54,7 @@ pub fn unmanaged_line(plan: &Plan) -> Option<String> {
         .iter()
         .map(|(kind, n)| {
             let word = if *n == 1 {
-                kind.keyword().replace('_', " ")
+                kind.singular().to_owned()
             } else {
                 kind.plural().to_owned()
             };
@@ -97,8 +97,8 @@ pub(crate) fn change_body(out: &mut String, change: &Change, style: Style) {
         Action::Replace => format!("{}/{}", style.red("-"), style.green("+")),
         Action::Delete => style.red("-"),
     };
-    let header = if address.kind == crate::model::Kind::PasswordPolicy {
-        "password_policy".to_owned()
+    let header = if address.kind.is_singleton() {
+        address.kind.keyword().to_owned()
     } else {
         format!("{} {:?}", address.kind, address.name.as_str())
     };
@@ -150,24 +150,12 @@ pub(crate) fn change_body(out: &mut String, change: &Change, style: Style) {
 }
 
 fn fields(entity: &Entity) -> Map<String, Value> {
-    let value = match entity {
-        Entity::User(e) => serde_json::to_value(e),
-        Entity::Group(e) => serde_json::to_value(e),
-        Entity::Role(e) => serde_json::to_value(e),
-        Entity::Policy(e) => serde_json::to_value(e),
-        Entity::InstanceProfile(e) => serde_json::to_value(e),
-        Entity::PasswordPolicy(e) => serde_json::to_value(e),
-    };
-    match value {
-        Ok(Value::Object(mut m)) => {
-            for k in HIDDEN_KEYS {
-                // `shift_remove` keeps the order of the other fields (the model's).
-                m.shift_remove(k);
-            }
-            m
-        }
-        _ => Map::new(),
+    let mut m = entity.fields();
+    for k in HIDDEN_KEYS {
+        // `shift_remove` keeps the order of the other fields (the model's).
+        m.shift_remove(k);
     }
+    m
 }
 
 fn width(keys: impl Iterator<Item = usize>) -> usize {

@@ -4,7 +4,7 @@
 
 use super::plan::{make_plan, read_plan_file, targeted_warning};
 use super::{backend, report_calls, Exit, Ui};
-use crate::apply::{self, ApplyDocument};
+use crate::apply::{self, secrets, ApplyDocument};
 use crate::backend::Backend;
 use crate::model::{Account, Address, Kind, Name};
 use crate::plan::Plan;
@@ -235,10 +235,22 @@ async fn execute(
         }
         return Ok(Exit::Success);
     }
+    let passwords_to = passwords_file(plan, settings)?;
     if !settings.auto_approve && !confirm()? {
         err("Apply cancelled.\n");
         return Ok(Exit::Error);
     }
+    let mut plan = plan.clone();
+    let passwords = match passwords_to {
+        Some(path) => {
+            let file = secrets::create(path).with_context(|| {
+                format!("--credentials-out {}: could not create it", path.display())
+            })?;
+            Some((file, path, secrets::fill(&mut plan)?))
+        }
+        None => None,
+    };
+    let plan = &plan;
     let interrupted = Arc::new(AtomicBool::new(false));
     let on_signal = Arc::clone(&interrupted);
     tokio::spawn(async move {
@@ -269,11 +281,51 @@ async fn execute(
         crate::render::report::apply(&report, ui.style)
     });
     report_calls(&*backend, ui);
+    if let Some((file, path, passwords)) = passwords {
+        let applied = |id: usize| {
+            report
+                .operations
+                .iter()
+                .any(|o| o.id == id && matches!(o.outcome, apply::Outcome::Applied { .. }))
+        };
+        let n = secrets::write(file, &passwords, applied)
+            .with_context(|| format!("--credentials-out {}", path.display()))?;
+        err(&format!(
+            "{n} console password(s) written to {} (mode 0600): hand them over and delete the file\n",
+            path.display()
+        ));
+    }
     Ok(if report.is_success() {
         Exit::Success
     } else {
         Exit::Error
     })
+}
+
+/// The `--credentials-out` file when the plan creates login profiles: refused before anything is
+/// applied when it is missing or the file exists.
+fn passwords_file<'s>(
+    plan: &Plan,
+    settings: &'s ApplySettings,
+) -> anyhow::Result<Option<&'s Path>> {
+    if !secrets::needs_passwords(plan) {
+        return Ok(None);
+    }
+    let Some(path) = settings.credentials_out.as_deref() else {
+        bail!(
+            "the plan creates console access (a login profile) with a generated password, which \
+             iamform never prints: pass --credentials-out FILE (a new file, written with mode 0600). \
+             Nothing was applied."
+        );
+    };
+    if std::fs::symlink_metadata(path).is_ok() {
+        bail!(
+            "--credentials-out {}: the file exists; iamform writes passwords only to a new file. \
+             Nothing was applied.",
+            path.display()
+        );
+    }
+    Ok(Some(path))
 }
 
 /// Asks for `yes` on a terminal; refuses to guess when stdin is not one.

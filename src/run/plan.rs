@@ -245,7 +245,8 @@ pub(crate) fn targeted_warning(plan: &Plan) -> String {
 }
 
 /// Policies and instance profiles whose tags the configuration declares: the only ones whose tags
-/// the aws backend must read (one call each; no bulk call returns them).
+/// the aws backend must read (one call each; no bulk call returns them); and the users given
+/// `console_access`, whose login profile it reads (one call each too).
 pub(crate) fn tags_to_read(desired: &Account) -> Vec<Address> {
     let policies = desired
         .policies
@@ -257,7 +258,13 @@ pub(crate) fn tags_to_read(desired: &Account) -> Vec<Address> {
         .values()
         .filter(|p| !p.tags.is_empty())
         .map(|p| Address::new(Kind::InstanceProfile, p.name.clone()));
-    policies.chain(profiles).collect()
+    // The aws backend reads the login profile of these only (one call per user).
+    let console = desired
+        .users
+        .values()
+        .filter(|u| u.console_access.is_some())
+        .map(|u| Address::new(Kind::User, u.name.clone()));
+    policies.chain(profiles).chain(console).collect()
 }
 
 fn provenance(dir: &Path, planned: &Planned) -> anyhow::Result<Provenance> {

@@ -161,6 +161,8 @@ pub struct ApplySettings {
     pub allow_lockout: bool,
     /// `--max-destroy N`: replaces `settings { max_destroy }` and the default limit.
     pub max_destroy: Option<usize>,
+    /// `--credentials-out`: where new console passwords go (never printed).
+    pub credentials_out: Option<PathBuf>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -138,6 +138,7 @@ fn scope_from(paths: Vec<&str>, exclude: Vec<&str>) -> Scope {
     Scope {
         paths: paths.into_iter().map(str::to_owned).collect(),
         exclude: exclude.into_iter().map(str::to_owned).collect(),
+        kinds: None,
     }
 }
 

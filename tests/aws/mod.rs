@@ -810,6 +810,19 @@ xUneSC1EeH5Enq1KpU8CIBgi/S7ok93EcGPAMvOF9P9NXlaeJTkrsBTD9DodzhLR
 -----END CERTIFICATE-----
 ";
 
+/// `iamform ARGS --backend aws --endpoint-url ENDPOINT`: its exit code and its stdout and
+/// stderr together.
+fn on_moto(endpoint: &str, args: &[&str]) -> (Option<i32>, String) {
+    let aws = ["--backend", "aws", "--endpoint-url", endpoint];
+    let out = iamform(&[args, &aws].concat());
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.code(), text)
+}
+
 /// examples/moved through the aws backend: UpdateUser NewUserName and UpdateGroup NewGroupName
 /// on the wire, memberships and attachments kept, and the next plan empty.
 #[tokio::test]
@@ -817,16 +830,7 @@ async fn moved_blocks_rename_in_place_on_moto() {
     let Some((_moto, endpoint)) = target::fresh_moto().await else {
         return;
     };
-    let aws = ["--backend", "aws", "--endpoint-url", endpoint.as_str()];
-    let run = |args: &[&str]| {
-        let out = iamform(&[args, &aws].concat());
-        let text = format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        (out.status.code(), text)
-    };
+    let run = |args: &[&str]| on_moto(&endpoint, args);
     let (code, text) = run(&["apply", "examples/moved/before", "--auto-approve"]);
     assert_eq!(code, Some(0), "{text}");
     let (code, text) = run(&["apply", "examples/moved", "--auto-approve"]);
@@ -1005,4 +1009,66 @@ fn missing_credentials_are_one_clear_error() {
         profile.contains("no AWS credentials were found for profile `prod`"),
         "{profile}"
     );
+}
+
+/// The identity-provider, alias and service-linked-role examples through the aws backend: the
+/// provider before the role that trusts it, the next plan empty, and an import of the account
+/// that plans no changes (providers referenced from the trust policies).
+#[tokio::test]
+async fn providers_alias_and_service_linked_roles_apply_and_import_on_moto() {
+    let Some((_moto, endpoint)) = target::fresh_moto().await else {
+        return;
+    };
+    let run = |args: &[&str]| on_moto(&endpoint, args);
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let creds = dir.path().join("creds.json");
+    let creds = creds.to_str().expect("a UTF-8 path");
+    // moto keeps no tags on SAML providers (its CreateSAMLProvider drops them): the example
+    // without its tags.
+    let saml = dir.path().join("saml-sso");
+    std::fs::create_dir(&saml).unwrap();
+    for file in ["main.hcl", "idp-metadata.xml"] {
+        let text = std::fs::read_to_string(format!("examples/saml-sso/{file}")).unwrap();
+        let text = text.replace("  tags     = { owner = \"it\" }\n", "");
+        std::fs::write(saml.join(file), text).unwrap();
+    }
+    let saml = saml.to_str().expect("a UTF-8 path");
+    for example in [
+        "examples/github-actions/iam",
+        saml,
+        "examples/account-settings",
+    ] {
+        let (code, text) = run(&[
+            "apply",
+            example,
+            "--auto-approve",
+            "--credentials-out",
+            creds,
+        ]);
+        assert_eq!(code, Some(0), "{example}: {text}");
+        let (code, text) = run(&["plan", example, "--detailed-exitcode"]);
+        assert_eq!(code, Some(0), "{example}: {text}");
+    }
+    let b = target::connect_to_moto(&endpoint).await;
+    let live = b.read().await.expect("read");
+    assert!(live
+        .openid_connect_providers
+        .contains_key(&n("token.actions.githubusercontent.com")));
+    assert!(live.saml_providers.contains_key(&n("corporate-idp")));
+    assert_eq!(
+        live.account_alias.as_ref().map(|a| a.alias.as_str()),
+        Some("acme-prod")
+    );
+    assert!(live
+        .service_linked_roles
+        .contains_key(&n("autoscaling.amazonaws.com")));
+
+    let out = dir.path().join("imported");
+    let out = out.to_str().expect("a UTF-8 path");
+    let (code, text) = run(&["import", "--out", out]);
+    assert_eq!(code, Some(0), "{text}");
+    let roles = std::fs::read_to_string(dir.path().join("imported/roles.hcl")).unwrap();
+    assert!(roles.contains("openid_connect_provider."), "{roles}");
+    let (code, text) = run(&["plan", out, "--detailed-exitcode"]);
+    assert_eq!(code, Some(0), "{text}");
 }

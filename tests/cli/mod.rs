@@ -5,9 +5,12 @@
 mod apply;
 mod blast;
 mod ci;
+mod console_access;
 mod faults;
+mod federation;
 mod moved;
 mod ownership;
 mod pipes;
 mod quickstart;
+mod service_linked_roles;
 mod validate;

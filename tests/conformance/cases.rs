@@ -2,11 +2,15 @@
 
 use super::target::{Target, ACCOUNT};
 use iamform::backend::ErrorCode::{self, *};
-use iamform::model::{Account, Credentials, Name, PasswordPolicy, PolicyDocument, Tags};
-use iamform::operation::{
-    AccountOp, BoundaryOp, BoundaryTarget, GroupOp, Identity, InstanceProfileOp, Operation,
-    PermissionOp, PolicyOp, RoleOp, TagChange, TagOp, TagTarget, UserOp,
+use iamform::model::{
+    Account, Credentials, Name, PasswordPolicy, PolicyDocument, SamlMetadata, Tags,
 };
+use iamform::operation::{
+    AccountOp, BoundaryOp, BoundaryTarget, GroupOp, Identity, InstanceProfileOp, OidcProviderOp,
+    Operation, PermissionOp, PolicyOp, RoleOp, SamlProviderOp, ServiceLinkedRoleOp, TagChange,
+    TagOp, TagTarget, UserOp,
+};
+use std::collections::BTreeSet;
 
 // ---- helpers
 
@@ -1533,4 +1537,239 @@ pub async fn read_reflects_every_change(t: &Target) {
         .call_counts()
         .get("CreateUser")
         .is_some_and(|c| *c >= 1));
+}
+
+// ---- identity providers, the alias, service-linked roles
+
+const GITHUB: &str = "token.actions.githubusercontent.com";
+
+fn oidc(name: &str, thumbprint: Option<&str>) -> Operation {
+    OidcProviderOp::CreateOpenIdConnectProvider {
+        openid_connect_provider: n(name),
+        client_id_list: BTreeSet::from(["sts.amazonaws.com".to_owned()]),
+        thumbprint_list: thumbprint.map(|t| BTreeSet::from([t.to_owned()])),
+        tags: Tags::new(),
+    }
+    .into()
+}
+
+/// SAML metadata of the examples, with another entity id.
+fn metadata(entity: &str) -> SamlMetadata {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/saml-sso/idp-metadata.xml"
+    );
+    let text = std::fs::read_to_string(path).expect("the SAML example's metadata");
+    SamlMetadata(text.replace("https://idp.example.com/saml/metadata", entity))
+}
+
+pub async fn oidc_providers_create_update_delete(t: &Target) {
+    let thumbprint = "6938fd4d98bab03faadb97b34396831e3780aea1";
+    ok(t, oidc(GITHUB, Some(thumbprint))).await;
+    fails(t, oidc(GITHUB, Some(thumbprint)), EntityAlreadyExists).await;
+    let name = || n(GITHUB);
+    let other = "a031c46782e6e6c662c2c87c76da9aa62ccabd8e";
+    ok_all(
+        t,
+        vec![
+            OidcProviderOp::UpdateOpenIdConnectProviderThumbprint {
+                openid_connect_provider: name(),
+                thumbprint_list: BTreeSet::from([other.to_owned()]),
+            }
+            .into(),
+            TagOp {
+                target: TagTarget::OpenIdConnectProvider(name()),
+                change: TagChange::Set(tags(&[("team", "ci")])),
+            }
+            .into(),
+        ],
+    )
+    .await;
+    let a = live(t).await;
+    let p = &a.openid_connect_providers[&name()];
+    let sts = BTreeSet::from(["sts.amazonaws.com".to_owned()]);
+    assert_eq!(p.client_id_list, sts, "[{}]", t.name);
+    assert_eq!(
+        p.thumbprint_list,
+        Some(BTreeSet::from([other.to_owned()])),
+        "[{}]",
+        t.name
+    );
+    assert_eq!(p.tags, tags(&[("team", "ci")]), "[{}]", t.name);
+    let delete = || -> Operation {
+        OidcProviderOp::DeleteOpenIdConnectProvider {
+            openid_connect_provider: name(),
+        }
+        .into()
+    };
+    ok(t, delete()).await;
+    assert!(
+        live(t).await.openid_connect_providers.is_empty(),
+        "[{}]",
+        t.name
+    );
+    // Idempotent, as IAM documents it.
+    ok(t, delete()).await;
+}
+
+pub async fn oidc_client_ids_added_and_removed(t: &Target) {
+    ok(t, oidc(GITHUB, None)).await;
+    let name = || n(GITHUB);
+    ok_all(
+        t,
+        vec![
+            OidcProviderOp::AddClientIdToOpenIdConnectProvider {
+                openid_connect_provider: name(),
+                client_id: "api://ci".into(),
+            }
+            .into(),
+            OidcProviderOp::RemoveClientIdFromOpenIdConnectProvider {
+                openid_connect_provider: name(),
+                client_id: "sts.amazonaws.com".into(),
+            }
+            .into(),
+        ],
+    )
+    .await;
+    let a = live(t).await;
+    let ids = &a.openid_connect_providers[&name()].client_id_list;
+    assert_eq!(
+        *ids,
+        BTreeSet::from(["api://ci".to_owned()]),
+        "[{}]",
+        t.name
+    );
+}
+
+pub async fn saml_providers_create_update_delete(t: &Target) {
+    let create = |m: SamlMetadata| -> Operation {
+        SamlProviderOp::CreateSamlProvider {
+            saml_provider: n("okta"),
+            metadata: m,
+            tags: tags(&[("owner", "it")]),
+        }
+        .into()
+    };
+    ok(t, create(metadata("https://idp.example.com/a"))).await;
+    fails(
+        t,
+        create(metadata("https://idp.example.com/a")),
+        EntityAlreadyExists,
+    )
+    .await;
+    let a = live(t).await;
+    assert_eq!(
+        a.saml_providers[&n("okta")].metadata,
+        metadata("https://idp.example.com/a")
+    );
+    assert_eq!(
+        a.saml_providers[&n("okta")].tags,
+        tags(&[("owner", "it")]),
+        "[{}]",
+        t.name
+    );
+    ok(
+        t,
+        SamlProviderOp::UpdateSamlProvider {
+            saml_provider: n("okta"),
+            metadata: metadata("https://idp.example.com/b"),
+        }
+        .into(),
+    )
+    .await;
+    let a = live(t).await;
+    assert_eq!(
+        a.saml_providers[&n("okta")].metadata,
+        metadata("https://idp.example.com/b")
+    );
+    let delete = || -> Operation {
+        SamlProviderOp::DeleteSamlProvider {
+            saml_provider: n("okta"),
+        }
+        .into()
+    };
+    ok(t, delete()).await;
+    assert!(live(t).await.saml_providers.is_empty(), "[{}]", t.name);
+    fails(t, delete(), NoSuchEntity).await;
+}
+
+pub async fn trust_policy_naming_a_missing_provider_is_malformed(t: &Target) {
+    let federated = format!(r#"{{"Federated":"arn:aws:iam::{ACCOUNT}:oidc-provider/{GITHUB}"}}"#);
+    fails(t, role_trusting("ci", &federated), MalformedPolicyDocument).await;
+    ok(t, oidc(GITHUB, None)).await;
+    ok(t, role_trusting("ci", &federated)).await;
+}
+
+pub async fn account_alias_set_replaced_and_deleted(t: &Target) {
+    let create = |a: &str| -> Operation {
+        AccountOp::CreateAccountAlias {
+            account_alias: a.into(),
+        }
+        .into()
+    };
+    ok(t, create("acme-prod")).await;
+    let alias = |a: &Account| a.account_alias.as_ref().map(|a| a.alias.clone());
+    assert_eq!(
+        alias(&live(t).await).as_deref(),
+        Some("acme-prod"),
+        "[{}]",
+        t.name
+    );
+    ok(t, create("acme-production")).await;
+    assert_eq!(
+        alias(&live(t).await).as_deref(),
+        Some("acme-production"),
+        "[{}]",
+        t.name
+    );
+    ok(
+        t,
+        AccountOp::DeleteAccountAlias {
+            account_alias: "acme-production".into(),
+        }
+        .into(),
+    )
+    .await;
+    assert_eq!(alias(&live(t).await), None, "[{}]", t.name);
+}
+
+pub async fn service_linked_roles_created_and_deleted(t: &Target) {
+    let service = "autoscaling.amazonaws.com";
+    ok(
+        t,
+        ServiceLinkedRoleOp::CreateServiceLinkedRole {
+            service_linked_role: n(service),
+            aws_service_name: service.into(),
+            custom_suffix: None,
+            description: None,
+        }
+        .into(),
+    )
+    .await;
+    let a = live(t).await;
+    let slr = a.service_linked_roles.get(&n(service)).unwrap_or_else(|| {
+        panic!(
+            "[{}] no service-linked role in {:?}",
+            t.name, a.service_linked_roles
+        )
+    });
+    let role_name = slr
+        .role_name
+        .clone()
+        .expect("a live service-linked role has a role");
+    assert!(a.roles.contains_key(&role_name), "[{}]", t.name);
+    ok(
+        t,
+        ServiceLinkedRoleOp::DeleteServiceLinkedRole {
+            service_linked_role: n(service),
+            role_name,
+        }
+        .into(),
+    )
+    .await;
+    assert!(
+        live(t).await.service_linked_roles.is_empty(),
+        "[{}]",
+        t.name
+    );
 }

@@ -80,4 +80,10 @@ conformance!(
     service_linked_roles_are_unmodifiable,
     password_policy_set_and_deleted,
     read_reflects_every_change,
+    oidc_providers_create_update_delete,
+    oidc_client_ids_added_and_removed,
+    saml_providers_create_update_delete,
+    trust_policy_naming_a_missing_provider_is_malformed,
+    account_alias_set_replaced_and_deleted,
+    service_linked_roles_created_and_deleted,
 );

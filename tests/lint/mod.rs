@@ -252,6 +252,43 @@ fn trust_policies_open_to_anyone_or_a_whole_account() {
 }
 
 #[test]
+fn github_actions_trust_without_a_repository_is_an_error() {
+    let provider = "openid_connect_provider \"github\" {\n  url            = \"https://token.actions.githubusercontent.com\"\n  client_id_list = [\"sts.amazonaws.com\"]\n}\n";
+    let federated = "principals { federated = [openid_connect_provider.github.arn] }";
+    let (run, report) = lint(&format!("{provider}{}", role(federated, "")));
+    assert_eq!(run.code, 1);
+    let at = "role.app assume_role_policy statement[0]";
+    assert_eq!(
+        findings(&report),
+        [
+            (
+                "oidc-trust-without-sub".to_owned(),
+                "error".to_owned(),
+                at.to_owned()
+            ),
+            (
+                "oidc-trust-without-aud".to_owned(),
+                "warning".to_owned(),
+                at.to_owned()
+            ),
+        ]
+    );
+    let sub = "condition {\n        test     = \"StringLike\"\n        variable = \"token.actions.githubusercontent.com:sub\"\n        values   = [\"repo:acme/infra:pull_request\"]\n      }";
+    let (run, report) = lint(&format!("{provider}{}", role(federated, sub)));
+    assert_eq!(
+        (run.code, findings(&report)),
+        (
+            0,
+            vec![(
+                "oidc-trust-without-aud".to_owned(),
+                "warning".to_owned(),
+                at.to_owned()
+            )]
+        )
+    );
+}
+
+#[test]
 fn permissions_on_users_instead_of_groups() {
     let (_, report) = lint(
         r#"user "bob" {

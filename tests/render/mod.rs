@@ -67,6 +67,7 @@ fn plan() -> Plan {
     let scope = Scope {
         paths: vec!["/".into()],
         exclude: vec![],
+        kinds: None,
     };
     let (desired, live) = (desired(), live());
     let changes = diff(&desired, &live, Some(&scope));

@@ -1,4 +1,4 @@
-//! The aws backend's account calls: the password policy.
+//! The aws backend's account calls: the password policy and the alias.
 
 use super::request::{int, send};
 use super::AwsBackend;
@@ -7,8 +7,23 @@ use crate::operation::{AccountOp, Named as _};
 
 pub(super) async fn execute(b: &AwsBackend, op: &AccountOp) -> Result<(), BackendError> {
     let api = op.api_name();
-    let AccountOp::UpdateAccountPasswordPolicy { policy: p } = op else {
-        return send(b, api, |iam| iam.delete_account_password_policy().send()).await;
+    let p = match op {
+        AccountOp::UpdateAccountPasswordPolicy { policy } => policy,
+        AccountOp::DeleteAccountPasswordPolicy => {
+            return send(b, api, |iam| iam.delete_account_password_policy().send()).await
+        }
+        AccountOp::CreateAccountAlias { account_alias: a } => {
+            return send(b, api, |iam| {
+                iam.create_account_alias().account_alias(a).send()
+            })
+            .await
+        }
+        AccountOp::DeleteAccountAlias { account_alias: a } => {
+            return send(b, api, |iam| {
+                iam.delete_account_alias().account_alias(a).send()
+            })
+            .await
+        }
     };
     let opt_int = |v: Option<u32>, what: &str| v.map(|v| int(v, what)).transpose();
     let minimum_length = opt_int(p.minimum_length, "MinimumPasswordLength")?;

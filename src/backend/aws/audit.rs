@@ -16,13 +16,14 @@
 
 use super::credential_report;
 use super::read::{self, RoleSettings};
+use super::request::timestamp;
 use super::{errors, read_call, AwsBackend, Handle};
 use crate::backend::audit::{
     AccountSummary, AuditData, AuditReadOptions, CredentialReport, Progress, ServiceAccess,
 };
 use crate::backend::retry;
 use crate::backend::{Backend, BackendError, ErrorCode};
-use crate::model::{self, is_reserved_role_path, Account, Address, Kind, Timestamp};
+use crate::model::{self, is_reserved_role_path, Account, Address, Kind};
 use aws_sdk_iam::error::ProvideErrorMetadata;
 use aws_sdk_iam::types::{AccessAdvisorUsageGranularityType, JobStatusType, ReportStateType};
 use std::collections::BTreeMap;
@@ -69,11 +70,6 @@ fn poll_delay(attempt: u32) -> Duration {
     FIRST_POLL
         .saturating_mul(2u32.saturating_pow(attempt.min(16)))
         .min(MAX_POLL)
-}
-
-pub(super) fn timestamp(t: &aws_sdk_iam::primitives::DateTime) -> Option<Timestamp> {
-    let nanos = i32::try_from(t.subsec_nanos()).ok()?;
-    Timestamp::new(t.secs(), nanos).ok()
 }
 
 /// Generates the report (IAM reuses one less than four hours old) and reads it.
@@ -274,7 +270,7 @@ mod tests {
         let t = aws_sdk_iam::primitives::DateTime::from_secs_and_nanos(1_700_000_000, 5);
         assert_eq!(
             timestamp(&t).unwrap(),
-            Timestamp::new(1_700_000_000, 5).unwrap()
+            model::Timestamp::new(1_700_000_000, 5).unwrap()
         );
     }
 }

@@ -20,11 +20,15 @@ mod credentials;
 mod errors;
 mod group;
 mod instance_profile;
+mod oidc_provider;
 mod permissions;
 mod policy;
 mod read;
+mod read_federation;
 mod request;
 mod role;
+mod saml_provider;
+mod service_linked_role;
 mod tags;
 mod user;
 
@@ -225,7 +229,7 @@ impl Handle {
             request.set_marker(marker).send()
         };
         pages(&self.calls, "ListPolicyTags", request, |page| {
-            out.extend(read::tags(page.tags()));
+            out.extend(request::tags(page.tags()));
             read::next_marker(page.is_truncated(), page.marker())
         })
         .await?;
@@ -243,7 +247,7 @@ impl Handle {
         .await?;
         Ok(out
             .instance_profile()
-            .map(|p| read::tags(p.tags()))
+            .map(|p| request::tags(p.tags()))
             .unwrap_or_default())
     }
 }
@@ -321,6 +325,9 @@ impl Backend for AwsBackend {
             Operation::Permission(op) => permissions::execute(self, op).await,
             Operation::Boundary(op) => boundary::execute(self, op).await,
             Operation::Tag(op) => tags::execute(self, op).await,
+            Operation::OpenIdConnectProvider(op) => oidc_provider::execute(self, op).await,
+            Operation::SamlProvider(op) => saml_provider::execute(self, op).await,
+            Operation::ServiceLinkedRole(op) => service_linked_role::execute(self, op).await,
         }
     }
 

@@ -6,6 +6,7 @@
 //! | `ListRoles` (1,000 a page) | role description and max session duration, which the bulk call leaves out |
 //! | `ListInstanceProfiles` (1,000 a page) | every instance profile with its role: the bulk call lists only profiles that hold a role, nested in that role |
 //! | `GetAccountPasswordPolicy` | the password policy (`NoSuchEntity`: none is set) |
+//! | providers, the alias, login profiles | see `read_federation.rs` |
 //!
 //! So the number of calls grows with entities / 1,000. What no bulk call returns is the tags of
 //! managed policies and instance profiles: those take one call per entity (`ListPolicyTags`,
@@ -18,6 +19,7 @@
 //! deletes ([`Backend::read_credentials_of`](crate::backend::Backend::read_credentials_of)), so
 //! that the plan shows and removes them before DeleteUser.
 
+use super::request::tags;
 use super::{pages, AwsBackend, TagReads};
 use crate::backend::{Backend, BackendError, ErrorCode};
 use crate::model::{
@@ -26,7 +28,7 @@ use crate::model::{
 };
 use aws_sdk_iam::types::{
     AttachedPermissionsBoundary, AttachedPolicy, EntityType, GroupDetail,
-    InstanceProfile as SdkInstanceProfile, ManagedPolicyDetail, PolicyDetail, RoleDetail, Tag,
+    InstanceProfile as SdkInstanceProfile, ManagedPolicyDetail, PolicyDetail, RoleDetail,
     UserDetail,
 };
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -48,14 +50,16 @@ pub(super) struct Details {
 pub(super) type RoleSettings = HashMap<String, (Option<String>, Option<i32>)>;
 
 pub(super) async fn read(b: &AwsBackend) -> Result<Account, BackendError> {
-    let (details, settings, profiles, password_policy) = tokio::try_join!(
+    let (details, settings, profiles, password_policy, federation) = tokio::try_join!(
         authorization_details(b),
         role_settings(b),
         instance_profiles(b),
         password_policy(b),
+        super::read_federation::read(b),
     )?;
     let mut account = entities(&details, &settings)?;
     account.password_policy = password_policy;
+    federation.into(&mut account);
     for p in &profiles {
         let profile = InstanceProfile {
             name: Name::from(p.instance_profile_name()),
@@ -72,7 +76,8 @@ pub(super) async fn read(b: &AwsBackend) -> Result<Account, BackendError> {
             .insert(profile.name.clone(), profile);
     }
     read_tags(b, &mut account).await?;
-    Ok(account)
+    super::read_federation::login_profiles(b, &mut account).await?;
+    Ok(account.with_service_linked_roles())
 }
 
 /// The users, groups, roles and customer managed policies of a GetAccountAuthorizationDetails walk
@@ -290,6 +295,7 @@ fn user(u: &UserDetail) -> Result<User, BackendError> {
         policies: attached(u.attached_managed_policies()),
         inline_policies: inline(u.user_policy_list(), what)?,
         credentials: Default::default(),
+        console_access: None,
     })
 }
 
@@ -384,12 +390,6 @@ fn version_number(id: &str) -> (u64, String) {
 
 fn path(p: Option<&str>) -> String {
     p.filter(|p| !p.is_empty()).unwrap_or("/").to_owned()
-}
-
-pub(super) fn tags(list: &[Tag]) -> Tags {
-    list.iter()
-        .map(|t| (t.key().to_owned(), t.value().to_owned()))
-        .collect()
 }
 
 fn attached(list: &[AttachedPolicy]) -> BTreeSet<String> {

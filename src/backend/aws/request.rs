@@ -70,6 +70,19 @@ pub(super) fn int(v: u32, what: &str) -> Result<i32, BackendError> {
     })
 }
 
+/// SDK tags as the model's.
+pub(super) fn tags(list: &[Tag]) -> Tags {
+    list.iter()
+        .map(|t| (t.key().to_owned(), t.value().to_owned()))
+        .collect()
+}
+
+/// An SDK time as a timestamp (`None` when it is out of range).
+pub(super) fn timestamp(t: &aws_sdk_iam::primitives::DateTime) -> Option<crate::model::Timestamp> {
+    let nanos = i32::try_from(t.subsec_nanos()).ok()?;
+    crate::model::Timestamp::new(t.secs(), nanos).ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

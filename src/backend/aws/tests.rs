@@ -315,6 +315,9 @@ async fn read_follows_the_marker_and_decodes_documents() {
         ok("ListInstanceProfiles", r#"<InstanceProfiles><member><Path>/</Path><InstanceProfileName>App</InstanceProfileName><InstanceProfileId>I</InstanceProfileId><Arn>arn:aws:iam::123456789012:instance-profile/App</Arn><CreateDate>2024-01-01T00:00:00Z</CreateDate><Roles><member><Path>/</Path><RoleName>App</RoleName><RoleId>R</RoleId><Arn>arn:aws:iam::123456789012:role/App</Arn><CreateDate>2024-01-01T00:00:00Z</CreateDate></member></Roles></member></InstanceProfiles><IsTruncated>false</IsTruncated>"#),
         error("GetAccountPasswordPolicy", 404, "NoSuchEntity", "The Password Policy with domain name 123456789012 cannot be found."),
         ok("ListPolicyTags", "<Tags><member><Key>owner</Key><Value>sec</Value></member></Tags><IsTruncated>false</IsTruncated>"),
+        ok("ListOpenIDConnectProviders", "<OpenIDConnectProviderList/>"),
+        ok("ListSAMLProviders", "<SAMLProviderList/>"),
+        ok("ListAccountAliases", "<AccountAliases/><IsTruncated>false</IsTruncated>"),
     ]);
     let b = backend(&iam.url).await;
     b.read_tags_only_for(&[Address::new(crate::model::Kind::Policy, "boundary")]);
@@ -377,5 +380,5 @@ async fn read_follows_the_marker_and_decodes_documents() {
     assert_eq!(a.password_policy, None);
     let calls = b.call_counts();
     assert_eq!(calls.get("GetAccountAuthorizationDetails"), Some(&2));
-    assert_eq!(calls.values().sum::<u64>(), 6, "{calls:?}");
+    assert_eq!(calls.values().sum::<u64>(), 9, "{calls:?}");
 }

@@ -1,7 +1,7 @@
 //! The aws backend's user calls, and the listing of a user's credentials (for the users a plan
 //! deletes).
 
-use super::audit::timestamp;
+use super::request::timestamp;
 use super::request::{ask, sdk_tags, send};
 use super::AwsBackend;
 use crate::backend::{BackendError, ErrorCode};
@@ -26,6 +26,10 @@ pub(super) async fn execute(b: &AwsBackend, op: &UserOp) -> Result<(), BackendEr
         DeleteUser { user } => delete_user(b, user).await,
         AddUserToGroup { group, .. } => send(b, api, |iam| iam.add_user_to_group().user_name(u).group_name(group.as_str()).send()).await,
         RemoveUserFromGroup { group, .. } => send(b, api, |iam| iam.remove_user_from_group().user_name(u).group_name(group.as_str()).send()).await,
+        CreateLoginProfile { password_reset_required, password, .. } => {
+            let password = password.expose().ok_or_else(|| BackendError::api(ErrorCode::InvalidInput, "no password was generated for CreateLoginProfile"))?;
+            send(b, api, |iam| iam.create_login_profile().user_name(u).password(password).password_reset_required(*password_reset_required).send()).await
+        }
         DeleteLoginProfile { .. } => send(b, api, |iam| iam.delete_login_profile().user_name(u).send()).await,
         DeleteAccessKey { .. } => send(b, api, |iam| iam.delete_access_key().user_name(u).access_key_id(id).send()).await,
         DeactivateMfaDevice { .. } => remove_mfa_device(b, u, id).await,

@@ -1,9 +1,13 @@
-//! The mock's account calls: the password policy, within UpdateAccountPasswordPolicy's ranges.
+//! The mock's account calls: the password policy, within UpdateAccountPasswordPolicy's ranges,
+//! and the alias (IAM's alias rule; a new alias replaces the one the account has).
 
 use super::rules::{invalid, no_such};
 use super::store::MockFile;
 use crate::backend::BackendError;
-use crate::model::iam::{PASSWORD_MAX_AGE_DAYS, PASSWORD_MIN_LENGTH, PASSWORD_REUSE_PREVENTION};
+use crate::model::iam::{
+    check_account_alias, PASSWORD_MAX_AGE_DAYS, PASSWORD_MIN_LENGTH, PASSWORD_REUSE_PREVENTION,
+};
+use crate::model::AccountAlias;
 use crate::operation::AccountOp;
 use std::ops::RangeInclusive;
 
@@ -41,6 +45,20 @@ pub(super) fn execute(file: &mut MockFile, op: &AccountOp) -> Result<(), Backend
                     "The Password Policy with domain name ACCOUNT cannot be found.",
                 ));
             }
+        }
+        AccountOp::CreateAccountAlias { account_alias } => {
+            check_account_alias(account_alias).map_err(invalid)?;
+            acct.account_alias = Some(AccountAlias {
+                alias: account_alias.clone(),
+            });
+        }
+        AccountOp::DeleteAccountAlias { account_alias } => {
+            if acct.account_alias.as_ref().map(|a| &a.alias) != Some(account_alias) {
+                return Err(no_such(format!(
+                    "The account alias {account_alias} cannot be found."
+                )));
+            }
+            acct.account_alias = None;
         }
     }
     Ok(())

@@ -13,10 +13,13 @@ mod faults;
 mod find;
 mod group;
 mod instance_profile;
+mod oidc_provider;
 mod permissions;
 mod policy;
 mod role;
 mod rules;
+mod saml_provider;
+mod service_linked_role;
 mod store;
 mod tags;
 #[cfg(test)]
@@ -103,21 +106,28 @@ fn execute(file: &mut MockFile, op: &Operation) -> Result<(), BackendError> {
         Operation::Permission(op) => permissions::execute(file, op),
         Operation::Boundary(op) => boundary::execute(file, op),
         Operation::Tag(op) => tags::execute(file, op),
+        Operation::OpenIdConnectProvider(op) => oidc_provider::execute(file, op),
+        Operation::SamlProvider(op) => saml_provider::execute(file, op),
+        Operation::ServiceLinkedRole(op) => service_linked_role::execute(file, op),
     }
 }
 
 #[async_trait::async_trait]
 impl Backend for MockBackend {
-    /// Counted as the aws backend reads: one bulk call, the role list and the password policy.
+    /// Counted as the aws backend reads: one bulk call, the role list, the password policy, and
+    /// the lists of providers and aliases (the per-provider and per-user reads are not counted).
     async fn read(&self) -> Result<Account, BackendError> {
         for api in [
             "GetAccountAuthorizationDetails",
             "ListRoles",
             "GetAccountPasswordPolicy",
+            "ListOpenIDConnectProviders",
+            "ListSAMLProviders",
+            "ListAccountAliases",
         ] {
             self.calls.count(api);
         }
-        self.store.read()
+        self.store.read().map(Account::with_service_linked_roles)
     }
 
     async fn read_audit(&self, options: &AuditReadOptions) -> Result<AuditData, BackendError> {

@@ -80,7 +80,7 @@ pub(super) fn execute(file: &mut MockFile, op: &RoleOp) -> Result<(), BackendErr
 }
 
 /// A trust policy's grammar and size, and its principals: a user or role of this account that it
-/// names must exist, at that path.
+/// names must exist, at that path, and so must an OIDC or SAML provider it names.
 fn trust_policy(
     acct: &Account,
     account_id: &str,
@@ -91,21 +91,31 @@ fn trust_policy(
         let Some(address) = Arn::parse(principal)
             .ok()
             .filter(|a| a.partition == "aws")
-            .and_then(|a| a.principal_in(account_id))
+            .and_then(|a| a.trusted_in(account_id))
         else {
             continue;
         };
-        let path = match address.kind {
-            Kind::User => acct.users.get(&address.name).map(|u| (&u.path, &u.name)),
-            _ => acct.roles.get(&address.name).map(|r| (&r.path, &r.name)),
+        let n = &address.name;
+        let (exists, kind) = match address.kind {
+            Kind::OpenIdConnectProvider => {
+                (acct.openid_connect_providers.contains_key(n), "Federated")
+            }
+            Kind::SamlProvider => (acct.saml_providers.contains_key(n), "Federated"),
+            kind => {
+                let path = match kind {
+                    Kind::User => acct.users.get(n).map(|u| (&u.path, &u.name)),
+                    _ => acct.roles.get(n).map(|r| (&r.path, &r.name)),
+                };
+                let exists = path.is_some_and(|(path, name)| {
+                    arn(account_id, kind, path, name.as_str()) == principal
+                });
+                (exists, "AWS")
+            }
         };
-        let exists = path.is_some_and(|(path, name)| {
-            arn(account_id, address.kind, path, name.as_str()) == principal
-        });
         if !exists {
             return Err(BackendError::api(
                 ErrorCode::MalformedPolicyDocument,
-                format!("Invalid principal in policy: \"AWS\":\"{principal}\""),
+                format!("Invalid principal in policy: \"{kind}\":\"{principal}\""),
             ));
         }
     }

@@ -3,7 +3,9 @@
 
 use crate::backend::{BackendError, ErrorCode};
 use crate::model::iam::{self, check_name, check_path, Quota, SizeQuota};
-use crate::model::{DocumentKind, InlinePolicies, Kind, Name, PolicyDocument, Tags};
+use crate::model::{
+    DocumentKind, InlinePolicies, Kind, Name, PasswordPolicy, PolicyDocument, Tags,
+};
 
 pub(super) fn invalid(message: impl Into<String>) -> BackendError {
     BackendError::api(ErrorCode::InvalidInput, message)
@@ -139,6 +141,53 @@ pub(super) fn holds_no_policies(
         return Err(conflict(
             "Cannot delete entity, must delete policies first.",
         ));
+    }
+    Ok(())
+}
+
+/// A class of characters a password policy can require: required?, test, what to say.
+type CharClass = (Option<bool>, fn(&char) -> bool, &'static str);
+
+/// A new password against the account's password policy (AWS's defaults where it sets none):
+/// IAM's `PasswordPolicyViolation`, saying which rule, never the password.
+pub(super) fn password(policy: &PasswordPolicy, password: &str) -> Result<(), BackendError> {
+    let violation = |what: &str| {
+        Err(BackendError::api(
+            ErrorCode::PasswordPolicyViolation,
+            format!("Password should {what}."),
+        ))
+    };
+    let min = policy.minimum_length.unwrap_or(6) as usize;
+    let n = password.chars().count();
+    if n < min || n > 128 {
+        return violation(&format!("have between {min} and 128 characters"));
+    }
+    let classes: [CharClass; 4] = [
+        (
+            policy.require_uppercase,
+            char::is_ascii_uppercase,
+            "have at least one uppercase letter",
+        ),
+        (
+            policy.require_lowercase,
+            char::is_ascii_lowercase,
+            "have at least one lowercase letter",
+        ),
+        (
+            policy.require_numbers,
+            char::is_ascii_digit,
+            "have at least one number",
+        ),
+        (
+            policy.require_symbols,
+            |c| c.is_ascii_punctuation(),
+            "have at least one symbol",
+        ),
+    ];
+    for (required, class, what) in classes {
+        if required == Some(true) && !password.chars().any(|c| class(&c)) {
+            return violation(what);
+        }
     }
     Ok(())
 }

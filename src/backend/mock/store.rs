@@ -39,6 +39,10 @@ pub struct MockFile {
     /// changes it.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub last_accessed: BTreeMap<Address, Vec<ServiceAccess>>,
+    /// Service-linked roles (by role name) that resources of their service still use, as AWS
+    /// sees them: DeleteServiceLinkedRole fails and names these resources. iamform never changes it.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub service_linked_roles_in_use: BTreeMap<Name, Vec<String>>,
 }
 
 /// What GetAccountSummary says about the root user; iamform never changes it.
@@ -83,7 +87,8 @@ impl UniqueIds {
             Kind::Role => Some(&mut self.roles),
             Kind::Policy => Some(&mut self.policies),
             Kind::InstanceProfile => Some(&mut self.instance_profiles),
-            Kind::PasswordPolicy => None,
+            // No unique id: providers are known by ARN, a service-linked role is a role.
+            _ => None,
         }
     }
 
@@ -113,6 +118,7 @@ impl MockFile {
             unique_ids: UniqueIds::default(),
             root: RootSummary::default(),
             last_accessed: BTreeMap::new(),
+            service_linked_roles_in_use: BTreeMap::new(),
         }
     }
 
@@ -124,7 +130,7 @@ impl MockFile {
             Kind::Role => "AROA",
             Kind::Policy => "ANPA",
             Kind::InstanceProfile => "AIPA",
-            Kind::PasswordPolicy => return,
+            _ => return,
         };
         let id = unique_id(prefix, self.next_id);
         self.next_id = self.next_id.saturating_add(1);

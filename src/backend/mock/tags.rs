@@ -14,6 +14,19 @@ pub(super) fn execute(file: &mut MockFile, op: &TagOp) -> Result<(), BackendErro
         TagTarget::Role(n) => &mut role_mut(acct, n)?.tags,
         TagTarget::Policy(arn) => &mut policy_mut(acct, &file.account_id, arn)?.tags,
         TagTarget::InstanceProfile(n) => &mut get_mut::<InstanceProfile>(acct, n)?.tags,
+        TagTarget::OpenIdConnectProvider(n) => {
+            &mut acct
+                .openid_connect_providers
+                .get_mut(n)
+                .ok_or_else(|| {
+                    rules::no_such(format!(
+                        "OpenIDConnect Provider not found for url https://{}",
+                        n.as_str()
+                    ))
+                })?
+                .tags
+        }
+        TagTarget::SamlProvider(n) => &mut super::saml_provider::provider(acct, n)?.tags,
     };
     match &op.change {
         TagChange::Set(new) => {

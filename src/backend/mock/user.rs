@@ -67,6 +67,24 @@ pub(super) fn execute(file: &mut MockFile, op: &UserOp) -> Result<(), BackendErr
                 )));
             }
         }
+        UserOp::CreateLoginProfile { user, password, .. } => {
+            let policy = acct.password_policy.clone().unwrap_or_default();
+            let c = &mut user_mut(acct, user)?.credentials;
+            if c.has_login_profile() {
+                return Err(BackendError::api(
+                    crate::backend::ErrorCode::EntityAlreadyExists,
+                    format!("Login Profile for user {} already exists.", user.as_str()),
+                ));
+            }
+            let password = password
+                .expose()
+                .ok_or_else(|| rules::invalid("a Password is required"))?;
+            rules::password(&policy, password)?;
+            c.login_profile = Some(crate::model::LoginProfile {
+                created: crate::model::Timestamp::now(),
+                password_last_used: None,
+            });
+        }
         UserOp::DeleteLoginProfile { user } => {
             let c = &mut user_mut(acct, user)?.credentials;
             if c.login_profile.take().is_none() {

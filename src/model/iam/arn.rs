@@ -5,6 +5,7 @@
 //! | the account itself | iam | `arn:aws:iam::123456789012:root` |
 //! | an entity with a path | iam | `arn:aws:iam::123456789012:role/team/deployer`, `…:instance-profile/app` |
 //! | an AWS managed policy | iam | `arn:aws:iam::aws:policy/ReadOnlyAccess` (account `aws`) |
+//! | an identity provider | iam | `…:oidc-provider/token.actions.githubusercontent.com`, `…:saml-provider/okta` |
 //! | a role session | sts | `arn:aws:sts::123456789012:assumed-role/deployer/session-1` |
 //! | a federated user | sts | `arn:aws:sts::123456789012:federated-user/bob` |
 //!
@@ -26,8 +27,11 @@ const SEGMENTS: [(&str, Kind); 5] = [
     ("instance-profile", Kind::InstanceProfile),
 ];
 
-/// Kinds whose ARN is `SEGMENT/NAME` with no path (the name may hold `/`); none yet.
-const PATHLESS: [(&str, Kind); 0] = [];
+/// Kinds whose ARN is `SEGMENT/NAME` with no path (the name may hold `/`).
+const PATHLESS: [(&str, Kind); 2] = [
+    ("oidc-provider", Kind::OpenIdConnectProvider),
+    ("saml-provider", Kind::SamlProvider),
+];
 
 /// A parsed ARN of IAM or STS.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -165,6 +169,18 @@ impl Arn {
         }
     }
 
+    /// What a trust policy's `Principal` names that must exist in `account` for IAM to accept
+    /// it: a user or role (`AWS`), or an OIDC or SAML provider (`Federated`).
+    pub fn trusted_in(&self, account: &str) -> Option<Address> {
+        match &self.resource {
+            Resource::Entity {
+                kind: Kind::OpenIdConnectProvider | Kind::SamlProvider,
+                ..
+            } if self.account == account => self.entity_address(),
+            _ => self.principal_in(account),
+        }
+    }
+
     /// A managed policy of the pseudo-account `aws`.
     pub fn is_aws_managed_policy(&self) -> bool {
         self.account == super::AWS_ACCOUNT
@@ -279,6 +295,9 @@ mod tests {
             "arn:aws:iam::aws:policy/ReadOnlyAccess",
             "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
             "arn:aws:iam::123456789012:instance-profile/app",
+            "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com",
+            "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC",
+            "arn:aws:iam::123456789012:saml-provider/okta",
             "arn:aws:sts::123456789012:assumed-role/deploy/session-1",
             "arn:aws:sts::123456789012:federated-user/bob",
             "arn:aws-us-gov:iam::123456789012:role/app",

@@ -36,6 +36,7 @@ error_codes! {
     ServiceFailure,
     UnmodifiableEntity,
     EntityTemporarilyUnmodifiable,
+    PasswordPolicyViolation,
 }
 
 impl ErrorCode {
@@ -53,7 +54,7 @@ mod tests {
         for &code in ErrorCode::ALL {
             assert_eq!(ErrorCode::parse(code.as_str()), Some(code));
         }
-        assert_eq!(ErrorCode::ALL.len(), 11);
+        assert_eq!(ErrorCode::ALL.len(), 12);
         assert_eq!(ErrorCode::parse("AccessDenied"), None);
     }
 }

@@ -70,6 +70,10 @@ pub enum Quota {
     VersionsPerPolicy,
     RolesPerInstanceProfile,
     TagsPerEntity,
+    OpenIdConnectProviders,
+    SamlProviders,
+    ClientIdsPerOpenIdConnectProvider,
+    ThumbprintsPerOpenIdConnectProvider,
 }
 
 impl Quota {
@@ -89,6 +93,9 @@ impl Quota {
             Quota::VersionsPerPolicy => 5,
             Quota::RolesPerInstanceProfile => 1,
             Quota::TagsPerEntity => 50,
+            Quota::OpenIdConnectProviders | Quota::SamlProviders => 100,
+            Quota::ClientIdsPerOpenIdConnectProvider => 100,
+            Quota::ThumbprintsPerOpenIdConnectProvider => 5,
         }
     }
 
@@ -121,6 +128,10 @@ impl Quota {
             Quota::VersionsPerPolicy => "VersionsPerPolicy",
             Quota::RolesPerInstanceProfile => "InstanceSessionsPerInstanceProfile",
             Quota::TagsPerEntity => "TagsPerEntity",
+            Quota::OpenIdConnectProviders => "OpenIdConnectProvidersPerAccount",
+            Quota::SamlProviders => "SamlProvidersPerAccount",
+            Quota::ClientIdsPerOpenIdConnectProvider => "ClientIdsPerOpenIdConnectProvider",
+            Quota::ThumbprintsPerOpenIdConnectProvider => "ThumbprintsPerOpenIdConnectProvider",
         }
     }
 }
@@ -194,6 +205,9 @@ mod tests {
         assert_eq!(Quota::GroupsPerUser.limit(), 10);
         assert_eq!(Quota::RolesPerInstanceProfile.limit(), 1);
         assert_eq!(Quota::TagsPerEntity.limit(), 50);
+        assert_eq!(Quota::OpenIdConnectProviders.limit(), 100);
+        assert_eq!(Quota::SamlProviders.limit(), 100);
+        assert_eq!(Quota::ThumbprintsPerOpenIdConnectProvider.limit(), 5);
     }
 
     #[test]

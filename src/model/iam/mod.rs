@@ -1,6 +1,6 @@
 //! IAM's own facts, each written once (DESIGN.md section 7): name, path and account-id rules, the
-//! ARN shapes iamform reads and writes, quotas and size limits, the error codes, and what AWS
-//! reserves.
+//! ARN shapes iamform reads and writes, quotas and size limits, the error codes, the rules of
+//! providers, account aliases and service-linked roles, and what AWS reserves.
 //!
 //! Everything that checks or builds one of these asks here: the configuration's checks, the
 //! mock's enforcement, policy validation, lint, plan ordering, the aws backend's retries and the
@@ -8,11 +8,18 @@
 
 mod arn;
 mod errors;
+mod federation;
 mod limits;
 mod names;
 
 pub use arn::{arn, is_aws_managed_policy_arn, Arn, ArnError, Resource, Service};
 pub use errors::ErrorCode;
+pub use federation::{
+    check_account_alias, check_client_id, check_custom_suffix, check_saml_metadata_size,
+    check_saml_provider_name, check_service_name, check_thumbprint, custom_suffix_of,
+    is_reserved_saml_provider, is_reserved_service_linked_role, oidc_provider_name,
+    service_linked_role_name, service_of_linked_role_path, SERVICE_ROLE_PATH,
+};
 pub use limits::{
     Quota, Quotas, SizeQuota, MAX_DESCRIPTION, MAX_SESSION_DURATION, MAX_TRUST_POLICY_SIZE,
     PASSWORD_MAX_AGE_DAYS, PASSWORD_MIN_LENGTH, PASSWORD_REUSE_PREVENTION, RAISABLE_QUOTAS,

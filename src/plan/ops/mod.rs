@@ -4,6 +4,8 @@
 //! (`graph.rs`) turns effects into ordering edges, so that every rule of DESIGN.md section 4 is
 //! one generic relation.
 
+mod federation;
+
 use crate::diff::{Action, Change, Entity};
 use crate::model::{
     arn, Account, Address, InlinePolicies, InstanceProfile, Kind, ManagedPolicy, Name,
@@ -92,7 +94,7 @@ impl<'a> Context<'a> {
 /// Collects nodes, merging duplicates (the same call planned for two reasons, e.g. removing a user
 /// from a group because the user is deleted and because the group is).
 pub(crate) struct Nodes<'c, 'a> {
-    ctx: &'c Context<'a>,
+    pub(super) ctx: &'c Context<'a>,
     pub nodes: Vec<Node>,
     index: HashMap<String, usize>,
 }
@@ -125,7 +127,7 @@ impl<'c, 'a> Nodes<'c, 'a> {
     }
 
     /// Pushes the operation with its own effects.
-    fn op(&mut self, op: impl Into<Operation>) {
+    pub(super) fn op(&mut self, op: impl Into<Operation>) {
         let node = self.ctx.node(op);
         self.push(node);
     }
@@ -176,6 +178,7 @@ pub(crate) fn creation_needs(entity: &Entity, ctx: &Context) -> Vec<Key> {
 }
 
 fn create(out: &mut Nodes, entity: &Entity) {
+    use federation as f;
     match entity {
         Entity::User(u) => {
             out.op(UserOp::CreateUser {
@@ -189,6 +192,7 @@ fn create(out: &mut Nodes, entity: &Entity) {
             }
             let identity = Identity::User(u.name.clone());
             grants(out, identity, (&u.policies, &u.inline_policies));
+            f::console_access(out, out.ctx, None, u);
         }
         Entity::Group(g) => {
             out.op(GroupOp::CreateGroup {
@@ -231,10 +235,15 @@ fn create(out: &mut Nodes, entity: &Entity) {
         Entity::PasswordPolicy(p) => {
             out.op(AccountOp::UpdateAccountPasswordPolicy { policy: p.clone() })
         }
+        Entity::OpenIdConnectProvider(p) => f::create_oidc(out, p),
+        Entity::SamlProvider(p) => f::create_saml(out, p),
+        Entity::AccountAlias(a) => out.op(AccountOp::create_alias(a)),
+        Entity::ServiceLinkedRole(r) => f::create_linked_role(out, r),
     }
 }
 
 fn delete(out: &mut Nodes, ctx: &Context, entity: &Entity) {
+    use federation as f;
     match entity {
         Entity::User(u) => delete_user(out, u),
         Entity::Group(g) => {
@@ -263,7 +272,13 @@ fn delete(out: &mut Nodes, ctx: &Context, entity: &Entity) {
             let delete = ctx.node(RoleOp::DeleteRole {
                 role: r.name.clone(),
             });
-            let delete = delete.releases(r.permissions_boundary.clone().map(Key::Policy));
+            let delete = delete
+                .releases(r.permissions_boundary.clone().map(Key::Policy))
+                .releases(f::released_providers(
+                    &r.assume_role_policy,
+                    None,
+                    ctx.account_id,
+                ));
             tear_down(
                 out,
                 removals,
@@ -282,6 +297,10 @@ fn delete(out: &mut Nodes, ctx: &Context, entity: &Entity) {
             });
         }
         Entity::PasswordPolicy(_) => out.op(AccountOp::DeleteAccountPasswordPolicy),
+        Entity::OpenIdConnectProvider(p) => f::delete_oidc(out, p),
+        Entity::SamlProvider(p) => f::delete_saml(out, p),
+        Entity::AccountAlias(a) => f::delete_alias(out, a),
+        Entity::ServiceLinkedRole(r) => f::delete_linked_role(out, r),
     }
 }
 
@@ -380,6 +399,7 @@ fn reattach(out: &mut Nodes, ctx: &Context, before: &Entity, after: &Entity) {
 }
 
 fn update(out: &mut Nodes, ctx: &Context, before: &Entity, after: &Entity) {
+    use federation as f;
     match (before, after) {
         (Entity::User(l), Entity::User(d)) => update_user(out, ctx, l, d),
         (Entity::Group(l), Entity::Group(d)) => {
@@ -400,6 +420,15 @@ fn update(out: &mut Nodes, ctx: &Context, before: &Entity, after: &Entity) {
         (Entity::InstanceProfile(l), Entity::InstanceProfile(d)) => update_profile(out, l, d),
         (Entity::PasswordPolicy(_), Entity::PasswordPolicy(d)) => {
             out.op(AccountOp::UpdateAccountPasswordPolicy { policy: d.clone() })
+        }
+        (Entity::OpenIdConnectProvider(l), Entity::OpenIdConnectProvider(d)) => {
+            f::update_oidc(out, l, d)
+        }
+        (Entity::SamlProvider(l), Entity::SamlProvider(d)) => f::update_saml(out, l, d),
+        // An account has one alias: creating another replaces it.
+        (Entity::AccountAlias(_), Entity::AccountAlias(d)) => out.op(AccountOp::create_alias(d)),
+        (Entity::ServiceLinkedRole(l), Entity::ServiceLinkedRole(d)) => {
+            f::update_linked_role(out, l, d)
         }
         _ => {}
     }
@@ -432,6 +461,7 @@ fn update_user(out: &mut Nodes, ctx: &Context, l: &User, d: &User) {
         (&d.policies, &d.inline_policies),
     );
     update_permissions(out, Identity::User(d.name.clone()), held);
+    federation::console_access(out, ctx, Some(l), d);
 }
 
 fn update_role(out: &mut Nodes, ctx: &Context, l: &Role, d: &Role) {
@@ -443,10 +473,13 @@ fn update_role(out: &mut Nodes, ctx: &Context, l: &Role, d: &Role) {
         });
     }
     if l.assume_role_policy != d.assume_role_policy {
-        out.op(RoleOp::UpdateAssumeRolePolicy {
+        let node = ctx.node(RoleOp::UpdateAssumeRolePolicy {
             role: d.name.clone(),
             document: d.assume_role_policy.clone(),
         });
+        let (old, new) = (&l.assume_role_policy, &d.assume_role_policy);
+        let released = federation::released_providers(old, Some(new), ctx.account_id);
+        out.push(node.releases(released));
     }
     let boundaries = (&l.permissions_boundary, &d.permissions_boundary);
     boundary_and_tags(
@@ -594,7 +627,7 @@ fn delete_boundary(ctx: &Context, kind: Kind, name: &Name, policy_arn: &str) -> 
 }
 
 /// Tag and untag operations.
-fn tags(out: &mut Nodes, target: TagTarget, before: &Tags, after: &Tags) {
+pub(super) fn tags(out: &mut Nodes, target: TagTarget, before: &Tags, after: &Tags) {
     let set: Tags = after
         .iter()
         .filter(|(k, v)| before.get(*k) != Some(v))

@@ -1,0 +1,56 @@
+//! Calls on SAML providers: create, new metadata, delete. The API names a provider by its ARN
+//! (`saml-provider/NAME`); here by its name.
+
+use super::{named, wire, Call, Effects, Family, Key, WireError};
+use crate::model::{Account, Address, Kind, Name, SamlMetadata, Tags};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "op")]
+pub enum SamlProviderOp {
+    CreateSamlProvider {
+        saml_provider: Name,
+        metadata: SamlMetadata,
+        tags: Tags,
+    },
+    UpdateSamlProvider {
+        saml_provider: Name,
+        metadata: SamlMetadata,
+    },
+    DeleteSamlProvider {
+        saml_provider: Name,
+    },
+}
+
+named!(SamlProviderOp, SamlProvider, saml_provider;
+    CreateSamlProvider => "CreateSAMLProvider", UpdateSamlProvider => "UpdateSAMLProvider",
+    DeleteSamlProvider => "DeleteSAMLProvider");
+
+impl Call for SamlProviderOp {
+    fn effects(&self, _account_id: &str) -> Effects {
+        let me = Key::entity(Kind::SamlProvider, self.saml_provider());
+        match self {
+            SamlProviderOp::CreateSamlProvider { .. } => Effects::default().creates([me]),
+            SamlProviderOp::UpdateSamlProvider { .. } => Effects::default().needs([me]),
+            SamlProviderOp::DeleteSamlProvider { .. } => Effects::default().deletes([me]),
+        }
+    }
+
+    fn achieved(&self, live: &Account, _account_id: &str) -> bool {
+        let p = live.saml_providers.get(self.saml_provider());
+        match self {
+            SamlProviderOp::CreateSamlProvider { .. } => p.is_some(),
+            SamlProviderOp::UpdateSamlProvider { metadata, .. } => {
+                p.is_some_and(|p| p.metadata == *metadata)
+            }
+            SamlProviderOp::DeleteSamlProvider { .. } => p.is_none(),
+        }
+    }
+}
+
+impl Family for SamlProviderOp {
+    fn parse(value: &Value) -> Result<Option<Self>, WireError> {
+        wire::derived(value)
+    }
+}

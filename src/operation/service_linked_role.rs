@@ -1,0 +1,67 @@
+//! Calls on service-linked roles: CreateServiceLinkedRole (AWS names the role), a new
+//! description (UpdateRole), and DeleteServiceLinkedRole, which AWS carries out later: the
+//! backend waits for GetServiceLinkedRoleDeletionStatus, and reports AWS's refusal when
+//! resources of the service still use the role.
+
+use super::{named, wire, Call, Effects, Family, Key, WireError};
+use crate::model::{Account, Address, Kind, Name};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "op")]
+pub enum ServiceLinkedRoleOp {
+    CreateServiceLinkedRole {
+        /// `SERVICE` or `SERVICE_SUFFIX`.
+        service_linked_role: Name,
+        aws_service_name: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        custom_suffix: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        description: Option<String>,
+    },
+    UpdateServiceLinkedRoleDescription {
+        service_linked_role: Name,
+        role_name: Name,
+        description: String,
+    },
+    DeleteServiceLinkedRole {
+        service_linked_role: Name,
+        role_name: Name,
+    },
+}
+
+named!(ServiceLinkedRoleOp, ServiceLinkedRole, service_linked_role;
+    CreateServiceLinkedRole => "CreateServiceLinkedRole",
+    UpdateServiceLinkedRoleDescription => "UpdateRole",
+    DeleteServiceLinkedRole => "DeleteServiceLinkedRole");
+
+impl Call for ServiceLinkedRoleOp {
+    fn effects(&self, _account_id: &str) -> Effects {
+        let me = Key::entity(Kind::ServiceLinkedRole, self.service_linked_role());
+        match self {
+            ServiceLinkedRoleOp::CreateServiceLinkedRole { .. } => Effects::default().creates([me]),
+            ServiceLinkedRoleOp::UpdateServiceLinkedRoleDescription { .. } => {
+                Effects::default().needs([me])
+            }
+            ServiceLinkedRoleOp::DeleteServiceLinkedRole { .. } => Effects::default().deletes([me]),
+        }
+    }
+
+    fn achieved(&self, live: &Account, _account_id: &str) -> bool {
+        let r = live.service_linked_roles.get(self.service_linked_role());
+        match self {
+            ServiceLinkedRoleOp::CreateServiceLinkedRole { .. } => r.is_some(),
+            ServiceLinkedRoleOp::UpdateServiceLinkedRoleDescription { description, .. } => {
+                r.is_some_and(|r| r.description.as_ref() == Some(description))
+            }
+            ServiceLinkedRoleOp::DeleteServiceLinkedRole { .. } => r.is_none(),
+        }
+    }
+}
+
+impl Family for ServiceLinkedRoleOp {
+    fn parse(value: &Value) -> Result<Option<Self>, WireError> {
+        wire::derived(value)
+    }
+}

@@ -99,6 +99,7 @@ mod tests {
         let all = Scope {
             paths: vec!["/".into()],
             exclude: Vec::new(),
+            kinds: None,
         };
         let role = |name: &str| Address::new(Kind::Role, crate::model::Name::from(name));
         for name in [

@@ -98,6 +98,10 @@ pub enum Command {
         /// Plan only this entity (e.g. user.john) and what it depends on; repeatable.
         #[arg(long = "target", value_name = "ADDRESS")]
         targets: Vec<String>,
+        /// The principal that will apply the plan, `role/NAME` or `user/NAME`: the self-lockout
+        /// guard is evaluated for it (a saved plan records it as the principal to apply it).
+        #[arg(long, value_name = "role/NAME|user/NAME")]
+        caller: Option<String>,
     },
     /// Change the live account to match the configuration, or apply a saved plan.
     Apply {
@@ -122,6 +126,14 @@ pub enum Command {
         /// or puts a permissions boundary on it).
         #[arg(long)]
         allow_lockout: bool,
+        /// With a saved plan: the configuration directory it must have been made from (the
+        /// checkout of the merged commit, in CI); a plan whose embedded configuration differs
+        /// from it is refused.
+        #[arg(long, value_name = "DIR")]
+        config_dir: Option<PathBuf>,
+        /// How long to wait for the lock of a mock account file that another run holds.
+        #[arg(long, default_value_t = 60, value_name = "SECONDS")]
+        lock_timeout: u64,
     },
     /// Print a plan saved with `plan --out`.
     Show {
@@ -315,6 +327,8 @@ pub enum UsageError {
         text: String,
         error: crate::model::address::AddressError,
     },
+    #[error("--caller {0}")]
+    Caller(settings::backend::CallerError),
 }
 
 impl Args {
@@ -331,9 +345,16 @@ impl Args {
             endpoint_url: self.endpoint_url,
             ..settings::AwsSettings::default()
         };
+        let lock_timeout = match &self.command {
+            Command::Apply { lock_timeout, .. } => {
+                Some(std::time::Duration::from_secs(*lock_timeout))
+            }
+            _ => None,
+        };
         let backend = BackendFlags {
             backend: self.backend,
             aws,
+            lock_timeout,
         };
         Ok(Settings {
             ui,
@@ -365,12 +386,17 @@ impl Command {
                 json,
                 out,
                 targets,
+                caller,
             } => C::Plan(PlanSettings {
                 dir,
                 detailed_exitcode,
                 json,
                 out,
                 targets: addresses(targets)?,
+                caller: caller
+                    .map(|c| settings::parse_mock_caller(&c))
+                    .transpose()
+                    .map_err(UsageError::Caller)?,
             }),
             Command::Apply {
                 target,
@@ -379,6 +405,8 @@ impl Command {
                 json,
                 targets,
                 allow_lockout,
+                config_dir,
+                lock_timeout: _,
             } => C::Apply(ApplySettings {
                 target,
                 auto_approve,
@@ -386,6 +414,7 @@ impl Command {
                 json,
                 targets: addresses(targets)?,
                 allow_lockout,
+                config_dir,
             }),
             Command::Show { file, json, format } => C::Show {
                 file,

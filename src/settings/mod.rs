@@ -147,6 +147,8 @@ pub struct PlanSettings {
     pub out: Option<PathBuf>,
     /// `--target`: plan only these and what they depend on.
     pub targets: Vec<Address>,
+    /// `--caller`: the principal that will apply the plan, for the self-lockout guard.
+    pub caller: Option<Address>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -159,6 +161,8 @@ pub struct ApplySettings {
     /// `--target`: directory form only.
     pub targets: Vec<Address>,
     pub allow_lockout: bool,
+    /// `--config-dir`: with a saved plan, the configuration it must have been made from.
+    pub config_dir: Option<PathBuf>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

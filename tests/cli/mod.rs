@@ -9,4 +9,5 @@ mod moved;
 mod ownership;
 mod pipes;
 mod quickstart;
+mod saved;
 mod validate;

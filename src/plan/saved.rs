@@ -10,6 +10,7 @@
 
 pub mod check;
 pub mod embedded;
+pub mod load;
 pub mod signature;
 
 pub use embedded::{Configuration, EmbeddedFile, Variable};

@@ -4,7 +4,8 @@
 
 use super::{Exit, Ui};
 use crate::config::{self, Config};
-use crate::plan::saved::{check, signature, Configuration, PlanDocument, Variable};
+use crate::plan::saved::load::{self, Refusal};
+use crate::plan::saved::{signature, Configuration, PlanDocument, Variable};
 use crate::render::printer::err;
 use anyhow::{anyhow, bail, Context as _};
 use std::path::Path;
@@ -81,26 +82,22 @@ pub(super) fn write(file: &Path, text: &str) -> anyhow::Result<()> {
 }
 
 /// Reads a plan file written by `plan --out`, with every check that needs no account: its size,
-/// its signature when `IAMFORM_PLAN_KEY` is set, its format and its shape.
+/// its signature when `IAMFORM_PLAN_KEY` is set, its format, its shape and that of its embedded
+/// configuration.
 pub(crate) fn read_plan_file(file: &Path) -> anyhow::Result<PlanDocument> {
     let shown = file.display();
     let bytes = crate::fsutil::read_regular(file, MAX_PLAN_BYTES, true)
         .with_context(|| format!("could not read plan file {shown}"))?;
-    let not_a_plan = || {
-        format!("{shown} is not an iamform plan file (write one with `iamform plan --out FILE`)")
-    };
-    let value: serde_json::Value = serde_json::from_slice(&bytes).with_context(not_a_plan)?;
-    if let Some(key) = plan_key() {
-        signature::verify(&key, &value).map_err(|e| anyhow!("the plan {shown} is refused: {e}"))?;
-    }
-    let doc: PlanDocument = serde_json::from_value(value).with_context(not_a_plan)?;
-    check::structure(&doc.plan, &doc.summary).map_err(|e| {
-        anyhow!(
+    load::parse(&bytes, plan_key().as_deref()).map_err(|e| match e {
+        Refusal::NotAPlan(e) => anyhow!(
+            "{shown} is not an iamform plan file (write one with `iamform plan --out FILE`): {e}"
+        ),
+        Refusal::Signature(e) => anyhow!("the plan {shown} is refused: {e}"),
+        Refusal::Structure(e) => anyhow!(
             "the plan {shown} is refused: {e}. Make a new one with this version's \
              `iamform plan --out`"
-        )
-    })?;
-    Ok(doc)
+        ),
+    })
 }
 
 /// The embedded configuration of a saved plan, written to a directory of its own and loaded

@@ -4,6 +4,7 @@
 //! stack, never print a secret it was pointed at, and write nothing but the files `fmt` formats.
 
 mod fuzz;
+mod plans;
 
 use crate::harness::{repo, Run, Test};
 use std::collections::BTreeMap;

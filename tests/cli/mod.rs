@@ -5,6 +5,7 @@
 mod apply;
 mod ci;
 mod faults;
+mod lock;
 mod moved;
 mod ownership;
 mod pipes;

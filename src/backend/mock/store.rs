@@ -402,6 +402,41 @@ fn open_lock_file(path: &Path) -> Result<File, BackendError> {
     Ok(lock)
 }
 
+/// The most bytes of a lock file's holder line read.
+const HOLDER_BYTES: u64 = 256;
+
+/// Records in the lock file who holds it: `iamform (pid N) since TIME`. Best effort: the lock
+/// holds whether or not the line is written.
+fn write_holder(lock: &File) {
+    use std::io::{Seek as _, Write as _};
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+    let line = format!(
+        "iamform (pid {}) since {}\n",
+        std::process::id(),
+        crate::access::time::format_time(now)
+    );
+    let mut lock = lock;
+    let _ = lock
+        .set_len(0)
+        .and_then(|()| lock.rewind())
+        .and_then(|()| lock.write_all(line.as_bytes()));
+}
+
+/// Who holds the lock, as its holder wrote it (one printable line); "another iamform run" when
+/// the file says nothing usable.
+fn holder(lock_path: &Path) -> String {
+    let bytes = crate::fsutil::read_regular(lock_path, HOLDER_BYTES, false).unwrap_or_default();
+    let text = String::from_utf8_lossy(&bytes);
+    let line = text.lines().next().unwrap_or_default().trim();
+    if line.is_empty() || line.chars().any(char::is_control) {
+        "another iamform run".to_owned()
+    } else {
+        line.to_owned()
+    }
+}
+
 struct Cached {
     bytes: Vec<u8>,
     file: MockFile,
@@ -617,7 +652,10 @@ impl Store {
         let mut told = false;
         loop {
             match lock.try_lock() {
-                Ok(()) => return Ok(lock),
+                Ok(()) => {
+                    write_holder(&lock);
+                    return Ok(lock);
+                }
                 Err(fs::TryLockError::WouldBlock) => {}
                 Err(fs::TryLockError::Error(e)) => {
                     return Err(BackendError::Setup(format!("cannot lock {shown}: {e}")))
@@ -632,17 +670,18 @@ impl Store {
             let waited = started.elapsed();
             if waited >= timeout {
                 return Err(BackendError::Setup(format!(
-                    "gave up after {} s waiting for the lock on {shown}, held by another iamform \
-                     run on this account: let it finish and run again, or wait longer with \
-                     `apply --lock-timeout SECONDS`",
-                    timeout.as_secs()
+                    "gave up after {} s waiting for the lock on {shown}, held by {}: let it \
+                     finish and run again, or wait longer with `apply --lock-timeout SECONDS`",
+                    timeout.as_secs(),
+                    holder(&self.lock_path)
                 )));
             }
             if !told && waited >= LOCK_NOTICE_AFTER {
                 told = true;
                 self.wait.say(&format!(
-                    "waiting for the lock on {shown} held by another iamform run… (giving up \
-                     after {} s; Ctrl-C stops waiting)\n",
+                    "waiting for the lock on {shown}, held by {}… (giving up after {} s; \
+                     Ctrl-C stops waiting)\n",
+                    holder(&self.lock_path),
                     timeout.as_secs()
                 ));
             }

@@ -98,6 +98,10 @@ pub enum Command {
         /// Plan only this entity (e.g. user.john) and what it depends on; repeatable.
         #[arg(long = "target", value_name = "ADDRESS")]
         targets: Vec<String>,
+        /// The principal that will apply the plan, `role/NAME` or `user/NAME`: the self-lockout
+        /// guard is evaluated for it (a saved plan records it as the principal to apply it).
+        #[arg(long, value_name = "role/NAME|user/NAME")]
+        caller: Option<String>,
     },
     /// Change the live account to match the configuration, or apply a saved plan.
     Apply {
@@ -134,6 +138,14 @@ pub enum Command {
         /// profile: passwords are never printed.
         #[arg(long, value_name = "FILE")]
         credentials_out: Option<PathBuf>,
+        /// With a saved plan: the configuration directory it must have been made from (the
+        /// checkout of the merged commit, in CI); a plan whose embedded configuration differs
+        /// from it is refused.
+        #[arg(long, value_name = "DIR")]
+        config_dir: Option<PathBuf>,
+        /// How long to wait for the lock of a mock account file that another run holds.
+        #[arg(long, default_value_t = 60, value_name = "SECONDS")]
+        lock_timeout: u64,
     },
     /// Print a plan saved with `plan --out`.
     Show {
@@ -327,6 +339,8 @@ pub enum UsageError {
         text: String,
         error: crate::model::address::AddressError,
     },
+    #[error("--caller {0}")]
+    Caller(settings::backend::CallerError),
 }
 
 impl Args {
@@ -343,9 +357,16 @@ impl Args {
             endpoint_url: self.endpoint_url,
             ..settings::AwsSettings::default()
         };
+        let lock_timeout = match &self.command {
+            Command::Apply { lock_timeout, .. } => {
+                Some(std::time::Duration::from_secs(*lock_timeout))
+            }
+            _ => None,
+        };
         let backend = BackendFlags {
             backend: self.backend,
             aws,
+            lock_timeout,
         };
         Ok(Settings {
             ui,
@@ -377,12 +398,17 @@ impl Command {
                 json,
                 out,
                 targets,
+                caller,
             } => C::Plan(PlanSettings {
                 dir,
                 detailed_exitcode,
                 json,
                 out,
                 targets: addresses(targets)?,
+                caller: caller
+                    .map(|c| settings::parse_mock_caller(&c))
+                    .transpose()
+                    .map_err(UsageError::Caller)?,
             }),
             Command::Apply {
                 target,
@@ -393,6 +419,8 @@ impl Command {
                 allow_lockout,
                 max_destroy,
                 credentials_out,
+                config_dir,
+                lock_timeout: _,
             } => C::Apply(ApplySettings {
                 target,
                 auto_approve,
@@ -402,6 +430,7 @@ impl Command {
                 allow_lockout,
                 max_destroy,
                 credentials_out,
+                config_dir,
             }),
             Command::Show { file, json, format } => C::Show {
                 file,

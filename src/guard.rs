@@ -2,70 +2,447 @@
 //! principal the IAM permissions iamform needs to run (and to undo the mistake).
 //!
 //! The caller is `user.NAME` or `role.NAME` (from STS on aws; from the mock backend block's
-//! `caller = "user/NAME"` or `IAMFORM_MOCK_CALLER`). Judged against the live account before the
-//! apply, an operation is flagged when it:
+//! `caller = "user/NAME"` or `IAMFORM_MOCK_CALLER`; for a preview, `plan --caller`). A plan is
+//! refused when:
 //!
-//! - deletes the caller (DeleteUser, DeleteRole — also the first half of a replacement) or one of
-//!   its access keys, login profile or other credentials;
-//! - changes the caller role's trust policy (UpdateAssumeRolePolicy);
-//! - puts a permissions boundary on the caller (Put*PermissionsBoundary), or makes the policy that
-//!   is its boundary lose IAM permissions (CreatePolicyVersion);
-//! - removes the caller from a group whose policies grant IAM actions;
-//! - detaches from the caller, or from one of its groups, a managed policy that grants IAM actions;
-//!   deletes such a policy; or gives it a new version that grants fewer IAM actions;
-//! - deletes an inline policy of the caller or of its groups that grants IAM actions, or replaces it
-//!   with one that grants fewer.
+//! - an operation deletes the caller (DeleteUser, DeleteRole — also the first half of a
+//!   replacement) or one of its access keys, login profile or other credentials, or changes the
+//!   caller role's trust policy — whoever assumes it may no longer be able to;
+//! - or the caller loses, at any point of the apply, an action of [`NEEDED`] on its own ARN or on
+//!   `*`: the policy evaluator (`access`) decides each of them on the account as the plan's
+//!   operations leave it, one after the other.
 //!
-//! A document grants IAM actions when one of its Allow statements names `*`, `iam:…`, a wildcard
-//! that can match `iam:` (`i*`), or uses `NotAction` without excluding `iam:*`. It grants fewer when
-//! one of those Allow statements is gone, or a Deny statement was added. A policy whose document
-//! iamform cannot see (AWS managed ones) is assumed to grant IAM actions. `--allow-lockout` skips
-//! the guard; without a known caller (root, federated users, a mock without `caller`) it does
-//! nothing.
+//! The account after each operation comes from the mock backend's in-memory execution of the
+//! operation on the live account ([`Simulation`]) rather than from the desired account: it is
+//! exact where the desired account is not — it holds every intermediate state (a replacement
+//! detaches the caller's policy before it attaches the new one, and the caller needs its
+//! permissions for the attach), the operations on entities outside the configuration, and what a
+//! targeted plan leaves as it is. Added `Deny` statements (a new managed policy, an inline
+//! policy, a group, a permissions boundary, a new policy version, `NotAction`) are therefore
+//! seen like removed `Allow`s. When the caller loses something, the operations named are those
+//! that act on the caller, its groups, its managed policies or its boundary and can take access
+//! away. A policy whose document iamform cannot see (an AWS managed policy newer than the embedded
+//! set) is assumed to grant IAM actions when it is taken away. `--allow-lockout` skips the guard;
+//! without a known caller (root, federated users, a mock without `caller`) it does nothing.
 
+use crate::access::{self, AccessIndex, PolicyKind};
+use crate::backend::mock::Simulation;
 use crate::model::policy::{Effect, Statement};
-use crate::model::{Account, Address, Kind, Name, PolicyDocument};
+use crate::model::{arn, Account, Address, Kind, Name, PolicyDocument};
 use crate::operation::{
     BoundaryOp, Identity, Key, Operation, PermissionChange, PermissionOp, PolicyOp, RoleOp, UserOp,
 };
+use crate::plan::saved::{LockoutFinding, LockoutReport};
 use crate::plan::Plan;
 use std::collections::BTreeSet;
 
 /// One operation the guard refuses, and why.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct Lockout {
-    pub operation: String,
-    pub why: String,
+pub(crate) type Lockout = LockoutFinding;
+
+/// The IAM actions iamform needs to read an account and to apply any plan (every call an
+/// operation makes; a test holds this table to the operations).
+pub(crate) const NEEDED: &[&str] = &[
+    "iam:GetAccountAuthorizationDetails",
+    "iam:ListRoles",
+    "iam:ListInstanceProfiles",
+    "iam:GetAccountPasswordPolicy",
+    "iam:CreateUser",
+    "iam:UpdateUser",
+    "iam:DeleteUser",
+    "iam:AddUserToGroup",
+    "iam:RemoveUserFromGroup",
+    "iam:DeleteLoginProfile",
+    "iam:DeleteAccessKey",
+    "iam:DeactivateMFADevice",
+    "iam:DeleteSSHPublicKey",
+    "iam:DeleteSigningCertificate",
+    "iam:DeleteServiceSpecificCredential",
+    "iam:CreateGroup",
+    "iam:UpdateGroup",
+    "iam:DeleteGroup",
+    "iam:CreateRole",
+    "iam:UpdateRole",
+    "iam:UpdateAssumeRolePolicy",
+    "iam:DeleteRole",
+    "iam:CreatePolicy",
+    "iam:CreatePolicyVersion",
+    "iam:DeletePolicyVersion",
+    "iam:DeletePolicy",
+    "iam:AttachUserPolicy",
+    "iam:DetachUserPolicy",
+    "iam:PutUserPolicy",
+    "iam:DeleteUserPolicy",
+    "iam:AttachGroupPolicy",
+    "iam:DetachGroupPolicy",
+    "iam:PutGroupPolicy",
+    "iam:DeleteGroupPolicy",
+    "iam:AttachRolePolicy",
+    "iam:DetachRolePolicy",
+    "iam:PutRolePolicy",
+    "iam:DeleteRolePolicy",
+    "iam:PutUserPermissionsBoundary",
+    "iam:DeleteUserPermissionsBoundary",
+    "iam:PutRolePermissionsBoundary",
+    "iam:DeleteRolePermissionsBoundary",
+    "iam:TagUser",
+    "iam:UntagUser",
+    "iam:TagRole",
+    "iam:UntagRole",
+    "iam:TagPolicy",
+    "iam:UntagPolicy",
+    "iam:TagInstanceProfile",
+    "iam:UntagInstanceProfile",
+    "iam:CreateInstanceProfile",
+    "iam:DeleteInstanceProfile",
+    "iam:AddRoleToInstanceProfile",
+    "iam:RemoveRoleFromInstanceProfile",
+    "iam:UpdateAccountPasswordPolicy",
+    "iam:DeleteAccountPasswordPolicy",
+];
+
+/// The guard's verdict on a plan for one caller.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Verdict {
+    /// `iam:Action on RESOURCE` the caller would lose at some point of the apply.
+    pub lost: Vec<String>,
+    /// The operations responsible; the plan is refused when there are any.
+    pub found: Vec<Lockout>,
 }
 
-/// The operations of `plan` that would lock `caller` out, judged against `live`.
-pub(crate) fn check(plan: &Plan, live: &Account, caller: &Address) -> Vec<Lockout> {
-    let Some(principal) = Principal::of(caller, live, &plan.account_id) else {
+impl Verdict {
+    pub(crate) fn is_empty(&self) -> bool {
+        self.found.is_empty()
+    }
+
+    /// The verdict as the JSON plan carries it.
+    pub(crate) fn report(&self, caller: &Address) -> LockoutReport {
+        LockoutReport {
+            caller: caller.clone(),
+            lost: self.lost.clone(),
+            findings: self.found.clone(),
+        }
+    }
+}
+
+/// The guard's verdict on `plan` (made against `live`) for `caller`.
+pub(crate) fn check(plan: &Plan, live: &Account, caller: &Address) -> Verdict {
+    let account_id = plan.account_id.as_str();
+    let own_arn = match caller.kind {
+        Kind::User => live.users.get(&caller.name).map(|u| u.path.as_str()),
+        Kind::Role => live.roles.get(&caller.name).map(|r| r.path.as_str()),
+        _ => None,
+    }
+    .map(|path| arn(account_id, caller.kind, path, caller.name.as_str()));
+    let Some(own_arn) = own_arn else {
         // The caller is not in the account (or not as that kind): nothing of it can be taken.
-        return Vec::new();
+        return Verdict::default();
     };
-    plan.operations
+    let mut found: Vec<Lockout> = Vec::new();
+    for o in &plan.operations {
+        if let Some(why) = direct(&o.operation, caller, account_id) {
+            found.push(finding(&o.operation, why));
+        }
+    }
+    let resources = [own_arn.as_str(), "*"];
+    let touched = Holder::of(caller, live, account_id)
+        .is_some_and(|h| plan.operations.iter().any(|o| h.touched_by(&o.operation)));
+    if !touched {
+        return Verdict {
+            lost: Vec::new(),
+            found,
+        };
+    }
+    let before = allowed(live, account_id, caller, &resources);
+    let mut sim = Simulation::new(live, account_id);
+    let mut lost: BTreeSet<(usize, usize)> = BTreeSet::new();
+    let mut responsible: Vec<Lockout> = Vec::new();
+    for o in &plan.operations {
+        let Some(holder) = Holder::of(caller, sim.account(), account_id) else {
+            // The caller is gone (deleted by an operation flagged above).
+            break;
+        };
+        if !holder.touched_by(&o.operation) {
+            // Not the caller's: whether IAM would accept it does not change the verdict.
+            let _ = sim.apply(&o.operation);
+            continue;
+        }
+        let (reduces, why) = holder.describe(&o.operation);
+        let applied = sim.apply(&o.operation);
+        let now = allowed(sim.account(), account_id, caller, &resources);
+        let lost_here: Vec<(usize, usize)> = before.difference(&now).copied().collect();
+        lost.extend(lost_here.iter().copied());
+        if found.iter().any(|f| f.operation == o.operation.to_string()) {
+            continue;
+        }
+        match applied {
+            Err(e) if !unknown_aws_managed_attach(&o.operation) => responsible.push(finding(
+                &o.operation,
+                format!(
+                    "iamform cannot tell what it leaves the caller: IAM's rules, as the mock \
+                     backend models them, refuse it ({e})"
+                ),
+            )),
+            _ if reduces || !lost_here.is_empty() => responsible.push(finding(&o.operation, why)),
+            _ => {}
+        }
+    }
+    let unknown = responsible
         .iter()
-        .filter_map(|o| {
-            principal
-                .why(&o.operation, &plan.account_id)
-                .map(|why| Lockout {
-                    operation: o.operation.to_string(),
-                    why,
-                })
+        .any(|f| f.why.starts_with("iamform cannot"));
+    if !lost.is_empty() || unknown {
+        found.extend(responsible);
+    }
+    Verdict {
+        lost: lost
+            .into_iter()
+            .map(|(a, r)| format!("{} on {}", NEEDED[a], resources[r]))
+            .collect(),
+        found,
+    }
+}
+
+fn finding(op: &Operation, why: impl Into<String>) -> Lockout {
+    LockoutFinding {
+        operation: op.to_string(),
+        why: why.into(),
+    }
+}
+
+/// The actions of [`NEEDED`] (by index) `caller` is allowed in `account` on each resource (by
+/// index), with the request context AWS fills from the caller and nothing else.
+fn allowed(
+    account: &Account,
+    account_id: &str,
+    caller: &Address,
+    resources: &[&str],
+) -> BTreeSet<(usize, usize)> {
+    let index = AccessIndex::new(account, account_id);
+    let Ok(principal) = index.principal(caller) else {
+        return BTreeSet::new();
+    };
+    let mut out = BTreeSet::new();
+    for (a, action) in NEEDED.iter().enumerate() {
+        for (r, resource) in resources.iter().enumerate() {
+            let request = index.request(&principal, action, resource, &[]);
+            if index.evaluate(&principal, &request).allowed() {
+                out.insert((a, r));
+            }
+        }
+    }
+    out
+}
+
+/// What is flagged without evaluating any policy: the caller deleted, its credentials removed,
+/// its trust policy changed.
+fn direct(op: &Operation, caller: &Address, account_id: &str) -> Option<&'static str> {
+    let me = Key::Entity(caller.kind, caller.name.clone());
+    if op.effects(account_id).deletes.contains(&me) {
+        return Some("deletes the caller");
+    }
+    match op {
+        Operation::User(u) if u.removes_credential() && is(caller, Kind::User, u.user()) => {
+            Some("removes a credential of the caller")
+        }
+        Operation::Role(RoleOp::UpdateAssumeRolePolicy { role, .. })
+            if is(caller, Kind::Role, role) =>
+        {
+            Some("changes who may assume the caller's role")
+        }
+        _ => None,
+    }
+}
+
+fn is(caller: &Address, kind: Kind, name: &Name) -> bool {
+    caller.kind == kind && caller.name == *name
+}
+
+/// An attachment of an AWS managed policy that the embedded set does not know: the mock refuses
+/// it, and the evaluator could not see what it grants or denies anyway.
+fn unknown_aws_managed_attach(op: &Operation) -> bool {
+    matches!(op, Operation::Permission(PermissionOp { change: PermissionChange::Attach { policy_arn }, .. })
+        if crate::model::is_aws_managed_policy_arn(policy_arn) && !access::managed::exists(policy_arn))
+}
+
+/// What the caller holds in one state of the account.
+struct Holder<'a> {
+    account: &'a Account,
+    account_id: &'a str,
+    caller: &'a Address,
+    /// The caller's groups (users only).
+    groups: BTreeSet<Name>,
+    /// Managed policies attached to the caller or to one of its groups.
+    policies: BTreeSet<String>,
+    boundary: Option<String>,
+}
+
+impl<'a> Holder<'a> {
+    fn of(caller: &'a Address, account: &'a Account, account_id: &'a str) -> Option<Holder<'a>> {
+        let (groups, mut policies, boundary) = match caller.kind {
+            Kind::User => {
+                let u = account.users.get(&caller.name)?;
+                let boundary = u.permissions_boundary.clone();
+                (u.groups.clone(), u.policies.clone(), boundary)
+            }
+            Kind::Role => {
+                let r = account.roles.get(&caller.name)?;
+                let boundary = r.permissions_boundary.clone();
+                (BTreeSet::new(), r.policies.clone(), boundary)
+            }
+            _ => return None,
+        };
+        for g in groups.iter().filter_map(|g| account.groups.get(g)) {
+            policies.extend(g.policies.iter().cloned());
+        }
+        Some(Holder {
+            account,
+            account_id,
+            caller,
+            groups,
+            policies,
+            boundary,
         })
-        .collect()
+    }
+
+    /// Whether `op` acts on the caller, one of its groups, one of its managed policies or its
+    /// boundary policy.
+    fn touched_by(&self, op: &Operation) -> bool {
+        let target = op.target();
+        if target == *self.caller {
+            return true;
+        }
+        match target.kind {
+            Kind::Group => self.groups.contains(&target.name),
+            Kind::Policy => match op {
+                Operation::Policy(
+                    PolicyOp::CreatePolicyVersion { policy_arn, .. }
+                    | PolicyOp::DeletePolicy { policy_arn },
+                ) => self.holds(policy_arn),
+                _ => false,
+            },
+            _ => false,
+        }
+    }
+
+    fn holds(&self, policy_arn: &str) -> bool {
+        self.policies.contains(policy_arn) || self.boundary.as_deref() == Some(policy_arn)
+    }
+
+    /// The document of managed policy `policy_arn`, when iamform can see it.
+    fn managed(&self, policy_arn: &str) -> Option<&'a PolicyDocument> {
+        let kind = PolicyKind::Identity;
+        access::principal::managed(self.account, self.account_id, policy_arn, kind, None).document
+    }
+
+    /// The inline policy `policy_name` of a user, group or role.
+    fn inline(&self, identity: &Identity, policy_name: &Name) -> Option<&'a PolicyDocument> {
+        let a = self.account;
+        match identity {
+            Identity::User(n) => a.users.get(n)?.inline_policies.get(policy_name),
+            Identity::Role(n) => a.roles.get(n)?.inline_policies.get(policy_name),
+            Identity::Group(n) => a.groups.get(n)?.inline_policies.get(policy_name),
+        }
+    }
+
+    /// Whether the group's policies grant (`Allow`) or deny (`Deny`) IAM actions; a policy
+    /// iamform cannot see counts as granting, never as denying.
+    fn group(&self, group: &Name, effect: &Effect) -> bool {
+        let Some(g) = self.account.groups.get(group) else {
+            return false;
+        };
+        let unseen = *effect == Effect::Allow;
+        g.inline_policies.values().any(|d| names_iam(d, effect))
+            || g.policies
+                .iter()
+                .any(|p| self.managed(p).map_or(unseen, |d| names_iam(d, effect)))
+    }
+
+    /// Whether `op` can take access from the caller, and what to say about it.
+    fn describe(&self, op: &Operation) -> (bool, String) {
+        let yes = |why: &str| (true, why.to_owned());
+        match op {
+            Operation::User(UserOp::RemoveUserFromGroup { group, .. })
+                if self.group(group, &Effect::Allow) =>
+            {
+                yes("the group grants IAM actions")
+            }
+            Operation::User(UserOp::AddUserToGroup { group, .. })
+                if self.group(group, &Effect::Deny) =>
+            {
+                yes("the group's policies deny IAM actions")
+            }
+            Operation::Boundary(BoundaryOp {
+                policy_arn: Some(_),
+                ..
+            }) => yes("puts a permissions boundary on the caller"),
+            Operation::Permission(p) => self.describe_permission(p),
+            Operation::Policy(PolicyOp::CreatePolicyVersion {
+                policy_arn,
+                document,
+            }) => match self.managed(policy_arn) {
+                Some(old) if loses_iam(old, document) => {
+                    let what = if self.boundary.as_deref() == Some(policy_arn.as_str()) {
+                        "the new version of the caller's permissions boundary grants fewer IAM actions"
+                    } else {
+                        "the new version grants fewer IAM actions"
+                    };
+                    yes(what)
+                }
+                _ => (false, "changes a policy of the caller".to_owned()),
+            },
+            Operation::Policy(PolicyOp::DeletePolicy { .. }) => {
+                yes("deletes a policy of the caller that grants IAM actions")
+            }
+            Operation::Group(_) => (false, "changes a group of the caller".to_owned()),
+            _ => (false, "changes the caller".to_owned()),
+        }
+    }
+
+    /// A permission change of the caller or one of its groups.
+    fn describe_permission(&self, p: &PermissionOp) -> (bool, String) {
+        let yes = |why: &str| (true, why.to_owned());
+        match &p.change {
+            PermissionChange::Detach { policy_arn } => match self.managed(policy_arn) {
+                None => {
+                    yes("iamform cannot see the policy's document, so it may grant IAM actions")
+                }
+                Some(d) if names_iam(d, &Effect::Allow) => yes("the policy grants IAM actions"),
+                Some(_) => (false, "detaches a policy".to_owned()),
+            },
+            PermissionChange::Attach { policy_arn } => match self.managed(policy_arn) {
+                Some(d) if names_iam(d, &Effect::Deny) => yes("the policy denies IAM actions"),
+                _ => (false, "attaches a policy".to_owned()),
+            },
+            PermissionChange::Delete { policy_name } => {
+                match self.inline(&p.identity, policy_name) {
+                    Some(d) if names_iam(d, &Effect::Allow) => {
+                        yes("the inline policy grants IAM actions")
+                    }
+                    _ => (false, "deletes an inline policy".to_owned()),
+                }
+            }
+            PermissionChange::Put {
+                policy_name,
+                document,
+            } => match self.inline(&p.identity, policy_name) {
+                Some(old) if loses_iam(old, document) => {
+                    yes("the new document grants fewer IAM actions")
+                }
+                None if names_iam(document, &Effect::Deny) => {
+                    yes("the inline policy denies IAM actions")
+                }
+                _ => (false, "changes an inline policy".to_owned()),
+            },
+        }
+    }
 }
 
 /// The refusal message: what, which operations, and what to do.
-pub(crate) fn refusal(caller: &Address, found: &[Lockout]) -> String {
+pub(crate) fn refusal(caller: &Address, verdict: &Verdict) -> String {
     let mut msg = format!(
         "error: this plan would take from the caller ({caller}) the IAM permissions iamform needs \
          to run:\n"
     );
-    for l in found {
-        msg.push_str(&format!("  {}: {}\n", l.operation, l.why));
-    }
+    describe_verdict(&mut msg, verdict);
     msg.push_str(
         "Nothing was applied. Change the configuration (or run iamform as another principal); \
          if this is intended, apply again with --allow-lockout.\n",
@@ -74,168 +451,39 @@ pub(crate) fn refusal(caller: &Address, found: &[Lockout]) -> String {
 }
 
 /// What `plan` says (on stderr) when its apply would be refused.
-pub(crate) fn plan_warning(caller: &Address, found: &[Lockout]) -> String {
+pub(crate) fn plan_warning(caller: &Address, verdict: &Verdict) -> String {
     let mut msg = format!(
         "warning: apply of this plan will be refused: it takes from the caller ({caller}) the IAM \
          permissions iamform needs to run:\n"
     );
-    for l in found {
-        msg.push_str(&format!("  {}: {}\n", l.operation, l.why));
-    }
+    describe_verdict(&mut msg, verdict);
     msg.push_str("Apply it anyway with --allow-lockout.\n");
     msg
 }
 
-/// What the caller holds in the live account.
-struct Principal<'a> {
-    live: &'a Account,
-    account_id: &'a str,
-    kind: Kind,
-    name: Name,
-    /// The caller's groups (users only).
-    groups: BTreeSet<Name>,
-    /// Managed policies attached to the caller or to one of its groups.
-    policies: BTreeSet<String>,
-    boundary: Option<String>,
-}
-
-impl<'a> Principal<'a> {
-    fn of(caller: &Address, live: &'a Account, account_id: &'a str) -> Option<Principal<'a>> {
-        let (groups, mut policies, boundary) = match caller.kind {
-            Kind::User => {
-                let u = live.users.get(&caller.name)?;
-                (
-                    u.groups.clone(),
-                    u.policies.clone(),
-                    u.permissions_boundary.clone(),
-                )
-            }
-            Kind::Role => {
-                let r = live.roles.get(&caller.name)?;
-                (
-                    BTreeSet::new(),
-                    r.policies.clone(),
-                    r.permissions_boundary.clone(),
-                )
-            }
-            _ => return None,
+fn describe_verdict(msg: &mut String, verdict: &Verdict) {
+    for l in &verdict.found {
+        msg.push_str(&format!("  {}: {}\n", l.operation, l.why));
+    }
+    if !verdict.lost.is_empty() {
+        const SHOWN: usize = 6;
+        let mut lost: Vec<&str> = verdict
+            .lost
+            .iter()
+            .take(SHOWN)
+            .map(String::as_str)
+            .collect();
+        let more = verdict.lost.len().saturating_sub(SHOWN);
+        let more = if more > 0 {
+            format!(" and {more} more")
+        } else {
+            String::new()
         };
-        for g in groups.iter().filter_map(|g| live.groups.get(g)) {
-            policies.extend(g.policies.iter().cloned());
-        }
-        Some(Principal {
-            live,
-            account_id,
-            kind: caller.kind,
-            name: caller.name.clone(),
-            groups,
-            policies,
-            boundary,
-        })
-    }
-
-    fn is(&self, kind: Kind, name: &Name) -> bool {
-        self.kind == kind && self.name == *name
-    }
-
-    fn managed_grants(&self, policy_arn: &str) -> bool {
-        self.live
-            .policy_by_arn(self.account_id, policy_arn)
-            .is_none_or(|p| grants_iam(&p.document))
-    }
-
-    fn group_grants(&self, group: &Name) -> bool {
-        self.live.groups.get(group).is_some_and(|g| {
-            g.inline_policies.values().any(grants_iam)
-                || g.policies.iter().any(|p| self.managed_grants(p))
-        })
-    }
-
-    /// The inline policy `policy_name` of a user, group or role.
-    fn inline(&self, identity: &Identity, policy_name: &Name) -> Option<&'a PolicyDocument> {
-        let live = self.live;
-        match identity {
-            Identity::User(n) => live.users.get(n)?.inline_policies.get(policy_name),
-            Identity::Role(n) => live.roles.get(n)?.inline_policies.get(policy_name),
-            Identity::Group(n) => live.groups.get(n)?.inline_policies.get(policy_name),
-        }
-    }
-
-    /// Whether `identity` is the caller or one of its groups.
-    fn holds(&self, identity: &Identity) -> bool {
-        self.is(identity.kind(), identity.name())
-            || matches!(identity, Identity::Group(g) if self.groups.contains(g))
-    }
-
-    fn why(&self, op: &Operation, account_id: &str) -> Option<String> {
-        let me = Key::Entity(self.kind, self.name.clone());
-        if op.effects(account_id).deletes.contains(&me) {
-            return Some("deletes the caller".into());
-        }
-        match op {
-            Operation::User(u) if u.removes_credential() && self.is(Kind::User, u.user()) => {
-                Some("removes a credential of the caller".into())
-            }
-            Operation::User(UserOp::RemoveUserFromGroup { user, group })
-                if self.is(Kind::User, user) && self.group_grants(group) =>
-            {
-                Some("the group grants IAM actions".into())
-            }
-            Operation::Role(RoleOp::UpdateAssumeRolePolicy { role, .. })
-                if self.is(Kind::Role, role) =>
-            {
-                Some("changes who may assume the caller's role".into())
-            }
-            Operation::Boundary(BoundaryOp {
-                target,
-                policy_arn: Some(_),
-            }) if self.is(target.kind(), target.name()) => {
-                Some("puts a permissions boundary on the caller".into())
-            }
-            Operation::Permission(p) if self.holds(&p.identity) => self.why_permission(p),
-            Operation::Policy(PolicyOp::CreatePolicyVersion {
-                policy_arn,
-                document,
-            }) if self.policies.contains(policy_arn)
-                || self.boundary.as_deref() == Some(policy_arn.as_str()) =>
-            {
-                let old = self.live.policy_by_arn(self.account_id, policy_arn)?;
-                loses_iam(&old.document, document)
-                    .then(|| "the new version grants fewer IAM actions".into())
-            }
-            Operation::Policy(PolicyOp::DeletePolicy { policy_arn })
-                if self.policies.contains(policy_arn) && self.managed_grants(policy_arn) =>
-            {
-                Some("deletes a policy of the caller that grants IAM actions".into())
-            }
-            _ => None,
-        }
-    }
-
-    /// A permission change of the caller or one of its groups.
-    fn why_permission(&self, p: &PermissionOp) -> Option<String> {
-        match &p.change {
-            PermissionChange::Detach { policy_arn } if self.managed_grants(policy_arn) => {
-                Some("the policy grants IAM actions".into())
-            }
-            PermissionChange::Delete { policy_name }
-                if self
-                    .inline(&p.identity, policy_name)
-                    .is_some_and(grants_iam) =>
-            {
-                Some("the inline policy grants IAM actions".into())
-            }
-            PermissionChange::Put {
-                policy_name,
-                document,
-            } if self
-                .inline(&p.identity, policy_name)
-                .is_some_and(|old| loses_iam(old, document)) =>
-            {
-                Some("the new document grants fewer IAM actions".into())
-            }
-            _ => None,
-        }
+        lost.sort_unstable();
+        msg.push_str(&format!(
+            "  The caller would lose, during or after the apply: {}{more}.\n",
+            lost.join(", ")
+        ));
     }
 }
 
@@ -251,11 +499,12 @@ fn covers_iam(action: &str) -> bool {
     }
 }
 
-/// Allow statements that grant some IAM action.
-fn iam_allows(doc: &PolicyDocument) -> BTreeSet<&Statement> {
+/// Statements of `effect` that name some IAM action: an `Action` covering `iam:`, or a
+/// `NotAction` that does not exclude all of IAM.
+fn iam_statements<'d>(doc: &'d PolicyDocument, effect: &Effect) -> BTreeSet<&'d Statement> {
     doc.statements()
         .iter()
-        .filter(|s| s.effect == Effect::Allow)
+        .filter(|s| s.effect == *effect)
         .filter(|s| match (&s.action, &s.not_action) {
             (Some(actions), _) => actions.iter().any(|a| covers_iam(a)),
             (None, Some(not)) => !not
@@ -266,11 +515,12 @@ fn iam_allows(doc: &PolicyDocument) -> BTreeSet<&Statement> {
         .collect()
 }
 
-fn grants_iam(doc: &PolicyDocument) -> bool {
-    !iam_allows(doc).is_empty()
+fn names_iam(doc: &PolicyDocument, effect: &Effect) -> bool {
+    !iam_statements(doc, effect).is_empty()
 }
 
-/// Whether replacing `old` with `new` can take away IAM permissions.
+/// Whether replacing `old` with `new` can take away IAM permissions: an Allow naming IAM actions
+/// is gone, or a Deny was added.
 fn loses_iam(old: &PolicyDocument, new: &PolicyDocument) -> bool {
     let denies = |d: &'_ PolicyDocument| -> BTreeSet<Statement> {
         d.statements()
@@ -279,165 +529,12 @@ fn loses_iam(old: &PolicyDocument, new: &PolicyDocument) -> bool {
             .cloned()
             .collect()
     };
-    let kept = iam_allows(new);
-    let lost_allow = iam_allows(old).iter().any(|s| !kept.contains(s));
+    let kept = iam_statements(new, &Effect::Allow);
+    let lost_allow = iam_statements(old, &Effect::Allow)
+        .iter()
+        .any(|s| !kept.contains(s));
     lost_allow || !denies(new).is_subset(&denies(old))
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::diff::diff;
-    use crate::model::{Group, Role, Scope, User};
-
-    const ACCT: &str = "123456789012";
-
-    fn doc(action: &str) -> PolicyDocument {
-        PolicyDocument::from_json_str(&format!(
-            r#"{{"Statement":{{"Effect":"Allow","Action":"{action}","Resource":"*"}}}}"#
-        ))
-        .unwrap()
-    }
-
-    #[test]
-    fn iam_coverage() {
-        for (a, ok) in [
-            ("*", true),
-            ("iam:*", true),
-            ("IAM:CreateUser", true),
-            ("i*", true),
-            ("iam:Get*", true),
-            ("s3:*", false),
-            ("s*", false),
-            ("sts:AssumeRole", false),
-        ] {
-            assert_eq!(covers_iam(a), ok, "{a}");
-        }
-        assert!(loses_iam(&doc("iam:*"), &doc("s3:*")));
-        assert!(!loses_iam(&doc("s3:*"), &doc("s3:GetObject")));
-        assert!(!loses_iam(&doc("iam:*"), &doc("iam:*")));
-    }
-
-    fn user(name: &str, groups: &[&str], inline: Option<PolicyDocument>) -> User {
-        let mut u: User = serde_json::from_value(serde_json::json!({ "name": name })).unwrap();
-        u.groups = groups.iter().map(|g| (*g).into()).collect();
-        u.inline_policies = inline.map(|d| ("own".into(), d)).into_iter().collect();
-        u
-    }
-
-    fn group(name: &str, action: &str) -> Group {
-        Group {
-            name: name.into(),
-            path: "/".into(),
-            policies: Default::default(),
-            inline_policies: [("p".into(), doc(action))].into(),
-        }
-    }
-
-    fn plan(desired: &Account, live: &Account) -> Plan {
-        let scope = Scope {
-            paths: vec!["/".into()],
-            exclude: vec![],
-            kinds: None,
-        };
-        crate::plan::build(
-            diff(desired, live, Some(&scope)),
-            desired,
-            live,
-            ACCT,
-            &Default::default(),
-        )
-        .unwrap()
-    }
-
-    #[test]
-    fn flags_what_takes_iam_from_the_caller_and_nothing_else() {
-        let mut live = Account::default();
-        live.users.insert(
-            "ci".into(),
-            user("ci", &["admins", "readers"], Some(doc("iam:*"))),
-        );
-        live.users
-            .insert("other".into(), user("other", &["admins"], None));
-        live.groups
-            .insert("admins".into(), group("admins", "iam:*"));
-        live.groups
-            .insert("readers".into(), group("readers", "s3:Get*"));
-        let ci = Address::new(Kind::User, "ci");
-
-        // Removing ci from the S3 group, and touching another user, is fine.
-        let mut desired = live.clone();
-        desired.users.get_mut(&Name::from("ci")).unwrap().groups = ["admins".into()].into();
-        desired.users.remove(&Name::from("other"));
-        assert_eq!(check(&plan(&desired, &live), &live, &ci), vec![]);
-
-        // Leaving the admins group, losing the inline policy: both named.
-        let mut desired = live.clone();
-        let u = desired.users.get_mut(&Name::from("ci")).unwrap();
-        u.groups = ["readers".into()].into();
-        u.inline_policies.clear();
-        let found = check(&plan(&desired, &live), &live, &ci);
-        let ops: BTreeSet<&str> = found.iter().map(|l| l.operation.as_str()).collect();
-        assert_eq!(
-            ops,
-            BTreeSet::from([
-                "DeleteUserPolicy user.ci inline own",
-                "RemoveUserFromGroup user.ci group.admins"
-            ])
-        );
-        assert_eq!(found.len(), 2, "{found:?}");
-
-        // Deleting the caller is flagged; the message names the operation and the flag.
-        let mut desired = live.clone();
-        desired.users.remove(&Name::from("ci"));
-        let found = check(&plan(&desired, &live), &live, &ci);
-        assert!(found.iter().any(|l| l.operation == "DeleteUser user.ci"));
-        let msg = refusal(&ci, &found);
-        assert!(
-            msg.contains("DeleteUser user.ci: deletes the caller"),
-            "{msg}"
-        );
-        assert!(msg.contains("--allow-lockout"), "{msg}");
-    }
-
-    #[test]
-    fn role_trust_change_and_aws_managed_detach_are_flagged() {
-        let mut role = Role {
-            name: "deploy".into(),
-            path: "/".into(),
-            description: None,
-            max_session_duration: 3600,
-            permissions_boundary: None,
-            tags: Default::default(),
-            assume_role_policy: PolicyDocument::from_json_str(
-                r#"{"Statement":{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}}"#,
-            )
-            .unwrap(),
-            policies: ["arn:aws:iam::aws:policy/IAMFullAccess".into()].into(),
-            inline_policies: Default::default(),
-        };
-        let mut live = Account::default();
-        live.roles.insert("deploy".into(), role.clone());
-        role.policies.clear();
-        role.assume_role_policy = PolicyDocument::from_json_str(
-            r#"{"Statement":{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}}"#,
-        )
-        .unwrap();
-        let mut desired = Account::default();
-        desired.roles.insert("deploy".into(), role);
-        let found = check(
-            &plan(&desired, &live),
-            &live,
-            &Address::new(Kind::Role, "deploy"),
-        );
-        let ops: BTreeSet<&str> = found.iter().map(|l| l.operation.as_str()).collect();
-        assert!(
-            ops.contains("UpdateAssumeRolePolicy role.deploy"),
-            "{ops:?}"
-        );
-        assert!(
-            ops.contains("DetachRolePolicy role.deploy arn:aws:iam::aws:policy/IAMFullAccess"),
-            "{ops:?}"
-        );
-    }
-}
+mod tests;

@@ -32,8 +32,16 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("operation", &["model"]),
     ("plan", &["model", "settings", "diff", "operation", "words"]),
     // What uses a plan, or talks to an account.
-    ("guard", &["model", "operation", "plan"]),
-    ("backend", &["model", "access", "operation", "settings"]),
+    (
+        "backend",
+        &["model", "fsutil", "access", "operation", "settings"],
+    ),
+    // The self-lockout guard decides with the evaluator, on the account as the mock's IAM
+    // leaves it after each operation.
+    (
+        "guard",
+        &["model", "access", "operation", "plan", "backend"],
+    ),
     ("apply", &["model", "operation", "plan", "backend"]),
     ("drift", &["model", "diff", "operation", "plan"]),
     ("audit", &["model", "operation", "backend", "words"]),
@@ -85,6 +93,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "import",
             "cli",
             "words",
+            "fsutil",
         ],
     ),
 ];

@@ -104,4 +104,7 @@ pub trait Backend: Send + Sync {
     fn caller(&self) -> Option<Address> {
         None
     }
+    /// The run was interrupted (Ctrl-C): stop waiting for anything that may take long (the
+    /// mock's wait for another run's lock); calls in flight fail rather than wait.
+    fn interrupt(&self) {}
 }

@@ -25,6 +25,7 @@ mod object_keys;
 mod parse;
 mod references;
 mod schema;
+pub mod sources;
 mod syntax;
 mod variables;
 
@@ -35,6 +36,7 @@ pub use diagnostic::{Diagnostic, Diagnostics, Location, Snippet};
 pub use document::{DocumentSlot, DocumentSource, StatementSource};
 pub use lifecycle::{check_prevent_destroy, Removal};
 pub use moved::Move;
+pub use sources::Sources;
 pub use variables::{Input, Inputs, ENV_PREFIX};
 
 /// A syntax error of HCL `text` (hcl-edit's `message` at byte `offset`), located and worded as
@@ -64,6 +66,8 @@ pub struct Config {
     dir: PathBuf,
     loaded: load::Loaded,
     inputs: Inputs,
+    /// The files read besides the `*.hcl` ones, as loading and lowering observe them.
+    recorder: sources::Recorder,
 }
 
 /// The desired state a configuration declares, for one account id.
@@ -94,11 +98,14 @@ pub struct Desired {
 /// Parses every `*.hcl` file of `dir` (sorted by name, not recursive) and checks everything that
 /// does not need an account id. All errors of all files are returned together.
 pub fn load(dir: &Path) -> Result<Config, Diagnostics> {
-    let loaded = limits::on_big_stack(|| load::load(dir)).map_err(Diagnostics::sorted)?;
+    let recorder = sources::Recorder::default();
+    let loaded = limits::on_big_stack(|| sources::recording(&recorder, || load::load(dir)))
+        .map_err(Diagnostics::sorted)?;
     Ok(Config {
         dir: dir.to_path_buf(),
         loaded,
         inputs: Inputs::default(),
+        recorder,
     })
 }
 
@@ -122,15 +129,53 @@ impl Config {
     pub fn lower(&self, account_id: &str) -> Result<Desired, Diagnostics> {
         let loaded = &self.loaded;
         limits::on_big_stack(|| {
-            lower::lower(
-                &loaded.map,
-                &loaded.blocks,
-                &self.dir,
-                account_id,
-                &self.inputs,
-            )
+            sources::recording(&self.recorder, || {
+                lower::lower(
+                    &loaded.map,
+                    &loaded.blocks,
+                    &self.dir,
+                    account_id,
+                    &self.inputs,
+                )
+            })
         })
         .map_err(Diagnostics::sorted)
+    }
+
+    /// Every file the configuration read so far, relative to its directory: the `*.hcl` files,
+    /// and, once lowered, what `file`, `templatefile`, `fileexists` and `fileset` looked at.
+    pub fn sources(&self) -> Sources {
+        let mut out = self
+            .recorder
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone();
+        for f in &self.loaded.map.files {
+            if let Some(key) = sources::relative(&self.dir, &f.path) {
+                out.files.insert(key, Some(f.text.clone()));
+            }
+        }
+        out
+    }
+
+    /// The input values of the variables the configuration declares (values given for other
+    /// names, from the environment, are ignored by lowering and left out here).
+    pub fn declared_inputs(&self) -> Inputs {
+        let declared: BTreeSet<&str> = self
+            .loaded
+            .blocks
+            .iter()
+            .filter(|b| b.ident == "variable")
+            .filter_map(|b| b.label())
+            .collect();
+        let values = self
+            .inputs
+            .values
+            .iter()
+            .filter(|(name, _)| declared.contains(name.as_str()))
+            .map(|(name, input)| (name.clone(), input.clone()))
+            .collect();
+        Inputs { values }
     }
 
     /// The renames the configuration's `moved` blocks ask for, as addresses of `desired`

@@ -1,10 +1,19 @@
 //! The plan document: what `plan --json` prints, what `plan --out` saves and `show` reads back
 //! (`schemas/plan.schema.json`).
 //!
-//! A saved plan also records where it came from: the configuration's digest, the backend, and a
-//! fingerprint of every live entity the plan looked at. `apply PLANFILE` re-reads the account and
-//! refuses a plan whose entities changed since, naming them — the stale-plan check Terraform users
-//! know, without a state file.
+//! A saved plan also records where it came from: the configuration itself ([`embedded`]: every
+//! file it read and its input values), the backend, and a fingerprint of every live entity the
+//! plan looked at. `apply PLANFILE` re-reads the account and refuses a plan whose entities changed
+//! since, naming them — the stale-plan check Terraform users know, without a state file — then
+//! plans the embedded configuration again and runs the saved operations only if they are exactly
+//! what it plans ([`check`]). With `IAMFORM_PLAN_KEY` set, plans are signed ([`signature`]).
+
+pub mod check;
+pub mod embedded;
+pub mod load;
+pub mod signature;
+
+pub use embedded::{Configuration, EmbeddedFile, Variable};
 
 use super::{Plan, Summary};
 use crate::model::{Account, Address, Kind, Scope};
@@ -13,7 +22,6 @@ use crate::settings::BackendSpec;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PlanDocument {
@@ -25,6 +33,32 @@ pub struct PlanDocument {
     /// Present in saved plans only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub saved: Option<Provenance>,
+    /// What the self-lockout guard found for the principal that will apply the plan, when it is
+    /// known (the backend's caller, or `plan --caller`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lockout: Option<LockoutReport>,
+    /// `hmac-sha256:HEX` of the rest of the document, when `IAMFORM_PLAN_KEY` was set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<String>,
+}
+
+/// The self-lockout guard's verdict on a plan for one principal (src/guard.rs).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LockoutReport {
+    /// `user.NAME` or `role.NAME`.
+    pub caller: Address,
+    /// The IAM actions the caller would lose, on its own ARN or on `*`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lost: Vec<String>,
+    /// The operations responsible; empty when the plan leaves the caller what iamform needs.
+    pub findings: Vec<LockoutFinding>,
+}
+
+/// One operation the guard refuses, and why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LockoutFinding {
+    pub operation: String,
+    pub why: String,
 }
 
 /// Where a saved plan came from.
@@ -33,8 +67,16 @@ pub struct Provenance {
     pub iamform_version: String,
     /// The configuration directory, as given on the command line.
     pub config_dir: String,
-    /// `sha256:` of the configuration files' names and contents.
+    /// `sha256:` of the embedded configuration (its files' paths and contents, and its input
+    /// values).
     pub config_digest: String,
+    /// The configuration the plan was made from; `apply` plans it again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub configuration: Option<Configuration>,
+    /// `sha256:` of the whole live account as read: when the saved operations are not what the
+    /// configuration plans and this still matches, the file was altered (the plan is not stale).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub live_digest: Option<String>,
     /// The backend the plan was made against: `mock:PATH` or `aws`.
     pub backend: String,
     /// Its settings (no secrets: region, profile, endpoint, account id, role; a mock's path,
@@ -69,6 +111,8 @@ impl PlanDocument {
             plan,
             api_calls,
             saved: None,
+            lockout: None,
+            signature: None,
         }
     }
 }
@@ -80,22 +124,9 @@ pub fn digest(bytes: &[u8]) -> String {
     format!("sha256:{hex}")
 }
 
-/// The digest of every `*.hcl` file of `dir` (names and contents, in name order).
-pub fn config_digest(dir: &Path) -> std::io::Result<String> {
-    let mut files: Vec<_> = std::fs::read_dir(dir)?
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "hcl"))
-        .collect();
-    files.sort();
-    let mut all = Vec::new();
-    for f in files {
-        all.extend_from_slice(f.file_name().unwrap_or_default().as_encoded_bytes());
-        all.push(0);
-        all.extend_from_slice(&std::fs::read(&f)?);
-        all.push(0);
-    }
-    Ok(digest(&all))
+/// `sha256:` of the whole account, as JSON.
+pub fn account_digest(live: &Account) -> String {
+    digest(&serde_json::to_vec(live).unwrap_or_default())
 }
 
 /// The live entity at `address` as JSON, or `None` when it does not exist.
@@ -190,6 +221,8 @@ mod tests {
             iamform_version: "test".into(),
             config_dir: ".".into(),
             config_digest: digest(b""),
+            configuration: None,
+            live_digest: None,
             backend: "mock:x".into(),
             backend_settings: None,
             live: fingerprint(live, declared, scope.as_ref()),

@@ -13,6 +13,7 @@ pub mod printer;
 pub(crate) mod progress;
 pub(crate) mod report;
 pub(crate) mod sarif;
+pub(crate) mod saved;
 pub(crate) mod style;
 
 pub use style::Style;

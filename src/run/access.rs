@@ -33,7 +33,7 @@ async fn subject(
     if live {
         let what = config.dir().display().to_string();
         let spec = flags.resolve(config.backend(), &what)?;
-        let backend = backend::open(&spec).await?;
+        let backend = backend::open(&spec, flags).await?;
         let account = backend
             .read()
             .await

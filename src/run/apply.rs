@@ -1,14 +1,17 @@
-//! `apply DIR` (plan, confirm, apply) and `apply PLANFILE` (check the saved plan is not stale,
-//! confirm, apply exactly it); progress on stderr, the report on stdout (on stderr once stdout is
-//! closed).
+//! `apply DIR` (plan, confirm, apply) and `apply PLANFILE` (check the saved plan — its signature,
+//! its shape, its configuration against `--config-dir`, the caller, staleness — plan its embedded
+//! configuration again, and apply it without a prompt only if it is exactly that plan); progress
+//! on stderr, the report on stdout (on stderr once stdout is closed).
 
-use super::plan::{make_plan, read_plan_file, targeted_warning};
-use super::{backend, report_calls, Exit, Ui};
+use super::plan::{make_plan, plan_config, targeted_warning};
+use super::saved::{check_config_dir, load_embedded, read_plan_file, refuse_variables};
+use super::{backend, exiting_soon, report_calls, Exit, Ui};
 use crate::apply::{self, secrets, ApplyDocument};
 use crate::backend::Backend;
 use crate::model::{Account, Address, Kind, Name};
+use crate::plan::blast;
+use crate::plan::saved::{self, check, Provenance};
 use crate::plan::Plan;
-use crate::plan::{blast, saved};
 use crate::render::printer::{self, err, out};
 use crate::render::progress::Progress;
 use crate::settings::{ApplySettings, BackendFlags, BackendSpec};
@@ -47,6 +50,13 @@ async fn directory(
         Ok(p) => p,
         Err(code) => return Ok(code),
     };
+    if settings.config_dir.is_some() {
+        bail!(
+            "--config-dir goes with a saved plan; {} is a configuration directory, which apply \
+             plans itself",
+            dir.display()
+        );
+    }
     let caller = planned.backend.caller();
     if !lockout_guard(&planned.plan, &planned.live, caller, settings, ui)
         || !within_blast_radius(&planned.plan, &planned.live, settings)
@@ -56,7 +66,16 @@ async fn directory(
     if !settings.json {
         out(&targeted_warning(&planned.plan));
     }
-    execute(&planned.plan, planned.backend, settings, ui).await
+    let exit = execute(
+        &planned.plan,
+        &planned.backend,
+        settings,
+        ui,
+        settings.auto_approve,
+    )
+    .await;
+    exiting_soon(planned);
+    exit
 }
 
 async fn saved(
@@ -72,6 +91,7 @@ async fn saved(
             file.display()
         );
     }
+    refuse_variables(ui, file)?;
     let doc = read_plan_file(file)?;
     let Some(provenance) = &doc.saved else {
         bail!(
@@ -79,6 +99,14 @@ async fn saved(
             file.display()
         );
     };
+    let Some(embedded) = embedded_configuration(file, provenance) else {
+        return Ok(Exit::Error);
+    };
+    if let Some(dir) = &settings.config_dir {
+        if let Err(code) = check_config_dir(embedded, dir, &doc.plan.account_id, file)? {
+            return Ok(code);
+        }
+    }
     let recorded =
         (provenance.backend_settings.clone()).or_else(|| recorded_backend(&provenance.backend));
     let spec = flags.resolve(recorded.as_ref(), &file.display().to_string())?;
@@ -88,7 +116,7 @@ async fn saved(
             provenance.backend
         ));
     }
-    let backend = backend::open(&spec).await?;
+    let backend = backend::open(&spec, flags).await?;
     if backend.account_id() != doc.plan.account_id {
         bail!(
             "the plan in {} was made for account {}, but the backend is account {}",
@@ -96,6 +124,15 @@ async fn saved(
             doc.plan.account_id,
             backend.account_id()
         );
+    }
+    if let (Some(now), Some(then)) = (backend.caller(), &provenance.caller) {
+        if now != *then {
+            bail!(
+                "the plan in {} was made as {then}, but these credentials are {now}: apply it \
+                 with the credentials it was made with, or make a new plan as {now}",
+                file.display()
+            );
+        }
     }
     backend.read_tags_only_for(&provenance.tags_read);
     let mut live = backend
@@ -128,25 +165,88 @@ async fn saved(
         err(&msg);
         return Ok(Exit::Error);
     }
-    if let (Some(now), Some(then)) = (backend.caller(), &provenance.caller) {
-        if now != *then {
-            bail!(
-                "the plan in {} was made as {then}, but these credentials are {now}: apply it \
-                 with the credentials it was made with, or make a new plan as {now}",
-                file.display()
-            );
-        }
+    let unchanged = provenance.live_digest.as_deref() == Some(&saved::account_digest(&live));
+    let (_dir, config) = match load_embedded(embedded, file)? {
+        Ok(loaded) => loaded,
+        Err(code) => return Ok(code),
+    };
+    let targets = doc.plan.targets.clone();
+    let planned = match plan_config(config, backend, spec, &targets, Some(live), ui).await? {
+        Ok(p) => p,
+        Err(code) => return Ok(code),
+    };
+    if let Some(what) = check::first_difference(&doc.plan, &planned.plan) {
+        err(&not_what_was_planned(file, &what, unchanged));
+        return Ok(Exit::Error);
     }
-    let caller = backend.caller().or_else(|| provenance.caller.clone());
-    if !lockout_guard(&doc.plan, &live, caller, settings, ui)
-        || !within_blast_radius(&doc.plan, &live, settings)
+    let caller = planned
+        .backend
+        .caller()
+        .or_else(|| provenance.caller.clone());
+    if !lockout_guard(&planned.plan, &planned.live, caller, settings, ui)
+        || !within_blast_radius(&planned.plan, &planned.live, settings)
     {
         return Ok(Exit::Error);
     }
     if !settings.json {
-        out(&targeted_warning(&doc.plan));
+        out(&targeted_warning(&planned.plan));
     }
-    execute(&doc.plan, backend, settings, ui).await
+    // The plan that was reviewed is the plan that runs: no prompt (as Terraform's `apply FILE`).
+    let exit = execute(&planned.plan, &planned.backend, settings, ui, true).await;
+    exiting_soon(planned);
+    exit
+}
+
+/// The configuration a saved plan embeds, once it is whole and matches its digest; `None` after
+/// saying why not.
+fn embedded_configuration<'a>(
+    file: &Path,
+    provenance: &'a Provenance,
+) -> Option<&'a saved::Configuration> {
+    let shown = file.display();
+    let Some(embedded) = &provenance.configuration else {
+        err(&format!(
+            "error: the saved plan {shown} does not carry its configuration (iamform {} saved it): \
+             make it again with this version's `iamform plan --out`.\nNothing was applied.\n",
+            provenance.iamform_version
+        ));
+        return None;
+    };
+    let altered = match embedded.check() {
+        Err(e) => Some(e),
+        Ok(()) if embedded.digest() != provenance.config_digest => {
+            Some("it does not match the plan's config_digest".to_owned())
+        }
+        Ok(()) => None,
+    };
+    if let Some(why) = altered {
+        err(&format!(
+            "error: the saved plan {shown} was altered: the configuration it carries cannot be \
+             the one it was made from ({why}).\nNothing was applied. Make a new plan with \
+             `iamform plan --out`.\n"
+        ));
+        return None;
+    }
+    Some(embedded)
+}
+
+/// The refusal of a saved plan whose operations are not what its configuration plans now:
+/// altered when the account is as it was when the plan was made, else stale.
+fn not_what_was_planned(file: &Path, what: &str, account_unchanged: bool) -> String {
+    let shown = file.display();
+    if account_unchanged {
+        format!(
+            "error: the saved plan {shown} was altered: its configuration, planned again against \
+             the same account, does not give the plan it holds: {what}.\nNothing was applied. Do \
+             not use this file: make a new plan with `iamform plan --out` and review it.\n"
+        )
+    } else {
+        format!(
+            "error: the saved plan {shown} is stale: the account changed since it was made, and \
+             its configuration now plans something else: {what}.\nNothing was applied. Run \
+             `iamform plan --out {shown}` again and review the new plan.\n"
+        )
+    }
 }
 
 /// The self-lockout guard (src/guard.rs): `false` when the plan must not be applied, after
@@ -176,8 +276,8 @@ fn lockout_guard(
     if settings.allow_lockout {
         err(&format!(
             "warning: --allow-lockout: applying {} that {} IAM permissions from the caller {caller}\n",
-            crate::words::count(found.len(), "operation"),
-            if found.len() == 1 { "takes" } else { "take" }
+            crate::words::count(found.found.len(), "operation"),
+            if found.found.len() == 1 { "takes" } else { "take" }
         ));
         return true;
     }
@@ -214,11 +314,13 @@ fn recorded_backend(text: &str) -> Option<BackendSpec> {
     (text == "aws").then(|| BackendSpec::Aws(Default::default()))
 }
 
+/// Applies `plan`, after asking for `yes` unless `approved`.
 async fn execute(
     plan: &Plan,
-    backend: Arc<dyn Backend>,
+    backend: &Arc<dyn Backend>,
     settings: &ApplySettings,
     ui: &Ui,
+    approved: bool,
 ) -> anyhow::Result<Exit> {
     err(&crate::plan::outside_warning(plan));
     if !settings.json {
@@ -236,7 +338,7 @@ async fn execute(
         return Ok(Exit::Success);
     }
     let passwords_to = passwords_file(plan, settings)?;
-    if !settings.auto_approve && !confirm()? {
+    if !approved && !confirm()? {
         err("Apply cancelled.\n");
         return Ok(Exit::Error);
     }
@@ -253,10 +355,12 @@ async fn execute(
     let plan = &plan;
     let interrupted = Arc::new(AtomicBool::new(false));
     let on_signal = Arc::clone(&interrupted);
+    let to_interrupt = Arc::clone(backend);
     tokio::spawn(async move {
         if tokio::signal::ctrl_c().await.is_ok() {
             err("\nInterrupt received: waiting for in-flight operations, starting no new ones.\n");
             on_signal.store(true, Ordering::SeqCst);
+            to_interrupt.interrupt();
         }
     });
     let walk_options = apply::Options {
@@ -266,7 +370,7 @@ async fn execute(
     let mut progress = Progress::new(plan.operations.len(), ui.quiet);
     // Once stdout is closed nobody reads the report there: start nothing more, and say so.
     let stop = || interrupted.load(Ordering::SeqCst) || printer::stdout_closed();
-    let report = apply::run(plan, Arc::clone(&backend), &walk_options, stop, |event| {
+    let report = apply::run(plan, Arc::clone(backend), &walk_options, stop, |event| {
         progress.event(&event)
     })
     .await;
@@ -280,7 +384,7 @@ async fn execute(
     } else {
         crate::render::report::apply(&report, ui.style)
     });
-    report_calls(&*backend, ui);
+    report_calls(&**backend, ui);
     if let Some((file, path, passwords)) = passwords {
         let applied = |id: usize| {
             report

@@ -53,7 +53,7 @@ pub(super) async fn audit(
         .as_ref()
         .map_or_else(|| "audit".to_owned(), |d| d.display().to_string());
     let spec = flags.resolve(config.as_ref().and_then(|c| c.backend()), &what)?;
-    let backend = backend::open(&spec).await?;
+    let backend = backend::open(&spec, flags).await?;
     let desired = match &config {
         Some(c) => match lower(c, backend.account_id()) {
             Ok(d) => Some(d),

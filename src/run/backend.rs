@@ -3,10 +3,18 @@
 use crate::backend::aws::AwsBackend;
 use crate::backend::mock::MockBackend;
 use crate::backend::Backend;
-use crate::settings::{parse_mock_caller, BackendSpec, Faults};
+use crate::render::printer::err;
+use crate::settings::{parse_mock_caller, BackendFlags, BackendSpec, Faults};
 use std::sync::Arc;
+use std::time::Duration;
 
-pub(super) async fn open(spec: &BackendSpec) -> anyhow::Result<Arc<dyn Backend>> {
+/// How long a mock waits for another run's lock unless `apply --lock-timeout` says otherwise.
+const LOCK_TIMEOUT: Duration = Duration::from_secs(60);
+
+pub(super) async fn open(
+    spec: &BackendSpec,
+    flags: &BackendFlags,
+) -> anyhow::Result<Arc<dyn Backend>> {
     match spec {
         BackendSpec::Mock {
             path,
@@ -32,7 +40,11 @@ pub(super) async fn open(spec: &BackendSpec) -> anyhow::Result<Arc<dyn Backend>>
             Ok(Arc::new(
                 MockBackend::open(path, account_id.as_deref())?
                     .with_faults(faults)
-                    .with_caller(caller),
+                    .with_caller(caller)
+                    .with_lock_wait(
+                        flags.lock_timeout.unwrap_or(LOCK_TIMEOUT),
+                        Arc::new(|text: &str| err(text)),
+                    ),
             ))
         }
         BackendSpec::Aws(settings) => Ok(Arc::new(AwsBackend::connect(settings).await?)),

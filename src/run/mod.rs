@@ -8,6 +8,7 @@ mod audit;
 mod backend;
 mod lint;
 mod plan;
+mod saved;
 
 use crate::backend::Backend;
 use crate::config::{self, Config, Desired};
@@ -223,7 +224,7 @@ async fn import_cmd(
         );
     }
     let spec = flags.resolve(None, "import")?;
-    let backend = backend::open(&spec).await?;
+    let backend = backend::open(&spec, flags).await?;
     let started = std::time::Instant::now();
     let options = crate::import::Options {
         out: settings.out.clone(),

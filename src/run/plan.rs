@@ -1,13 +1,14 @@
 //! Planning (config -> backend read -> diff -> plan), and the commands that print a plan: `plan`,
 //! `show` and `drift`.
 
+use super::saved::{document_text, embed, read_plan_file, write};
 use super::{backend, exiting_soon, load, lower, report_calls, Exit, Ui};
 use crate::backend::Backend;
-use crate::config::{self, Desired};
+use crate::config::{self, Config, Desired};
 use crate::diff::{diff, Action, Diff};
 use crate::drift::DriftReport;
 use crate::model::{Account, Address, Kind, Name};
-use crate::plan::saved::{self, PlanDocument, Provenance};
+use crate::plan::saved::{self, check, PlanDocument, Provenance};
 use crate::plan::{self, Plan};
 use crate::render;
 use crate::render::printer::{err, out};
@@ -22,6 +23,7 @@ use std::sync::Arc;
 pub(crate) struct Planned {
     pub backend: Arc<dyn Backend>,
     pub spec: BackendSpec,
+    pub config: Config,
     pub desired: Desired,
     pub live: Account,
     pub plan: Plan,
@@ -43,25 +45,46 @@ pub(crate) async fn make_plan(
     };
     let what = config.dir().display().to_string();
     let spec = flags.resolve(config.backend(), &what)?;
-    let backend = backend::open(&spec).await?;
+    let backend = backend::open(&spec, flags).await?;
+    plan_config(config, backend, spec, targets, None, ui).await
+}
+
+/// Plans the loaded `config` against `backend`: lowered for its account id, diffed against `live`
+/// (read now when `None`, after telling the backend which tags the configuration declares).
+/// `Err(exit)` after printing why not.
+pub(crate) async fn plan_config(
+    config: Config,
+    backend: Arc<dyn Backend>,
+    spec: BackendSpec,
+    targets: &[Address],
+    live: Option<Account>,
+    ui: &Ui,
+) -> anyhow::Result<Result<Planned, Exit>> {
     let desired = match lower(&config, backend.account_id()) {
         Ok(d) => d,
         Err(code) => return Ok(Err(code)),
     };
     let moves = config.moves(&desired);
-    exiting_soon(config);
-    backend.read_tags_only_for(&tags_to_read(&desired.account));
-    let mut live = backend
-        .read()
-        .await
-        .context("could not read the live account")?;
+    let given = live.is_some();
+    let mut live = match live {
+        Some(live) => live,
+        None => {
+            backend.read_tags_only_for(&tags_to_read(&desired.account));
+            backend
+                .read()
+                .await
+                .context("could not read the live account")?
+        }
+    };
     let Some((_, first)) = changes(&desired, &live, &moves, targets, backend.account_id()) else {
         return Ok(Err(Exit::Error));
     };
-    // The credentials of the users the plan deletes, which the plan removes first and shows.
+    // The credentials of the users the plan deletes, which the plan removes first and shows (a
+    // caller that gives the live account has read them already: apply of a saved plan reads
+    // those the plan recorded).
     let credentials_read = deleted_users(&first);
     drop(first);
-    if !credentials_read.is_empty() {
+    if !given && !credentials_read.is_empty() {
         backend
             .read_credentials_of(&mut live, &credentials_read)
             .await
@@ -86,6 +109,7 @@ pub(crate) async fn make_plan(
     Ok(Ok(Planned {
         backend,
         spec,
+        config,
         desired,
         live,
         plan,
@@ -189,10 +213,14 @@ pub(crate) async fn plan_cmd(
         Ok(p) => p,
         Err(code) => return Ok(code),
     };
-    if let Some(caller) = planned.backend.caller() {
-        let found = crate::guard::check(&planned.plan, &planned.live, &caller);
-        if !found.is_empty() {
-            err(&crate::guard::plan_warning(&caller, &found));
+    // The principal that will apply: `--caller`, else the one planning.
+    let caller = settings.caller.clone().or_else(|| planned.backend.caller());
+    let verdict = caller
+        .as_ref()
+        .map(|c| crate::guard::check(&planned.plan, &planned.live, c));
+    if let (Some(c), Some(v)) = (&caller, &verdict) {
+        if !v.is_empty() {
+            err(&crate::guard::plan_warning(c, v));
         }
     }
     err(&plan::outside_warning(&planned.plan));
@@ -206,14 +234,20 @@ pub(crate) async fn plan_cmd(
         ));
     }
     let mut doc = PlanDocument::new(planned.plan.clone(), planned.backend.call_counts());
+    doc.lockout = caller.as_ref().zip(verdict).map(|(c, v)| v.report(c));
+    let mut text = None;
     if let Some(file) = &settings.out {
-        doc.saved = Some(provenance(dir, &planned)?);
-        let text = serde_json::to_string_pretty(&doc)?;
-        std::fs::write(file, text + "\n")
-            .with_context(|| format!("could not write the plan to {}", file.display()))?;
+        doc.saved = Some(provenance(dir, &planned, caller.clone())?);
+        let written = document_text(&mut doc)?;
+        write(file, &written)?;
+        text = Some(written);
     }
     if settings.json {
-        out(&format!("{}\n", serde_json::to_string_pretty(&doc)?));
+        let text = match text {
+            Some(t) => t,
+            None => format!("{}\n", serde_json::to_string_pretty(&doc)?),
+        };
+        out(&text);
     } else {
         out(&targeted_warning(&planned.plan));
         out(&render::human::plan(&planned.plan, ui.style));
@@ -267,13 +301,20 @@ pub(crate) fn tags_to_read(desired: &Account) -> Vec<Address> {
     policies.chain(profiles).chain(console).collect()
 }
 
-fn provenance(dir: &Path, planned: &Planned) -> anyhow::Result<Provenance> {
+/// Where a saved plan comes from; `caller` is the principal that will apply it.
+fn provenance(
+    dir: &Path,
+    planned: &Planned,
+    caller: Option<Address>,
+) -> anyhow::Result<Provenance> {
     let desired = &planned.desired;
+    let configuration = embed(&planned.config)?;
     Ok(Provenance {
         iamform_version: env!("CARGO_PKG_VERSION").to_owned(),
         config_dir: dir.display().to_string(),
-        config_digest: saved::config_digest(dir)
-            .with_context(|| format!("could not read {}", dir.display()))?,
+        config_digest: configuration.digest(),
+        configuration: Some(configuration),
+        live_digest: Some(saved::account_digest(&planned.live)),
         backend: describe(&planned.spec),
         backend_settings: Some(recorded(&planned.spec)),
         scope: desired.scope.clone(),
@@ -288,34 +329,21 @@ fn provenance(dir: &Path, planned: &Planned) -> anyhow::Result<Provenance> {
             .iter()
             .map(|u| Address::new(Kind::User, u.clone()))
             .collect(),
-        caller: planned.backend.caller(),
+        caller,
     })
 }
 
-/// Reads a plan file written by `plan --out`.
-pub(crate) fn read_plan_file(file: &Path) -> anyhow::Result<PlanDocument> {
-    let text = std::fs::read_to_string(file)
-        .with_context(|| format!("could not read plan file {}", file.display()))?;
-    let doc: PlanDocument = serde_json::from_str(&text).with_context(|| {
-        format!(
-            "{} is not an iamform plan file (write one with `iamform plan --out FILE`)",
+/// `iamform show`: the plan, once it passes every check that needs no account — and its
+/// operations are what its changes show, so that what is printed is what `apply` would run.
+pub(crate) fn show(file: &Path, format: Format, ui: &Ui) -> anyhow::Result<Exit> {
+    let doc = read_plan_file(file)?;
+    check::operations_match_changes(&doc.plan).map_err(|e| {
+        anyhow::anyhow!(
+            "the plan {} is refused: {e}. Its changes and its operations disagree, so what it \
+             shows is not what it would do: do not apply it",
             file.display()
         )
     })?;
-    if doc.plan.format_version != plan::FORMAT_VERSION {
-        anyhow::bail!(
-            "{} has plan format_version {}, but this iamform reads {}: re-create it with this version's `iamform plan --out`",
-            file.display(),
-            doc.plan.format_version,
-            plan::FORMAT_VERSION
-        );
-    }
-    Ok(doc)
-}
-
-/// `iamform show`.
-pub(crate) fn show(file: &Path, format: Format, ui: &Ui) -> anyhow::Result<Exit> {
-    let doc = read_plan_file(file)?;
     match format {
         Format::Json => out(&format!("{}\n", serde_json::to_string_pretty(&doc)?)),
         Format::Markdown => {
@@ -327,10 +355,7 @@ pub(crate) fn show(file: &Path, format: Format, ui: &Ui) -> anyhow::Result<Exit>
         }
         Format::Text => {
             if let Some(saved) = &doc.saved {
-                out(&format!(
-                    "Plan saved from {} ({}) against {} (account {}).\n\n",
-                    saved.config_dir, saved.config_digest, saved.backend, doc.plan.account_id
-                ));
+                out(&render::saved::header(saved, &doc.plan.account_id));
             }
             out(&targeted_warning(&doc.plan));
             err(&plan::outside_warning(&doc.plan));

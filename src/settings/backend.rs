@@ -54,6 +54,8 @@ pub struct BackendFlags {
     pub backend: Option<String>,
     /// `--region`, `--profile`, `--endpoint-url`: what of the aws settings the command line sets.
     pub aws: AwsSettings,
+    /// `apply --lock-timeout`: how long a mock waits for its account file's lock (default 60 s).
+    pub lock_timeout: Option<std::time::Duration>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -206,7 +208,11 @@ mod tests {
             ..AwsSettings::default()
         };
         let backend = backend.map(Into::into);
-        BackendFlags { backend, aws }
+        BackendFlags {
+            backend,
+            aws,
+            lock_timeout: None,
+        }
     }
 
     #[test]

@@ -147,6 +147,8 @@ pub struct PlanSettings {
     pub out: Option<PathBuf>,
     /// `--target`: plan only these and what they depend on.
     pub targets: Vec<Address>,
+    /// `--caller`: the principal that will apply the plan, for the self-lockout guard.
+    pub caller: Option<Address>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -163,6 +165,8 @@ pub struct ApplySettings {
     pub max_destroy: Option<usize>,
     /// `--credentials-out`: where new console passwords go (never printed).
     pub credentials_out: Option<PathBuf>,
+    /// `--config-dir`: with a saved plan, the configuration it must have been made from.
+    pub config_dir: Option<PathBuf>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -5,6 +5,7 @@
 
 mod fuzz;
 mod outside;
+mod plans;
 
 use crate::harness::{repo, Run, Test};
 use std::collections::BTreeMap;

@@ -34,7 +34,7 @@ use crate::operation::{CallCounts, Operation};
 use crate::settings::Faults;
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
-pub use store::{MockFile, FORMAT_VERSION};
+pub use store::{MockFile, Notice, FORMAT_VERSION};
 
 pub struct MockBackend {
     store: std::sync::Arc<store::Store>,
@@ -82,6 +82,13 @@ impl MockBackend {
         self
     }
 
+    /// Waits at most `timeout` for the account file's lock when another run holds it, telling
+    /// `notice` after a second.
+    pub fn with_lock_wait(self, timeout: std::time::Duration, notice: Notice) -> MockBackend {
+        self.store.wait.set(timeout, notice);
+        self
+    }
+
     async fn delay(&self) {
         if !self.faults.latency.is_zero() {
             tokio::time::sleep(self.faults.latency).await;
@@ -109,6 +116,30 @@ fn execute(file: &mut MockFile, op: &Operation) -> Result<(), BackendError> {
         Operation::OpenIdConnectProvider(op) => oidc_provider::execute(file, op),
         Operation::SamlProvider(op) => saml_provider::execute(file, op),
         Operation::ServiceLinkedRole(op) => service_linked_role::execute(file, op),
+    }
+}
+
+/// The mock's IAM in memory: operations applied to an account as the mock backend applies them
+/// (IAM's checks, then the change, or IAM's error and nothing changed), with no file. The
+/// self-lockout guard reads from it the account as each operation of a plan leaves it.
+pub struct Simulation {
+    file: MockFile,
+}
+
+impl Simulation {
+    pub fn new(live: &Account, account_id: &str) -> Simulation {
+        let mut file = MockFile::empty(account_id);
+        file.account = live.clone();
+        Simulation { file }
+    }
+
+    /// Applies `op`, or leaves the account as it was and returns IAM's error.
+    pub fn apply(&mut self, op: &Operation) -> Result<(), BackendError> {
+        execute(&mut self.file, op)
+    }
+
+    pub fn account(&self) -> &Account {
+        &self.file.account
     }
 }
 
@@ -165,6 +196,10 @@ impl Backend for MockBackend {
 
     fn caller(&self) -> Option<Address> {
         self.caller.clone()
+    }
+
+    fn interrupt(&self) {
+        self.store.wait.interrupt();
     }
 
     fn call_counts(&self) -> CallCounts {

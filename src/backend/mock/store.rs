@@ -9,10 +9,11 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::ffi::OsString;
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, Write};
+use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Condvar, Mutex, PoisonError};
+use std::time::{Duration, Instant};
 
 /// The `format_version` this build writes. It also reads version 1 (credentials without dates,
 /// see `upgrade`), which is written back as this version.
@@ -205,6 +206,23 @@ fn unique_id(prefix: &str, n: u64) -> String {
     out
 }
 
+/// An account file that is a symbolic link is refused, for reads as for writes: a link planted in
+/// a checkout would make apply write wherever it points.
+fn refuse_link(path: &Path) -> Result<(), BackendError> {
+    match fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_symlink() => {
+            let target =
+                fs::read_link(path).map_or_else(|_| "?".to_owned(), |t| t.display().to_string());
+            Err(BackendError::Setup(format!(
+                "mock account file {} is a symbolic link (to {target}); iamform neither reads nor \
+                 writes an account through a link: point the backend at the file itself",
+                path.display()
+            )))
+        }
+        _ => Ok(()),
+    }
+}
+
 fn unusable(path: &Path, what: impl std::fmt::Display) -> BackendError {
     BackendError::Setup(format!(
         "mock account file {}: {what}. The file was left unchanged: fix it by hand, restore it \
@@ -291,42 +309,138 @@ fn sibling(path: &Path, suffix: &str) -> PathBuf {
     path.with_file_name(name)
 }
 
-fn dir_of(path: &Path) -> &Path {
-    match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    }
-}
-
-/// Writes `bytes` to `path` so that readers see either the old or the new file, never a mix:
-/// a temporary file in the same directory, fsync, rename, fsync of the directory.
-pub(super) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), BackendError> {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    // Hidden, in the same directory (so that the rename is atomic), unique per process and call.
-    let mut tmp_name = OsString::from(".");
-    tmp_name.push(path.file_name().unwrap_or_default());
-    tmp_name.push(format!(".{}.{n}.tmp", std::process::id()));
-    let tmp = path.with_file_name(tmp_name);
-    let result = (|| -> io::Result<()> {
-        let mut f = OpenOptions::new().write(true).create_new(true).open(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        drop(f);
-        fs::rename(&tmp, path)?;
-        // Make the rename itself durable; not every platform can open a directory.
-        if let Ok(d) = File::open(dir_of(path)) {
-            let _ = d.sync_all();
-        }
-        Ok(())
-    })();
-    result.map_err(|e| {
-        let _ = fs::remove_file(&tmp);
+/// Writes `bytes` to `path` so that readers see either the old or the new file, never a mix, and
+/// never through a link (`fsutil::write_atomic`: an exclusively created temporary file under a
+/// random name, the mode of the file it replaces, fsync, rename).
+fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), BackendError> {
+    crate::fsutil::write_atomic(path, bytes).map_err(|e| {
         BackendError::Setup(format!(
             "cannot write mock account file {}: {e} (is the directory writable?)",
             path.display()
         ))
     })
+}
+
+/// The largest account file read (a synthetic 50,000-entity account is about 40 MB).
+const MAX_FILE_BYTES: u64 = 1 << 30;
+
+/// How often a run waiting for another's lock tries again.
+const LOCK_POLL: Duration = Duration::from_millis(50);
+
+/// After how long of waiting for the lock a run says so.
+const LOCK_NOTICE_AFTER: Duration = Duration::from_secs(1);
+
+/// Says something to the person running iamform (the run layer prints it on stderr).
+pub type Notice = std::sync::Arc<dyn Fn(&str) + Send + Sync>;
+
+/// How a call waits for a lock another process holds: says so after a second, gives up after
+/// `timeout`, and stops at once when the run is interrupted.
+pub(super) struct LockWait {
+    timeout_ms: AtomicU64,
+    notice: Mutex<Option<Notice>>,
+    stop: AtomicBool,
+}
+
+impl Default for LockWait {
+    fn default() -> Self {
+        LockWait {
+            timeout_ms: AtomicU64::new(60_000),
+            notice: Mutex::new(None),
+            stop: AtomicBool::new(false),
+        }
+    }
+}
+
+impl LockWait {
+    pub(super) fn set(&self, timeout: Duration, notice: Notice) {
+        let ms = u64::try_from(timeout.as_millis()).unwrap_or(u64::MAX);
+        self.timeout_ms.store(ms, Ordering::SeqCst);
+        *self.notice.lock().unwrap_or_else(PoisonError::into_inner) = Some(notice);
+    }
+
+    pub(super) fn interrupt(&self) {
+        self.stop.store(true, Ordering::SeqCst);
+    }
+
+    fn say(&self, text: &str) {
+        let notice = self
+            .notice
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
+        if let Some(notice) = notice {
+            notice(text);
+        }
+    }
+}
+
+/// Opens (creating it if needed) the lock file without following a link planted there, and
+/// without waiting on a FIFO.
+fn open_lock_file(path: &Path) -> Result<File, BackendError> {
+    let mut options = OpenOptions::new();
+    options.create(true).truncate(false).write(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
+    }
+    let refused = |what: String| {
+        BackendError::Setup(format!(
+            "lock file {what}; iamform does not follow links or open anything but a regular \
+             file there: remove it (no iamform run holds a lock through it)"
+        ))
+    };
+    let lock = options
+        .open(path)
+        .map_err(|e| match fs::symlink_metadata(path) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                refused(format!("{} is a symbolic link", path.display()))
+            }
+            _ => BackendError::Setup(format!(
+                "cannot create lock file {}: {e} (does the directory exist and is it writable?)",
+                path.display()
+            )),
+        })?;
+    let meta = lock.metadata().map_err(|e| {
+        BackendError::Setup(format!("cannot read lock file {}: {e}", path.display()))
+    })?;
+    crate::fsutil::refuse_unless_regular(path, &meta).map_err(|e| refused(e.to_string()))?;
+    Ok(lock)
+}
+
+/// The most bytes of a lock file's holder line read.
+const HOLDER_BYTES: u64 = 256;
+
+/// Records in the lock file who holds it: `iamform (pid N) since TIME`. Best effort: the lock
+/// holds whether or not the line is written.
+fn write_holder(lock: &File) {
+    use std::io::{Seek as _, Write as _};
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+    let line = format!(
+        "iamform (pid {}) since {}\n",
+        std::process::id(),
+        crate::access::time::format_time(now)
+    );
+    let mut lock = lock;
+    let _ = lock
+        .set_len(0)
+        .and_then(|()| lock.rewind())
+        .and_then(|()| lock.write_all(line.as_bytes()));
+}
+
+/// Who holds the lock, as its holder wrote it (one printable line); "another iamform run" when
+/// the file says nothing usable.
+fn holder(lock_path: &Path) -> String {
+    let bytes = crate::fsutil::read_regular(lock_path, HOLDER_BYTES, false).unwrap_or_default();
+    let text = String::from_utf8_lossy(&bytes);
+    let line = text.lines().next().unwrap_or_default().trim();
+    if line.is_empty() || line.chars().any(char::is_control) {
+        "another iamform run".to_owned()
+    } else {
+        line.to_owned()
+    }
 }
 
 struct Cached {
@@ -345,6 +459,8 @@ pub(super) struct Store {
     /// Changes waiting to be written together (group commit).
     queue: Mutex<Queue>,
     done: Condvar,
+    /// How a write waits for the cross-process lock.
+    pub(super) wait: LockWait,
 }
 
 /// A change to the account: applied in queue order, each either whole or not at all.
@@ -375,7 +491,9 @@ impl Store {
             cache: Mutex::new(None),
             queue: Mutex::new(Queue::default()),
             done: Condvar::new(),
+            wait: LockWait::default(),
         };
+        refuse_link(path)?;
         if let Some(bytes) = store.read_bytes()? {
             let file = parse(path, &bytes)?;
             store.account_id = file.account_id.clone();
@@ -393,7 +511,7 @@ impl Store {
     }
 
     fn read_bytes(&self) -> Result<Option<Vec<u8>>, BackendError> {
-        match fs::read(&self.path) {
+        match crate::fsutil::read_regular(&self.path, MAX_FILE_BYTES, false) {
             Ok(b) => Ok(Some(b)),
             Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
             Err(e) => Err(BackendError::Setup(format!(
@@ -531,23 +649,50 @@ impl Store {
         }
     }
 
-    /// An exclusive `flock` on the sidecar `PATH.lock`, released when the returned file is dropped.
+    /// An exclusive `flock` on the sidecar `PATH.lock`, released when the returned file is
+    /// dropped. Another run holding it is waited for as [`LockWait`] says.
     fn lock_exclusive(&self) -> Result<File, BackendError> {
-        let lock = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&self.lock_path)
-            .map_err(|e| {
-                BackendError::Setup(format!(
-                    "cannot create lock file {}: {e} (does the directory exist and is it writable?)",
-                    self.lock_path.display()
-                ))
-            })?;
-        lock.lock().map_err(|e| {
-            BackendError::Setup(format!("cannot lock {}: {e}", self.lock_path.display()))
-        })?;
-        Ok(lock)
+        let lock = open_lock_file(&self.lock_path)?;
+        let shown = self.lock_path.display();
+        let started = Instant::now();
+        let mut told = false;
+        loop {
+            match lock.try_lock() {
+                Ok(()) => {
+                    write_holder(&lock);
+                    return Ok(lock);
+                }
+                Err(fs::TryLockError::WouldBlock) => {}
+                Err(fs::TryLockError::Error(e)) => {
+                    return Err(BackendError::Setup(format!("cannot lock {shown}: {e}")))
+                }
+            }
+            if self.wait.stop.load(Ordering::SeqCst) {
+                return Err(BackendError::Setup(format!(
+                    "interrupted while waiting for the lock on {shown}"
+                )));
+            }
+            let timeout = Duration::from_millis(self.wait.timeout_ms.load(Ordering::SeqCst));
+            let waited = started.elapsed();
+            if waited >= timeout {
+                return Err(BackendError::Setup(format!(
+                    "gave up after {} s waiting for the lock on {shown}, held by {}: let it \
+                     finish and run again, or wait longer with `apply --lock-timeout SECONDS`",
+                    timeout.as_secs(),
+                    holder(&self.lock_path)
+                )));
+            }
+            if !told && waited >= LOCK_NOTICE_AFTER {
+                told = true;
+                self.wait.say(&format!(
+                    "waiting for the lock on {shown}, held by {}… (giving up after {} s; \
+                     Ctrl-C stops waiting)\n",
+                    holder(&self.lock_path),
+                    timeout.as_secs()
+                ));
+            }
+            std::thread::sleep(LOCK_POLL.min(timeout.saturating_sub(waited)));
+        }
     }
 }
 
@@ -610,6 +755,5 @@ mod tests {
             sibling(Path::new("/x/acct.json"), ".lock"),
             Path::new("/x/acct.json.lock")
         );
-        assert_eq!(dir_of(Path::new("acct.json")), Path::new("."));
     }
 }

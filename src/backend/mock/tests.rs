@@ -97,6 +97,16 @@ fn wrongly_ordered_calls_fail_as_in_iam() {
             None,
         ),
         (
+            "attach an AWS managed policy that does not exist",
+            vec![create_group("g")],
+            PermissionOp::attach(
+                Identity::Group(n("g")),
+                "arn:aws:iam::aws:policy/AmazonS3FullAcess".into(),
+            )
+            .into(),
+            Some(NoSuchEntity),
+        ),
+        (
             "delete group with member",
             vec![create_group("g"), create_user("u"), add_to_group("u", "g")],
             GroupOp::DeleteGroup { group: n("g") }.into(),

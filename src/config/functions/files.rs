@@ -150,7 +150,16 @@ fn read_confined(path: &str) -> Result<String, String> {
             format!("cannot read `{path}`: {}", reason(&e, &resolved))
         }
     })?;
-    String::from_utf8(bytes).map_err(|_| format!("`{path}` is not UTF-8 text"))
+    let text = String::from_utf8(bytes).map_err(|_| format!("`{path}` is not UTF-8 text"))?;
+    observe(path, Some(&text))?;
+    Ok(text)
+}
+
+/// Tells the recorder of a saved plan's sources (`config::sources`) that `path` was read or seen.
+fn observe(path: &str, text: Option<&str>) -> Result<(), String> {
+    let files = files()?;
+    crate::config::sources::observe(&files.shown_root, &files.base, path, text);
+    Ok(())
 }
 
 /// An I/O error without the resolved path it may repeat.
@@ -174,6 +183,7 @@ pub(super) fn fileexists(args: FuncArgs) -> Result<Value, String> {
     };
     let meta = std::fs::metadata(&resolved).map_err(|e| format!("cannot read `{path}`: {e}"))?;
     if meta.is_file() {
+        observe(path, None)?;
         Ok(Value::Bool(true))
     } else {
         Err(format!("`{path}` is not a regular file"))
@@ -215,6 +225,7 @@ pub(super) fn fileset(args: FuncArgs) -> Result<Value, String> {
             if kind.is_dir() {
                 pending.push((entry.path(), format!("{relative}/")));
             } else if listed && matcher.is_match(&relative) {
+                observe(&format!("{path}/{relative}"), None)?;
                 out.push(relative);
             }
         }

@@ -15,11 +15,13 @@ mod diagnostic;
 mod document;
 mod eval;
 pub(crate) mod functions;
+mod instance;
 mod lazy;
 mod lifecycle;
 pub(crate) mod limits;
 mod load;
 mod lower;
+mod module;
 mod moved;
 mod object_keys;
 mod parse;
@@ -28,6 +30,8 @@ mod schema;
 mod syntax;
 mod variables;
 
+#[cfg(test)]
+mod module_tests;
 #[cfg(test)]
 mod tests;
 
@@ -87,12 +91,29 @@ pub struct Desired {
     pub statements: BTreeMap<String, Vec<Location>>,
     /// `settings { audit { ignore = [...] } }`: `RULE:KIND/NAME` globs of accepted audit findings.
     pub audit_ignore: Vec<String>,
+    /// The entities declared inside a module, and the module instance they come from
+    /// (`module.baseline`, `module.team["web"]`, `module.a.module.b`); plans show them as
+    /// `module.baseline.role.ci`.
+    pub modules: BTreeMap<Address, String>,
 }
 
-/// Parses every `*.hcl` file of `dir` (sorted by name, not recursive) and checks everything that
-/// does not need an account id. All errors of all files are returned together.
+/// Parses every `*.hcl` file of `dir` (sorted by name, not recursive) and of the modules it
+/// uses, and checks everything that does not need an account id. All errors of all files are
+/// returned together. Modules are read only inside the repository holding `dir` (the nearest
+/// directory at or above it with a `.git`; without one, `dir` itself).
 pub fn load(dir: &Path) -> Result<Config, Diagnostics> {
-    let loaded = limits::on_big_stack(|| load::load(dir)).map_err(Diagnostics::sorted)?;
+    load_in(dir, module::Root::of(dir))
+}
+
+/// [`load`] with modules read only inside `root` unless `dir` is in a repository (then its top):
+/// for `--all ROOT`, whose accounts share modules beside them.
+pub fn load_within(dir: &Path, root: &Path) -> Result<Config, Diagnostics> {
+    let within = module::Root::of(root);
+    load_in(dir, within)
+}
+
+fn load_in(dir: &Path, root: module::Root) -> Result<Config, Diagnostics> {
+    let loaded = limits::on_big_stack(|| load::load(dir, &root)).map_err(Diagnostics::sorted)?;
     Ok(Config {
         dir: dir.to_path_buf(),
         loaded,
@@ -119,21 +140,21 @@ impl Config {
     /// Evaluates the configuration and builds the desired account; ARNs use `account_id`.
     pub fn lower(&self, account_id: &str) -> Result<Desired, Diagnostics> {
         let loaded = &self.loaded;
-        limits::on_big_stack(|| {
-            lower::lower(
-                &loaded.map,
-                &loaded.blocks,
-                &self.dir,
-                account_id,
-                &self.inputs,
-            )
-        })
-        .map_err(Diagnostics::sorted)
+        limits::on_big_stack(|| lower::lower(loaded, &self.dir, account_id, &self.inputs))
+            .map_err(Diagnostics::sorted)
     }
 
     /// The renames the configuration's `moved` blocks ask for, as addresses of `desired`
     /// (which this configuration lowered).
     pub fn moves(&self, desired: &Desired) -> Vec<Move> {
-        moved::resolve(&self.loaded.blocks, &self.loaded.map, desired)
+        moved::resolve(self.loaded.blocks(), &self.loaded.map, desired)
+    }
+
+    /// The module directories the configuration uses, as read (links resolved), in load order.
+    pub fn module_dirs(&self) -> Vec<&Path> {
+        self.loaded.units[1..]
+            .iter()
+            .map(|u| u.dir.as_path())
+            .collect()
     }
 }

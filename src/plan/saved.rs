@@ -76,20 +76,29 @@ pub fn digest(bytes: &[u8]) -> String {
     format!("sha256:{hex}")
 }
 
-/// The digest of every `*.hcl` file of `dir` (names and contents, in name order).
-pub fn config_digest(dir: &Path) -> std::io::Result<String> {
-    let mut files: Vec<_> = std::fs::read_dir(dir)?
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "hcl"))
-        .collect();
-    files.sort();
+/// The digest of every `*.hcl` file of `dir` and of the module directories it uses (names and
+/// contents, in name order, directory after directory).
+pub fn config_digest(dir: &Path, modules: &[&Path]) -> std::io::Result<String> {
     let mut all = Vec::new();
-    for f in files {
-        all.extend_from_slice(f.file_name().unwrap_or_default().as_encoded_bytes());
-        all.push(0);
-        all.extend_from_slice(&std::fs::read(&f)?);
-        all.push(0);
+    for (i, d) in std::iter::once(dir)
+        .chain(modules.iter().copied())
+        .enumerate()
+    {
+        let mut files: Vec<_> = std::fs::read_dir(d)?
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "hcl"))
+            .collect();
+        files.sort();
+        for f in files {
+            if i > 0 {
+                all.extend_from_slice(format!("module {i}/").as_bytes());
+            }
+            all.extend_from_slice(f.file_name().unwrap_or_default().as_encoded_bytes());
+            all.push(0);
+            all.extend_from_slice(&std::fs::read(&f)?);
+            all.push(0);
+        }
     }
     Ok(digest(&all))
 }

@@ -38,7 +38,11 @@ pub fn text(report: &DriftReport, style: Style) -> String {
         let _ = writeln!(
             out,
             "\n  {}",
-            style.bold(&format!("# {} is {}", e.change.address, e.drift.describe()))
+            style.bold(&format!(
+                "# {} is {}",
+                e.change.shown_address(),
+                e.drift.describe()
+            ))
         );
         human::change_body(&mut out, &e.change, style);
     }
@@ -69,7 +73,12 @@ pub fn markdown(report: &DriftReport) -> String {
     let _ = writeln!(out, "| address | drift |");
     let _ = writeln!(out, "|---|---|");
     for e in &report.entities {
-        let _ = writeln!(out, "| `{}` | {} |", e.change.address, e.drift.describe());
+        let _ = writeln!(
+            out,
+            "| `{}` | {} |",
+            e.change.shown_address(),
+            e.drift.describe()
+        );
     }
     out.push('\n');
     for e in &report.entities {
@@ -78,7 +87,7 @@ pub fn markdown(report: &DriftReport) -> String {
         let _ = writeln!(
             out,
             "<details><summary><code>{}</code> {}</summary>\n\nTo undo it, apply would:\n\n```diff\n{}```\n\n</details>",
-            e.change.address,
+            e.change.shown_address(),
             e.drift.describe(),
             block.replace("```", "` ` `")
         );

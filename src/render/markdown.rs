@@ -43,7 +43,7 @@ pub fn changes(out: &mut String, changes: &[Change]) {
     let _ = writeln!(out, "|---|---|---|");
     for c in changes {
         let (symbol, action) = describe(c);
-        let _ = writeln!(out, "| `{symbol}` | `{}` | {action} |", c.address);
+        let _ = writeln!(out, "| `{symbol}` | `{}` | {action} |", c.shown_address());
     }
     out.push('\n');
     for c in changes {
@@ -53,7 +53,7 @@ pub fn changes(out: &mut String, changes: &[Change]) {
         let _ = writeln!(
             out,
             "<details><summary><code>{symbol} {}</code> {action}</summary>\n\n```diff\n{}```\n\n</details>",
-            c.address,
+            c.shown_address(),
             block.replace("```", "` ` `")
         );
     }

@@ -25,6 +25,8 @@ pub(crate) struct Planned {
     pub desired: Desired,
     pub live: Account,
     pub plan: Plan,
+    /// The module directories the configuration uses (for the saved plan's digest).
+    pub module_dirs: Vec<std::path::PathBuf>,
 }
 
 /// Plans `dir` against its backend (or the one the flags choose), limited to `targets` and what
@@ -47,6 +49,11 @@ pub(crate) async fn make_plan(
         Err(code) => return Ok(Err(code)),
     };
     let moves = config.moves(&desired);
+    let module_dirs = config
+        .module_dirs()
+        .into_iter()
+        .map(Path::to_path_buf)
+        .collect();
     exiting_soon(config);
     backend.read_tags_only_for(&tags_to_read(&desired.account));
     let live = backend
@@ -74,6 +81,7 @@ pub(crate) async fn make_plan(
         desired,
         live,
         plan,
+        module_dirs,
     }))
 }
 
@@ -105,6 +113,7 @@ fn changes<'a>(
     };
     let mut changes = diff(&desired.account, &renamed, desired.scope.as_ref());
     plan::moved::mark_renames(&mut changes, &renames, &desired.account, &renamed);
+    changes.mark_modules(&desired.modules);
     if !targets.is_empty() {
         if let Err(e) = plan::target::check(targets, &desired.account, &renamed) {
             err(&format!("error: {e}\n"));
@@ -229,8 +238,15 @@ fn provenance(dir: &Path, planned: &Planned) -> anyhow::Result<Provenance> {
     Ok(Provenance {
         iamform_version: env!("CARGO_PKG_VERSION").to_owned(),
         config_dir: dir.display().to_string(),
-        config_digest: saved::config_digest(dir)
-            .with_context(|| format!("could not read {}", dir.display()))?,
+        config_digest: saved::config_digest(
+            dir,
+            &planned
+                .module_dirs
+                .iter()
+                .map(|d| d.as_path())
+                .collect::<Vec<_>>(),
+        )
+        .with_context(|| format!("could not read {}", dir.display()))?,
         backend: describe(&planned.spec),
         backend_settings: Some(recorded(&planned.spec)),
         scope: desired.scope.clone(),

@@ -22,6 +22,12 @@ impl<'a> Env<'a> {
     /// Evaluates `module "label" { … }` (see the module documentation).
     pub(super) fn module_call(&mut self, label: &str, node: &Node) {
         let key = format!("module.{label}");
+        if self.instances_made.get() > MAX_INSTANCES {
+            // Reported once where the limit was passed; evaluating the `for_each` of every
+            // remaining call would only spend time on a configuration already refused.
+            self.failed.insert(key);
+            return;
+        }
         let units: &'a [super::module::Unit] = self.units;
         let Some(&unit) = units[self.unit].calls.get(label) else {
             self.failed.insert(key); // its source was reported

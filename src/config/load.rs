@@ -128,7 +128,7 @@ impl Loader<'_> {
         let source = match module::source(b, dir, shown, self.root, &self.map) {
             Ok(s) => s,
             Err(d) => {
-                self.diags.push(d);
+                self.diags.push(*d);
                 return None;
             }
         };

@@ -120,40 +120,41 @@ pub(crate) fn source(
     shown: &Path,
     root: &Root,
     map: &SourceMap,
-) -> Result<Source, Diagnostic> {
+) -> Result<Source, Box<Diagnostic>> {
     let label = b.label().unwrap_or_default();
     let Some(attr) = b.attr("source") else {
-        return Err(map
-            .error(b.header, format!("module `{label}` has no `source`"))
-            .with_help("e.g. source = \"./modules/baseline\": the module's directory"));
+        return Err(Box::new(
+            map.error(b.header, format!("module `{label}` has no `source`"))
+                .with_help("e.g. source = \"./modules/baseline\": the module's directory"),
+        ));
     };
     let text = match &attr.expr {
         hcl::Expression::String(s) => s.clone(),
         _ => {
-            return Err(map
+            return Err(Box::new(map
                 .error(attr.span, "`source` must be a literal path")
                 .with_help(
                     "modules are loaded before anything is evaluated: write the path as a quoted string, e.g. \"./modules/baseline\"",
-                ))
+                )))
         }
     };
     if !(text.starts_with("./") || text.starts_with("../")) {
-        return Err(map
+        return Err(Box::new(map
             .error(
                 attr.span,
                 format!("`{text}` is not a local path: only local modules are supported"),
             )
-            .with_help("write the module's directory relative to this one, starting with ./ or ../ (e.g. \"./modules/baseline\")"));
+            .with_help("write the module's directory relative to this one, starting with ./ or ../ (e.g. \"./modules/baseline\")")));
     }
     let outside = || {
-        map.error(
+        Box::new(map.error(
             attr.span,
             format!(
                 "`{text}` is outside the repository {}: modules are read only inside it (after following symbolic links)",
                 root.shown.display()
             ),
         )
-        .with_help("keep modules in the repository, e.g. in a modules/ directory next to the accounts' directories")
+        .with_help("keep modules in the repository, e.g. in a modules/ directory next to the accounts' directories"))
     };
     let shown_dir = normalize(&shown.join(&text));
     let resolved = match std::fs::canonicalize(dir.join(&text)) {
@@ -166,19 +167,19 @@ pub(crate) fn source(
                 .as_ref()
                 .is_some_and(|r| normalize(&absolute(dir).join(&text)).starts_with(r));
             return Err(if inside {
-                map.error(
+                Box::new(map.error(
                     attr.span,
                     format!("module directory {} does not exist", shown_dir.display()),
-                )
+                ))
             } else {
                 outside()
             });
         }
         Err(e) => {
-            return Err(map.error(
+            return Err(Box::new(map.error(
                 attr.span,
                 format!("cannot read module directory {}: {e}", shown_dir.display()),
-            ))
+            )))
         }
     };
     if !root
@@ -189,13 +190,13 @@ pub(crate) fn source(
         return Err(outside());
     }
     if !resolved.is_dir() {
-        return Err(map.error(
+        return Err(Box::new(map.error(
             attr.span,
             format!(
                 "{} is not a directory: `source` names a module's directory",
                 shown_dir.display()
             ),
-        ));
+        )));
     }
     Ok(Source {
         dir: resolved,

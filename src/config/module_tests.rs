@@ -295,3 +295,40 @@ fn module_instances_are_bounded() {
     ]);
     assert!(e.contains("more than 10000 module instances"), "{e}");
 }
+
+#[test]
+fn modules_nest_at_most_sixteen_levels() {
+    // m0 calls m1 … calls m16: the configuration's call is the first level, m16's the 17th.
+    let calls: Vec<(String, String)> = (0..=17)
+        .map(|i| {
+            let text = if i < 17 {
+                format!(
+                    "module \"m{}\" {{\n  source = \"../m{}\"\n}}\n",
+                    i + 1,
+                    i + 1
+                )
+            } else {
+                "group \"deep\" {}\n".to_owned()
+            };
+            (format!("modules/m{i}/main.hcl"), text)
+        })
+        .collect();
+    let mut files: Vec<(&str, &str)> = calls
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    files.push((
+        "account/main.hcl",
+        "module \"m0\" {\n  source = \"../modules/m0\"\n}\n",
+    ));
+    let e = errors(&files);
+    assert!(
+        e.contains("modules nest more than 16 levels deep here"),
+        "{e}"
+    );
+    assert!(e.contains("modules/m15/main.hcl:1:1"), "{e}");
+    // Sixteen levels are allowed: the deepest module's group is declared.
+    files[15].1 = "group \"deep\" {}\n";
+    let d = desired(&files);
+    assert!(d.account.groups.contains_key(&Name::from("deep")));
+}

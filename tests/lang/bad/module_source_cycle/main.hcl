@@ -1,4 +1,4 @@
-# expect: module cycle: module.b
+# expect: module cycle: module.a (
 # at: modules/b/main.hcl:1:1
 # help: a module cannot use itself
 module "a" {

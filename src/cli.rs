@@ -96,8 +96,18 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
         /// Plan only this entity (e.g. user.john) and what it depends on; repeatable.
-        #[arg(long = "target", value_name = "ADDRESS")]
+        #[arg(long = "target", value_name = "ADDRESS", conflicts_with = "all")]
         targets: Vec<String>,
+        /// Plan every account configuration under DIR (each directory with a backend block) and
+        /// print one combined report; with --out, DIR is where one saved plan per account goes.
+        #[arg(long)]
+        all: bool,
+        /// With --all: how many accounts are planned at once.
+        #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=256))]
+        accounts_parallelism: u16,
+        /// With --all: text, json (schemas/accounts-report.schema.json) or markdown.
+        #[arg(long, value_enum, conflicts_with = "json", requires = "all")]
+        format: Option<Format>,
     },
     /// Change the live account to match the configuration, or apply a saved plan.
     Apply {
@@ -365,12 +375,19 @@ impl Command {
                 json,
                 out,
                 targets,
+                all,
+                accounts_parallelism,
+                format,
             } => C::Plan(PlanSettings {
                 dir,
                 detailed_exitcode,
                 json,
                 out,
                 targets: addresses(targets)?,
+                all: all.then(|| settings::AllAccounts {
+                    parallelism: usize::from(accounts_parallelism),
+                    format: Format::chosen(json, format),
+                }),
             }),
             Command::Apply {
                 target,
@@ -389,11 +406,7 @@ impl Command {
             }),
             Command::Show { file, json, format } => C::Show {
                 file,
-                format: if json {
-                    settings::Format::Json
-                } else {
-                    format.map_or(settings::Format::Text, Format::into_settings)
-                },
+                format: Format::chosen(json, format),
             },
             Command::Drift { dir, format } => C::Drift {
                 dir,
@@ -457,6 +470,17 @@ impl Command {
                 user_boundaries: !no_user_boundaries,
             },
         })
+    }
+}
+
+impl Format {
+    /// `--json` or `--format`, text when neither is given.
+    fn chosen(json: bool, format: Option<Format>) -> settings::Format {
+        if json {
+            settings::Format::Json
+        } else {
+            format.map_or(settings::Format::Text, Format::into_settings)
+        }
     }
 }
 

@@ -78,6 +78,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "render",
             "import",
             "cli",
+            "fsutil",
         ],
     ),
 ];

@@ -8,6 +8,7 @@
 //! Every step collects all of its errors as [`Diagnostics`] with `file:line:col` and a snippet;
 //! `lower` runs only on a configuration that loaded cleanly.
 
+pub mod accounts;
 mod arith;
 mod budget;
 mod convert;

@@ -191,7 +191,7 @@ pub(crate) fn parse_dir_into(
 }
 
 /// The largest configuration file read (a synthetic 50,000-entity configuration is about 25 MiB).
-const MAX_FILE_BYTES: u64 = 256 << 20;
+pub(super) const MAX_FILE_BYTES: u64 = 256 << 20;
 
 /// Files at least this big are parsed in pieces on several threads.
 const PIECE_BYTES: usize = 256 << 10;

@@ -3,6 +3,7 @@
 //! only through `render::printer`.
 
 mod access;
+mod all;
 mod apply;
 mod audit;
 mod backend;
@@ -61,7 +62,10 @@ pub async fn run(settings: Settings) -> anyhow::Result<Exit> {
             check,
             recursive,
         } => fmt_cmd(dir, *check, *recursive),
-        Command::Plan(plan) => plan::plan_cmd(plan, flags, &ui).await,
+        Command::Plan(plan) => match &plan.all {
+            Some(all) => all::plan_all(plan, all, flags, &ui).await,
+            None => plan::plan_cmd(plan, flags, &ui).await,
+        },
         Command::Apply(apply) => apply::apply(apply, flags, &ui).await,
         Command::Show { file, format } => plan::show(file, *format, &ui),
         Command::Drift { dir, format } => plan::drift_cmd(dir, flags, *format, &ui).await,

@@ -1,7 +1,7 @@
 //! Planning (config -> backend read -> diff -> plan), and the commands that print a plan: `plan`,
 //! `show` and `drift`.
 
-use super::{backend, exiting_soon, load, lower, report_calls, Exit, Ui};
+use super::{backend, exiting_soon, load, report_calls, Exit, Ui};
 use crate::backend::Backend;
 use crate::config::{self, Desired};
 use crate::diff::{diff, Action, Diff};
@@ -41,12 +41,28 @@ pub(crate) async fn make_plan(
         Ok(c) => c,
         Err(code) => return Ok(Err(code)),
     };
+    let planned = plan_config(&config, flags, ui.verbose, targets).await?;
+    exiting_soon(config);
+    Ok(planned.map_err(|text| {
+        err(&text);
+        Exit::Error
+    }))
+}
+
+/// [`make_plan`] of a loaded configuration; `Err(text)` holds the errors to print (the
+/// configuration's, or a conflict with the account).
+pub(crate) async fn plan_config(
+    config: &config::Config,
+    flags: &BackendFlags,
+    verbose: u8,
+    targets: &[Address],
+) -> anyhow::Result<Result<Planned, String>> {
     let what = config.dir().display().to_string();
     let spec = flags.resolve(config.backend(), &what)?;
     let backend = backend::open(&spec).await?;
-    let desired = match lower(&config, backend.account_id()) {
+    let desired = match config.lower(backend.account_id()) {
         Ok(d) => d,
-        Err(code) => return Ok(Err(code)),
+        Err(diags) => return Ok(Err(diags.to_string())),
     };
     let moves = config.moves(&desired);
     let module_dirs = config
@@ -54,15 +70,14 @@ pub(crate) async fn make_plan(
         .into_iter()
         .map(Path::to_path_buf)
         .collect();
-    exiting_soon(config);
     backend.read_tags_only_for(&tags_to_read(&desired.account));
     let live = backend
         .read()
         .await
         .context("could not read the live account")?;
-    let Some((renamed, changes)) = changes(&desired, &live, &moves, targets, backend.account_id())
-    else {
-        return Ok(Err(Exit::Error));
+    let (renamed, changes) = match changes(&desired, &live, &moves, targets, backend.account_id()) {
+        Ok(c) => c,
+        Err(text) => return Ok(Err(text)),
     };
     let mut plan = plan::build(
         changes,
@@ -72,7 +87,7 @@ pub(crate) async fn make_plan(
         &desired.references,
     )?;
     plan.targets = targets.to_vec();
-    if ui.verbose > 0 {
+    if verbose > 0 {
         err(&format!("operations graph:\n{}", plan::graph_text(&plan)));
     }
     Ok(Ok(Planned {
@@ -87,14 +102,14 @@ pub(crate) async fn make_plan(
 
 /// The changes to plan: against the live account as if the `moved` blocks' renames were done
 /// (that account is returned too), only those of the targets and their dependencies, and none
-/// that deletes what `prevent_destroy` protects. `None` after printing why not.
+/// that deletes what `prevent_destroy` protects. `Err` holds the errors that stop it.
 fn changes<'a>(
     desired: &Desired,
     live: &'a Account,
     moves: &[config::Move],
     targets: &[Address],
     account_id: &str,
-) -> Option<(Cow<'a, Account>, Diff)> {
+) -> Result<(Cow<'a, Account>, Diff), String> {
     let wanted: Vec<plan::moved::Rename> = moves
         .iter()
         .map(|m| plan::moved::Rename {
@@ -105,10 +120,10 @@ fn changes<'a>(
     let (renamed, renames) = match plan::moved::rename_live(&wanted, live) {
         Ok(r) => r,
         Err(conflicts) => {
-            for c in conflicts {
-                err(&moved_conflict(&c, moves).to_string());
-            }
-            return None;
+            return Err(conflicts
+                .iter()
+                .map(|c| moved_conflict(c, moves).to_string())
+                .collect());
         }
     };
     let mut changes = diff(&desired.account, &renamed, desired.scope.as_ref());
@@ -116,8 +131,7 @@ fn changes<'a>(
     changes.mark_modules(&desired.modules);
     if !targets.is_empty() {
         if let Err(e) = plan::target::check(targets, &desired.account, &renamed) {
-            err(&format!("error: {e}\n"));
-            return None;
+            return Err(format!("error: {e}\n"));
         }
         let keep = plan::target::with_dependencies(
             targets,
@@ -140,10 +154,9 @@ fn changes<'a>(
         })
     });
     if let Err(diags) = config::check_prevent_destroy(desired, removals) {
-        err(&diags.to_string());
-        return None;
+        return Err(diags.to_string());
     }
-    Some((renamed, changes))
+    Ok((renamed, changes))
 }
 
 /// The error for a `moved` block whose both ends exist, at the block.
@@ -233,7 +246,7 @@ pub(crate) fn tags_to_read(desired: &Account) -> Vec<Address> {
     policies.chain(profiles).collect()
 }
 
-fn provenance(dir: &Path, planned: &Planned) -> anyhow::Result<Provenance> {
+pub(super) fn provenance(dir: &Path, planned: &Planned) -> anyhow::Result<Provenance> {
     let desired = &planned.desired;
     Ok(Provenance {
         iamform_version: env!("CARGO_PKG_VERSION").to_owned(),

@@ -147,6 +147,16 @@ pub struct PlanSettings {
     pub out: Option<PathBuf>,
     /// `--target`: plan only these and what they depend on.
     pub targets: Vec<Address>,
+    /// `--all`: `dir` holds many accounts' configurations.
+    pub all: Option<AllAccounts>,
+}
+
+/// `plan --all DIR`: every account configuration under DIR, one combined report.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AllAccounts {
+    /// `--accounts-parallelism`: accounts planned at once.
+    pub parallelism: usize,
+    pub format: Format,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -1,0 +1,178 @@
+//! `plan --all DIR` over a tree of mock accounts (examples/organization): one combined report,
+//! an exit code combining every account's, saved plans per account.
+
+use crate::harness::{assert_matches_schema, json, Run, Test};
+
+/// The organisation example, made a repository (modules are read only inside one).
+fn organization() -> Test {
+    let t = Test::new().example("organization");
+    std::fs::create_dir(t.config().join(".git")).expect("a .git directory");
+    t
+}
+
+fn plan_all(t: &Test, args: &[&str]) -> Run {
+    let root = t.config().display().to_string();
+    let mut all = vec!["plan", "--all", root.as_str()];
+    all.extend_from_slice(args);
+    t.run_plain(&all)
+}
+
+fn apply_account(t: &Test, account: &str) {
+    let dir = t.config().join("accounts").join(account);
+    t.run_plain(&["apply", "--auto-approve", &dir.display().to_string()])
+        .expect(0);
+}
+
+#[test]
+fn every_account_is_planned_and_one_failing_account_fails_the_run() {
+    let t = organization();
+    t.write(
+        "accounts/sandbox/main.hcl",
+        "backend \"mock\" {\n  path       = \"account.json\"\n  account_id = \"444444444444\"\n}\n\nmodule \"baseline\" {\n  source      = \"../../modules/baseline\"\n  environment = \"sandbox\"\n}\n",
+    );
+    let run = plan_all(&t, &["--detailed-exitcode"]).expect(1);
+    let table: Vec<&str> = run.stdout.lines().skip(3).take(4).collect();
+    assert_eq!(
+        table
+            .iter()
+            .map(|l| l.split_whitespace().collect::<Vec<_>>())
+            .collect::<Vec<_>>(),
+        [
+            vec!["accounts/dev", "111111111111", "6", "0", "0", "changes"],
+            vec!["accounts/prod", "333333333333", "5", "0", "0", "changes"],
+            vec!["accounts/sandbox", "-", "-", "-", "-", "error"],
+            vec!["accounts/staging", "222222222222", "5", "0", "0", "changes"],
+        ],
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.starts_with("4 accounts under"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("3 with changes, 1 failed; 16 to add"),
+        "{}",
+        run.stdout
+    );
+    // The failing account's errors, located in its files; the others' plans, with addresses
+    // saying which module each entity comes from.
+    assert!(
+        run.stdout
+            .contains("module `baseline` needs the input `account_id`")
+            && run.stdout.contains("accounts/sandbox/main.hcl:6:1"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("# module.baseline.role.prod-ci-acme-deploy will be created"),
+        "{}",
+        run.stdout
+    );
+
+    let report = json(&plan_all(&t, &["--format", "json"]).expect(1));
+    assert_matches_schema("accounts-report.schema.json", &report);
+    let accounts = report["accounts"].as_array().expect("accounts");
+    assert_eq!(accounts.len(), 4);
+    for a in accounts {
+        if a["status"] == "error" {
+            assert!(a["plan"].is_null() && !a["errors"][0].as_str().unwrap().is_empty());
+        } else {
+            assert_matches_schema("plan.schema.json", &a["plan"]);
+        }
+    }
+    assert_eq!(report["summary"]["failed"], 1);
+
+    // Without the failing account: 2 with --detailed-exitcode while any account has changes,
+    // 0 once every one is applied.
+    t.remove("accounts/sandbox/main.hcl");
+    plan_all(&t, &["--detailed-exitcode"]).expect(2);
+    plan_all(&t, &[]).expect(0);
+    for account in ["dev", "staging"] {
+        apply_account(&t, account);
+    }
+    let run = plan_all(&t, &["--detailed-exitcode", "--format", "markdown"]).expect(2);
+    assert!(
+        run.stdout
+            .contains("| `accounts/dev` | 111111111111 | 0 | 0 | 0 | no changes |"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("| `accounts/prod` | 333333333333 | 5 | 0 | 0 | changes |"),
+        "{}",
+        run.stdout
+    );
+    apply_account(&t, "prod");
+    plan_all(&t, &["--detailed-exitcode"]).expect(0);
+}
+
+#[test]
+fn two_directories_of_one_account_are_refused() {
+    let t = organization();
+    let prod = std::fs::read_to_string(t.config().join("accounts/prod/main.hcl")).unwrap();
+    t.write("accounts/prod-copy/main.hcl", &prod);
+    let run = plan_all(&t, &[]).expect(1);
+    assert!(
+        run.stdout.contains(
+            "account 333333333333 is also the account of accounts/prod-copy: two configurations would undo each other's changes"
+        ),
+        "{}",
+        run.stdout
+    );
+    let report = json(&plan_all(&t, &["--format", "json"]).expect(1));
+    let status: Vec<(&str, &str)> = report["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| (a["dir"].as_str().unwrap(), a["status"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        status,
+        [
+            ("accounts/dev", "changes"),
+            ("accounts/prod", "error"),
+            ("accounts/prod-copy", "error"),
+            ("accounts/staging", "changes"),
+        ]
+    );
+}
+
+#[test]
+fn saved_plans_per_account_apply_once_and_are_refused_when_stale() {
+    let t = organization();
+    let out = t.path("plans");
+    let out_arg = out.display().to_string();
+    let run = plan_all(&t, &["--out", &out_arg]).expect(0);
+    assert!(run.stdout.contains("Saved the plan to"), "{}", run.stdout);
+    for account in ["dev", "staging", "prod"] {
+        assert!(
+            out.join(format!("accounts/{account}.json")).is_file(),
+            "{account}"
+        );
+    }
+    let apply = |account: &str| {
+        let file = out
+            .join(format!("accounts/{account}.json"))
+            .display()
+            .to_string();
+        t.run_plain(&["apply", "--auto-approve", &file])
+    };
+    apply("dev").expect(0);
+    // Someone changes staging's account after the plan was made: its saved plan is stale.
+    apply_account(&t, "staging");
+    let run = apply("staging").expect(1);
+    assert!(run.stderr.contains("stale"), "{}", run.stderr);
+    apply("prod").expect(0);
+    plan_all(&t, &["--detailed-exitcode"]).expect(0);
+}
+
+#[test]
+fn a_tree_without_accounts_is_an_error() {
+    let t = Test::new().file("modules/x/main.hcl", "group \"g\" {}\n");
+    let run = plan_all(&t, &[]).expect(1);
+    assert!(
+        run.stderr.contains("no account configuration under"),
+        "{}",
+        run.stderr
+    );
+}

@@ -132,6 +132,14 @@ pub enum Command {
         /// or puts a permissions boundary on it).
         #[arg(long)]
         allow_lockout: bool,
+        /// Apply every saved plan under DIR (written by `plan --all --out DIR`), each checked for
+        /// staleness; needs --auto-approve. One combined report; a failing account does not stop
+        /// the others.
+        #[arg(long, conflicts_with = "targets", requires = "auto_approve")]
+        all: bool,
+        /// With --all: how many accounts are applied at once.
+        #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=256))]
+        accounts_parallelism: u16,
     },
     /// Print a plan saved with `plan --out`.
     Show {
@@ -384,10 +392,7 @@ impl Command {
                 json,
                 out,
                 targets: addresses(targets)?,
-                all: all.then(|| settings::AllAccounts {
-                    parallelism: usize::from(accounts_parallelism),
-                    format: Format::chosen(json, format),
-                }),
+                all: all_accounts(all, accounts_parallelism, Format::chosen(json, format)),
             }),
             Command::Apply {
                 target,
@@ -396,6 +401,8 @@ impl Command {
                 json,
                 targets,
                 allow_lockout,
+                all,
+                accounts_parallelism,
             } => C::Apply(ApplySettings {
                 target,
                 auto_approve,
@@ -403,6 +410,7 @@ impl Command {
                 json,
                 targets: addresses(targets)?,
                 allow_lockout,
+                all: all_accounts(all, accounts_parallelism, Format::chosen(json, None)),
             }),
             Command::Show { file, json, format } => C::Show {
                 file,
@@ -471,6 +479,18 @@ impl Command {
             },
         })
     }
+}
+
+/// `--all` and `--accounts-parallelism`.
+fn all_accounts(
+    all: bool,
+    parallelism: u16,
+    format: settings::Format,
+) -> Option<settings::AllAccounts> {
+    all.then(|| settings::AllAccounts {
+        parallelism: usize::from(parallelism),
+        format,
+    })
 }
 
 impl Format {

@@ -16,49 +16,17 @@ pub const MAX_DIRECTORIES: usize = 20_000;
 
 /// Every directory at or under `root` whose `*.hcl` files declare a `backend` block, sorted.
 pub fn discover(root: &Path) -> Result<Vec<PathBuf>, String> {
-    let mut found = Vec::new();
-    let mut stack = vec![(root.to_path_buf(), 0usize)];
-    let mut visited = 0usize;
-    while let Some((dir, depth)) = stack.pop() {
-        visited += 1;
-        if visited > MAX_DIRECTORIES {
-            return Err(format!(
-                "{} holds more than {MAX_DIRECTORIES} directories: point --all at the directory of the accounts",
-                root.display()
-            ));
-        }
-        let entries = std::fs::read_dir(&dir)
-            .map_err(|e| format!("cannot read the directory {}: {e}", dir.display()))?;
-        let mut files = Vec::new();
-        for entry in entries {
-            let entry = entry.map_err(|e| format!("cannot list {}: {e}", dir.display()))?;
-            let name = entry.file_name().to_string_lossy().into_owned();
-            let Ok(kind) = entry.file_type() else {
-                continue;
-            };
-            if name.starts_with('.') || kind.is_symlink() {
-                continue;
-            }
-            if kind.is_dir() {
-                if depth + 1 > MAX_DEPTH {
-                    return Err(format!(
-                        "{} is more than {MAX_DEPTH} directories below {}: keep account directories closer to it",
-                        entry.path().display(),
-                        root.display()
-                    ));
-                }
-                stack.push((entry.path(), depth + 1));
-            } else if kind.is_file() && name.ends_with(".hcl") {
-                files.push(entry.path());
-            }
-        }
-        files.sort();
-        if files.iter().any(|f| declares_backend(f)) {
-            found.push(dir);
-        }
-    }
-    found.sort();
-    Ok(found)
+    let dirs = crate::fsutil::walk_dirs(root, MAX_DEPTH, MAX_DIRECTORIES)?;
+    Ok(dirs
+        .into_iter()
+        .filter(|(_, files)| {
+            files
+                .iter()
+                .filter(|f| f.extension().is_some_and(|e| e == "hcl"))
+                .any(|f| declares_backend(f))
+        })
+        .map(|(dir, _)| dir)
+        .collect())
 }
 
 /// Whether the file at `path` has a top-level `backend` block. A file that does not parse is
@@ -117,6 +85,6 @@ mod tests {
         let deep: PathBuf = (0..=MAX_DEPTH).map(|i| format!("d{i}")).collect();
         std::fs::create_dir_all(dir.path().join(deep)).unwrap();
         let e = discover(dir.path()).unwrap_err();
-        assert!(e.contains("more than 32 directories below"), "{e}");
+        assert!(e.contains("is more than 32 directories below"), "{e}");
     }
 }

@@ -12,7 +12,8 @@ pub const FORMAT_VERSION: u32 = 1;
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AccountsReport {
     pub format_version: u32,
-    /// The directory the accounts were found under, as given.
+    /// The directory the accounts (or, for `apply --all`, the saved plans) were found under, as
+    /// given.
     pub root: String,
     pub summary: AccountsSummary,
     /// Sorted by directory.
@@ -34,13 +35,25 @@ pub struct AccountsSummary {
 pub enum Status {
     NoChanges,
     Changes,
+    /// `apply --all`: every operation of its saved plan was applied.
+    Applied,
     Error,
+}
+
+/// What `apply --all` did in one account (counts as in schemas/apply-report.schema.json).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Applied {
+    pub applied: usize,
+    pub failed: usize,
+    pub skipped: usize,
+    pub not_started: usize,
 }
 
 /// One account configuration's outcome.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AccountReport {
-    /// The configuration directory, relative to the root (`.` for the root itself).
+    /// The configuration directory, relative to the root (`.` for the root itself); for
+    /// `apply --all`, the saved plan's file.
     pub dir: String,
     /// The account the backend reached; absent when it was not reached.
     pub account_id: Option<String>,
@@ -60,6 +73,9 @@ pub struct AccountReport {
     /// The plan, as `plan --json` prints it; absent on error.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan: Option<PlanDocument>,
+    /// `apply --all`: what was applied; absent when the plan was refused before any call.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub applied: Option<Applied>,
 }
 
 impl AccountReport {
@@ -74,6 +90,7 @@ impl AccountReport {
             warnings: Vec::new(),
             saved_plan: None,
             plan: None,
+            applied: None,
         }
     }
 
@@ -83,10 +100,9 @@ impl AccountReport {
 }
 
 impl AccountsReport {
-    /// The report of `accounts`, after refusing every account whose id another also has.
+    /// The report of `accounts` (see [`refuse_shared_accounts`], which comes first).
     pub fn new(root: String, mut accounts: Vec<AccountReport>) -> AccountsReport {
         accounts.sort_by(|a, b| a.dir.cmp(&b.dir));
-        refuse_shared_accounts(&mut accounts);
         let mut summary = AccountsSummary {
             accounts: accounts.len(),
             ..AccountsSummary::default()
@@ -94,7 +110,7 @@ impl AccountsReport {
         for a in &accounts {
             match a.status {
                 Status::Error => summary.failed += 1,
-                Status::Changes => summary.with_changes += 1,
+                Status::Changes | Status::Applied => summary.with_changes += 1,
                 Status::NoChanges => {}
             }
             if let Some(s) = a.summary() {
@@ -114,7 +130,7 @@ impl AccountsReport {
 
 /// Two configurations planning one account would undo each other's changes: each of them is an
 /// error, naming the others.
-fn refuse_shared_accounts(accounts: &mut [AccountReport]) {
+pub fn refuse_shared_accounts(accounts: &mut [AccountReport]) {
     let mut by_id: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for a in accounts.iter() {
         if let Some(id) = &a.account_id {
@@ -158,14 +174,13 @@ mod tests {
 
     #[test]
     fn two_directories_of_one_account_are_both_refused() {
-        let report = AccountsReport::new(
-            "org".to_owned(),
-            vec![
-                account("prod", "111111111111"),
-                account("dev", "222222222222"),
-                account("prod-copy", "111111111111"),
-            ],
-        );
+        let mut accounts = vec![
+            account("prod", "111111111111"),
+            account("dev", "222222222222"),
+            account("prod-copy", "111111111111"),
+        ];
+        refuse_shared_accounts(&mut accounts);
+        let report = AccountsReport::new("org".to_owned(), accounts);
         let status: Vec<(&str, Status)> = report
             .accounts
             .iter()

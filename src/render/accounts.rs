@@ -26,6 +26,7 @@ fn status(a: &AccountReport) -> &'static str {
     match a.status {
         Status::NoChanges => "no changes",
         Status::Changes => "changes",
+        Status::Applied => "applied",
         Status::Error => "error",
     }
 }
@@ -92,8 +93,28 @@ pub fn text(report: &AccountsReport, style: Style) -> String {
         if let Some(file) = &a.saved_plan {
             let _ = writeln!(out, "Saved the plan to {file}.");
         }
+        if let Some(line) = applied_line(a) {
+            let _ = writeln!(out, "{line}");
+        }
     }
     out
+}
+
+/// `apply --all`: what was done in the account.
+fn applied_line(a: &AccountReport) -> Option<String> {
+    let n = a.applied?;
+    Some(format!(
+        "Apply {}: {} applied, {} failed, {} skipped, {} not started.",
+        if a.status == Status::Error {
+            "failed"
+        } else {
+            "complete"
+        },
+        n.applied,
+        n.failed,
+        n.skipped,
+        n.not_started
+    ))
 }
 
 /// The report as an issue body or a pull-request comment.
@@ -128,6 +149,9 @@ pub fn markdown(report: &AccountsReport) -> String {
         }
         if let Some(doc) = &a.plan {
             out.push_str(&markdown::plan(&doc.plan, &format!("`{}`", a.dir)));
+        }
+        if let Some(line) = applied_line(a) {
+            let _ = writeln!(out, "\n**{line}**");
         }
         out.push_str("\n</details>\n");
     }

@@ -5,7 +5,7 @@
 use super::plan::{plan_config, provenance};
 use super::{Exit, Ui};
 use crate::config;
-use crate::plan::accounts::{AccountReport, AccountsReport, Status};
+use crate::plan::accounts::{refuse_shared_accounts, AccountReport, AccountsReport, Status};
 use crate::plan::saved::PlanDocument;
 use crate::render::printer::{err, out};
 use crate::render::{self, Style};
@@ -56,6 +56,7 @@ pub(crate) async fn plan_all(
     for task in tasks {
         accounts.push(task.await?);
     }
+    refuse_shared_accounts(&mut accounts);
     let report = AccountsReport::new(root.display().to_string(), accounts);
     if settings.out.is_some() {
         remove_refused_plans(&report);
@@ -116,6 +117,7 @@ impl Shared {
             warnings,
             saved_plan: None,
             plan: None,
+            applied: None,
         };
         if let Some(out) = &self.out {
             match save(out, &shown, dir, &planned, &mut doc) {
@@ -175,7 +177,7 @@ fn remove_refused_plans(report: &AccountsReport) {
     }
 }
 
-fn print(report: &AccountsReport, format: Format, style: Style) -> anyhow::Result<()> {
+pub(super) fn print(report: &AccountsReport, format: Format, style: Style) -> anyhow::Result<()> {
     out(&match format {
         Format::Text => render::accounts::text(report, style),
         Format::Json => serde_json::to_string_pretty(report)? + "\n",
@@ -185,7 +187,7 @@ fn print(report: &AccountsReport, format: Format, style: Style) -> anyhow::Resul
 }
 
 /// 1 if any account failed; else, with `--detailed-exitcode`, 2 if any has changes; else 0.
-fn exit(report: &AccountsReport, detailed: bool) -> Exit {
+pub(super) fn exit(report: &AccountsReport, detailed: bool) -> Exit {
     if report.summary.failed > 0 {
         Exit::Error
     } else if detailed && report.summary.with_changes > 0 {

@@ -7,7 +7,7 @@ use super::{backend, report_calls, Exit, Ui};
 use crate::apply::{self, ApplyDocument};
 use crate::backend::Backend;
 use crate::model::{Account, Address};
-use crate::plan::saved;
+use crate::plan::saved::{self, PlanDocument};
 use crate::plan::Plan;
 use crate::render::printer::{self, err, out};
 use crate::render::progress::Progress;
@@ -42,7 +42,8 @@ async fn directory(
         Err(code) => return Ok(code),
     };
     let caller = planned.backend.caller();
-    if !lockout_guard(&planned.plan, &planned.live, caller, settings, ui) {
+    if let Err(refusal) = lockout_guard(&planned.plan, &planned.live, caller, settings, ui) {
+        err(&refusal);
         return Ok(Exit::Error);
     }
     if !settings.json {
@@ -64,6 +65,27 @@ async fn saved(
             file.display()
         );
     }
+    let (doc, backend) = match prepare_saved(file, flags, settings, ui).await? {
+        Ok(ready) => ready,
+        Err(text) => {
+            err(&text);
+            return Ok(Exit::Error);
+        }
+    };
+    if !settings.json {
+        out(&targeted_warning(&doc.plan));
+    }
+    execute(&doc.plan, backend, settings, ui).await
+}
+
+/// A saved plan, checked: made for the account the backend reaches, not stale, made as these
+/// credentials, and passing the self-lockout guard. `Err` holds why it must not be applied.
+pub(super) async fn prepare_saved(
+    file: &Path,
+    flags: &BackendFlags,
+    settings: &ApplySettings,
+    ui: &Ui,
+) -> anyhow::Result<Result<(PlanDocument, Arc<dyn Backend>), String>> {
     let doc = read_plan_file(file)?;
     let Some(provenance) = &doc.saved else {
         bail!(
@@ -107,8 +129,7 @@ async fn saved(
             "Nothing was applied. Run `iamform plan --out {}` again and review the new plan.\n",
             file.display()
         ));
-        err(&msg);
-        return Ok(Exit::Error);
+        return Ok(Err(msg));
     }
     if let (Some(now), Some(then)) = (backend.caller(), &provenance.caller) {
         if now != *then {
@@ -120,29 +141,25 @@ async fn saved(
         }
     }
     let caller = backend.caller().or_else(|| provenance.caller.clone());
-    if !lockout_guard(&doc.plan, &live, caller, settings, ui) {
-        return Ok(Exit::Error);
+    if let Err(refusal) = lockout_guard(&doc.plan, &live, caller, settings, ui) {
+        return Ok(Err(refusal));
     }
-    if !settings.json {
-        out(&targeted_warning(&doc.plan));
-    }
-    execute(&doc.plan, backend, settings, ui).await
+    Ok(Ok((doc, backend)))
 }
 
-/// The self-lockout guard (src/guard.rs): `false` when the plan must not be applied, after
-/// printing why.
+/// The self-lockout guard (src/guard.rs): `Err` holds why the plan must not be applied.
 fn lockout_guard(
     plan: &Plan,
     live: &Account,
     caller: Option<Address>,
     settings: &ApplySettings,
     ui: &Ui,
-) -> bool {
+) -> Result<(), String> {
     let Some(caller) = caller else {
         if ui.verbose > 0 {
             err("lockout guard: the calling principal is unknown (root, federated, or a mock without `caller`): not checked\n");
         }
-        return true;
+        return Ok(());
     };
     let found = crate::guard::check(plan, live, &caller);
     if found.is_empty() {
@@ -151,17 +168,16 @@ fn lockout_guard(
                 "lockout guard: the plan leaves the caller {caller} its IAM permissions\n"
             ));
         }
-        return true;
+        return Ok(());
     }
     if settings.allow_lockout {
         err(&format!(
             "warning: --allow-lockout: applying {} operation(s) that take IAM permissions from the caller {caller}\n",
             found.len()
         ));
-        return true;
+        return Ok(());
     }
-    err(&crate::guard::refusal(&caller, &found));
-    false
+    Err(crate::guard::refusal(&caller, &found))
 }
 
 /// The backend a saved plan names (`mock:PATH` or `aws`), unless `--backend` overrides it.

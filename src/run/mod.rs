@@ -5,6 +5,7 @@
 mod access;
 mod all;
 mod apply;
+mod apply_all;
 mod audit;
 mod backend;
 mod lint;
@@ -28,6 +29,7 @@ pub enum Exit {
 }
 
 /// How a run talks to its user, decided once.
+#[derive(Clone)]
 pub(crate) struct Ui {
     /// The style of stdout (colour only on a terminal, when allowed).
     pub style: Style,
@@ -66,7 +68,10 @@ pub async fn run(settings: Settings) -> anyhow::Result<Exit> {
             Some(all) => all::plan_all(plan, all, flags, &ui).await,
             None => plan::plan_cmd(plan, flags, &ui).await,
         },
-        Command::Apply(apply) => apply::apply(apply, flags, &ui).await,
+        Command::Apply(apply) => match &apply.all {
+            Some(all) => apply_all::apply_all(apply, all, flags, &ui).await,
+            None => apply::apply(apply, flags, &ui).await,
+        },
         Command::Show { file, format } => plan::show(file, *format, &ui),
         Command::Drift { dir, format } => plan::drift_cmd(dir, flags, *format, &ui).await,
         Command::Synth {

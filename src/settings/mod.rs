@@ -151,7 +151,8 @@ pub struct PlanSettings {
     pub all: Option<AllAccounts>,
 }
 
-/// `plan --all DIR`: every account configuration under DIR, one combined report.
+/// `plan --all DIR` (every account configuration under DIR) and `apply --all DIR` (every saved
+/// plan under DIR): one combined report.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AllAccounts {
     /// `--accounts-parallelism`: accounts planned at once.
@@ -169,6 +170,8 @@ pub struct ApplySettings {
     /// `--target`: directory form only.
     pub targets: Vec<Address>,
     pub allow_lockout: bool,
+    /// `--all`: `target` holds the saved plans of many accounts.
+    pub all: Option<AllAccounts>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

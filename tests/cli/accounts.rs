@@ -176,3 +176,85 @@ fn a_tree_without_accounts_is_an_error() {
         run.stderr
     );
 }
+
+#[test]
+fn apply_all_applies_every_saved_plan_and_a_failing_account_stops_no_other() {
+    let t = organization();
+    // Staging's mock refuses its second operation; dev's account changes after the plans are
+    // made, so its saved plan is stale.
+    let staging = std::fs::read_to_string(t.config().join("accounts/staging/main.hcl")).unwrap();
+    t.write(
+        "accounts/staging/main.hcl",
+        &staging.replace(
+            "  account_id = \"222222222222\"\n",
+            "  account_id = \"222222222222\"\n  faults     = \"fail_call=2:LimitExceeded\"\n",
+        ),
+    );
+    let plans = t.path("plans").display().to_string();
+    plan_all(&t, &["--out", &plans]).expect(0);
+    let refused = t.run_plain(&["apply", "--all", &plans]).expect(1);
+    assert!(
+        refused.stderr.contains("--auto-approve"),
+        "{}",
+        refused.stderr
+    );
+    t.write("accounts/dev/extra.hcl", "group \"late\" {}\n");
+    apply_account(&t, "dev");
+
+    let run = t
+        .run_plain(&["apply", "--all", &plans, "--auto-approve", "--json"])
+        .expect(1);
+    let report = json(&run);
+    assert_matches_schema("accounts-report.schema.json", &report);
+    let by_dir = |dir: &str| {
+        report["accounts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["dir"] == dir)
+            .unwrap_or_else(|| panic!("{dir} in {report}"))
+            .clone()
+    };
+    let dev = by_dir("accounts/dev.json");
+    assert_eq!(dev["status"], "error");
+    assert!(
+        dev["errors"][0].as_str().unwrap().contains("is stale"),
+        "{dev}"
+    );
+    assert!(
+        dev["applied"].is_null(),
+        "nothing was applied in dev: {dev}"
+    );
+    let staging = by_dir("accounts/staging.json");
+    assert_eq!(staging["status"], "error");
+    assert_eq!(staging["applied"]["failed"], 1, "{staging}");
+    assert!(
+        staging["errors"][0]
+            .as_str()
+            .unwrap()
+            .contains("LimitExceeded"),
+        "{staging}"
+    );
+    let prod = by_dir("accounts/prod.json");
+    assert_eq!(prod["status"], "applied");
+    assert_eq!(prod["applied"]["applied"], 9, "{prod}");
+    assert_eq!(report["summary"]["failed"], 2);
+
+    // What the report says is what the accounts show: prod is done, staging is not.
+    let run = plan_all(&t, &["--format", "json"]).expect(0);
+    let now = json(&run);
+    let status: Vec<(&str, &str)> = now["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| (a["dir"].as_str().unwrap(), a["status"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        status,
+        [
+            ("accounts/dev", "no_changes"),
+            ("accounts/prod", "no_changes"),
+            ("accounts/staging", "changes"),
+        ]
+    );
+}

@@ -17,6 +17,16 @@ fn plan_all(t: &Test, args: &[&str]) -> Run {
     t.run_plain(&all)
 }
 
+/// Each account's directory and status in a JSON combined report.
+fn statuses(report: &serde_json::Value) -> Vec<(&str, &str)> {
+    report["accounts"]
+        .as_array()
+        .expect("accounts")
+        .iter()
+        .map(|a| (a["dir"].as_str().unwrap(), a["status"].as_str().unwrap()))
+        .collect()
+}
+
 fn apply_account(t: &Test, account: &str) {
     let dir = t.config().join("accounts").join(account);
     t.run_plain(&["apply", "--auto-approve", &dir.display().to_string()])
@@ -120,14 +130,8 @@ fn two_directories_of_one_account_are_refused() {
         run.stdout
     );
     let report = json(&plan_all(&t, &["--format", "json"]).expect(1));
-    let status: Vec<(&str, &str)> = report["accounts"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| (a["dir"].as_str().unwrap(), a["status"].as_str().unwrap()))
-        .collect();
     assert_eq!(
-        status,
+        statuses(&report),
         [
             ("accounts/dev", "changes"),
             ("accounts/prod", "error"),
@@ -241,16 +245,9 @@ fn apply_all_applies_every_saved_plan_and_a_failing_account_stops_no_other() {
     assert_eq!(report["summary"]["failed"], 2);
 
     // What the report says is what the accounts show: prod is done, staging is not.
-    let run = plan_all(&t, &["--format", "json"]).expect(0);
-    let now = json(&run);
-    let status: Vec<(&str, &str)> = now["accounts"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| (a["dir"].as_str().unwrap(), a["status"].as_str().unwrap()))
-        .collect();
+    let now = json(&plan_all(&t, &["--format", "json"]).expect(0));
     assert_eq!(
-        status,
+        statuses(&now),
         [
             ("accounts/dev", "no_changes"),
             ("accounts/prod", "no_changes"),

@@ -79,9 +79,12 @@ echo "apply --all of the baseline ($((accounts * 42)) entities): $(echo "$end - 
 
 echo "== plan --all (no changes), $runs runs"
 for _ in $(seq 1 "$runs"); do
-    /usr/bin/time -f "%e %M" "$bin" plan --all "$work/org" -q 2>&1 >/dev/null | tail -1
+    /usr/bin/time -f "%e %M %U %S" "$bin" plan --all "$work/org" -q 2>&1 >/dev/null | tail -1
 done >"$work/times"
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 echo "wall (s): $(cut -d' ' -f1 "$work/times" | sort -n | tr '\n' ' ')"
+# On a shared machine the wall time depends on the others' load; the CPU time (user + system,
+# over both cores) does not.
 echo "median wall $(cut -d' ' -f1 "$work/times" | median) s," \
-    "median peak memory $(($(cut -d' ' -f2 "$work/times" | median) / 1024)) MB"
+    "median peak memory $(($(cut -d' ' -f2 "$work/times" | median) / 1024)) MB," \
+    "median CPU $(awk '{ print $3 + $4 }' "$work/times" | median) s"

@@ -96,12 +96,22 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
         /// Plan only this entity (e.g. user.john) and what it depends on; repeatable.
-        #[arg(long = "target", value_name = "ADDRESS")]
+        #[arg(long = "target", value_name = "ADDRESS", conflicts_with = "all")]
         targets: Vec<String>,
         /// The principal that will apply the plan, `role/NAME` or `user/NAME`: the self-lockout
         /// guard is evaluated for it (a saved plan records it as the principal to apply it).
         #[arg(long, value_name = "role/NAME|user/NAME")]
         caller: Option<String>,
+        /// Plan every account configuration under DIR (each directory with a backend block) and
+        /// print one combined report; with --out, DIR is where one saved plan per account goes.
+        #[arg(long)]
+        all: bool,
+        /// With --all: how many accounts are planned at once.
+        #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=256))]
+        accounts_parallelism: u16,
+        /// With --all: text, json (schemas/accounts-report.schema.json) or markdown.
+        #[arg(long, value_enum, conflicts_with = "json", requires = "all")]
+        format: Option<Format>,
     },
     /// Change the live account to match the configuration, or apply a saved plan.
     Apply {
@@ -146,6 +156,14 @@ pub enum Command {
         /// How long to wait for the lock of a mock account file that another run holds.
         #[arg(long, default_value_t = 60, value_name = "SECONDS")]
         lock_timeout: u64,
+        /// Apply every saved plan under DIR (written by `plan --all --out DIR`), each checked for
+        /// staleness; needs --auto-approve. One combined report; a failing account does not stop
+        /// the others.
+        #[arg(long, conflicts_with = "targets", requires = "auto_approve")]
+        all: bool,
+        /// With --all: how many accounts are applied at once.
+        #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=256))]
+        accounts_parallelism: u16,
     },
     /// Print a plan saved with `plan --out`.
     Show {
@@ -379,6 +397,39 @@ impl Args {
 }
 
 impl Command {
+    /// The settings of `apply` (kept apart: every flag of it is a line here).
+    fn apply_settings(self) -> Result<settings::Command, UsageError> {
+        use settings::Command as C;
+        Ok(match self {
+            Command::Apply {
+                target,
+                auto_approve,
+                parallelism,
+                json,
+                targets,
+                allow_lockout,
+                max_destroy,
+                credentials_out,
+                config_dir,
+                lock_timeout: _,
+                all,
+                accounts_parallelism,
+            } => C::Apply(ApplySettings {
+                target,
+                auto_approve,
+                parallelism: usize::from(parallelism),
+                json,
+                targets: addresses(targets)?,
+                allow_lockout,
+                max_destroy,
+                credentials_out,
+                config_dir,
+                all: all_accounts(all, accounts_parallelism, Format::chosen(json, None)),
+            }),
+            _ => unreachable!("apply_settings is called on Command::Apply"),
+        })
+    }
+
     fn into_settings(self) -> Result<settings::Command, UsageError> {
         use settings::Command as C;
         Ok(match self {
@@ -399,6 +450,9 @@ impl Command {
                 out,
                 targets,
                 caller,
+                all,
+                accounts_parallelism,
+                format,
             } => C::Plan(PlanSettings {
                 dir,
                 detailed_exitcode,
@@ -409,36 +463,12 @@ impl Command {
                     .map(|c| settings::parse_mock_caller(&c))
                     .transpose()
                     .map_err(UsageError::Caller)?,
+                all: all_accounts(all, accounts_parallelism, Format::chosen(json, format)),
             }),
-            Command::Apply {
-                target,
-                auto_approve,
-                parallelism,
-                json,
-                targets,
-                allow_lockout,
-                max_destroy,
-                credentials_out,
-                config_dir,
-                lock_timeout: _,
-            } => C::Apply(ApplySettings {
-                target,
-                auto_approve,
-                parallelism: usize::from(parallelism),
-                json,
-                targets: addresses(targets)?,
-                allow_lockout,
-                max_destroy,
-                credentials_out,
-                config_dir,
-            }),
+            apply @ Command::Apply { .. } => apply.apply_settings()?,
             Command::Show { file, json, format } => C::Show {
                 file,
-                format: if json {
-                    settings::Format::Json
-                } else {
-                    format.map_or(settings::Format::Text, Format::into_settings)
-                },
+                format: Format::chosen(json, format),
             },
             Command::Drift { dir, format } => C::Drift {
                 dir,
@@ -502,6 +532,29 @@ impl Command {
                 user_boundaries: !no_user_boundaries,
             },
         })
+    }
+}
+
+/// `--all` and `--accounts-parallelism`.
+fn all_accounts(
+    all: bool,
+    parallelism: u16,
+    format: settings::Format,
+) -> Option<settings::AllAccounts> {
+    all.then(|| settings::AllAccounts {
+        parallelism: usize::from(parallelism),
+        format,
+    })
+}
+
+impl Format {
+    /// `--json` or `--format`, text when neither is given.
+    fn chosen(json: bool, format: Option<Format>) -> settings::Format {
+        if json {
+            settings::Format::Json
+        } else {
+            format.map_or(settings::Format::Text, Format::into_settings)
+        }
     }
 }
 

@@ -49,6 +49,21 @@ pub struct Change {
     /// The entity's old address when a `moved` block renames it in place (action `update`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub moved_from: Option<Address>,
+    /// The module instance declaring the entity (`module.baseline`), when a module does; for
+    /// display only: the address, an IAM name, is the same wherever the entity is declared.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub module: Option<String>,
+}
+
+impl Change {
+    /// The address with where the entity comes from: `module.baseline.role.ci`, or `role.ci`
+    /// for an entity the configuration itself declares (or one it does not declare).
+    pub fn shown_address(&self) -> String {
+        match &self.module {
+            Some(m) => format!("{m}.{}", self.address),
+            None => self.address.to_string(),
+        }
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -61,6 +76,13 @@ pub struct Diff {
 impl Diff {
     pub fn is_empty(&self) -> bool {
         self.changes.is_empty()
+    }
+
+    /// Says which module declares each changed entity (`module` of [`Change`]).
+    pub fn mark_modules(&mut self, modules: &BTreeMap<Address, String>) {
+        for c in &mut self.changes {
+            c.module = modules.get(&c.address).cloned();
+        }
     }
 }
 
@@ -190,6 +212,7 @@ fn diff_singleton<T: Clone>(
         after: after.cloned().map(wrap),
         reason: None,
         moved_from: None,
+        module: None,
     };
     match (desired, live) {
         (Some(d), Some(l)) if differs(d, l) => {
@@ -349,6 +372,7 @@ fn diff_kind<T: Described>(
                 after: Some(d.clone().wrap()),
                 reason: None,
                 moved_from: None,
+                module: None,
             }),
             Some(l) => {
                 let (compared, moved_from) = case_change(kind, d, l, compare(d, l));
@@ -360,6 +384,7 @@ fn diff_kind<T: Described>(
                         after: Some(d.clone().wrap()),
                         reason,
                         moved_from,
+                        module: None,
                     });
                 }
             }
@@ -378,6 +403,7 @@ fn diff_kind<T: Described>(
                 after: None,
                 reason: None,
                 moved_from: None,
+                module: None,
             });
         } else {
             *out.unmanaged.entry(kind).or_default() += 1;

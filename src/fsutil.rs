@@ -128,6 +128,54 @@ fn sync_dir(dir: &Path) {
     let _ = dir;
 }
 
+/// The directories at or under `root` with their regular files (sorted), for `--all`: hidden
+/// entries (`.git`) and symbolic links are skipped, never followed; more than `max_depth` levels
+/// or `max_dirs` directories is an error, since the tree comes from a pull request.
+pub fn walk_dirs(
+    root: &Path,
+    max_depth: usize,
+    max_dirs: usize,
+) -> Result<Vec<(std::path::PathBuf, Vec<std::path::PathBuf>)>, String> {
+    let mut out = Vec::new();
+    let mut stack = vec![(root.to_path_buf(), 0usize)];
+    while let Some((dir, depth)) = stack.pop() {
+        if out.len() >= max_dirs {
+            return Err(format!(
+                "{} holds more than {max_dirs} directories: point --all at a smaller tree",
+                root.display()
+            ));
+        }
+        let entries = std::fs::read_dir(&dir)
+            .map_err(|e| format!("cannot read the directory {}: {e}", dir.display()))?;
+        let mut files = Vec::new();
+        for entry in entries {
+            let entry = entry.map_err(|e| format!("cannot list {}: {e}", dir.display()))?;
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
+            if entry.file_name().to_string_lossy().starts_with('.') || kind.is_symlink() {
+                continue;
+            }
+            if kind.is_dir() {
+                if depth + 1 > max_depth {
+                    return Err(format!(
+                        "{} is more than {max_depth} directories below {}: keep what --all reads closer to it",
+                        entry.path().display(),
+                        root.display()
+                    ));
+                }
+                stack.push((entry.path(), depth + 1));
+            } else if kind.is_file() {
+                files.push(entry.path());
+            }
+        }
+        files.sort();
+        out.push((dir, files));
+    }
+    out.sort();
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -68,7 +68,12 @@ impl Test {
 
     /// Copies an example's files (recursively) into the configuration directory.
     pub fn example(self, name: &str) -> Test {
-        copy_dir(&repo().join("examples").join(name), &self.config());
+        self.files_of(&repo().join("examples").join(name))
+    }
+
+    /// Copies the files of a directory (recursively) into the configuration directory.
+    pub fn files_of(self, dir: &Path) -> Test {
+        copy_dir(dir, &self.config());
         self
     }
 

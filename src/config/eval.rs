@@ -10,6 +10,7 @@ use super::arith::error_message;
 use super::convert;
 use super::diagnostic::{Diagnostic, SourceMap, Span};
 use super::functions;
+use super::module::Unit;
 use super::parse::{Attr, Node};
 use super::references::Reference;
 use super::variables::{Inputs, VarType};
@@ -17,7 +18,9 @@ use crate::model::{self, iam as names, Address, Kind};
 use hcl::eval::{Context, Evaluate};
 use hcl::{Map, Value};
 use petgraph::graph::{DiGraph, NodeIndex};
+use std::cell::Cell;
 use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
 
 /// The entity kinds declared by blocks, with their keywords.
 pub(crate) fn entity_kind(ident: &str) -> Option<Kind> {
@@ -58,30 +61,53 @@ pub(crate) fn instance_address(kind: Kind, label: &str, key: &str) -> String {
 /// An entity reference by HCL keyword and block label, e.g. `("policy", "billing_read")`.
 pub(crate) type EntityRef = (Kind, String);
 
-/// The evaluation environment shared by lowering and policy documents.
+/// The evaluation environment shared by lowering and policy documents: that of the
+/// configuration, or of one instance of a module (each has its own variables, locals and
+/// entities; `children` are the module instances it calls).
 pub(crate) struct Env<'a> {
     pub map: &'a SourceMap,
     pub diags: Vec<Diagnostic>,
+    /// The configuration and its modules (`config::module`).
+    pub(super) units: &'a [Unit],
+    /// Which of them this environment evaluates.
+    pub unit: usize,
+    /// `module.baseline`, `module.team["web"]` (with the calling module's path before it when
+    /// nested); `None` for the configuration itself.
+    pub path: Option<String>,
+    /// The module instances this unit's `module` blocks make, in evaluation order.
+    pub children: Vec<Env<'a>>,
+    /// The outputs of each module block, by label: an object of outputs, or for a block with
+    /// `for_each` an object of those by key.
+    pub(super) modules: Map<String, Value>,
+    /// Entities each module output references: (label, instance key, output) -> addresses.
+    pub(super) module_refs: BTreeMap<(String, Option<String>, String), BTreeSet<Address>>,
+    /// Entities each input variable's value references in the calling configuration.
+    pub(super) var_refs: BTreeMap<String, BTreeSet<Address>>,
+    /// Module instances made so far by the whole configuration (shared with the children).
+    pub(super) instances_made: Rc<Cell<usize>>,
     /// Identities by (kind, block label), of blocks without `for_each`.
     pub identities: BTreeMap<EntityRef, Identity>,
     /// The instances of blocks with `for_each`, by (kind, block label), in key order.
     pub instances: BTreeMap<EntityRef, Vec<Instance>>,
     /// `each` while the attributes of one `for_each` instance are evaluated.
     pub each: Option<Value>,
-    account_id: String,
+    pub(super) account_id: String,
     vars: Map<String, Value>,
     locals: Map<String, Value>,
     entities: BTreeMap<&'static str, Map<String, Value>>,
-    /// `local.x`, `var.x`, `user.label`, … whose evaluation failed (already reported).
-    failed: BTreeSet<String>,
+    /// `local.x`, `var.x`, `user.label`, `module.x`, … whose evaluation failed (already
+    /// reported).
+    pub(super) failed: BTreeSet<String>,
     /// Entities each local references, directly or through other locals.
     local_refs: BTreeMap<String, BTreeSet<Address>>,
 }
 
-/// One node of the dependency graph of locals and entity identities.
+/// One node of the dependency graph of locals, entity identities and module calls.
 enum Item<'n> {
     Local(&'n Attr),
     Entity(Kind, &'n str, &'n Node),
+    /// A `module` block: its `for_each` and inputs are evaluated here, then the module.
+    Module(&'n str, &'n Node),
 }
 
 impl Item<'_> {
@@ -89,25 +115,22 @@ impl Item<'_> {
         match self {
             Item::Local(a) => format!("local.{}", a.key),
             Item::Entity(kind, label, _) => format!("{}.{label}", kind.keyword()),
+            Item::Module(label, _) => format!("module.{label}"),
         }
     }
 
     fn span(&self) -> Span {
         match self {
             Item::Local(a) => a.key_span,
-            Item::Entity(_, _, n) => n.header,
+            Item::Entity(_, _, n) | Item::Module(_, n) => n.header,
         }
     }
 
     fn refs(&self) -> Vec<&Reference> {
-        match self {
-            Item::Local(a) => a.refs.iter().collect(),
-            Item::Entity(_, _, n) => IDENTITY_ATTRS
-                .into_iter()
-                .filter_map(|k| n.attr(k))
-                .flat_map(|a| a.refs.iter())
-                .collect(),
-        }
+        self.attrs()
+            .into_iter()
+            .flat_map(|a| a.refs.iter())
+            .collect()
     }
 
     /// The attributes evaluating the item evaluates.
@@ -118,6 +141,7 @@ impl Item<'_> {
                 .into_iter()
                 .filter_map(|k| n.attr(k))
                 .collect(),
+            Item::Module(_, n) => n.attrs.iter().filter(|a| a.key != "source").collect(),
         }
     }
 }
@@ -129,7 +153,7 @@ const IDENTITY_ATTRS: [&str; 5] = ["for_each", "name", "path", "url", "custom_su
 
 /// The instances a `for_each` value declares: a map's keys and values, or a set's strings (each
 /// both key and value), in key order.
-fn for_each_keys(v: &Value) -> Result<Vec<(String, Value)>, String> {
+pub(super) fn for_each_keys(v: &Value) -> Result<Vec<(String, Value)>, String> {
     match v {
         Value::Object(obj) => {
             let mut out: Vec<(String, Value)> =
@@ -168,23 +192,46 @@ fn for_each_keys(v: &Value) -> Result<Vec<(String, Value)>, String> {
 fn ref_key(r: &Reference) -> Option<String> {
     let label = r.label.as_ref()?;
     match r.root.as_str() {
-        "var" | "local" => Some(format!("{}.{label}", r.root)),
+        "var" | "local" | "module" => Some(format!("{}.{label}", r.root)),
         _ if r.is_entity() => Some(format!("{}.{label}", r.root)),
         _ => None,
     }
 }
 
 impl<'a> Env<'a> {
-    /// Evaluates variables, locals and entity identities of the top-level `blocks`.
+    /// Evaluates variables, locals, entity identities and module calls of the configuration
+    /// (`units[0]`), and of every module instance it calls.
     pub(super) fn evaluate(
         map: &'a SourceMap,
-        blocks: &[Node],
+        units: &'a [Unit],
         account_id: &str,
         inputs: &Inputs,
+    ) -> Env<'a> {
+        let mut env = Env::new(map, units, 0, account_id, None, Rc::default());
+        env.run(inputs);
+        env
+    }
+
+    /// An environment for `units[unit]`, not evaluated yet.
+    pub(super) fn new(
+        map: &'a SourceMap,
+        units: &'a [Unit],
+        unit: usize,
+        account_id: &str,
+        path: Option<String>,
+        instances_made: Rc<Cell<usize>>,
     ) -> Env<'a> {
         let mut env = Env {
             map,
             diags: Vec::new(),
+            units,
+            unit,
+            path,
+            children: Vec::new(),
+            modules: Map::new(),
+            module_refs: BTreeMap::new(),
+            var_refs: BTreeMap::new(),
+            instances_made,
             identities: BTreeMap::new(),
             instances: BTreeMap::new(),
             each: None,
@@ -198,10 +245,22 @@ impl<'a> Env<'a> {
         for kw in super::references::ENTITY_ROOTS {
             env.entities.insert(kw, Map::new());
         }
-        env.variables(blocks, inputs);
-        env.validations(blocks);
-        env.locals_and_identities(blocks);
         env
+    }
+
+    /// The top-level blocks this environment evaluates.
+    pub(super) fn blocks(&self) -> &'a [Node] {
+        let units: &'a [Unit] = self.units;
+        &units[self.unit].blocks
+    }
+
+    /// Evaluates variables (from `inputs`), their validations, then locals, identities and
+    /// module calls in dependency order.
+    pub(super) fn run(&mut self, inputs: &Inputs) {
+        let blocks = self.blocks();
+        self.variables(blocks, inputs);
+        self.validations(blocks);
+        self.locals_and_identities(blocks);
     }
 
     /// The value of every variable: its input, else its default, converted to its type.
@@ -229,7 +288,11 @@ impl<'a> Env<'a> {
             };
             let given = inputs.values.get(name);
             let (value, origin, span) = match (given, b.attr("default")) {
-                (Some(input), _) => (input.value.clone(), input.origin.clone(), b.header),
+                (Some(input), _) => (
+                    input.value.clone(),
+                    input.origin.clone(),
+                    input.at.unwrap_or(b.header),
+                ),
                 (None, Some(a)) => {
                     let ctx = self.context_for(&[], &[a]);
                     match self.eval_in(a, &ctx) {
@@ -323,6 +386,8 @@ impl<'a> Env<'a> {
                 items.extend(b.attrs.iter().map(Item::Local));
             } else if let (Some(kind), Some(label)) = (entity_kind(&b.ident), b.label()) {
                 items.push(Item::Entity(kind, label, b));
+            } else if let ("module", Some(label)) = (b.ident.as_str(), b.label()) {
+                items.push(Item::Module(label, b));
             }
         }
         let index: BTreeMap<String, usize> = items
@@ -376,6 +441,7 @@ impl<'a> Env<'a> {
                     self.local(a, &ctx);
                 }
                 Item::Entity(kind, label, node) => self.identity(*kind, label, node),
+                Item::Module(label, node) => self.module_call(label, node),
             }
         }
     }
@@ -410,7 +476,7 @@ impl<'a> Env<'a> {
 
     /// A context holding exactly the values `refs` name, and the functions `attrs` call (copying
     /// the whole function table would be most of the cost of a context).
-    fn context_for(&self, refs: &[&Reference], attrs: &[&Attr]) -> Context<'static> {
+    pub(super) fn context_for(&self, refs: &[&Reference], attrs: &[&Attr]) -> Context<'static> {
         let mut ctx = Context::new();
         if attrs.iter().any(|a| a.calls) {
             functions::declare_only(
@@ -425,6 +491,7 @@ impl<'a> Env<'a> {
             let source = match r.root.as_str() {
                 "var" => &self.vars,
                 "local" => &self.locals,
+                "module" => &self.modules,
                 root => match self.entities.get(root) {
                     Some(m) => m,
                     None => continue,
@@ -654,6 +721,13 @@ impl<'a> Env<'a> {
                     Some(l) => out.extend(self.local_refs.get(l).into_iter().flatten().cloned()),
                     None => out.extend(self.local_refs.values().flatten().cloned()),
                 }
+            } else if r.root == "var" {
+                match &r.label {
+                    Some(l) => out.extend(self.var_refs.get(l).into_iter().flatten().cloned()),
+                    None => out.extend(self.var_refs.values().flatten().cloned()),
+                }
+            } else if r.root == "module" {
+                out.extend(self.output_refs(r));
             }
         }
         out
@@ -676,7 +750,7 @@ impl<'a> Env<'a> {
         self.eval_in(attr, &ctx)
     }
 
-    fn eval_in(&mut self, attr: &Attr, ctx: &Context) -> Option<Value> {
+    pub(super) fn eval_in(&mut self, attr: &Attr, ctx: &Context) -> Option<Value> {
         super::budget::reset();
         let result = if attr.lazy {
             super::lazy::evaluate(&attr.expr, ctx)

@@ -7,9 +7,10 @@ use super::convert;
 use super::diagnostic::{Diagnostic, Diagnostics, SourceMap, Span};
 use super::eval::entity_kind;
 use super::functions;
+use super::module::{self, Frame, Root, Unit};
 use super::moved;
 use super::parse::{self, Node};
-use super::references::{self, Allowed, Declared};
+use super::references::{self, Allowed, Declared, DeclaredModule};
 use super::schema;
 use super::variables::VarType;
 use super::BackendSpec;
@@ -21,48 +22,153 @@ use std::path::Path;
 #[derive(Clone, Debug)]
 pub(crate) struct Loaded {
     pub map: SourceMap,
-    /// Top-level blocks of every file, in file order.
-    pub blocks: Vec<Node>,
+    /// The configuration (first), then every module directory it uses, each loaded once.
+    pub units: Vec<Unit>,
     pub backend: Option<BackendSpec>,
 }
 
-pub(crate) fn load(dir: &Path) -> Result<Loaded, Diagnostics> {
-    let (map, roots, mut diags) = parse::parse_dir(dir);
-    for root in &roots {
-        diags.extend(schema::check_file(root, &map));
+impl Loaded {
+    /// The top-level blocks of the configuration itself.
+    pub(super) fn blocks(&self) -> &[Node] {
+        &self.units[0].blocks
     }
-    for root in &roots {
-        for a in root.all_attrs() {
-            for r in &a.repeated_keys {
-                diags.push(
-                    map.error(
-                        r.second,
-                        format!("the key `{}` is set twice in this object", r.key),
-                    )
-                    .with_note(format!("first set at {}", map.describe(r.first)))
-                    .with_help(
-                        "an object keeps only the last value of a key, so what a reader sees first is not what is used: remove one",
-                    ),
-                );
-            }
-        }
-    }
-    let blocks: Vec<Node> = roots.into_iter().flat_map(|r| r.blocks).collect();
-    let declared = declarations(&blocks, &map, &mut diags);
-    for b in &blocks {
-        check_references(b, &declared, &map, &mut diags);
-    }
-    diags.extend(moved::check(&blocks, &declared, &map));
-    let backend = backend(&blocks, dir, &map, &mut diags);
+}
+
+/// Loads the configuration of `dir` and the modules it uses, none outside `root`.
+pub(crate) fn load(dir: &Path, root: &Root) -> Result<Loaded, Diagnostics> {
+    let mut loader = Loader {
+        map: SourceMap::default(),
+        units: Vec::new(),
+        diags: Vec::new(),
+        root,
+    };
+    loader.unit(dir, dir, &mut Vec::new());
+    let Loader {
+        map,
+        units,
+        mut diags,
+        ..
+    } = loader;
+    let backend = backend(&units[0].blocks, dir, &map, &mut diags);
     if diags.is_empty() {
         Ok(Loaded {
             map,
-            blocks,
+            units,
             backend,
         })
     } else {
         Err(Diagnostics::deduplicated(diags))
     }
+}
+
+struct Loader<'r> {
+    map: SourceMap,
+    units: Vec<Unit>,
+    diags: Vec<Diagnostic>,
+    root: &'r Root,
+}
+
+impl Loader<'_> {
+    /// Loads the unit whose files are in `dir` (shown as `shown`) and, depth first, the modules
+    /// it calls; `stack` holds the module blocks that led here (empty for the configuration).
+    /// Returns the unit's index.
+    fn unit(&mut self, dir: &Path, shown: &Path, stack: &mut Vec<Frame>) -> usize {
+        let (roots, parse_errors) = parse::parse_dir_into(&mut self.map, dir, shown);
+        let complete = parse_errors.is_empty();
+        self.diags.extend(parse_errors);
+        let map = &self.map;
+        for root in &roots {
+            self.diags.extend(schema::check_file(root, map));
+            self.diags.extend(repeated_keys(root, map));
+        }
+        let blocks: Vec<Node> = roots.into_iter().flat_map(|r| r.blocks).collect();
+        if !stack.is_empty() {
+            self.diags
+                .extend(module::check_module_blocks(&blocks, &self.map));
+        }
+        let mut declared = declarations(&blocks, &self.map, &mut self.diags);
+        let index = self.units.len();
+        self.units.push(Unit::default());
+        let mut calls = BTreeMap::new();
+        for b in blocks.iter().filter(|b| b.ident == "module") {
+            let Some(label) = b.label() else { continue };
+            let Some(child) = self.call(b, dir, shown, stack) else {
+                continue;
+            };
+            calls.insert(label.to_owned(), child);
+            let callee = &self.units[child];
+            if let Some(m) = declared.modules.get_mut(label) {
+                m.outputs = callee.complete.then(|| callee.outputs.clone());
+            }
+            self.diags
+                .extend(module::check_inputs(b, callee, &self.map));
+        }
+        for b in &blocks {
+            check_references(b, &declared, &self.map, &mut self.diags);
+        }
+        if stack.is_empty() {
+            self.diags
+                .extend(moved::check(&blocks, &declared, &self.map));
+        }
+        let mut unit = Unit::new(dir.to_path_buf(), shown.to_path_buf(), blocks, complete);
+        unit.calls = calls;
+        self.units[index] = unit;
+        index
+    }
+
+    /// The unit module block `b` uses, loaded if it is not yet; `None` after reporting why it
+    /// cannot be.
+    fn call(
+        &mut self,
+        b: &Node,
+        dir: &Path,
+        shown: &Path,
+        stack: &mut Vec<Frame>,
+    ) -> Option<usize> {
+        let source = match module::source(b, dir, shown, self.root, &self.map) {
+            Ok(s) => s,
+            Err(d) => {
+                self.diags.push(*d);
+                return None;
+            }
+        };
+        let call = format!("module.{}", b.label().unwrap_or_default());
+        if let Some(d) = module::cycle_or_depth(stack, &source.dir, &call, b.header, &self.map) {
+            self.diags.push(d);
+            return None;
+        }
+        if let Some(i) = self.units.iter().position(|u| u.dir == source.dir) {
+            return Some(i);
+        }
+        stack.push(Frame {
+            dir: source.dir.clone(),
+            call,
+            shown: source.shown.clone(),
+        });
+        let i = self.unit(&source.dir, &source.shown, stack);
+        stack.pop();
+        Some(i)
+    }
+}
+
+/// The keys an object literal of `root` sets twice.
+fn repeated_keys(root: &Node, map: &SourceMap) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for a in root.all_attrs() {
+        for r in &a.repeated_keys {
+            out.push(
+                map.error(
+                    r.second,
+                    format!("the key `{}` is set twice in this object", r.key),
+                )
+                .with_note(format!("first set at {}", map.describe(r.first)))
+                .with_help(
+                    "an object keeps only the last value of a key, so what a reader sees first is not what is used: remove one",
+                ),
+            );
+        }
+    }
+    out
 }
 
 /// Collects what is declared; reports duplicate labels, variables and locals, and blocks that
@@ -94,6 +200,23 @@ fn declarations(blocks: &[Node], map: &SourceMap, diags: &mut Vec<Diagnostic>) -
                     b.header,
                     diags,
                 );
+            }
+            "module" | "output" => {
+                if let Some(name) = b.label() {
+                    duplicate(
+                        format!("{ident}.{name}"),
+                        format!("{ident} `{name}`"),
+                        b.header,
+                        diags,
+                    );
+                    if ident == "module" {
+                        let m = DeclaredModule {
+                            for_each: b.attr("for_each").is_some(),
+                            outputs: None,
+                        };
+                        declared.modules.insert(name.to_owned(), m);
+                    }
+                }
             }
             "variable" => {
                 if let Some(name) = b.label() {

@@ -3,10 +3,11 @@
 //! with errors at the attribute or block they concern.
 
 use super::convert;
-use super::diagnostic::{Diagnostics, SourceMap, Span};
+use super::diagnostic::{Diagnostics, Span};
 use super::document;
 use super::eval::{entity_kind, instance_address, Env, Identity};
 use super::functions;
+use super::load::Loaded;
 use super::parse::{Attr, Node};
 use super::variables::Inputs;
 use super::Desired;
@@ -33,16 +34,17 @@ fn inline_limit(kind: Kind) -> usize {
     SizeQuota::inline(kind).limit()
 }
 
-/// Evaluates the configuration against an account id (for ARNs).
+/// Evaluates the configuration and its modules against an account id (for ARNs).
 pub(crate) fn lower(
-    map: &SourceMap,
-    blocks: &[Node],
+    loaded: &Loaded,
     dir: &Path,
     account_id: &str,
     inputs: &Inputs,
 ) -> Result<Desired, Diagnostics> {
     functions::with_file_root(dir, dir, || {
-        let env = Env::evaluate(map, blocks, account_id, inputs);
+        let mut env = Env::evaluate(&loaded.map, &loaded.units, account_id, inputs);
+        // The configuration's own outputs are only checked.
+        let _ = env.outputs();
         let mut l = Lowerer {
             env,
             desired: Desired {
@@ -55,20 +57,21 @@ pub(crate) fn lower(
                 statements: BTreeMap::new(),
                 audit_ignore: Vec::new(),
                 max_destroy: None,
+                modules: BTreeMap::new(),
             },
             declared: BTreeMap::new(),
             profiles: Vec::new(),
             quotas: Quotas::default(),
         };
-        // The account's quotas first: entities anywhere are checked against them.
-        for b in blocks.iter().filter(|b| b.ident == "settings") {
+        // The account's quotas first (the configuration's own settings; the first unit is the
+        // configuration directory): entities anywhere, modules included, are checked against them.
+        let root: &[Node] = loaded.units.first().map_or(&[], |u| u.blocks.as_slice());
+        for b in root.iter().filter(|b| b.ident == "settings") {
             if let Some(q) = b.blocks_named("quotas").next() {
                 l.quotas(q);
             }
         }
-        for b in blocks {
-            l.block(b);
-        }
+        l.unit();
         l.implicit_profiles();
         if l.env.diags.is_empty() {
             Ok(l.desired)
@@ -82,6 +85,8 @@ pub(crate) fn lower(
 struct ImplicitProfile {
     role: Identity,
     span: Span,
+    /// The module instance declaring the role.
+    module: Option<String>,
 }
 
 struct Lowerer<'a> {
@@ -96,6 +101,21 @@ struct Lowerer<'a> {
 }
 
 impl Lowerer<'_> {
+    /// The blocks of the unit `env` evaluates, then, each in its own environment and file root,
+    /// those of the module instances it calls.
+    fn unit(&mut self) {
+        for b in self.env.blocks() {
+            self.block(b);
+        }
+        for mut child in std::mem::take(&mut self.env.children) {
+            std::mem::swap(&mut self.env, &mut child);
+            let dir = self.env.units[self.env.unit].dir.clone();
+            functions::with_file_root(&dir, &dir, || self.unit());
+            std::mem::swap(&mut self.env, &mut child);
+            self.env.diags.append(&mut child.diags);
+        }
+    }
+
     fn block(&mut self, b: &Node) {
         match b.ident.as_str() {
             "password_policy" => self.password_policy(b),
@@ -111,10 +131,16 @@ impl Lowerer<'_> {
 
     fn entity(&mut self, kind: Kind, label: &str, b: &Node) {
         let key = (kind, label.to_owned());
+        // Inside a module, where the entity comes from: `module.baseline.role.ci`.
+        let module = self.env.path.clone();
+        let prefixed = |which: String| match &module {
+            Some(m) => format!("{m}.{which}"),
+            None => which,
+        };
         if let Some(instances) = self.env.instances.get(&key).cloned() {
             for inst in instances {
                 self.env.each = Some(inst.each);
-                let which = instance_address(kind, label, &inst.key);
+                let which = prefixed(instance_address(kind, label, &inst.key));
                 self.instance(kind, &inst.id, Some(which), b);
             }
             self.env.each = None;
@@ -122,7 +148,10 @@ impl Lowerer<'_> {
         }
         // A missing identity was reported while evaluating it.
         if let Some(id) = self.env.identities.get(&key).cloned() {
-            self.instance(kind, &id, None, b);
+            let which = module
+                .is_some()
+                .then(|| prefixed(format!("{kind}.{label}")));
+            self.instance(kind, &id, which, b);
         }
     }
 
@@ -294,6 +323,9 @@ impl Lowerer<'_> {
         if let Some(loc) = self.env.map.location(span) {
             self.desired.sources.insert(address.clone(), loc);
         }
+        if let Some(module) = &self.env.path {
+            self.desired.modules.insert(address.clone(), module.clone());
+        }
         true
     }
 
@@ -379,6 +411,7 @@ impl Lowerer<'_> {
                 self.profiles.push(ImplicitProfile {
                     role: id.clone(),
                     span: a.key_span,
+                    module: self.env.path.clone(),
                 });
             }
         }
@@ -463,6 +496,9 @@ impl Lowerer<'_> {
                 .insert(address.clone(), (p.role.name.clone(), p.span, None));
             if let Some(loc) = self.env.map.location(p.span) {
                 self.desired.sources.insert(address.clone(), loc);
+            }
+            if let Some(module) = p.module {
+                self.desired.modules.insert(address.clone(), module);
             }
             self.desired.account.instance_profiles.insert(
                 name.clone(),

@@ -8,6 +8,7 @@
 //! Every step collects all of its errors as [`Diagnostics`] with `file:line:col` and a snippet;
 //! `lower` runs only on a configuration that loaded cleanly.
 
+pub mod accounts;
 mod arith;
 mod budget;
 mod convert;
@@ -15,11 +16,13 @@ mod diagnostic;
 mod document;
 mod eval;
 pub(crate) mod functions;
+mod instance;
 mod lazy;
 mod lifecycle;
 pub(crate) mod limits;
 mod load;
 mod lower;
+mod module;
 mod moved;
 mod object_keys;
 mod parse;
@@ -29,6 +32,8 @@ pub mod sources;
 mod syntax;
 mod variables;
 
+#[cfg(test)]
+mod module_tests;
 #[cfg(test)]
 mod tests;
 
@@ -93,13 +98,30 @@ pub struct Desired {
     pub audit_ignore: Vec<String>,
     /// `settings { max_destroy = N }`: the most entities one plan may destroy (src/plan/blast.rs).
     pub max_destroy: Option<usize>,
+    /// The entities declared inside a module, and the module instance they come from
+    /// (`module.baseline`, `module.team["web"]`, `module.a.module.b`); plans show them as
+    /// `module.baseline.role.ci`.
+    pub modules: BTreeMap<Address, String>,
 }
 
-/// Parses every `*.hcl` file of `dir` (sorted by name, not recursive) and checks everything that
-/// does not need an account id. All errors of all files are returned together.
+/// Parses every `*.hcl` file of `dir` (sorted by name, not recursive) and of the modules it
+/// uses, and checks everything that does not need an account id. All errors of all files are
+/// returned together. Modules are read only inside the repository holding `dir` (the nearest
+/// directory at or above it with a `.git`; without one, `dir` itself).
 pub fn load(dir: &Path) -> Result<Config, Diagnostics> {
+    load_in(dir, module::Root::of(dir))
+}
+
+/// [`load`] with modules read only inside `root` unless `dir` is in a repository (then its top):
+/// for `--all ROOT`, whose accounts share modules beside them.
+pub fn load_within(dir: &Path, root: &Path) -> Result<Config, Diagnostics> {
+    let within = module::Root::of(root);
+    load_in(dir, within)
+}
+
+fn load_in(dir: &Path, root: module::Root) -> Result<Config, Diagnostics> {
     let recorder = sources::Recorder::default();
-    let loaded = limits::on_big_stack(|| sources::recording(&recorder, || load::load(dir)))
+    let loaded = limits::on_big_stack(|| sources::recording(&recorder, || load::load(dir, &root)))
         .map_err(Diagnostics::sorted)?;
     Ok(Config {
         dir: dir.to_path_buf(),
@@ -130,13 +152,7 @@ impl Config {
         let loaded = &self.loaded;
         limits::on_big_stack(|| {
             sources::recording(&self.recorder, || {
-                lower::lower(
-                    &loaded.map,
-                    &loaded.blocks,
-                    &self.dir,
-                    account_id,
-                    &self.inputs,
-                )
+                lower::lower(loaded, &self.dir, account_id, &self.inputs)
             })
         })
         .map_err(Diagnostics::sorted)
@@ -144,15 +160,41 @@ impl Config {
 
     /// Every file the configuration read so far, relative to its directory: the `*.hcl` files,
     /// and, once lowered, what `file`, `templatefile`, `fileexists` and `fileset` looked at.
+    ///
+    /// When modules come from outside the directory, every file is named relative to the
+    /// deepest directory holding them all, and `dir` says where the configuration is among them.
     pub fn sources(&self) -> Sources {
-        let mut out = self
+        let recorded = self
             .recorder
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .clone();
-        for f in &self.loaded.map.files {
-            if let Some(key) = sources::relative(&self.dir, &f.path) {
-                out.files.insert(key, Some(f.text.clone()));
+        let dir = sources::absolute(&self.dir);
+        let hcl: Vec<(PathBuf, &str)> = (self.loaded.map.files.iter())
+            .map(|f| (sources::absolute(&f.path), f.text.as_str()))
+            .collect();
+        let read: Vec<(PathBuf, Option<String>)> = (recorded.files.into_iter())
+            .map(|(k, v)| (PathBuf::from(k), v))
+            .collect();
+        let base = sources::common_ancestor(
+            std::iter::once(dir.as_path())
+                .chain(hcl.iter().filter_map(|(p, _)| p.parent()))
+                .chain(read.iter().filter_map(|(p, _)| p.parent())),
+        )
+        .unwrap_or_else(|| dir.clone());
+        let mut out = Sources {
+            files: BTreeMap::new(),
+            outside: recorded.outside,
+            dir: sources::relative(&base, &dir).unwrap_or_default(),
+        };
+        for (path, text) in read {
+            if let Some(key) = sources::relative(&base, &path) {
+                out.files.insert(key, text);
+            }
+        }
+        for (path, text) in hcl {
+            if let Some(key) = sources::relative(&base, &path) {
+                out.files.insert(key, Some(text.to_owned()));
             }
         }
         out
@@ -161,9 +203,12 @@ impl Config {
     /// The input values of the variables the configuration declares (values given for other
     /// names, from the environment, are ignored by lowering and left out here).
     pub fn declared_inputs(&self) -> Inputs {
-        let declared: BTreeSet<&str> = self
+        let root: &[parse::Node] = self
             .loaded
-            .blocks
+            .units
+            .first()
+            .map_or(&[], |u| u.blocks.as_slice());
+        let declared: BTreeSet<&str> = root
             .iter()
             .filter(|b| b.ident == "variable")
             .filter_map(|b| b.label())
@@ -181,6 +226,14 @@ impl Config {
     /// The renames the configuration's `moved` blocks ask for, as addresses of `desired`
     /// (which this configuration lowered).
     pub fn moves(&self, desired: &Desired) -> Vec<Move> {
-        moved::resolve(&self.loaded.blocks, &self.loaded.map, desired)
+        moved::resolve(self.loaded.blocks(), &self.loaded.map, desired)
+    }
+
+    /// The module directories the configuration uses, as read (links resolved), in load order.
+    pub fn module_dirs(&self) -> Vec<&Path> {
+        self.loaded.units[1..]
+            .iter()
+            .map(|u| u.dir.as_path())
+            .collect()
     }
 }

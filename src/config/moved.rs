@@ -58,6 +58,20 @@ fn ends_of(b: &Node, map: &SourceMap, diags: &mut Vec<Diagnostic>) -> Option<Blo
             },
             _ => None,
         };
+        let into_module = matches!(&attr.expr, hcl::Expression::Traversal(t)
+            if matches!(&t.expr, hcl::Expression::Variable(v) if v.as_str() == "module"));
+        if into_module {
+            diags.push(
+                map.error(
+                    attr.span,
+                    "moving an entity into or out of a module needs no moved block",
+                )
+                .with_help(
+                    "an entity keeps its IAM name wherever it is declared, so the plan shows no change: remove this moved block",
+                ),
+            );
+            return None;
+        }
         let Some((root, label)) = address else {
             diags.push(
                 map.error(attr.span, format!("`{key}` must be an entity address"))

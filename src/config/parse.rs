@@ -83,15 +83,21 @@ impl Node {
 /// Reads and parses every `*.hcl` file of `dir`, sorted by file name (hidden files are skipped).
 /// Files that fail to parse are reported in the returned diagnostics; the others are returned
 /// parsed, so that their errors can be reported in the same run.
-pub(crate) fn parse_dir(dir: &Path) -> (SourceMap, Vec<Node>, Vec<Diagnostic>) {
+/// The files are added to `map`; those of `dir` are shown as files of `shown` (a module's
+/// directory is read where it really is and shown as its `source` names it).
+pub(crate) fn parse_dir_into(
+    map: &mut SourceMap,
+    dir: &Path,
+    shown: &Path,
+) -> (Vec<Node>, Vec<Diagnostic>) {
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) => {
             let d = Diagnostic::error(format!(
                 "cannot read the configuration directory {}: {e}",
-                dir.display()
+                shown.display()
             ));
-            return (SourceMap::default(), Vec::new(), vec![d]);
+            return (Vec::new(), vec![d]);
         }
     };
     let mut names = Vec::new();
@@ -102,7 +108,7 @@ pub(crate) fn parse_dir(dir: &Path) -> (SourceMap, Vec<Node>, Vec<Diagnostic>) {
             Err(e) => {
                 diags.push(Diagnostic::error(format!(
                     "cannot list {}: {e}",
-                    dir.display()
+                    shown.display()
                 )));
                 continue;
             }
@@ -121,7 +127,7 @@ pub(crate) fn parse_dir(dir: &Path) -> (SourceMap, Vec<Node>, Vec<Diagnostic>) {
             if !inside {
                 diags.push(Diagnostic::error(format!(
                     "{} is a symbolic link to a file outside the configuration directory; only files inside it are read",
-                    display_path(dir, &name).display()
+                    display_path(shown, &name).display()
                 )));
                 continue;
             }
@@ -133,15 +139,14 @@ pub(crate) fn parse_dir(dir: &Path) -> (SourceMap, Vec<Node>, Vec<Diagnostic>) {
     names.sort();
     if names.is_empty() && diags.is_empty() {
         diags.push(
-            Diagnostic::error(format!("no .hcl files in {}", dir.display())).with_help(
+            Diagnostic::error(format!("no .hcl files in {}", shown.display())).with_help(
                 "a configuration is every *.hcl file of one directory; start with a main.hcl",
             ),
         );
     }
-    let mut map = SourceMap::default();
     let mut nodes = Vec::new();
     for name in names {
-        let path = display_path(dir, &name);
+        let path = display_path(shown, &name);
         let text = match crate::fsutil::read_regular(&dir.join(&name), MAX_FILE_BYTES, true) {
             Ok(bytes) => match String::from_utf8(bytes) {
                 Ok(t) => t,
@@ -168,7 +173,7 @@ pub(crate) fn parse_dir(dir: &Path) -> (SourceMap, Vec<Node>, Vec<Diagnostic>) {
         };
         let file = map.files.len();
         map.files.push(SourceFile::new(path, text));
-        let boundaries = match limits::check_nesting(&map, file) {
+        let boundaries = match limits::check_nesting(map, file) {
             Ok(b) => b,
             Err(d) => {
                 diags.push(*d);
@@ -177,16 +182,16 @@ pub(crate) fn parse_dir(dir: &Path) -> (SourceMap, Vec<Node>, Vec<Diagnostic>) {
         };
         let cores = std::thread::available_parallelism().map_or(1, usize::from);
         let pieces = cores.min(map.files[file].text.len() / PIECE_BYTES).max(1);
-        match parse_in_pieces(&map, file, &boundaries, pieces) {
+        match parse_in_pieces(map, file, &boundaries, pieces) {
             Ok(node) => nodes.push(node),
             Err(d) => diags.push(*d),
         }
     }
-    (map, nodes, diags)
+    (nodes, diags)
 }
 
 /// The largest configuration file read (a synthetic 50,000-entity configuration is about 25 MiB).
-const MAX_FILE_BYTES: u64 = 256 << 20;
+pub(super) const MAX_FILE_BYTES: u64 = 256 << 20;
 
 /// Files at least this big are parsed in pieces on several threads.
 const PIECE_BYTES: usize = 256 << 10;

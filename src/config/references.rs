@@ -197,6 +197,17 @@ pub(crate) struct Declared {
     pub locals: BTreeSet<String>,
     /// `KIND.LABEL` of blocks declared with `for_each`.
     pub for_each: BTreeSet<String>,
+    /// The `module` blocks, by label.
+    pub modules: BTreeMap<String, DeclaredModule>,
+}
+
+/// A `module` block as references see it.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct DeclaredModule {
+    pub for_each: bool,
+    /// The module's `output` blocks; `None` when the module could not be loaded (its errors
+    /// are reported, so references to it are not checked).
+    pub outputs: Option<BTreeSet<String>>,
 }
 
 /// Where references are allowed.
@@ -316,6 +327,7 @@ fn check_one(
         return None;
     }
     match root {
+        "module" => check_module(r, declared, map),
         "var" => {
             let name = r.label.as_ref()?;
             if declared.variables.contains(name) {
@@ -364,7 +376,7 @@ fn check_one(
                 .with_help("use for_each and each.key instead"),
         ),
         _ => {
-            let roots = ["var", "local", "account_id"]
+            let roots = ["var", "local", "account_id", "module"]
                 .into_iter()
                 .chain(ENTITY_ROOTS);
             let mut d = map.error(r.span, format!("unknown variable `{root}`"));
@@ -377,6 +389,71 @@ fn check_one(
             Some(d)
         }
     }
+}
+
+/// `module.NAME.OUTPUT`, or `module.NAME["KEY"].OUTPUT` for a module with `for_each`.
+fn check_module(r: &Reference, declared: &Declared, map: &SourceMap) -> Option<Diagnostic> {
+    let label = r.label.as_ref()?;
+    let Some(module) = declared.modules.get(label) else {
+        let mut d = map.error(
+            r.span,
+            format!("reference to undeclared module `{label}` in `{}`", shown(r)),
+        );
+        d.help = did_you_mean(label, declared.modules.keys().map(String::as_str)).or_else(|| {
+            Some(format!(
+                "declare it with `module \"{label}\" {{ source = \"./modules/…\" }}`"
+            ))
+        });
+        return Some(d);
+    };
+    let outputs = module.outputs.as_ref()?;
+    let attr = r.attr.as_ref()?;
+    let output = if module.for_each {
+        if !r.indexed {
+            return Some(
+                map.error(
+                    r.span,
+                    format!(
+                        "`module.{label}` is declared with for_each: `{}` needs an instance key",
+                        shown(r)
+                    ),
+                )
+                .with_help(format!(
+                    "name one instance, e.g. module.{label}[\"KEY\"].{attr}, or all of them: [for m in values(module.{label}) : m.{attr}]"
+                )),
+            );
+        }
+        r.field.as_ref()?
+    } else if r.indexed {
+        return Some(
+            map.error(
+                r.span,
+                format!("`module.{label}` has no for_each: it cannot be indexed"),
+            )
+            .with_help(format!("write module.{label}.OUTPUT")),
+        );
+    } else {
+        attr
+    };
+    if outputs.contains(output) {
+        return None;
+    }
+    let mut d = map.error(r.span, format!("module `{label}` has no output `{output}`"));
+    d.help = did_you_mean(output, outputs.iter().map(String::as_str)).or_else(|| {
+        Some(if outputs.is_empty() {
+            "the module declares no output: add `output \"NAME\" { value = … }` to it".to_owned()
+        } else {
+            format!(
+                "its outputs are {}",
+                outputs
+                    .iter()
+                    .map(|o| format!("`{o}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        })
+    });
+    Some(d)
 }
 
 #[cfg(test)]

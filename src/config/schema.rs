@@ -248,6 +248,17 @@ pub(crate) static VARIABLE: Schema = schema(
     &[("validation", &VALIDATION, true)],
 );
 pub(crate) static MOVED: Schema = schema("moved", &[], &["from", "to"], &[]);
+/// `module "NAME" { source = "./modules/x"  for_each = …  INPUT = … }`: its attributes other
+/// than `source` and `for_each` are the module's inputs, checked against its variables
+/// (`config::module`).
+pub(crate) static MODULE: Schema = Schema {
+    name: "module",
+    labels: NAME,
+    attrs: &[],
+    blocks: &[],
+    any_attrs: true,
+};
+pub(crate) static OUTPUT: Schema = schema("output", NAME, &["value", "description"], &[]);
 pub(crate) static LOCALS: Schema = Schema {
     name: "locals",
     labels: &[],
@@ -257,7 +268,7 @@ pub(crate) static LOCALS: Schema = Schema {
 };
 
 /// The top-level blocks, by keyword (`backend` is chosen by its label).
-pub(crate) const TOP_LEVEL: [&str; 15] = [
+pub(crate) const TOP_LEVEL: [&str; 17] = [
     "user",
     "group",
     "role",
@@ -273,6 +284,8 @@ pub(crate) const TOP_LEVEL: [&str; 15] = [
     "variable",
     "locals",
     "moved",
+    "module",
+    "output",
 ];
 
 fn top_level(ident: &str) -> Option<&'static Schema> {
@@ -291,6 +304,8 @@ fn top_level(ident: &str) -> Option<&'static Schema> {
         "variable" => &VARIABLE,
         "locals" => &LOCALS,
         "moved" => &MOVED,
+        "module" => &MODULE,
+        "output" => &OUTPUT,
         _ => return None,
     })
 }
@@ -378,7 +393,9 @@ fn check_block(block: &Node, schema: &Schema, map: &SourceMap, out: &mut Vec<Dia
     check_labels(block, schema, map, out);
     let mut unsupported = false;
     for attr in &block.attrs {
-        if !schema.any_attrs && NOT_YET_ATTRS.contains(&attr.key.as_str()) {
+        // A module's inputs are any attributes, but not these.
+        let meta = !schema.any_attrs || std::ptr::eq(schema, &MODULE);
+        if meta && NOT_YET_ATTRS.contains(&attr.key.as_str()) {
             out.push(not_yet(map, attr.key_span, &attr.key));
             unsupported = true;
         }

@@ -22,6 +22,10 @@ pub struct Sources {
     /// Paths read that cannot be written relative to the configuration directory (an absolute
     /// path), as written in the configuration.
     pub outside: Vec<String>,
+    /// Where the configuration directory is among `files` (`/`-separated, empty when the files
+    /// are relative to it): set when it uses modules from outside its directory, whose files are
+    /// then named relative to the directory holding all of them.
+    pub dir: String,
 }
 
 /// A recorder shared with the thread that evaluates.
@@ -54,7 +58,10 @@ pub(crate) fn observe(root: &Path, base: &Path, path: &str, text: Option<&str>) 
         };
         let mut sources = recorder.lock().unwrap_or_else(PoisonError::into_inner);
         match relative(root, &base.join(path)) {
-            Some(key) => {
+            Some(_) => {
+                // By absolute path while recording: a module's files are relative to another
+                // directory than the configuration's; `Config::sources` names them all.
+                let key = absolute(&base.join(path)).to_string_lossy().into_owned();
                 let entry = sources.files.entry(key).or_insert(None);
                 if entry.is_none() {
                     *entry = text.map(str::to_owned);
@@ -63,6 +70,27 @@ pub(crate) fn observe(root: &Path, base: &Path, path: &str, text: Option<&str>) 
             None => sources.outside.push(path.to_owned()),
         }
     });
+}
+
+/// `path` made absolute, links resolved when it exists, `.` and `..` applied.
+pub fn absolute(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path)
+        .ok()
+        .or_else(|| std::path::absolute(path).ok().and_then(|p| lexical(&p)))
+        .unwrap_or_else(|| path.to_path_buf())
+}
+
+/// The deepest directory holding all of `paths` (absolute).
+pub fn common_ancestor<'a>(mut paths: impl Iterator<Item = &'a Path>) -> Option<PathBuf> {
+    let mut common = paths.next()?.to_path_buf();
+    for p in paths {
+        while !p.starts_with(&common) {
+            if !common.pop() {
+                return None;
+            }
+        }
+    }
+    Some(common)
 }
 
 /// `path` relative to `root`, `/`-separated, with `.` and `..` taken literally; `None` when it

@@ -190,6 +190,8 @@ pub struct Input {
     /// Whether an undeclared variable of this name is an error (`--var`, var files) or ignored
     /// (environment variables, as Terraform does: the environment is shared with other tools).
     pub strict: bool,
+    /// Where the value is written in the configuration: a module block's input.
+    pub(crate) at: Option<super::diagnostic::Span>,
 }
 
 /// Every input variable value, highest precedence applied.
@@ -287,6 +289,7 @@ impl Inputs {
                 value,
                 origin,
                 strict,
+                at: None,
             },
         );
     }

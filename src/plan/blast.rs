@@ -113,6 +113,7 @@ mod tests {
             after: None,
             reason: None,
             moved_from: None,
+            module: None,
         };
         let mut changes = Vec::new();
         changes.extend((0..deletes).map(|i| change(i, Action::Delete)));

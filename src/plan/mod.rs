@@ -4,6 +4,7 @@
 //! and a topological order (`graph`) — and returns a `Plan` that `render` prints and `apply` runs
 //! with nothing but a backend.
 
+pub mod accounts;
 pub mod blast;
 mod graph;
 pub mod moved;

@@ -113,6 +113,7 @@ pub fn mark_renames(
             after: Entity::of(desired, &r.to),
             reason: None,
             moved_from: Some(r.from.clone()),
+            module: None,
         };
         let at = diff
             .changes

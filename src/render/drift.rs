@@ -38,7 +38,11 @@ pub fn text(report: &DriftReport, style: Style) -> String {
         let _ = writeln!(
             out,
             "\n  {}",
-            style.bold(&format!("# {} is {}", e.change.address, e.drift.describe()))
+            style.bold(&format!(
+                "# {} is {}",
+                e.change.shown_address(),
+                e.drift.describe()
+            ))
         );
         human::change_body(&mut out, &e.change, style);
     }
@@ -74,10 +78,10 @@ pub fn markdown(report: &DriftReport) -> String {
             human::change_body(&mut block, &e.change, Style::PLAIN);
             super::markdown::Item {
                 risk: 0,
-                row: format!("| `{}` | {} |", e.change.address, e.drift.describe()),
+                row: format!("| `{}` | {} |", e.change.shown_address(), e.drift.describe()),
                 detail: format!(
                     "<details><summary><code>{}</code> {}</summary>\n\nTo undo it, apply would:\n\n```diff\n{}```\n\n</details>",
-                    e.change.address,
+                    e.change.shown_address(),
                     e.drift.describe(),
                     block.replace("```", "` ` `")
                 ),

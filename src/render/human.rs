@@ -83,7 +83,7 @@ fn change_block(out: &mut String, change: &Change, style: Style) {
         ),
         Action::Delete => "will be destroyed".to_owned(),
     };
-    let address = &change.address;
+    let address = change.shown_address();
     let _ = writeln!(out, "  {}", style.bold(&format!("# {address} {what}")));
     change_body(out, change, style);
 }

@@ -104,10 +104,10 @@ pub fn changes(out: &mut String, changes: &[Change]) {
                     Action::Update => 1,
                     Action::Create => 2,
                 },
-                row: format!("| `{symbol}` | `{}` | {action} |", c.address),
+                row: format!("| `{symbol}` | `{}` | {action} |", c.shown_address()),
                 detail: format!(
                     "<details><summary><code>{symbol} {}</code> {action}</summary>\n\n```diff\n{}```\n\n</details>",
-                    c.address,
+                    c.shown_address(),
                     block.replace("```", "` ` `")
                 ),
             }

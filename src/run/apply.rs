@@ -10,7 +10,7 @@ use crate::apply::{self, secrets, ApplyDocument};
 use crate::backend::Backend;
 use crate::model::{Account, Address, Kind, Name};
 use crate::plan::blast;
-use crate::plan::saved::{self, check, Provenance};
+use crate::plan::saved::{self, check, PlanDocument, Provenance};
 use crate::plan::Plan;
 use crate::render::printer::{self, err, out};
 use crate::render::progress::Progress;
@@ -84,6 +84,30 @@ async fn saved(
     settings: &ApplySettings,
     ui: &Ui,
 ) -> anyhow::Result<Exit> {
+    let (doc, backend) = match prepare_saved(file, flags, settings, ui).await? {
+        Ok(ready) => ready,
+        Err(text) => {
+            err(&text);
+            return Ok(Exit::Error);
+        }
+    };
+    if !settings.json {
+        out(&targeted_warning(&doc.plan));
+    }
+    // The plan that was reviewed is the plan that runs: no prompt (as Terraform's `apply FILE`).
+    execute(&doc.plan, &backend, settings, ui, true).await
+}
+
+/// A saved plan, verified (its configuration, account, caller, staleness, the plan its embedded
+/// configuration gives against the account now, the self-lockout guard and the blast-radius
+/// limit), with the backend to apply it. `Err` holds why it must not be applied (empty when that
+/// was printed already).
+pub(super) async fn prepare_saved(
+    file: &Path,
+    flags: &BackendFlags,
+    settings: &ApplySettings,
+    ui: &Ui,
+) -> anyhow::Result<Result<(PlanDocument, Arc<dyn Backend>), String>> {
     if !settings.targets.is_empty() {
         bail!(
             "--target applies to a configuration directory; {} is a saved plan, which applies exactly \
@@ -100,11 +124,11 @@ async fn saved(
         );
     };
     let Some(embedded) = embedded_configuration(file, provenance) else {
-        return Ok(Exit::Error);
+        return Ok(Err(String::new()));
     };
     if let Some(dir) = &settings.config_dir {
-        if let Err(code) = check_config_dir(embedded, dir, &doc.plan.account_id, file)? {
-            return Ok(code);
+        if check_config_dir(embedded, dir, &doc.plan.account_id, file)?.is_err() {
+            return Ok(Err(String::new()));
         }
     }
     let recorded =
@@ -162,22 +186,20 @@ async fn saved(
             "Nothing was applied. Run `iamform plan --out {}` again and review the new plan.\n",
             file.display()
         ));
-        err(&msg);
-        return Ok(Exit::Error);
+        return Ok(Err(msg));
     }
     let unchanged = provenance.live_digest.as_deref() == Some(&saved::account_digest(&live));
-    let (_dir, config) = match load_embedded(embedded, file)? {
-        Ok(loaded) => loaded,
-        Err(code) => return Ok(code),
+    let Ok((_dir, config)) = load_embedded(embedded, file)? else {
+        return Ok(Err(String::new()));
     };
     let targets = doc.plan.targets.clone();
-    let planned = match plan_config(config, backend, spec, &targets, Some(live), ui).await? {
+    let planned = match plan_config(config, backend, spec, &targets, Some(live), ui.verbose).await?
+    {
         Ok(p) => p,
-        Err(code) => return Ok(code),
+        Err(text) => return Ok(Err(text)),
     };
     if let Some(what) = check::first_difference(&doc.plan, &planned.plan) {
-        err(&not_what_was_planned(file, &what, unchanged));
-        return Ok(Exit::Error);
+        return Ok(Err(not_what_was_planned(file, &what, unchanged)));
     }
     let caller = planned
         .backend
@@ -186,15 +208,11 @@ async fn saved(
     if !lockout_guard(&planned.plan, &planned.live, caller, settings, ui)
         || !within_blast_radius(&planned.plan, &planned.live, settings)
     {
-        return Ok(Exit::Error);
+        return Ok(Err(String::new()));
     }
-    if !settings.json {
-        out(&targeted_warning(&planned.plan));
-    }
-    // The plan that was reviewed is the plan that runs: no prompt (as Terraform's `apply FILE`).
-    let exit = execute(&planned.plan, &planned.backend, settings, ui, true).await;
+    let backend = Arc::clone(&planned.backend);
     exiting_soon(planned);
-    exit
+    Ok(Ok((doc, backend)))
 }
 
 /// The configuration a saved plan embeds, once it is whole and matches its digest; `None` after

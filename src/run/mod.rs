@@ -3,7 +3,9 @@
 //! only through `render::printer`.
 
 mod access;
+mod all;
 mod apply;
+mod apply_all;
 mod audit;
 mod backend;
 mod lint;
@@ -29,6 +31,7 @@ pub enum Exit {
 }
 
 /// How a run talks to its user, decided once.
+#[derive(Clone)]
 pub(crate) struct Ui {
     /// The style of stdout (colour only on a terminal, when allowed).
     pub style: Style,
@@ -63,8 +66,14 @@ pub async fn run(settings: Settings) -> anyhow::Result<Exit> {
             check,
             recursive,
         } => fmt_cmd(dir, *check, *recursive),
-        Command::Plan(plan) => plan::plan_cmd(plan, flags, &ui).await,
-        Command::Apply(apply) => apply::apply(apply, flags, &ui).await,
+        Command::Plan(plan) => match &plan.all {
+            Some(all) => all::plan_all(plan, all, flags, &ui).await,
+            None => plan::plan_cmd(plan, flags, &ui).await,
+        },
+        Command::Apply(apply) => match &apply.all {
+            Some(all) => apply_all::apply_all(apply, all, flags, &ui).await,
+            None => apply::apply(apply, flags, &ui).await,
+        },
         Command::Show { file, format } => plan::show(file, *format, &ui),
         Command::Drift { dir, format } => plan::drift_cmd(dir, flags, *format, &ui).await,
         Command::Synth {

@@ -2,7 +2,7 @@
 //! `show` and `drift`.
 
 use super::saved::{document_text, embed, read_plan_file, write};
-use super::{backend, exiting_soon, load, lower, report_calls, Exit, Ui};
+use super::{backend, exiting_soon, load, report_calls, Exit, Ui};
 use crate::backend::Backend;
 use crate::config::{self, Config, Desired};
 use crate::diff::{diff, Action, Diff};
@@ -43,26 +43,40 @@ pub(crate) async fn make_plan(
         Ok(c) => c,
         Err(code) => return Ok(Err(code)),
     };
+    let (spec, backend) = open(&config, flags).await?;
+    let planned = plan_config(config, backend, spec, targets, None, ui.verbose).await?;
+    Ok(planned.map_err(|text| {
+        err(&text);
+        Exit::Error
+    }))
+}
+
+/// The backend the flags or the configuration's backend block choose, opened.
+pub(crate) async fn open(
+    config: &Config,
+    flags: &BackendFlags,
+) -> anyhow::Result<(BackendSpec, Arc<dyn Backend>)> {
     let what = config.dir().display().to_string();
     let spec = flags.resolve(config.backend(), &what)?;
     let backend = backend::open(&spec, flags).await?;
-    plan_config(config, backend, spec, targets, None, ui).await
+    Ok((spec, backend))
 }
 
 /// Plans the loaded `config` against `backend`: lowered for its account id, diffed against `live`
 /// (read now when `None`, after telling the backend which tags the configuration declares).
-/// `Err(exit)` after printing why not.
+/// `Err(text)` holds the errors that stop it (the configuration's, or a conflict with the
+/// account), printed by the caller: `plan --all` reports them per account.
 pub(crate) async fn plan_config(
     config: Config,
     backend: Arc<dyn Backend>,
     spec: BackendSpec,
     targets: &[Address],
     live: Option<Account>,
-    ui: &Ui,
-) -> anyhow::Result<Result<Planned, Exit>> {
-    let desired = match lower(&config, backend.account_id()) {
+    verbose: u8,
+) -> anyhow::Result<Result<Planned, String>> {
+    let desired = match config.lower(backend.account_id()) {
         Ok(d) => d,
-        Err(code) => return Ok(Err(code)),
+        Err(diags) => return Ok(Err(diags.to_string())),
     };
     let moves = config.moves(&desired);
     let given = live.is_some();
@@ -76,8 +90,9 @@ pub(crate) async fn plan_config(
                 .context("could not read the live account")?
         }
     };
-    let Some((_, first)) = changes(&desired, &live, &moves, targets, backend.account_id()) else {
-        return Ok(Err(Exit::Error));
+    let first = match changes(&desired, &live, &moves, targets, backend.account_id()) {
+        Ok((_, first)) => first,
+        Err(text) => return Ok(Err(text)),
     };
     // The credentials of the users the plan deletes, which the plan removes first and shows (a
     // caller that gives the live account has read them already: apply of a saved plan reads
@@ -90,9 +105,9 @@ pub(crate) async fn plan_config(
             .await
             .context("could not read the credentials of the users the plan deletes")?;
     }
-    let Some((renamed, changes)) = changes(&desired, &live, &moves, targets, backend.account_id())
-    else {
-        return Ok(Err(Exit::Error));
+    let (renamed, changes) = match changes(&desired, &live, &moves, targets, backend.account_id()) {
+        Ok(c) => c,
+        Err(text) => return Ok(Err(text)),
     };
     let mut plan = plan::build(
         changes,
@@ -103,7 +118,7 @@ pub(crate) async fn plan_config(
     )?;
     plan.targets = targets.to_vec();
     plan.max_destroy = desired.max_destroy;
-    if ui.verbose > 0 {
+    if verbose > 0 {
         err(&format!("operations graph:\n{}", plan::graph_text(&plan)));
     }
     Ok(Ok(Planned {
@@ -130,14 +145,14 @@ fn deleted_users(changes: &Diff) -> Vec<Name> {
 
 /// The changes to plan: against the live account as if the `moved` blocks' renames were done
 /// (that account is returned too), only those of the targets and their dependencies, and none
-/// that deletes what `prevent_destroy` protects. `None` after printing why not.
+/// that deletes what `prevent_destroy` protects. `Err` holds the errors that stop it.
 fn changes<'a>(
     desired: &Desired,
     live: &'a Account,
     moves: &[config::Move],
     targets: &[Address],
     account_id: &str,
-) -> Option<(Cow<'a, Account>, Diff)> {
+) -> Result<(Cow<'a, Account>, Diff), String> {
     let wanted: Vec<plan::moved::Rename> = moves
         .iter()
         .map(|m| plan::moved::Rename {
@@ -148,18 +163,18 @@ fn changes<'a>(
     let (renamed, renames) = match plan::moved::rename_live(&wanted, live) {
         Ok(r) => r,
         Err(conflicts) => {
-            for c in conflicts {
-                err(&moved_conflict(&c, moves).to_string());
-            }
-            return None;
+            return Err(conflicts
+                .iter()
+                .map(|c| moved_conflict(c, moves).to_string())
+                .collect());
         }
     };
     let mut changes = diff(&desired.account, &renamed, desired.scope.as_ref());
     plan::moved::mark_renames(&mut changes, &renames, &desired.account, &renamed);
+    changes.mark_modules(&desired.modules);
     if !targets.is_empty() {
         if let Err(e) = plan::target::check(targets, &desired.account, &renamed) {
-            err(&format!("error: {e}\n"));
-            return None;
+            return Err(format!("error: {e}\n"));
         }
         let keep = plan::target::with_dependencies(
             targets,
@@ -182,10 +197,9 @@ fn changes<'a>(
         })
     });
     if let Err(diags) = config::check_prevent_destroy(desired, removals) {
-        err(&diags.to_string());
-        return None;
+        return Err(diags.to_string());
     }
-    Some((renamed, changes))
+    Ok((renamed, changes))
 }
 
 /// The error for a `moved` block whose both ends exist, at the block.
@@ -302,7 +316,7 @@ pub(crate) fn tags_to_read(desired: &Account) -> Vec<Address> {
 }
 
 /// Where a saved plan comes from; `caller` is the principal that will apply it.
-fn provenance(
+pub(super) fn provenance(
     dir: &Path,
     planned: &Planned,
     caller: Option<Address>,

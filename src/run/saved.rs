@@ -42,8 +42,13 @@ pub(super) fn embed(config: &Config) -> anyhow::Result<Configuration> {
             Ok((name, Variable { value, origin }))
         })
         .collect::<anyhow::Result<_>>()?;
-    Configuration::new(sources.files, variables)
-        .map_err(|e| anyhow!("the configuration cannot be embedded in a saved plan: {e}"))
+    let mut embedded = Configuration::new(sources.files, variables)
+        .map_err(|e| anyhow!("the configuration cannot be embedded in a saved plan: {e}"))?;
+    embedded.dir = sources.dir;
+    embedded
+        .check()
+        .map_err(|e| anyhow!("the configuration cannot be embedded in a saved plan: {e}"))?;
+    Ok(embedded)
 }
 
 /// The input values an embedded configuration was planned with.
@@ -58,6 +63,7 @@ fn inputs_of(embedded: &Configuration) -> anyhow::Result<config::Inputs> {
                 value,
                 origin: v.origin.clone(),
                 strict: true,
+                at: None,
             };
             Ok((name.clone(), input))
         })
@@ -113,7 +119,15 @@ pub(super) fn load_embedded(
     embedded
         .write_to(dir.path())
         .context("could not write out the plan's configuration")?;
-    match config::load(dir.path()) {
+    let at = if embedded.dir.is_empty() {
+        dir.path().to_path_buf()
+    } else {
+        // The top of the written files is the repository its modules must stay in.
+        std::fs::create_dir(dir.path().join(".git"))
+            .context("could not write out the plan's configuration")?;
+        dir.path().join(&embedded.dir)
+    };
+    match config::load(&at) {
         Ok(mut config) => {
             config.set_inputs(inputs_of(embedded)?);
             Ok(Ok((dir, config)))
@@ -158,21 +172,31 @@ pub(super) fn check_config_dir(
     // The `*.hcl` files first: a difference there is the answer, even if DIR does not lower
     // with the plan's input values.
     let hcl_only = |c: &Configuration| {
+        let prefix = if c.dir.is_empty() {
+            String::new()
+        } else {
+            format!("{}/", c.dir)
+        };
         let files = c
             .files
             .iter()
             .filter(|f| {
-                !f.path.contains('/') && f.path.ends_with(".hcl") && !f.path.starts_with('.')
+                f.path.strip_prefix(&prefix).is_some_and(|rest| {
+                    !rest.contains('/') && rest.ends_with(".hcl") && !rest.starts_with('.')
+                })
             })
             .cloned()
             .collect();
         Configuration {
             files,
             variables: Default::default(),
+            dir: c.dir.clone(),
         }
     };
-    let loaded = Configuration::new(config.sources().files, Default::default())
+    let sources = config.sources();
+    let mut loaded = Configuration::new(sources.files, Default::default())
         .map_err(|e| anyhow!("the configuration in {shown}: {e}"))?;
+    loaded.dir = sources.dir;
     if let Some(what) = hcl_only(embedded).first_difference(&hcl_only(&loaded), &shown) {
         return refuse(&what);
     }

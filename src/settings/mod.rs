@@ -149,6 +149,17 @@ pub struct PlanSettings {
     pub targets: Vec<Address>,
     /// `--caller`: the principal that will apply the plan, for the self-lockout guard.
     pub caller: Option<Address>,
+    /// `--all`: `dir` holds many accounts' configurations.
+    pub all: Option<AllAccounts>,
+}
+
+/// `plan --all DIR` (every account configuration under DIR) and `apply --all DIR` (every saved
+/// plan under DIR): one combined report.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AllAccounts {
+    /// `--accounts-parallelism`: accounts planned at once.
+    pub parallelism: usize,
+    pub format: Format,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -167,6 +178,8 @@ pub struct ApplySettings {
     pub credentials_out: Option<PathBuf>,
     /// `--config-dir`: with a saved plan, the configuration it must have been made from.
     pub config_dir: Option<PathBuf>,
+    /// `--all`: `target` holds the saved plans of many accounts.
+    pub all: Option<AllAccounts>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

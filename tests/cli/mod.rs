@@ -2,6 +2,7 @@
 //!
 //! One test binary (compiled once) with a small fluent harness, as just does it.
 
+mod accounts;
 mod apply;
 mod blast;
 mod ci;

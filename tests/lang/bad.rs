@@ -9,9 +9,14 @@
 //!
 //! Each run must exit 1 and print every expected error, each once, with its location and a caret
 //! snippet, and no other error.
+//!
+//! A case that needs more than one file (a module, say) is a directory: its files are the
+//! configuration, the header is that of its `main.hcl`, and `# at:` paths are relative to it
+//! (`modules/baseline/main.hcl:3:5`).
 
 use super::error_with;
 use crate::harness::{repo, Test};
+use std::path::Path;
 
 struct Expected {
     fragment: String,
@@ -40,13 +45,23 @@ fn expectations(text: &str) -> Vec<Expected> {
     out
 }
 
-/// What is wrong with one case's run, if anything.
-fn check(name: &str, text: &str) -> Option<String> {
-    let expected = expectations(text);
+/// What is wrong with one case's run, if anything: a file, or a directory of files.
+fn check(name: &str, case: &Path) -> Option<String> {
+    let main = if case.is_dir() {
+        case.join("main.hcl")
+    } else {
+        case.to_path_buf()
+    };
+    let text = std::fs::read_to_string(&main).expect("read a case");
+    let expected = expectations(&text);
     if expected.is_empty() {
         return Some(format!("{name}: no `# expect:` / `# at:` header"));
     }
-    let t = Test::new().file("main.hcl", text);
+    let t = if case.is_dir() {
+        Test::new().files_of(case)
+    } else {
+        Test::new().file("main.hcl", &text)
+    };
     let run = t.run(&["validate"]);
     let mut problems = Vec::new();
     if run.code != 1 {
@@ -104,16 +119,13 @@ fn every_bad_configuration_is_refused_with_its_message_and_location() {
     let mut names: Vec<String> = std::fs::read_dir(&dir)
         .expect("tests/lang/bad")
         .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".hcl"))
+        .filter(|n| n.ends_with(".hcl") || dir.join(n).is_dir())
         .collect();
     names.sort();
     assert!(names.len() >= 30, "only {} bad configurations", names.len());
     let failures: Vec<String> = names
         .iter()
-        .filter_map(|name| {
-            let text = std::fs::read_to_string(dir.join(name)).expect("read a case");
-            check(name, &text)
-        })
+        .filter_map(|name| check(name, &dir.join(name)))
         .collect();
     assert!(
         failures.is_empty(),

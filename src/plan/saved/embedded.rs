@@ -29,6 +29,10 @@ pub struct Configuration {
     /// `IAMFORM_VAR_*`); defaults are in the files.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub variables: BTreeMap<String, Variable>,
+    /// Where the configuration directory is among `files` when it uses modules from outside it
+    /// (the files are then relative to the directory holding them all); empty otherwise.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub dir: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -63,6 +67,7 @@ impl Configuration {
                 .map(|(path, content)| EmbeddedFile { path, content })
                 .collect(),
             variables,
+            dir: String::new(),
         };
         config.check()?;
         Ok(config)
@@ -99,6 +104,9 @@ impl Configuration {
         }
         for f in &self.files {
             check_path(&f.path)?;
+        }
+        if !self.dir.is_empty() {
+            check_path(&self.dir)?;
         }
         for pair in self.files.windows(2) {
             let (a, b) = (&pair[0].path, &pair[1].path);

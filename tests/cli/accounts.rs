@@ -1,0 +1,257 @@
+//! `plan --all DIR` over a tree of mock accounts (examples/organization): one combined report,
+//! an exit code combining every account's, saved plans per account.
+
+use crate::harness::{assert_matches_schema, json, Run, Test};
+
+/// The organisation example, made a repository (modules are read only inside one).
+fn organization() -> Test {
+    let t = Test::new().example("organization");
+    std::fs::create_dir(t.config().join(".git")).expect("a .git directory");
+    t
+}
+
+fn plan_all(t: &Test, args: &[&str]) -> Run {
+    let root = t.config().display().to_string();
+    let mut all = vec!["plan", "--all", root.as_str()];
+    all.extend_from_slice(args);
+    t.run_plain(&all)
+}
+
+/// Each account's directory and status in a JSON combined report.
+fn statuses(report: &serde_json::Value) -> Vec<(&str, &str)> {
+    report["accounts"]
+        .as_array()
+        .expect("accounts")
+        .iter()
+        .map(|a| (a["dir"].as_str().unwrap(), a["status"].as_str().unwrap()))
+        .collect()
+}
+
+fn apply_account(t: &Test, account: &str) {
+    let dir = t.config().join("accounts").join(account);
+    t.run_plain(&["apply", "--auto-approve", &dir.display().to_string()])
+        .expect(0);
+}
+
+#[test]
+fn every_account_is_planned_and_one_failing_account_fails_the_run() {
+    let t = organization();
+    t.write(
+        "accounts/sandbox/main.hcl",
+        "backend \"mock\" {\n  path       = \"account.json\"\n  account_id = \"444444444444\"\n}\n\nmodule \"baseline\" {\n  source      = \"../../modules/baseline\"\n  environment = \"sandbox\"\n}\n",
+    );
+    let run = plan_all(&t, &["--detailed-exitcode"]).expect(1);
+    let table: Vec<&str> = run.stdout.lines().skip(3).take(4).collect();
+    assert_eq!(
+        table
+            .iter()
+            .map(|l| l.split_whitespace().collect::<Vec<_>>())
+            .collect::<Vec<_>>(),
+        [
+            vec!["accounts/dev", "111111111111", "7", "0", "0", "changes"],
+            vec!["accounts/prod", "333333333333", "6", "0", "0", "changes"],
+            vec!["accounts/sandbox", "-", "-", "-", "-", "error"],
+            vec!["accounts/staging", "222222222222", "6", "0", "0", "changes"],
+        ],
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.starts_with("4 accounts under"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("3 with changes, 1 failed; 19 to add"),
+        "{}",
+        run.stdout
+    );
+    // The failing account's errors, located in its files; the others' plans, with addresses
+    // saying which module each entity comes from.
+    assert!(
+        run.stdout
+            .contains("module `baseline` needs the input `break_glass_trusted_account`")
+            && run.stdout.contains("accounts/sandbox/main.hcl:6:1"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("# module.baseline.role.prod-ci-acme-deploy will be created"),
+        "{}",
+        run.stdout
+    );
+
+    let report = json(&plan_all(&t, &["--format", "json"]).expect(1));
+    assert_matches_schema("accounts-report.schema.json", &report);
+    let accounts = report["accounts"].as_array().expect("accounts");
+    assert_eq!(accounts.len(), 4);
+    for a in accounts {
+        if a["status"] == "error" {
+            assert!(a["plan"].is_null() && !a["errors"][0].as_str().unwrap().is_empty());
+        } else {
+            assert_matches_schema("plan.schema.json", &a["plan"]);
+        }
+    }
+    assert_eq!(report["summary"]["failed"], 1);
+
+    // Without the failing account: 2 with --detailed-exitcode while any account has changes,
+    // 0 once every one is applied.
+    t.remove("accounts/sandbox/main.hcl");
+    plan_all(&t, &["--detailed-exitcode"]).expect(2);
+    plan_all(&t, &[]).expect(0);
+    for account in ["dev", "staging"] {
+        apply_account(&t, account);
+    }
+    let run = plan_all(&t, &["--detailed-exitcode", "--format", "markdown"]).expect(2);
+    assert!(
+        run.stdout
+            .contains("| `accounts/dev` | 111111111111 | 0 | 0 | 0 | no changes |"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("| `accounts/prod` | 333333333333 | 6 | 0 | 0 | changes |"),
+        "{}",
+        run.stdout
+    );
+    apply_account(&t, "prod");
+    plan_all(&t, &["--detailed-exitcode"]).expect(0);
+}
+
+#[test]
+fn two_directories_of_one_account_are_refused() {
+    let t = organization();
+    let prod = std::fs::read_to_string(t.config().join("accounts/prod/main.hcl")).unwrap();
+    t.write("accounts/prod-copy/main.hcl", &prod);
+    let run = plan_all(&t, &[]).expect(1);
+    assert!(
+        run.stdout.contains(
+            "account 333333333333 is also the account of accounts/prod-copy: two configurations would undo each other's changes"
+        ),
+        "{}",
+        run.stdout
+    );
+    let report = json(&plan_all(&t, &["--format", "json"]).expect(1));
+    assert_eq!(
+        statuses(&report),
+        [
+            ("accounts/dev", "changes"),
+            ("accounts/prod", "error"),
+            ("accounts/prod-copy", "error"),
+            ("accounts/staging", "changes"),
+        ]
+    );
+}
+
+#[test]
+fn saved_plans_per_account_apply_once_and_are_refused_when_stale() {
+    let t = organization();
+    let out = t.path("plans");
+    let out_arg = out.display().to_string();
+    let run = plan_all(&t, &["--out", &out_arg]).expect(0);
+    assert!(run.stdout.contains("Saved the plan to"), "{}", run.stdout);
+    for account in ["dev", "staging", "prod"] {
+        assert!(
+            out.join(format!("accounts/{account}.json")).is_file(),
+            "{account}"
+        );
+    }
+    let apply = |account: &str| {
+        let file = out
+            .join(format!("accounts/{account}.json"))
+            .display()
+            .to_string();
+        t.run_plain(&["apply", "--auto-approve", &file])
+    };
+    apply("dev").expect(0);
+    // Someone changes staging's account after the plan was made: its saved plan is stale.
+    apply_account(&t, "staging");
+    let run = apply("staging").expect(1);
+    assert!(run.stderr.contains("stale"), "{}", run.stderr);
+    apply("prod").expect(0);
+    plan_all(&t, &["--detailed-exitcode"]).expect(0);
+}
+
+#[test]
+fn a_tree_without_accounts_is_an_error() {
+    let t = Test::new().file("modules/x/main.hcl", "group \"g\" {}\n");
+    let run = plan_all(&t, &[]).expect(1);
+    assert!(
+        run.stderr.contains("no account configuration under"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn apply_all_applies_every_saved_plan_and_a_failing_account_stops_no_other() {
+    let t = organization();
+    // Staging's mock refuses its second operation; dev's account changes after the plans are
+    // made, so its saved plan is stale.
+    let staging = std::fs::read_to_string(t.config().join("accounts/staging/main.hcl")).unwrap();
+    t.write(
+        "accounts/staging/main.hcl",
+        &staging.replace(
+            "  account_id = \"222222222222\"\n",
+            "  account_id = \"222222222222\"\n  faults     = \"fail_call=2:LimitExceeded\"\n",
+        ),
+    );
+    let plans = t.path("plans").display().to_string();
+    plan_all(&t, &["--out", &plans]).expect(0);
+    let refused = t.run_plain(&["apply", "--all", &plans]).expect(1);
+    assert!(
+        refused.stderr.contains("--auto-approve"),
+        "{}",
+        refused.stderr
+    );
+    t.write("accounts/dev/extra.hcl", "group \"late\" {}\n");
+    apply_account(&t, "dev");
+
+    let run = t
+        .run_plain(&["apply", "--all", &plans, "--auto-approve", "--json"])
+        .expect(1);
+    let report = json(&run);
+    assert_matches_schema("accounts-report.schema.json", &report);
+    let by_dir = |dir: &str| {
+        report["accounts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["dir"] == dir)
+            .unwrap_or_else(|| panic!("{dir} in {report}"))
+            .clone()
+    };
+    let dev = by_dir("accounts/dev.json");
+    assert_eq!(dev["status"], "error");
+    assert!(
+        dev["errors"][0].as_str().unwrap().contains("is stale"),
+        "{dev}"
+    );
+    assert!(
+        dev["applied"].is_null(),
+        "nothing was applied in dev: {dev}"
+    );
+    let staging = by_dir("accounts/staging.json");
+    assert_eq!(staging["status"], "error");
+    assert_eq!(staging["applied"]["failed"], 1, "{staging}");
+    assert!(
+        staging["errors"][0]
+            .as_str()
+            .unwrap()
+            .contains("LimitExceeded"),
+        "{staging}"
+    );
+    let prod = by_dir("accounts/prod.json");
+    assert_eq!(prod["status"], "applied");
+    assert_eq!(prod["applied"]["applied"], 10, "{prod}");
+    assert_eq!(report["summary"]["failed"], 2);
+
+    // What the report says is what the accounts show: prod is done, staging is not.
+    let now = json(&plan_all(&t, &["--format", "json"]).expect(0));
+    assert_eq!(
+        statuses(&now),
+        [
+            ("accounts/dev", "no_changes"),
+            ("accounts/prod", "no_changes"),
+            ("accounts/staging", "changes"),
+        ]
+    );
+}

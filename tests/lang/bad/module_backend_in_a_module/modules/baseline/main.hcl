@@ -1,0 +1,2 @@
+backend "mock" { path = "other.json" }
+group "auditors" {}

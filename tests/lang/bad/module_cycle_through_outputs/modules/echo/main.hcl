@@ -1,0 +1,2 @@
+variable "value" { type = string }
+output "value" { value = var.value }

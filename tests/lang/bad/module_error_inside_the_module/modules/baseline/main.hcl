@@ -1,0 +1,5 @@
+group "auditors" {
+  name    = "${var.prefx}-auditors"
+  polices = ["arn:aws:iam::aws:policy/SecurityAudit"]
+}
+variable "prefix" { type = string }

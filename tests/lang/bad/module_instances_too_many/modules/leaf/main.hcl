@@ -1,0 +1,3 @@
+variable "k" {}
+
+output "k" { value = var.k }

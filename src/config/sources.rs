@@ -164,11 +164,13 @@ mod tests {
         });
         observe(Path::new("."), Path::new("."), "after.json", Some("x"));
         let got = recorder.lock().unwrap().clone();
+        // Recorded by absolute path; `Config::sources` names them relative to the configuration.
+        let at = |name: &str| absolute(Path::new(name)).to_string_lossy().into_owned();
         assert_eq!(
             got.files,
             BTreeMap::from([
-                ("read.json".to_owned(), Some("a".to_owned())),
-                ("seen.json".to_owned(), Some("text".to_owned())),
+                (at("read.json"), Some("a".to_owned())),
+                (at("seen.json"), Some("text".to_owned())),
             ])
         );
         assert_eq!(got.outside, ["/abs.json"]);

@@ -20,7 +20,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("catalog", &["model"]),
     // The offline policy evaluator, and the AWS managed policies it embeds (which `config` and
     // the mock ask whether an AWS managed policy exists).
-    ("access", &["model"]),
+    ("access", &["model", "catalog"]),
     // The stages: configuration in, desired account out; diff; operations; plan.
     ("config", &["model", "settings", "access", "fsutil"]),
     ("diff", &["model"]),

@@ -20,11 +20,13 @@
 
 pub mod actions;
 pub mod bdd;
+pub mod change;
 pub mod compile;
 pub mod condition;
 pub mod evaluate;
 pub mod managed;
 pub mod matcher;
+pub mod model;
 pub mod principal;
 pub mod request;
 pub mod resources;

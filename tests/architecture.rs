@@ -25,7 +25,10 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("config", &["model", "settings", "access", "fsutil"]),
     ("diff", &["model"]),
     ("operation", &["model"]),
-    ("plan", &["model", "settings", "diff", "operation"]),
+    (
+        "plan",
+        &["model", "settings", "access", "diff", "operation"],
+    ),
     // What uses a plan, or talks to an account.
     ("guard", &["model", "operation", "plan"]),
     ("backend", &["model", "access", "operation", "settings"]),

@@ -12,7 +12,8 @@ pub mod target;
 
 pub use graph::CycleError;
 
-use crate::diff::{Action, Change, Diff};
+use crate::access::change::AccessChange;
+use crate::diff::{Action, Change, Diff, Entity};
 use crate::model::{Account, Address, Kind};
 use crate::operation::Operation;
 use serde::{Deserialize, Serialize};
@@ -34,6 +35,10 @@ pub struct Plan {
     /// what they depend on.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub targets: Vec<Address>,
+    /// Who gains and who loses access: each user and role whose effective permissions the plan
+    /// changes.
+    #[serde(default)]
+    pub access_changes: Vec<AccessChange>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -105,6 +110,45 @@ pub fn outside_warning(plan: &Plan) -> String {
     msg
 }
 
+/// The account `live` becomes once `plan` is applied: each changed entity as the plan leaves it.
+/// What the plan does not touch (unmanaged entities, those outside `--target`) stays as it is.
+pub fn after(live: &Account, plan: &Plan) -> Account {
+    let mut account = live.clone();
+    for c in &plan.changes {
+        if let Some(from) = &c.moved_from {
+            remove(&mut account, from);
+        }
+        match &c.after {
+            Some(e) => insert(&mut account, e.clone()),
+            None => remove(&mut account, &c.address),
+        }
+    }
+    account
+}
+
+fn insert(account: &mut Account, entity: Entity) {
+    match entity {
+        Entity::User(e) => drop(account.users.insert(e.name.clone(), e)),
+        Entity::Group(e) => drop(account.groups.insert(e.name.clone(), e)),
+        Entity::Role(e) => drop(account.roles.insert(e.name.clone(), e)),
+        Entity::Policy(e) => drop(account.policies.insert(e.name.clone(), e)),
+        Entity::InstanceProfile(e) => drop(account.instance_profiles.insert(e.name.clone(), e)),
+        Entity::PasswordPolicy(e) => account.password_policy = Some(e),
+    }
+}
+
+fn remove(account: &mut Account, address: &Address) {
+    let n = &address.name;
+    match address.kind {
+        Kind::User => drop(account.users.remove(n)),
+        Kind::Group => drop(account.groups.remove(n)),
+        Kind::Role => drop(account.roles.remove(n)),
+        Kind::Policy => drop(account.policies.remove(n)),
+        Kind::InstanceProfile => drop(account.instance_profiles.remove(n)),
+        Kind::PasswordPolicy => account.password_policy = None,
+    }
+}
+
 /// Builds the operations DAG for a diff.
 pub fn build(
     diff: Diff,
@@ -147,6 +191,7 @@ pub fn build(
         operations,
         unmanaged: diff.unmanaged,
         targets: Vec::new(),
+        access_changes: Vec::new(),
     })
 }
 

@@ -31,6 +31,7 @@ pub fn plan(plan: &Plan, title: &str) -> String {
         );
         changes(&mut out, &plan.changes);
     }
+    out.push_str(&super::access_changes::markdown(&plan.access_changes));
     if let Some(line) = human::unmanaged_line(plan) {
         let _ = writeln!(out, "\n_{line}_");
     }

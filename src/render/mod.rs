@@ -2,6 +2,7 @@
 //! `printer`) the only place that writes to stdout and stderr.
 
 pub(crate) mod access;
+pub mod access_changes;
 pub mod audit;
 pub mod drift;
 pub mod hcl;

@@ -65,6 +65,9 @@ pub(crate) async fn make_plan(
         &desired.references,
     )?;
     plan.targets = targets.to_vec();
+    let after = plan::after(&renamed, &plan);
+    plan.access_changes =
+        crate::access::change::access_changes(&renamed, &after, backend.account_id());
     if ui.verbose > 0 {
         err(&format!("operations graph:\n{}", plan::graph_text(&plan)));
     }
@@ -180,7 +183,11 @@ pub(crate) async fn plan_cmd(
         out(&format!("{}\n", serde_json::to_string_pretty(&doc)?));
     } else {
         out(&targeted_warning(&planned.plan));
-        out(&render::human::plan(&planned.plan, ui.style));
+        out(&render::human::plan(
+            &planned.plan,
+            ui.style,
+            ui.verbose > 0,
+        ));
         if let Some(file) = &settings.out {
             out(&format!(
                 "\nSaved the plan to {}. Apply exactly these actions with: iamform apply {}\n",
@@ -286,7 +293,7 @@ pub(crate) fn show(file: &Path, format: Format, ui: &Ui) -> anyhow::Result<Exit>
             }
             out(&targeted_warning(&doc.plan));
             err(&plan::outside_warning(&doc.plan));
-            out(&render::human::plan(&doc.plan, ui.style));
+            out(&render::human::plan(&doc.plan, ui.style, ui.verbose > 0));
         }
     }
     Ok(Exit::Success)

@@ -113,6 +113,7 @@ fn plan(ops: &[(&str, &[usize])]) -> Plan {
         operations,
         unmanaged: BTreeMap::new(),
         targets: Vec::new(),
+        access_changes: Vec::new(),
     }
 }
 

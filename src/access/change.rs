@@ -664,4 +664,135 @@ mod tests {
             ["arn:aws:iam::aws:policy/AdministratorAccess"]
         );
     }
+
+    mod property {
+        //! The rule that decides correctness: `can` on the account before and after differs
+        //! exactly where the access diff reports a gain or a loss (no conditions here, so every
+        //! request's conditions hold).
+        use super::super::*;
+        use crate::access::AccessIndex;
+        use proptest::prelude::*;
+        use serde_json::{json, Value};
+
+        const ID: &str = "123456789012";
+        const PATTERNS: &[&str] = &[
+            "s3:GetObject",
+            "s3:PutObject",
+            "s3:Get*",
+            "s3:*",
+            "iam:PassRole",
+            "ec2:*",
+            "*",
+        ];
+        const RESOURCES: &[&str] = &[
+            "*",
+            "arn:aws:s3:::b/*",
+            "arn:aws:s3:::b/x/*",
+            "arn:aws:s3:::c/*",
+            "arn:aws:s3:::b/x/k",
+        ];
+        const ACTIONS: &[&str] = &[
+            "s3:GetObject",
+            "s3:PutObject",
+            "s3:DeleteObject",
+            "iam:PassRole",
+            "ec2:RunInstances",
+            "sqs:SendMessage",
+        ];
+        const TARGETS: &[&str] = &[
+            "arn:aws:s3:::b/x/k",
+            "arn:aws:s3:::b/x/z",
+            "arn:aws:s3:::b/y",
+            "arn:aws:s3:::c/z",
+            "arn:aws:s3:::d",
+        ];
+
+        fn pick(pool: &'static [&'static str]) -> impl Strategy<Value = Vec<&'static str>> {
+            proptest::sample::subsequence(pool, 1..=2)
+        }
+
+        fn statement() -> impl Strategy<Value = Value> {
+            (
+                prop::bool::weighted(0.25),
+                any::<bool>(),
+                pick(PATTERNS),
+                prop::bool::weighted(0.2),
+                pick(RESOURCES),
+            )
+                .prop_map(|(deny, not_action, actions, not_resource, resources)| {
+                    let mut s = json!({"Effect": if deny { "Deny" } else { "Allow" }});
+                    s[if not_action && !deny {
+                        "NotAction"
+                    } else {
+                        "Action"
+                    }] = json!(actions);
+                    s[if not_resource {
+                        "NotResource"
+                    } else {
+                        "Resource"
+                    }] = json!(resources);
+                    s
+                })
+        }
+
+        fn document() -> impl Strategy<Value = Value> {
+            prop::collection::vec(statement(), 1..=3)
+                .prop_map(|st| json!({"Version": "2012-10-17", "Statement": st}))
+        }
+
+        /// Two users, a group, two customer managed policies (one usable as a boundary).
+        fn account() -> impl Strategy<Value = Account> {
+            (document(), document(), document(), document(), any::<[bool; 6]>()).prop_map(|(u, g, p, b, f)| {
+                let policy = |n: &str| format!("arn:aws:iam::{ID}:policy/{n}");
+                let mut ann = json!({"name": "ann", "inline_policies": {"own": u}});
+                if f[0] { ann["groups"] = json!(["dev"]); }
+                if f[1] { ann["permissions_boundary"] = json!(policy("b")); }
+                if f[2] { ann["policies"] = json!([policy("p")]); }
+                let mut bob = json!({"name": "bob", "groups": if f[3] { json!(["dev"]) } else { json!([]) }});
+                if f[4] { bob["permissions_boundary"] = json!(policy("b")); }
+                let mut dev = json!({"name": "dev", "inline_policies": {"g": g}});
+                if f[5] { dev["policies"] = json!([policy("p")]); }
+                serde_json::from_value(json!({
+                    "users": {"ann": ann, "bob": bob},
+                    "groups": {"dev": dev},
+                    "policies": {"p": {"name": "p", "document": p}, "b": {"name": "b", "document": b}}
+                }))
+                .expect("an account")
+            })
+        }
+
+        fn reported(grants: &[Grant], action: &str, resource: &str) -> bool {
+            let target = Shape::of(resource);
+            grants.iter().any(|g| {
+                g.action == action
+                    && g.conditions.is_none()
+                    && g.unless.is_none()
+                    && g.resources.iter().any(|r| Shape::of(r).covers(&target))
+                    && !g.not_resources.iter().any(|r| Shape::of(r).covers(&target))
+            })
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 40, ..ProptestConfig::default() })]
+            #[test]
+            fn the_diff_is_where_can_differs(before in account(), after in account()) {
+                let changes = access_changes(&before, &after, ID);
+                let (b, a) = (AccessIndex::new(&before, ID), AccessIndex::new(&after, ID));
+                for who in ["user.ann", "user.bob"] {
+                    let change = changes.iter().find(|c| c.principal == who);
+                    let address: Address = who.parse().unwrap();
+                    for action in ACTIONS {
+                        for resource in TARGETS {
+                            let was = b.can(&address, action, resource, &[]).unwrap().allowed();
+                            let is = a.can(&address, action, resource, &[]).unwrap().allowed();
+                            let gained = change.is_some_and(|c| reported(&c.gained, action, resource));
+                            let lost = change.is_some_and(|c| reported(&c.lost, action, resource));
+                            prop_assert_eq!(is && !was, gained, "{} {} {}: gained? {:?}", who, action, resource, change);
+                            prop_assert_eq!(was && !is, lost, "{} {} {}: lost? {:?}", who, action, resource, change);
+                        }
+                    }
+                }
+            }
+        }
+    }
 }

@@ -98,6 +98,14 @@ pub enum Command {
         /// Plan only this entity (e.g. user.john) and what it depends on; repeatable.
         #[arg(long = "target", value_name = "ADDRESS")]
         targets: Vec<String>,
+        /// Exit 1 when the plan gives anyone an action PATTERN names (e.g. `iam:*`,
+        /// `s3:Delete*`); repeatable. For CI gates.
+        #[arg(long = "fail-on-gain", value_name = "PATTERN")]
+        fail_on_gain: Vec<String>,
+        /// Exit 1 when the plan gives anyone a privilege-escalation action (iam:PassRole with a
+        /// service that runs code, iam:CreatePolicyVersion, iam:Put*Policy, ...).
+        #[arg(long)]
+        fail_on_escalation: bool,
     },
     /// Change the live account to match the configuration, or apply a saved plan.
     Apply {
@@ -315,6 +323,8 @@ pub enum UsageError {
         text: String,
         error: crate::model::address::AddressError,
     },
+    #[error("--fail-on-gain {0}: not an action pattern: write `*` or SERVICE:ACTION, with `*` and `?` as wildcards (e.g. `iam:*`, `s3:Delete*`)")]
+    ActionPattern(String),
 }
 
 impl Args {
@@ -365,12 +375,16 @@ impl Command {
                 json,
                 out,
                 targets,
+                fail_on_gain,
+                fail_on_escalation,
             } => C::Plan(PlanSettings {
                 dir,
                 detailed_exitcode,
                 json,
                 out,
                 targets: addresses(targets)?,
+                fail_on_gain: action_patterns(fail_on_gain)?,
+                fail_on_escalation,
             }),
             Command::Apply {
                 target,
@@ -504,6 +518,29 @@ impl Format {
 }
 
 /// `--target` values as addresses (KIND.IAM_NAME).
+/// `--fail-on-gain` patterns: `*`, or `service:action` with wildcards.
+fn action_patterns(texts: Vec<String>) -> Result<Vec<String>, UsageError> {
+    texts
+        .into_iter()
+        .map(|text| {
+            let valid = text == "*"
+                || text.split_once(':').is_some_and(|(service, action)| {
+                    let word = |w: &str| {
+                        !w.is_empty()
+                            && w.chars()
+                                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '*' | '?'))
+                    };
+                    word(service) && word(action)
+                });
+            if valid {
+                Ok(text)
+            } else {
+                Err(UsageError::ActionPattern(text))
+            }
+        })
+        .collect()
+}
+
 fn addresses(texts: Vec<String>) -> Result<Vec<Address>, UsageError> {
     texts
         .into_iter()

@@ -229,6 +229,31 @@ pub fn markdown(changes: &[AccessChange]) -> String {
     out
 }
 
+/// Why `--fail-on-gain` / `--fail-on-escalation` fail the plan; empty when they do not.
+pub fn gate_failures(gains: &[(&str, &str)], escalations: &[(&str, &str)]) -> String {
+    let mut out = String::new();
+    for (what, list) in [
+        ("gains actions --fail-on-gain forbids", gains),
+        (
+            "gains privilege-escalation actions (--fail-on-escalation)",
+            escalations,
+        ),
+    ] {
+        let mut by: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        for (principal, action) in list {
+            by.entry(principal).or_default().push(action);
+        }
+        for (principal, actions) in by {
+            let _ = writeln!(
+                out,
+                "error: {principal} {what}: {}",
+                names_line(&actions, false)
+            );
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

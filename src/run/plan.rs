@@ -198,12 +198,35 @@ pub(crate) async fn plan_cmd(
     }
     report_calls(&*planned.backend, ui);
     let changes = !planned.plan.is_empty();
+    let refused = gates(settings, &planned.plan);
     exiting_soon(planned);
-    Ok(if settings.detailed_exitcode && changes {
+    Ok(if refused {
+        Exit::Error
+    } else if settings.detailed_exitcode && changes {
         Exit::Changes
     } else {
         Exit::Success
     })
+}
+
+/// `--fail-on-gain` and `--fail-on-escalation`: whether the plan breaks one (after saying why).
+fn gates(settings: &PlanSettings, plan: &Plan) -> bool {
+    let changes = &plan.access_changes;
+    let gains = crate::access::change::gains_matching(changes, &settings.fail_on_gain);
+    let escalations: Vec<(&str, &str)> = if settings.fail_on_escalation {
+        changes
+            .iter()
+            .flat_map(|c| {
+                c.escalations()
+                    .map(|g| (c.principal.as_str(), g.action.as_str()))
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let message = render::access_changes::gate_failures(&gains, &escalations);
+    err(&message);
+    !message.is_empty()
 }
 
 /// The warning a targeted plan starts with (nothing for a full plan).

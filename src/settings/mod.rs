@@ -147,6 +147,10 @@ pub struct PlanSettings {
     pub out: Option<PathBuf>,
     /// `--target`: plan only these and what they depend on.
     pub targets: Vec<Address>,
+    /// `--fail-on-gain`: action patterns no one may gain.
+    pub fail_on_gain: Vec<String>,
+    /// `--fail-on-escalation`: no one may gain a privilege-escalation action.
+    pub fail_on_escalation: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]

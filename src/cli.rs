@@ -189,6 +189,9 @@ pub enum Command {
         #[command(flatten)]
         query: AccessQuery,
     },
+    /// Everything a user or role may do, by service and access level, for access reviews: the
+    /// configuration offline, or with --live the account the backend reads.
+    Access(AccessArgs),
     /// Every user and role that may do ACTION on RESOURCE, with the statements that allow it.
     WhoCan {
         #[arg(default_value = ".")]
@@ -235,6 +238,34 @@ pub enum Command {
         #[arg(long)]
         no_user_boundaries: bool,
     },
+}
+
+/// `iamform access`.
+#[derive(Debug, clap::Args)]
+pub struct AccessArgs {
+    /// `user.NAME` or `role.NAME`.
+    #[arg(value_name = "ADDRESS")]
+    pub principal: String,
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// The live account (read through the backend) instead of the configuration.
+    #[arg(long)]
+    pub live: bool,
+    /// Print JSON: `principal`, `everything` and `allowed` (grants as in a plan's
+    /// access_changes).
+    #[arg(long)]
+    pub json: bool,
+}
+
+impl AccessArgs {
+    fn into_settings(self) -> settings::Command {
+        settings::Command::Access {
+            principal: self.principal,
+            dir: self.dir,
+            live: self.live,
+            json: self.json,
+        }
+    }
 }
 
 /// The request of `can` and `who-can`.
@@ -442,6 +473,7 @@ impl Command {
                 principal,
                 query: query.into_settings(),
             },
+            Command::Access(args) => args.into_settings(),
             Command::WhoCan { dir, query } => C::WhoCan {
                 dir,
                 query: query.into_settings(),

@@ -219,7 +219,7 @@ pub enum ActionSet {
 impl ActionSet {
     fn full(n: usize) -> ActionSet {
         let mut words = vec![u64::MAX; n.div_ceil(64)];
-        if n % 64 != 0 {
+        if !n.is_multiple_of(64) {
             if let Some(last) = words.last_mut() {
                 *last = (1u64 << (n % 64)) - 1;
             }

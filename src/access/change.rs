@@ -444,7 +444,7 @@ pub fn counts(change: &AccessChange) -> BTreeMap<(String, String), (usize, usize
             service_of(&g.action).to_ascii_lowercase(),
             g.access_level
                 .clone()
-                .unwrap_or_else(|| "Unknown".to_owned()),
+                .unwrap_or_else(|| "not in the catalog".to_owned()),
         )
     };
     let mut seen = std::collections::BTreeSet::new();

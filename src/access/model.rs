@@ -64,6 +64,9 @@ pub struct Region {
     pub unless: Condition,
 }
 
+/// The allows, denies and boundary allows (indices into [`Inputs`]) naming an action.
+type Signature = (Vec<usize>, Vec<usize>, Vec<usize>);
+
 /// At most this many disjoint cases per formula are read; beyond, the region is widened.
 const PATH_LIMIT: usize = 256;
 
@@ -215,7 +218,7 @@ impl<'a> Engine<'a> {
             }
         }
         // Actions with the same statements share their formula.
-        let mut memo: HashMap<(Vec<usize>, Vec<usize>, Vec<usize>), (Node, u32)> = HashMap::new();
+        let mut memo: HashMap<Signature, (Node, u32)> = HashMap::new();
         let mut actions = Vec::with_capacity(per_action.len());
         for (a, allow) in per_action {
             let has = |cid: u32| self.store.compiled(cid).actions.contains(a);

@@ -11,6 +11,8 @@ use std::fmt::Write;
 
 /// Actions named per group without `-v`.
 const FIRST: usize = 5;
+/// Services listed one a line by `iamform access` without `-v`.
+const SERVICES: usize = 12;
 
 /// The text section; empty when no principal's access changes.
 pub fn text(changes: &[AccessChange], style: Style, verbose: bool) -> String {
@@ -28,7 +30,7 @@ pub fn text(changes: &[AccessChange], style: Style, verbose: bool) -> String {
     for c in changes {
         principal_text(&mut out, c, style, verbose);
     }
-    if !verbose && changes.iter().any(|c| hidden(c)) {
+    if !verbose && changes.iter().any(hidden) {
         let _ = writeln!(
             out,
             "{}",
@@ -224,6 +226,93 @@ pub fn markdown(changes: &[AccessChange]) -> String {
             "<details><summary><code>{}</code></summary>\n\n```\n{}```\n\n</details>",
             c.principal,
             block.trim_start_matches('\n').replace("```", "` ` `")
+        );
+    }
+    out
+}
+
+/// `iamform access --json`: a principal's whole access.
+#[derive(serde::Serialize)]
+pub struct AccessReport<'a> {
+    pub principal: &'a str,
+    /// Every action on every resource, unconditionally.
+    pub everything: bool,
+    /// One entry per concrete action (as a plan's `gained`).
+    pub allowed: &'a [Grant],
+}
+
+impl<'a> AccessReport<'a> {
+    pub fn new(model: &'a AccessChange) -> AccessReport<'a> {
+        AccessReport {
+            principal: &model.principal,
+            everything: model.gained_everything,
+            allowed: &model.gained,
+        }
+    }
+}
+
+/// `iamform access`: a principal's whole access (its model, as a gain from nothing).
+pub fn access_text(model: &AccessChange, style: Style, verbose: bool) -> String {
+    let mut out = String::new();
+    if model.gained.is_empty() {
+        let _ = writeln!(out, "{} is allowed nothing.", style.bold(&model.principal));
+        return out;
+    }
+    if model.gained_everything {
+        let _ = writeln!(
+            out,
+            "{} is allowed everything: every action on every resource (*).",
+            style.bold(&model.principal)
+        );
+        return out;
+    }
+    let n = distinct(&model.gained);
+    let _ = writeln!(
+        out,
+        "{} is allowed {n} action{}:",
+        style.bold(&model.principal),
+        plural(n)
+    );
+    let per_level = counts(model);
+    let mut services: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for ((service, level), (g, _)) in &per_level {
+        services
+            .entry(service)
+            .or_default()
+            .push(format!("{level} {g}"));
+    }
+    if services.len() <= SERVICES || verbose {
+        for (service, levels) in services {
+            let _ = writeln!(out, "  {service}: {}", levels.join(", "));
+        }
+    } else {
+        let mut totals: BTreeMap<&str, usize> = BTreeMap::new();
+        for ((_, level), (g, _)) in &per_level {
+            *totals.entry(level).or_default() += g;
+        }
+        let totals: Vec<String> = totals.iter().map(|(l, n)| format!("{l} {n}")).collect();
+        let _ = writeln!(
+            out,
+            "  in {} services: {} (-v lists them by service)",
+            services.len(),
+            totals.join(", ")
+        );
+    }
+    out.push('\n');
+    for (place, names) in groups(&model.gained) {
+        let _ = writeln!(out, "  {place}");
+        let _ = writeln!(out, "    {}", names_line(&names, verbose));
+    }
+    let flagged: Vec<&str> = model.escalations().map(|g| g.action.as_str()).collect();
+    if !flagged.is_empty() {
+        let line = format!("! can escalate its privileges with: {}", flagged.join(", "));
+        let _ = writeln!(out, "\n  {}", style.red(&line));
+    }
+    if !verbose && groups(&model.gained).values().any(|v| v.len() > FIRST) {
+        let _ = writeln!(
+            out,
+            "{}",
+            style.dim("  (-v, or --json, lists every action)")
         );
     }
     out

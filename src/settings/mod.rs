@@ -75,6 +75,13 @@ pub enum Command {
         principal: String,
         query: AccessQuery,
     },
+    /// Everything `principal` (as written) may do.
+    Access {
+        principal: String,
+        dir: PathBuf,
+        live: bool,
+        json: bool,
+    },
     /// Every user and role that may do what `query` asks.
     WhoCan {
         dir: PathBuf,

@@ -137,3 +137,58 @@ fn a_relaid_document_is_no_access_change() {
     let run = t.run(&["plan", "--fail-on-gain", "*"]).expect(0);
     assert!(!run.stdout.contains("Access changes"), "{}", run.stdout);
 }
+
+#[test]
+fn access_lists_a_principals_whole_access() {
+    let t = Test::new().example("access");
+    let run = t.run(&["access", "user.alice"]).expect(0);
+    assert!(
+        run.stdout
+            .starts_with("user.alice is allowed 3 actions:\n  s3: List 1, Read 1, Write 1\n"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains(
+            "on arn:aws:s3:::acme-team when StringLike s3:prefix = home/alice/*\n    s3:ListBucket"
+        ),
+        "the condition is kept, the policy variable filled in: {}",
+        run.stdout
+    );
+    let report = json(&t.run(&["access", "user.alice", "--json"]).expect(0));
+    assert_eq!(report["principal"], "user.alice");
+    assert_eq!(report["everything"], false);
+    assert_eq!(report["allowed"].as_array().unwrap().len(), 3);
+    let admin = t.run(&["access", "user.bob"]).expect(0);
+    assert!(
+        admin
+            .stdout
+            .contains("unless BoolIfExists aws:MultiFactorAuthPresent = false"),
+        "{}",
+        admin.stdout
+    );
+    assert!(
+        admin.stdout.contains("! can escalate its privileges with:"),
+        "{}",
+        admin.stdout
+    );
+    t.apply();
+    let live = json(
+        &t.run(&["access", "user.alice", "--live", "--json"])
+            .expect(0),
+    );
+    assert_eq!(live, report);
+    let run = t.run(&["access", "user.alcie"]).expect(1);
+    assert!(
+        run.stderr
+            .contains("error: user.alcie is not in the configuration (did you mean user.alice?)"),
+        "{}",
+        run.stderr
+    );
+    let run = t.run(&["access", "group.developers"]).expect(1);
+    assert!(
+        run.stderr.contains("expected user.NAME or role.NAME"),
+        "{}",
+        run.stderr
+    );
+}

@@ -11,7 +11,7 @@
 //! Not modelled here: trust policies as resource policies of `sts:AssumeRole` (the model says
 //! what the principal's own policies allow it to assume; `can` adds the role's trust policy).
 
-use super::actions::{ActionId, Universe};
+use super::actions::{ActionId, ActionSet, Universe};
 use super::bdd::{Bdd, Node, FALSE, TRUE};
 use super::compile::{Atom, Lit, Store, TermId};
 use super::principal::{PolicyRef, Principal};
@@ -30,27 +30,44 @@ pub struct Inputs {
     boundary: Option<Vec<(u32, TermId)>>,
 }
 
-/// One action's access: when it is allowed, and through which documents.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct ActionAccess {
-    pub action: ActionId,
+/// Actions with the same access: when they are allowed, and through which documents.
+#[derive(Clone, Debug)]
+pub struct Class {
+    pub actions: ActionSet,
     pub node: Node,
     /// Index of the label list ([`Engine::labels`]).
     pub via: u32,
 }
 
-/// A principal's model: the actions it is allowed in some case, in id order.
+/// A principal's model: the actions it is allowed in some case, in classes of equal access
+/// (disjoint), so that a principal allowed most of the catalog costs a few bitmaps.
 #[derive(Debug, Default)]
 pub struct Model {
-    pub actions: Vec<ActionAccess>,
+    pub classes: Vec<Class>,
 }
 
 impl Model {
-    pub fn get(&self, action: ActionId) -> Option<&ActionAccess> {
-        self.actions
-            .binary_search_by_key(&action, |a| a.action)
-            .ok()
-            .map(|i| &self.actions[i])
+    /// The class of `action`, if it is allowed in some case.
+    pub fn get(&self, action: ActionId) -> Option<&Class> {
+        self.classes.iter().find(|c| c.actions.contains(action))
+    }
+
+    /// How many actions are allowed in some case.
+    pub fn len(&self) -> usize {
+        self.classes.iter().map(|c| c.actions.iter().count()).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.classes.is_empty()
+    }
+
+    /// Every action allowed in some case.
+    pub fn all(&self, n: usize) -> ActionSet {
+        self.classes
+            .iter()
+            .fold(ActionSet::Sparse(Vec::new()), |acc, c| {
+                acc.union(&c.actions, n)
+            })
     }
 }
 
@@ -66,6 +83,33 @@ pub struct Region {
 
 /// The allows, denies and boundary allows (indices into [`Inputs`]) naming an action.
 type Signature = (Vec<usize>, Vec<usize>, Vec<usize>);
+
+/// Splits each class into the actions `set` holds (their signature extended by `mark`) and the
+/// others.
+fn refine(
+    classes: Vec<(ActionSet, Signature)>,
+    set: &ActionSet,
+    n: usize,
+    mark: impl Fn(&mut Signature),
+) -> Vec<(ActionSet, Signature)> {
+    let outside = set.complement(n);
+    let mut out = Vec::with_capacity(classes.len() + 1);
+    for (actions, sig) in classes {
+        let inside = actions.intersection(set);
+        if inside.is_empty() {
+            out.push((actions, sig));
+            continue;
+        }
+        let rest = actions.intersection(&outside);
+        let mut marked = sig.clone();
+        mark(&mut marked);
+        out.push((inside, marked));
+        if !rest.is_empty() {
+            out.push((rest, sig));
+        }
+    }
+    out
+}
 
 /// At most this many disjoint cases per formula are read; beyond, the region is widened.
 const PATH_LIMIT: usize = 256;
@@ -211,41 +255,43 @@ impl<'a> Engine<'a> {
         if let Some(m) = self.models.get(inputs) {
             return m.clone();
         }
-        let mut per_action: BTreeMap<ActionId, Vec<usize>> = BTreeMap::new();
-        for (i, (cid, _, _)) in inputs.allows.iter().enumerate() {
-            for a in self.store.compiled(*cid).actions.iter() {
-                per_action.entry(a).or_default().push(i);
-            }
+        let n = self.store.universe.len();
+        // Refine "every action some allow names" by each statement's actions: each class ends
+        // with the statements that name all of its actions and none of the others.
+        let mut classes: Vec<(ActionSet, Signature)> = Vec::new();
+        let sets = |cids: &mut dyn Iterator<Item = u32>| -> Vec<ActionSet> {
+            cids.map(|c| self.store.compiled(c).actions.clone())
+                .collect()
+        };
+        let allow_sets = sets(&mut inputs.allows.iter().map(|a| a.0));
+        let deny_sets = sets(&mut inputs.denies.iter().map(|d| d.0));
+        let bound_sets = sets(&mut inputs.boundary.iter().flatten().map(|b| b.0));
+        let all = allow_sets
+            .iter()
+            .fold(ActionSet::Sparse(Vec::new()), |acc, s| acc.union(s, n));
+        if !all.is_empty() {
+            classes.push((all, Signature::default()));
         }
-        // Actions with the same statements share their formula.
-        let mut memo: HashMap<Signature, (Node, u32)> = HashMap::new();
-        let mut actions = Vec::with_capacity(per_action.len());
-        for (a, allow) in per_action {
-            let has = |cid: u32| self.store.compiled(cid).actions.contains(a);
-            let deny: Vec<usize> = (0..inputs.denies.len())
-                .filter(|i| has(inputs.denies[*i].0))
-                .collect();
-            let bound: Vec<usize> = inputs.boundary.as_ref().map_or(Vec::new(), |b| {
-                (0..b.len()).filter(|i| has(b[*i].0)).collect()
-            });
-            let key = (allow, deny, bound);
-            let (node, via) = match memo.get(&key) {
-                Some(v) => *v,
-                None => {
-                    let v = self.formula(inputs, &key.0, &key.1, &key.2);
-                    memo.insert(key, v);
-                    v
-                }
-            };
-            if node != FALSE {
-                actions.push(ActionAccess {
-                    action: a,
-                    node,
-                    via,
+        for (which, list) in [&allow_sets, &deny_sets, &bound_sets]
+            .into_iter()
+            .enumerate()
+        {
+            for (i, set) in list.iter().enumerate() {
+                classes = refine(classes, set, n, |sig| match which {
+                    0 => sig.0.push(i),
+                    1 => sig.1.push(i),
+                    _ => sig.2.push(i),
                 });
             }
         }
-        let m = Rc::new(Model { actions });
+        let mut out = Vec::with_capacity(classes.len());
+        for (actions, sig) in classes {
+            let (node, via) = self.formula(inputs, &sig.0, &sig.1, &sig.2);
+            if node != FALSE {
+                out.push(Class { actions, node, via });
+            }
+        }
+        let m = Rc::new(Model { classes: out });
         self.models.insert(inputs.clone(), m.clone());
         m
     }

@@ -2,7 +2,7 @@
 # The cost of access changes in plans (issue 16 target: a plan of the 10k-entity synthetic
 # configuration in which a tenth of the policies change stays <= 1 s and <= 300 MB, release
 # build): the median wall time and peak memory of RUNS plans against a mock account whose every
-# tenth customer managed policy differs from the configuration (one action more), so that each
+# tenth customer managed policy differs from the configuration (one statement more), so that each
 # principal holding one of them (directly or through a group) gets an access diff.
 # Usage: bash benches/access_diff.sh [N [RUNS]]
 set -euo pipefail
@@ -21,10 +21,11 @@ mock = json.load(open(path))
 policies = mock["account"]["policies"]
 for i, name in enumerate(sorted(policies)):
     if i % 10 == 0:
-        statements = policies[name]["document"]["Statement"]
-        first = statements[0] if isinstance(statements, list) else statements
-        actions = first["Action"] if isinstance(first["Action"], list) else [first["Action"]]
-        first["Action"] = actions + ["sqs:SendMessage"]
+        document = policies[name]["document"]
+        statements = document["Statement"]
+        statements = statements if isinstance(statements, list) else [statements]
+        document["Statement"] = statements + [
+            {"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": "*"}]
 json.dump(mock, open(path, "w"))
 PY
 
@@ -41,8 +42,8 @@ changes=$("$bin" plan "$work" --backend "mock:$work/account.json" --json -q | py
 import json, sys
 p = json.load(sys.stdin)
 a = p["access_changes"]
-print(f"{len(p[\"changes\"])} entity changes, {len(a)} principals with access changes, "
-      f"{sum(len(c[\"gained\"]) + len(c[\"lost\"]) for c in a)} grants")')
+grants = sum(len(c["gained"]) + len(c["lost"]) for c in a)
+print(len(p["changes"]), "entity changes,", len(a), "principals with access changes,", grants, "grants")')
 echo "== $n entities, a tenth of the policies changed, median of $runs runs"
 echo "plan with access changes (target <= 1 s, <= 300 MB): ${wall} s, $((peak / 1024)) MB"
 echo "$changes"

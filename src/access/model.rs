@@ -129,11 +129,15 @@ pub struct Engine<'a> {
 pub fn statements_of<'p, 'a: 'p>(
     principals: impl IntoIterator<Item = &'p Principal<'a>>,
 ) -> Vec<&'a Statement> {
+    // Documents are shared by many principals: each is read once.
+    let mut seen = std::collections::HashSet::new();
     let mut out = Vec::new();
     for p in principals {
         for r in p.identity.iter().chain(&p.boundary) {
             if let Some(doc) = r.document {
-                out.extend(doc.statements());
+                if seen.insert(std::ptr::from_ref(doc)) {
+                    out.extend(doc.statements());
+                }
             }
         }
     }

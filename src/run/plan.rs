@@ -65,9 +65,11 @@ pub(crate) async fn make_plan(
         &desired.references,
     )?;
     plan.targets = targets.to_vec();
-    let after = plan::after(&renamed, &plan);
-    plan.access_changes =
-        crate::access::change::access_changes(&renamed, &after, backend.account_id());
+    if !plan.changes.is_empty() {
+        let after = plan::after(&renamed, &plan);
+        plan.access_changes =
+            crate::access::change::access_changes(&renamed, &after, backend.account_id());
+    }
     if ui.verbose > 0 {
         err(&format!("operations graph:\n{}", plan::graph_text(&plan)));
     }

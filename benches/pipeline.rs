@@ -61,7 +61,7 @@ fn stages(c: &mut Criterion) {
         let plan =
             iamform::plan::build(changes, &desired, &live, ACCOUNT, &BTreeMap::new()).unwrap();
         c.bench_with_input(BenchmarkId::new("render_human", n), &n, |b, _| {
-            b.iter(|| render::human::plan(&plan, Style::PLAIN))
+            b.iter(|| render::human::plan(&plan, Style::PLAIN, false))
         });
 
         let file = dir.path().join("account.json");

@@ -112,6 +112,14 @@ pub enum Command {
         /// With --all: text, json (schemas/accounts-report.schema.json) or markdown.
         #[arg(long, value_enum, conflicts_with = "json", requires = "all")]
         format: Option<Format>,
+        /// Exit 1 when the plan gives anyone an action PATTERN names (e.g. `iam:*`,
+        /// `s3:Delete*`); repeatable. For CI gates.
+        #[arg(long = "fail-on-gain", value_name = "PATTERN")]
+        fail_on_gain: Vec<String>,
+        /// Exit 1 when the plan gives anyone a privilege-escalation action (iam:PassRole with a
+        /// service that runs code, iam:CreatePolicyVersion, iam:Put*Policy, ...).
+        #[arg(long)]
+        fail_on_escalation: bool,
     },
     /// Change the live account to match the configuration, or apply a saved plan.
     Apply {
@@ -223,6 +231,9 @@ pub enum Command {
         #[command(flatten)]
         query: AccessQuery,
     },
+    /// Everything a user or role may do, by service and access level, for access reviews: the
+    /// configuration offline, or with --live the account the backend reads.
+    Access(AccessArgs),
     /// Every user and role that may do ACTION on RESOURCE, with the statements that allow it.
     WhoCan {
         #[arg(default_value = ".")]
@@ -269,6 +280,34 @@ pub enum Command {
         #[arg(long)]
         no_user_boundaries: bool,
     },
+}
+
+/// `iamform access`.
+#[derive(Debug, clap::Args)]
+pub struct AccessArgs {
+    /// `user.NAME` or `role.NAME`.
+    #[arg(value_name = "ADDRESS")]
+    pub principal: String,
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// The live account (read through the backend) instead of the configuration.
+    #[arg(long)]
+    pub live: bool,
+    /// Print JSON: `principal`, `everything` and `allowed` (grants as in a plan's
+    /// access_changes).
+    #[arg(long)]
+    pub json: bool,
+}
+
+impl AccessArgs {
+    fn into_settings(self) -> settings::Command {
+        settings::Command::Access {
+            principal: self.principal,
+            dir: self.dir,
+            live: self.live,
+            json: self.json,
+        }
+    }
 }
 
 /// The request of `can` and `who-can`.
@@ -359,6 +398,8 @@ pub enum UsageError {
     },
     #[error("--caller {0}")]
     Caller(settings::backend::CallerError),
+    #[error("--fail-on-gain {0}: not an action pattern: write `*` or SERVICE:ACTION, with `*` and `?` as wildcards (e.g. `iam:*`, `s3:Delete*`)")]
+    ActionPattern(String),
 }
 
 impl Args {
@@ -453,6 +494,8 @@ impl Command {
                 all,
                 accounts_parallelism,
                 format,
+                fail_on_gain,
+                fail_on_escalation,
             } => C::Plan(PlanSettings {
                 dir,
                 detailed_exitcode,
@@ -464,6 +507,8 @@ impl Command {
                     .transpose()
                     .map_err(UsageError::Caller)?,
                 all: all_accounts(all, accounts_parallelism, Format::chosen(json, format)),
+                fail_on_gain: action_patterns(fail_on_gain)?,
+                fail_on_escalation,
             }),
             apply @ Command::Apply { .. } => apply.apply_settings()?,
             Command::Show { file, json, format } => C::Show {
@@ -503,6 +548,7 @@ impl Command {
                 principal,
                 query: query.into_settings(),
             },
+            Command::Access(args) => args.into_settings(),
             Command::WhoCan { dir, query } => C::WhoCan {
                 dir,
                 query: query.into_settings(),
@@ -602,6 +648,29 @@ impl Format {
 }
 
 /// `--target` values as addresses (KIND.IAM_NAME).
+/// `--fail-on-gain` patterns: `*`, or `service:action` with wildcards.
+fn action_patterns(texts: Vec<String>) -> Result<Vec<String>, UsageError> {
+    texts
+        .into_iter()
+        .map(|text| {
+            let valid = text == "*"
+                || text.split_once(':').is_some_and(|(service, action)| {
+                    let word = |w: &str| {
+                        !w.is_empty()
+                            && w.chars()
+                                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '*' | '?'))
+                    };
+                    word(service) && word(action)
+                });
+            if valid {
+                Ok(text)
+            } else {
+                Err(UsageError::ActionPattern(text))
+            }
+        })
+        .collect()
+}
+
 fn addresses(texts: Vec<String>) -> Result<Vec<Address>, UsageError> {
     texts
         .into_iter()

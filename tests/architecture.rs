@@ -22,7 +22,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("catalog", &["model"]),
     // The offline policy evaluator, and the AWS managed policies it embeds (which `config` and
     // the mock ask whether an AWS managed policy exists).
-    ("access", &["model"]),
+    ("access", &["model", "catalog"]),
     // The stages: configuration in, desired account out; diff; operations; plan.
     (
         "config",
@@ -30,7 +30,10 @@ const LAYERS: &[(&str, &[&str])] = &[
     ),
     ("diff", &["model"]),
     ("operation", &["model"]),
-    ("plan", &["model", "settings", "diff", "operation", "words"]),
+    (
+        "plan",
+        &["model", "settings", "access", "diff", "operation", "words"],
+    ),
     // What uses a plan, or talks to an account.
     (
         "backend",

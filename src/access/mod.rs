@@ -18,12 +18,18 @@
 //! The index is built once per account and is cheap to query: `who-can` evaluates every user and
 //! role of a 10k-entity account in a fraction of a second.
 
+pub mod actions;
+pub mod bdd;
+pub mod change;
+pub mod compile;
 pub mod condition;
 pub mod evaluate;
 pub mod managed;
 pub mod matcher;
+pub mod model;
 pub mod principal;
 pub mod request;
+pub mod resources;
 pub mod statement;
 pub mod time;
 pub mod variables;

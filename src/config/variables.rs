@@ -203,6 +203,16 @@ pub struct Inputs {
 /// The largest var file read.
 const MAX_VAR_FILE_BYTES: u64 = 64 << 20;
 
+/// Evaluates a value given outside the configuration (no references, no functions), with the
+/// arithmetic that cannot panic (`config::arith`: hcl-rs's own panics on `1 % 0` and overflow).
+fn literal(mut expr: hcl::edit::expr::Expression) -> Result<Value, hcl::eval::Error> {
+    let mut ctx = Context::new();
+    if super::arith::rewrite(&mut expr) {
+        super::arith::declare(&mut ctx);
+    }
+    Expression::from(expr).evaluate(&ctx)
+}
+
 /// Parses a value the way Terraform parses `-var` values: as an HCL expression when it is one
 /// that evaluates without references (`["a", "b"]`, `3`, `{ a = 1 }`), else as a plain string.
 /// A value nesting deeper than the parser may recurse is refused (`origin` names it).
@@ -216,8 +226,8 @@ fn value_of(text: &str, origin: &str) -> Result<Value, Box<Diagnostic>> {
             .with_help("give a flatter value, or put it in a --var-file"),
         ));
     }
-    if let Ok(expr) = parse_expr(text) {
-        if let Ok(v) = expr.evaluate(&Context::new()) {
+    if let Ok(expr) = hcl::edit::parser::parse_expr(text) {
+        if let Ok(v) = literal(expr) {
             return Ok(v);
         }
     }
@@ -344,7 +354,6 @@ impl Inputs {
             d.help = x.help;
             Box::new(d)
         })?;
-        let ctx = Context::new();
         for structure in body {
             let line = |offset: usize| text[..offset.min(text.len())].lines().count().max(1);
             match structure {
@@ -352,8 +361,7 @@ impl Inputs {
                     use hcl::edit::Span as _;
                     let at = a.span().map_or(1, |s| line(s.start + 1));
                     let key = a.key.as_str().to_owned();
-                    let expr = Expression::from(a.value);
-                    let value = expr.evaluate(&ctx).map_err(|e| {
+                    let value = literal(a.value).map_err(|e| {
                         Box::new(Diagnostic::error(format!(
                             "{shown}:{at}: `{key}`: a var file holds literal values only ({})",
                             super::arith::error_message(&e)
@@ -398,6 +406,7 @@ impl Inputs {
     }
 }
 
+#[cfg(test)]
 fn parse_expr(text: &str) -> Result<Expression, hcl::edit::parser::Error> {
     hcl::edit::parser::parse_expr(text).map(Expression::from)
 }

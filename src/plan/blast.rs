@@ -127,6 +127,7 @@ mod tests {
             unmanaged: Default::default(),
             targets: Vec::new(),
             max_destroy: None,
+            access_changes: Vec::new(),
         }
     }
 

@@ -14,7 +14,8 @@ pub mod target;
 
 pub use graph::CycleError;
 
-use crate::diff::{Action, Change, Diff};
+use crate::access::change::AccessChange;
+use crate::diff::{Action, Change, Diff, Entity};
 use crate::model::{Account, Address, Kind};
 use crate::operation::Operation;
 use serde::{Deserialize, Serialize};
@@ -40,6 +41,10 @@ pub struct Plan {
     /// saved plan (src/plan/blast.rs).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_destroy: Option<usize>,
+    /// Who gains and who loses access: each user and role whose effective permissions the plan
+    /// changes.
+    #[serde(default)]
+    pub access_changes: Vec<AccessChange>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -112,6 +117,58 @@ pub fn outside_warning(plan: &Plan) -> String {
     msg
 }
 
+/// The account `live` becomes once `plan` is applied: each changed entity as the plan leaves it.
+/// What the plan does not touch (unmanaged entities, those outside `--target`) stays as it is.
+pub fn after(live: &Account, plan: &Plan) -> Account {
+    let mut account = live.clone();
+    for c in &plan.changes {
+        if let Some(from) = &c.moved_from {
+            remove(&mut account, from);
+        }
+        match &c.after {
+            Some(e) => insert(&mut account, e.clone()),
+            None => remove(&mut account, &c.address),
+        }
+    }
+    account
+}
+
+/// Puts `entity` into `account`, replacing the one of its address.
+pub(crate) fn insert(account: &mut Account, entity: Entity) {
+    match entity {
+        Entity::User(e) => drop(account.users.insert(e.name.clone(), e)),
+        Entity::Group(e) => drop(account.groups.insert(e.name.clone(), e)),
+        Entity::Role(e) => drop(account.roles.insert(e.name.clone(), e)),
+        Entity::Policy(e) => drop(account.policies.insert(e.name.clone(), e)),
+        Entity::InstanceProfile(e) => drop(account.instance_profiles.insert(e.name.clone(), e)),
+        Entity::PasswordPolicy(e) => account.password_policy = Some(e),
+        Entity::OpenIdConnectProvider(e) => {
+            drop(account.openid_connect_providers.insert(e.name.clone(), e))
+        }
+        Entity::SamlProvider(e) => drop(account.saml_providers.insert(e.name.clone(), e)),
+        Entity::AccountAlias(e) => account.account_alias = Some(e),
+        Entity::ServiceLinkedRole(e) => {
+            drop(account.service_linked_roles.insert(e.name.clone(), e))
+        }
+    }
+}
+
+fn remove(account: &mut Account, address: &Address) {
+    let n = &address.name;
+    match address.kind {
+        Kind::User => drop(account.users.remove(n)),
+        Kind::Group => drop(account.groups.remove(n)),
+        Kind::Role => drop(account.roles.remove(n)),
+        Kind::Policy => drop(account.policies.remove(n)),
+        Kind::InstanceProfile => drop(account.instance_profiles.remove(n)),
+        Kind::PasswordPolicy => account.password_policy = None,
+        Kind::OpenIdConnectProvider => drop(account.openid_connect_providers.remove(n)),
+        Kind::SamlProvider => drop(account.saml_providers.remove(n)),
+        Kind::AccountAlias => account.account_alias = None,
+        Kind::ServiceLinkedRole => drop(account.service_linked_roles.remove(n)),
+    }
+}
+
 /// Builds the operations DAG for a diff.
 pub fn build(
     diff: Diff,
@@ -155,6 +212,7 @@ pub fn build(
         unmanaged: diff.unmanaged,
         targets: Vec::new(),
         max_destroy: None,
+        access_changes: Vec::new(),
     })
 }
 

@@ -88,7 +88,7 @@ pub fn text(report: &AccountsReport, style: Style) -> String {
             let _ = writeln!(out, "{}", e.trim_end());
         }
         if let Some(doc) = &a.plan {
-            out.push_str(&human::plan(&doc.plan, style));
+            out.push_str(&human::plan(&doc.plan, style, false));
         }
         if let Some(file) = &a.saved_plan {
             let _ = writeln!(out, "Saved the plan to {file}.");

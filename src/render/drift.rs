@@ -76,7 +76,7 @@ pub fn markdown(report: &DriftReport) -> String {
         .map(|e| {
             let mut block = String::new();
             human::change_body(&mut block, &e.change, Style::PLAIN);
-            super::markdown::Item {
+            super::budget::Item {
                 risk: 0,
                 row: format!("| `{}` | {} |", e.change.shown_address(), e.drift.describe()),
                 detail: format!(
@@ -88,6 +88,11 @@ pub fn markdown(report: &DriftReport) -> String {
             }
         })
         .collect();
-    super::markdown::budgeted(&mut out, "| address | drift |\n|---|---|\n", items);
+    super::budget::budgeted(
+        &mut out,
+        "| address | drift |\n|---|---|\n",
+        items,
+        super::budget::COMMENT_BUDGET,
+    );
     out
 }

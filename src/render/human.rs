@@ -14,7 +14,8 @@ const DOCUMENT_KEYS: [&str; 2] = ["document", "assume_role_policy"];
 /// Attributes not shown: the name is in the header, versions and credentials are live-only.
 const HIDDEN_KEYS: [&str; 3] = ["name", "versions", "credentials"];
 
-pub fn plan(plan: &Plan, style: Style) -> String {
+/// The plan; `verbose` lists every action of its access changes.
+pub fn plan(plan: &Plan, style: Style, verbose: bool) -> String {
     let mut out = String::new();
     if plan.is_empty() {
         out.push_str(&style.green("No changes."));
@@ -30,6 +31,11 @@ pub fn plan(plan: &Plan, style: Style) -> String {
         let operations = crate::words::count(plan.operations.len(), "IAM operation");
         out.push_str(&format!(" ({operations})\n"));
     }
+    out.push_str(&super::access_changes::text(
+        &plan.access_changes,
+        style,
+        verbose,
+    ));
     if let Some(line) = unmanaged_line(plan) {
         out.push_str(&style.dim(&line));
         out.push('\n');

@@ -1,6 +1,7 @@
 //! Markdown for pull-request comments and issue bodies: a summary table, one row per change, and
 //! each change's details (policy diffs included) in a collapsible section.
 
+use super::budget::{budgeted, Item, COMMENT_BUDGET};
 use super::human;
 use super::style::Style;
 use crate::diff::{Action, Change};
@@ -29,64 +30,18 @@ pub fn plan(plan: &Plan, title: &str) -> String {
             s.destroy,
             plan.operations.len()
         );
+        // Who gains what first (at most half the comment), then the changes.
+        let half = out.len() + (COMMENT_BUDGET - out.len()) / 2;
+        super::access_changes::markdown_within(&mut out, &plan.access_changes, half);
+        if !plan.access_changes.is_empty() {
+            out.push_str("\n#### Changes\n\n");
+        }
         changes(&mut out, &plan.changes);
     }
     if let Some(line) = human::unmanaged_line(plan) {
         let _ = writeln!(out, "\n_{line}_");
     }
     out
-}
-
-/// GitHub refuses a comment over 65,536 characters. A Markdown plan or drift report stays under
-/// this many bytes (bytes are never fewer than characters), leaving room for a workflow's own
-/// lines around it: the summary first, then the riskiest changes, then as much detail as fits.
-pub const COMMENT_BUDGET: usize = 60_000;
-
-/// Kept free for the closing "N more" line.
-const TAIL: usize = 400;
-
-/// One row of a budgeted table and its collapsible detail; lower `risk` is shown first.
-pub(crate) struct Item {
-    pub risk: u8,
-    pub row: String,
-    pub detail: String,
-}
-
-/// Writes `header` (a table's first two lines), then the rows of `items`, riskiest first, then
-/// their details, while `out` stays within [`COMMENT_BUDGET`]; what does not fit is counted in a
-/// last line that says where the rest is.
-pub(crate) fn budgeted(out: &mut String, header: &str, mut items: Vec<Item>) {
-    items.sort_by_key(|i| i.risk);
-    let room = |out: &String, more: usize| out.len() + more + TAIL <= COMMENT_BUDGET;
-    out.push_str(header);
-    let mut listed = 0;
-    for item in &items {
-        if !room(out, item.row.len() + 1) {
-            break;
-        }
-        out.push_str(&item.row);
-        out.push('\n');
-        listed += 1;
-    }
-    out.push('\n');
-    let mut detailed = 0;
-    for item in &items[..listed] {
-        if !room(out, item.detail.len() + 1) {
-            break;
-        }
-        out.push_str(&item.detail);
-        out.push('\n');
-        detailed += 1;
-    }
-    if listed < items.len() || detailed < listed {
-        let _ = writeln!(
-            out,
-            "\n_{} more not listed and {} without details: a comment holds 65,536 characters. The \
-             whole plan is in the job's artifact (`iamform show PLANFILE`)._",
-            items.len() - listed,
-            listed - detailed
-        );
-    }
 }
 
 /// The change table and, per change, a collapsible block with the human rendering as a diff:
@@ -113,7 +68,12 @@ pub fn changes(out: &mut String, changes: &[Change]) {
             }
         })
         .collect();
-    budgeted(out, "| | address | action |\n|---|---|---|\n", items);
+    budgeted(
+        out,
+        "| | address | action |\n|---|---|---|\n",
+        items,
+        COMMENT_BUDGET,
+    );
 }
 
 fn describe(c: &Change) -> (&'static str, String) {

@@ -2,8 +2,10 @@
 //! `printer`) the only place that writes to stdout and stderr.
 
 pub(crate) mod access;
+pub mod access_changes;
 pub mod accounts;
 pub mod audit;
+pub(crate) mod budget;
 pub mod drift;
 pub mod hcl;
 pub mod human;

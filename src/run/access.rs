@@ -3,9 +3,11 @@
 
 use super::backend;
 use super::{configured_account_id, load, lower, Exit, Ui};
+use crate::access::change::access_of;
 use crate::access::{AccessIndex, Locations};
 use crate::model::{suggest, Account, Address, Kind};
 use crate::render::access as report;
+use crate::render::access_changes as access_report;
 use crate::render::printer::{err, out};
 use crate::settings::{AccessQuery, BackendFlags};
 use anyhow::Context as _;
@@ -109,6 +111,44 @@ async fn question(
         .map(|subject| (subject, pairs)))
 }
 
+/// A user's or role's address; `None` after saying what is wrong (`flag` names the argument).
+fn principal_address(text: &str, flag: &str) -> Option<Address> {
+    match text.parse::<Address>() {
+        Ok(a) if matches!(a.kind, Kind::User | Kind::Role) => Some(a),
+        _ => {
+            err(&format!(
+                "error: {flag}{text}: expected user.NAME or role.NAME\n"
+            ));
+            None
+        }
+    }
+}
+
+/// Says that `address` is not in the account questioned, with the nearest name.
+fn not_found(index: &AccessIndex, address: &Address, live: bool) {
+    let names: Vec<String> = index
+        .principals()
+        .filter(|a| a.kind == address.kind)
+        .map(|a| a.name.as_str().to_owned())
+        .collect();
+    // Names are short: two edits (a swapped pair of letters) are still a plausible typo.
+    let wanted = address.name.as_str();
+    let limit = (wanted.chars().count() / 3).max(2);
+    let hint = names
+        .iter()
+        .map(|n| (suggest::distance(wanted, n), n))
+        .filter(|(d, _)| *d <= limit)
+        .min()
+        .map(|(_, n)| format!(" (did you mean {}.{n}?)", address.kind))
+        .unwrap_or_default();
+    let place = if live {
+        "the live account"
+    } else {
+        "the configuration"
+    };
+    err(&format!("error: {address} is not in {place}{hint}\n"));
+}
+
 pub(super) async fn can(
     dir: &Path,
     principal: &str,
@@ -116,14 +156,8 @@ pub(super) async fn can(
     flags: &BackendFlags,
     ui: &Ui,
 ) -> anyhow::Result<Exit> {
-    let address = match principal.parse::<Address>() {
-        Ok(a) if matches!(a.kind, Kind::User | Kind::Role) => a,
-        _ => {
-            err(&format!(
-                "error: --principal {principal}: expected user.NAME or role.NAME\n"
-            ));
-            return Ok(Exit::Error);
-        }
+    let Some(address) = principal_address(principal, "--principal ") else {
+        return Ok(Exit::Error);
     };
     let (subject, pairs) = match question(dir, query, flags, ui).await? {
         Ok(q) => q,
@@ -133,28 +167,8 @@ pub(super) async fn can(
         AccessIndex::new(&subject.account, &subject.account_id).with_locations(&subject.locations);
     let ev = match index.can(&address, &query.action, &query.resource, &pairs) {
         Ok(ev) => ev,
-        Err(e) => {
-            let names: Vec<String> = index
-                .principals()
-                .filter(|a| a.kind == address.kind)
-                .map(|a| a.name.as_str().to_owned())
-                .collect();
-            // Names are short: two edits (a swapped pair of letters) are still a plausible typo.
-            let wanted = address.name.as_str();
-            let limit = (wanted.chars().count() / 3).max(2);
-            let hint = names
-                .iter()
-                .map(|n| (suggest::distance(wanted, n), n))
-                .filter(|(d, _)| *d <= limit)
-                .min()
-                .map(|(_, n)| format!(" (did you mean {}.{n}?)", address.kind))
-                .unwrap_or_default();
-            let place = if query.live {
-                "the live account"
-            } else {
-                "the configuration"
-            };
-            err(&format!("error: {} is not in {place}{hint}\n", e.0));
+        Err(_) => {
+            not_found(&index, &address, query.live);
             return Ok(Exit::Error);
         }
     };
@@ -200,6 +214,44 @@ pub(super) async fn who_can(
             &query.resource,
             &found,
             ui.style,
+        ));
+    }
+    super::exiting_soon(subject);
+    Ok(Exit::Success)
+}
+
+/// `iamform access`: everything `principal` may do.
+pub(super) async fn access(
+    dir: &Path,
+    principal: &str,
+    live: bool,
+    json: bool,
+    flags: &BackendFlags,
+    ui: &Ui,
+) -> anyhow::Result<Exit> {
+    let Some(address) = principal_address(principal, "") else {
+        return Ok(Exit::Error);
+    };
+    let subject = match subject(dir, live, flags, ui).await? {
+        Ok(s) => s,
+        Err(code) => return Ok(code),
+    };
+    let Some(model) = access_of(&subject.account, &subject.account_id, &address) else {
+        not_found(
+            &AccessIndex::new(&subject.account, &subject.account_id),
+            &address,
+            live,
+        );
+        return Ok(Exit::Error);
+    };
+    if json {
+        let r = access_report::AccessReport::new(&model);
+        out(&format!("{}\n", serde_json::to_string_pretty(&r)?));
+    } else {
+        out(&access_report::access_text(
+            &model,
+            ui.style,
+            ui.verbose > 0,
         ));
     }
     super::exiting_soon(subject);

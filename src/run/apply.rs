@@ -342,7 +342,7 @@ async fn execute(
 ) -> anyhow::Result<Exit> {
     err(&crate::plan::outside_warning(plan));
     if !settings.json {
-        out(&crate::render::human::plan(plan, ui.style));
+        out(&crate::render::human::plan(plan, ui.style, ui.verbose > 0));
     }
     if plan.is_empty() {
         if settings.json {

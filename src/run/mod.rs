@@ -93,6 +93,12 @@ pub async fn run(settings: Settings) -> anyhow::Result<Exit> {
             query,
         } => access::can(dir, principal, query, flags, &ui).await,
         Command::WhoCan { dir, query } => access::who_can(dir, query, flags, &ui).await,
+        Command::Access {
+            principal,
+            dir,
+            live,
+            json,
+        } => access::access(dir, principal, *live, *json, flags, &ui).await,
         Command::Audit(audit) => audit::audit(audit, flags, &ui).await,
     }
 }

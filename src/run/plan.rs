@@ -118,6 +118,11 @@ pub(crate) async fn plan_config(
     )?;
     plan.targets = targets.to_vec();
     plan.max_destroy = desired.max_destroy;
+    if !plan.changes.is_empty() {
+        let after = plan::after(&renamed, &plan);
+        plan.access_changes =
+            crate::access::change::access_changes(&renamed, &after, backend.account_id());
+    }
     if verbose > 0 {
         err(&format!("operations graph:\n{}", plan::graph_text(&plan)));
     }
@@ -264,7 +269,11 @@ pub(crate) async fn plan_cmd(
         out(&text);
     } else {
         out(&targeted_warning(&planned.plan));
-        out(&render::human::plan(&planned.plan, ui.style));
+        out(&render::human::plan(
+            &planned.plan,
+            ui.style,
+            ui.verbose > 0,
+        ));
         if let Some(file) = &settings.out {
             out(&format!(
                 "\nSaved the plan to {}. Apply exactly these actions with: iamform apply {}\n",
@@ -275,12 +284,35 @@ pub(crate) async fn plan_cmd(
     }
     report_calls(&*planned.backend, ui);
     let changes = !planned.plan.is_empty();
+    let refused = gates(settings, &planned.plan);
     exiting_soon(planned);
-    Ok(if settings.detailed_exitcode && changes {
+    Ok(if refused {
+        Exit::Error
+    } else if settings.detailed_exitcode && changes {
         Exit::Changes
     } else {
         Exit::Success
     })
+}
+
+/// `--fail-on-gain` and `--fail-on-escalation`: whether the plan breaks one (after saying why).
+fn gates(settings: &PlanSettings, plan: &Plan) -> bool {
+    let changes = &plan.access_changes;
+    let gains = crate::access::change::gains_matching(changes, &settings.fail_on_gain);
+    let escalations: Vec<(&str, &str)> = if settings.fail_on_escalation {
+        changes
+            .iter()
+            .flat_map(|c| {
+                c.escalations()
+                    .map(|g| (c.principal.as_str(), g.action.as_str()))
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let message = render::access_changes::gate_failures(&gains, &escalations);
+    err(&message);
+    !message.is_empty()
 }
 
 /// The warning a targeted plan starts with (nothing for a full plan).
@@ -373,7 +405,7 @@ pub(crate) fn show(file: &Path, format: Format, ui: &Ui) -> anyhow::Result<Exit>
             }
             out(&targeted_warning(&doc.plan));
             err(&plan::outside_warning(&doc.plan));
-            out(&render::human::plan(&doc.plan, ui.style));
+            out(&render::human::plan(&doc.plan, ui.style, ui.verbose > 0));
         }
     }
     Ok(Exit::Success)

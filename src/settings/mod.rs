@@ -75,6 +75,13 @@ pub enum Command {
         principal: String,
         query: AccessQuery,
     },
+    /// Everything `principal` (as written) may do.
+    Access {
+        principal: String,
+        dir: PathBuf,
+        live: bool,
+        json: bool,
+    },
     /// Every user and role that may do what `query` asks.
     WhoCan {
         dir: PathBuf,
@@ -151,6 +158,10 @@ pub struct PlanSettings {
     pub caller: Option<Address>,
     /// `--all`: `dir` holds many accounts' configurations.
     pub all: Option<AllAccounts>,
+    /// `--fail-on-gain`: action patterns no one may gain.
+    pub fail_on_gain: Vec<String>,
+    /// `--fail-on-escalation`: no one may gain a privilege-escalation action.
+    pub fail_on_escalation: bool,
 }
 
 /// `plan --all DIR` (every account configuration under DIR) and `apply --all DIR` (every saved

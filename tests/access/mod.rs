@@ -6,3 +6,4 @@ mod cli;
 mod corpus;
 mod differential;
 mod generate;
+mod plan;

@@ -3,7 +3,7 @@
 
 use iamform::diff::diff;
 use iamform::drift::DriftReport;
-use iamform::model::{Account, Scope};
+use iamform::model::{Account, Name, Scope};
 use iamform::operation::CallCounts;
 use iamform::plan::saved::PlanDocument;
 use iamform::plan::{self, Plan};
@@ -97,7 +97,7 @@ fn the_plan_covers_every_action() {
 
 #[test]
 fn human_plan() {
-    insta::assert_snapshot!(render::human::plan(&plan(), Style::PLAIN));
+    insta::assert_snapshot!(render::human::plan(&plan(), Style::PLAIN, false));
 }
 
 #[test]
@@ -122,7 +122,7 @@ fn an_empty_plan_says_no_changes() {
     let live = live();
     let changes = diff(&live, &live, None);
     let plan = plan::build(changes, &live, &live, ACCOUNT, &BTreeMap::new()).unwrap();
-    insta::assert_snapshot!(render::human::plan(&plan, Style::PLAIN));
+    insta::assert_snapshot!(render::human::plan(&plan, Style::PLAIN, false));
 }
 
 #[test]
@@ -176,7 +176,10 @@ fn renaming_plan() -> Plan {
 #[test]
 fn renaming_plan_in_every_format() {
     let plan = renaming_plan();
-    insta::assert_snapshot!("renaming_human", render::human::plan(&plan, Style::PLAIN));
+    insta::assert_snapshot!(
+        "renaming_human",
+        render::human::plan(&plan, Style::PLAIN, false)
+    );
     insta::assert_snapshot!(
         "renaming_markdown",
         render::markdown::plan(&plan, "iamform plan")
@@ -207,9 +210,108 @@ fn a_markdown_plan_of_1000_entities_fits_a_pull_request_comment_riskiest_first()
         .stdout;
     assert!(md.len() < 65_536, "{} bytes", md.len());
     assert!(md.contains("| 1000 | 0 | 3 |"), "the summary is intact");
-    let first_row = md.lines().find(|l| l.starts_with("| `")).unwrap();
+    assert!(
+        md.contains("#### Access changes"),
+        "who gains what comes first"
+    );
+    let (_, changes) = md.split_once("#### Changes").expect("a changes section");
+    let first_row = changes.lines().find(|l| l.starts_with("| `")).unwrap();
     assert!(first_row.contains("`-`"), "destructions first: {first_row}");
     assert!(md.contains("<code>- user.old0</code>"), "their details too");
     assert!(md.contains("more not listed"), "says what is left out");
     assert!(md.contains("iamform show PLANFILE"));
+}
+
+/// A plan whose changes give and take access: a group policy change reaching its member (with a
+/// condition), a role gaining iam:PassRole with ec2:RunInstances (an escalation), a new user with
+/// AdministratorAccess, and a membership removed.
+fn access_plan() -> Plan {
+    let doc = |statements: serde_json::Value| serde_json::json!({ "Version": "2012-10-17", "Statement": statements });
+    let trust = doc(
+        serde_json::json!([{ "Effect": "Allow", "Action": "sts:AssumeRole", "Principal": { "Service": "ec2.amazonaws.com" } }]),
+    );
+    let read = doc(
+        serde_json::json!([{ "Effect": "Allow", "Action": ["s3:GetObject", "s3:ListBucket"], "Resource": ["arn:aws:s3:::app", "arn:aws:s3:::app/*"] }]),
+    );
+    let live = account(serde_json::json!({
+        "users": {
+            "ann": { "name": "ann", "groups": ["dev"] },
+            "bob": { "name": "bob", "groups": ["dev", "ops"] }
+        },
+        "groups": {
+            "dev": { "name": "dev", "inline_policies": { "s3": read } },
+            "ops": { "name": "ops", "inline_policies": { "logs": doc(serde_json::json!([{ "Effect": "Allow", "Action": "logs:*", "Resource": "*" }])) } }
+        },
+        "roles": { "ci": { "name": "ci", "assume_role_policy": trust,
+            "inline_policies": { "run": doc(serde_json::json!([{ "Effect": "Allow", "Action": "ec2:RunInstances", "Resource": "*" }])) } } }
+    }));
+    let mut desired = live.clone();
+    desired.groups.get_mut(&Name::from("dev")).unwrap().inline_policies.insert(
+        Name::from("s3"),
+        serde_json::from_value(doc(serde_json::json!([
+            { "Effect": "Allow", "Action": ["s3:GetObject", "s3:ListBucket"], "Resource": ["arn:aws:s3:::app", "arn:aws:s3:::app/*"] },
+            { "Effect": "Allow", "Action": ["s3:PutObject", "s3:DeleteObject"], "Resource": "arn:aws:s3:::app/*",
+              "Condition": { "Bool": { "aws:MultiFactorAuthPresent": "true" } } }
+        ])))
+        .unwrap(),
+    );
+    desired.users.get_mut(&Name::from("bob")).unwrap().groups = [Name::from("dev")].into();
+    desired.roles.get_mut(&Name::from("ci")).unwrap().inline_policies.insert(
+        Name::from("pass"),
+        serde_json::from_value(doc(serde_json::json!([{ "Effect": "Allow", "Action": "iam:PassRole", "Resource": "*" }]))).unwrap(),
+    );
+    desired.users.insert(
+        Name::from("root-like"),
+        serde_json::from_value(serde_json::json!({ "name": "root-like", "policies": ["arn:aws:iam::aws:policy/AdministratorAccess"] })).unwrap(),
+    );
+    let changes = diff(&desired, &live, None);
+    let mut plan =
+        plan::build(changes, &desired, &live, ACCOUNT, &BTreeMap::new()).expect("no cycle");
+    let after = plan::after(&live, &plan);
+    plan.access_changes = iamform::access::change::access_changes(&live, &after, ACCOUNT);
+    plan
+}
+
+#[test]
+fn access_changes_human() {
+    let plan = access_plan();
+    let who: Vec<&str> = plan
+        .access_changes
+        .iter()
+        .map(|c| c.principal.as_str())
+        .collect();
+    assert_eq!(who, ["user.ann", "user.bob", "user.root-like", "role.ci"]);
+    let text = render::human::plan(&plan, Style::PLAIN, false);
+    let section = &text[text.find("Access changes").expect("a section")..];
+    insta::assert_snapshot!(section);
+}
+
+#[test]
+fn access_changes_markdown() {
+    let md = render::markdown::plan(&access_plan(), "iamform plan");
+    let section = &md[md.find("#### Access changes").expect("a section")..];
+    insta::assert_snapshot!(section);
+}
+
+#[test]
+fn access_changes_json_follow_the_schema() {
+    let doc = serde_json::to_value(PlanDocument::new(access_plan(), calls())).unwrap();
+    crate::harness::assert_matches_schema("plan.schema.json", &doc);
+    let ann = &doc["access_changes"][0];
+    assert_eq!(ann["principal"], "user.ann");
+    let delete = &ann["gained"][0];
+    assert_eq!(delete["action"], "s3:DeleteObject");
+    assert_eq!(
+        delete["resources"],
+        serde_json::json!(["arn:aws:s3:::app/*"])
+    );
+    assert_eq!(
+        delete["conditions"],
+        serde_json::json!({"Bool": {"aws:MultiFactorAuthPresent": ["true"]}})
+    );
+    assert_eq!(
+        delete["via"],
+        serde_json::json!(["group.dev", "group.dev inline_policy.s3"])
+    );
+    assert_eq!(doc["access_changes"][2]["gained_everything"], true);
 }

@@ -114,6 +114,7 @@ fn plan(ops: &[(&str, &[usize])]) -> Plan {
         unmanaged: BTreeMap::new(),
         targets: Vec::new(),
         max_destroy: None,
+        access_changes: Vec::new(),
     }
 }
 

@@ -205,38 +205,7 @@ pub fn operations_match_changes(plan: &Plan) -> Result<(), String> {
 }
 
 fn put(account: &mut Account, entity: &Entity) {
-    match entity {
-        Entity::User(u) => {
-            account.users.insert(u.name.clone(), u.clone());
-        }
-        Entity::Group(g) => {
-            account.groups.insert(g.name.clone(), g.clone());
-        }
-        Entity::Role(r) => {
-            account.roles.insert(r.name.clone(), r.clone());
-        }
-        Entity::Policy(p) => {
-            account.policies.insert(p.name.clone(), p.clone());
-        }
-        Entity::InstanceProfile(p) => {
-            account.instance_profiles.insert(p.name.clone(), p.clone());
-        }
-        Entity::PasswordPolicy(p) => account.password_policy = Some(p.clone()),
-        Entity::OpenIdConnectProvider(p) => {
-            account
-                .openid_connect_providers
-                .insert(p.name.clone(), p.clone());
-        }
-        Entity::SamlProvider(p) => {
-            account.saml_providers.insert(p.name.clone(), p.clone());
-        }
-        Entity::AccountAlias(a) => account.account_alias = Some(a.clone()),
-        Entity::ServiceLinkedRole(r) => {
-            account
-                .service_linked_roles
-                .insert(r.name.clone(), r.clone());
-        }
-    }
+    crate::plan::insert(account, entity.clone());
 }
 
 /// The first way in which `saved` is not `derived` (the plan its configuration makes of the

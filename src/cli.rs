@@ -17,28 +17,6 @@ pub struct Args {
     #[command(subcommand)]
     pub command: Command,
 
-    /// Where the live account is: `mock:PATH` (a local JSON account) or `aws`. Overrides the
-    /// configuration's backend block.
-    #[arg(
-        long,
-        global = true,
-        env = "IAMFORM_BACKEND",
-        value_name = "mock:PATH|aws"
-    )]
-    pub backend: Option<String>,
-
-    /// AWS region for `--backend aws` (IAM is global; this picks the STS endpoint).
-    #[arg(long, global = true, value_name = "REGION")]
-    pub region: Option<String>,
-
-    /// AWS profile for `--backend aws`.
-    #[arg(long, global = true, value_name = "NAME")]
-    pub profile: Option<String>,
-
-    /// Another IAM endpoint for `--backend aws`, e.g. a local moto server.
-    #[arg(long, global = true, value_name = "URL")]
-    pub endpoint_url: Option<String>,
-
     /// Never colour the output (also: the NO_COLOR environment variable).
     #[arg(long, global = true)]
     pub no_color: bool,
@@ -47,20 +25,45 @@ pub struct Args {
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
 
+    /// Only errors on stderr.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+}
+
+/// Where the live account is: for the commands that read one.
+#[derive(Debug, Default, clap::Args)]
+pub struct AccountArgs {
+    /// Where the live account is: `mock:PATH` (a local JSON account) or `aws`. Overrides the
+    /// configuration's backend block.
+    #[arg(long, env = "IAMFORM_BACKEND", value_name = "mock:PATH|aws")]
+    pub backend: Option<String>,
+
+    /// AWS region for `--backend aws` (IAM is global; this picks the STS endpoint).
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+
+    /// AWS profile for `--backend aws`.
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+
+    /// Another IAM endpoint for `--backend aws`, e.g. a local moto server.
+    #[arg(long, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+}
+
+/// Input variable values: for the commands that evaluate a configuration.
+#[derive(Debug, Default, clap::Args)]
+pub struct InputArgs {
     /// Set an input variable (repeatable): `--var env=prod`, `--var 'users=["john"]'`. The value
     /// is read as an HCL expression when it is one, else as a string. Overrides --var-file and
     /// IAMFORM_VAR_NAME.
-    #[arg(long = "var", global = true, value_name = "NAME=VALUE")]
+    #[arg(long = "var", value_name = "NAME=VALUE")]
     pub vars: Vec<String>,
 
     /// Read input variables from a file of `name = value` lines (or a JSON object for *.json);
     /// repeatable, later files win. Overrides IAMFORM_VAR_NAME.
-    #[arg(long = "var-file", global = true, value_name = "FILE")]
+    #[arg(long = "var-file", value_name = "FILE")]
     pub var_files: Vec<PathBuf>,
-
-    /// Only errors on stderr.
-    #[arg(short, long, global = true, conflicts_with = "verbose")]
-    pub quiet: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -70,6 +73,8 @@ pub enum Command {
         /// Directory holding the *.hcl files.
         #[arg(default_value = ".")]
         dir: PathBuf,
+        #[command(flatten)]
+        inputs: InputArgs,
     },
     /// Rewrite the *.hcl files of DIR in the canonical layout.
     Fmt {
@@ -120,6 +125,10 @@ pub enum Command {
         /// service that runs code, iam:CreatePolicyVersion, iam:Put*Policy, ...).
         #[arg(long)]
         fail_on_escalation: bool,
+        #[command(flatten)]
+        account: AccountArgs,
+        #[command(flatten)]
+        inputs: InputArgs,
     },
     /// Change the live account to match the configuration, or apply a saved plan.
     Apply {
@@ -172,6 +181,10 @@ pub enum Command {
         /// With --all: how many accounts are applied at once.
         #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=256))]
         accounts_parallelism: u16,
+        #[command(flatten)]
+        account: AccountArgs,
+        #[command(flatten)]
+        inputs: InputArgs,
     },
     /// Print a plan saved with `plan --out`.
     Show {
@@ -189,6 +202,10 @@ pub enum Command {
         dir: PathBuf,
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        #[command(flatten)]
+        account: AccountArgs,
+        #[command(flatten)]
+        inputs: InputArgs,
     },
     /// Write HCL declaring the live account (or the part of it in --scope): one file per kind.
     Import {
@@ -206,6 +223,8 @@ pub enum Command {
         /// Write into DIR even when it is not empty (files of the same names are overwritten).
         #[arg(long)]
         force: bool,
+        #[command(flatten)]
+        account: AccountArgs,
     },
     /// Check policies and entities for mistakes and least-privilege problems, offline (no
     /// backend): exit 1 when there is an error, 0 otherwise (warnings included).
@@ -219,6 +238,8 @@ pub enum Command {
         /// Lint this JSON identity policy document instead of a configuration (repeatable).
         #[arg(long = "document", value_name = "FILE", conflicts_with = "dir")]
         documents: Vec<PathBuf>,
+        #[command(flatten)]
+        inputs: InputArgs,
     },
     /// May a user or role do ACTION on RESOURCE? Evaluates the configuration offline (with --live,
     /// the account the backend reads): exit 0 allowed, 2 denied, 1 error.
@@ -230,6 +251,10 @@ pub enum Command {
         principal: String,
         #[command(flatten)]
         query: AccessQuery,
+        #[command(flatten)]
+        account: AccountArgs,
+        #[command(flatten)]
+        inputs: InputArgs,
     },
     /// Everything a user or role may do, by service and access level, for access reviews: the
     /// configuration offline, or with --live the account the backend reads.
@@ -240,6 +265,10 @@ pub enum Command {
         dir: PathBuf,
         #[command(flatten)]
         query: AccessQuery,
+        #[command(flatten)]
+        account: AccountArgs,
+        #[command(flatten)]
+        inputs: InputArgs,
     },
     /// Check the live account against IAM security practices (the CIS AWS Foundations Benchmark's
     /// IAM items): exit 0 clean, 2 findings, 1 error.
@@ -267,6 +296,10 @@ pub enum Command {
         /// reproducible reports.
         #[arg(long, env = "IAMFORM_NOW", hide = true, value_name = "RFC3339")]
         now: Option<String>,
+        #[command(flatten)]
+        account: AccountArgs,
+        #[command(flatten)]
+        inputs: InputArgs,
     },
     /// Write a synthetic configuration and the matching mock account (benchmarks, demos).
     #[command(hide = true)]
@@ -297,6 +330,10 @@ pub struct AccessArgs {
     /// access_changes).
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub account: AccountArgs,
+    #[command(flatten)]
+    pub inputs: InputArgs,
 }
 
 impl AccessArgs {
@@ -404,16 +441,20 @@ pub enum UsageError {
 
 impl Args {
     /// The settings these arguments ask for; `no_color` is the `NO_COLOR` environment variable.
-    pub fn into_settings(self, no_color: Option<&std::ffi::OsStr>) -> Result<Settings, UsageError> {
+    pub fn into_settings(
+        mut self,
+        no_color: Option<&std::ffi::OsStr>,
+    ) -> Result<Settings, UsageError> {
+        let (account, inputs) = self.command.take_shared();
         let ui = settings::Ui {
             color: settings::color_allowed(self.no_color, no_color),
             verbose: self.verbose,
             quiet: self.quiet,
         };
         let aws = settings::AwsSettings {
-            region: self.region,
-            profile: self.profile,
-            endpoint_url: self.endpoint_url,
+            region: account.region,
+            profile: account.profile,
+            endpoint_url: account.endpoint_url,
             ..settings::AwsSettings::default()
         };
         let lock_timeout = match &self.command {
@@ -423,21 +464,52 @@ impl Args {
             _ => None,
         };
         let backend = BackendFlags {
-            backend: self.backend,
+            backend: account.backend,
             aws,
             lock_timeout,
         };
         Ok(Settings {
             ui,
             backend,
-            vars: self.vars,
-            var_files: self.var_files,
+            vars: inputs.vars,
+            var_files: inputs.var_files,
             command: self.command.into_settings()?,
         })
     }
 }
 
 impl Command {
+    /// Takes out the account and input flags of the commands that have them.
+    fn take_shared(&mut self) -> (AccountArgs, InputArgs) {
+        use std::mem::take;
+        match self {
+            Command::Plan {
+                account, inputs, ..
+            }
+            | Command::Apply {
+                account, inputs, ..
+            }
+            | Command::Drift {
+                account, inputs, ..
+            }
+            | Command::Can {
+                account, inputs, ..
+            }
+            | Command::WhoCan {
+                account, inputs, ..
+            }
+            | Command::Audit {
+                account, inputs, ..
+            } => (take(account), take(inputs)),
+            Command::Access(a) => (take(&mut a.account), take(&mut a.inputs)),
+            Command::Import { account, .. } => (take(account), InputArgs::default()),
+            Command::Validate { inputs, .. } | Command::Lint { inputs, .. } => {
+                (AccountArgs::default(), take(inputs))
+            }
+            _ => (AccountArgs::default(), InputArgs::default()),
+        }
+    }
+
     /// The settings of `apply` (kept apart: every flag of it is a line here).
     fn apply_settings(self) -> Result<settings::Command, UsageError> {
         use settings::Command as C;
@@ -455,6 +527,7 @@ impl Command {
                 lock_timeout: _,
                 all,
                 accounts_parallelism,
+                ..
             } => C::Apply(ApplySettings {
                 target,
                 auto_approve,
@@ -474,7 +547,7 @@ impl Command {
     fn into_settings(self) -> Result<settings::Command, UsageError> {
         use settings::Command as C;
         Ok(match self {
-            Command::Validate { dir } => C::Validate { dir },
+            Command::Validate { dir, .. } => C::Validate { dir },
             Command::Fmt {
                 dir,
                 check,
@@ -496,6 +569,7 @@ impl Command {
                 format,
                 fail_on_gain,
                 fail_on_escalation,
+                ..
             } => C::Plan(PlanSettings {
                 dir,
                 detailed_exitcode,
@@ -515,7 +589,7 @@ impl Command {
                 file,
                 format: Format::chosen(json, format),
             },
-            Command::Drift { dir, format } => C::Drift {
+            Command::Drift { dir, format, .. } => C::Drift {
                 dir,
                 format: format.into_settings(),
             },
@@ -524,6 +598,7 @@ impl Command {
                 scope,
                 exclude,
                 force,
+                ..
             } => C::Import(ImportSettings {
                 out,
                 paths: scope,
@@ -534,6 +609,7 @@ impl Command {
                 dir,
                 format,
                 documents,
+                ..
             } => C::Lint {
                 dir,
                 documents,
@@ -543,13 +619,14 @@ impl Command {
                 dir,
                 principal,
                 query,
+                ..
             } => C::Can {
                 dir,
                 principal,
                 query: query.into_settings(),
             },
             Command::Access(args) => args.into_settings(),
-            Command::WhoCan { dir, query } => C::WhoCan {
+            Command::WhoCan { dir, query, .. } => C::WhoCan {
                 dir,
                 query: query.into_settings(),
             },
@@ -560,6 +637,7 @@ impl Command {
                 max_key_age_days,
                 max_unused_days,
                 now,
+                ..
             } => C::Audit(settings::AuditSettings {
                 dir,
                 format: format.into_settings(),

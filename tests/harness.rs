@@ -85,23 +85,28 @@ impl Test {
     /// `run` with extra environment variables.
     pub fn run_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
         let mut cmd = Command::cargo_bin("iamform").expect("the iamform binary");
-        cmd.args(args)
-            .arg(self.config())
-            .arg("--backend")
-            .arg(format!("mock:{}", self.account().display()))
-            .envs(env.iter().copied());
+        cmd.args(args).arg(self.config());
+        self.backend_for(&mut cmd, args);
+        cmd.envs(env.iter().copied());
         output(cmd)
+    }
+
+    /// `--backend mock:ACCOUNT`, for the commands that read an account (validate, lint and fmt
+    /// take no backend).
+    fn backend_for(&self, cmd: &mut Command, args: &[&str]) {
+        if !matches!(args.first(), Some(&("validate" | "lint" | "fmt"))) {
+            cmd.arg("--backend")
+                .arg(format!("mock:{}", self.account().display()));
+        }
     }
 
     /// `run_env`, killed after a generous two minutes: a hang fails the test instead of blocking
     /// the suite (this is not a performance bound).
     pub fn run_bounded(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
         let mut cmd = Command::cargo_bin("iamform").expect("the iamform binary");
-        cmd.args(args)
-            .arg(self.config())
-            .arg("--backend")
-            .arg(format!("mock:{}", self.account().display()))
-            .envs(env.iter().copied())
+        cmd.args(args).arg(self.config());
+        self.backend_for(&mut cmd, args);
+        cmd.envs(env.iter().copied())
             .timeout(std::time::Duration::from_secs(120));
         output(cmd)
     }
@@ -122,9 +127,12 @@ impl Test {
     /// before iamform writes to it (`iamform plan | head -0`); `stdout` is empty.
     pub fn run_closed_stdout(&self, args: &[&str]) -> Run {
         let mut args: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
+        let reads_an_account = !matches!(args[0].as_str(), "validate" | "lint" | "fmt");
         args.push(self.config().display().to_string());
-        args.push("--backend".to_owned());
-        args.push(format!("mock:{}", self.account().display()));
+        if reads_an_account {
+            args.push("--backend".to_owned());
+            args.push(format!("mock:{}", self.account().display()));
+        }
         closed_stdout(&args)
     }
 

@@ -124,3 +124,34 @@ fn a_raised_managed_policy_quota_is_taken_from_the_settings_block() {
     );
     raised.run(&["validate"]).expect(0);
 }
+
+/// Issue 24.10: each subcommand's help lists the options it takes, not every command's.
+#[test]
+fn each_subcommands_help_lists_only_its_own_options() {
+    let t = Test::new();
+    let help = |cmd: &str| t.run_plain(&[cmd, "--help"]).expect(0).stdout;
+    let has = |text: &str, flag: &str| text.lines().any(|l| l.trim_start().starts_with(flag));
+    for (cmd, backend, vars) in [
+        ("fmt", false, false),
+        ("show", false, false),
+        ("validate", false, true),
+        ("lint", false, true),
+        ("import", true, false),
+        ("plan", true, true),
+        ("apply", true, true),
+        ("drift", true, true),
+        ("audit", true, true),
+    ] {
+        let text = help(cmd);
+        assert_eq!(has(&text, "--backend"), backend, "{cmd}:\n{text}");
+        assert_eq!(has(&text, "--var <"), vars, "{cmd}:\n{text}");
+        assert!(
+            has(&text, "-v, --verbose"),
+            "{cmd}: the global flags stay\n{text}"
+        );
+    }
+    // A flag the command does not take is a usage error (exit 1), not silently ignored.
+    let run = t.run_plain(&["fmt", "--backend", "aws", "."]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("--backend"), "{}", run.stderr);
+}

@@ -303,7 +303,7 @@ fn values_nested_2000_deep_are_refused_by_every_command_wherever_they_come_from(
         ),
     ];
     for (origin, flags, env) in sources {
-        for command in ["validate", "plan", "fmt"] {
+        for command in ["validate", "plan", "lint"] {
             let mut args = vec![command];
             args.extend(flags.iter().copied());
             let run = t.run_bounded(&args, &env);

@@ -131,61 +131,7 @@ pub enum Command {
         inputs: InputArgs,
     },
     /// Change the live account to match the configuration, or apply a saved plan.
-    Apply {
-        /// A configuration directory, or a plan file saved with `plan --out`.
-        #[arg(default_value = ".", value_name = "DIR|PLANFILE")]
-        target: PathBuf,
-        /// Apply a directory's plan without asking for confirmation (required when stdin is not a
-        /// terminal). A saved plan is applied without asking: it is the plan that was reviewed.
-        #[arg(long)]
-        auto_approve: bool,
-        /// How many IAM calls may run at once.
-        #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u16).range(1..=256))]
-        parallelism: u16,
-        /// Print the apply report as JSON (schemas/apply-report.schema.json); a directory's apply
-        /// needs --auto-approve.
-        #[arg(long)]
-        json: bool,
-        /// Apply only this entity (e.g. user.john) and what it depends on; repeatable. Directory
-        /// form only: a saved plan applies exactly the operations it holds.
-        #[arg(long = "target", value_name = "ADDRESS")]
-        targets: Vec<String>,
-        /// Apply even when the plan takes from the calling principal the IAM permissions iamform
-        /// needs (deletes it, removes its IAM-granting policies or groups, changes its trust policy
-        /// or puts a permissions boundary on it).
-        #[arg(long)]
-        allow_lockout: bool,
-        /// Apply even when the plan destroys up to N entities (replaces `settings { max_destroy }`;
-        /// without either, a plan destroying at least 5 entities and more than half of those the
-        /// configuration owns is refused).
-        #[arg(long, value_name = "N")]
-        max_destroy: Option<usize>,
-        /// Write the console passwords apply generates (users given `console_access`) to FILE,
-        /// created with mode 0600; refused if FILE exists. Required when the plan creates a login
-        /// profile: passwords are never printed.
-        #[arg(long, value_name = "FILE")]
-        credentials_out: Option<PathBuf>,
-        /// With a saved plan: the configuration directory it must have been made from (the
-        /// checkout of the merged commit, in CI); a plan whose embedded configuration differs
-        /// from it is refused.
-        #[arg(long, value_name = "DIR")]
-        config_dir: Option<PathBuf>,
-        /// How long to wait for the lock of a mock account file that another run holds.
-        #[arg(long, default_value_t = 60, value_name = "SECONDS")]
-        lock_timeout: u64,
-        /// Apply every saved plan under DIR (written by `plan --all --out DIR`), each checked for
-        /// staleness; needs --auto-approve. One combined report; a failing account does not stop
-        /// the others.
-        #[arg(long, conflicts_with = "targets", requires = "auto_approve")]
-        all: bool,
-        /// With --all: how many accounts are applied at once.
-        #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=256))]
-        accounts_parallelism: u16,
-        #[command(flatten)]
-        account: AccountArgs,
-        #[command(flatten)]
-        inputs: InputArgs,
-    },
+    Apply(ApplyArgs),
     /// Print a plan saved with `plan --out`.
     Show {
         file: PathBuf,
@@ -313,6 +259,85 @@ pub enum Command {
         #[arg(long)]
         no_user_boundaries: bool,
     },
+}
+
+/// `iamform apply`.
+#[derive(Debug, clap::Args)]
+pub struct ApplyArgs {
+    /// A configuration directory, or a plan file saved with `plan --out`.
+    #[arg(default_value = ".", value_name = "DIR|PLANFILE")]
+    pub target: PathBuf,
+    /// Apply a directory's plan without asking for confirmation (required when stdin is not a
+    /// terminal). A saved plan is applied without asking: it is the plan that was reviewed.
+    #[arg(long)]
+    pub auto_approve: bool,
+    /// How many IAM calls may run at once.
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub parallelism: u16,
+    /// Print the apply report as JSON (schemas/apply-report.schema.json); a directory's apply
+    /// needs --auto-approve.
+    #[arg(long)]
+    pub json: bool,
+    /// Apply only this entity (e.g. user.john) and what it depends on; repeatable. Directory
+    /// form only: a saved plan applies exactly the operations it holds.
+    #[arg(long = "target", value_name = "ADDRESS")]
+    pub targets: Vec<String>,
+    /// Apply even when the plan takes from the calling principal the IAM permissions iamform
+    /// needs (deletes it, removes its IAM-granting policies or groups, changes its trust policy
+    /// or puts a permissions boundary on it).
+    #[arg(long)]
+    pub allow_lockout: bool,
+    /// Apply even when the plan destroys up to N entities (replaces `settings { max_destroy }`;
+    /// without either, a plan destroying at least 5 entities and more than half of those the
+    /// configuration owns is refused).
+    #[arg(long, value_name = "N")]
+    pub max_destroy: Option<usize>,
+    /// Write the console passwords apply generates (users given `console_access`) to FILE,
+    /// created with mode 0600; refused if FILE exists. Required when the plan creates a login
+    /// profile: passwords are never printed.
+    #[arg(long, value_name = "FILE")]
+    pub credentials_out: Option<PathBuf>,
+    /// With a saved plan: the configuration directory it must have been made from (the
+    /// checkout of the merged commit, in CI); a plan whose embedded configuration differs
+    /// from it is refused.
+    #[arg(long, value_name = "DIR")]
+    pub config_dir: Option<PathBuf>,
+    /// How long to wait for the lock of a mock account file that another run holds.
+    #[arg(long, default_value_t = 60, value_name = "SECONDS")]
+    pub lock_timeout: u64,
+    /// Apply every saved plan under DIR (written by `plan --all --out DIR`), each checked for
+    /// staleness; needs --auto-approve. One combined report; a failing account does not stop
+    /// the others.
+    #[arg(long, conflicts_with = "targets", requires = "auto_approve")]
+    pub all: bool,
+    /// With --all: how many accounts are applied at once.
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub accounts_parallelism: u16,
+    #[command(flatten)]
+    pub account: AccountArgs,
+    #[command(flatten)]
+    pub inputs: InputArgs,
+}
+
+impl ApplyArgs {
+    fn into_settings(self) -> Result<settings::Command, UsageError> {
+        Ok(settings::Command::Apply(ApplySettings {
+            target: self.target,
+            auto_approve: self.auto_approve,
+            parallelism: usize::from(self.parallelism),
+            json: self.json,
+            targets: addresses(self.targets)?,
+            allow_lockout: self.allow_lockout,
+            max_destroy: self.max_destroy,
+            credentials_out: self.credentials_out,
+            config_dir: self.config_dir,
+            all: all_accounts(
+                self.all,
+                self.accounts_parallelism,
+                Format::chosen(self.json, None),
+            ),
+        }))
+    }
 }
 
 /// `iamform access`.
@@ -458,9 +483,7 @@ impl Args {
             ..settings::AwsSettings::default()
         };
         let lock_timeout = match &self.command {
-            Command::Apply { lock_timeout, .. } => {
-                Some(std::time::Duration::from_secs(*lock_timeout))
-            }
+            Command::Apply(a) => Some(std::time::Duration::from_secs(a.lock_timeout)),
             _ => None,
         };
         let backend = BackendFlags {
@@ -486,9 +509,6 @@ impl Command {
             Command::Plan {
                 account, inputs, ..
             }
-            | Command::Apply {
-                account, inputs, ..
-            }
             | Command::Drift {
                 account, inputs, ..
             }
@@ -502,46 +522,13 @@ impl Command {
                 account, inputs, ..
             } => (take(account), take(inputs)),
             Command::Access(a) => (take(&mut a.account), take(&mut a.inputs)),
+            Command::Apply(a) => (take(&mut a.account), take(&mut a.inputs)),
             Command::Import { account, .. } => (take(account), InputArgs::default()),
             Command::Validate { inputs, .. } | Command::Lint { inputs, .. } => {
                 (AccountArgs::default(), take(inputs))
             }
             _ => (AccountArgs::default(), InputArgs::default()),
         }
-    }
-
-    /// The settings of `apply` (kept apart: every flag of it is a line here).
-    fn apply_settings(self) -> Result<settings::Command, UsageError> {
-        use settings::Command as C;
-        Ok(match self {
-            Command::Apply {
-                target,
-                auto_approve,
-                parallelism,
-                json,
-                targets,
-                allow_lockout,
-                max_destroy,
-                credentials_out,
-                config_dir,
-                lock_timeout: _,
-                all,
-                accounts_parallelism,
-                ..
-            } => C::Apply(ApplySettings {
-                target,
-                auto_approve,
-                parallelism: usize::from(parallelism),
-                json,
-                targets: addresses(targets)?,
-                allow_lockout,
-                max_destroy,
-                credentials_out,
-                config_dir,
-                all: all_accounts(all, accounts_parallelism, Format::chosen(json, None)),
-            }),
-            _ => unreachable!("apply_settings is called on Command::Apply"),
-        })
     }
 
     fn into_settings(self) -> Result<settings::Command, UsageError> {
@@ -584,7 +571,7 @@ impl Command {
                 fail_on_gain: action_patterns(fail_on_gain)?,
                 fail_on_escalation,
             }),
-            apply @ Command::Apply { .. } => apply.apply_settings()?,
+            Command::Apply(a) => a.into_settings()?,
             Command::Show { file, json, format } => C::Show {
                 file,
                 format: Format::chosen(json, format),

@@ -112,7 +112,7 @@ fn markdown_plan() {
 
 #[test]
 fn drift_text_and_markdown() {
-    let report = DriftReport::new(&plan(), calls());
+    let report = DriftReport::new(&plan(), &live(), calls());
     insta::assert_snapshot!("drift_text", render::drift::text(&report, Style::PLAIN));
     insta::assert_snapshot!("drift_markdown", render::drift::markdown(&report));
 }

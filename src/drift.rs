@@ -368,11 +368,19 @@ mod tests {
         out.into_iter().map(|d| d.text).collect()
     }
 
+    /// A field, its value in the account and in the configuration, the words wanted.
+    type Case = (
+        &'static str,
+        Option<Value>,
+        Option<Value>,
+        &'static [&'static str],
+    );
+
     #[test]
     fn each_difference_is_worded_from_the_account_side() {
         let admin = "arn:aws:iam::aws:policy/AdministratorAccess";
         let own = "arn:aws:iam::123456789012:policy/read";
-        let cases: [(&str, Option<Value>, Option<Value>, &[&str]); 5] = [
+        let cases: [Case; 5] = [
             (
                 "policies",
                 Some(json!([admin])),

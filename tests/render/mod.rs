@@ -117,6 +117,39 @@ fn drift_text_and_markdown() {
     insta::assert_snapshot!("drift_markdown", render::drift::markdown(&report));
 }
 
+/// Drift from the account's side (issue 24.5): in the account, a role with AdministratorAccess
+/// attached and an inline policy added by hand, a user with a boundary the configuration does not
+/// declare; declared, a group the account lacks.
+#[test]
+fn drift_from_the_account_side() {
+    let trust = serde_json::json!({ "Version": "2012-10-17", "Statement": [{ "Effect": "Allow",
+        "Action": "sts:AssumeRole", "Principal": { "Service": "ec2.amazonaws.com" } }] });
+    let live = account(serde_json::json!({
+        "users": { "ann": { "name": "ann",
+            "permissions_boundary": "arn:aws:iam::aws:policy/ReadOnlyAccess" } },
+        "roles": { "app": { "name": "app", "assume_role_policy": trust.clone(),
+            "policies": ["arn:aws:iam::aws:policy/AdministratorAccess"],
+            "inline_policies": { "debug": { "Version": "2012-10-17", "Statement": [
+                { "Effect": "Allow", "Action": "iam:PassRole", "Resource": "*" }] } } } }
+    }));
+    let desired = account(serde_json::json!({
+        "users": { "ann": { "name": "ann" } },
+        "groups": { "ops": { "name": "ops" } },
+        "roles": { "app": { "name": "app", "assume_role_policy": trust } }
+    }));
+    let changes = diff(&desired, &live, None);
+    let plan = plan::build(changes, &desired, &live, ACCOUNT, &BTreeMap::new()).expect("no cycle");
+    let report = DriftReport::new(&plan, &live, calls());
+    insta::assert_snapshot!(
+        "drift_account_side_text",
+        render::drift::text(&report, Style::PLAIN)
+    );
+    insta::assert_snapshot!(
+        "drift_account_side_markdown",
+        render::drift::markdown(&report)
+    );
+}
+
 #[test]
 fn an_empty_plan_says_no_changes() {
     let live = live();

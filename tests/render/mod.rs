@@ -170,11 +170,31 @@ fn example_github_workflows_are_valid_yaml_with_jobs() {
             doc["jobs"].as_hash().is_some_and(|j| !j.is_empty()),
             "{name} has no jobs"
         );
+        // Least privilege: the workflow grants only `contents: read`; each job that takes AWS
+        // credentials asks for an OIDC token itself.
         assert_eq!(
             doc["permissions"]["id-token"].as_str(),
-            Some("write"),
-            "{name} must use OIDC credentials"
+            None,
+            "{name}: id-token at the workflow level"
         );
+        for (job, body) in doc["jobs"].as_hash().into_iter().flatten() {
+            let steps = body["steps"]
+                .as_vec()
+                .map(Vec::as_slice)
+                .unwrap_or_default();
+            let takes_credentials = steps.iter().any(|s| {
+                s["uses"]
+                    .as_str()
+                    .is_some_and(|u| u.starts_with("aws-actions/configure-aws-credentials@"))
+            });
+            if takes_credentials {
+                assert_eq!(
+                    body["permissions"]["id-token"].as_str(),
+                    Some("write"),
+                    "{name}: job {job:?} must use OIDC credentials"
+                );
+            }
+        }
         assert!(text.contains("iamform "), "{name} runs iamform");
     }
 }

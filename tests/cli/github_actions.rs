@@ -12,6 +12,16 @@ use std::process::Command;
 const HEAD: &str = "1111111111111111111111111111111111111111";
 const OLD: &str = "2222222222222222222222222222222222222222";
 const MERGE: &str = "3333333333333333333333333333333333333333";
+/// `plan-artifact` for PR #12 at HEAD, the listing in `{file}`.
+const PLAN_ARTIFACT_FOR_PR_12: [&str; 7] = [
+    "plan-artifact",
+    "--artifacts",
+    "{file}",
+    "--pr",
+    "12",
+    "--head-sha",
+    HEAD,
+];
 
 struct Out {
     code: i32,
@@ -98,18 +108,7 @@ fn apply_takes_the_last_plan_saved_for_the_pull_request() {
         { "id": 999, "name": "iamform-plan-pr-120", "expired": false, "created_at": "2026-11-21T00:00:00Z",
           "workflow_run": { "id": 9990, "head_sha": HEAD } }
     ]});
-    let out = script(
-        &[
-            "plan-artifact",
-            "--artifacts",
-            "{file}",
-            "--pr",
-            "12",
-            "--head-sha",
-            HEAD,
-        ],
-        Some(&listing),
-    );
+    let out = script(&PLAN_ARTIFACT_FOR_PR_12, Some(&listing));
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(
         out.stdout,
@@ -140,18 +139,7 @@ fn a_plan_of_an_earlier_commit_is_refused_with_what_to_rerun() {
         ),
     ];
     for (listing, why) in cases {
-        let out = script(
-            &[
-                "plan-artifact",
-                "--artifacts",
-                "{file}",
-                "--pr",
-                "12",
-                "--head-sha",
-                HEAD,
-            ],
-            Some(&listing),
-        );
+        let out = script(&PLAN_ARTIFACT_FOR_PR_12, Some(&listing));
         assert_eq!(out.code, 1, "{listing}");
         assert!(out.stdout.is_empty(), "{}", out.stdout);
         assert!(out.stderr.contains(why), "{why:?} not in {}", out.stderr);

@@ -427,4 +427,11 @@ fn the_account_jobs_install_before_credentials_and_share_one_concurrency_group()
         "apply.yml makes a new plan"
     );
     assert!(apply.contains("environment: production"));
+    // A job with an environment presents `environment:NAME` as its token's subject: the apply
+    // role must trust that, or the approved job cannot assume it.
+    let iam = std::fs::read_to_string(examples().join("iam/main.hcl")).unwrap();
+    assert!(
+        iam.contains("\"repo:${local.repository}:environment:production\""),
+        "the apply role does not trust the production environment"
+    );
 }

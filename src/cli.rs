@@ -142,7 +142,7 @@ pub enum Command {
         #[arg(long, value_enum)]
         format: Option<Format>,
     },
-    /// Report what changed in the account outside the configuration: exit 0 clean, 2 drift, 1 error.
+    /// Report how the account differs from the configuration, from the account's side: exit 0 clean, 2 drift, 1 error.
     Drift {
         #[arg(default_value = ".")]
         dir: PathBuf,

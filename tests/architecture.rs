@@ -46,7 +46,7 @@ const LAYERS: &[(&str, &[&str])] = &[
         &["model", "access", "operation", "plan", "backend"],
     ),
     ("apply", &["model", "operation", "plan", "backend"]),
-    ("drift", &["model", "diff", "operation", "plan"]),
+    ("drift", &["model", "access", "diff", "operation", "plan"]),
     ("audit", &["model", "operation", "backend", "words"]),
     ("lint", &["model", "catalog", "config", "words"]),
     ("fmt", &["config", "fsutil"]),

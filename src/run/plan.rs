@@ -422,7 +422,7 @@ pub(crate) async fn drift_cmd(
         Ok(p) => p,
         Err(code) => return Ok(code),
     };
-    let report = DriftReport::new(&planned.plan, planned.backend.call_counts());
+    let report = DriftReport::new(&planned.plan, &planned.live, planned.backend.call_counts());
     out(&match format {
         Format::Text => render::drift::text(&report, ui.style),
         Format::Json => format!("{}\n", serde_json::to_string_pretty(&report)?),

@@ -134,12 +134,13 @@ fn drift_reports_a_hand_made_group_change_and_exits_2() {
     let md = t.run(&["drift", "--format", "markdown"]).expect(2);
     assert!(
         md.stdout
-            .contains("| `user.john` | changed outside the configuration |"),
+            .contains("| `user.john` | differs from the configuration | group membership in the account, not declared: ops |"),
         "{}",
         md.stdout
     );
     assert!(
-        md.stdout.contains("~ groups = [\n          - \"ops\",\n"),
+        md.stdout
+            .contains("`iamform apply` would bring it back to the configuration:\n\n```diff\n  ~ user \"john\" {\n      ~ groups = [\n          - \"ops\",\n"),
         "{}",
         md.stdout
     );
@@ -147,8 +148,9 @@ fn drift_reports_a_hand_made_group_change_and_exits_2() {
 
     let text = t.run(&["drift"]).expect(2);
     assert!(
-        text.stdout
-            .contains("Drift detected in account 123456789012: 1 modified"),
+        text.stdout.contains(
+            "Drift detected in account 123456789012: 1 entity differs from the configuration."
+        ),
         "{}",
         text.stdout
     );
@@ -157,6 +159,76 @@ fn drift_reports_a_hand_made_group_change_and_exits_2() {
     assert_matches_schema("drift-report.schema.json", &report);
     assert_eq!(report["entities"][0]["address"], "user.john");
     assert_eq!(report["entities"][0]["drift"], "modified");
+}
+
+/// Issue 24.5: drift is told from the account's side. A policy attached in the console reads as
+/// attached in the account and not declared (not as apply's `policies -=`), an inline policy added
+/// there is shown with its document, a value is worded neutrally, and the access model says what
+/// the drift grants.
+#[test]
+fn drift_says_what_the_account_has_that_the_configuration_does_not() {
+    let t = Test::new().file(
+        "main.hcl",
+        &format!("{TEAM}\nrole \"app\" {{\n  path = \"/app/\"\n  assume_role_policy = {{ Version = \"2012-10-17\", Statement = [{{ Effect = \"Allow\", Action = \"sts:AssumeRole\", Principal = {{ Service = \"ec2.amazonaws.com\" }} }}] }}\n}}\n"),
+    );
+    t.apply();
+    t.edit_live(|live| {
+        let john = &mut live["account"]["users"]["john"];
+        john["policies"] = serde_json::json!(["arn:aws:iam::aws:policy/AdministratorAccess"]);
+        john["inline_policies"] = serde_json::json!({ "backdoor": {
+            "Version": "2012-10-17",
+            "Statement": [{ "Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::secrets/*" }]
+        }});
+        live["account"]["roles"]["app"]["path"] = serde_json::json!("/moved/");
+    });
+    let text = t.run(&["drift"]).expect(2);
+    let out = &text.stdout;
+    for wanted in [
+        "Drift detected in account 123456789012: 2 entities differ from the configuration.",
+        "# user.john differs from the configuration",
+        "attached in the account, not declared: AdministratorAccess",
+        "inline policy in the account, not declared: backdoor",
+        "\"Resource\": \"arn:aws:s3:::secrets/*\"",
+        "path differs from the configuration: \"/moved/\" in the account, \"/app/\" in the configuration",
+        "What the drift grants",
+        "user.john",
+        "+ allowed in the account, not by the configuration: everything",
+        "! escalation: all",
+    ] {
+        assert!(out.contains(wanted), "{wanted:?} missing from:\n{out}");
+    }
+    assert!(!out.contains("outside the configuration"), "{out}");
+
+    let md = t.run(&["drift", "--format", "markdown"]).expect(2);
+    assert!(
+        md.stdout.contains("#### What the drift grants"),
+        "{}",
+        md.stdout
+    );
+    assert!(md.stdout.contains("```json\n{"), "{}", md.stdout);
+
+    let report = json(&t.run(&["drift", "--format", "json"]).expect(2));
+    assert_matches_schema("drift-report.schema.json", &report);
+    let john = report["entities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["address"] == "user.john")
+        .expect("user.john drifted");
+    let attached = &john["differences"][0];
+    assert_eq!(attached["field"], "inline_policies", "{john:#}");
+    assert_eq!(attached["side"], "account_only");
+    assert_eq!(
+        attached["in_account"]["Statement"][0]["Action"],
+        "s3:GetObject"
+    );
+    assert_eq!(john["differences"][1]["side"], "account_only");
+    assert_eq!(
+        john["differences"][1]["item"],
+        "arn:aws:iam::aws:policy/AdministratorAccess"
+    );
+    assert_eq!(report["access"][0]["principal"], "user.john");
+    assert_eq!(report["access"][0]["gained_everything"], true);
 }
 
 #[test]

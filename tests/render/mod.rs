@@ -112,9 +112,42 @@ fn markdown_plan() {
 
 #[test]
 fn drift_text_and_markdown() {
-    let report = DriftReport::new(&plan(), calls());
+    let report = DriftReport::new(&plan(), &live(), calls());
     insta::assert_snapshot!("drift_text", render::drift::text(&report, Style::PLAIN));
     insta::assert_snapshot!("drift_markdown", render::drift::markdown(&report));
+}
+
+/// Drift from the account's side (issue 24.5): in the account, a role with AdministratorAccess
+/// attached and an inline policy added by hand, a user with a boundary the configuration does not
+/// declare; declared, a group the account lacks.
+#[test]
+fn drift_from_the_account_side() {
+    let trust = serde_json::json!({ "Version": "2012-10-17", "Statement": [{ "Effect": "Allow",
+        "Action": "sts:AssumeRole", "Principal": { "Service": "ec2.amazonaws.com" } }] });
+    let live = account(serde_json::json!({
+        "users": { "ann": { "name": "ann",
+            "permissions_boundary": "arn:aws:iam::aws:policy/ReadOnlyAccess" } },
+        "roles": { "app": { "name": "app", "assume_role_policy": trust.clone(),
+            "policies": ["arn:aws:iam::aws:policy/AdministratorAccess"],
+            "inline_policies": { "debug": { "Version": "2012-10-17", "Statement": [
+                { "Effect": "Allow", "Action": "iam:PassRole", "Resource": "*" }] } } } }
+    }));
+    let desired = account(serde_json::json!({
+        "users": { "ann": { "name": "ann" } },
+        "groups": { "ops": { "name": "ops" } },
+        "roles": { "app": { "name": "app", "assume_role_policy": trust } }
+    }));
+    let changes = diff(&desired, &live, None);
+    let plan = plan::build(changes, &desired, &live, ACCOUNT, &BTreeMap::new()).expect("no cycle");
+    let report = DriftReport::new(&plan, &live, calls());
+    insta::assert_snapshot!(
+        "drift_account_side_text",
+        render::drift::text(&report, Style::PLAIN)
+    );
+    insta::assert_snapshot!(
+        "drift_account_side_markdown",
+        render::drift::markdown(&report)
+    );
 }
 
 #[test]
@@ -137,11 +170,31 @@ fn example_github_workflows_are_valid_yaml_with_jobs() {
             doc["jobs"].as_hash().is_some_and(|j| !j.is_empty()),
             "{name} has no jobs"
         );
+        // Least privilege: the workflow grants only `contents: read`; each job that takes AWS
+        // credentials asks for an OIDC token itself.
         assert_eq!(
             doc["permissions"]["id-token"].as_str(),
-            Some("write"),
-            "{name} must use OIDC credentials"
+            None,
+            "{name}: id-token at the workflow level"
         );
+        for (job, body) in doc["jobs"].as_hash().into_iter().flatten() {
+            let steps = body["steps"]
+                .as_vec()
+                .map(Vec::as_slice)
+                .unwrap_or_default();
+            let takes_credentials = steps.iter().any(|s| {
+                s["uses"]
+                    .as_str()
+                    .is_some_and(|u| u.starts_with("aws-actions/configure-aws-credentials@"))
+            });
+            if takes_credentials {
+                assert_eq!(
+                    body["permissions"]["id-token"].as_str(),
+                    Some("write"),
+                    "{name}: job {job:?} must use OIDC credentials"
+                );
+            }
+        }
         assert!(text.contains("iamform "), "{name} runs iamform");
     }
 }

@@ -1,6 +1,9 @@
 # The IAM that the workflows of this directory use: GitHub's OpenID Connect provider and the two
-# roles it lets this repository's workflows assume. Pull requests get the read-only plan role;
-# only workflows on the main branch get the apply role. The workflows plan it with `--backend aws`.
+# roles it lets this repository's workflows assume. Pull requests and the main branch get the
+# read-only plan role; only jobs of the `production` environment get the apply role (GitHub puts
+# `environment:NAME` in the token's subject of a job that has an environment): restrict that
+# environment to the main branch and give it required reviewers. The workflows plan it with
+# `--backend aws`.
 
 locals {
   repository = "acme/infrastructure"
@@ -37,7 +40,7 @@ role "iamform-plan" {
 }
 
 role "iamform-apply" {
-  description = "iamform apply, from the main branch of ${local.repository} only"
+  description = "iamform apply, from the production environment of ${local.repository} only"
   assume_role_policy {
     statement {
       actions = ["sts:AssumeRoleWithWebIdentity"]
@@ -52,7 +55,7 @@ role "iamform-apply" {
       condition {
         test     = "StringEquals"
         variable = "${local.github}:sub"
-        values   = ["repo:${local.repository}:ref:refs/heads/main"]
+        values   = ["repo:${local.repository}:environment:production"]
       }
     }
   }

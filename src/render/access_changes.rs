@@ -246,6 +246,7 @@ pub(crate) fn markdown_within(out: &mut String, changes: &[AccessChange], limit:
         "| principal | gains | loses | escalations |\n|---|---:|---:|---|\n",
         items,
         limit,
+        super::budget::WHOLE_PLAN,
     );
 }
 

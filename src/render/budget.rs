@@ -8,6 +8,14 @@ use std::fmt::Write;
 /// lines around it: the summary first, then the riskiest changes, then as much detail as fits.
 pub(crate) const COMMENT_BUDGET: usize = 60_000;
 
+/// Where a budgeted plan's whole is.
+pub(crate) const WHOLE_PLAN: &str =
+    "The whole plan is in the job's artifact (`iamform show PLANFILE`).";
+
+/// Where a budgeted drift report's whole is.
+pub(crate) const WHOLE_DRIFT: &str =
+    "The whole report is in the job's artifact (`iamform drift --format json`).";
+
 /// Kept free for the closing "N more" line.
 const TAIL: usize = 400;
 
@@ -20,8 +28,14 @@ pub(crate) struct Item {
 
 /// Writes `header` (a table's first two lines), then the rows of `items`, riskiest first, then
 /// their details, while `out` stays within `limit` bytes; what does not fit is counted in a
-/// last line that says where the rest is.
-pub(crate) fn budgeted(out: &mut String, header: &str, mut items: Vec<Item>, limit: usize) {
+/// last line that ends with `rest`, the sentence saying where the whole is.
+pub(crate) fn budgeted(
+    out: &mut String,
+    header: &str,
+    mut items: Vec<Item>,
+    limit: usize,
+    rest: &str,
+) {
     items.sort_by_key(|i| i.risk);
     let room = |out: &String, more: usize| out.len() + more + TAIL <= limit;
     // The riskiest items' details are kept room for (up to half of what is left), so that a long
@@ -55,8 +69,8 @@ pub(crate) fn budgeted(out: &mut String, header: &str, mut items: Vec<Item>, lim
     if listed < items.len() || detailed < listed {
         let _ = writeln!(
             out,
-            "\n_{} more not listed and {} without details: a comment holds 65,536 characters. The \
-             whole plan is in the job's artifact (`iamform show PLANFILE`)._",
+            "\n_{} more not listed and {} without details: a comment holds 65,536 characters. \
+             {rest}_",
             items.len() - listed,
             listed - detailed
         );

@@ -276,6 +276,7 @@ pub fn markdown(report: &DriftReport) -> String {
         "| address | drift | what differs |\n|---|---|---|\n",
         items,
         super::budget::COMMENT_BUDGET,
+        super::budget::WHOLE_DRIFT,
     );
     out
 }

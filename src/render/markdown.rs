@@ -73,6 +73,7 @@ pub fn changes(out: &mut String, changes: &[Change]) {
         "| | address | action |\n|---|---|---|\n",
         items,
         COMMENT_BUDGET,
+        super::budget::WHOLE_PLAN,
     );
 }
 

@@ -11,10 +11,7 @@ fn organization() -> Test {
 }
 
 fn plan_all(t: &Test, args: &[&str]) -> Run {
-    let root = t.config().display().to_string();
-    let mut all = vec!["plan", "--all", root.as_str()];
-    all.extend_from_slice(args);
-    t.run_plain(&all)
+    run_all(t, "plan", args)
 }
 
 /// Each account's directory and status in a JSON combined report.
@@ -36,17 +33,10 @@ fn apply_account(t: &Test, account: &str) {
 #[test]
 fn every_account_is_planned_and_one_failing_account_fails_the_run() {
     let t = organization();
-    t.write(
-        "accounts/sandbox/main.hcl",
-        "backend \"mock\" {\n  path       = \"account.json\"\n  account_id = \"444444444444\"\n}\n\nmodule \"baseline\" {\n  source      = \"../../modules/baseline\"\n  environment = \"sandbox\"\n}\n",
-    );
+    add_failing_sandbox(&t);
     let run = plan_all(&t, &["--detailed-exitcode"]).expect(1);
-    let table: Vec<&str> = run.stdout.lines().skip(3).take(4).collect();
     assert_eq!(
-        table
-            .iter()
-            .map(|l| l.split_whitespace().collect::<Vec<_>>())
-            .collect::<Vec<_>>(),
+        table(&run.stdout, 4),
         [
             vec![
                 "accounts/dev",

@@ -74,6 +74,11 @@ pub enum Command {
         #[arg(default_value = ".")]
         dir: PathBuf,
         #[command(flatten)]
+        all: AllArgs,
+        /// With --all: text, json (schemas/accounts-report.schema.json) or markdown.
+        #[arg(long, value_enum, requires = "all")]
+        format: Option<Format>,
+        #[command(flatten)]
         inputs: InputArgs,
     },
     /// Rewrite the *.hcl files of DIR in the canonical layout.
@@ -146,8 +151,12 @@ pub enum Command {
     Drift {
         #[arg(default_value = ".")]
         dir: PathBuf,
+        /// text, json (schemas/drift-report.schema.json; with --all
+        /// schemas/accounts-report.schema.json) or markdown.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        #[command(flatten)]
+        all: AllArgs,
         #[command(flatten)]
         account: AccountArgs,
         #[command(flatten)]
@@ -243,6 +252,8 @@ pub enum Command {
         #[arg(long, env = "IAMFORM_NOW", hide = true, value_name = "RFC3339")]
         now: Option<String>,
         #[command(flatten)]
+        all: AllArgs,
+        #[command(flatten)]
         account: AccountArgs,
         #[command(flatten)]
         inputs: InputArgs,
@@ -259,6 +270,41 @@ pub enum Command {
         #[arg(long)]
         no_user_boundaries: bool,
     },
+}
+
+/// `--all` and `--accounts-parallelism` of `drift`, `audit` and `validate`.
+#[derive(Debug, clap::Args)]
+pub struct AllArgs {
+    /// Run on every account configuration under DIR (each directory with a backend block) and
+    /// print one combined report (schemas/accounts-report.schema.json with --format json).
+    #[arg(long)]
+    pub all: bool,
+    /// With --all: how many accounts are run at once.
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=256), requires = "all")]
+    pub accounts_parallelism: u16,
+}
+
+impl AllArgs {
+    fn into_settings(self, format: settings::Format) -> Option<settings::AllAccounts> {
+        all_accounts(self.all, self.accounts_parallelism, format)
+    }
+
+    /// `validate`, over every account with `--all`.
+    fn validate(self, dir: PathBuf, format: Option<Format>) -> settings::Command {
+        settings::Command::Validate {
+            dir,
+            all: self.into_settings(Format::chosen(false, format)),
+        }
+    }
+
+    /// `audit --all`: its report as text, JSON or Markdown, never SARIF.
+    fn for_audit(self, format: AuditFormat) -> Result<Option<settings::AllAccounts>, UsageError> {
+        match (self.all, format.all_format()) {
+            (false, _) => Ok(None),
+            (true, Some(f)) => Ok(self.into_settings(f)),
+            (true, None) => Err(UsageError::AllSarif),
+        }
+    }
 }
 
 /// `iamform apply`.
@@ -460,6 +506,8 @@ pub enum UsageError {
     },
     #[error("--caller {0}")]
     Caller(settings::backend::CallerError),
+    #[error("--all prints one combined report, as text, json or markdown: SARIF has no place for many accounts; run `iamform audit DIR --format sarif` in each account's directory")]
+    AllSarif,
     #[error("--fail-on-gain {0}: not an action pattern: write `*` or SERVICE:ACTION, with `*` and `?` as wildcards (e.g. `iam:*`, `s3:Delete*`)")]
     ActionPattern(String),
 }
@@ -534,7 +582,9 @@ impl Command {
     fn into_settings(self) -> Result<settings::Command, UsageError> {
         use settings::Command as C;
         Ok(match self {
-            Command::Validate { dir, .. } => C::Validate { dir },
+            Command::Validate {
+                dir, all, format, ..
+            } => all.validate(dir, format),
             Command::Fmt {
                 dir,
                 check,
@@ -576,9 +626,12 @@ impl Command {
                 file,
                 format: Format::chosen(json, format),
             },
-            Command::Drift { dir, format, .. } => C::Drift {
+            Command::Drift {
+                dir, format, all, ..
+            } => C::Drift {
                 dir,
                 format: format.into_settings(),
+                all: all.into_settings(format.into_settings()),
             },
             Command::Import {
                 out,
@@ -624,6 +677,7 @@ impl Command {
                 max_key_age_days,
                 max_unused_days,
                 now,
+                all,
                 ..
             } => C::Audit(settings::AuditSettings {
                 dir,
@@ -632,6 +686,7 @@ impl Command {
                 max_key_age_days,
                 max_unused_days,
                 now,
+                all: all.for_audit(format)?,
             }),
             Command::Synth {
                 entities,
@@ -680,6 +735,16 @@ impl LintFormat {
 }
 
 impl AuditFormat {
+    /// The format of the combined report of `audit --all`: none for SARIF.
+    fn all_format(self) -> Option<settings::Format> {
+        match self {
+            AuditFormat::Text => Some(settings::Format::Text),
+            AuditFormat::Json => Some(settings::Format::Json),
+            AuditFormat::Markdown => Some(settings::Format::Markdown),
+            AuditFormat::Sarif => None,
+        }
+    }
+
     fn into_settings(self) -> settings::AuditFormat {
         match self {
             AuditFormat::Text => settings::AuditFormat::Text,

@@ -6,6 +6,7 @@
 //! ```
 
 pub mod access;
+pub mod accounts;
 pub(crate) mod apply;
 pub mod audit;
 pub mod backend;

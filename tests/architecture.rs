@@ -49,6 +49,8 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("drift", &["model", "access", "diff", "operation", "plan"]),
     ("audit", &["model", "operation", "backend", "words"]),
     ("lint", &["model", "catalog", "config", "words"]),
+    // The combined report of a command run over many accounts: plans, drift, audits.
+    ("accounts", &["plan", "drift", "audit"]),
     ("fmt", &["config", "fsutil"]),
     ("synth", &["model"]),
     // Output: the only place that prints.
@@ -67,6 +69,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "drift",
             "audit",
             "lint",
+            "accounts",
             "words",
         ],
     ),
@@ -90,6 +93,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "drift",
             "audit",
             "lint",
+            "accounts",
             "fmt",
             "synth",
             "render",

@@ -4,7 +4,6 @@
 //! and a topological order (`graph`) — and returns a `Plan` that `render` prints and `apply` runs
 //! with nothing but a backend.
 
-pub mod accounts;
 pub mod blast;
 mod graph;
 pub mod moved;

@@ -2,14 +2,15 @@
 //! concurrently, `--accounts-parallelism` at a time, each against its own backend; then one
 //! combined report (`plan::accounts`) and one exit code, the worst of them.
 
-use super::plan::{open, plan_config, provenance};
+use super::plan::{open, plan_config, provenance, Planned};
 use super::{Exit, Ui};
+use crate::accounts::{refuse_shared_accounts, AccountReport, AccountsReport, Command, Status};
 use crate::config;
-use crate::plan::accounts::{refuse_shared_accounts, AccountReport, AccountsReport, Status};
 use crate::plan::saved::PlanDocument;
 use crate::render::printer::{err, out};
 use crate::render::{self, Style};
 use crate::settings::{AllAccounts, BackendFlags, Format, PlanSettings};
+use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -21,20 +22,6 @@ pub(crate) async fn plan_all(
     ui: &Ui,
 ) -> anyhow::Result<Exit> {
     let root = settings.dir.clone();
-    let dirs = match config::accounts::discover(&root) {
-        Ok(d) => d,
-        Err(e) => {
-            err(&format!("error: {e}\n"));
-            return Ok(Exit::Error);
-        }
-    };
-    if dirs.is_empty() {
-        err(&format!(
-            "error: no account configuration under {}: an account's directory holds *.hcl files with a backend block\n",
-            root.display()
-        ));
-        return Ok(Exit::Error);
-    }
     let shared = Arc::new(Shared {
         root: root.clone(),
         flags: flags.clone(),
@@ -42,22 +29,16 @@ pub(crate) async fn plan_all(
         verbose: ui.verbose,
         out: settings.out.clone(),
     });
-    let permits = Arc::new(tokio::sync::Semaphore::new(all.parallelism));
-    let mut tasks = Vec::with_capacity(dirs.len());
-    for dir in dirs {
+    let accounts = match each_account(&root, all.parallelism, move |dir, shown| {
         let shared = Arc::clone(&shared);
-        let permits = Arc::clone(&permits);
-        tasks.push(tokio::spawn(async move {
-            let _permit = permits.acquire_owned().await;
-            shared.plan_one(&dir).await
-        }));
-    }
-    let mut accounts = Vec::with_capacity(tasks.len());
-    for task in tasks {
-        accounts.push(task.await?);
-    }
-    refuse_shared_accounts(&mut accounts);
-    let report = AccountsReport::new(root.display().to_string(), accounts);
+        async move { shared.plan_one(&dir, shown).await }
+    })
+    .await?
+    {
+        Ok(a) => a,
+        Err(code) => return Ok(code),
+    };
+    let report = AccountsReport::new(Command::Plan, root.display().to_string(), accounts);
     if settings.out.is_some() {
         remove_refused_plans(&report);
     }
@@ -65,39 +46,98 @@ pub(crate) async fn plan_all(
     Ok(exit(&report, settings.detailed_exitcode))
 }
 
+/// Runs `each` on every account configuration under `root` (with its directory as the report
+/// shows it), `parallelism` at a time, and refuses two directories of one account. `Err` when
+/// there is no account to run on (after saying why).
+pub(super) async fn each_account<F, Fut>(
+    root: &Path,
+    parallelism: usize,
+    each: F,
+) -> anyhow::Result<Result<Vec<AccountReport>, Exit>>
+where
+    F: Fn(PathBuf, String) -> Fut,
+    Fut: Future<Output = AccountReport> + Send + 'static,
+{
+    let dirs = match config::accounts::discover(root) {
+        Ok(d) => d,
+        Err(e) => {
+            err(&format!("error: {e}\n"));
+            return Ok(Err(Exit::Error));
+        }
+    };
+    if dirs.is_empty() {
+        err(&format!(
+            "error: no account configuration under {}: an account's directory holds *.hcl files with a backend block\n",
+            root.display()
+        ));
+        return Ok(Err(Exit::Error));
+    }
+    let permits = Arc::new(tokio::sync::Semaphore::new(parallelism));
+    let mut tasks = Vec::with_capacity(dirs.len());
+    for dir in dirs {
+        let permits = Arc::clone(&permits);
+        let shown = shown(root, &dir);
+        let task = each(dir, shown);
+        tasks.push(tokio::spawn(async move {
+            let _permit = permits.acquire_owned().await;
+            task.await
+        }));
+    }
+    let mut accounts = Vec::with_capacity(tasks.len());
+    for task in tasks {
+        accounts.push(task.await?);
+    }
+    refuse_shared_accounts(&mut accounts);
+    Ok(Ok(accounts))
+}
+
+/// `dir` as the report shows it: relative to the root, `.` for the root itself.
+fn shown(root: &Path, dir: &Path) -> String {
+    match dir.strip_prefix(root) {
+        Ok(p) if p.as_os_str().is_empty() => ".".to_owned(),
+        Ok(p) => p.display().to_string(),
+        Err(_) => dir.display().to_string(),
+    }
+}
+
 /// What every account's task needs.
-struct Shared {
-    root: PathBuf,
-    flags: BackendFlags,
-    inputs: config::Inputs,
-    verbose: u8,
-    out: Option<PathBuf>,
+pub(super) struct Shared {
+    pub(super) root: PathBuf,
+    pub(super) flags: BackendFlags,
+    pub(super) inputs: config::Inputs,
+    pub(super) verbose: u8,
+    pub(super) out: Option<PathBuf>,
 }
 
 impl Shared {
-    /// Plans the account configuration in `dir`; never fails: a failure is the report's.
-    async fn plan_one(&self, dir: &Path) -> AccountReport {
-        let shown = match dir.strip_prefix(&self.root) {
-            Ok(p) if p.as_os_str().is_empty() => ".".to_owned(),
-            Ok(p) => p.display().to_string(),
-            Err(_) => dir.display().to_string(),
-        };
-        let mut config = match config::load_within(dir, &self.root) {
-            Ok(c) => c,
-            Err(diags) => return AccountReport::failed(shown, diags.to_string()),
-        };
+    /// The configuration in `dir`, with the run's input variables; `Err` holds its errors.
+    pub(super) fn load(&self, dir: &Path) -> Result<config::Config, String> {
+        let mut config = config::load_within(dir, &self.root).map_err(|d| d.to_string())?;
         config.set_inputs(self.inputs.clone());
-        let opened = open(&config, &self.flags).await;
-        let planned = match opened {
+        Ok(config)
+    }
+
+    /// The plan of the configuration in `dir` against its backend; `Err` holds the errors that
+    /// stop it (the configuration's, the backend's), as the single-account command prints them.
+    pub(super) async fn plan(&self, dir: &Path) -> Result<Planned, String> {
+        let config = self.load(dir)?;
+        let planned = match open(&config, &self.flags).await {
             Ok((spec, backend)) => {
                 plan_config(config, backend, spec, &[], None, self.verbose).await
             }
             Err(e) => Err(e),
         };
-        let planned = match planned {
-            Ok(Ok(p)) => p,
-            Ok(Err(text)) => return AccountReport::failed(shown, text),
-            Err(e) => return AccountReport::failed(shown, format!("error: {e:#}\n")),
+        match planned {
+            Ok(planned) => planned,
+            Err(e) => Err(format!("error: {e:#}\n")),
+        }
+    }
+
+    /// Plans the account configuration in `dir`; never fails: a failure is the report's.
+    async fn plan_one(&self, dir: &Path, shown: String) -> AccountReport {
+        let planned = match self.plan(dir).await {
+            Ok(p) => p,
+            Err(text) => return AccountReport::failed(shown, text),
         };
         let mut warnings = Vec::new();
         if let Some(caller) = planned.backend.caller() {
@@ -111,21 +151,15 @@ impl Shared {
             warnings.push(outside);
         }
         let mut doc = PlanDocument::new(planned.plan.clone(), planned.backend.call_counts());
-        let mut report = AccountReport {
-            dir: shown.clone(),
-            account_id: Some(planned.backend.account_id().to_owned()),
-            backend: Some(crate::settings::backend::describe(&planned.spec)),
-            status: if doc.plan.is_empty() {
-                Status::NoChanges
-            } else {
-                Status::Changes
-            },
-            errors: Vec::new(),
-            warnings,
-            saved_plan: None,
-            plan: None,
-            applied: None,
+        let status = if doc.plan.is_empty() {
+            Status::NoChanges
+        } else {
+            Status::Changes
         };
+        let id = planned.backend.account_id().to_owned();
+        let mut report = AccountReport::reached(shown.clone(), Some(id), status);
+        report.backend = Some(crate::settings::backend::describe(&planned.spec));
+        report.warnings = warnings;
         if let Some(out) = &self.out {
             match save(out, &shown, dir, &planned, &mut doc) {
                 Ok(file) => report.saved_plan = Some(file.display().to_string()),
@@ -135,8 +169,7 @@ impl Shared {
                 }
             }
         }
-        report.plan = Some(doc);
-        report
+        report.with_plan(doc)
     }
 }
 
@@ -145,7 +178,7 @@ fn save(
     out: &Path,
     shown: &str,
     dir: &Path,
-    planned: &super::plan::Planned,
+    planned: &Planned,
     doc: &mut PlanDocument,
 ) -> anyhow::Result<PathBuf> {
     use anyhow::Context as _;
@@ -193,7 +226,8 @@ pub(super) fn print(report: &AccountsReport, format: Format, style: Style) -> an
     Ok(())
 }
 
-/// 1 if any account failed; else, with `--detailed-exitcode`, 2 if any has changes; else 0.
+/// 1 if any account failed; else, with `--detailed-exitcode` (always for drift and audit), 2 if
+/// any has changes, drift or findings; else 0.
 pub(super) fn exit(report: &AccountsReport, detailed: bool) -> Exit {
     if report.summary.failed > 0 {
         Exit::Error

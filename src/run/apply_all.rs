@@ -7,12 +7,12 @@
 use super::all::{exit, print};
 use super::apply::prepare_saved;
 use super::{Exit, Ui};
+use crate::accounts::{
+    refuse_shared_accounts, AccountReport, AccountsReport, Applied, Command, Status,
+};
 use crate::apply::{self, ApplyReport};
 use crate::backend::Backend;
 use crate::config::accounts::{MAX_DEPTH, MAX_DIRECTORIES};
-use crate::plan::accounts::{
-    refuse_shared_accounts, AccountReport, AccountsReport, Applied, Status,
-};
 use crate::plan::saved::PlanDocument;
 use crate::render::printer::err;
 use crate::settings::{AllAccounts, ApplySettings, BackendFlags};
@@ -102,7 +102,7 @@ pub(crate) async fn apply_all(
     for task in applies {
         done.push(task.await?);
     }
-    let report = AccountsReport::new(root.display().to_string(), done);
+    let report = AccountsReport::new(Command::Apply, root.display().to_string(), done);
     print(&report, all.format, ui.style)?;
     Ok(exit(&report, false))
 }
@@ -128,17 +128,14 @@ impl Shared {
     async fn check(&self, shown: String, file: &Path) -> (AccountReport, Option<Ready>) {
         match prepare_saved(file, &self.flags, &self.settings, &self.ui).await {
             Ok(Ok((doc, backend))) => {
-                let report = AccountReport {
-                    account_id: Some(backend.account_id().to_owned()),
-                    backend: doc.saved.as_ref().map(|s| s.backend.clone()),
-                    status: if doc.plan.is_empty() {
-                        Status::NoChanges
-                    } else {
-                        Status::Changes
-                    },
-                    errors: Vec::new(),
-                    ..AccountReport::failed(shown, String::new())
+                let status = if doc.plan.is_empty() {
+                    Status::NoChanges
+                } else {
+                    Status::Changes
                 };
+                let id = backend.account_id().to_owned();
+                let mut report = AccountReport::reached(shown, Some(id), status);
+                report.backend = doc.saved.as_ref().map(|s| s.backend.clone());
                 (report, Some((doc, backend)))
             }
             Ok(Err(text)) if text.is_empty() => (
@@ -176,8 +173,7 @@ impl Shared {
             doc.api_calls = backend.call_counts();
         }
         doc.saved = None;
-        account.plan = Some(doc);
-        account
+        account.with_plan(doc)
     }
 }
 

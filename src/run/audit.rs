@@ -3,12 +3,13 @@
 //! exit 0 clean, 2 findings, 1 error (the contract of `drift`).
 
 use super::backend;
-use super::{exiting_soon, load, lower, report_calls, Exit, Ui};
+use super::{exiting_soon, load, report_calls, Exit, Ui};
 use crate::audit::{
     self, AuditInput, AuditReport, Finding, Subject, Summary, Suppressions, Thresholds,
 };
 use crate::backend::audit::AuditReadOptions;
-use crate::config::Desired;
+use crate::backend::Backend;
+use crate::config::{Config, Desired};
 use crate::model::Timestamp;
 use crate::render;
 use crate::render::printer::{err, out};
@@ -21,17 +22,7 @@ pub(super) async fn audit(
     flags: &BackendFlags,
     ui: &Ui,
 ) -> anyhow::Result<Exit> {
-    let thresholds = Thresholds {
-        max_key_age_days: options.max_key_age_days,
-        max_unused_days: options.max_unused_days,
-    };
-    let now = match &options.now {
-        Some(text) => text.parse::<Timestamp>().with_context(|| {
-            format!("IAMFORM_NOW (or --now) is {text:?}, not an RFC 3339 instant such as 2024-06-01T00:00:00Z")
-        })?,
-        // Whole seconds: reports say "as of 2024-06-01T00:00:00Z", not nanoseconds.
-        None => Timestamp::from_second(Timestamp::now().as_second())?,
-    };
+    let now = now(options)?;
     let dir = options
         .dir
         .clone()
@@ -54,10 +45,62 @@ pub(super) async fn audit(
         .map_or_else(|| "audit".to_owned(), |d| d.display().to_string());
     let spec = flags.resolve(config.as_ref().and_then(|c| c.backend()), &what)?;
     let backend = backend::open(&spec, flags).await?;
-    let desired = match &config {
-        Some(c) => match lower(c, backend.account_id()) {
+    let configured = dir.as_deref().zip(config.as_ref());
+    let progress = options.last_accessed && !ui.quiet;
+    let report = match audit_account(options, now, configured, &*backend, progress).await? {
+        Ok(r) => r,
+        Err(text) => {
+            err(&text);
+            return Ok(Exit::Error);
+        }
+    };
+    match options.format {
+        AuditFormat::Text if ui.quiet && report.findings.is_empty() => {}
+        AuditFormat::Text => out(&render::audit::text(&report, ui.style)),
+        AuditFormat::Json => out(&render::audit::json(&report)),
+        AuditFormat::Markdown => out(&render::audit::markdown(&report)),
+        AuditFormat::Sarif => {
+            let fallback = sarif_fallback(dir.as_deref(), &report.account_id);
+            out(&render::audit::sarif(&report, &fallback));
+        }
+    }
+    report_calls(&*backend, ui);
+    Ok(if report.findings.is_empty() {
+        Exit::Success
+    } else {
+        Exit::Changes
+    })
+}
+
+/// The instant ages are measured at: `--now`, else the clock's whole second.
+pub(super) fn now(options: &AuditSettings) -> anyhow::Result<Timestamp> {
+    Ok(match &options.now {
+        Some(text) => text.parse::<Timestamp>().with_context(|| {
+            format!("IAMFORM_NOW (or --now) is {text:?}, not an RFC 3339 instant such as 2024-06-01T00:00:00Z")
+        })?,
+        // Whole seconds: reports say "as of 2024-06-01T00:00:00Z", not nanoseconds.
+        None => Timestamp::from_second(Timestamp::now().as_second())?,
+    })
+}
+
+/// The audit of the account `backend` reads, its findings located in the configuration (its
+/// directory and itself) when there is one. `Err(text)` holds the errors that stop it (the
+/// configuration's), printed by the caller: `audit --all` reports them per account.
+pub(super) async fn audit_account(
+    options: &AuditSettings,
+    now: Timestamp,
+    configured: Option<(&Path, &Config)>,
+    backend: &dyn Backend,
+    progress: bool,
+) -> anyhow::Result<Result<AuditReport, String>> {
+    let thresholds = Thresholds {
+        max_key_age_days: options.max_key_age_days,
+        max_unused_days: options.max_unused_days,
+    };
+    let desired = match configured {
+        Some((_, c)) => match c.lower(backend.account_id()) {
             Ok(d) => Some(d),
-            Err(code) => return Ok(code),
+            Err(diags) => return Ok(Err(diags.to_string())),
         },
         None => None,
     };
@@ -66,12 +109,11 @@ pub(super) async fn audit(
         .map(|d| d.audit_ignore.clone())
         .unwrap_or_default();
     if let Err(e) = audit::check_patterns(&patterns) {
-        err(&format!("error: {e}\n"));
-        return Ok(Exit::Error);
+        return Ok(Err(format!("error: {e}\n")));
     }
     let read = AuditReadOptions {
         last_accessed: options.last_accessed,
-        progress: (options.last_accessed && !ui.quiet).then(render::progress::advisor),
+        progress: progress.then(render::progress::advisor),
     };
     let data = backend
         .read_audit(&read)
@@ -94,7 +136,7 @@ pub(super) async fn audit(
         now,
         credential_report_generated: data.credential_report.generated,
         thresholds,
-        configuration: dir.as_ref().map(|d| d.display().to_string()),
+        configuration: configured.map(|(d, _)| d.display().to_string()),
         summary: Summary::of(&findings, &suppressed, not_evaluated.len()),
         findings,
         suppressed,
@@ -102,22 +144,7 @@ pub(super) async fn audit(
         api_calls: backend.call_counts(),
     };
     exiting_soon(data);
-    match options.format {
-        AuditFormat::Text if ui.quiet && report.findings.is_empty() => {}
-        AuditFormat::Text => out(&render::audit::text(&report, ui.style)),
-        AuditFormat::Json => out(&render::audit::json(&report)),
-        AuditFormat::Markdown => out(&render::audit::markdown(&report)),
-        AuditFormat::Sarif => {
-            let fallback = sarif_fallback(dir.as_deref(), &report.account_id);
-            out(&render::audit::sarif(&report, &fallback));
-        }
-    }
-    report_calls(&*backend, ui);
-    Ok(if report.findings.is_empty() {
-        Exit::Success
-    } else {
-        Exit::Changes
-    })
+    Ok(Ok(report))
 }
 
 /// Marks each finding about an entity as declared or not, with where the configuration declares

@@ -8,6 +8,7 @@ mod apply;
 mod apply_all;
 mod audit;
 mod backend;
+mod check_all;
 mod lint;
 mod plan;
 mod saved;
@@ -60,7 +61,10 @@ pub async fn run(settings: Settings) -> anyhow::Result<Exit> {
     };
     let flags = &settings.backend;
     match &settings.command {
-        Command::Validate { dir } => validate(dir, &ui),
+        Command::Validate { dir, all } => match all {
+            Some(all) => check_all::validate_all(dir, all, &ui).await,
+            None => validate(dir, &ui),
+        },
         Command::Fmt {
             dir,
             check,
@@ -75,7 +79,10 @@ pub async fn run(settings: Settings) -> anyhow::Result<Exit> {
             None => apply::apply(apply, flags, &ui).await,
         },
         Command::Show { file, format } => plan::show(file, *format, &ui),
-        Command::Drift { dir, format } => plan::drift_cmd(dir, flags, *format, &ui).await,
+        Command::Drift { dir, format, all } => match all {
+            Some(all) => check_all::drift_all(dir, all, flags, &ui).await,
+            None => plan::drift_cmd(dir, flags, *format, &ui).await,
+        },
         Command::Synth {
             entities,
             out,
@@ -99,7 +106,10 @@ pub async fn run(settings: Settings) -> anyhow::Result<Exit> {
             live,
             json,
         } => access::access(dir, principal, *live, *json, flags, &ui).await,
-        Command::Audit(audit) => audit::audit(audit, flags, &ui).await,
+        Command::Audit(audit) => match &audit.all {
+            Some(all) => check_all::audit_all(audit, all, flags, &ui).await,
+            None => audit::audit(audit, flags, &ui).await,
+        },
     }
 }
 
@@ -123,6 +133,11 @@ fn lower(config: &Config, account_id: &str) -> Result<Desired, Exit> {
 /// The account id the configuration's backend block names, else the placeholder one: what a
 /// command that reads no account lowers for.
 fn configured_account_id(config: &Config) -> String {
+    declared_account_id(config).unwrap_or_else(|| PLACEHOLDER_ACCOUNT_ID.to_owned())
+}
+
+/// The account id the configuration's backend block names, if it names one.
+fn declared_account_id(config: &Config) -> Option<String> {
     match config.backend() {
         Some(
             BackendSpec::Mock {
@@ -133,8 +148,8 @@ fn configured_account_id(config: &Config) -> String {
                 account_id: Some(id),
                 ..
             }),
-        ) => id.clone(),
-        _ => PLACEHOLDER_ACCOUNT_ID.to_owned(),
+        ) => Some(id.clone()),
+        _ => None,
     }
 }
 

@@ -46,6 +46,8 @@ pub enum Format {
 pub enum Command {
     Validate {
         dir: PathBuf,
+        /// `--all`: `dir` holds many accounts' configurations.
+        all: Option<AllAccounts>,
     },
     Fmt {
         dir: PathBuf,
@@ -61,6 +63,8 @@ pub enum Command {
     Drift {
         dir: PathBuf,
         format: Format,
+        /// `--all`: `dir` holds many accounts' configurations.
+        all: Option<AllAccounts>,
     },
     Import(ImportSettings),
     Lint {
@@ -142,6 +146,8 @@ pub struct AuditSettings {
     pub max_unused_days: u32,
     /// `--now` / `IAMFORM_NOW` as written (RFC 3339), instead of the clock.
     pub now: Option<String>,
+    /// `--all`: `dir` holds many accounts' configurations (then `format` is not SARIF).
+    pub all: Option<AllAccounts>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -164,8 +170,8 @@ pub struct PlanSettings {
     pub fail_on_escalation: bool,
 }
 
-/// `plan --all DIR` (every account configuration under DIR) and `apply --all DIR` (every saved
-/// plan under DIR): one combined report.
+/// `plan --all DIR` (every account configuration under DIR; also `drift`, `audit`, `validate`)
+/// and `apply --all DIR` (every saved plan under DIR): one combined report.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AllAccounts {
     /// `--accounts-parallelism`: accounts planned at once.

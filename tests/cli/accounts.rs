@@ -11,10 +11,7 @@ fn organization() -> Test {
 }
 
 fn plan_all(t: &Test, args: &[&str]) -> Run {
-    let root = t.config().display().to_string();
-    let mut all = vec!["plan", "--all", root.as_str()];
-    all.extend_from_slice(args);
-    t.run_plain(&all)
+    run_all(t, "plan", args)
 }
 
 /// Each account's directory and status in a JSON combined report.
@@ -36,22 +33,42 @@ fn apply_account(t: &Test, account: &str) {
 #[test]
 fn every_account_is_planned_and_one_failing_account_fails_the_run() {
     let t = organization();
-    t.write(
-        "accounts/sandbox/main.hcl",
-        "backend \"mock\" {\n  path       = \"account.json\"\n  account_id = \"444444444444\"\n}\n\nmodule \"baseline\" {\n  source      = \"../../modules/baseline\"\n  environment = \"sandbox\"\n}\n",
-    );
+    add_failing_sandbox(&t);
     let run = plan_all(&t, &["--detailed-exitcode"]).expect(1);
-    let table: Vec<&str> = run.stdout.lines().skip(3).take(4).collect();
     assert_eq!(
-        table
-            .iter()
-            .map(|l| l.split_whitespace().collect::<Vec<_>>())
-            .collect::<Vec<_>>(),
+        table(&run.stdout, 4),
         [
-            vec!["accounts/dev", "111111111111", "7", "0", "0", "changes"],
-            vec!["accounts/prod", "333333333333", "6", "0", "0", "changes"],
-            vec!["accounts/sandbox", "-", "-", "-", "-", "error"],
-            vec!["accounts/staging", "222222222222", "6", "0", "0", "changes"],
+            vec![
+                "accounts/dev",
+                "111111111111",
+                "7",
+                "0",
+                "0",
+                "4",
+                "0",
+                "changes"
+            ],
+            vec![
+                "accounts/prod",
+                "333333333333",
+                "6",
+                "0",
+                "0",
+                "2",
+                "0",
+                "changes"
+            ],
+            vec!["accounts/sandbox", "-", "-", "-", "-", "-", "-", "error"],
+            vec![
+                "accounts/staging",
+                "222222222222",
+                "6",
+                "0",
+                "0",
+                "3",
+                "0",
+                "changes"
+            ],
         ],
         "{}",
         run.stdout
@@ -102,13 +119,13 @@ fn every_account_is_planned_and_one_failing_account_fails_the_run() {
     let run = plan_all(&t, &["--detailed-exitcode", "--format", "markdown"]).expect(2);
     assert!(
         run.stdout
-            .contains("| `accounts/dev` | 111111111111 | 0 | 0 | 0 | no changes |"),
+            .contains("| `accounts/dev` | 111111111111 | 0 | 0 | 0 | 0 | 0 | no changes |"),
         "{}",
         run.stdout
     );
     assert!(
         run.stdout
-            .contains("| `accounts/prod` | 333333333333 | 6 | 0 | 0 | changes |"),
+            .contains("| `accounts/prod` | 333333333333 | 6 | 0 | 0 | 2 | 0 | changes |"),
         "{}",
         run.stdout
     );
@@ -253,5 +270,220 @@ fn apply_all_applies_every_saved_plan_and_a_failing_account_stops_no_other() {
             ("accounts/prod", "no_changes"),
             ("accounts/staging", "changes"),
         ]
+    );
+}
+
+/// An account whose configuration misses a module input: every command fails on it, at its
+/// module block.
+fn add_failing_sandbox(t: &Test) {
+    t.write(
+        "accounts/sandbox/main.hcl",
+        "backend \"mock\" {\n  path       = \"account.json\"\n  account_id = \"444444444444\"\n}\n\nmodule \"baseline\" {\n  source      = \"../../modules/baseline\"\n  environment = \"sandbox\"\n}\n",
+    );
+}
+
+/// `iamform COMMAND --all ROOT ARGS...`.
+fn run_all(t: &Test, command: &str, args: &[&str]) -> Run {
+    let root = t.config().display().to_string();
+    let mut all = vec![command, "--all", root.as_str()];
+    all.extend_from_slice(args);
+    t.run_plain(&all)
+}
+
+/// The summary table's rows of a text report, split into cells.
+fn table(stdout: &str, accounts: usize) -> Vec<Vec<&str>> {
+    stdout
+        .lines()
+        .skip(3)
+        .take(accounts)
+        .map(|l| l.split_whitespace().collect())
+        .collect()
+}
+
+/// Checks each account's own report in a JSON combined report against its own schema.
+#[track_caller]
+fn assert_reports_match_schemas(report: &serde_json::Value, field: &str, schema: &str) {
+    assert_matches_schema("accounts-report.schema.json", report);
+    for a in report["accounts"].as_array().expect("accounts") {
+        if a["status"] == "error" {
+            assert!(a[field].is_null() && !a["errors"][0].as_str().unwrap().is_empty());
+        } else {
+            assert_matches_schema(schema, &a[field]);
+        }
+    }
+}
+
+#[test]
+fn validate_all_checks_every_account_and_one_failing_account_fails_the_run() {
+    let t = organization();
+    add_failing_sandbox(&t);
+    let run = run_all(&t, "validate", &[]).expect(1);
+    assert_eq!(
+        table(&run.stdout, 4),
+        [
+            vec!["accounts/dev", "111111111111", "7", "valid"],
+            vec!["accounts/prod", "333333333333", "6", "valid"],
+            vec!["accounts/sandbox", "-", "-", "error"],
+            vec!["accounts/staging", "222222222222", "6", "valid"],
+        ],
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("3 valid, 1 failed; 19 entities declared in all.")
+            && run.stdout.contains("accounts/sandbox/main.hcl:6:1"),
+        "{}",
+        run.stdout
+    );
+    let report = json(&run_all(&t, "validate", &["--format", "json"]).expect(1));
+    assert_matches_schema("accounts-report.schema.json", &report);
+    assert_eq!(report["command"], "validate");
+    assert_eq!(report["summary"]["entities"], 19);
+    assert_eq!(report["summary"]["failed"], 1);
+
+    t.remove("accounts/sandbox/main.hcl");
+    run_all(&t, "validate", &[]).expect(0);
+    // Two directories naming one account are refused without reading any account.
+    let prod = std::fs::read_to_string(t.config().join("accounts/prod/main.hcl")).unwrap();
+    t.write("accounts/prod-copy/main.hcl", &prod);
+    let run = run_all(&t, "validate", &["--format", "markdown"]).expect(1);
+    assert!(
+        run.stdout
+            .contains("| `accounts/prod-copy` | 333333333333 | 6 | error |")
+            && run.stdout.contains("is also the account of accounts/prod"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn drift_all_reports_each_accounts_drift_and_exits_as_drift_does() {
+    let t = organization();
+    add_failing_sandbox(&t);
+    let report = json(&run_all(&t, "drift", &["--format", "json"]).expect(1));
+    assert_reports_match_schemas(&report, "drift", "drift-report.schema.json");
+    assert_eq!(
+        statuses(&report),
+        [
+            ("accounts/dev", "drift"),
+            ("accounts/prod", "drift"),
+            ("accounts/sandbox", "error"),
+            ("accounts/staging", "drift"),
+        ]
+    );
+    assert_eq!(report["summary"]["drift"]["missing"], 19);
+
+    t.remove("accounts/sandbox/main.hcl");
+    run_all(&t, "drift", &[]).expect(2);
+    for account in ["dev", "staging", "prod"] {
+        apply_account(&t, account);
+    }
+    let run = run_all(&t, "drift", &[]).expect(0);
+    assert!(
+        run.stdout.contains("3 accounts under") && run.stdout.contains(": 0 drifted, 0 failed;"),
+        "{}",
+        run.stdout
+    );
+    // Someone deletes prod's on-call group by hand: prod drifts, the others are clean.
+    let file = t.config().join("accounts/prod/account.json");
+    let mut live: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let groups = live["account"]["groups"].as_object_mut().expect("groups");
+    assert!(groups.remove("oncall").is_some(), "{groups:?}");
+    std::fs::write(&file, serde_json::to_string(&live).unwrap()).unwrap();
+    let run = run_all(&t, "drift", &["--format", "markdown"]).expect(2);
+    assert!(
+        run.stdout
+            .contains("| `accounts/prod` | 333333333333 | 0 | 1 | 0 | drift |")
+            && run
+                .stdout
+                .contains("| `accounts/dev` | 111111111111 | 0 | 0 | 0 | clean |")
+            && run.stdout.contains("group.oncall"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn audit_all_reports_each_accounts_findings_and_exits_as_audit_does() {
+    let t = organization();
+    add_failing_sandbox(&t);
+    let now = ["--now", "2024-06-01T00:00:00Z"];
+    let json_args = [&now[..], &["--format", "json"]].concat();
+    let report = json(&run_all(&t, "audit", &json_args).expect(1));
+    assert_reports_match_schemas(&report, "audit", "audit-report.schema.json");
+    assert_eq!(report["summary"]["failed"], 1);
+    let sarif = run_all(&t, "audit", &["--format", "sarif"]).expect(1);
+    assert!(
+        sarif.stderr.contains("--all prints one combined report"),
+        "{}",
+        sarif.stderr
+    );
+
+    t.remove("accounts/sandbox/main.hcl");
+    // The mock's root user has no MFA: a finding in every account, so audit's exit 2.
+    let run = run_all(&t, "audit", &now).expect(2);
+    let rows = table(&run.stdout, 3);
+    assert_eq!(
+        rows.iter().map(|r| (r[0], r[5])).collect::<Vec<_>>(),
+        [
+            ("accounts/dev", "findings"),
+            ("accounts/prod", "findings"),
+            ("accounts/staging", "findings"),
+        ],
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("critical[root-mfa-disabled]") && run.stdout.contains("0 failed;"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn plan_all_counts_the_principals_gaining_and_losing_access() {
+    let t = organization();
+    apply_account(&t, "dev");
+    // dev's CI roles go from PowerUserAccess to ReadOnlyAccess: both lose actions (and gain
+    // the IAM reads PowerUserAccess does not give).
+    let dev = std::fs::read_to_string(t.config().join("accounts/dev/main.hcl")).unwrap();
+    t.write(
+        "accounts/dev/main.hcl",
+        &dev.replace("policy/PowerUserAccess", "policy/ReadOnlyAccess"),
+    );
+    let report = json(&plan_all(&t, &["--format", "json"]).expect(0));
+    assert_matches_schema("accounts-report.schema.json", &report);
+    let dev = &report["accounts"][0];
+    assert_eq!(dev["dir"], "accounts/dev");
+    let changed: Vec<&str> = dev["plan"]["access_changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["principal"].as_str().unwrap())
+        .collect();
+    assert_eq!(changed.len(), 2, "{changed:?}");
+    assert_eq!(
+        dev["access"],
+        serde_json::json!({"principals_gaining": 2, "principals_losing": 2})
+    );
+    // Over every account: prod's 2 and staging's 3 new principals gain access.
+    assert_eq!(
+        report["summary"]["access"],
+        serde_json::json!({"principals_gaining": 7, "principals_losing": 2})
+    );
+    let run = plan_all(&t, &[]).expect(0);
+    assert!(
+        run.stdout
+            .contains("principals gaining access principals losing access status"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("7 principals gaining access, 2 principals losing access."),
+        "{}",
+        run.stdout
     );
 }

@@ -242,7 +242,7 @@ impl<'a> Env<'a> {
             failed: BTreeSet::new(),
             local_refs: BTreeMap::new(),
         };
-        for kw in super::references::ENTITY_ROOTS {
+        for kw in super::references::entity_roots() {
             env.entities.insert(kw, Map::new());
         }
         env

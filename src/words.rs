@@ -1,6 +1,6 @@
-//! Counted nouns in messages: `1 entity`, `2 entities`, `1 retry`, `3 retries`. Every count a
-//! user reads goes through [`count`], so that no message says "1 entities declared". The lowest
-//! layer: anything may use it.
+//! Words in messages and names: counted nouns (`1 entity`, `2 entities`, `1 retry`, `3 retries`)
+//! and PascalCase names. Every count a user reads goes through [`count`], so that no message says
+//! "1 entities declared". The lowest layer: anything may use it.
 
 /// `n` and the noun, singular for exactly one: `count(1, "entity")` is `1 entity`,
 /// `count(2, "access key")` is `2 access keys`.
@@ -28,6 +28,20 @@ pub fn plural(noun: &str) -> String {
         return format!("{noun}es");
     }
     format!("{noun}s")
+}
+
+/// `words` split at any of `separators`, each word's first letter in upper case:
+/// `pascal_case("root-mfa-disabled", &['-'])` is `RootMfaDisabled`.
+pub fn pascal_case(words: &str, separators: &[char]) -> String {
+    words
+        .split(separators)
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -1,9 +1,8 @@
 //! Calls on groups: create, move, rename, delete.
 
-use super::{named, renamed, wire, Call, Effects, Family, Key, WireError};
+use super::{named, renamed, Call, Effects, Key};
 use crate::model::{Account, Address, Kind, Name};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use std::fmt;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -64,11 +63,5 @@ impl Call for GroupOp {
             GroupOp::RenameGroup { new_name, .. } => write!(f, " new name {new_name}"),
             _ => Ok(()),
         }
-    }
-}
-
-impl Family for GroupOp {
-    fn parse(value: &Value) -> Result<Option<Self>, WireError> {
-        wire::derived(value)
     }
 }

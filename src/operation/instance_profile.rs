@@ -1,9 +1,8 @@
 //! Calls on instance profiles: create, delete, and the role each holds (at most one).
 
-use super::{named, wire, Call, Effects, Family, Key, WireError};
+use super::{named, Call, Effects, Key};
 use crate::model::{Account, Address, Kind, Name, Tags};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use std::fmt;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -72,11 +71,5 @@ impl Call for InstanceProfileOp {
             }
             _ => Ok(()),
         }
-    }
-}
-
-impl Family for InstanceProfileOp {
-    fn parse(value: &Value) -> Result<Option<Self>, WireError> {
-        wire::derived(value)
     }
 }

@@ -1,10 +1,9 @@
 //! Calls on roles: create (with the trust policy), update description and session duration,
 //! replace the trust policy, delete.
 
-use super::{named, trusted, wire, Call, Effects, Family, Key, WireError};
+use super::{named, trusted, Call, Effects, Key};
 use crate::model::{Account, Address, Kind, Name, PolicyDocument, Tags};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "op")]
@@ -71,11 +70,5 @@ impl Call for RoleOp {
             }
             RoleOp::DeleteRole { .. } => role.is_none(),
         }
-    }
-}
-
-impl Family for RoleOp {
-    fn parse(value: &Value) -> Result<Option<Self>, WireError> {
-        wire::derived(value)
     }
 }

@@ -3,10 +3,9 @@
 //! backend waits for GetServiceLinkedRoleDeletionStatus, and reports AWS's refusal when
 //! resources of the service still use the role.
 
-use super::{named, wire, Call, Effects, Family, Key, WireError};
+use super::{named, Call, Effects, Key};
 use crate::model::{Account, Address, Kind, Name};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "op")]
@@ -57,11 +56,5 @@ impl Call for ServiceLinkedRoleOp {
             }
             ServiceLinkedRoleOp::DeleteServiceLinkedRole { .. } => r.is_none(),
         }
-    }
-}
-
-impl Family for ServiceLinkedRoleOp {
-    fn parse(value: &Value) -> Result<Option<Self>, WireError> {
-        wire::derived(value)
     }
 }

@@ -1,10 +1,9 @@
 //! Calls on users: create, move, rename, delete, group membership, and the removal of the
 //! credentials IAM refuses to orphan when a user is deleted.
 
-use super::{named, renamed, wire, Access, Call, Effects, Family, Key, Secret, WireError};
+use super::{named, renamed, Access, Call, Effects, Key, Secret};
 use crate::model::{Account, Address, Credentials, Kind, Name, Tags};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use std::fmt;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -213,11 +212,5 @@ impl Call for UserOp {
                 None => Ok(()),
             },
         }
-    }
-}
-
-impl Family for UserOp {
-    fn parse(value: &Value) -> Result<Option<Self>, WireError> {
-        wire::derived(value)
     }
 }

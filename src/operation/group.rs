@@ -32,14 +32,14 @@ named!(GroupOp, Group, group;
 
 impl Call for GroupOp {
     fn effects(&self, _account_id: &str) -> Effects {
-        let me = Key::entity(Kind::Group, self.group());
+        let me = self.key();
         match self {
-            GroupOp::CreateGroup { .. } => Effects::default().creates([me]),
-            GroupOp::UpdateGroupPath { .. } => Effects::default().needs([me]),
+            GroupOp::CreateGroup { .. } => Effects::creating(me),
+            GroupOp::UpdateGroupPath { .. } => Effects::changing(me),
             GroupOp::RenameGroup { new_name, .. } => {
-                Effects::default().creates([Key::entity(Kind::Group, new_name)])
+                Effects::creating(Key::entity(Kind::Group, new_name))
             }
-            GroupOp::DeleteGroup { .. } => Effects::default().deletes([me]),
+            GroupOp::DeleteGroup { .. } => Effects::deleting(me),
         }
     }
 

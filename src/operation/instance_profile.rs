@@ -34,10 +34,10 @@ named!(InstanceProfileOp, InstanceProfile, instance_profile;
 impl Call for InstanceProfileOp {
     /// A profile holds one role: the old one is removed before another is added.
     fn effects(&self, _account_id: &str) -> Effects {
-        let me = Key::entity(Kind::InstanceProfile, self.instance_profile());
+        let me = self.key();
         match self {
-            InstanceProfileOp::CreateInstanceProfile { .. } => Effects::default().creates([me]),
-            InstanceProfileOp::DeleteInstanceProfile { .. } => Effects::default().deletes([me]),
+            InstanceProfileOp::CreateInstanceProfile { .. } => Effects::creating(me),
+            InstanceProfileOp::DeleteInstanceProfile { .. } => Effects::deleting(me),
             InstanceProfileOp::AddRoleToInstanceProfile { role, .. } => Effects::default()
                 .needs([me.clone(), Key::entity(Kind::Role, role)])
                 .fills([me]),

@@ -88,6 +88,11 @@ macro_rules! named {
                     $($family::$variant { $field, .. } => $field),*
                 }
             }
+
+            /// The key of the entity the call acts on, for its effects.
+            fn key(&self) -> Key {
+                Key::entity(Kind::$kind, self.$field())
+            }
         }
 
         impl super::Named for $family {

@@ -53,13 +53,13 @@ impl OidcProviderOp {
 impl Call for OidcProviderOp {
     fn effects(&self, _account_id: &str) -> Effects {
         use OidcProviderOp::*;
-        let me = Key::entity(Kind::OpenIdConnectProvider, self.openid_connect_provider());
+        let me = self.key();
         match self {
-            CreateOpenIdConnectProvider { .. } => Effects::default().creates([me]),
-            DeleteOpenIdConnectProvider { .. } => Effects::default().deletes([me]),
+            CreateOpenIdConnectProvider { .. } => Effects::creating(me),
+            DeleteOpenIdConnectProvider { .. } => Effects::deleting(me),
             AddClientIdToOpenIdConnectProvider { .. }
             | RemoveClientIdFromOpenIdConnectProvider { .. }
-            | UpdateOpenIdConnectProviderThumbprint { .. } => Effects::default().needs([me]),
+            | UpdateOpenIdConnectProviderThumbprint { .. } => Effects::changing(me),
         }
     }
 

@@ -36,7 +36,7 @@ named!(RoleOp, Role, role; CreateRole => "CreateRole", UpdateRole => "UpdateRole
 
 impl Call for RoleOp {
     fn effects(&self, account_id: &str) -> Effects {
-        let me = Key::entity(Kind::Role, self.role());
+        let me = self.key();
         match self {
             RoleOp::CreateRole {
                 assume_role_policy,
@@ -46,11 +46,11 @@ impl Call for RoleOp {
                 .creates([me])
                 .needs(permissions_boundary.clone().map(Key::Policy))
                 .trusts(trusted(assume_role_policy, account_id)),
-            RoleOp::UpdateRole { .. } => Effects::default().needs([me]),
+            RoleOp::UpdateRole { .. } => Effects::changing(me),
             RoleOp::UpdateAssumeRolePolicy { document, .. } => Effects::default()
                 .needs([me])
                 .trusts(trusted(document, account_id)),
-            RoleOp::DeleteRole { .. } => Effects::default().deletes([me]),
+            RoleOp::DeleteRole { .. } => Effects::deleting(me),
         }
     }
 

@@ -28,11 +28,11 @@ named!(SamlProviderOp, SamlProvider, saml_provider;
 
 impl Call for SamlProviderOp {
     fn effects(&self, _account_id: &str) -> Effects {
-        let me = Key::entity(Kind::SamlProvider, self.saml_provider());
+        let me = self.key();
         match self {
-            SamlProviderOp::CreateSamlProvider { .. } => Effects::default().creates([me]),
-            SamlProviderOp::UpdateSamlProvider { .. } => Effects::default().needs([me]),
-            SamlProviderOp::DeleteSamlProvider { .. } => Effects::default().deletes([me]),
+            SamlProviderOp::CreateSamlProvider { .. } => Effects::creating(me),
+            SamlProviderOp::UpdateSamlProvider { .. } => Effects::changing(me),
+            SamlProviderOp::DeleteSamlProvider { .. } => Effects::deleting(me),
         }
     }
 

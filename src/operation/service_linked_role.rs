@@ -37,13 +37,11 @@ named!(ServiceLinkedRoleOp, ServiceLinkedRole, service_linked_role;
 
 impl Call for ServiceLinkedRoleOp {
     fn effects(&self, _account_id: &str) -> Effects {
-        let me = Key::entity(Kind::ServiceLinkedRole, self.service_linked_role());
+        let me = self.key();
         match self {
-            ServiceLinkedRoleOp::CreateServiceLinkedRole { .. } => Effects::default().creates([me]),
-            ServiceLinkedRoleOp::UpdateServiceLinkedRoleDescription { .. } => {
-                Effects::default().needs([me])
-            }
-            ServiceLinkedRoleOp::DeleteServiceLinkedRole { .. } => Effects::default().deletes([me]),
+            ServiceLinkedRoleOp::CreateServiceLinkedRole { .. } => Effects::creating(me),
+            ServiceLinkedRoleOp::UpdateServiceLinkedRoleDescription { .. } => Effects::changing(me),
+            ServiceLinkedRoleOp::DeleteServiceLinkedRole { .. } => Effects::deleting(me),
         }
     }
 

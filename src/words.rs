@@ -1,5 +1,5 @@
-//! Words in messages and names: counted nouns (`1 entity`, `2 entities`, `1 retry`, `3 retries`)
-//! and PascalCase names. Every count a user reads goes through [`count`], so that no message says
+//! Words in messages and names: counted nouns (`1 entity`, `2 entities`, `1 retry`, `3 retries`),
+//! shortened lists (`a, b and 3 more`) and PascalCase names. Every count a user reads goes through [`count`], so that no message says
 //! "1 entities declared". The lowest layer: anything may use it.
 
 /// `n` and the noun, singular for exactly one: `count(1, "entity")` is `1 entity`,
@@ -28,6 +28,21 @@ pub fn plural(noun: &str) -> String {
         return format!("{noun}es");
     }
     format!("{noun}s")
+}
+
+/// The first items of a longer list, joined with `, `, and how many were left out:
+/// `a, b and 3 more` (`shown` holds the first items, `total` is how many there are).
+pub fn and_more<S: AsRef<str>>(shown: &[S], total: usize) -> String {
+    let mut out = shown
+        .iter()
+        .map(AsRef::as_ref)
+        .collect::<Vec<&str>>()
+        .join(", ");
+    let more = total.saturating_sub(shown.len());
+    if more > 0 {
+        out.push_str(&format!(" and {more} more"));
+    }
+    out
 }
 
 /// `words` split at any of `separators`, each word's first letter in upper case:
@@ -65,5 +80,19 @@ mod tests {
         ] {
             assert_eq!(count(n, noun), text);
         }
+    }
+
+    #[test]
+    fn a_shortened_list_says_how_many_it_left_out() {
+        assert_eq!(and_more(&["a", "b"], 2), "a, b");
+        assert_eq!(and_more(&["a", "b"], 5), "a, b and 3 more");
+        assert_eq!(and_more(&[String::from("a")], 1), "a");
+    }
+
+    #[test]
+    fn pascal_case_joins_capitalised_words() {
+        assert_eq!(pascal_case("root-mfa-disabled", &['-']), "RootMfaDisabled");
+        assert_eq!(pascal_case("a_b-c", &['-', '_']), "ABC");
+        assert_eq!(pascal_case("", &['-']), "");
     }
 }

@@ -43,7 +43,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     // leaves it after each operation.
     (
         "guard",
-        &["model", "access", "operation", "plan", "backend"],
+        &["model", "access", "operation", "plan", "backend", "words"],
     ),
     ("apply", &["model", "operation", "plan", "backend"]),
     ("drift", &["model", "diff", "operation", "plan"]),

@@ -90,14 +90,9 @@ pub(super) fn no_support_role(input: &AuditInput<'_>, rule: &Rule) -> Result<Vec
         .roles
         .values()
         .any(|r| r.policies.iter().any(|arn| is_support_access(arn)));
-    Ok(if has_one {
-        Vec::new()
-    } else {
-        vec![Finding::new(
-            rule,
-            Subject::Account,
-            "no role has AWSSupportAccess attached: during an incident nobody can open a case with AWS Support without broader rights",
-            rule.fix,
-        )]
-    })
+    Ok(Finding::on_account(
+        rule,
+        !has_one,
+        "no role has AWSSupportAccess attached: during an incident nobody can open a case with AWS Support without broader rights",
+    ))
 }

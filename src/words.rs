@@ -1,5 +1,5 @@
 //! Words in messages and names: counted nouns (`1 entity`, `2 entities`, `1 retry`, `3 retries`),
-//! shortened lists (`a, b and 3 more`) and PascalCase names. Every count a user reads goes through [`count`], so that no message says
+//! lists (`a, b and 3 more`, `` `a`, `b` ``) and PascalCase names. Every count a user reads goes through [`count`], so that no message says
 //! "1 entities declared". The lowest layer: anything may use it.
 
 /// `n` and the noun, singular for exactly one: `count(1, "entity")` is `1 entity`,
@@ -28,6 +28,18 @@ pub fn plural(noun: &str) -> String {
         return format!("{noun}es");
     }
     format!("{noun}s")
+}
+
+/// Each item in backquotes, joined with `separator`: `` `a`, `b` ``.
+pub fn backquoted<T: std::fmt::Display>(
+    items: impl IntoIterator<Item = T>,
+    separator: &str,
+) -> String {
+    items
+        .into_iter()
+        .map(|i| format!("`{i}`"))
+        .collect::<Vec<_>>()
+        .join(separator)
 }
 
 /// The first items of a longer list, joined with `, `, and how many were left out:
@@ -80,6 +92,13 @@ mod tests {
         ] {
             assert_eq!(count(n, noun), text);
         }
+    }
+
+    #[test]
+    fn backquoted_lists() {
+        assert_eq!(backquoted(["a", "b"], ", "), "`a`, `b`");
+        assert_eq!(backquoted(["a", "b"], " and "), "`a` and `b`");
+        assert_eq!(backquoted(Vec::<&str>::new(), ", "), "");
     }
 
     #[test]

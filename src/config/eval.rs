@@ -455,10 +455,7 @@ impl<'a> Env<'a> {
             [one] => format!("`{one}` references itself"),
             [init @ .., last] => format!(
                 "reference cycle between {} and `{last}`",
-                init.iter()
-                    .map(|k| format!("`{k}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                crate::words::backquoted(init, ", ")
             ),
             [] => return,
         };

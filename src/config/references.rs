@@ -442,11 +442,7 @@ fn check_module(r: &Reference, declared: &Declared, map: &SourceMap) -> Option<D
         } else {
             format!(
                 "its outputs are {}",
-                outputs
-                    .iter()
-                    .map(|o| format!("`{o}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                crate::words::backquoted(outputs, ", ")
             )
         })
     });

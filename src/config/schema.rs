@@ -526,12 +526,7 @@ fn unknown_attr(attr: &super::parse::Attr, schema: &Schema, map: &SourceMap) -> 
         None => d.with_help(format!(
             "a {} block accepts {}",
             schema.name,
-            schema
-                .attrs
-                .iter()
-                .map(|a| format!("`{a}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
+            crate::words::backquoted(schema.attrs, ", ")
         )),
     }
 }

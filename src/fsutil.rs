@@ -180,6 +180,14 @@ pub fn walk_dirs(
 mod tests {
     use super::*;
 
+    /// A fresh directory holding the file `name` with `contents`, and the file's path.
+    fn dir_with(name: &str, contents: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(name);
+        std::fs::write(&path, contents).unwrap();
+        (dir, path)
+    }
+
     #[test]
     fn writes_new_and_replaces_existing_files() {
         let dir = tempfile::tempdir().unwrap();
@@ -195,9 +203,7 @@ mod tests {
     #[cfg(unix)]
     #[test]
     fn reads_only_regular_files_and_counts_the_bytes_read() {
-        let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join("x.json");
-        std::fs::write(&file, "12345").unwrap();
+        let (dir, file) = dir_with("x.json", "12345");
         assert_eq!(read_regular(&file, 5, false).unwrap(), b"12345");
         let e = read_regular(&file, 4, false).unwrap_err();
         assert!(e.to_string().contains("larger than 4 bytes"), "{e}");
@@ -224,9 +230,7 @@ mod tests {
     #[test]
     fn keeps_the_mode_of_the_file_it_replaces() {
         use std::os::unix::fs::PermissionsExt as _;
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("main.hcl");
-        std::fs::write(&path, "old").unwrap();
+        let (_dir, path) = dir_with("main.hcl", "old");
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
         write_atomic(&path, b"new").unwrap();
         let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
@@ -236,9 +240,7 @@ mod tests {
     #[cfg(unix)]
     #[test]
     fn a_symbolic_link_at_the_target_is_refused_and_its_target_untouched() {
-        let dir = tempfile::tempdir().unwrap();
-        let victim = dir.path().join("victim");
-        std::fs::write(&victim, "secret").unwrap();
+        let (dir, victim) = dir_with("victim", "secret");
         let link = dir.path().join("main.hcl");
         std::os::unix::fs::symlink(&victim, &link).unwrap();
         let e = write_atomic(&link, b"attack").unwrap_err();
@@ -249,9 +251,7 @@ mod tests {
     #[cfg(unix)]
     #[test]
     fn a_planted_link_at_the_old_temporary_name_is_not_followed() {
-        let dir = tempfile::tempdir().unwrap();
-        let victim = dir.path().join("victim");
-        std::fs::write(&victim, "secret").unwrap();
+        let (dir, victim) = dir_with("victim", "secret");
         let path = dir.path().join("main.hcl");
         std::fs::write(&path, "old").unwrap();
         for name in [".main.hcl.iamform-fmt.tmp", ".main.hcl.tmp"] {

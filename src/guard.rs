@@ -473,16 +473,10 @@ fn describe_verdict(msg: &mut String, verdict: &Verdict) {
             .take(SHOWN)
             .map(String::as_str)
             .collect();
-        let more = verdict.lost.len().saturating_sub(SHOWN);
-        let more = if more > 0 {
-            format!(" and {more} more")
-        } else {
-            String::new()
-        };
         lost.sort_unstable();
         msg.push_str(&format!(
-            "  The caller would lose, during or after the apply: {}{more}.\n",
-            lost.join(", ")
+            "  The caller would lose, during or after the apply: {}.\n",
+            crate::words::and_more(&lost, verdict.lost.len())
         ));
     }
 }

@@ -11,10 +11,10 @@ use std::path::{Path, PathBuf};
 
 /// Each module of src/ and the modules it may use, lowest layer first.
 const LAYERS: &[(&str, &[&str])] = &[
-    // Counted nouns in messages ("1 entity", "2 entities").
+    // Counted nouns in messages ("1 entity", "2 entities"), PascalCase names.
     ("words", &[]),
     // IAM's data and facts: names, addresses, policy documents, the Account, quotas, ARNs.
-    ("model", &[]),
+    ("model", &["words"]),
     // Reading and writing files safely (no links followed, bounded reads, exclusive creates).
     ("fsutil", &[]),
     // What a run was asked for, and the backend settings (from the command line or a block).
@@ -43,7 +43,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     // leaves it after each operation.
     (
         "guard",
-        &["model", "access", "operation", "plan", "backend"],
+        &["model", "access", "operation", "plan", "backend", "words"],
     ),
     ("apply", &["model", "operation", "plan", "backend"]),
     ("drift", &["model", "access", "diff", "operation", "plan"]),

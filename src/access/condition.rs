@@ -377,32 +377,24 @@ fn in_cidr(ip: IpAddr, value: &str) -> bool {
         return false;
     };
     match (ip, net) {
-        (IpAddr::V4(ip), IpAddr::V4(net)) => {
-            let bits = bits.unwrap_or(32);
-            if bits > 32 {
-                return false;
-            }
-            let mask = if bits == 0 {
-                0
-            } else {
-                u32::MAX << (32 - bits)
-            };
-            u32::from(ip) & mask == u32::from(net) & mask
-        }
+        (IpAddr::V4(ip), IpAddr::V4(net)) => same_prefix(u32::from(ip), u32::from(net), bits, 32),
         (IpAddr::V6(ip), IpAddr::V6(net)) => {
-            let bits = bits.unwrap_or(128);
-            if bits > 128 {
-                return false;
-            }
-            let mask = if bits == 0 {
-                0
-            } else {
-                u128::MAX << (128 - bits)
-            };
-            u128::from(ip) & mask == u128::from(net) & mask
+            same_prefix(u128::from(ip), u128::from(net), bits, 128)
         }
         _ => false,
     }
+}
+
+/// Whether the first `bits` bits (all `width` of them when `None`) of two addresses agree; a
+/// prefix longer than the address matches nothing.
+fn same_prefix(ip: impl Into<u128>, net: impl Into<u128>, bits: Option<u32>, width: u32) -> bool {
+    let bits = bits.unwrap_or(width);
+    if bits > width {
+        return false;
+    }
+    // A shift by all 128 bits (a `/0` of IPv6) leaves nothing to compare.
+    let prefix = |a: u128| a.checked_shr(width - bits).unwrap_or(0);
+    prefix(ip.into()) == prefix(net.into())
 }
 
 #[cfg(test)]
@@ -507,6 +499,11 @@ mod tests {
             ("IpAddress", "ip6", &["2001:db8::/32"][..], true),
             ("IpAddress", "ip6", &["203.0.113.0/24"][..], false),
             ("NotIpAddress", "ip6", &["203.0.113.0/24"][..], true),
+            ("IpAddress", "ip", &["0.0.0.0/0"][..], true),
+            ("IpAddress", "ip", &["203.0.113.7/33"][..], false),
+            ("IpAddress", "ip6", &["::/0"][..], true),
+            ("IpAddress", "ip6", &["2001:db9::/32"][..], false),
+            ("IpAddress", "ip6", &["2001:db8::/129"][..], false),
             (
                 "ArnEquals",
                 "arn",

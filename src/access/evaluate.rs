@@ -237,12 +237,7 @@ pub fn evaluate(inputs: &Inputs<'_, '_>, request: &Request) -> Evaluation {
         scan(r, request, with, inputs.actions, &mut resource);
     }
     let mut notes = Vec::new();
-    let denies: Vec<&Hit> = identity
-        .deny
-        .iter()
-        .chain(&boundary.deny)
-        .chain(&resource.deny)
-        .collect();
+    let denies = hits([&identity, &boundary, &resource], |f| &f.deny);
     if !denies.is_empty() {
         return finish(Decision::ExplicitDeny, &denies, &[], notes);
     }
@@ -254,12 +249,7 @@ pub fn evaluate(inputs: &Inputs<'_, '_>, request: &Request) -> Evaluation {
             .filter(|h| h.principal == Some(m))
             .collect()
     };
-    let near_denies: Vec<&Hit> = identity
-        .near_deny
-        .iter()
-        .chain(&boundary.near_deny)
-        .chain(&resource.near_deny)
-        .collect();
+    let near_denies = hits([&identity, &boundary, &resource], |f| &f.near_deny);
     let id_allow: Vec<&Hit> = identity.allow.iter().collect();
     let b_allow: Vec<&Hit> = boundary.allow.iter().collect();
     if let Some(trust) = inputs.resource_policy {
@@ -309,19 +299,17 @@ pub fn evaluate(inputs: &Inputs<'_, '_>, request: &Request) -> Evaluation {
         notes.push("no identity policy allows the action".to_owned());
     }
     // Implicitly denied: show the partial allows, and what the failed Allow conditions needed.
-    let partial: Vec<&Hit> = resource
-        .allow
-        .iter()
-        .chain(&identity.allow)
-        .chain(&boundary.allow)
-        .collect();
-    let near: Vec<&Hit> = identity
-        .near_allow
-        .iter()
-        .chain(&boundary.near_allow)
-        .chain(&resource.near_allow)
-        .collect();
+    let partial = hits([&resource, &identity, &boundary], |f| &f.allow);
+    let near = hits([&identity, &boundary, &resource], |f| &f.near_allow);
     finish(Decision::ImplicitDeny, &partial, &near, notes)
+}
+
+/// One list of each of the policies' hits, in the order given.
+fn hits<'f, 'p, 'a>(
+    of: [&'f Found<'p, 'a>; 3],
+    list: impl Fn(&'f Found<'p, 'a>) -> &'f Vec<Hit<'p, 'a>>,
+) -> Vec<&'f Hit<'p, 'a>> {
+    of.into_iter().flat_map(list).collect()
 }
 
 fn finish(decision: Decision, matched: &[&Hit], also: &[&Hit], notes: Vec<String>) -> Evaluation {

@@ -13,6 +13,7 @@
 //! happen; a doubt only leaves a redundant line in a report, never a wrong one.
 
 use super::matcher;
+use crate::model::glob;
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 
@@ -151,39 +152,14 @@ fn glob_covers(p: &[Tok], q: &[Tok]) -> bool {
     dp[0]
 }
 
-/// Whether some string is matched by both (variables read as `*`): reachability in the product
-/// of the two patterns, `O(n·m)` states.
+/// Whether some string is matched by both (variables read as `*`).
 fn overlap(a: &[Tok], b: &[Tok]) -> bool {
-    let many = |t: Option<&Tok>| matches!(t, Some(Tok::Any | Tok::Var(_)));
-    let width = b.len() + 1;
-    let mut seen = vec![false; (a.len() + 1) * width];
-    let mut stack = vec![(0usize, 0usize)];
-    while let Some((i, j)) = stack.pop() {
-        if std::mem::replace(&mut seen[i * width + j], true) {
-            continue;
-        }
-        if i == a.len() && j == b.len() {
-            return true;
-        }
-        if many(a.get(i)) {
-            stack.push((i + 1, j));
-        }
-        if many(b.get(j)) {
-            stack.push((i, j + 1));
-        }
-        if let (Some(x), Some(y)) = (a.get(i), b.get(j)) {
-            let meets = match (x, y) {
-                (Tok::Char(c), Tok::Char(d)) => c == d,
-                _ => true,
-            };
-            let ni = if many(Some(x)) { i } else { i + 1 };
-            let nj = if many(Some(y)) { j } else { j + 1 };
-            if meets && (ni, nj) != (i, j) {
-                stack.push((ni, nj));
-            }
-        }
-    }
-    false
+    let many = |t: &Tok| matches!(t, Tok::Any | Tok::Var(_));
+    let meets = |x: &Tok, y: &Tok| match (x, y) {
+        (Tok::Char(c), Tok::Char(d)) => c == d,
+        _ => true,
+    };
+    glob::overlap(a, b, many, meets)
 }
 
 /// `any` covers every pattern of `of` (a resource any of `of` names is named by one of `any`).

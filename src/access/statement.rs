@@ -8,6 +8,7 @@ use super::condition;
 use super::matcher::{self, Tok};
 use super::request::{Caller, CallerKind, Request};
 use super::variables::{self, Mode};
+use crate::model::glob;
 use crate::model::policy::{Principal as PolicyPrincipal, Statement};
 
 /// `Action` matches the action, or `NotAction` does not; a statement with neither applies to none.
@@ -59,7 +60,7 @@ fn entry_matches(
 fn plain_entry_matches(pattern: &str, resource: &str) -> bool {
     let (Some(p), Some(r)) = (pattern.strip_prefix("arn:"), resource.strip_prefix("arn:")) else {
         return pattern == resource
-            || (!pattern.starts_with("arn:") && matcher::glob_str(pattern, resource, false));
+            || (!pattern.starts_with("arn:") && glob::text(pattern, resource, false));
     };
     let mut ps = p.splitn(5, ':');
     let mut rs = r.splitn(5, ':');
@@ -67,7 +68,7 @@ fn plain_entry_matches(pattern: &str, resource: &str) -> bool {
     for _ in 0..5 {
         match (ps.next(), rs.next()) {
             (Some(pp), Some(rp)) => {
-                if !matcher::glob_str(pp, rp, false) {
+                if !glob::text(pp, rp, false) {
                     return false;
                 }
                 last_pattern = pp;

@@ -6,7 +6,7 @@
 use super::input::{ago, date, days};
 use super::{AuditInput, Finding, Rule, Subject};
 use crate::backend::audit::CredentialRow;
-use crate::model::{Address, Kind, Name};
+use crate::model::{Address, Kind, Name, Timestamp};
 
 fn user(row: &CredentialRow) -> Subject {
     Subject::Entity(Address::new(Kind::User, Name::from(row.user.as_str())))
@@ -76,7 +76,6 @@ pub(super) fn key_never_used(input: &AuditInput<'_>, rule: &Rule) -> Result<Vec<
 }
 
 pub(super) fn unused(input: &AuditInput<'_>, rule: &Rule) -> Result<Vec<Finding>, String> {
-    let window = input.thresholds.max_unused_days;
     let mut out = Vec::new();
     for row in input.data.credential_report.users() {
         if row.has_password() {
@@ -90,45 +89,34 @@ pub(super) fn unused(input: &AuditInput<'_>, rule: &Rule) -> Result<Vec<Finding>
                 .or(row
                     .created
                     .map(|t| ("has not been used since the user was created", t)));
-            if let Some((what, t)) = since.filter(|(_, t)| input.older_than(*t, window)) {
-                out.push(Finding::new(
-                    rule,
-                    user(row),
-                    format!(
-                        "the console password of {} {what} {}: unused for more than {}",
-                        row.user,
-                        ago(input, t),
-                        days(window)
-                    ),
-                    format!(
-                        "delete the console password of {} (aws iam delete-login-profile --user-name {}), or the user if nobody uses it",
-                        row.user, row.user
-                    ),
-                ));
-            }
+            out.extend(stale(
+                input,
+                rule,
+                row,
+                format!("the console password of {}", row.user),
+                since,
+                format!(
+                    "delete the console password of {} (aws iam delete-login-profile --user-name {}), or the user if nobody uses it",
+                    row.user, row.user
+                ),
+            ));
         }
         for key in row.active_keys() {
             let since = key.last_used.map(|t| ("was last used", t)).or(key
                 .last_rotated
                 .map(|t| ("has not been used since it was created", t)));
-            if let Some((what, t)) = since.filter(|(_, t)| input.older_than(*t, window)) {
-                out.push(Finding::new(
-                    rule,
-                    user(row),
-                    format!(
-                        "{} of {} {what} {}: unused for more than {}",
-                        key.describe(),
-                        row.user,
-                        ago(input, t),
-                        days(window)
-                    ),
-                    format!(
-                        "deactivate {} of {} (then delete it), or delete the user if nobody uses it",
-                        key.describe(),
-                        row.user
-                    ),
-                ));
-            }
+            out.extend(stale(
+                input,
+                rule,
+                row,
+                format!("{} of {}", key.describe(), row.user),
+                since,
+                format!(
+                    "deactivate {} of {} (then delete it), or delete the user if nobody uses it",
+                    key.describe(),
+                    row.user
+                ),
+            ));
         }
     }
     Ok(out)
@@ -158,4 +146,28 @@ pub(super) fn multiple_active(input: &AuditInput<'_>, rule: &Rule) -> Result<Vec
             )
         })
         .collect())
+}
+
+/// The finding of `rule` on `row`'s user when its `credential` was last used (`since`: how, and
+/// when) longer ago than the window allows.
+fn stale(
+    input: &AuditInput<'_>,
+    rule: &Rule,
+    row: &CredentialRow,
+    credential: String,
+    since: Option<(&str, Timestamp)>,
+    fix: String,
+) -> Option<Finding> {
+    let window = input.thresholds.max_unused_days;
+    let (what, t) = since.filter(|(_, t)| input.older_than(*t, window))?;
+    Some(Finding::new(
+        rule,
+        user(row),
+        format!(
+            "{credential} {what} {}: unused for more than {}",
+            ago(input, t),
+            days(window)
+        ),
+        fix,
+    ))
 }

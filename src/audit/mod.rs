@@ -132,6 +132,15 @@ impl Finding {
         }
     }
 
+    /// The account-wide finding of `rule`, with the rule's own fix, when `found`; none otherwise.
+    pub(crate) fn on_account(rule: &Rule, found: bool, message: impl Into<String>) -> Vec<Finding> {
+        if found {
+            vec![Finding::new(rule, Subject::Account, message, rule.fix)]
+        } else {
+            Vec::new()
+        }
+    }
+
     /// `rule:kind/name` (or `rule:account`), what suppression patterns match.
     pub fn suppression_subject(&self) -> String {
         match &self.address {

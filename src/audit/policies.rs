@@ -61,19 +61,13 @@ pub(super) fn full_admin(input: &AuditInput<'_>, rule: &Rule) -> Result<Vec<Find
             continue;
         };
         let shown: Vec<String> = holders.iter().take(5).map(|a| a.to_string()).collect();
-        let more = holders.len().saturating_sub(shown.len());
-        let more = if more > 0 {
-            format!(" and {more} more")
-        } else {
-            String::new()
-        };
         out.push(Finding::new(
             rule,
             Subject::Entity(Address::new(Kind::Policy, p.name.clone())),
             format!(
-                "{} allows every action on every resource (Action \"*\", Resource \"*\") and is attached to {}{more}",
+                "{} allows every action on every resource (Action \"*\", Resource \"*\") and is attached to {}",
                 p.name,
-                shown.join(", ")
+                crate::words::and_more(&shown, holders.len())
             ),
             format!(
                 "replace {} with policies granting the actions each holder needs, then detach it",
@@ -96,14 +90,9 @@ pub(super) fn no_support_role(input: &AuditInput<'_>, rule: &Rule) -> Result<Vec
         .roles
         .values()
         .any(|r| r.policies.iter().any(|arn| is_support_access(arn)));
-    Ok(if has_one {
-        Vec::new()
-    } else {
-        vec![Finding::new(
-            rule,
-            Subject::Account,
-            "no role has AWSSupportAccess attached: during an incident nobody can open a case with AWS Support without broader rights",
-            rule.fix,
-        )]
-    })
+    Ok(Finding::on_account(
+        rule,
+        !has_one,
+        "no role has AWSSupportAccess attached: during an incident nobody can open a case with AWS Support without broader rights",
+    ))
 }

@@ -5,7 +5,7 @@
 //! for when the root user was last used.
 
 use super::input::ago;
-use super::{AuditInput, Finding, Rule, Subject};
+use super::{AuditInput, Finding, Rule};
 
 pub(super) fn mfa_disabled(input: &AuditInput<'_>, rule: &Rule) -> Result<Vec<Finding>, String> {
     let data = input.data;
@@ -16,16 +16,11 @@ pub(super) fn mfa_disabled(input: &AuditInput<'_>, rule: &Rule) -> Result<Vec<Fi
             None => return Err("neither the account summary nor the credential report says whether the root user has MFA".into()),
         },
     };
-    Ok(if enabled {
-        Vec::new()
-    } else {
-        vec![Finding::new(
-            rule,
-            Subject::Account,
-            "the root user has no MFA device: its password alone opens the whole account",
-            rule.fix,
-        )]
-    })
+    Ok(Finding::on_account(
+        rule,
+        !enabled,
+        "the root user has no MFA device: its password alone opens the whole account",
+    ))
 }
 
 pub(super) fn access_keys(input: &AuditInput<'_>, rule: &Rule) -> Result<Vec<Finding>, String> {
@@ -37,16 +32,11 @@ pub(super) fn access_keys(input: &AuditInput<'_>, rule: &Rule) -> Result<Vec<Fin
             None => return Err("neither the account summary nor the credential report says whether the root user has access keys".into()),
         },
     };
-    Ok(if present {
-        vec![Finding::new(
-            rule,
-            Subject::Account,
-            "the root user has access keys: whoever holds them can do anything in the account, and no policy can limit them",
-            rule.fix,
-        )]
-    } else {
-        Vec::new()
-    })
+    Ok(Finding::on_account(
+        rule,
+        present,
+        "the root user has access keys: whoever holds them can do anything in the account, and no policy can limit them",
+    ))
 }
 
 pub(super) fn recently_used(input: &AuditInput<'_>, rule: &Rule) -> Result<Vec<Finding>, String> {
@@ -64,18 +54,13 @@ pub(super) fn recently_used(input: &AuditInput<'_>, rule: &Rule) -> Result<Vec<F
             uses.push(format!("used {} {}", key.describe(), ago(input, t)));
         }
     }
-    Ok(if uses.is_empty() {
-        Vec::new()
-    } else {
-        vec![Finding::new(
-            rule,
-            Subject::Account,
-            format!(
-                "the root user {}, within the last {}",
-                uses.join(" and "),
-                super::input::days(window)
-            ),
-            rule.fix,
-        )]
-    })
+    Ok(Finding::on_account(
+        rule,
+        !uses.is_empty(),
+        format!(
+            "the root user {}, within the last {}",
+            uses.join(" and "),
+            super::input::days(window)
+        ),
+    ))
 }

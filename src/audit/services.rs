@@ -28,11 +28,7 @@ pub(super) fn unused(input: &AuditInput<'_>, rule: &Rule) -> Result<Vec<Finding>
         if unused.is_empty() {
             continue;
         }
-        let more = unused.len().saturating_sub(SHOWN);
-        let mut list = unused[..unused.len().min(SHOWN)].join(", ");
-        if more > 0 {
-            list.push_str(&format!(" and {more} more"));
-        }
+        let list = crate::words::and_more(&unused[..unused.len().min(SHOWN)], unused.len());
         out.push(Finding::new(
             rule,
             Subject::Entity(address.clone()),

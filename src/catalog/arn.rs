@@ -21,7 +21,10 @@
 //! Letters compare exactly, as IAM compares ARNs.
 //!
 //! Both patterns become sequences of tokens (one character of a class, or any number of them) and
-//! the overlap is reachability in their product automaton: `O(n·m)` states, no backtracking.
+//! the overlap is reachability in their product automaton ([`crate::model::glob::overlap`]): `O(n·m)`
+//! states, no backtracking.
+
+use crate::model::glob;
 
 /// Placeholders that never hold a `/`, per service prefix, with AWS's naming rule: without them
 /// `arn:aws:s3:::bucket/*` would look like a bucket.
@@ -212,42 +215,9 @@ fn join(segments: &[Vec<Tok>]) -> Vec<Tok> {
 
 /// Whether some string is matched by both token sequences.
 fn overlap(a: &[Tok], b: &[Tok]) -> bool {
-    let width = b.len() + 1;
-    let mut seen = vec![false; (a.len() + 1) * width];
-    let mut stack = vec![(0usize, 0usize)];
-    while let Some((i, j)) = stack.pop() {
-        if std::mem::replace(&mut seen[i * width + j], true) {
-            continue;
-        }
-        if i == a.len() && j == b.len() {
-            return true;
-        }
-        let mut next = |i: usize, j: usize| {
-            if !seen[i * width + j] {
-                stack.push((i, j));
-            }
-        };
-        // A run that stops here (it may be empty).
-        if let Some(Tok::Many(_)) = a.get(i) {
-            next(i + 1, j);
-        }
-        if let Some(Tok::Many(_)) = b.get(j) {
-            next(i, j + 1);
-        }
-        // One character that both sides accept.
-        if let (Some(ta), Some(tb)) = (a.get(i), b.get(j)) {
-            let (ca, ni) = match *ta {
-                Tok::One(c) => (c, i + 1),
-                Tok::Many(c) => (c, i),
-            };
-            let (cb, nj) = match *tb {
-                Tok::One(c) => (c, j + 1),
-                Tok::Many(c) => (c, j),
-            };
-            if ca.meets(cb) && (ni, nj) != (i, j) {
-                next(ni, nj);
-            }
-        }
-    }
-    false
+    let class = |t: &Tok| match *t {
+        Tok::One(c) | Tok::Many(c) => c,
+    };
+    let many = |t: &Tok| matches!(t, Tok::Many(_));
+    glob::overlap(a, b, many, |x, y| class(x).meets(class(y)))
 }

@@ -396,11 +396,7 @@ fn conditions_json(env: &mut Env, blocks: &[&Node]) -> Option<J> {
                 c.header,
                 format!(
                     "a condition block needs {}",
-                    missing
-                        .iter()
-                        .map(|k| format!("`{k}`"))
-                        .collect::<Vec<_>>()
-                        .join(" and ")
+                    crate::words::backquoted(&missing, " and ")
                 ),
             )
             .help = Some(

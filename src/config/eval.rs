@@ -242,7 +242,7 @@ impl<'a> Env<'a> {
             failed: BTreeSet::new(),
             local_refs: BTreeMap::new(),
         };
-        for kw in super::references::ENTITY_ROOTS {
+        for kw in super::references::entity_roots() {
             env.entities.insert(kw, Map::new());
         }
         env
@@ -455,10 +455,7 @@ impl<'a> Env<'a> {
             [one] => format!("`{one}` references itself"),
             [init @ .., last] => format!(
                 "reference cycle between {} and `{last}`",
-                init.iter()
-                    .map(|k| format!("`{k}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                crate::words::backquoted(init, ", ")
             ),
             [] => return,
         };

@@ -175,7 +175,7 @@ fn repeated_keys(root: &Node, map: &SourceMap) -> Vec<Diagnostic> {
 /// may appear only once in a configuration.
 fn declarations(blocks: &[Node], map: &SourceMap, diags: &mut Vec<Diagnostic>) -> Declared {
     let mut declared = Declared::default();
-    for kw in references::ENTITY_ROOTS {
+    for kw in references::entity_roots() {
         declared.entities.insert(kw, Default::default());
     }
     let mut seen: BTreeMap<String, Span> = BTreeMap::new();
@@ -271,7 +271,7 @@ fn declarations(blocks: &[Node], map: &SourceMap, diags: &mut Vec<Diagnostic>) -
 
 fn check_references(b: &Node, declared: &Declared, map: &SourceMap, diags: &mut Vec<Diagnostic>) {
     // Unknown blocks and blocks with unsupported meta-arguments are reported as such only.
-    if schema::uses_unsupported(b) || !schema::TOP_LEVEL.contains(&b.ident.as_str()) {
+    if schema::uses_unsupported(b) || !schema::top_level_keywords().any(|k| k == b.ident.as_str()) {
         return;
     }
     match b.ident.as_str() {

@@ -651,37 +651,50 @@ impl Lowerer<'_> {
             );
             return;
         }
-        let paths = self
-            .env
-            .get(s, "paths", convert::string_list)
-            .unwrap_or_default();
-        if let Some(paths_attr) = s.attr("paths") {
-            for p in &paths {
-                if let Err(e) = names::check_path(p) {
-                    self.env.error(paths_attr.span, format!("scope path: {e}"));
-                }
-            }
-        }
+        let paths = self.checked_list(
+            s,
+            "paths",
+            |p| names::check_path(p).map_err(|e| format!("scope path: {e}")),
+            None,
+        );
         let kinds = self.scope_kinds(s);
-        let exclude = self
-            .env
-            .get(s, "exclude", convert::string_list)
-            .unwrap_or_default();
-        if let Some(a) = s.attr("exclude") {
-            for pattern in &exclude {
-                if let Err(e) = check_exclude(pattern) {
-                    self.env.error(a.span, e).help = Some(
-                        "patterns are KIND/NAME globs, e.g. \"user/break-glass\" or \"role/aws-*\""
-                            .to_owned(),
-                    );
-                }
-            }
-        }
+        let exclude = self.checked_list(
+            s,
+            "exclude",
+            check_exclude,
+            Some("patterns are KIND/NAME globs, e.g. \"user/break-glass\" or \"role/aws-*\""),
+        );
         self.desired.scope = Some(Scope {
             paths,
             exclude,
             kinds,
         });
+    }
+
+    /// The strings of the list attribute `name` of `node`, each checked with `check`: an error at
+    /// the attribute (with `help`) for each one that fails.
+    fn checked_list(
+        &mut self,
+        node: &Node,
+        name: &str,
+        check: impl Fn(&str) -> Result<(), String>,
+        help: Option<&str>,
+    ) -> Vec<String> {
+        let list = self
+            .env
+            .get(node, name, convert::string_list)
+            .unwrap_or_default();
+        if let Some(attr) = node.attr(name) {
+            for item in &list {
+                if let Err(e) = check(item) {
+                    let d = self.env.error(attr.span, e);
+                    if let Some(help) = help {
+                        d.help = Some(help.to_owned());
+                    }
+                }
+            }
+        }
+        list
     }
 
     /// `kinds = ["user", "openid_connect_provider", …]`: the kinds a scope owns (`None`: those
@@ -743,20 +756,12 @@ impl Lowerer<'_> {
     }
 
     fn audit_settings(&mut self, a: &Node) {
-        let ignore = self
-            .env
-            .get(a, "ignore", convert::string_list)
-            .unwrap_or_default();
-        if let Some(attr) = a.attr("ignore") {
-            for pattern in &ignore {
-                if let Err(e) = check_audit_ignore(pattern) {
-                    self.env.error(attr.span, e).help = Some(
-                        "patterns are RULE:KIND/NAME or RULE:account globs, e.g. \"access-key-too-old:user/legacy-ci\""
-                            .to_owned(),
-                    );
-                }
-            }
-        }
+        let ignore = self.checked_list(
+            a,
+            "ignore",
+            check_audit_ignore,
+            Some("patterns are RULE:KIND/NAME or RULE:account globs, e.g. \"access-key-too-old:user/legacy-ci\""),
+        );
         self.desired.audit_ignore = ignore;
     }
 

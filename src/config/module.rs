@@ -259,7 +259,7 @@ pub(crate) fn check_inputs(b: &Node, module: &Unit, map: &SourceMap) -> Vec<Diag
             )),
             None => d.with_help(format!(
                 "its inputs are {}",
-                quoted(module.variables.keys())
+                crate::words::backquoted(module.variables.keys(), ", ")
             )),
         });
     }
@@ -280,13 +280,6 @@ pub(crate) fn check_inputs(b: &Node, module: &Unit, map: &SourceMap) -> Vec<Diag
         );
     }
     out
-}
-
-fn quoted<'a>(names: impl Iterator<Item = &'a String>) -> String {
-    names
-        .map(|n| format!("`{n}`"))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// Blocks a module cannot declare: they belong to the account's configuration.

@@ -57,18 +57,30 @@ fn baseline() -> String {
     )
 }
 
+/// The configuration of a repository whose `modules/baseline` is [`baseline`] and whose
+/// `account/main.hcl` is `main`.
+fn desired_with_baseline(main: &str) -> Desired {
+    desired(&[
+        ("modules/baseline/main.hcl", &baseline()),
+        ("account/main.hcl", main),
+    ])
+}
+
+/// The errors of that repository.
+fn errors_with_baseline(main: &str) -> String {
+    errors(&[
+        ("modules/baseline/main.hcl", &baseline()),
+        ("account/main.hcl", main),
+    ])
+}
+
 #[test]
 fn inputs_name_the_entities_and_outputs_reach_the_caller() {
-    let base = baseline();
-    let d = desired(&[
-        ("modules/baseline/main.hcl", &base),
-        (
-            "account/main.hcl",
-            "policy \"deploy\" {\n  statement {\n    actions   = [\"s3:PutObject\"]\n    resources = [\"*\"]\n  }\n}\n\
-             module \"baseline\" {\n  source   = \"../modules/baseline\"\n  prefix   = \"prod\"\n  policies = [policy.deploy.arn]\n}\n\
-             user \"ann\" {\n  groups = [module.baseline.auditors]\n  tags   = { ci = module.baseline.role_arn }\n}\n",
-        ),
-    ]);
+    let d = desired_with_baseline(
+        "policy \"deploy\" {\n  statement {\n    actions   = [\"s3:PutObject\"]\n    resources = [\"*\"]\n  }\n}\n\
+         module \"baseline\" {\n  source   = \"../modules/baseline\"\n  prefix   = \"prod\"\n  policies = [policy.deploy.arn]\n}\n\
+         user \"ann\" {\n  groups = [module.baseline.auditors]\n  tags   = { ci = module.baseline.role_arn }\n}\n",
+    );
     let role = &d.account.roles[&Name::from("prod-ci")];
     assert_eq!(
         role.policies.iter().collect::<Vec<_>>(),
@@ -102,16 +114,11 @@ fn inputs_name_the_entities_and_outputs_reach_the_caller() {
 
 #[test]
 fn for_each_makes_one_instance_per_key() {
-    let base = baseline();
-    let d = desired(&[
-        ("modules/baseline/main.hcl", &base),
-        (
-            "account/main.hcl",
-            "module \"team\" {\n  source   = \"../modules/baseline\"\n  for_each = { web = \"w\", data = \"d\" }\n  prefix   = \"team-${each.value}\"\n}\n\
-             group \"all\" {\n  name = \"all-${length(values(module.team))}\"\n}\n\
-             user \"lead\" {\n  groups = [module.team[\"web\"].auditors]\n}\n",
-        ),
-    ]);
+    let d = desired_with_baseline(
+        "module \"team\" {\n  source   = \"../modules/baseline\"\n  for_each = { web = \"w\", data = \"d\" }\n  prefix   = \"team-${each.value}\"\n}\n\
+         group \"all\" {\n  name = \"all-${length(values(module.team))}\"\n}\n\
+         user \"lead\" {\n  groups = [module.team[\"web\"].auditors]\n}\n",
+    );
     let roles: Vec<&str> = d.account.roles.keys().map(Name::as_str).collect();
     assert_eq!(roles, ["team-d-ci", "team-w-ci"]);
     assert_eq!(d.modules[&addr("role.team-w-ci")], "module.team[\"web\"]");
@@ -150,29 +157,20 @@ fn modules_nest_and_name_their_path() {
 
 #[test]
 fn moving_an_entity_into_a_module_keeps_its_iam_name() {
-    let base = baseline();
     let inline = desired(&[(
         "account/main.hcl",
         &format!(
             "role \"ci\" {{\n  name = \"prod-ci\"\n  {TRUST}\n}}\ngroup \"auditors\" {{\n  name     = \"prod-auditors\"\n  policies = [\"arn:aws:iam::aws:policy/SecurityAudit\"]\n}}\n"
         ),
     )]);
-    let moved = desired(&[
-        ("modules/baseline/main.hcl", &base),
-        (
-            "account/main.hcl",
-            "module \"baseline\" {\n  source = \"../modules/baseline\"\n  prefix = \"prod\"\n}\n",
-        ),
-    ]);
+    let moved = desired_with_baseline(
+        "module \"baseline\" {\n  source = \"../modules/baseline\"\n  prefix = \"prod\"\n}\n",
+    );
     assert_eq!(inline.account, moved.account);
     // A Terraform habit: a moved block into a module. Not needed, and said so.
-    let e = errors(&[
-        ("modules/baseline/main.hcl", &base),
-        (
-            "account/main.hcl",
-            "module \"baseline\" {\n  source = \"../modules/baseline\"\n  prefix = \"prod\"\n}\nmoved {\n  from = role.ci\n  to   = module.baseline.role.ci\n}\n",
-        ),
-    ]);
+    let e = errors_with_baseline(
+        "module \"baseline\" {\n  source = \"../modules/baseline\"\n  prefix = \"prod\"\n}\nmoved {\n  from = role.ci\n  to   = module.baseline.role.ci\n}\n",
+    );
     assert!(e.contains("needs no moved block"), "{e}");
     assert!(e.contains("main.hcl:7:3"), "{e}");
 }
@@ -240,7 +238,6 @@ fn a_module_source_cannot_leave_the_repository_through_a_link() {
 
 #[test]
 fn module_calls_are_checked_like_every_block() {
-    let base = baseline();
     for (main, want) in [
         (
             "module \"m\" {\n  source = \"../modules/baseline\"\n  prefix = \"p\"\n  count  = 2\n}\n",
@@ -272,7 +269,7 @@ fn module_calls_are_checked_like_every_block() {
             "cannot evaluate",
         ),
     ] {
-        let e = errors(&[("modules/baseline/main.hcl", &base), ("account/main.hcl", main)]);
+        let e = errors_with_baseline(main);
         assert!(e.contains(want), "{main}\n---\n{e}");
     }
 }

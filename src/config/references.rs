@@ -6,23 +6,20 @@
 
 use super::diagnostic::{did_you_mean, Diagnostic, SourceMap, Span};
 use super::functions;
+use crate::model::Kind;
 use hcl::edit::expr::{Expression, ForExpr, TraversalOperator};
 use hcl::edit::template::ForTemplateExpr;
 use hcl::edit::visit::{self, Visit};
 use hcl::edit::Span as _;
 use std::collections::{BTreeMap, BTreeSet};
 
-/// The entity kinds that can be referenced, by HCL keyword.
-pub(crate) const ENTITY_ROOTS: [&str; 8] = [
-    "user",
-    "group",
-    "role",
-    "policy",
-    "instance_profile",
-    "openid_connect_provider",
-    "saml_provider",
-    "service_linked_role",
-];
+/// The entity kinds that can be referenced (every kind with a name), by HCL keyword.
+pub(crate) fn entity_roots() -> impl Iterator<Item = &'static str> + Clone {
+    Kind::ALL
+        .into_iter()
+        .filter(|k| !k.is_singleton())
+        .map(Kind::keyword)
+}
 
 /// Attributes of an entity object in the evaluation context.
 pub(crate) const ENTITY_ATTRS: [&str; 3] = ["name", "path", "arn"];
@@ -43,7 +40,7 @@ pub(crate) struct Reference {
 
 impl Reference {
     pub(super) fn is_entity(&self) -> bool {
-        ENTITY_ROOTS.contains(&self.root.as_str())
+        entity_roots().any(|k| k == self.root)
     }
 }
 
@@ -278,7 +275,7 @@ fn check_one(
     with_each: bool,
 ) -> Option<Diagnostic> {
     let root = r.root.as_str();
-    if let Some(kind) = ENTITY_ROOTS.iter().find(|k| **k == root) {
+    if let Some(kind) = entity_roots().find(|k| *k == root) {
         let labels = declared.entities.get(kind);
         let label = r.label.as_ref()?;
         if !labels.is_some_and(|l| l.contains(label)) {
@@ -378,7 +375,7 @@ fn check_one(
         _ => {
             let roots = ["var", "local", "account_id", "module"]
                 .into_iter()
-                .chain(ENTITY_ROOTS);
+                .chain(entity_roots());
             let mut d = map.error(r.span, format!("unknown variable `{root}`"));
             d.help = did_you_mean(root, roots).or_else(|| {
                 Some(
@@ -445,11 +442,7 @@ fn check_module(r: &Reference, declared: &Declared, map: &SourceMap) -> Option<D
         } else {
             format!(
                 "its outputs are {}",
-                outputs
-                    .iter()
-                    .map(|o| format!("`{o}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                crate::words::backquoted(outputs, ", ")
             )
         })
     });

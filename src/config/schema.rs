@@ -267,16 +267,8 @@ pub(crate) static LOCALS: Schema = Schema {
     any_attrs: true,
 };
 
-/// The top-level blocks, by keyword (`backend` is chosen by its label).
-pub(crate) const TOP_LEVEL: [&str; 17] = [
-    "user",
-    "group",
-    "role",
-    "policy",
-    "instance_profile",
-    "openid_connect_provider",
-    "saml_provider",
-    "service_linked_role",
+/// The top-level blocks other than the entities', by keyword (`backend` is chosen by its label).
+const OTHER_TOP_LEVEL: [&str; 9] = [
     "account_alias",
     "password_policy",
     "settings",
@@ -287,6 +279,11 @@ pub(crate) const TOP_LEVEL: [&str; 17] = [
     "module",
     "output",
 ];
+
+/// The top-level blocks, by keyword: the entities', then the others.
+pub(crate) fn top_level_keywords() -> impl Iterator<Item = &'static str> + Clone {
+    super::references::entity_roots().chain(OTHER_TOP_LEVEL)
+}
 
 fn top_level(ident: &str) -> Option<&'static Schema> {
     Some(match ident {
@@ -370,8 +367,12 @@ pub(crate) fn check_file(root: &Node, map: &SourceMap) -> Vec<Diagnostic> {
                     block.header,
                     format!("unknown block type `{}`", block.ident),
                 );
-                d.help = did_you_mean(&block.ident, TOP_LEVEL)
-                    .or_else(|| Some(format!("the block types are {}", TOP_LEVEL.join(", "))));
+                d.help = did_you_mean(&block.ident, top_level_keywords()).or_else(|| {
+                    Some(format!(
+                        "the block types are {}",
+                        top_level_keywords().collect::<Vec<_>>().join(", ")
+                    ))
+                });
                 out.push(d);
             }
         }
@@ -525,12 +526,7 @@ fn unknown_attr(attr: &super::parse::Attr, schema: &Schema, map: &SourceMap) -> 
         None => d.with_help(format!(
             "a {} block accepts {}",
             schema.name,
-            schema
-                .attrs
-                .iter()
-                .map(|a| format!("`{a}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
+            crate::words::backquoted(schema.attrs, ", ")
         )),
     }
 }

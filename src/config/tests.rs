@@ -45,6 +45,15 @@ fn errors(files: &[(&str, &str)]) -> (String, Diagnostics, TempDir) {
     (d.to_string(), d, dir)
 }
 
+/// The configuration `text` (as `main.hcl`) has exactly one error, which says `message`; the
+/// errors as shown, for further checks.
+fn one_error(text: &str, message: &str) -> String {
+    let (shown, d, _dir) = errors(&[("main.hcl", text)]);
+    assert_eq!(d.len(), 1, "{text}: {shown}");
+    assert!(shown.contains(message), "{text}: {shown}");
+    shown
+}
+
 fn addr(s: &str) -> Address {
     s.parse().unwrap()
 }
@@ -294,9 +303,7 @@ fn misplaced_and_unknown_blocks_and_attributes() {
         ),
     ];
     for (text, message, help) in table {
-        let (shown, d, _dir) = errors(&[("main.hcl", text)]);
-        assert_eq!(d.len(), 1, "{text}: {shown}");
-        assert!(shown.contains(message), "{text}: {shown}");
+        let shown = one_error(text, message);
         assert!(shown.contains("main.hcl:"), "{text}: {shown}");
         if let Some(h) = help {
             assert!(shown.contains(h), "{text}: {shown}");
@@ -432,9 +439,7 @@ fn undeclared_references_are_errors_with_suggestions() {
         ),
     ];
     for (text, message, help, at) in table {
-        let (shown, d, _dir) = errors(&[("main.hcl", text)]);
-        assert_eq!(d.len(), 1, "{text}: {shown}");
-        assert!(shown.contains(message), "{text}: {shown}");
+        let shown = one_error(text, message);
         assert!(shown.contains(&format!("main.hcl:{at}")), "{text}: {shown}");
         if let Some(h) = help {
             assert!(shown.contains(h), "{text}: {shown}");
@@ -632,9 +637,7 @@ fn backend_blocks() {
         ),
     ];
     for (text, message) in table {
-        let (shown, d, _dir) = errors(&[("main.hcl", text)]);
-        assert_eq!(d.len(), 1, "{text}: {shown}");
-        assert!(shown.contains(message), "{text}: {shown}");
+        one_error(text, message);
     }
 }
 
@@ -677,9 +680,7 @@ fn scope_from_settings() {
         ),
     ];
     for (text, message) in table {
-        let (shown, d, _dir) = errors(&[("main.hcl", text)]);
-        assert_eq!(d.len(), 1, "{text}: {shown}");
-        assert!(shown.contains(message), "{text}: {shown}");
+        one_error(text, message);
     }
 }
 

@@ -69,6 +69,19 @@ fn group(name: &str, document: PolicyDocument) -> Group {
     }
 }
 
+/// Adds the managed policy `name` to `account`; returns the caller, user `ci`, to be given it.
+fn add_policy_for_ci<'a>(
+    account: &'a mut Account,
+    name: &str,
+    document: PolicyDocument,
+) -> &'a mut User {
+    account.policies.insert(name.into(), policy(name, document));
+    account
+        .users
+        .get_mut(&Name::from("ci"))
+        .expect("the caller")
+}
+
 fn policy(name: &str, document: PolicyDocument) -> ManagedPolicy {
     ManagedPolicy {
         name: name.into(),
@@ -233,10 +246,7 @@ fn added_deny_statements_are_refused_wherever_they_come_from() {
 
     // A new managed policy denying iam:* attached to the caller.
     let mut desired = live.clone();
-    desired
-        .policies
-        .insert("no-iam".into(), policy("no-iam", deny("iam:*")));
-    let u = desired.users.get_mut(&Name::from("ci")).unwrap();
+    let u = add_policy_for_ci(&mut desired, "no-iam", deny("iam:*"));
     u.policies.insert(policy_arn("no-iam"));
     let attach = format!("AttachUserPolicy user.ci {}", policy_arn("no-iam"));
     refused(&desired, &attach, "the policy denies IAM actions");
@@ -264,10 +274,7 @@ fn added_deny_statements_are_refused_wherever_they_come_from() {
 
     // A new permissions boundary that allows only S3.
     let mut desired = live.clone();
-    desired
-        .policies
-        .insert("s3-only".into(), policy("s3-only", doc("s3:*")));
-    let u = desired.users.get_mut(&Name::from("ci")).unwrap();
+    let u = add_policy_for_ci(&mut desired, "s3-only", doc("s3:*"));
     u.permissions_boundary = Some(policy_arn("s3-only"));
     refused(
         &desired,
@@ -307,10 +314,7 @@ fn a_policy_version_that_narrows_is_refused_and_a_harmless_change_is_not() {
 
     // Harmless: a new S3 policy attached, an S3 Deny added, a tag, another user changed.
     let mut harmless = live.clone();
-    harmless
-        .policies
-        .insert("s3".into(), policy("s3", doc("s3:GetObject")));
-    let u = harmless.users.get_mut(&Name::from("ci")).unwrap();
+    let u = add_policy_for_ci(&mut harmless, "s3", doc("s3:GetObject"));
     u.policies.insert(policy_arn("s3"));
     u.inline_policies
         .insert("no-s3".into(), deny("s3:DeleteBucket"));

@@ -159,11 +159,7 @@ fn grants(s: &Statement, at: &Place, catalog: &Catalog, out: &mut Vec<Finding>) 
         .map(String::as_str)
         .collect();
     if all_resources(s) && !wildcards.is_empty() {
-        let list = wildcards
-            .iter()
-            .map(|a| format!("`{a}`"))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let list = crate::words::backquoted(&wildcards, ", ");
         out.push(warn(
             "wildcard-action-on-all-resources",
             "Action",

@@ -7,7 +7,6 @@
 //! policy) are owned only when `kinds` lists them: a scope never deletes one by default.
 
 use super::address::{Address, Kind, Shape};
-use super::glob::Wild;
 use super::iam::{
     is_reserved_role_path, is_reserved_saml_provider, is_reserved_service_linked_role,
     service_of_linked_role_path, SERVICE_CREATED_ROLES,
@@ -78,16 +77,14 @@ pub fn is_reserved(address: &Address, path: Option<&str>) -> bool {
     }
 }
 
-/// `*` matches any run of characters and `?` one character; IAM names compare ignoring case.
+/// `*` matches any run of characters and `?` one character; IAM names compare ignoring case
+/// (ASCII case: IAM names are ASCII).
 pub fn glob_match(pattern: &str, subject: &str) -> bool {
-    let p: Vec<char> = pattern.to_ascii_lowercase().chars().collect();
-    let s: Vec<char> = subject.to_ascii_lowercase().chars().collect();
-    let kind = |c: &char| match c {
-        '*' => Wild::Any,
-        '?' => Wild::One,
-        _ => Wild::Literal,
-    };
-    super::glob::matches(&p, &s, kind, |a, b| a == b)
+    super::glob::text(
+        &pattern.to_ascii_lowercase(),
+        &subject.to_ascii_lowercase(),
+        false,
+    )
 }
 
 #[cfg(test)]

@@ -45,6 +45,9 @@ mod tests {
             ("StringEqual", "StringEquals", 1),
             ("GetObjekt", "GetObject", 1),
             ("abc", "", 3),
+            ("john", "jonh", 2),
+            ("dev", "devs", 1),
+            ("a", "b", 1),
         ] {
             assert_eq!(distance(a, b), d, "{a} {b}");
         }

@@ -1,10 +1,9 @@
 //! Calls on the account itself: its password policy and its alias (an account has at most one:
 //! CreateAccountAlias replaces the one it has).
 
-use super::{wire, Call, Effects, Family, Named, WireError};
+use super::{Call, Effects, Named};
 use crate::model::{Account, AccountAlias, Address, Kind, PasswordPolicy};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "op")]
@@ -74,11 +73,5 @@ impl AccountOp {
         AccountOp::CreateAccountAlias {
             account_alias: alias.alias.clone(),
         }
-    }
-}
-
-impl Family for AccountOp {
-    fn parse(value: &Value) -> Result<Option<Self>, WireError> {
-        wire::derived(value)
     }
 }

@@ -74,6 +74,21 @@ macro_rules! list_builders {
 list_builders!(creates, deletes, needs, releases, frees, fills);
 
 impl Effects {
+    /// A call that creates `key` and does nothing else.
+    pub fn creating(key: Key) -> Effects {
+        Effects::default().creates([key])
+    }
+
+    /// A call that changes `key` in place: it needs it and nothing more.
+    pub fn changing(key: Key) -> Effects {
+        Effects::default().needs([key])
+    }
+
+    /// A call that deletes `key` and does nothing else.
+    pub fn deleting(key: Key) -> Effects {
+        Effects::default().deletes([key])
+    }
+
     pub fn trusts(mut self, k: Vec<Key>) -> Self {
         self.needs.extend(k.iter().cloned());
         self.trusts = k;

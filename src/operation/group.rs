@@ -1,9 +1,8 @@
 //! Calls on groups: create, move, rename, delete.
 
-use super::{named, renamed, wire, Call, Effects, Family, Key, WireError};
+use super::{named, renamed, Call, Effects, Key};
 use crate::model::{Account, Address, Kind, Name};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use std::fmt;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -33,14 +32,14 @@ named!(GroupOp, Group, group;
 
 impl Call for GroupOp {
     fn effects(&self, _account_id: &str) -> Effects {
-        let me = Key::entity(Kind::Group, self.group());
+        let me = self.key();
         match self {
-            GroupOp::CreateGroup { .. } => Effects::default().creates([me]),
-            GroupOp::UpdateGroupPath { .. } => Effects::default().needs([me]),
+            GroupOp::CreateGroup { .. } => Effects::creating(me),
+            GroupOp::UpdateGroupPath { .. } => Effects::changing(me),
             GroupOp::RenameGroup { new_name, .. } => {
-                Effects::default().creates([Key::entity(Kind::Group, new_name)])
+                Effects::creating(Key::entity(Kind::Group, new_name))
             }
-            GroupOp::DeleteGroup { .. } => Effects::default().deletes([me]),
+            GroupOp::DeleteGroup { .. } => Effects::deleting(me),
         }
     }
 
@@ -64,11 +63,5 @@ impl Call for GroupOp {
             GroupOp::RenameGroup { new_name, .. } => write!(f, " new name {new_name}"),
             _ => Ok(()),
         }
-    }
-}
-
-impl Family for GroupOp {
-    fn parse(value: &Value) -> Result<Option<Self>, WireError> {
-        wire::derived(value)
     }
 }

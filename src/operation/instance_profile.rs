@@ -1,9 +1,8 @@
 //! Calls on instance profiles: create, delete, and the role each holds (at most one).
 
-use super::{named, wire, Call, Effects, Family, Key, WireError};
+use super::{named, Call, Effects, Key};
 use crate::model::{Account, Address, Kind, Name, Tags};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use std::fmt;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -35,10 +34,10 @@ named!(InstanceProfileOp, InstanceProfile, instance_profile;
 impl Call for InstanceProfileOp {
     /// A profile holds one role: the old one is removed before another is added.
     fn effects(&self, _account_id: &str) -> Effects {
-        let me = Key::entity(Kind::InstanceProfile, self.instance_profile());
+        let me = self.key();
         match self {
-            InstanceProfileOp::CreateInstanceProfile { .. } => Effects::default().creates([me]),
-            InstanceProfileOp::DeleteInstanceProfile { .. } => Effects::default().deletes([me]),
+            InstanceProfileOp::CreateInstanceProfile { .. } => Effects::creating(me),
+            InstanceProfileOp::DeleteInstanceProfile { .. } => Effects::deleting(me),
             InstanceProfileOp::AddRoleToInstanceProfile { role, .. } => Effects::default()
                 .needs([me.clone(), Key::entity(Kind::Role, role)])
                 .fills([me]),
@@ -72,11 +71,5 @@ impl Call for InstanceProfileOp {
             }
             _ => Ok(()),
         }
-    }
-}
-
-impl Family for InstanceProfileOp {
-    fn parse(value: &Value) -> Result<Option<Self>, WireError> {
-        wire::derived(value)
     }
 }

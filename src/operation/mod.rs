@@ -88,6 +88,11 @@ macro_rules! named {
                     $($family::$variant { $field, .. } => $field),*
                 }
             }
+
+            /// The key of the entity the call acts on, for its effects.
+            fn key(&self) -> Key {
+                Key::entity(Kind::$kind, self.$field())
+            }
         }
 
         impl super::Named for $family {
@@ -111,14 +116,22 @@ trait Family: Call + Serialize + Sized {
     fn parse(value: &Value) -> Result<Option<Self>, WireError>;
 }
 
-/// Declares [`Operation`] over the families, with everything that dispatches to them.
+/// Declares [`Operation`] over the families, with everything that dispatches to them. A family
+/// marked `derived` has serde's JSON form (its `op` tag and fields, derived) and parses with
+/// [`wire::derived`]; the others implement [`Family`] themselves.
 macro_rules! families {
-    ($($variant:ident($family:ty)),* $(,)?) => {
+    ($($variant:ident($family:ty) $($derived:ident)?),* $(,)?) => {
         /// One IAM API call, of one family.
         #[derive(Clone, Debug, PartialEq)]
         pub enum Operation {
             $($variant($family)),*
         }
+
+        $($(impl Family for $family {
+            fn parse(value: &Value) -> Result<Option<Self>, WireError> {
+                wire::$derived(value)
+            }
+        })?)*
 
         $(impl From<$family> for Operation {
             fn from(op: $family) -> Operation {
@@ -154,18 +167,18 @@ macro_rules! families {
 }
 
 families! {
-    User(UserOp),
-    Group(GroupOp),
-    Role(RoleOp),
-    Policy(PolicyOp),
-    InstanceProfile(InstanceProfileOp),
-    Account(AccountOp),
+    User(UserOp) derived,
+    Group(GroupOp) derived,
+    Role(RoleOp) derived,
+    Policy(PolicyOp) derived,
+    InstanceProfile(InstanceProfileOp) derived,
+    Account(AccountOp) derived,
     Permission(PermissionOp),
     Boundary(BoundaryOp),
     Tag(TagOp),
-    OpenIdConnectProvider(OidcProviderOp),
-    SamlProvider(SamlProviderOp),
-    ServiceLinkedRole(ServiceLinkedRoleOp),
+    OpenIdConnectProvider(OidcProviderOp) derived,
+    SamlProvider(SamlProviderOp) derived,
+    ServiceLinkedRole(ServiceLinkedRoleOp) derived,
 }
 
 impl Operation {

@@ -2,10 +2,9 @@
 //! and the thumbprint list. The API names a provider by its ARN (its URL, when created); here by
 //! its name, the URL without `https://`, from which the ARN follows.
 
-use super::{named, wire, Call, Effects, Family, Key, WireError};
+use super::{named, Call, Effects, Key};
 use crate::model::{Account, Address, Kind, Name, Tags};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use std::collections::BTreeSet;
 use std::fmt;
 
@@ -54,13 +53,13 @@ impl OidcProviderOp {
 impl Call for OidcProviderOp {
     fn effects(&self, _account_id: &str) -> Effects {
         use OidcProviderOp::*;
-        let me = Key::entity(Kind::OpenIdConnectProvider, self.openid_connect_provider());
+        let me = self.key();
         match self {
-            CreateOpenIdConnectProvider { .. } => Effects::default().creates([me]),
-            DeleteOpenIdConnectProvider { .. } => Effects::default().deletes([me]),
+            CreateOpenIdConnectProvider { .. } => Effects::creating(me),
+            DeleteOpenIdConnectProvider { .. } => Effects::deleting(me),
             AddClientIdToOpenIdConnectProvider { .. }
             | RemoveClientIdFromOpenIdConnectProvider { .. }
-            | UpdateOpenIdConnectProviderThumbprint { .. } => Effects::default().needs([me]),
+            | UpdateOpenIdConnectProviderThumbprint { .. } => Effects::changing(me),
         }
     }
 
@@ -93,11 +92,5 @@ impl Call for OidcProviderOp {
             }
             _ => Ok(()),
         }
-    }
-}
-
-impl Family for OidcProviderOp {
-    fn parse(value: &Value) -> Result<Option<Self>, WireError> {
-        wire::derived(value)
     }
 }

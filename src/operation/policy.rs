@@ -1,10 +1,9 @@
 //! Calls on customer managed policies: create, new default version, delete a version, delete.
 //! Policies are addressed by ARN, as the API does (their name when created).
 
-use super::{policy_address, wire, Call, Effects, Family, Key, Named, WireError};
+use super::{policy_address, Call, Effects, Key, Named};
 use crate::model::{arn, Account, Address, Kind, Name, PolicyDocument, Tags};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use std::fmt;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -107,11 +106,5 @@ impl Call for PolicyOp {
             PolicyOp::DeletePolicyVersion { version_id, .. } => write!(f, " {version_id}"),
             _ => Ok(()),
         }
-    }
-}
-
-impl Family for PolicyOp {
-    fn parse(value: &Value) -> Result<Option<Self>, WireError> {
-        wire::derived(value)
     }
 }

@@ -1,10 +1,9 @@
 //! Calls on roles: create (with the trust policy), update description and session duration,
 //! replace the trust policy, delete.
 
-use super::{named, trusted, wire, Call, Effects, Family, Key, WireError};
+use super::{named, trusted, Call, Effects, Key};
 use crate::model::{Account, Address, Kind, Name, PolicyDocument, Tags};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "op")]
@@ -37,7 +36,7 @@ named!(RoleOp, Role, role; CreateRole => "CreateRole", UpdateRole => "UpdateRole
 
 impl Call for RoleOp {
     fn effects(&self, account_id: &str) -> Effects {
-        let me = Key::entity(Kind::Role, self.role());
+        let me = self.key();
         match self {
             RoleOp::CreateRole {
                 assume_role_policy,
@@ -47,11 +46,11 @@ impl Call for RoleOp {
                 .creates([me])
                 .needs(permissions_boundary.clone().map(Key::Policy))
                 .trusts(trusted(assume_role_policy, account_id)),
-            RoleOp::UpdateRole { .. } => Effects::default().needs([me]),
+            RoleOp::UpdateRole { .. } => Effects::changing(me),
             RoleOp::UpdateAssumeRolePolicy { document, .. } => Effects::default()
                 .needs([me])
                 .trusts(trusted(document, account_id)),
-            RoleOp::DeleteRole { .. } => Effects::default().deletes([me]),
+            RoleOp::DeleteRole { .. } => Effects::deleting(me),
         }
     }
 
@@ -71,11 +70,5 @@ impl Call for RoleOp {
             }
             RoleOp::DeleteRole { .. } => role.is_none(),
         }
-    }
-}
-
-impl Family for RoleOp {
-    fn parse(value: &Value) -> Result<Option<Self>, WireError> {
-        wire::derived(value)
     }
 }

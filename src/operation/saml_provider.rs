@@ -1,10 +1,9 @@
 //! Calls on SAML providers: create, new metadata, delete. The API names a provider by its ARN
 //! (`saml-provider/NAME`); here by its name.
 
-use super::{named, wire, Call, Effects, Family, Key, WireError};
+use super::{named, Call, Effects, Key};
 use crate::model::{Account, Address, Kind, Name, SamlMetadata, Tags};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "op")]
@@ -29,11 +28,11 @@ named!(SamlProviderOp, SamlProvider, saml_provider;
 
 impl Call for SamlProviderOp {
     fn effects(&self, _account_id: &str) -> Effects {
-        let me = Key::entity(Kind::SamlProvider, self.saml_provider());
+        let me = self.key();
         match self {
-            SamlProviderOp::CreateSamlProvider { .. } => Effects::default().creates([me]),
-            SamlProviderOp::UpdateSamlProvider { .. } => Effects::default().needs([me]),
-            SamlProviderOp::DeleteSamlProvider { .. } => Effects::default().deletes([me]),
+            SamlProviderOp::CreateSamlProvider { .. } => Effects::creating(me),
+            SamlProviderOp::UpdateSamlProvider { .. } => Effects::changing(me),
+            SamlProviderOp::DeleteSamlProvider { .. } => Effects::deleting(me),
         }
     }
 
@@ -46,11 +45,5 @@ impl Call for SamlProviderOp {
             }
             SamlProviderOp::DeleteSamlProvider { .. } => p.is_none(),
         }
-    }
-}
-
-impl Family for SamlProviderOp {
-    fn parse(value: &Value) -> Result<Option<Self>, WireError> {
-        wire::derived(value)
     }
 }

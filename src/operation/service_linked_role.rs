@@ -3,10 +3,9 @@
 //! backend waits for GetServiceLinkedRoleDeletionStatus, and reports AWS's refusal when
 //! resources of the service still use the role.
 
-use super::{named, wire, Call, Effects, Family, Key, WireError};
+use super::{named, Call, Effects, Key};
 use crate::model::{Account, Address, Kind, Name};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "op")]
@@ -38,13 +37,11 @@ named!(ServiceLinkedRoleOp, ServiceLinkedRole, service_linked_role;
 
 impl Call for ServiceLinkedRoleOp {
     fn effects(&self, _account_id: &str) -> Effects {
-        let me = Key::entity(Kind::ServiceLinkedRole, self.service_linked_role());
+        let me = self.key();
         match self {
-            ServiceLinkedRoleOp::CreateServiceLinkedRole { .. } => Effects::default().creates([me]),
-            ServiceLinkedRoleOp::UpdateServiceLinkedRoleDescription { .. } => {
-                Effects::default().needs([me])
-            }
-            ServiceLinkedRoleOp::DeleteServiceLinkedRole { .. } => Effects::default().deletes([me]),
+            ServiceLinkedRoleOp::CreateServiceLinkedRole { .. } => Effects::creating(me),
+            ServiceLinkedRoleOp::UpdateServiceLinkedRoleDescription { .. } => Effects::changing(me),
+            ServiceLinkedRoleOp::DeleteServiceLinkedRole { .. } => Effects::deleting(me),
         }
     }
 
@@ -57,11 +54,5 @@ impl Call for ServiceLinkedRoleOp {
             }
             ServiceLinkedRoleOp::DeleteServiceLinkedRole { .. } => r.is_none(),
         }
-    }
-}
-
-impl Family for ServiceLinkedRoleOp {
-    fn parse(value: &Value) -> Result<Option<Self>, WireError> {
-        wire::derived(value)
     }
 }

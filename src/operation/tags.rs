@@ -142,7 +142,7 @@ impl Named for TagOp {
 
 impl Call for TagOp {
     fn effects(&self, _account_id: &str) -> Effects {
-        Effects::default().needs([self.target.key()])
+        Effects::changing(self.target.key())
     }
 
     fn achieved(&self, live: &Account, account_id: &str) -> bool {

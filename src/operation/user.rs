@@ -1,10 +1,9 @@
 //! Calls on users: create, move, rename, delete, group membership, and the removal of the
 //! credentials IAM refuses to orphan when a user is deleted.
 
-use super::{named, renamed, wire, Access, Call, Effects, Family, Key, Secret, WireError};
+use super::{named, renamed, Access, Call, Effects, Key, Secret};
 use crate::model::{Account, Address, Credentials, Kind, Name, Tags};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use std::fmt;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -134,7 +133,7 @@ named!(UserOp, User, user;
 impl Call for UserOp {
     fn effects(&self, _account_id: &str) -> Effects {
         use UserOp::*;
-        let me = Key::entity(Kind::User, self.user());
+        let me = self.key();
         match self {
             CreateUser {
                 permissions_boundary,
@@ -142,12 +141,10 @@ impl Call for UserOp {
             } => Effects::default()
                 .creates([me])
                 .needs(permissions_boundary.clone().map(Key::Policy)),
-            UpdateUserPath { .. } | CreateLoginProfile { .. } => Effects::default().needs([me]),
+            UpdateUserPath { .. } | CreateLoginProfile { .. } => Effects::changing(me),
             // The new name appears as a created user; calls on the new name wait for it.
-            RenameUser { new_name, .. } => {
-                Effects::default().creates([Key::entity(Kind::User, new_name)])
-            }
-            DeleteUser { .. } => Effects::default().deletes([me]),
+            RenameUser { new_name, .. } => Effects::creating(Key::entity(Kind::User, new_name)),
+            DeleteUser { .. } => Effects::deleting(me),
             AddUserToGroup { group, .. } => {
                 let group = Key::entity(Kind::Group, group);
                 Effects::default()
@@ -213,11 +210,5 @@ impl Call for UserOp {
                 None => Ok(()),
             },
         }
-    }
-}
-
-impl Family for UserOp {
-    fn parse(value: &Value) -> Result<Option<Self>, WireError> {
-        wire::derived(value)
     }
 }

@@ -228,16 +228,4 @@ mod tests {
         assert!(e.to_string().contains("KIND.IAM_NAME"), "{e}");
         assert!(check(&[Address::new(Kind::User, "mary")], &a, &Account::default()).is_ok());
     }
-
-    #[test]
-    fn distances() {
-        for (a, b, d) in [
-            ("", "", 0),
-            ("john", "jonh", 2),
-            ("dev", "devs", 1),
-            ("a", "b", 1),
-        ] {
-            assert_eq!(crate::model::suggest::distance(a, b), d, "{a} {b}");
-        }
-    }
 }

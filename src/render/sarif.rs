@@ -175,14 +175,7 @@ pub(crate) fn uri(path: &str) -> String {
 
 /// `access-key-too-old` -> `AccessKeyTooOld` (a rule's `name`).
 fn pascal_case(id: &str) -> String {
-    id.split(['-', '_'])
-        .map(|w| {
-            let mut c = w.chars();
-            c.next()
-                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
-                .unwrap_or_default()
-        })
-        .collect()
+    crate::words::pascal_case(id, &['-', '_'])
 }
 
 /// A short, stable hex digest of `text` (SHA-256, first 16 bytes), for fingerprints.

@@ -22,16 +22,10 @@ pub(crate) fn header(saved: &Provenance, account_id: &str) -> String {
             .take(FILES_SHOWN)
             .map(|f| f.path.as_str())
             .collect();
-        let more = c.files.len().saturating_sub(FILES_SHOWN);
-        let more = if more > 0 {
-            format!(" and {more} more")
-        } else {
-            String::new()
-        };
         out.push_str(&format!(
-            "It carries its configuration: {} file(s), {}{more}.\n",
+            "It carries its configuration: {} file(s), {}.\n",
             c.files.len(),
-            names.join(", ")
+            crate::words::and_more(&names, c.files.len())
         ));
         for (name, v) in &c.variables {
             let value = v.value.to_string();

@@ -2,8 +2,10 @@
 
 use super::*;
 use crate::model::{Kind, PolicyDocument, Tags};
-use crate::operation::examples::{add_to_group, create_group, create_user, n};
-use crate::operation::{Identity, InstanceProfileOp, PermissionOp, PolicyOp, RoleOp, UserOp};
+use crate::operation::examples::{
+    add_to_group, create_group, create_profile, create_role, create_user, n,
+};
+use crate::operation::{Identity, InstanceProfileOp, PermissionOp, PolicyOp, UserOp};
 
 const ACCOUNT: &str = "123456789012";
 
@@ -12,20 +14,17 @@ fn err(code: ErrorCode, message: &str) -> BackendError {
 }
 
 fn trusting(role: &str, principal_arn: &str) -> Operation {
-    let doc = PolicyDocument::from_json_str(&format!(
-        r#"{{"Statement":{{"Effect":"Allow","Action":"sts:AssumeRole","Principal":{{"AWS":"{principal_arn}"}}}}}}"#
-    ))
-    .unwrap();
-    RoleOp::CreateRole {
-        role: n(role),
-        path: "/".into(),
-        assume_role_policy: doc,
-        description: None,
-        max_session_duration: 3600,
-        permissions_boundary: None,
-        tags: Tags::new(),
+    create_role(role, &format!(r#"{{"AWS":"{principal_arn}"}}"#))
+}
+
+/// The creations of `ops`, made just now, and the time they were made.
+fn history<const N: usize>(ops: [Operation; N]) -> (Creations, Instant) {
+    let c = Creations::default();
+    let t0 = Instant::now();
+    for op in &ops {
+        created(&c, op, t0);
     }
-    .into()
+    (c, t0)
 }
 
 /// Notes a successful `op` at `t`.
@@ -52,8 +51,7 @@ const WINDOW: Duration = Duration::from_secs(120);
 
 #[test]
 fn busy_iam_is_always_worth_another_attempt() {
-    let c = Creations::default();
-    let t0 = Instant::now();
+    let (c, t0) = history([]);
     for code in [
         ErrorCode::Throttling,
         ErrorCode::ConcurrentModification,
@@ -70,9 +68,7 @@ fn busy_iam_is_always_worth_another_attempt() {
 
 #[test]
 fn no_such_entity_right_after_a_create_is_retried_until_the_window_closes() {
-    let c = Creations::default();
-    let t0 = Instant::now();
-    created(&c, &create_group("Web"), t0);
+    let (c, t0) = history([create_group("Web")]);
     let e = no_group_web();
     let r = decide(&add_to_group("mary", "web"), &e, &c, t0).unwrap();
     assert_eq!(
@@ -88,9 +84,7 @@ fn no_such_entity_right_after_a_create_is_retried_until_the_window_closes() {
 
 #[test]
 fn no_such_entity_naming_an_old_entity_is_not_retried() {
-    let c = Creations::default();
-    let t0 = Instant::now();
-    created(&c, &create_user("mary"), t0);
+    let (c, t0) = history([create_user("mary")]);
     // The user is new, but IAM says the group is missing: the group was never created.
     let e = no_group_web();
     assert_eq!(decide(&add_to_group("mary", "web"), &e, &c, t0), None);
@@ -101,10 +95,7 @@ fn no_such_entity_naming_an_old_entity_is_not_retried() {
 
 #[test]
 fn removals_and_unrelated_errors_are_never_retried() {
-    let c = Creations::default();
-    let t0 = Instant::now();
-    created(&c, &create_user("u"), t0);
-    created(&c, &create_group("g"), t0);
+    let (c, t0) = history([create_user("u"), create_group("g")]);
     let e = err(ErrorCode::NoSuchEntity, "User u not in group g");
     let remove: Operation = UserOp::RemoveUserFromGroup {
         user: n("u"),
@@ -123,10 +114,10 @@ fn removals_and_unrelated_errors_are_never_retried() {
 
 #[test]
 fn a_delete_forgets_the_create() {
-    let c = Creations::default();
-    let t0 = Instant::now();
-    created(&c, &create_user("Mary"), t0);
-    created(&c, &UserOp::DeleteUser { user: n("mary") }.into(), t0);
+    let (c, t0) = history([
+        create_user("Mary"),
+        UserOp::DeleteUser { user: n("mary") }.into(),
+    ]);
     let e = err(
         ErrorCode::NoSuchEntity,
         "The user with name Mary cannot be found.",
@@ -141,8 +132,7 @@ fn a_delete_forgets_the_create() {
 
 #[test]
 fn invalid_principal_waits_for_the_trusted_role() {
-    let c = Creations::default();
-    let t0 = Instant::now();
+    let (c, t0) = history([]);
     let arn = "arn:aws:iam::123456789012:role/team/deployer";
     let e = err(
         ErrorCode::MalformedPolicyDocument,
@@ -172,15 +162,7 @@ fn invalid_principal_waits_for_the_trusted_role() {
 
 #[test]
 fn temporarily_unmodifiable_waits_for_the_target() {
-    let c = Creations::default();
-    let t0 = Instant::now();
-    let create: Operation = InstanceProfileOp::CreateInstanceProfile {
-        instance_profile: n("ip"),
-        path: "/".into(),
-        tags: Tags::new(),
-    }
-    .into();
-    created(&c, &create, t0);
+    let (c, t0) = history([create_profile("ip")]);
     let op: Operation = InstanceProfileOp::AddRoleToInstanceProfile {
         instance_profile: n("ip"),
         role: n("r"),
@@ -192,8 +174,7 @@ fn temporarily_unmodifiable_waits_for_the_target() {
 
 #[test]
 fn policy_dependencies_are_found_by_arn() {
-    let c = Creations::default();
-    let t0 = Instant::now();
+    let (c, t0) = history([]);
     let create: Operation = PolicyOp::CreatePolicy {
         policy: n("read"),
         path: "/team/".into(),

@@ -192,16 +192,7 @@ pub fn service_linked_role_name(service: &str, suffix: Option<&str>) -> String {
             .iter()
             .find(|(k, _)| *k == s)
             .map(|(_, v)| (*v).to_owned())
-            .unwrap_or_else(|| {
-                s.split('-')
-                    .map(|w| {
-                        let mut c = w.chars();
-                        c.next()
-                            .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
-                            .unwrap_or_default()
-                    })
-                    .collect()
-            })
+            .unwrap_or_else(|| crate::words::pascal_case(s, &['-']))
     };
     let main = labels.len().checked_sub(3).map_or(service, |i| labels[i]);
     let mut name = format!("AWSServiceRoleFor{}", pascal(main));

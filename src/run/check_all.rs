@@ -64,7 +64,7 @@ async fn drift_one(shared: &Shared, dir: &Path, shown: String) -> AccountReport 
         Ok(p) => p,
         Err(text) => return AccountReport::failed(shown, text),
     };
-    let report = DriftReport::new(&planned.plan, planned.backend.call_counts());
+    let report = DriftReport::new(&planned.plan, &planned.live, planned.backend.call_counts());
     let status = if report.drifted {
         Status::Drift
     } else {

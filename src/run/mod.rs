@@ -8,6 +8,7 @@ mod apply;
 mod apply_all;
 mod audit;
 mod backend;
+mod lease;
 mod lint;
 mod plan;
 mod saved;
@@ -82,6 +83,9 @@ pub async fn run(settings: Settings) -> anyhow::Result<Exit> {
             user_boundaries,
         } => synth(*entities, out, *user_boundaries),
         Command::Import(import) => import_cmd(flags, import, &ui).await,
+        Command::ForceUnlock { dir, auto_approve } => {
+            lease::force_unlock(dir, *auto_approve, flags, &ui).await
+        }
         Command::Lint {
             dir,
             documents,

@@ -29,7 +29,7 @@ mod user;
 
 use super::audit::{AuditData, AuditReadOptions};
 use super::{Backend, BackendError, CallCounter};
-use crate::model::{Account, Address};
+use crate::model::{Account, Address, ManagedPolicy};
 use crate::operation::{CallCounts, Operation};
 use crate::settings::Faults;
 use std::path::Path;
@@ -204,5 +204,20 @@ impl Backend for MockBackend {
 
     fn call_counts(&self) -> CallCounts {
         self.calls.counts()
+    }
+
+    async fn read_lease(&self) -> Result<Option<ManagedPolicy>, BackendError> {
+        let account = self.store.read()?;
+        Ok(account.policies.into_values().find(super::lease::is_lease))
+    }
+
+    async fn lease_call(&self, op: &Operation) -> Result<(), BackendError> {
+        let store = std::sync::Arc::clone(&self.store);
+        let call = op.clone();
+        tokio::task::spawn_blocking(move || {
+            store.apply(Box::new(move |file: &mut MockFile| execute(file, &call)))
+        })
+        .await
+        .map_err(|e| BackendError::Setup(format!("the mock's writer thread failed: {e}")))?
     }
 }

@@ -3,9 +3,9 @@
 //! configuration again, and apply it without a prompt only if it is exactly that plan); progress
 //! on stderr, the report on stdout (on stderr once stdout is closed).
 
-use super::plan::{open, plan_config, targeted_warning};
+use super::plan::{open, plan_config, plan_lowered, targeted_warning};
 use super::saved::{check_config_dir, load_embedded, read_plan_file, refuse_variables};
-use super::{backend, exiting_soon, lease, load, report_calls, Exit, Ui};
+use super::{backend, exiting_soon, lease, load, lower, report_calls, Exit, Ui};
 use crate::apply::{self, secrets, ApplyDocument};
 use crate::backend::Backend;
 use crate::model::{Account, Address, Kind, Name};
@@ -58,13 +58,19 @@ async fn directory(
         Err(code) => return Ok(code),
     };
     let (spec, backend) = open(&config, flags).await?;
-    // The account's apply lock from before the plan's read to after the last call.
+    let desired = match lower(&config, backend.account_id()) {
+        Ok(d) => d,
+        Err(code) => return Ok(code),
+    };
+    // The account's apply lock from before the plan's read to after the last call (a
+    // configuration with errors never takes it).
     let held = match take_lock(&*backend, flags, settings).await {
         Ok(held) => held,
         Err(code) => return Ok(code),
     };
-    let planned = plan_config(
+    let planned = plan_lowered(
         config,
+        desired,
         Arc::clone(&backend),
         spec,
         &settings.targets,

@@ -78,6 +78,19 @@ pub(crate) async fn plan_config(
         Ok(d) => d,
         Err(diags) => return Ok(Err(diags.to_string())),
     };
+    plan_lowered(config, desired, backend, spec, targets, live, verbose).await
+}
+
+/// [`plan_config`] once the configuration is lowered into `desired`.
+pub(crate) async fn plan_lowered(
+    config: Config,
+    desired: Desired,
+    backend: Arc<dyn Backend>,
+    spec: BackendSpec,
+    targets: &[Address],
+    live: Option<Account>,
+    verbose: u8,
+) -> anyhow::Result<Result<Planned, String>> {
     let moves = desired.moves.clone();
     let given = live.is_some();
     let mut live = match live {

@@ -4,13 +4,11 @@
 
 use crate::harness::Test;
 
-/// Seeds the account with the lease held by another run, expiring at `expires`, the way such a
-/// run leaves it (created with `--lock=false`, as only a test would).
-pub(crate) fn held_by(t: &Test, who: &str, expires: &str) {
-    t.write(
-        "main.hcl",
-        &format!(
-            r#"policy "iamform-apply-lock" {{
+/// A configuration declaring the lease as another run leaves it, held by `who` until `expires`
+/// (applied with `--lock=false`, as only a test would).
+pub(crate) fn lease_config(who: &str, expires: &str) -> String {
+    format!(
+        r#"policy "iamform-apply-lock" {{
   path = "/iamform/lock/"
   tags = {{
     "iamform:lease-holder"   = "{who}"
@@ -25,8 +23,12 @@ pub(crate) fn held_by(t: &Test, who: &str, expires: &str) {
   }}
 }}
 "#
-        ),
-    );
+    )
+}
+
+/// Seeds the account with the lease held by another run.
+fn held_by(t: &Test, who: &str, expires: &str) {
+    t.write("main.hcl", &lease_config(who, expires));
     t.run(&["apply", "--auto-approve", "--lock=false"])
         .expect(0);
 }
@@ -180,7 +182,9 @@ fn force_unlock_says_who_held_the_lock_and_removes_it_only_when_approved() {
 
 #[test]
 fn the_lock_is_released_after_a_failed_apply() {
-    let t = Test::new().file("main.hcl", CONFIG);
+    let t = Test::new().file("main.hcl", "user \"bob\" {}\n");
+    t.apply();
+    t.write("main.hcl", "user \"bob\" {}\nuser \"ann\" {}\n");
     let run = t
         .run_env(
             &["apply", "--auto-approve"],
@@ -194,6 +198,7 @@ fn the_lock_is_released_after_a_failed_apply() {
         run.stderr
     );
     assert!(!locked(&t), "released although the apply failed");
+    assert_eq!(t.live_names("users"), ["bob"]);
     // Refused before any call (the blast-radius limit): released too.
     t.apply();
     t.write(

@@ -9,7 +9,7 @@ mod ci;
 mod console_access;
 mod faults;
 mod federation;
-mod lease;
+pub(crate) mod lease;
 mod lock;
 mod moved;
 mod ownership;

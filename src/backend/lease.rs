@@ -30,6 +30,8 @@ const HOLDER: &str = "iamform:lease-holder";
 const ACQUIRED: &str = "iamform:lease-acquired";
 const EXPIRES: &str = "iamform:lease-expires";
 const ID: &str = "iamform:lease-id";
+const HOST: &str = "iamform:lease-host";
+const PID: &str = "iamform:lease-pid";
 
 /// How often a run waiting for the lease looks again.
 const POLL: Duration = Duration::from_secs(2);
@@ -53,6 +55,9 @@ pub struct Holder {
     pub expires: Option<Timestamp>,
     /// Tells this run's lease from another's with the same holder text.
     id: String,
+    /// The machine and process of the run holding it, to tell a run that died on this machine.
+    host: String,
+    pid: Option<u32>,
 }
 
 impl Holder {
@@ -65,7 +70,20 @@ impl Holder {
             acquired: tag(ACQUIRED).parse().ok(),
             expires: tag(EXPIRES).parse().ok(),
             id: tag(ID),
+            host: tag(HOST),
+            pid: tag(PID).parse().ok(),
         }
+    }
+
+    /// Whether the run holding it is known to be gone: it ran on this machine and its process
+    /// is no more (killed without releasing it). Its lease is then taken over without waiting
+    /// for the expiry.
+    fn died_here(&self) -> bool {
+        !self.host.is_empty()
+            && self.host == host()
+            && self
+                .pid
+                .is_some_and(|p| p != std::process::id() && !alive(p))
     }
 
     /// Whether the lease has expired at `now` (one without a readable expiry never does: only
@@ -102,27 +120,40 @@ pub enum LeaseError {
     Backend(#[from] BackendError),
 }
 
-/// `user@host pid N`, with the CI run when the environment names one, in the characters IAM
-/// allows in a tag value.
-pub fn this_run() -> String {
-    let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
-    let user = env("USER")
-        .or_else(|| env("USERNAME"))
-        .unwrap_or_else(|| "someone".to_owned());
-    let host = env("HOSTNAME")
+fn env(k: &str) -> Option<String> {
+    std::env::var(k).ok().filter(|v| !v.is_empty())
+}
+
+/// This machine's name, as a tag value.
+fn host() -> String {
+    let name = env("HOSTNAME")
         .or_else(|| {
             std::fs::read_to_string("/proc/sys/kernel/hostname")
                 .ok()
                 .map(|h| h.trim().to_owned())
         })
         .unwrap_or_else(|| "unknown-host".to_owned());
-    let mut who = format!("{user}@{host} pid {}", std::process::id());
-    if let (Some(repo), Some(run)) = (env("GITHUB_REPOSITORY"), env("GITHUB_RUN_ID")) {
-        who.push_str(&format!(" github {repo} run {run}"));
-    } else if let Some(job) = env("CI_JOB_URL").or_else(|| env("BUILD_URL")) {
-        who.push_str(&format!(" ci {job}"));
+    tag_value(&name)
+}
+
+/// Whether process `pid` of this machine runs (a zombie does not). Only Linux can tell; elsewhere
+/// every process is taken to run.
+fn alive(pid: u32) -> bool {
+    if !cfg!(target_os = "linux") {
+        return true;
     }
-    who.chars()
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        // `PID (COMMAND) STATE ...`; the command may hold spaces and parentheses.
+        Ok(stat) => stat
+            .rsplit_once(')')
+            .is_none_or(|(_, rest)| !rest.trim_start().starts_with(['Z', 'X'])),
+        Err(_) => false,
+    }
+}
+
+/// `text` in the characters IAM allows in a tag value, at most 256 of them.
+fn tag_value(text: &str) -> String {
+    text.chars()
         .map(|c| {
             if crate::model::iam::tag_char_allowed(c) {
                 c
@@ -132,6 +163,21 @@ pub fn this_run() -> String {
         })
         .take(256)
         .collect()
+}
+
+/// `user@host pid N`, with the CI run when the environment names one, in the characters IAM
+/// allows in a tag value.
+pub fn this_run() -> String {
+    let user = env("USER")
+        .or_else(|| env("USERNAME"))
+        .unwrap_or_else(|| "someone".to_owned());
+    let mut who = format!("{user}@{} pid {}", host(), std::process::id());
+    if let (Some(repo), Some(run)) = (env("GITHUB_REPOSITORY"), env("GITHUB_RUN_ID")) {
+        who.push_str(&format!(" github {repo} run {run}"));
+    } else if let Some(job) = env("CI_JOB_URL").or_else(|| env("BUILD_URL")) {
+        who.push_str(&format!(" ci {job}"));
+    }
+    tag_value(&who)
 }
 
 fn lease_arn(account_id: &str) -> String {
@@ -148,6 +194,8 @@ fn create(holder: &Holder, lease: Duration) -> Operation {
         (ACQUIRED, now.to_string()),
         (EXPIRES, expires.to_string()),
         (ID, holder.id.clone()),
+        (HOST, host()),
+        (PID, std::process::id().to_string()),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v))
@@ -193,6 +241,8 @@ pub async fn acquire(
         acquired: None,
         expires: None,
         id: id.iter().map(|b| format!("{b:02x}")).collect(),
+        host: String::new(),
+        pid: None,
     };
     let deadline = tokio::time::Instant::now() + timeout;
     let mut told = false;
@@ -219,7 +269,7 @@ pub async fn acquire(
             continue;
         };
         missing = 0;
-        if other.expired(Timestamp::now()) {
+        if other.expired(Timestamp::now()) || other.died_here() {
             take_over(backend, &other).await?;
             continue;
         }
@@ -344,9 +394,33 @@ mod tests {
             acquired: None,
             expires,
             id: String::new(),
+            host: host(),
+            pid: Some(std::process::id()),
         };
         assert!(h(Some(Timestamp::UNIX_EPOCH)).expired(now));
         assert!(!h(now.checked_add(jiff::SignedDuration::from_secs(60)).ok()).expired(now));
         assert!(!h(None).expired(now));
+    }
+
+    #[test]
+    fn a_holder_that_died_on_this_machine_is_told_apart() {
+        let mut child = std::process::Command::new("true")
+            .spawn()
+            .expect("run true");
+        child.wait().expect("reap it");
+        let holder = |host: String, pid: u32| Holder {
+            who: "a".into(),
+            acquired: None,
+            expires: None,
+            id: String::new(),
+            host,
+            pid: Some(pid),
+        };
+        assert_eq!(
+            holder(host(), child.id()).died_here(),
+            cfg!(target_os = "linux")
+        );
+        assert!(!holder(host(), std::process::id()).died_here(), "this run");
+        assert!(!holder("another-host".into(), child.id()).died_here());
     }
 }

@@ -227,59 +227,14 @@ impl Backend for MockBackend {
     }
 }
 
-/// The lease's create or delete (`super::lease`), with IAM's answers but leaving no trace once
-/// deleted: no unique id is drawn for it, so that an apply refused under the lock leaves the
-/// account file as it was.
+/// The lease's create or delete (`super::lease`), with IAM's checks and answers, but leaving no
+/// trace once deleted: the unique id its create draws is given back, so that an apply refused
+/// under the lock leaves the account file as it was.
 fn lease_call(file: &mut MockFile, op: &Operation) -> Result<(), BackendError> {
-    use super::ErrorCode;
-    use crate::model::{ManagedPolicy, Name, PolicyVersion};
-    use crate::operation::PolicyOp;
-    let policies = &mut file.account.policies;
-    let name = Name::from(super::lease::LEASE_NAME);
-    match op {
-        Operation::Policy(PolicyOp::CreatePolicy {
-            policy,
-            path,
-            description,
-            document,
-            tags,
-        }) if *policy == name => {
-            if policies.contains_key(&name) {
-                return Err(BackendError::api(
-                    ErrorCode::EntityAlreadyExists,
-                    format!("A policy called {policy} already exists."),
-                ));
-            }
-            let lease = ManagedPolicy {
-                name: policy.clone(),
-                path: path.clone(),
-                description: description.clone(),
-                tags: tags.clone(),
-                document: document.clone(),
-                versions: vec![PolicyVersion {
-                    id: "v1".to_owned(),
-                    is_default: true,
-                    document: document.clone(),
-                }],
-            };
-            policies.insert(name, lease);
-            Ok(())
-        }
-        Operation::Policy(PolicyOp::DeletePolicy { .. }) => {
-            match policies.get(&name).filter(|p| super::lease::is_lease(p)) {
-                Some(_) => {
-                    policies.remove(&name);
-                    file.unique_ids.forget(crate::model::Kind::Policy, &name);
-                    Ok(())
-                }
-                None => Err(BackendError::api(
-                    ErrorCode::NoSuchEntity,
-                    format!("Policy {} was not found.", super::lease::LEASE_NAME),
-                )),
-            }
-        }
-        other => Err(BackendError::Setup(format!(
-            "{other} is not a call on the apply lock"
-        ))),
-    }
+    let next_id = file.next_id;
+    execute(file, op)?;
+    file.next_id = next_id;
+    let name = crate::model::Name::from(super::lease::LEASE_NAME);
+    file.unique_ids.forget(crate::model::Kind::Policy, &name);
+    Ok(())
 }

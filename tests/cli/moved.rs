@@ -7,6 +7,15 @@ fn example(path: &str) -> String {
     std::fs::read_to_string(repo().join("examples/moved").join(path)).expect("example file")
 }
 
+/// Applies, expecting the user `from` renamed in place to `to`, the only user left.
+#[track_caller]
+fn apply_renaming_user(t: &Test, from: &str, to: &str) {
+    let run = t.apply();
+    let done = format!("UpdateUser user.{from} new name {to}: done");
+    assert!(run.stderr.contains(&done), "{}", run.stderr);
+    assert_eq!(t.live_names("users"), [to]);
+}
+
 /// The example's account before the renames, applied.
 fn applied_before() -> Test {
     let t = Test::new().file("main.hcl", &example("before/main.hcl"));
@@ -70,14 +79,7 @@ fn the_example_renames_in_place_keeps_memberships_and_ids_and_then_converges() {
         md.stdout
     );
 
-    let run = t.apply();
-    assert!(
-        run.stderr
-            .contains("UpdateUser user.jdoe new name john.doe: done"),
-        "{}",
-        run.stderr
-    );
-    assert_eq!(t.live_names("users"), ["john.doe"]);
+    apply_renaming_user(&t, "jdoe", "john.doe");
     assert_eq!(t.live_names("groups"), ["developers", "oncall"]);
     let live = t.live();
     let user = &live["account"]["users"]["john.doe"];
@@ -453,15 +455,8 @@ fn an_iam_name_that_is_no_identifier_is_renamed_in_place_keeping_keys_and_mfa() 
         "{}",
         plan.stdout
     );
-    let run = t.apply();
-    assert!(
-        run.stderr
-            .contains("UpdateUser user.lou.finch new name lou.finchley: done"),
-        "{}",
-        run.stderr
-    );
+    apply_renaming_user(&t, "lou.finch", "lou.finchley");
     let live = t.live();
-    assert_eq!(t.live_names("users"), ["lou.finchley"]);
     let user = &live["account"]["users"]["lou.finchley"];
     assert_eq!(user["credentials"], credentials, "keys and MFA kept");
     assert_eq!(user["groups"], serde_json::json!(["staff"]));

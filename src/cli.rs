@@ -181,6 +181,16 @@ pub enum Command {
         #[command(flatten)]
         account: AccountArgs,
     },
+    /// Remove the apply lock of DIR's account (held by an apply that died), saying who held it.
+    ForceUnlock {
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Remove it without asking for confirmation.
+        #[arg(long, visible_alias = "force")]
+        auto_approve: bool,
+        #[command(flatten)]
+        account: AccountArgs,
+    },
     /// Check policies and entities for mistakes and least-privilege problems, offline (no
     /// backend): exit 1 when there is an error, 0 otherwise (warnings included).
     Lint {
@@ -348,9 +358,13 @@ pub struct ApplyArgs {
     /// from it is refused.
     #[arg(long, value_name = "DIR")]
     pub config_dir: Option<PathBuf>,
-    /// How long to wait for the lock of a mock account file that another run holds.
+    /// How long to wait for the account's apply lock, and for the lock of a mock account file,
+    /// while another run holds it.
     #[arg(long, default_value_t = 60, value_name = "SECONDS")]
     pub lock_timeout: u64,
+    /// `--lock=false`: apply without taking the account's apply lock (see the README).
+    #[arg(long, default_value_t = true, action = clap::ArgAction::Set, value_name = "true|false")]
+    pub lock: bool,
     /// Apply every saved plan under DIR (written by `plan --all --out DIR`), each checked for
     /// staleness; needs --auto-approve. One combined report; a failing account does not stop
     /// the others.
@@ -377,6 +391,7 @@ impl ApplyArgs {
             max_destroy: self.max_destroy,
             credentials_out: self.credentials_out,
             config_dir: self.config_dir,
+            lock: self.lock,
             all: all_accounts(
                 self.all,
                 self.accounts_parallelism,
@@ -571,7 +586,9 @@ impl Command {
             } => (take(account), take(inputs)),
             Command::Access(a) => (take(&mut a.account), take(&mut a.inputs)),
             Command::Apply(a) => (take(&mut a.account), take(&mut a.inputs)),
-            Command::Import { account, .. } => (take(account), InputArgs::default()),
+            Command::Import { account, .. } | Command::ForceUnlock { account, .. } => {
+                (take(account), InputArgs::default())
+            }
             Command::Validate { inputs, .. } | Command::Lint { inputs, .. } => {
                 (AccountArgs::default(), take(inputs))
             }
@@ -645,6 +662,9 @@ impl Command {
                 exclude,
                 force,
             }),
+            Command::ForceUnlock {
+                dir, auto_approve, ..
+            } => C::ForceUnlock { dir, auto_approve },
             Command::Lint {
                 dir,
                 format,

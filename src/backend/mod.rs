@@ -7,11 +7,12 @@
 
 pub mod audit;
 pub mod aws;
+pub mod lease;
 pub mod mock;
 pub mod retry;
 
 pub use crate::model::iam::ErrorCode;
-use crate::model::{Account, Address, Name};
+use crate::model::{Account, Address, ManagedPolicy, Name};
 use crate::operation::{CallCounts, Operation};
 use audit::{AuditData, AuditReadOptions};
 use std::sync::{Mutex, PoisonError};
@@ -107,4 +108,16 @@ pub trait Backend: Send + Sync {
     /// The run was interrupted (Ctrl-C): stop waiting for anything that may take long (the
     /// mock's wait for another run's lock); calls in flight fail rather than wait.
     fn interrupt(&self) {}
+    /// The apply lease's policy ([`lease`]), which [`lease::Hiding`] removes from `read`.
+    /// By default the whole account is read for it (the mock reads its file, uncounted).
+    async fn read_lease(&self) -> Result<Option<ManagedPolicy>, BackendError> {
+        self.read_tags_only_for(&[Address::new(crate::model::Kind::Policy, lease::LEASE_NAME)]);
+        let account = self.read().await?;
+        Ok(account.policies.into_values().find(lease::is_lease))
+    }
+    /// One call on the apply lease's policy (create or delete). The mock makes it outside the
+    /// faults it injects and the calls it counts, which are those of plans' operations.
+    async fn lease_call(&self, op: &Operation) -> Result<(), BackendError> {
+        self.execute(op).await
+    }
 }

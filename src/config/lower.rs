@@ -58,6 +58,8 @@ pub(crate) fn lower(
                 audit_ignore: Vec::new(),
                 max_destroy: None,
                 modules: BTreeMap::new(),
+                instances: BTreeMap::new(),
+                moves: Vec::new(),
             },
             declared: BTreeMap::new(),
             profiles: Vec::new(),
@@ -139,6 +141,11 @@ impl Lowerer<'_> {
         };
         if let Some(instances) = self.env.instances.get(&key).cloned() {
             for inst in instances {
+                if module.is_none() {
+                    let address = Address::new(kind, inst.id.name.as_str());
+                    (self.desired.instances.entry(key.clone()).or_default())
+                        .insert(inst.key.clone(), address);
+                }
                 self.env.each = Some(inst.each);
                 let which = prefixed(instance_address(kind, label, &inst.key));
                 self.instance(kind, &inst.id, Some(which), b);

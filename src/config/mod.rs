@@ -102,6 +102,11 @@ pub struct Desired {
     /// (`module.baseline`, `module.team["web"]`, `module.a.module.b`); plans show them as
     /// `module.baseline.role.ci`.
     pub modules: BTreeMap<Address, String>,
+    /// The instances of the configuration's `for_each` blocks (not its modules'), by block and
+    /// key, for `moved` blocks that name one (`user.person["lou"]`).
+    pub instances: moved::Instances,
+    /// The renames its `moved` blocks ask for, as IAM addresses.
+    pub moves: Vec<Move>,
 }
 
 /// Parses every `*.hcl` file of `dir` (sorted by name, not recursive) and of the modules it
@@ -150,12 +155,15 @@ impl Config {
     /// Evaluates the configuration and builds the desired account; ARNs use `account_id`.
     pub fn lower(&self, account_id: &str) -> Result<Desired, Diagnostics> {
         let loaded = &self.loaded;
-        limits::on_big_stack(|| {
+        let mut desired = limits::on_big_stack(|| {
             sources::recording(&self.recorder, || {
                 lower::lower(loaded, &self.dir, account_id, &self.inputs)
             })
         })
-        .map_err(Diagnostics::sorted)
+        .map_err(Diagnostics::sorted)?;
+        desired.moves = moved::resolve(loaded.blocks(), &loaded.map, &desired)
+            .map_err(|d| Diagnostics(d).sorted())?;
+        Ok(desired)
     }
 
     /// Every file the configuration read so far, relative to its directory: the `*.hcl` files,
@@ -221,12 +229,6 @@ impl Config {
             .map(|(name, input)| (name.clone(), input.clone()))
             .collect();
         Inputs { values }
-    }
-
-    /// The renames the configuration's `moved` blocks ask for, as addresses of `desired`
-    /// (which this configuration lowered).
-    pub fn moves(&self, desired: &Desired) -> Vec<Move> {
-        moved::resolve(self.loaded.blocks(), &self.loaded.map, desired)
     }
 
     /// The module directories the configuration uses, as read (links resolved), in load order.

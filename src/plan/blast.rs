@@ -128,6 +128,7 @@ mod tests {
             targets: Vec::new(),
             max_destroy: None,
             access_changes: Vec::new(),
+            warnings: Vec::new(),
         }
     }
 

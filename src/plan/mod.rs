@@ -44,6 +44,22 @@ pub struct Plan {
     /// changes.
     #[serde(default)]
     pub access_changes: Vec<AccessChange>,
+    /// What the configuration probably gets wrong, though the plan can be made: a `moved` block
+    /// whose old name matches nothing, say. Shown with the plan; never read by apply.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<Warning>,
+}
+
+/// A warning about the configuration, shown with the plan.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Warning {
+    pub message: String,
+    /// Where in the configuration: `file:line:col`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<String>,
+    /// What to do about it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -212,6 +228,7 @@ pub fn build(
         targets: Vec::new(),
         max_destroy: None,
         access_changes: Vec::new(),
+        warnings: Vec::new(),
     })
 }
 

@@ -8,11 +8,15 @@
 //! group keeps its members), so that the diff against it holds only the real changes, and
 //! [`mark_renames`] then flags (or adds) the change of each renamed entity with `moved_from`.
 //! [`add_rename_nodes`] turns those changes into `UpdateUser` / `UpdateGroup` calls that run
-//! before every other call on the new name.
+//! before every other call on the new name. [`unmatched`] warns of the moves whose old name
+//! matches nothing while the new one does not exist yet: most likely a wrong old name
+//! (`user.lou_finch` for `lou.finch`), with which the plan creates a new entity and, when the
+//! scope owns the old one, deletes it with its keys and MFA devices.
 
 use super::ops::{Context, Node};
+use super::Warning;
 use crate::diff::{Action, Change, Diff, Entity};
-use crate::model::{Account, Address, Kind, Name};
+use crate::model::{suggest, Account, Address, Kind, Name};
 use crate::operation::{GroupOp, Key, UserOp};
 use std::borrow::Cow;
 
@@ -68,6 +72,39 @@ pub fn rename_live<'a>(
     } else {
         Err(errors)
     }
+}
+
+/// The warning for a move (`at` its block) whose ends both do not exist in `live`; `None`
+/// when one does (a rename to make, or one made already).
+pub fn unmatched(m: &Rename, live: &Account, at: Option<String>) -> Option<Warning> {
+    if exists(live, &m.from) || exists(live, &m.to) {
+        return None;
+    }
+    let names: Vec<&str> = match m.from.kind {
+        Kind::User => live.users.values().map(|u| u.name.as_str()).collect(),
+        Kind::Group => live.groups.values().map(|g| g.name.as_str()).collect(),
+        _ => Vec::new(),
+    };
+    let kind = m.from.kind;
+    let close = suggest::closest(m.from.name.as_str(), names);
+    let help = match close {
+        Some(name) => format!(
+            "did you mean `from = {}[{name:?}]`? The account has that {kind}.",
+            kind.keyword()
+        ),
+        None => format!(
+            "write the {kind}'s IAM name as the account has it, e.g. `from = {}[\"NAME\"]`; if nothing is renamed, remove the moved block",
+            kind.keyword()
+        ),
+    };
+    Some(Warning {
+        message: format!(
+            "this moved block renames nothing: the account has no {kind} named `{}`, so {} is created as a new {kind}",
+            m.from.name, m.to
+        ),
+        at,
+        help: Some(help),
+    })
 }
 
 fn rename(account: &mut Account, kind: Kind, from: &Name, to: &Name) {
@@ -216,5 +253,33 @@ mod tests {
         let (same, renames) = rename_live(&[mv("user.old", "user.new")], &none).expect("ok");
         assert!(renames.is_empty());
         assert_eq!(*same, none);
+    }
+
+    #[test]
+    fn a_move_whose_ends_are_both_missing_warns_with_the_closest_live_name() {
+        let live = account(vec![user("lou.finch", &[])], vec![]);
+        let w = unmatched(
+            &mv("user.lou_finch", "user.lou"),
+            &live,
+            Some("main.hcl:3:1".into()),
+        )
+        .expect("a warning");
+        assert!(w.message.contains("no user named `lou_finch`"), "{w:?}");
+        assert_eq!(w.at.as_deref(), Some("main.hcl:3:1"));
+        assert!(
+            w.help
+                .as_deref()
+                .is_some_and(|h| h.contains("user[\"lou.finch\"]")),
+            "{w:?}"
+        );
+        // A rename to make, or one made: no warning.
+        assert_eq!(
+            unmatched(&mv("user.lou.finch", "user.lou"), &live, None),
+            None
+        );
+        assert_eq!(
+            unmatched(&mv("user.gone", "user.lou.finch"), &live, None),
+            None
+        );
     }
 }

@@ -4,7 +4,7 @@
 
 use super::style::Style;
 use crate::diff::{Action, Change, Entity};
-use crate::plan::{Plan, Summary};
+use crate::plan::{Plan, Summary, Warning};
 use serde_json::{Map, Value};
 use similar::{ChangeTag, TextDiff};
 use std::fmt::Write;
@@ -39,6 +39,27 @@ pub fn plan(plan: &Plan, style: Style, verbose: bool) -> String {
     if let Some(line) = unmanaged_line(plan) {
         out.push_str(&style.dim(&line));
         out.push('\n');
+    }
+    for w in &plan.warnings {
+        out.push('\n');
+        out.push_str(&warning(w, style));
+    }
+    out
+}
+
+/// A warning of the plan, Terraform's way: `Warning: what`, where, and what to do.
+pub(crate) fn warning(w: &Warning, style: Style) -> String {
+    let mut out = format!(
+        "{} {}
+",
+        style.yellow(&style.bold("Warning:")),
+        w.message
+    );
+    if let Some(at) = &w.at {
+        let _ = writeln!(out, "  at {at}");
+    }
+    if let Some(help) = &w.help {
+        let _ = writeln!(out, "  {help}");
     }
     out
 }

@@ -13,6 +13,18 @@ pub fn plan(plan: &Plan, title: &str) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "### {title}\n");
     let _ = writeln!(out, "Account `{}`\n", plan.account_id);
+    // Before the changes: the budget may cut those short, and a warning explains some of them.
+    for w in &plan.warnings {
+        let at =
+            w.at.as_deref()
+                .map(|a| format!(" (`{a}`)"))
+                .unwrap_or_default();
+        let _ = writeln!(out, "> **Warning:** {}{at}", w.message);
+        if let Some(help) = &w.help {
+            let _ = writeln!(out, "> {help}");
+        }
+        out.push('\n');
+    }
     if plan.is_empty() {
         let _ = writeln!(
             out,

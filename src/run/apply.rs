@@ -3,9 +3,9 @@
 //! configuration again, and apply it without a prompt only if it is exactly that plan); progress
 //! on stderr, the report on stdout (on stderr once stdout is closed).
 
-use super::plan::{make_plan, plan_config, targeted_warning};
+use super::plan::{open, plan_config, plan_lowered, targeted_warning};
 use super::saved::{check_config_dir, load_embedded, read_plan_file, refuse_variables};
-use super::{backend, exiting_soon, report_calls, Exit, Ui};
+use super::{backend, exiting_soon, lease, load, lower, report_calls, Exit, Ui};
 use crate::apply::{self, secrets, ApplyDocument};
 use crate::backend::Backend;
 use crate::model::{Account, Address, Kind, Name};
@@ -46,10 +46,6 @@ async fn directory(
     settings: &ApplySettings,
     ui: &Ui,
 ) -> anyhow::Result<Exit> {
-    let planned = match make_plan(dir, flags, ui, &settings.targets).await? {
-        Ok(p) => p,
-        Err(code) => return Ok(code),
-    };
     if settings.config_dir.is_some() {
         bail!(
             "--config-dir goes with a saved plan; {} is a configuration directory, which apply \
@@ -57,6 +53,65 @@ async fn directory(
             dir.display()
         );
     }
+    let config = match load(dir, ui) {
+        Ok(c) => c,
+        Err(code) => return Ok(code),
+    };
+    let (spec, backend) = open(&config, flags).await?;
+    let desired = match lower(&config, backend.account_id()) {
+        Ok(d) => d,
+        Err(code) => return Ok(code),
+    };
+    // The account's apply lock from before the plan's read to after the last call (a
+    // configuration with errors never takes it).
+    let held = match take_lock(&*backend, flags, settings).await {
+        Ok(held) => held,
+        Err(code) => return Ok(code),
+    };
+    let planned = plan_lowered(
+        config,
+        desired,
+        Arc::clone(&backend),
+        spec,
+        &settings.targets,
+        None,
+        ui.verbose,
+    )
+    .await;
+    let exit = match planned {
+        Ok(Ok(planned)) => plan_and_execute(planned, settings, ui).await,
+        Ok(Err(text)) => {
+            err(&text);
+            Ok(Exit::Error)
+        }
+        Err(e) => Err(e),
+    };
+    if let Some(held) = held {
+        lease::give_back(&*backend, held).await;
+    }
+    exit
+}
+
+/// The account's apply lock, unless `--lock=false`.
+async fn take_lock(
+    backend: &dyn Backend,
+    flags: &BackendFlags,
+    settings: &ApplySettings,
+) -> Result<Option<crate::backend::lease::Lease>, Exit> {
+    if !settings.lock {
+        return Ok(None);
+    }
+    lease::take(backend, flags.lock_timeout.unwrap_or_default())
+        .await
+        .map(Some)
+}
+
+/// The guards, then the plan applied.
+async fn plan_and_execute(
+    planned: super::plan::Planned,
+    settings: &ApplySettings,
+    ui: &Ui,
+) -> anyhow::Result<Exit> {
     let caller = planned.backend.caller();
     if !lockout_guard(&planned.plan, &planned.live, caller, settings, ui)
         || !within_blast_radius(&planned.plan, &planned.live, settings)
@@ -84,7 +139,7 @@ async fn saved(
     settings: &ApplySettings,
     ui: &Ui,
 ) -> anyhow::Result<Exit> {
-    let (doc, backend) = match prepare_saved(file, flags, settings, ui).await? {
+    let (doc, backend, held) = match prepare_saved_locked(file, flags, settings, ui, true).await? {
         Ok(ready) => ready,
         Err(text) => {
             err(&text);
@@ -95,8 +150,20 @@ async fn saved(
         out(&targeted_warning(&doc.plan));
     }
     // The plan that was reviewed is the plan that runs: no prompt (as Terraform's `apply FILE`).
-    execute(&doc.plan, &backend, settings, ui, true).await
+    let exit = execute(&doc.plan, &backend, settings, ui, true).await;
+    if let Some(held) = held {
+        lease::give_back(&*backend, held).await;
+    }
+    exit
 }
+
+/// A saved plan with its backend and, when `lock` (and not `--lock=false`), the account's apply
+/// lock, taken before the account is read and released here when the plan is refused.
+type Prepared = (
+    PlanDocument,
+    Arc<dyn Backend>,
+    Option<crate::backend::lease::Lease>,
+);
 
 /// A saved plan, verified (its configuration, account, caller, staleness, the plan its embedded
 /// configuration gives against the account now, the self-lockout guard and the blast-radius
@@ -108,6 +175,17 @@ pub(super) async fn prepare_saved(
     settings: &ApplySettings,
     ui: &Ui,
 ) -> anyhow::Result<Result<(PlanDocument, Arc<dyn Backend>), String>> {
+    let prepared = prepare_saved_locked(file, flags, settings, ui, false).await?;
+    Ok(prepared.map(|(doc, backend, _)| (doc, backend)))
+}
+
+async fn prepare_saved_locked(
+    file: &Path,
+    flags: &BackendFlags,
+    settings: &ApplySettings,
+    ui: &Ui,
+    lock: bool,
+) -> anyhow::Result<Result<Prepared, String>> {
     if !settings.targets.is_empty() {
         bail!(
             "--target applies to a configuration directory; {} is a saved plan, which applies exactly \
@@ -158,6 +236,39 @@ pub(super) async fn prepare_saved(
             );
         }
     }
+    let held = if lock {
+        match take_lock(&*backend, flags, settings).await {
+            Ok(held) => held,
+            Err(_) => return Ok(Err(String::new())),
+        }
+    } else {
+        None
+    };
+    let mut held = held;
+    let verified = verify_saved(file, &doc, spec, Arc::clone(&backend), settings, ui).await;
+    if !matches!(verified, Ok(Ok(_))) {
+        if let Some(held) = held.take() {
+            lease::give_back(&*backend, held).await;
+        }
+    }
+    Ok(verified?.map(|backend| (doc, backend, held)))
+}
+
+/// The checks of a saved plan against the account (see [`prepare_saved`]).
+async fn verify_saved(
+    file: &Path,
+    doc: &PlanDocument,
+    spec: BackendSpec,
+    backend: Arc<dyn Backend>,
+    settings: &ApplySettings,
+    ui: &Ui,
+) -> anyhow::Result<Result<Arc<dyn Backend>, String>> {
+    let Some(provenance) = &doc.saved else {
+        return Ok(Err(String::new()));
+    };
+    let Some(embedded) = &provenance.configuration else {
+        return Ok(Err(String::new()));
+    };
     backend.read_tags_only_for(&provenance.tags_read);
     let mut live = backend
         .read()
@@ -212,7 +323,7 @@ pub(super) async fn prepare_saved(
     }
     let backend = Arc::clone(&planned.backend);
     exiting_soon(planned);
-    Ok(Ok((doc, backend)))
+    Ok(Ok(backend))
 }
 
 /// The configuration a saved plan embeds, once it is whole and matches its digest; `None` after

@@ -1,6 +1,7 @@
 //! Opening the backend a run talks to (chosen by `settings::backend`).
 
 use crate::backend::aws::AwsBackend;
+use crate::backend::lease::Hiding;
 use crate::backend::mock::MockBackend;
 use crate::backend::Backend;
 use crate::render::printer::err;
@@ -11,10 +12,16 @@ use std::time::Duration;
 /// How long a mock waits for another run's lock unless `apply --lock-timeout` says otherwise.
 const LOCK_TIMEOUT: Duration = Duration::from_secs(60);
 
+/// The backend `spec` names, as every command sees it: without the apply lock's policy
+/// (`backend::lease`).
 pub(super) async fn open(
     spec: &BackendSpec,
     flags: &BackendFlags,
 ) -> anyhow::Result<Arc<dyn Backend>> {
+    Ok(Arc::new(Hiding(open_bare(spec, flags).await?)))
+}
+
+async fn open_bare(spec: &BackendSpec, flags: &BackendFlags) -> anyhow::Result<Arc<dyn Backend>> {
     match spec {
         BackendSpec::Mock {
             path,

@@ -9,6 +9,7 @@ mod apply_all;
 mod audit;
 mod backend;
 mod check_all;
+mod lease;
 mod lint;
 mod plan;
 mod saved;
@@ -89,6 +90,9 @@ pub async fn run(settings: Settings) -> anyhow::Result<Exit> {
             user_boundaries,
         } => synth(*entities, out, *user_boundaries),
         Command::Import(import) => import_cmd(flags, import, &ui).await,
+        Command::ForceUnlock { dir, auto_approve } => {
+            lease::force_unlock(dir, *auto_approve, flags, &ui).await
+        }
         Command::Lint {
             dir,
             documents,

@@ -78,7 +78,20 @@ pub(crate) async fn plan_config(
         Ok(d) => d,
         Err(diags) => return Ok(Err(diags.to_string())),
     };
-    let moves = config.moves(&desired);
+    plan_lowered(config, desired, backend, spec, targets, live, verbose).await
+}
+
+/// [`plan_config`] once the configuration is lowered into `desired`.
+pub(crate) async fn plan_lowered(
+    config: Config,
+    desired: Desired,
+    backend: Arc<dyn Backend>,
+    spec: BackendSpec,
+    targets: &[Address],
+    live: Option<Account>,
+    verbose: u8,
+) -> anyhow::Result<Result<Planned, String>> {
+    let moves = desired.moves.clone();
     let given = live.is_some();
     let mut live = match live {
         Some(live) => live,
@@ -118,6 +131,17 @@ pub(crate) async fn plan_config(
     )?;
     plan.targets = targets.to_vec();
     plan.max_destroy = desired.max_destroy;
+    plan.warnings = moves
+        .iter()
+        .filter_map(|m| {
+            let rename = plan::moved::Rename {
+                from: m.from.clone(),
+                to: m.to.clone(),
+            };
+            let at = m.location.as_ref().map(ToString::to_string);
+            plan::moved::unmatched(&rename, &live, at)
+        })
+        .collect();
     if !plan.changes.is_empty() {
         let after = plan::after(&renamed, &plan);
         plan.access_changes =

@@ -67,6 +67,11 @@ pub enum Command {
         all: Option<AllAccounts>,
     },
     Import(ImportSettings),
+    /// Remove the account's apply lock; `auto_approve`: without asking.
+    ForceUnlock {
+        dir: PathBuf,
+        auto_approve: bool,
+    },
     Lint {
         dir: PathBuf,
         /// `--document`: JSON policy documents to lint instead of the configuration.
@@ -195,6 +200,8 @@ pub struct ApplySettings {
     pub credentials_out: Option<PathBuf>,
     /// `--config-dir`: with a saved plan, the configuration it must have been made from.
     pub config_dir: Option<PathBuf>,
+    /// `--lock=false`: without the account's apply lock.
+    pub lock: bool,
     /// `--all`: `target` holds the saved plans of many accounts.
     pub all: Option<AllAccounts>,
 }

@@ -1072,3 +1072,64 @@ async fn providers_alias_and_service_linked_roles_apply_and_import_on_moto() {
     let (code, text) = run(&["plan", out, "--detailed-exitcode"]);
     assert_eq!(code, Some(0), "{text}");
 }
+
+/// The account's apply lock (src/backend/lease.rs) through the aws backend on moto: CreatePolicy
+/// is the atomic take, its tags name the holder, DeletePolicy releases it, and no read shows it.
+#[tokio::test]
+async fn the_apply_lock_holds_expires_is_forced_and_stays_out_of_plans_on_moto() {
+    let Some((_moto, endpoint)) = target::fresh_moto().await else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let config = dir.path().to_str().expect("utf-8").to_owned();
+    let write = |text: &str| std::fs::write(dir.path().join("main.hcl"), text).expect("write");
+    let run = |args: &[&str]| on_moto(&endpoint, &[args, &[config.as_str()]].concat());
+    let seed = |who: &str, expires: &str| {
+        write(&crate::cli::lease::lease_config(who, expires));
+        let (code, text) = run(&["apply", "--auto-approve", "--lock=false"]);
+        assert_eq!(code, Some(0), "{text}");
+    };
+    let b = target::connect_to_moto(&endpoint).await;
+    let held = || async {
+        let live = b.read().await.expect("read");
+        live.policies.contains_key(&n("iamform-apply-lock"))
+    };
+    const CONFIG: &str = "settings {\n  scope {\n    paths = [\"/\"]\n  }\n}\nuser \"ann\" {}\n";
+
+    seed("alice@ci-runner-1 pid 4242", "2099-01-01T00:00:00Z");
+    write(CONFIG);
+    let (code, text) = run(&["apply", "--auto-approve", "--lock-timeout", "0"]);
+    assert_eq!(code, Some(1), "{text}");
+    assert!(
+        text.contains("another apply holds the apply lock")
+            && text.contains("alice@ci-runner-1 pid 4242 since 2026-01-01T00:00:00Z")
+            && text.contains("iamform force-unlock"),
+        "{text}"
+    );
+    // Not in the plan, though scope "/" owns its path.
+    let (code, text) = run(&["plan", "--detailed-exitcode"]);
+    assert_eq!(code, Some(2), "{text}");
+    assert!(!text.contains("iamform-apply-lock"), "{text}");
+    assert!(
+        text.contains("Plan: 1 to add, 0 to change, 0 to destroy."),
+        "{text}"
+    );
+
+    let (code, text) = run(&["force-unlock", "--auto-approve"]);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(
+        text.contains("held by alice@ci-runner-1 pid 4242"),
+        "{text}"
+    );
+    assert!(!held().await);
+    let (code, text) = run(&["apply", "--auto-approve"]);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(!held().await, "released after the apply");
+
+    seed("bob@ci-runner-2 pid 7", "2020-01-01T00:00:00Z");
+    write(&CONFIG.replace("ann", "bea"));
+    let (code, text) = run(&["apply", "--auto-approve", "--lock-timeout", "0"]);
+    assert_eq!(code, Some(0), "the expired lock is taken over: {text}");
+    assert!(text.contains("2 applied, 0 failed"), "{text}");
+    assert!(!held().await);
+}

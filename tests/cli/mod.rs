@@ -10,6 +10,7 @@ mod console_access;
 mod faults;
 mod federation;
 mod github_actions;
+pub(crate) mod lease;
 mod lock;
 mod moved;
 mod ownership;

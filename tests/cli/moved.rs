@@ -7,6 +7,15 @@ fn example(path: &str) -> String {
     std::fs::read_to_string(repo().join("examples/moved").join(path)).expect("example file")
 }
 
+/// Applies, expecting the user `from` renamed in place to `to`, the only user left.
+#[track_caller]
+fn apply_renaming_user(t: &Test, from: &str, to: &str) {
+    let run = t.apply();
+    let done = format!("UpdateUser user.{from} new name {to}: done");
+    assert!(run.stderr.contains(&done), "{}", run.stderr);
+    assert_eq!(t.live_names("users"), [to]);
+}
+
 /// The example's account before the renames, applied.
 fn applied_before() -> Test {
     let t = Test::new().file("main.hcl", &example("before/main.hcl"));
@@ -70,14 +79,7 @@ fn the_example_renames_in_place_keeps_memberships_and_ids_and_then_converges() {
         md.stdout
     );
 
-    let run = t.apply();
-    assert!(
-        run.stderr
-            .contains("UpdateUser user.jdoe new name john.doe: done"),
-        "{}",
-        run.stderr
-    );
-    assert_eq!(t.live_names("users"), ["john.doe"]);
+    apply_renaming_user(&t, "jdoe", "john.doe");
     assert_eq!(t.live_names("groups"), ["developers", "oncall"]);
     let live = t.live();
     let user = &live["account"]["users"]["john.doe"];
@@ -155,7 +157,7 @@ moved {
 }
 
 #[test]
-fn when_neither_name_exists_the_entity_is_simply_created() {
+fn when_neither_name_exists_the_entity_is_created_with_a_warning() {
     let t = Test::new().file(
         "main.hcl",
         "user \"new\" {}\nmoved {\n  from = user.old\n  to   = user.new\n}\n",
@@ -166,7 +168,14 @@ fn when_neither_name_exists_the_entity_is_simply_created() {
         "{}",
         run.stdout
     );
-    assert!(!run.stdout.contains("renamed"), "{}", run.stdout);
+    assert!(!run.stdout.contains("will be renamed"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains(
+            "Warning: this moved block renames nothing: the account has no user named `old`"
+        ),
+        "{}",
+        run.stdout
+    );
     t.apply();
     assert_eq!(t.live_names("users"), ["new"]);
     t.assert_converged();
@@ -400,4 +409,157 @@ role "{role}" {{
         "the role is a new role: {ids_before} {ids_after}"
     );
     t.assert_converged();
+}
+
+/// Gives the live user `name` an access key and an MFA device, as its owner would have.
+fn with_key_and_mfa(t: &Test, name: &str) -> serde_json::Value {
+    t.edit_live(|a| {
+        a["account"]["users"][name]["credentials"] = serde_json::json!({
+            "access_keys": [{"id": "AKIALOUFINCH0001", "status": "Active", "created": "2026-01-01T00:00:00Z"}],
+            "mfa_devices": ["arn:aws:iam::123456789012:mfa/lou"]
+        });
+    });
+    t.live()["account"]["users"][name]["credentials"].clone()
+}
+
+/// The IAM calls of `plan --json`, by name.
+fn planned_ops(t: &Test) -> Vec<String> {
+    let doc = json(&t.run(&["plan", "--json"]).expect(0));
+    assert_matches_schema("plan.schema.json", &doc);
+    doc["operations"]
+        .as_array()
+        .expect("operations")
+        .iter()
+        .map(|o| o["operation"]["op"].as_str().expect("op").to_owned())
+        .collect()
+}
+
+#[test]
+fn an_iam_name_that_is_no_identifier_is_renamed_in_place_keeping_keys_and_mfa() {
+    let t = Test::new().file(
+        "main.hcl",
+        "group \"staff\" {}\nuser \"lou\" {\n  name   = \"lou.finch\"\n  groups = [group.staff.name]\n}\n",
+    );
+    t.apply();
+    let credentials = with_key_and_mfa(&t, "lou.finch");
+    let id_before = t.live()["unique_ids"]["users"]["lou.finch"].clone();
+    t.write(
+        "main.hcl",
+        "group \"staff\" {}\nuser \"lou\" {\n  name   = \"lou.finchley\"\n  groups = [group.staff.name]\n}\nmoved {\n  from = user[\"lou.finch\"]\n  to   = user[\"lou.finchley\"]\n}\n",
+    );
+    assert_eq!(planned_ops(&t), ["RenameUser"]);
+    let plan = t.run(&["plan"]).expect(0);
+    assert!(
+        plan.stdout
+            .contains("# user.lou.finchley will be renamed in place from user.lou.finch"),
+        "{}",
+        plan.stdout
+    );
+    apply_renaming_user(&t, "lou.finch", "lou.finchley");
+    let live = t.live();
+    let user = &live["account"]["users"]["lou.finchley"];
+    assert_eq!(user["credentials"], credentials, "keys and MFA kept");
+    assert_eq!(user["groups"], serde_json::json!(["staff"]));
+    assert_eq!(live["unique_ids"]["users"]["lou.finchley"], id_before);
+    t.assert_converged();
+}
+
+#[test]
+fn a_for_each_instance_is_renamed_in_place_by_its_key() {
+    let config = |keys: &str, moved: &str| {
+        format!("user \"person\" {{\n  for_each = toset([{keys}])\n  tags     = {{ team = \"web\" }}\n}}\n{moved}")
+    };
+    let t = Test::new().file("main.hcl", &config("\"ann\", \"lou.finch\"", ""));
+    t.apply();
+    let credentials = with_key_and_mfa(&t, "lou.finch");
+    t.write(
+        "main.hcl",
+        &config(
+            "\"ann\", \"lou.finchley\"",
+            "moved {\n  from = user.person[\"lou.finch\"]\n  to   = user.person[\"lou.finchley\"]\n}\n",
+        ),
+    );
+    assert_eq!(planned_ops(&t), ["RenameUser"]);
+    t.apply();
+    assert_eq!(t.live_names("users"), ["ann", "lou.finchley"]);
+    assert_eq!(
+        t.live()["account"]["users"]["lou.finchley"]["credentials"],
+        credentials
+    );
+    t.assert_converged();
+
+    // Out of the for_each into a block of its own: `from` is the instance, `to` the block.
+    t.write(
+        "main.hcl",
+        &format!(
+            "{}user \"lou\" {{\n  name = \"lou.f\"\n  tags = {{ team = \"web\" }}\n}}\nmoved {{\n  from = user.person[\"lou.finchley\"]\n  to   = user.lou\n}}\n",
+            config("\"ann\"", "")
+        ),
+    );
+    assert_eq!(planned_ops(&t), ["RenameUser"]);
+    t.apply();
+    assert_eq!(t.live_names("users"), ["ann", "lou.f"]);
+    t.assert_converged();
+}
+
+#[test]
+fn a_from_that_matches_nothing_is_a_located_warning_with_a_suggestion() {
+    let t = Test::new().file("main.hcl", "user \"lou\" {\n  name = \"lou.finch\"\n}\n");
+    t.apply();
+    t.write(
+        "main.hcl",
+        "settings {\n  scope {\n    paths = [\"/\"]\n  }\n}\nuser \"lou\" {\n  name = \"lou.finchley\"\n}\nmoved {\n  from = user.lou_finch\n  to   = user.lou\n}\n",
+    );
+    let plan = t.run(&["plan"]).expect(0);
+    let out = &plan.stdout;
+    assert!(
+        out.contains("Warning: this moved block renames nothing: the account has no user named `lou_finch`, so user.lou.finchley is created as a new user"),
+        "{out}"
+    );
+    assert!(out.contains("main.hcl:9:1"), "{out}");
+    assert!(
+        out.contains("did you mean `from = user[\"lou.finch\"]`?"),
+        "{out}"
+    );
+    // The plan it warns about: a new user, the old one destroyed.
+    assert!(out.contains("# user.lou.finch will be destroyed"), "{out}");
+
+    let doc = json(&t.run(&["plan", "--json"]).expect(0));
+    assert_matches_schema("plan.schema.json", &doc);
+    let warnings = doc["warnings"].as_array().expect("a warnings list");
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(
+        warnings[0]["at"]
+            .as_str()
+            .is_some_and(|a| a.ends_with("main.hcl:9:1")),
+        "{warnings:?}"
+    );
+    assert!(
+        warnings[0]["help"]
+            .as_str()
+            .is_some_and(|h| h.contains("user[\"lou.finch\"]")),
+        "{warnings:?}"
+    );
+
+    let saved = t.path("plan.json");
+    let saved = saved.to_str().expect("utf-8");
+    t.run(&["plan", "--out", saved]).expect(0);
+    let md = t
+        .run_plain(&["show", saved, "--format", "markdown"])
+        .expect(0);
+    assert!(
+        md.stdout
+            .contains("> **Warning:** this moved block renames nothing"),
+        "{}",
+        md.stdout
+    );
+
+    // Written right, the warning goes and the plan renames.
+    t.write(
+        "main.hcl",
+        "user \"lou\" {\n  name = \"lou.finchley\"\n}\nmoved {\n  from = user[\"lou.finch\"]\n  to   = user.lou\n}\n",
+    );
+    let plan = t.run(&["plan"]).expect(0);
+    assert!(!plan.stdout.contains("Warning"), "{}", plan.stdout);
+    assert_eq!(planned_ops(&t), ["RenameUser"]);
 }

@@ -115,6 +115,7 @@ fn plan(ops: &[(&str, &[usize])]) -> Plan {
         targets: Vec::new(),
         max_destroy: None,
         access_changes: Vec::new(),
+        warnings: Vec::new(),
     }
 }
 

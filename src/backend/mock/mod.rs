@@ -29,7 +29,7 @@ mod user;
 
 use super::audit::{AuditData, AuditReadOptions};
 use super::{Backend, BackendError, CallCounter};
-use crate::model::{Account, Address};
+use crate::model::{Account, Address, ManagedPolicy};
 use crate::operation::{CallCounts, Operation};
 use crate::settings::Faults;
 use std::path::Path;
@@ -205,4 +205,36 @@ impl Backend for MockBackend {
     fn call_counts(&self) -> CallCounts {
         self.calls.counts()
     }
+
+    async fn read_lease(&self) -> Result<Option<ManagedPolicy>, BackendError> {
+        let account = self.store.read()?;
+        Ok(account.policies.into_values().find(super::lease::is_lease))
+    }
+
+    /// An account file that does not exist yet is an empty account nobody applies to: its
+    /// lease is granted without writing it (then the file lock alone orders two first runs).
+    async fn lease_call(&self, op: &Operation) -> Result<(), BackendError> {
+        if std::fs::symlink_metadata(self.store.path()).is_err() {
+            return Ok(());
+        }
+        let store = std::sync::Arc::clone(&self.store);
+        let call = op.clone();
+        tokio::task::spawn_blocking(move || {
+            store.apply(Box::new(move |file: &mut MockFile| lease_call(file, &call)))
+        })
+        .await
+        .map_err(|e| BackendError::Setup(format!("the mock's writer thread failed: {e}")))?
+    }
+}
+
+/// The lease's create or delete (`super::lease`), with IAM's checks and answers, but leaving no
+/// trace once deleted: the unique id its create draws is given back, so that an apply refused
+/// under the lock leaves the account file as it was.
+fn lease_call(file: &mut MockFile, op: &Operation) -> Result<(), BackendError> {
+    let next_id = file.next_id;
+    execute(file, op)?;
+    file.next_id = next_id;
+    let name = crate::model::Name::from(super::lease::LEASE_NAME);
+    file.unique_ids.forget(crate::model::Kind::Policy, &name);
+    Ok(())
 }

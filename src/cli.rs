@@ -630,10 +630,7 @@ impl Command {
                 json,
                 out,
                 targets: addresses(targets)?,
-                caller: caller
-                    .map(|c| settings::parse_mock_caller(&c))
-                    .transpose()
-                    .map_err(UsageError::Caller)?,
+                caller: caller_address(caller)?,
                 all: all_accounts(all, accounts_parallelism, Format::chosen(json, format)),
                 fail_on_gain: action_patterns(fail_on_gain)?,
                 fail_on_escalation,
@@ -819,6 +816,13 @@ fn action_patterns(texts: Vec<String>) -> Result<Vec<String>, UsageError> {
             }
         })
         .collect()
+}
+
+/// `--caller role/NAME` or `user/NAME`.
+fn caller_address(caller: Option<String>) -> Result<Option<Address>, UsageError> {
+    (caller.map(|c| settings::parse_mock_caller(&c)))
+        .transpose()
+        .map_err(UsageError::Caller)
 }
 
 fn addresses(texts: Vec<String>) -> Result<Vec<Address>, UsageError> {

@@ -124,6 +124,10 @@ pub struct Engine<'a> {
     /// The label list of a document of the account (whose address names its origin) reaching a
     /// principal through a group or not.
     document_labels: HashMap<(usize, Option<Address>), u32>,
+    /// The label list of the union of label lists.
+    label_unions: HashMap<Vec<u32>, u32>,
+    /// [`Engine::any_of`]'s results.
+    disjunctions: HashMap<Vec<TermId>, Node>,
     regions: HashMap<Node, Rc<Vec<Region>>>,
 }
 
@@ -162,6 +166,8 @@ impl<'a> Engine<'a> {
             label_lists: Vec::new(),
             label_index: HashMap::new(),
             document_labels: HashMap::new(),
+            label_unions: HashMap::new(),
+            disjunctions: HashMap::new(),
             regions: HashMap::new(),
         }
     }
@@ -260,12 +266,21 @@ impl<'a> Engine<'a> {
         n
     }
 
+    /// The disjunction of `terms`, made once per set of terms (many principals share a group's
+    /// or a managed policy's statements).
     fn any_of(&mut self, terms: impl IntoIterator<Item = TermId>) -> Node {
+        let mut terms: Vec<TermId> = terms.into_iter().collect();
+        terms.sort_unstable();
+        terms.dedup();
+        if let Some(n) = self.disjunctions.get(&terms) {
+            return *n;
+        }
         let mut acc = FALSE;
-        for t in terms {
-            let n = self.term_node(t);
+        for t in &terms {
+            let n = self.term_node(*t);
             acc = self.bdd.or(acc, n);
         }
+        self.disjunctions.insert(terms, acc);
         acc
     }
 
@@ -330,15 +345,19 @@ impl<'a> Engine<'a> {
         let denied = self.any_of(deny.iter().map(|i| inputs.denies[*i].1));
         let not_denied = self.bdd.not(denied);
         node = self.bdd.and(node, not_denied);
-        let mut via: Vec<String> = Vec::new();
-        for i in allow {
-            via.extend(
-                self.label_lists[inputs.allows[*i].2 as usize]
-                    .iter()
-                    .cloned(),
-            );
+        let mut lists: Vec<u32> = allow.iter().map(|i| inputs.allows[*i].2).collect();
+        lists.sort_unstable();
+        lists.dedup();
+        if let Some(via) = self.label_unions.get(&lists) {
+            return (node, *via);
         }
-        (node, self.intern_labels(via))
+        let mut via: Vec<String> = Vec::new();
+        for l in &lists {
+            via.extend(self.label_lists[*l as usize].iter().cloned());
+        }
+        let via = self.intern_labels(via);
+        self.label_unions.insert(lists, via);
+        (node, via)
     }
 
     /// What `new` allows that `old` does not, and the reverse.

@@ -177,6 +177,9 @@ impl Universe {
         let n = self.len();
         let set = if pattern == "*" {
             ActionSet::full(n)
+        } else if pattern.is_ascii() && !pattern.contains(['*', '?']) {
+            // No wildcard: the action of that name (case ignored), as matching would find it.
+            ActionSet::Sparse(self.id(pattern).into_iter().collect())
         } else {
             let range = match pattern.split_once(':') {
                 Some((prefix, _)) if !prefix.contains(['*', '?']) => {
@@ -324,6 +327,30 @@ impl ActionSet {
         }
     }
 
+    /// The actions of the set that are not in `other`.
+    pub fn difference(&self, other: &ActionSet) -> ActionSet {
+        match (self, other) {
+            (ActionSet::Sparse(ids), _) => ActionSet::Sparse(
+                ids.iter()
+                    .copied()
+                    .filter(|id| !other.contains(*id))
+                    .collect(),
+            ),
+            (ActionSet::Dense(a), ActionSet::Dense(b)) => {
+                Self::compact(a.iter().zip(b).map(|(x, y)| x & !y).collect())
+            }
+            (ActionSet::Dense(a), ActionSet::Sparse(ids)) => {
+                let mut words = a.clone();
+                for id in ids {
+                    if let Some(w) = words.get_mut(*id as usize / 64) {
+                        *w &= !(1 << (id % 64));
+                    }
+                }
+                Self::compact(words)
+            }
+        }
+    }
+
     pub fn contains(&self, id: ActionId) -> bool {
         match self {
             ActionSet::Sparse(ids) => ids.binary_search(&id).is_ok(),
@@ -404,9 +431,31 @@ mod tests {
         assert!(u.contains(700) && u.contains(599) && !u.contains(600));
         let i = a.intersection(&b);
         assert_eq!(i, ActionSet::Sparse(vec![5]));
+        assert_eq!(a.difference(&b).iter().count(), 599);
+        assert_eq!(b.difference(&a), ActionSet::Sparse(vec![700, 999]));
+        assert_eq!(a.difference(&a), ActionSet::Sparse(Vec::new()));
         let c = b.complement(n);
         assert_eq!(c.iter().count(), 997);
         assert!(!c.contains(5) && c.contains(6));
         assert!(ActionSet::full(n).complement(n).is_empty());
+    }
+
+    #[test]
+    fn a_name_without_wildcard_is_the_one_action_matching_finds() {
+        // No two catalog actions differ only by case, so a name finds one action by lookup.
+        assert_eq!(base().index.len(), base().names.len());
+        let s =
+            statement(r#"{"Effect":"Allow","Action":["S3:GETOBJECT","s3:MadeUp"],"Resource":"*"}"#);
+        let mut u = Universe::new([&s]);
+        let set = u.statement_actions(&s);
+        let matched: Vec<ActionId> = (0..u.len() as ActionId)
+            .filter(|id| {
+                ["S3:GETOBJECT", "s3:MadeUp"]
+                    .iter()
+                    .any(|p| matcher::action_matches(p, u.name(*id)))
+            })
+            .collect();
+        assert_eq!(set.iter().collect::<Vec<_>>(), matched);
+        assert_eq!(matched.len(), 2);
     }
 }

@@ -12,7 +12,7 @@ use super::bdd::FALSE;
 use super::model::{Class, Engine, Inputs, Model, Region};
 use super::principal::{self, Principal};
 use super::resources::Shape;
-use super::{actions, matcher};
+use super::{actions, matcher, reach};
 use crate::model::policy::Condition;
 use crate::model::{arn, Account, Address, Kind};
 use serde::{Deserialize, Serialize};
@@ -79,33 +79,47 @@ fn principals(before: &Account, after: &Account) -> Vec<Address> {
     out
 }
 
-/// Both sides' principals and one engine for them.
+/// Some principals of two accounts, and one engine for them.
 pub struct Comparison<'a> {
     pub engine: Engine<'a>,
-    pub before: Vec<Option<Principal<'a>>>,
-    pub after: Vec<Option<Principal<'a>>>,
-    pub addresses: Vec<Address>,
+    /// The principals compared, in address order, with their policies before and after.
+    compared: Vec<(Address, Option<Principal<'a>>, Option<Principal<'a>>)>,
     account_id: String,
     after_account: &'a Account,
     after_models: HashMap<Address, Rc<Model>>,
 }
 
 impl<'a> Comparison<'a> {
-    pub fn new(before: &'a Account, after: &'a Account, account_id: &str) -> Comparison<'a> {
-        let addresses = principals(before, after);
-        let gather = |account: &'a Account| -> Vec<Option<Principal<'a>>> {
-            addresses
-                .iter()
-                .map(|a| principal::gather(account, account_id, a))
-                .collect()
-        };
-        let (b, a) = (gather(before), gather(after));
-        let engine = Engine::new(super::model::statements_of(b.iter().chain(&a).flatten()));
+    /// A comparison of `compared` (users and roles, in address order) between `before` and
+    /// `after`. The catalog holds the actions every principal's documents name, on both sides,
+    /// whether compared or not: what the model lists for a wildcard does not depend on which
+    /// principals a change reaches.
+    pub fn new(
+        before: &'a Account,
+        after: &'a Account,
+        account_id: &str,
+        compared: Vec<Address>,
+    ) -> Comparison<'a> {
+        let everyone = principals(before, after);
+        let mut documents = Vec::new();
+        for account in [before, after] {
+            let mut resolved = principal::Resolved::new();
+            for a in &everyone {
+                principal::documents(account, account_id, a, &mut resolved, &mut documents);
+            }
+        }
+        let engine = Engine::new(super::model::statements_of(documents));
+        let compared = compared
+            .into_iter()
+            .map(|a| {
+                let b = principal::gather(before, account_id, &a);
+                let n = principal::gather(after, account_id, &a);
+                (a, b, n)
+            })
+            .collect();
         Comparison {
             engine,
-            before: b,
-            after: a,
-            addresses,
+            compared,
             account_id: account_id.to_owned(),
             after_account: after,
             after_models: HashMap::new(),
@@ -116,11 +130,10 @@ impl<'a> Comparison<'a> {
         side.map(|p| self.engine.inputs(p))
     }
 
-    /// Every principal's change, in address order.
+    /// The changes of the principals compared, in address order.
     pub fn changes(&mut self) -> Vec<AccessChange> {
         let mut out = Vec::new();
-        for i in 0..self.addresses.len() {
-            let (b, a) = (self.before[i].clone(), self.after[i].clone());
+        for (address, b, a) in std::mem::take(&mut self.compared) {
             let (ib, ia) = (self.inputs(b.as_ref()), self.inputs(a.as_ref()));
             if ib == ia {
                 continue;
@@ -128,7 +141,7 @@ impl<'a> Comparison<'a> {
             let empty = Rc::new(Model::default());
             let mb = ib.map_or_else(|| empty.clone(), |x| self.engine.model(&x));
             let ma = ia.map_or(empty, |x| self.engine.model(&x));
-            let change = self.compare(&self.addresses[i].clone(), &mb, &ma);
+            let change = self.compare(&address, &mb, &ma);
             if !change.gained.is_empty() || !change.lost.is_empty() {
                 out.push(change);
             }
@@ -141,12 +154,7 @@ impl<'a> Comparison<'a> {
         if let Some(m) = self.after_models.get(address) {
             return m.clone();
         }
-        let p = self
-            .addresses
-            .iter()
-            .position(|a| a == address)
-            .and_then(|i| self.after[i].clone());
-        let m = match p {
+        let m = match principal::gather(self.after_account, &self.account_id, address) {
             Some(p) => {
                 let inputs = self.engine.inputs(&p);
                 self.engine.model(&inputs)
@@ -435,18 +443,17 @@ pub fn gains_matching<'c>(
     out
 }
 
-/// Every principal's access change between `before` (the live account) and `after`.
+/// Every principal's access change between `before` (the live account) and `after`: only the
+/// principals the change [`reach`]es are modelled.
 pub fn access_changes(before: &Account, after: &Account, account_id: &str) -> Vec<AccessChange> {
-    Comparison::new(before, after, account_id).changes()
+    Comparison::new(before, after, account_id, reach::reached(before, after)).changes()
 }
 
 /// The principal's whole access in `account`, as one change from nothing: what it is allowed.
 pub fn access_of(account: &Account, account_id: &str, address: &Address) -> Option<AccessChange> {
-    principal::gather(account, account_id, address)?;
+    let p = principal::gather(account, account_id, address)?;
     let empty = Account::default();
-    let mut c = Comparison::new(&empty, account, account_id);
-    let i = c.addresses.iter().position(|a| a == address)?;
-    let p = c.after[i].clone()?;
+    let mut c = Comparison::new(&empty, account, account_id, Vec::new());
     let inputs = c.engine.inputs(&p);
     let model = c.engine.model(&inputs);
     Some(c.compare(address, &Model::default(), &model))

@@ -28,6 +28,7 @@ pub mod managed;
 pub mod matcher;
 pub mod model;
 pub mod principal;
+pub mod reach;
 pub mod request;
 pub mod resources;
 pub mod statement;

@@ -14,9 +14,10 @@
 use super::actions::{ActionId, ActionSet, Universe};
 use super::bdd::{Bdd, Node, FALSE, TRUE};
 use super::compile::{Atom, Lit, Store, TermId};
-use super::principal::{PolicyRef, Principal};
+use super::principal::{Origin, PolicyRef, Principal};
 use super::resources::{self, Shape};
 use crate::model::policy::{Condition, Statement};
+use crate::model::{Address, PolicyDocument};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::rc::Rc;
 
@@ -89,10 +90,8 @@ type Signature = (Vec<usize>, Vec<usize>, Vec<usize>);
 fn refine(
     classes: Vec<(ActionSet, Signature)>,
     set: &ActionSet,
-    n: usize,
     mark: impl Fn(&mut Signature),
 ) -> Vec<(ActionSet, Signature)> {
-    let outside = set.complement(n);
     let mut out = Vec::with_capacity(classes.len() + 1);
     for (actions, sig) in classes {
         let inside = actions.intersection(set);
@@ -100,7 +99,7 @@ fn refine(
             out.push((actions, sig));
             continue;
         }
-        let rest = actions.intersection(&outside);
+        let rest = actions.difference(set);
         let mut marked = sig.clone();
         mark(&mut marked);
         out.push((inside, marked));
@@ -122,23 +121,26 @@ pub struct Engine<'a> {
     models: HashMap<Inputs, Rc<Model>>,
     label_lists: Vec<Vec<String>>,
     label_index: HashMap<Vec<String>, u32>,
+    /// The label list of a document of the account (whose address names its origin) reaching a
+    /// principal through a group or not.
+    document_labels: HashMap<(usize, Option<Address>), u32>,
+    /// The label list of the union of label lists.
+    label_unions: HashMap<Vec<u32>, u32>,
+    /// [`Engine::any_of`]'s results.
+    disjunctions: HashMap<Vec<TermId>, Node>,
     regions: HashMap<Node, Rc<Vec<Region>>>,
 }
 
-/// Every statement of the documents `principals` are evaluated with.
-pub fn statements_of<'p, 'a: 'p>(
-    principals: impl IntoIterator<Item = &'p Principal<'a>>,
+/// Every statement of `documents`, each document read once (documents are shared by many
+/// principals).
+pub fn statements_of<'a>(
+    documents: impl IntoIterator<Item = &'a PolicyDocument>,
 ) -> Vec<&'a Statement> {
-    // Documents are shared by many principals: each is read once.
     let mut seen = std::collections::HashSet::new();
     let mut out = Vec::new();
-    for p in principals {
-        for r in p.identity.iter().chain(&p.boundary) {
-            if let Some(doc) = r.document {
-                if seen.insert(std::ptr::from_ref(doc)) {
-                    out.extend(doc.statements());
-                }
-            }
+    for doc in documents {
+        if seen.insert(std::ptr::from_ref(doc)) {
+            out.extend(doc.statements());
         }
     }
     out
@@ -163,6 +165,9 @@ impl<'a> Engine<'a> {
             models: HashMap::new(),
             label_lists: Vec::new(),
             label_index: HashMap::new(),
+            document_labels: HashMap::new(),
+            label_unions: HashMap::new(),
+            disjunctions: HashMap::new(),
             regions: HashMap::new(),
         }
     }
@@ -188,13 +193,29 @@ impl<'a> Engine<'a> {
         id
     }
 
+    /// The label list of `r` (whose document is `doc`).
+    fn labels_of(&mut self, r: &PolicyRef, doc: &PolicyDocument) -> u32 {
+        // An AWS managed document may be named by ARNs spelled differently: its labels are
+        // made each time.
+        if matches!(r.origin, Origin::Aws { .. }) {
+            return self.intern_labels(labels(r));
+        }
+        let key = (std::ptr::from_ref(doc) as usize, r.via.clone());
+        if let Some(id) = self.document_labels.get(&key) {
+            return *id;
+        }
+        let id = self.intern_labels(labels(r));
+        self.document_labels.insert(key, id);
+        id
+    }
+
     /// The principal's statements, instantiated for it.
     pub fn inputs(&mut self, p: &Principal<'a>) -> Inputs {
         let ctx = self.store.context(p.caller.clone(), p.tags);
         let mut inputs = Inputs::default();
         for r in &p.identity {
             let Some(doc) = r.document else { continue };
-            let label = self.intern_labels(labels(r));
+            let label = self.labels_of(r, doc);
             for s in doc.statements() {
                 let cid = self.store.compile(s, doc.version());
                 if self.store.compiled(cid).actions.is_empty() {
@@ -245,12 +266,21 @@ impl<'a> Engine<'a> {
         n
     }
 
+    /// The disjunction of `terms`, made once per set of terms (many principals share a group's
+    /// or a managed policy's statements).
     fn any_of(&mut self, terms: impl IntoIterator<Item = TermId>) -> Node {
+        let mut terms: Vec<TermId> = terms.into_iter().collect();
+        terms.sort_unstable();
+        terms.dedup();
+        if let Some(n) = self.disjunctions.get(&terms) {
+            return *n;
+        }
         let mut acc = FALSE;
-        for t in terms {
-            let n = self.term_node(t);
+        for t in &terms {
+            let n = self.term_node(*t);
             acc = self.bdd.or(acc, n);
         }
+        self.disjunctions.insert(terms, acc);
         acc
     }
 
@@ -263,9 +293,9 @@ impl<'a> Engine<'a> {
         // Refine "every action some allow names" by each statement's actions: each class ends
         // with the statements that name all of its actions and none of the others.
         let mut classes: Vec<(ActionSet, Signature)> = Vec::new();
-        let sets = |cids: &mut dyn Iterator<Item = u32>| -> Vec<ActionSet> {
-            cids.map(|c| self.store.compiled(c).actions.clone())
-                .collect()
+        let store = &self.store;
+        let sets = |cids: &mut dyn Iterator<Item = u32>| -> Vec<&ActionSet> {
+            cids.map(|c| &store.compiled(c).actions).collect()
         };
         let allow_sets = sets(&mut inputs.allows.iter().map(|a| a.0));
         let deny_sets = sets(&mut inputs.denies.iter().map(|d| d.0));
@@ -281,7 +311,7 @@ impl<'a> Engine<'a> {
             .enumerate()
         {
             for (i, set) in list.iter().enumerate() {
-                classes = refine(classes, set, n, |sig| match which {
+                classes = refine(classes, set, |sig| match which {
                     0 => sig.0.push(i),
                     1 => sig.1.push(i),
                     _ => sig.2.push(i),
@@ -315,15 +345,19 @@ impl<'a> Engine<'a> {
         let denied = self.any_of(deny.iter().map(|i| inputs.denies[*i].1));
         let not_denied = self.bdd.not(denied);
         node = self.bdd.and(node, not_denied);
-        let mut via: Vec<String> = Vec::new();
-        for i in allow {
-            via.extend(
-                self.label_lists[inputs.allows[*i].2 as usize]
-                    .iter()
-                    .cloned(),
-            );
+        let mut lists: Vec<u32> = allow.iter().map(|i| inputs.allows[*i].2).collect();
+        lists.sort_unstable();
+        lists.dedup();
+        if let Some(via) = self.label_unions.get(&lists) {
+            return (node, *via);
         }
-        (node, self.intern_labels(via))
+        let mut via: Vec<String> = Vec::new();
+        for l in &lists {
+            via.extend(self.label_lists[*l as usize].iter().cloned());
+        }
+        let via = self.intern_labels(via);
+        self.label_unions.insert(lists, via);
+        (node, via)
     }
 
     /// What `new` allows that `old` does not, and the reverse.

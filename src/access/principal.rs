@@ -258,6 +258,61 @@ pub fn gather<'a>(
     })
 }
 
+/// Managed policy ARNs of one account resolved to their documents, each once.
+pub type Resolved<'a> = std::collections::HashMap<&'a str, Option<&'a PolicyDocument>>;
+
+/// Adds to `out` the documents [`gather`] gives `address` (a user or a role), in its order
+/// (identity, then the boundary), without building references: what the catalog of a computation
+/// needs from a principal that is not modelled.
+pub fn documents<'a>(
+    account: &'a Account,
+    account_id: &str,
+    address: &Address,
+    resolved: &mut Resolved<'a>,
+    out: &mut Vec<&'a PolicyDocument>,
+) {
+    let mut held = |(inline, attached): (&'a InlinePolicies, &'a BTreeSet<String>),
+                    out: &mut Vec<&'a PolicyDocument>| {
+        out.extend(inline.values());
+        for arn in attached {
+            let doc = *resolved.entry(arn.as_str()).or_insert_with(|| {
+                managed(account, account_id, arn, PolicyKind::Identity, None).document
+            });
+            out.extend(doc);
+        }
+    };
+    let boundary = match address.kind {
+        Kind::User => {
+            let Some(u) = account.users.get(&address.name) else {
+                return;
+            };
+            held((&u.inline_policies, &u.policies), out);
+            for g in u.groups.iter().filter_map(|g| account.groups.get(g)) {
+                held((&g.inline_policies, &g.policies), out);
+            }
+            u.permissions_boundary.as_deref()
+        }
+        Kind::Role => {
+            let Some(r) = account.roles.get(&address.name) else {
+                return;
+            };
+            held((&r.inline_policies, &r.policies), out);
+            r.permissions_boundary.as_deref()
+        }
+        _ => return,
+    };
+    if let Some(arn) = boundary {
+        let b = managed(
+            account,
+            account_id,
+            arn,
+            PolicyKind::PermissionsBoundary,
+            None,
+        );
+        out.extend(b.document);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -320,5 +375,26 @@ mod tests {
         )
         .is_none());
         assert!(gather(&account, "123456789012", &"role.ann".parse().unwrap()).is_none());
+        // The documents without references: the same, in the same order.
+        let mut docs = Vec::new();
+        let ann = "user.ann".parse().unwrap();
+        documents(
+            &account,
+            "123456789012",
+            &ann,
+            &mut Resolved::new(),
+            &mut docs,
+        );
+        let gathered: Vec<_> = p
+            .identity
+            .iter()
+            .chain(&p.boundary)
+            .filter_map(|r| r.document)
+            .collect();
+        assert_eq!(docs.len(), gathered.len());
+        assert!(docs
+            .iter()
+            .zip(&gathered)
+            .all(|(a, b)| std::ptr::eq(*a, *b)));
     }
 }

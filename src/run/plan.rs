@@ -276,11 +276,15 @@ pub(crate) async fn plan_cmd(
             too_many.fix()
         ));
     }
-    let mut doc = PlanDocument::new(planned.plan.clone(), planned.backend.call_counts());
+    let saved = (settings.out.as_ref())
+        .map(|_| provenance(dir, &planned, caller.clone()))
+        .transpose()?;
+    // The plan moves into the document (a fresh account's access changes make it large: no copy).
+    let mut doc = PlanDocument::new(planned.plan, planned.backend.call_counts());
     doc.lockout = caller.as_ref().zip(verdict).map(|(c, v)| v.report(c));
     let mut text = None;
     if let Some(file) = &settings.out {
-        doc.saved = Some(provenance(dir, &planned, caller.clone())?);
+        doc.saved = saved;
         let written = document_text(&mut doc)?;
         write(file, &written)?;
         text = Some(written);
@@ -292,12 +296,8 @@ pub(crate) async fn plan_cmd(
         };
         out(&text);
     } else {
-        out(&targeted_warning(&planned.plan));
-        out(&render::human::plan(
-            &planned.plan,
-            ui.style,
-            ui.verbose > 0,
-        ));
+        out(&targeted_warning(&doc.plan));
+        out(&render::human::plan(&doc.plan, ui.style, ui.verbose > 0));
         if let Some(file) = &settings.out {
             out(&format!(
                 "\nSaved the plan to {}. Apply exactly these actions with: iamform apply {}\n",
@@ -307,9 +307,9 @@ pub(crate) async fn plan_cmd(
         }
     }
     report_calls(&*planned.backend, ui);
-    let changes = !planned.plan.is_empty();
-    let refused = gates(settings, &planned.plan);
-    exiting_soon(planned);
+    let changes = !doc.plan.is_empty();
+    let refused = gates(settings, &doc.plan);
+    exiting_soon((doc, planned.live, planned.config, planned.desired));
     Ok(if refused {
         Exit::Error
     } else if settings.detailed_exitcode && changes {

@@ -10,19 +10,26 @@
 #      with its own account id;
 #   2. `plan --all --out` and `apply --all` create them in moto (the seeding, timed);
 #   3. `plan --all` (no changes) is timed RUNS times over a tree holding one of those accounts,
-#      and RUNS times over the tree of all of them with --accounts-parallelism ACCOUNTS.
-# Usage: bash benches/accounts_moto.sh [ACCOUNTS=20] [ENTITIES=100] [RUNS=5]
+#      and RUNS times over the tree of all of them with --accounts-parallelism ACCOUNTS;
+#   4. the same two timings again through benches/latency_proxy.py, which holds each call LATENCY_MS
+#      (default 50) before passing it to moto, as IAM's endpoint does over a network.
+# From the same machine moto answers in about a millisecond and works on one core (one Python
+# process), so step 3 measures moto's CPU: 20 accounts are 20 times its work. Step 4 measures what
+# concurrency across accounts is for, overlapping the waits on IAM.
+# Usage: [LATENCY_MS=50] bash benches/accounts_moto.sh [ACCOUNTS=20] [ENTITIES=100] [RUNS=5]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 accounts="${1:-20}"
 entities="${2:-100}"
 runs="${3:-5}"
+latency_ms="${LATENCY_MS:-50}"
 cargo build --release --quiet
 bin="$PWD/target/release/iamform"
 bash .ci/moto.sh install
 endpoint="$(bash .ci/moto.sh start)"
 work="$(mktemp -d)"
-trap 'bash .ci/moto.sh stop; rm -rf "$work"' EXIT
+proxy_pid=""
+trap '[ -z "$proxy_pid" ] || kill "$proxy_pid"; bash .ci/moto.sh stop; rm -rf "$work"' EXIT
 export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_REGION=us-east-1
 export AWS_EC2_METADATA_DISABLED=true
 
@@ -62,15 +69,15 @@ role "r{i}" {{
 """)
 EOF
 
-account_dir() { # ROOT I: writes account I's configuration under ROOT
-    local id dir
+account_dir() { # ROOT I [ENDPOINT]: writes account I's configuration under ROOT
+    local id dir url="${3:-$endpoint}"
     id="$(printf '%012d' "$((100000000000 + $2))")"
     dir="$1/accounts/a$2"
     mkdir -p "$dir"
     cp "$work/main.hcl" "$dir/main.hcl"
     cat >"$dir/backend.hcl" <<HCL
 backend "aws" {
-  endpoint_url    = "$endpoint"
+  endpoint_url    = "$url"
   account_id      = "$id"
   assume_role_arn = "arn:aws:iam::$id:role/iamform"
 }
@@ -115,6 +122,20 @@ report() { # LABEL TIMES
 echo "== plan --all (no changes), $runs runs each; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 one="$(time_plan "$work/one" 1)"
 all="$(time_plan "$work/all" "$accounts")"
+report "1 account" "$one"
+report "$accounts accounts" "$all"
+echo "ratio of the median walls $(echo "scale=2; $(echo "$all" | cut -d' ' -f1 | median) / $(echo "$one" | cut -d' ' -f1 | median)" | bc) (target < 3)"
+python3 benches/latency_proxy.py "$endpoint" "$latency_ms" >"$work/proxy.url" &
+proxy_pid=$!
+for _ in $(seq 1 50); do [ -s "$work/proxy.url" ] && break; sleep 0.1; done
+proxy="$(cat "$work/proxy.url")"
+for i in $(seq 1 "$accounts"); do
+    account_dir "$work/all-latency" "$i" "$proxy"
+done
+account_dir "$work/one-latency" 1 "$proxy"
+echo "== the same through a proxy adding $latency_ms ms to each call"
+one="$(time_plan "$work/one-latency" 1)"
+all="$(time_plan "$work/all-latency" "$accounts")"
 report "1 account" "$one"
 report "$accounts accounts" "$all"
 echo "ratio of the median walls $(echo "scale=2; $(echo "$all" | cut -d' ' -f1 | median) / $(echo "$one" | cut -d' ' -f1 | median)" | bc) (target < 3)"

@@ -25,6 +25,8 @@ pub(crate) struct Loaded {
     /// The configuration (first), then every module directory it uses, each loaded once.
     pub units: Vec<Unit>,
     pub backend: Option<BackendSpec>,
+    /// Set once the blocks were taken out ([`super::Config::release_syntax`]).
+    pub released: bool,
 }
 
 impl Loaded {
@@ -55,6 +57,7 @@ pub(crate) fn load(dir: &Path, root: &Root) -> Result<Loaded, Diagnostics> {
             map,
             units,
             backend,
+            released: false,
         })
     } else {
         Err(Diagnostics::deduplicated(diags))

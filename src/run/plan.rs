@@ -83,7 +83,7 @@ pub(crate) async fn plan_config(
 
 /// [`plan_config`] once the configuration is lowered into `desired`.
 pub(crate) async fn plan_lowered(
-    config: Config,
+    mut config: Config,
     desired: Desired,
     backend: Arc<dyn Backend>,
     spec: BackendSpec,
@@ -142,6 +142,10 @@ pub(crate) async fn plan_lowered(
             plan::moved::unmatched(&rename, &live, at)
         })
         .collect();
+    // The parsed blocks are not needed any more: freed on another core while the plan goes on
+    // (at 10k entities they are 46 MB of the peak the access changes below reach).
+    let syntax = config.release_syntax();
+    std::thread::spawn(move || drop(syntax));
     if !plan.changes.is_empty() {
         let after = plan::after(&renamed, &plan);
         plan.access_changes =

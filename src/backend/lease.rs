@@ -21,10 +21,10 @@ use crate::operation::{CallCounts, Operation, PolicyOp};
 use std::sync::Arc;
 use std::time::Duration;
 
-/// The lease policy's path: reserved for iamform.
-pub const LEASE_PATH: &str = "/iamform/lock/";
+/// The lease policy's path: reserved for iamform (validate refuses it in configurations).
+pub const LEASE_PATH: &str = crate::model::iam::LOCK_PATH;
 /// The lease policy's name.
-pub const LEASE_NAME: &str = "iamform-apply-lock";
+pub const LEASE_NAME: &str = crate::model::iam::LOCK_POLICY_NAME;
 
 const HOLDER: &str = "iamform:lease-holder";
 const ACQUIRED: &str = "iamform:lease-acquired";
@@ -180,7 +180,8 @@ pub fn this_run() -> String {
     tag_value(&who)
 }
 
-fn lease_arn(account_id: &str) -> String {
+/// The lease policy's ARN in account `account_id`.
+pub(crate) fn lease_arn(account_id: &str) -> String {
     arn(account_id, Kind::Policy, LEASE_PATH, LEASE_NAME)
 }
 
@@ -200,18 +201,32 @@ fn create(holder: &Holder, lease: Duration) -> Operation {
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v))
     .collect();
+    let policy = lease_policy(tags);
+    Operation::Policy(PolicyOp::CreatePolicy {
+        policy: policy.name,
+        path: policy.path,
+        description: policy.description,
+        document: policy.document,
+        tags: policy.tags,
+    })
+}
+
+/// The lease policy holding `tags`, as it is created (and as a backend that reads only its tags
+/// returns it).
+pub(crate) fn lease_policy(tags: crate::model::Tags) -> ManagedPolicy {
     // Denies one call on a user that cannot exist: attached to nothing, it does nothing.
     let document = PolicyDocument::from_json_str(
         r#"{"Version":"2012-10-17","Statement":[{"Sid":"IamformApplyLock","Effect":"Deny","Action":"iam:GetUser","Resource":"arn:aws:iam::*:user/iamform/lock/none"}]}"#,
     )
     .expect("the lease's document is valid");
-    Operation::Policy(PolicyOp::CreatePolicy {
-        policy: Name::from(LEASE_NAME),
+    ManagedPolicy {
+        name: Name::from(LEASE_NAME),
         path: LEASE_PATH.to_owned(),
         description: Some("iamform apply lock: who holds it is in its tags".to_owned()),
-        document,
         tags,
-    })
+        document,
+        versions: Vec::new(),
+    }
 }
 
 fn delete(account_id: &str) -> Operation {

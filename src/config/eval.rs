@@ -672,6 +672,13 @@ impl<'a> Env<'a> {
                 }
                 if let Err(e) = names::check_path(&path) {
                     self.diags.push(self.map.error(path_span, which(e.into())));
+                } else if let Err(e) = names::check_not_lock(kind, &name, &path) {
+                    let at = if path.starts_with(names::LOCK_PATH) {
+                        path_span
+                    } else {
+                        name_span
+                    };
+                    self.diags.push(self.map.error(at, which(e.into())));
                 }
                 (name, path, None)
             }

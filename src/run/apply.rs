@@ -159,7 +159,7 @@ async fn saved(
 
 /// A saved plan with its backend and, when `lock` (and not `--lock=false`), the account's apply
 /// lock, taken before the account is read and released here when the plan is refused.
-type Prepared = (
+pub(super) type Prepared = (
     PlanDocument,
     Arc<dyn Backend>,
     Option<crate::backend::lease::Lease>,
@@ -179,7 +179,7 @@ pub(super) async fn prepare_saved(
     Ok(prepared.map(|(doc, backend, _)| (doc, backend)))
 }
 
-async fn prepare_saved_locked(
+pub(super) async fn prepare_saved_locked(
     file: &Path,
     flags: &BackendFlags,
     settings: &ApplySettings,

@@ -3,9 +3,15 @@
 //! guard) before any account is changed; two plans for one account are both refused; then the
 //! accepted plans are applied concurrently, `--accounts-parallelism` at a time. A failure in one
 //! account does not stop the others; the combined report says what was done in each.
+//!
+//! Each account's apply lock (src/backend/lease.rs) is taken just before its plan is applied, and
+//! the plan is checked again under it (a second read of that account): the first checks run
+//! without locks, so that two plans for one account are both refused rather than one of them
+//! waiting for the lock the other holds.
 
 use super::all::{exit, print};
-use super::apply::prepare_saved;
+use super::apply::{prepare_saved, prepare_saved_locked};
+use super::lease;
 use super::{Exit, Ui};
 use crate::accounts::{
     refuse_shared_accounts, AccountReport, AccountsReport, Applied, Command, Status,
@@ -29,8 +35,8 @@ struct Shared {
     interrupted: AtomicBool,
 }
 
-/// A checked plan, ready to apply.
-type Ready = (PlanDocument, Arc<dyn Backend>);
+/// A checked plan, ready to apply, and the file it was read from.
+type Ready = (PlanDocument, Arc<dyn Backend>, PathBuf);
 
 /// `iamform apply --all DIR`.
 pub(crate) async fn apply_all(
@@ -136,7 +142,7 @@ impl Shared {
                 let id = backend.account_id().to_owned();
                 let mut report = AccountReport::reached(shown, Some(id), status);
                 report.backend = doc.saved.as_ref().map(|s| s.backend.clone());
-                (report, Some((doc, backend)))
+                (report, Some((doc, backend, file.to_path_buf())))
             }
             Ok(Err(text)) if text.is_empty() => (
                 AccountReport::failed(shown, "refused: see the message above\n".to_owned()),
@@ -150,19 +156,31 @@ impl Shared {
         }
     }
 
-    /// Applies a checked plan; the entry says what was done.
-    async fn apply(&self, mut account: AccountReport, (mut doc, backend): Ready) -> AccountReport {
+    /// Applies a checked plan under its account's apply lock; the entry says what was done.
+    async fn apply(&self, mut account: AccountReport, ready: Ready) -> AccountReport {
+        let (mut doc, _, file) = ready;
         let warning = crate::plan::outside_warning(&doc.plan);
         if !warning.is_empty() {
             account.warnings.push(warning);
         }
         if !doc.plan.is_empty() {
+            let locked =
+                prepare_saved_locked(&file, &self.flags, &self.settings, &self.ui, true).await;
+            let (locked, backend, held) = match locked {
+                Ok(Ok(prepared)) => prepared,
+                Ok(Err(text)) => return refused(account, text),
+                Err(e) => return refused(account, format!("error: {e:#}\n")),
+            };
+            doc = locked;
             let options = apply::Options {
                 parallelism: self.settings.parallelism,
                 ..Default::default()
             };
             let stop = || self.interrupted.load(Ordering::SeqCst);
             let report = apply::run(&doc.plan, Arc::clone(&backend), &options, stop, |_| {}).await;
+            if let Some(held) = held {
+                lease::give_back(&*backend, held).await;
+            }
             account.applied = Some(applied(&report));
             account.errors = failures(&report);
             account.status = if report.is_success() {
@@ -175,6 +193,18 @@ impl Shared {
         doc.saved = None;
         account.with_plan(doc)
     }
+}
+
+/// The entry of an account whose plan was refused once its lock was taken (held by another run,
+/// or the account changed since the first check): nothing applied there.
+fn refused(mut account: AccountReport, text: String) -> AccountReport {
+    account.status = Status::Error;
+    account.errors.push(if text.is_empty() {
+        "refused: see the message above\n".to_owned()
+    } else {
+        text
+    });
+    account
 }
 
 fn applied(report: &ApplyReport) -> Applied {

@@ -1084,10 +1084,31 @@ async fn the_apply_lock_holds_expires_is_forced_and_stays_out_of_plans_on_moto()
     let config = dir.path().to_str().expect("utf-8").to_owned();
     let write = |text: &str| std::fs::write(dir.path().join("main.hcl"), text).expect("write");
     let run = |args: &[&str]| on_moto(&endpoint, &[args, &[config.as_str()]].concat());
+    // Another run's lock, created as that run did (a configuration cannot declare it).
+    let client = sdk(&endpoint).await;
     let seed = |who: &str, expires: &str| {
-        write(&crate::cli::lease::lease_config(who, expires));
-        let (code, text) = run(&["apply", "--auto-approve", "--lock=false"]);
-        assert_eq!(code, Some(0), "{text}");
+        let policy = crate::cli::lease::lease_policy(who, expires);
+        let client = client.clone();
+        async move {
+            let tag = |k: &str| {
+                aws_sdk_iam::types::Tag::builder()
+                    .key(k)
+                    .value(policy["tags"][k].as_str().expect("a tag"))
+                    .build()
+                    .expect("a tag")
+            };
+            let tags =
+                ["holder", "acquired", "expires", "id"].map(|k| tag(&format!("iamform:lease-{k}")));
+            client
+                .create_policy()
+                .policy_name("iamform-apply-lock")
+                .path("/iamform/lock/")
+                .policy_document(policy["document"].to_string())
+                .set_tags(Some(tags.to_vec()))
+                .send()
+                .await
+                .expect("seed the lock");
+        }
     };
     let b = target::connect_to_moto(&endpoint).await;
     let held = || async {
@@ -1096,7 +1117,22 @@ async fn the_apply_lock_holds_expires_is_forced_and_stays_out_of_plans_on_moto()
     };
     const CONFIG: &str = "settings {\n  scope {\n    paths = [\"/\"]\n  }\n}\nuser \"ann\" {}\n";
 
-    seed("alice@ci-runner-1 pid 4242", "2099-01-01T00:00:00Z");
+    seed("alice@ci-runner-1 pid 4242", "2099-01-01T00:00:00Z").await;
+    // Who holds it is read in two calls, not by reading the whole account.
+    let before = b.call_counts();
+    let lease = b.read_lease().await.expect("read the lease").expect("held");
+    let calls = delta(&before, &b.call_counts());
+    assert_eq!(
+        calls,
+        CallCounts::from([
+            ("GetPolicy".to_owned(), 1),
+            ("ListPolicyTags".to_owned(), 1)
+        ])
+    );
+    assert_eq!(
+        lease.tags.get("iamform:lease-holder").map(String::as_str),
+        Some("alice@ci-runner-1 pid 4242")
+    );
     write(CONFIG);
     let (code, text) = run(&["apply", "--auto-approve", "--lock-timeout", "0"]);
     assert_eq!(code, Some(1), "{text}");
@@ -1126,7 +1162,7 @@ async fn the_apply_lock_holds_expires_is_forced_and_stays_out_of_plans_on_moto()
     assert_eq!(code, Some(0), "{text}");
     assert!(!held().await, "released after the apply");
 
-    seed("bob@ci-runner-2 pid 7", "2020-01-01T00:00:00Z");
+    seed("bob@ci-runner-2 pid 7", "2020-01-01T00:00:00Z").await;
     write(&CONFIG.replace("ann", "bea"));
     let (code, text) = run(&["apply", "--auto-approve", "--lock-timeout", "0"]);
     assert_eq!(code, Some(0), "the expired lock is taken over: {text}");

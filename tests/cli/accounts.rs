@@ -273,6 +273,77 @@ fn apply_all_applies_every_saved_plan_and_a_failing_account_stops_no_other() {
     );
 }
 
+#[test]
+fn apply_all_takes_each_accounts_lock_and_an_account_locked_by_another_run_is_refused() {
+    let t = organization();
+    let plans = t.path("plans").display().to_string();
+    plan_all(&t, &["--out", &plans]).expect(0);
+    // Another run holds prod's apply lock.
+    let prod = t.config().join("accounts/prod/account.json");
+    let lock =
+        crate::cli::lease::lease_policy("alice@ci-runner-1 pid 4242", "2099-01-01T00:00:00Z");
+    let account = serde_json::json!({
+        "format_version": 2,
+        "account_id": "333333333333",
+        "account": { "policies": { "iamform-apply-lock": lock } },
+    });
+    std::fs::write(&prod, account.to_string()).expect("write prod's mock account");
+
+    let run = t
+        .run_plain(&[
+            "apply",
+            "--all",
+            &plans,
+            "--auto-approve",
+            "--json",
+            "--lock-timeout",
+            "0",
+        ])
+        .expect(1);
+    let report = json(&run);
+    assert_matches_schema("accounts-report.schema.json", &report);
+    let status = |dir: &str| {
+        let a = (report["accounts"].as_array().unwrap().iter())
+            .find(|a| a["dir"] == dir)
+            .unwrap_or_else(|| panic!("{dir} in {report}"));
+        (
+            a["status"].as_str().unwrap().to_owned(),
+            a["applied"].clone(),
+        )
+    };
+    assert_eq!(status("accounts/dev.json").0, "applied");
+    assert_eq!(status("accounts/staging.json").0, "applied");
+    let (prod_status, prod_applied) = status("accounts/prod.json");
+    assert_eq!(prod_status, "error");
+    assert!(prod_applied.is_null(), "nothing applied in prod: {report}");
+    assert!(
+        run.stderr
+            .contains("another apply holds the apply lock of account 333333333333")
+            && run.stderr.contains("alice@ci-runner-1 pid 4242"),
+        "{}",
+        run.stderr
+    );
+    // prod is untouched, the other run's lock left alone; the others' locks were released.
+    let prod: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&prod).unwrap()).unwrap();
+    assert_eq!(
+        prod["account"]["policies"].as_object().unwrap().len(),
+        1,
+        "{prod}"
+    );
+    assert!(
+        prod["account"]["users"]
+            .as_object()
+            .is_none_or(|u| u.is_empty()),
+        "{prod}"
+    );
+    for account in ["dev", "staging"] {
+        let file = t.config().join(format!("accounts/{account}/account.json"));
+        let live = std::fs::read_to_string(file).unwrap();
+        assert!(!live.contains("iamform-apply-lock"), "{account}: {live}");
+    }
+}
+
 /// An account whose configuration misses a module input: every command fails on it, at its
 /// module block.
 fn add_failing_sandbox(t: &Test) {

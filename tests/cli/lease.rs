@@ -4,33 +4,42 @@
 
 use crate::harness::Test;
 
-/// A configuration declaring the lease as another run leaves it, held by `who` until `expires`
-/// (applied with `--lock=false`, as only a test would).
-pub(crate) fn lease_config(who: &str, expires: &str) -> String {
-    format!(
-        r#"policy "iamform-apply-lock" {{
-  path = "/iamform/lock/"
-  tags = {{
-    "iamform:lease-holder"   = "{who}"
-    "iamform:lease-acquired" = "2026-01-01T00:00:00Z"
-    "iamform:lease-expires"  = "{expires}"
-    "iamform:lease-id"       = "0123456789abcdef"
-  }}
-  statement {{
-    effect    = "Deny"
-    actions   = ["iam:GetUser"]
-    resources = ["arn:aws:iam::*:user/iamform/lock/none"]
-  }}
-}}
-"#
-    )
+/// The apply lock's policy as another run holding it created it: its holder in its tags.
+pub(crate) fn lease_policy(who: &str, expires: &str) -> serde_json::Value {
+    serde_json::json!({
+        "name": "iamform-apply-lock",
+        "path": "/iamform/lock/",
+        "tags": {
+            "iamform:lease-holder": who,
+            "iamform:lease-acquired": "2026-01-01T00:00:00Z",
+            "iamform:lease-expires": expires,
+            "iamform:lease-id": "0123456789abcdef",
+        },
+        "document": {
+            "Version": "2012-10-17",
+            "Statement": [{
+                "Effect": "Deny",
+                "Action": "iam:GetUser",
+                "Resource": "arn:aws:iam::*:user/iamform/lock/none",
+            }],
+        },
+    })
 }
 
-/// Seeds the account with the lease held by another run.
+/// Seeds the account with the lease held by another run (a configuration cannot declare it:
+/// validate refuses the reserved path and name).
 fn held_by(t: &Test, who: &str, expires: &str) {
-    t.write("main.hcl", &lease_config(who, expires));
-    t.run(&["apply", "--auto-approve", "--lock=false"])
-        .expect(0);
+    if !t.account().exists() {
+        let empty = serde_json::json!({
+            "format_version": 2,
+            "account_id": "123456789012",
+            "account": {},
+        });
+        std::fs::write(t.account(), empty.to_string()).expect("write the mock account");
+    }
+    t.edit_live(|live| {
+        live["account"]["policies"]["iamform-apply-lock"] = lease_policy(who, expires);
+    });
 }
 
 /// Whether the account holds the lease.

@@ -37,8 +37,8 @@ mod tests;
 
 use super::audit::{AuditData, AuditReadOptions};
 use super::retry::{self, RetryPolicy};
-use super::{Backend, BackendError, CallCounter, ErrorCode};
-use crate::model::{Account, Address, Arn, Name, Tags};
+use super::{lease, Backend, BackendError, CallCounter, ErrorCode};
+use crate::model::{Account, Address, Arn, ManagedPolicy, Name, Tags};
 use crate::operation::{CallCounts, Operation};
 use crate::settings::AwsSettings;
 use aws_config::retry::RetryConfig;
@@ -361,6 +361,25 @@ impl Backend for AwsBackend {
             }
         }
         Ok(())
+    }
+
+    /// GetPolicy of the lease's ARN, then ListPolicyTags (its holder): two calls, whatever the
+    /// account's size, where the default would read the whole account.
+    async fn read_lease(&self) -> Result<Option<ManagedPolicy>, BackendError> {
+        let arn = lease::lease_arn(self.account_id());
+        let found = self
+            .read_call("GetPolicy", || {
+                self.iam.get_policy().policy_arn(&arn).send()
+            })
+            .await;
+        match found {
+            Err(e) if e.code() == Some(ErrorCode::NoSuchEntity) => Ok(None),
+            Err(e) => Err(e),
+            Ok(_) => {
+                let tags = self.handle().policy_tags(&arn).await?;
+                Ok(Some(lease::lease_policy(tags)))
+            }
+        }
     }
 
     fn read_tags_only_for(&self, entities: &[Address]) {

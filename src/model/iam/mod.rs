@@ -26,8 +26,8 @@ pub use limits::{
     TAG_KEY_MAX, TAG_VALUE_MAX,
 };
 pub use names::{
-    check_chars, check_name, check_path, check_tag, description_char_allowed, max_name_len,
-    policy_char_allowed, tag_char_allowed,
+    check_chars, check_name, check_not_lock, check_path, check_tag, description_char_allowed,
+    max_name_len, policy_char_allowed, tag_char_allowed, LOCK_PATH, LOCK_POLICY_NAME,
 };
 
 /// A value IAM refuses, in words that say what is wrong and how to fix it.

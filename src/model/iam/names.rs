@@ -36,6 +36,28 @@ pub fn check_name(kind: Kind, name: &str) -> Result<(), RuleError> {
     Ok(())
 }
 
+/// The path and name of iamform's apply lock, a customer managed policy (src/backend/lease.rs):
+/// reserved, so that no configuration declares it or anything beside it.
+pub const LOCK_PATH: &str = "/iamform/lock/";
+/// The apply lock policy's name (IAM policy names are unique in an account, whatever the path).
+pub const LOCK_POLICY_NAME: &str = "iamform-apply-lock";
+
+/// Refuses what a configuration cannot declare because iamform's apply lock uses it: anything
+/// under [`LOCK_PATH`], and a policy named [`LOCK_POLICY_NAME`] (ignoring case, as IAM does).
+pub fn check_not_lock(kind: Kind, name: &str, path: &str) -> Result<(), RuleError> {
+    if path.starts_with(LOCK_PATH) {
+        return Err(RuleError(format!(
+            "path `{path}` is reserved for iamform's apply lock (`{LOCK_PATH}`); choose another path"
+        )));
+    }
+    if kind == Kind::Policy && name.eq_ignore_ascii_case(LOCK_POLICY_NAME) {
+        return Err(RuleError(format!(
+            "the policy name `{name}` is reserved for iamform's apply lock; choose another name"
+        )));
+    }
+    Ok(())
+}
+
 /// Checks a path: `/` or `/a/b/`, at most 512 characters, each between `!` and `~`.
 pub fn check_path(path: &str) -> Result<(), RuleError> {
     if path.len() > 512 {

@@ -11,6 +11,7 @@
 pub mod check;
 pub mod embedded;
 pub mod load;
+pub mod packed;
 pub mod signature;
 
 pub use embedded::{Configuration, EmbeddedFile, Variable};
@@ -100,6 +101,10 @@ pub struct Provenance {
     /// `apply PLANFILE` falls back to it when the backend cannot tell (a mock).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub caller: Option<Address>,
+    /// In the file only: the plan's access changes, packed ([`packed`]); reading the file puts
+    /// them back into the plan.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub access_changes: Vec<packed::PackedChange>,
 }
 
 pub const ABSENT: &str = "absent";
@@ -230,6 +235,7 @@ mod tests {
             tags_read: Vec::new(),
             credentials_read: Vec::new(),
             caller: None,
+            access_changes: Vec::new(),
         }
     }
 

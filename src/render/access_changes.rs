@@ -369,11 +369,11 @@ mod tests {
     fn grant(action: &str, resources: &[&str]) -> Grant {
         Grant {
             action: action.to_owned(),
-            resources: resources.iter().map(|r| (*r).to_owned()).collect(),
-            not_resources: Vec::new(),
+            resources: std::sync::Arc::new(resources.iter().map(|r| (*r).to_owned()).collect()),
+            not_resources: std::sync::Arc::default(),
             conditions: None,
             unless: None,
-            via: vec!["policy.p".to_owned()],
+            via: std::sync::Arc::new(vec!["policy.p".to_owned()]),
             access_level: Some("Write".to_owned()),
             escalation: None,
         }

@@ -286,18 +286,13 @@ pub(crate) async fn plan_cmd(
     // The plan moves into the document (a fresh account's access changes make it large: no copy).
     let mut doc = PlanDocument::new(planned.plan, planned.backend.call_counts());
     doc.lockout = caller.as_ref().zip(verdict).map(|(c, v)| v.report(c));
-    let mut text = None;
     if let Some(file) = &settings.out {
         doc.saved = saved;
-        let written = document_text(&mut doc)?;
-        write(file, &written)?;
-        text = Some(written);
+        write(file, &document_text(&mut doc)?)?;
     }
     if settings.json {
-        let text = match text {
-            Some(t) => t,
-            None => format!("{}\n", serde_json::to_string_pretty(&doc)?),
-        };
+        // As `show --json` prints the saved plan: its access changes one entry per action.
+        let text = format!("{}\n", serde_json::to_string_pretty(&doc)?);
         out(&text);
     } else {
         out(&targeted_warning(&doc.plan));
@@ -404,6 +399,7 @@ pub(super) fn provenance(
             .map(|u| Address::new(Kind::User, u.clone()))
             .collect(),
         caller,
+        access_changes: Vec::new(),
     })
 }
 

@@ -71,9 +71,27 @@ fn inputs_of(embedded: &Configuration) -> anyhow::Result<config::Inputs> {
     Ok(config::Inputs { values })
 }
 
-/// The JSON text of `doc`, signed when `IAMFORM_PLAN_KEY` is set.
+/// The JSON text of `doc` as a plan file holds it (its access changes packed into its
+/// provenance, when it has one), signed when `IAMFORM_PLAN_KEY` is set. `doc` itself is left as
+/// it was, but for the signature.
 pub(super) fn document_text(doc: &mut PlanDocument) -> anyhow::Result<String> {
     doc.signature = None;
+    let changes = std::mem::take(&mut doc.plan.access_changes);
+    if let Some(saved) = &mut doc.saved {
+        saved.access_changes = crate::plan::saved::packed::pack(&changes);
+    } else {
+        doc.plan.access_changes = changes;
+        return signed_text(doc);
+    }
+    let text = signed_text(doc);
+    doc.plan.access_changes = changes;
+    if let Some(saved) = &mut doc.saved {
+        saved.access_changes.clear();
+    }
+    text
+}
+
+fn signed_text(doc: &mut PlanDocument) -> anyhow::Result<String> {
     if let Some(key) = plan_key() {
         let value = serde_json::to_value(&*doc)?;
         doc.signature = Some(signature::sign(&key, &value));

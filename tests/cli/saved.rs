@@ -349,3 +349,71 @@ fn plan_caller_previews_the_lockout_of_the_principal_that_applies() {
     let bad = t.run(&["plan", "--caller", "ci"]).expect(1);
     assert!(bad.stderr.contains("--caller"), "{}", bad.stderr);
 }
+
+const ADMIN: &str = r#"
+role "admin" {
+  policies = ["arn:aws:iam::aws:policy/AdministratorAccess"]
+  assume_role_policy {
+    statement {
+      actions = ["sts:AssumeRole"]
+      principals { service = ["ec2.amazonaws.com"] }
+    }
+  }
+}
+user "auditor" { policies = ["arn:aws:iam::aws:policy/ReadOnlyAccess"] }
+"#;
+
+/// A plan against an empty account lists every action its principals gain (thousands for an
+/// administrator): the plan file holds them packed, and `show --json` gives back exactly the
+/// entries `plan --json` printed. A pack whose places do not add up is refused.
+#[test]
+fn a_saved_plans_access_changes_are_packed_in_the_file_and_shown_in_full() {
+    let t = Test::new().file("main.hcl", ADMIN);
+    let plan = t.path("plan.json").to_str().unwrap().to_owned();
+    let printed = t.run(&["plan", "--out", &plan, "--json"]).expect(0);
+    let printed_json: Value = serde_json::from_str(&printed.stdout).unwrap();
+    let entries: usize = (printed_json["access_changes"].as_array().unwrap().iter())
+        .map(|c| c["gained"].as_array().unwrap().len())
+        .sum();
+    assert!(entries > 10_000, "{entries} entries");
+
+    let text = std::fs::read_to_string(&plan).unwrap();
+    let file: Value = serde_json::from_str(&text).unwrap();
+    assert_matches_schema("plan.schema.json", &file);
+    assert_eq!(file["access_changes"], json!([]));
+    assert_eq!(file["saved"]["access_changes"].as_array().unwrap().len(), 2);
+    assert!(
+        text.len() * 5 < printed.stdout.len(),
+        "the file ({} bytes) is not much smaller than the plan ({} bytes)",
+        text.len(),
+        printed.stdout.len()
+    );
+
+    let shown = t.run_plain(&["show", &plan, "--json"]).expect(0);
+    let shown: Value = serde_json::from_str(&shown.stdout).unwrap();
+    assert_matches_schema("plan.schema.json", &shown);
+    assert_eq!(shown["access_changes"], printed_json["access_changes"]);
+
+    let mut broken = file.clone();
+    // The first principal's (user.auditor's) first group holds place 0; another claims it too.
+    let groups = broken["saved"]["access_changes"][0]["gained"]
+        .as_array_mut()
+        .unwrap();
+    assert!(groups.len() >= 2, "{groups:?}");
+    let first = groups[0]["at"][0][0].clone();
+    groups[1]["at"][0] = json!([first, 1]);
+    write(&plan, &broken);
+    for args in [vec!["show", &plan], vec!["apply", &plan]] {
+        let run = t.run_plain(&args).expect(1);
+        assert_refused(
+            &run,
+            "its packed access changes: user.auditor gained: place 0 is given twice",
+        );
+    }
+    assert!(!t.account().exists(), "the refused plans changed the account");
+
+    write(&plan, &file);
+    apply_saved(&t, &plan, &[]).expect(0);
+    assert_eq!(t.live_names("roles"), ["admin"]);
+    t.assert_converged();
+}

@@ -22,11 +22,30 @@ pub enum Refusal {
 
 /// The plan document in `bytes`, checked; `key` is `IAMFORM_PLAN_KEY` when set.
 pub fn parse(bytes: &[u8], key: Option<&[u8]>) -> Result<PlanDocument, Refusal> {
-    let value: serde_json::Value = serde_json::from_slice(bytes).map_err(Refusal::NotAPlan)?;
-    if let Some(key) = key {
-        signature::verify(key, &value)?;
+    // Straight into the document unless a signature is checked, which needs the JSON value: a
+    // plan against an empty account can be hundreds of MB, and its value several times that.
+    let doc: PlanDocument = match key {
+        Some(key) => {
+            let value: serde_json::Value =
+                serde_json::from_slice(bytes).map_err(Refusal::NotAPlan)?;
+            signature::verify(key, &value)?;
+            serde_json::from_value(value).map_err(Refusal::NotAPlan)?
+        }
+        None => serde_json::from_slice(bytes).map_err(Refusal::NotAPlan)?,
+    };
+    let mut doc = doc;
+    if let Some(saved) = &mut doc.saved {
+        let packed = std::mem::take(&mut saved.access_changes);
+        if !packed.is_empty() {
+            if !doc.plan.access_changes.is_empty() {
+                return Err(Refusal::Structure(
+                    "it holds access changes both packed and unpacked".to_owned(),
+                ));
+            }
+            doc.plan.access_changes = super::packed::unpack(packed)
+                .map_err(|e| Refusal::Structure(format!("its packed access changes: {e}")))?;
+        }
     }
-    let doc: PlanDocument = serde_json::from_value(value).map_err(Refusal::NotAPlan)?;
     check::structure(&doc.plan, &doc.summary).map_err(Refusal::Structure)?;
     if let Some(configuration) = doc.saved.as_ref().and_then(|s| s.configuration.as_ref()) {
         configuration

@@ -410,7 +410,10 @@ fn a_saved_plans_access_changes_are_packed_in_the_file_and_shown_in_full() {
             "its packed access changes: user.auditor gained: place 0 is given twice",
         );
     }
-    assert!(!t.account().exists(), "the refused plans changed the account");
+    assert!(
+        !t.account().exists(),
+        "the refused plans changed the account"
+    );
 
     write(&plan, &file);
     apply_saved(&t, &plan, &[]).expect(0);

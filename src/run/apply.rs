@@ -6,6 +6,7 @@
 use super::plan::{open, plan_config, plan_lowered, targeted_warning};
 use super::saved::{check_config_dir, load_embedded, read_plan_file, refuse_variables};
 use super::{backend, exiting_soon, lease, load, lower, report_calls, Exit, Ui};
+use crate::access::change::AccessChange;
 use crate::apply::{self, secrets, ApplyDocument};
 use crate::backend::Backend;
 use crate::model::{Account, Address, Kind, Name};
@@ -251,10 +252,17 @@ pub(super) async fn prepare_saved_locked(
             lease::give_back(&*backend, held).await;
         }
     }
-    Ok(verified?.map(|backend| (doc, backend, held)))
+    let mut doc = doc;
+    Ok(verified?.map(|(backend, access_changes)| {
+        // Who gains and loses access, as derived now from the verified configuration and account
+        // rather than as the file says (it is checked for consistency only).
+        doc.plan.access_changes = access_changes;
+        (doc, backend, held)
+    }))
 }
 
-/// The checks of a saved plan against the account (see [`prepare_saved`]).
+/// The checks of a saved plan against the account (see [`prepare_saved`]); the backend to apply
+/// it with, and the access changes of the plan derived again.
 async fn verify_saved(
     file: &Path,
     doc: &PlanDocument,
@@ -262,7 +270,7 @@ async fn verify_saved(
     backend: Arc<dyn Backend>,
     settings: &ApplySettings,
     ui: &Ui,
-) -> anyhow::Result<Result<Arc<dyn Backend>, String>> {
+) -> anyhow::Result<Result<(Arc<dyn Backend>, Vec<AccessChange>), String>> {
     let Some(provenance) = &doc.saved else {
         return Ok(Err(String::new()));
     };
@@ -322,8 +330,10 @@ async fn verify_saved(
         return Ok(Err(String::new()));
     }
     let backend = Arc::clone(&planned.backend);
+    let mut planned = planned;
+    let access_changes = std::mem::take(&mut planned.plan.access_changes);
     exiting_soon(planned);
-    Ok(Ok(backend))
+    Ok(Ok((backend, access_changes)))
 }
 
 /// The configuration a saved plan embeds, once it is whole and matches its digest; `None` after

@@ -365,7 +365,8 @@ user "auditor" { policies = ["arn:aws:iam::aws:policy/ReadOnlyAccess"] }
 
 /// A plan against an empty account lists every action its principals gain (thousands for an
 /// administrator): the plan file holds them packed, and `show --json` gives back exactly the
-/// entries `plan --json` printed. A pack whose places do not add up is refused.
+/// entries `plan --json` printed. A pack whose places do not add up is refused; apply shows the
+/// access changes it derives again, not the file's.
 #[test]
 fn a_saved_plans_access_changes_are_packed_in_the_file_and_shown_in_full() {
     let t = Test::new().file("main.hcl", ADMIN);
@@ -415,8 +416,27 @@ fn a_saved_plans_access_changes_are_packed_in_the_file_and_shown_in_full() {
         "the refused plans changed the account"
     );
 
-    write(&plan, &file);
-    apply_saved(&t, &plan, &[]).expect(0);
+    // A pack that adds up but names another action: show prints the file; apply prints the
+    // access changes derived again from the verified configuration.
+    let mut forged = file.clone();
+    let group = &mut forged["saved"]["access_changes"][0]["gained"][0];
+    let actions = group["actions"].as_str().unwrap().to_owned();
+    let (_, rest) = actions.split_once(' ').unwrap();
+    group["actions"] = json!(format!("iam:ForgedAction {rest}"));
+    write(&plan, &forged);
+    let shown = t.run_plain(&["show", &plan, "-v"]).expect(0);
+    assert!(
+        shown.stdout.contains("iam:ForgedAction"),
+        "{}",
+        shown.stdout
+    );
+    let applied = t.run_plain(&["apply", &plan, "-v"]).expect(0);
+    assert!(
+        applied.stdout.contains("Access changes (2 principals)")
+            && !applied.stdout.contains("iam:ForgedAction"),
+        "{}",
+        applied.stdout
+    );
     assert_eq!(t.live_names("roles"), ["admin"]);
     t.assert_converged();
 }

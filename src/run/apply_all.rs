@@ -158,7 +158,9 @@ impl Shared {
 
     /// Applies a checked plan under its account's apply lock; the entry says what was done.
     async fn apply(&self, mut account: AccountReport, ready: Ready) -> AccountReport {
-        let (mut doc, _, file) = ready;
+        // The backend of the first check is not used again: the plan is checked anew below.
+        let (mut doc, checked_with, file) = ready;
+        drop(checked_with);
         let warning = crate::plan::outside_warning(&doc.plan);
         if !warning.is_empty() {
             account.warnings.push(warning);

@@ -25,6 +25,25 @@ pub fn out(text: &str) {
     }
 }
 
+/// Writes `value` to stdout as pretty JSON and a line break, as it is serialized: a plan against
+/// an empty account is hundreds of MB of JSON, not held as one string. A closed stdout is handled
+/// as by [`out`]; `Err` only when `value` cannot be serialized.
+pub fn out_json<T: serde::Serialize + ?Sized>(value: &T) -> serde_json::Result<()> {
+    if stdout_closed() {
+        return Ok(());
+    }
+    let mut stdout = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
+    let written = serde_json::to_writer_pretty(&mut stdout, value);
+    let written = match written {
+        Err(e) if !e.is_io() => return Err(e),
+        other => other.is_ok() && stdout.write_all(b"\n").and_then(|()| stdout.flush()).is_ok(),
+    };
+    if !written {
+        STDOUT_CLOSED.store(true, Ordering::SeqCst);
+    }
+    Ok(())
+}
+
 /// Writes `text` to stderr. There is nowhere left to report a failure to.
 pub fn err(text: &str) {
     if text.is_empty() {

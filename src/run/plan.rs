@@ -292,8 +292,7 @@ pub(crate) async fn plan_cmd(
     }
     if settings.json {
         // As `show --json` prints the saved plan: its access changes one entry per action.
-        let text = format!("{}\n", serde_json::to_string_pretty(&doc)?);
-        out(&text);
+        crate::render::printer::out_json(&doc)?;
     } else {
         out(&targeted_warning(&doc.plan));
         out(&render::human::plan(&doc.plan, ui.style, ui.verbose > 0));
@@ -415,7 +414,7 @@ pub(crate) fn show(file: &Path, format: Format, ui: &Ui) -> anyhow::Result<Exit>
         )
     })?;
     match format {
-        Format::Json => out(&format!("{}\n", serde_json::to_string_pretty(&doc)?)),
+        Format::Json => crate::render::printer::out_json(&doc)?,
         Format::Markdown => {
             let warning = targeted_warning(&doc.plan);
             if !warning.is_empty() {

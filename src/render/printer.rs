@@ -36,7 +36,13 @@ pub fn out_json<T: serde::Serialize + ?Sized>(value: &T) -> serde_json::Result<(
     let written = serde_json::to_writer_pretty(&mut stdout, value);
     let written = match written {
         Err(e) if !e.is_io() => return Err(e),
-        other => other.is_ok() && stdout.write_all(b"\n").and_then(|()| stdout.flush()).is_ok(),
+        other => {
+            other.is_ok()
+                && stdout
+                    .write_all(b"\n")
+                    .and_then(|()| stdout.flush())
+                    .is_ok()
+        }
     };
     if !written {
         STDOUT_CLOSED.store(true, Ordering::SeqCst);

@@ -12,7 +12,7 @@
 use crate::access::change::{AccessChange, Grant};
 use crate::model::policy::Condition;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 /// One principal's access change, packed.
@@ -30,7 +30,7 @@ pub struct PackedChange {
     pub lost: Vec<Group>,
 }
 
-/// Grants that differ only in their action (and its escalation).
+/// Grants that differ only in their action.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Group {
@@ -53,9 +53,9 @@ pub struct Group {
     /// The access level of the actions marked `=` (one the letters do not name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_level: Option<String>,
-    /// The escalations among `actions`, by action.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub escalations: BTreeMap<String, String>,
+    /// Why these gains let the principal raise its privileges (the same for all of them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub escalation: Option<String>,
 }
 
 fn empty(list: &Arc<Vec<String>>) -> bool {
@@ -87,6 +87,7 @@ type Key<'a> = (
     Option<&'a Condition>,
     &'a [String],
     Option<&'a str>,
+    Option<&'a str>,
 );
 
 fn key(g: &Grant) -> Key<'_> {
@@ -100,6 +101,7 @@ fn key(g: &Grant) -> Key<'_> {
         g.access_level
             .as_deref()
             .filter(|l| letter(Some(l)).is_none()),
+        g.escalation.as_deref(),
     )
 }
 
@@ -118,7 +120,7 @@ fn pack_list(grants: &[Grant]) -> Vec<Group> {
                 via: Arc::clone(&g.via),
                 levels: String::new(),
                 access_level: None,
-                escalations: BTreeMap::new(),
+                escalation: g.escalation.clone(),
             });
             groups.len() - 1
         });
@@ -137,9 +139,6 @@ fn pack_list(grants: &[Grant]) -> Vec<Group> {
         match group.at.last_mut() {
             Some([first, count]) if *first + *count == at => *count += 1,
             _ => group.at.push([at, 1]),
-        }
-        if let Some(why) = &g.escalation {
-            group.escalations.insert(g.action.clone(), why.clone());
         }
     }
     groups
@@ -217,13 +216,8 @@ fn unpack_list(groups: Vec<Group>, what: &str) -> Result<Vec<Grant>, String> {
                 unless: g.unless.clone(),
                 via: Arc::clone(&g.via),
                 access_level: level,
-                escalation: g.escalations.get(*action).cloned(),
+                escalation: g.escalation.clone(),
             });
-        }
-        if let Some(stray) = (g.escalations.keys()).find(|a| !actions.contains(&a.as_str())) {
-            return Err(format!(
-                "{what}: an escalation names {stray}, which its group does not list"
-            ));
         }
     }
     // Every place is filled: `total` places, each given at most once, by `total` actions.
@@ -287,7 +281,11 @@ mod tests {
                 grant("s3:DeleteObject", &all, None),
                 grant("s3:PutObject", &bucket, None),
             ],
-            lost: vec![grant("sqs:SendMessage", &all, None)],
+            lost: vec![
+                grant("sqs:SendMessage", &all, None),
+                grant("s3:GetObject", &all, None),
+                grant("s3:ListBucket", &all, None),
+            ],
         }]
     }
 
@@ -295,21 +293,37 @@ mod tests {
     fn unpacking_gives_back_every_entry_in_its_place() {
         let original = changes();
         let packed = pack(&original);
-        assert_eq!(packed[0].gained.len(), 2, "two groups: `*` and the bucket");
+        assert_eq!(
+            packed[0].gained.len(),
+            3,
+            "three groups: the escalation, the bucket, the rest of `*`"
+        );
         assert_eq!(unpack(packed).unwrap(), original);
     }
 
     #[test]
     fn consecutive_places_are_one_run() {
         let packed = pack(&changes());
-        let star = &packed[0].gained[0];
-        assert_eq!(star.actions, "iam:CreatePolicyVersion s3:DeleteObject");
-        assert_eq!(star.at, [[0, 1], [2, 1]]);
-        assert_eq!(packed[0].gained[1].at, [[1, 1], [3, 1]]);
-        assert_eq!(packed[0].lost[0].at, [[0, 1]]);
-        assert_eq!(star.levels, "WW");
-        assert_eq!(packed[0].gained[1].levels, "W-");
-        let odd = &packed[0].lost[0];
+        let [escalation, bucket, star] = &packed[0].gained[..] else {
+            panic!("three groups: {packed:?}");
+        };
+        assert_eq!(escalation.actions, "iam:CreatePolicyVersion");
+        assert_eq!(
+            escalation.escalation.as_deref(),
+            Some("sets its own permissions")
+        );
+        assert_eq!(bucket.actions, "s3:DeleteObject s3:PutObject");
+        assert_eq!(bucket.at, [[1, 1], [3, 1]]);
+        assert_eq!(bucket.levels, "W-");
+        assert_eq!(
+            (star.actions.as_str(), star.at.as_slice()),
+            ("s3:DeleteObject", &[[2, 1]][..])
+        );
+        let [odd, rest] = &packed[0].lost[..] else {
+            panic!("two groups: {packed:?}");
+        };
+        assert_eq!(rest.actions, "s3:GetObject s3:ListBucket");
+        assert_eq!(rest.at, [[1, 2]], "one run");
         assert_eq!(
             (odd.levels.as_str(), odd.access_level.as_deref()),
             ("=", Some("Sending"))
@@ -319,7 +333,7 @@ mod tests {
     #[test]
     fn inconsistent_packs_are_refused() {
         let mut twice = pack(&changes());
-        twice[0].gained[0].at[1] = [1, 1];
+        twice[0].gained[2].at[0] = [1, 1];
         assert!(unpack(twice).unwrap_err().contains("given twice"));
         let mut past = pack(&changes());
         past[0].lost[0].at[0] = [7, 1];
@@ -330,21 +344,84 @@ mod tests {
         let mut huge = pack(&changes());
         huge[0].gained[0].at = vec![[0, usize::MAX], [0, 2]];
         assert!(unpack(huge).unwrap_err().contains("too many places"));
-        let mut stray = pack(&changes());
-        stray[0].lost[0]
-            .escalations
-            .insert("iam:PassRole".to_owned(), "x".to_owned());
-        assert!(unpack(stray).unwrap_err().contains("does not list"));
         let mut unknown = pack(&changes());
-        unknown[0].gained[0].levels = "WX".to_owned();
+        unknown[0].gained[1].levels = "WX".to_owned();
         assert!(unpack(unknown).unwrap_err().contains("no access level"));
         let mut fewer = pack(&changes());
-        fewer[0].gained[0].levels = "W".to_owned();
+        fewer[0].gained[1].levels = "W".to_owned();
         assert!(unpack(fewer).unwrap_err().contains("1 access levels"));
         let mut blank = pack(&changes());
         blank[0].lost[0].actions = "sqs:SendMessage ".to_owned();
         blank[0].lost[0].at = vec![[0, 2]];
         blank[0].lost[0].levels = "==".to_owned();
         assert!(unpack(blank).unwrap_err().contains("empty name"));
+    }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// Grants drawn from few actions, resource lists and levels, so that groups form.
+        fn grants() -> impl Strategy<Value = Vec<Grant>> {
+            let one = (0..6usize, 0..3usize, 0..7usize, any::<bool>()).prop_map(|(a, r, l, e)| {
+                let resources = Arc::new(vec![format!("arn:aws:s3:::b{r}/*")]);
+                let mut g = grant(&format!("s3:Action{a}"), &resources, e.then_some("why"));
+                g.access_level = match l {
+                    0 => None,
+                    1 => Some("Odd".to_owned()),
+                    l => Some(LEVELS[l - 2].1.to_owned()),
+                };
+                g
+            });
+            prop::collection::vec(one, 0..40)
+        }
+
+        /// Packs as a hostile file might hold them: any actions, places and levels.
+        fn hostile() -> impl Strategy<Value = Vec<PackedChange>> {
+            let group = (
+                "[a-z: ]{0,12}",
+                prop::collection::vec((0..50usize, 0..5usize), 0..4),
+                "[LRWPT=\\-X]{0,6}",
+            )
+                .prop_map(|(actions, at, levels)| {
+                    let mut g = pack(&changes())[0].gained[0].clone();
+                    g.actions = actions;
+                    g.at = at.into_iter().map(|(f, c)| [f, c]).collect();
+                    g.levels = levels;
+                    g
+                });
+            prop::collection::vec(group, 0..4).prop_map(|gained| {
+                vec![PackedChange {
+                    principal: "user.x".to_owned(),
+                    gained_everything: false,
+                    lost_everything: false,
+                    gained,
+                    lost: Vec::new(),
+                }]
+            })
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+            #[test]
+            fn unpack_of_pack_is_the_list(gained in grants(), lost in grants()) {
+                let original = vec![AccessChange {
+                    principal: "role.r".to_owned(),
+                    gained_everything: false,
+                    lost_everything: false,
+                    gained,
+                    lost,
+                }];
+                prop_assert_eq!(unpack(pack(&original)).unwrap(), original);
+            }
+
+            #[test]
+            fn any_pack_is_refused_or_fills_every_place(packed in hostile()) {
+                let actions: usize = packed[0].gained.iter().map(|g| g.actions.split(' ').count()).sum();
+                if let Ok(changes) = unpack(packed) {
+                    prop_assert_eq!(changes[0].gained.len(), actions);
+                }
+            }
+        }
     }
 }

@@ -20,7 +20,8 @@ use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
 use std::sync::Arc;
 
-fn none(list: &Arc<Vec<String>>) -> bool {
+/// Whether a shared list is empty (serde's `skip_serializing_if` for grants and packed grants).
+pub(crate) fn none(list: &Arc<Vec<String>>) -> bool {
     list.is_empty()
 }
 

@@ -40,7 +40,7 @@ pub struct Group {
     /// order of `actions`: runs of `[first place, count]`.
     pub at: Vec<[usize; 2]>,
     pub resources: Arc<Vec<String>>,
-    #[serde(default, skip_serializing_if = "empty")]
+    #[serde(default, skip_serializing_if = "crate::access::change::none")]
     pub not_resources: Arc<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conditions: Option<Arc<Condition>>,
@@ -56,10 +56,6 @@ pub struct Group {
     /// Why these gains let the principal raise its privileges (the same for all of them).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub escalation: Option<String>,
-}
-
-fn empty(list: &Arc<Vec<String>>) -> bool {
-    list.is_empty()
 }
 
 /// The access levels of the catalog, and their letters in [`Group::levels`].

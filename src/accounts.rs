@@ -48,6 +48,7 @@ pub struct AccountsReport {
     pub accounts: Vec<AccountReport>,
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct AccountsSummary {
     pub accounts: usize,
@@ -58,16 +59,12 @@ pub struct AccountsSummary {
     pub change: usize,
     pub destroy: usize,
     /// plan, apply: principals gaining / losing access, summed over the accounts.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub access: Option<AccessCounts>,
     /// drift: the drifted entities of every account, by kind of drift.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub drift: Option<DriftSummary>,
     /// audit: findings (not suppressed) over every account.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub findings: Option<usize>,
     /// validate: entities declared over every valid account.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub entities: Option<usize>,
 }
 
@@ -138,6 +135,7 @@ pub struct Applied {
 }
 
 /// One account configuration's outcome.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct AccountReport {
     /// The configuration directory, relative to the root (`.` for the root itself); for
@@ -145,8 +143,10 @@ pub struct AccountReport {
     pub dir: String,
     /// The account the backend reached (`validate --all`: the backend block's `account_id`);
     /// absent when it was not reached.
+    #[serialize_always]
     pub account_id: Option<String>,
     /// `mock:PATH` or `aws`, when the backend was chosen.
+    #[serialize_always]
     pub backend: Option<String>,
     pub status: Status,
     /// Why the account could not be planned: configuration errors as `validate` prints them, or
@@ -157,25 +157,18 @@ pub struct AccountReport {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
     /// Where its saved plan was written (`plan --all --out DIR`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub saved_plan: Option<String>,
     /// The plan, as `plan --json` prints it; absent on error.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub plan: Option<PlanDocument>,
     /// plan, apply: who gains and who loses access in the plan.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub access: Option<AccessCounts>,
     /// `apply --all`: what was applied; absent when the plan was refused before any call.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub applied: Option<Applied>,
     /// `drift --all`: the drift report, as `drift --format json` prints it.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub drift: Option<DriftReport>,
     /// `audit --all`: the audit report, as `audit --format json` prints it.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub audit: Option<AuditReport>,
     /// `validate --all`: how many entities the valid configuration declares.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub entities: Option<usize>,
 }
 

@@ -37,21 +37,21 @@ pub enum Entity {
     ServiceLinkedRole(ServiceLinkedRole),
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Change {
     pub address: Address,
     pub action: Action,
+    #[serialize_always]
     pub before: Option<Entity>,
+    #[serialize_always]
     pub after: Option<Entity>,
     /// Why a replacement is needed; for display only.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// The entity's old address when a `moved` block renames it in place (action `update`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub moved_from: Option<Address>,
     /// The module instance declaring the entity (`module.baseline`), when a module does; for
     /// display only: the address, an IAM name, is the same wherever the entity is declared.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub module: Option<String>,
 }
 

@@ -58,19 +58,17 @@ pub enum Side {
 
 /// One field, or one element of a field (an attached policy, an inline policy, a tag, a group),
 /// where the account and the configuration disagree.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Difference {
     /// The entity's field: `policies`, `inline_policies`, `tags`, `groups`, `path`, ...
     pub field: String,
     pub side: Side,
     /// The element of a list or map field: a policy ARN, an inline policy's or a tag's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item: Option<String>,
     /// What the account has (an inline policy's document, a tag's value, a path).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub in_account: Option<Value>,
     /// What the configuration declares.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub in_configuration: Option<Value>,
     /// The difference in words: "attached in the account, not declared: AdministratorAccess".
     pub text: String,

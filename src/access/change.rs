@@ -45,6 +45,7 @@ pub struct AccessChange {
 /// Its resources, conditions and `via` are shared by every action of one region of a model (a
 /// principal gaining AdministratorAccess gains some 14,000 actions with the same ones): each
 /// [`Arc`] is made once per region, not copied per action.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Grant {
     /// `s3:DeleteObject`, as the catalog spells it.
@@ -55,18 +56,14 @@ pub struct Grant {
     #[serde(default, skip_serializing_if = "none")]
     pub not_resources: Arc<Vec<String>>,
     /// The conditions that must hold (operator -> key -> values), as in a policy.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conditions: Option<Arc<Condition>>,
     /// Conditions that, when one holds, take the grant away (from a conditional Deny).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unless: Option<Arc<Condition>>,
     /// The documents (and groups) granting it.
     pub via: Arc<Vec<String>>,
     /// The catalog's access level (List, Read, Write, Permissions management, Tagging).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_level: Option<String>,
     /// Why the gain lets the principal raise its privileges.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub escalation: Option<String>,
 }
 

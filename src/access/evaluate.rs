@@ -49,6 +49,7 @@ pub enum Decision {
 }
 
 /// A statement that took part in the decision.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct MatchedStatement {
     /// `policy.read`, `user.ann inline_policy.s3`, an AWS managed policy ARN,
@@ -56,15 +57,12 @@ pub struct MatchedStatement {
     pub policy: String,
     pub kind: PolicyKind,
     /// The group through which the policy applies to a user.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub via: Option<String>,
     pub effect: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sid: Option<String>,
     /// Position of the statement in its document as written, from 0.
     pub index: usize,
     /// `file:line:col` of the statement (or of the document) in the configuration.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
 }
 

@@ -85,23 +85,21 @@ impl Serialize for Subject {
 }
 
 /// One finding: which rule, about what, what is wrong and how to fix it.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Finding {
     pub rule: &'static str,
     pub severity: Severity,
     /// The CIS AWS Foundations Benchmark v3.0.0 item(s) the rule implements.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cis: Option<&'static str>,
     /// `user.NAME`, `role.NAME`, `policy.NAME`, or `account`.
     pub address: Subject,
     pub message: String,
     pub fix: String,
     /// Whether the configuration declares the entity (only when audited with one).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub declared: Option<bool>,
     /// Where the configuration declares it: `file:line:col` (a `password_policy` block for the
     /// password rules).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
     /// The block whose location the finding takes (the entity, or `password_policy`).
     #[serde(skip)]

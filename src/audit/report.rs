@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 
 pub const FORMAT_VERSION: u32 = 1;
 
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct AuditReport {
     pub format_version: u32,
@@ -16,11 +17,9 @@ pub struct AuditReport {
     /// The instant ages were measured at.
     pub now: Timestamp,
     /// When IAM generated the credential report the audit read (up to four hours before `now`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub credential_report_generated: Option<Timestamp>,
     pub thresholds: Thresholds,
     /// The configuration directory, when the audit had one.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub configuration: Option<String>,
     pub summary: Summary,
     pub findings: Vec<Finding>,

@@ -129,6 +129,7 @@ impl AccountSummary {
 }
 
 /// One service in a principal's Access Advisor report.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ServiceAccess {
@@ -138,6 +139,5 @@ pub struct ServiceAccess {
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub name: String,
     /// `None`: not used in Access Advisor's tracking period (400 days).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_authenticated: Option<Timestamp>,
 }

@@ -32,15 +32,14 @@ pub enum Severity {
 /// One finding: what rule, where (an address such as `policy.billing_read statement[0]`, the
 /// file:line:col of the key it is about, or of the entity's block, and the JSON path inside the
 /// document), what is wrong and how to fix it.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Finding {
     pub severity: Severity,
     pub rule: &'static str,
     pub address: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
     /// Where in the policy document, e.g. `Statement[0].Resource` (statements as written).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<Pointer>,
     pub message: String,
     pub hint: String,

@@ -16,6 +16,7 @@ use std::collections::{BTreeMap, BTreeSet};
 pub type Tags = BTreeMap<String, String>;
 pub type InlinePolicies = BTreeMap<Name, PolicyDocument>;
 
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Account {
@@ -30,14 +31,12 @@ pub struct Account {
     pub policies: BTreeMap<Name, ManagedPolicy>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub instance_profiles: BTreeMap<Name, InstanceProfile>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password_policy: Option<PasswordPolicy>,
     /// By name: the URL without `https://`.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub openid_connect_providers: BTreeMap<Name, OpenIdConnectProvider>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub saml_providers: BTreeMap<Name, SamlProvider>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_alias: Option<AccountAlias>,
     /// By service and suffix. Declared ones in a desired account; in a live one, a view of the
     /// roles under `/aws-service-role/` ([`Account::with_service_linked_roles`]), never stored.
@@ -45,13 +44,13 @@ pub struct Account {
     pub service_linked_roles: BTreeMap<Name, ServiceLinkedRole>,
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct User {
     pub name: Name,
     #[serde(default = "root_path")]
     pub path: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub permissions_boundary: Option<String>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub tags: Tags,
@@ -68,7 +67,6 @@ pub struct User {
     pub credentials: Credentials,
     /// Whether the user may sign in to the console (a login profile), when the configuration
     /// says so; `None`: not managed (an existing login profile is left alone).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub console_access: Option<ConsoleAccess>,
 }
 
@@ -104,17 +102,16 @@ pub struct Group {
     pub inline_policies: InlinePolicies,
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Role {
     pub name: Name,
     #[serde(default = "root_path")]
     pub path: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     #[serde(default = "default_max_session")]
     pub max_session_duration: u32,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub permissions_boundary: Option<String>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub tags: Tags,
@@ -125,13 +122,13 @@ pub struct Role {
     pub inline_policies: InlinePolicies,
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ManagedPolicy {
     pub name: Name,
     #[serde(default = "root_path")]
     pub path: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub tags: Tags,
@@ -165,26 +162,18 @@ pub struct InstanceProfile {
 }
 
 /// The fields of UpdateAccountPasswordPolicy; `None` leaves AWS's default.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PasswordPolicy {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub minimum_length: Option<u32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub require_symbols: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub require_numbers: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub require_uppercase: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub require_lowercase: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_users_to_change_password: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_age_days: Option<u32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reuse_prevention: Option<u32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hard_expiry: Option<bool>,
 }
 

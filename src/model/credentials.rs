@@ -8,11 +8,11 @@
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Credentials {
     /// The console password; `None`: no console access.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub login_profile: Option<LoginProfile>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub access_keys: Vec<AccessKey>,
@@ -28,12 +28,12 @@ pub struct Credentials {
 }
 
 /// A console password, by its dates.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LoginProfile {
     pub created: Timestamp,
     /// `None`: never used (or IAM has no record of it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password_last_used: Option<Timestamp>,
 }
 
@@ -54,16 +54,15 @@ pub enum KeyStatus {
 }
 
 /// An access key by its id (`AKIA…`, not a secret) and dates; the secret is never stored.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AccessKey {
     pub id: String,
     pub status: KeyStatus,
     pub created: Timestamp,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_used: Option<Timestamp>,
     /// The service the key was last used with (`s3`, `iam`, …).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_used_service: Option<String>,
 }
 

@@ -12,6 +12,7 @@ use super::Tags;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct OpenIdConnectProvider {
@@ -22,7 +23,6 @@ pub struct OpenIdConnectProvider {
     pub client_id_list: BTreeSet<String>,
     /// SHA-1 thumbprints of the provider's certificate chain, lowercase hex. `None` in a
     /// configuration that leaves them to IAM (which then fetches them itself): not compared.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thumbprint_list: Option<BTreeSet<String>>,
     #[serde(default, skip_serializing_if = "Tags::is_empty")]
     pub tags: Tags,

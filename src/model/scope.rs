@@ -13,6 +13,7 @@ use super::iam::{
 };
 use serde::{Deserialize, Serialize};
 
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Scope {
     /// IAM path prefixes, e.g. `["/"]` or `["/team-a/"]`.
@@ -22,7 +23,6 @@ pub struct Scope {
     pub exclude: Vec<String>,
     /// The kinds the scope owns; `None`: those with a path (users, groups, roles, policies,
     /// instance profiles).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kinds: Option<Vec<Kind>>,
 }
 

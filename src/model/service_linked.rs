@@ -12,6 +12,7 @@ use super::iam;
 use super::name::Name;
 use serde::{Deserialize, Serialize};
 
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ServiceLinkedRole {
@@ -19,13 +20,10 @@ pub struct ServiceLinkedRole {
     pub name: Name,
     /// The service principal, e.g. `ecs.amazonaws.com`.
     pub aws_service_name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_suffix: Option<String>,
     /// `None` in a configuration that does not set it: AWS's own description is left alone.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The role's name, chosen by AWS (live accounts only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role_name: Option<Name>,
 }
 

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use std::fmt;
 
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "op")]
 pub enum OidcProviderOp {
@@ -15,7 +16,6 @@ pub enum OidcProviderOp {
         openid_connect_provider: Name,
         client_id_list: BTreeSet<String>,
         /// `None`: IAM fetches the thumbprint of the provider's certificate itself.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         thumbprint_list: Option<BTreeSet<String>>,
         tags: Tags,
     },

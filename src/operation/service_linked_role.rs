@@ -7,6 +7,7 @@ use super::{named, Call, Effects, Key};
 use crate::model::{Account, Address, Kind, Name};
 use serde::{Deserialize, Serialize};
 
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "op")]
 pub enum ServiceLinkedRoleOp {
@@ -14,9 +15,7 @@ pub enum ServiceLinkedRoleOp {
         /// `SERVICE` or `SERVICE_SUFFIX`.
         service_linked_role: Name,
         aws_service_name: String,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         custom_suffix: Option<String>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         description: Option<String>,
     },
     UpdateServiceLinkedRoleDescription {

@@ -22,6 +22,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 pub const FORMAT_VERSION: u32 = 1;
 
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Plan {
     pub format_version: u32,
@@ -38,7 +39,6 @@ pub struct Plan {
     pub targets: Vec<Address>,
     /// `settings { max_destroy = N }` of the configuration it was made from, for `apply` of the
     /// saved plan (src/plan/blast.rs).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_destroy: Option<usize>,
     /// Who gains and who loses access: each user and role whose effective permissions the plan
     /// changes.
@@ -51,14 +51,13 @@ pub struct Plan {
 }
 
 /// A warning about the configuration, shown with the plan.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Warning {
     pub message: String,
     /// Where in the configuration: `file:line:col`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub at: Option<String>,
     /// What to do about it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub help: Option<String>,
 }
 

@@ -24,6 +24,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
 
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PlanDocument {
     #[serde(flatten)]
@@ -32,14 +33,11 @@ pub struct PlanDocument {
     /// IAM API calls made to compute the plan, per action.
     pub api_calls: CallCounts,
     /// Present in saved plans only.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub saved: Option<Provenance>,
     /// What the self-lockout guard found for the principal that will apply the plan, when it is
     /// known (the backend's caller, or `plan --caller`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lockout: Option<LockoutReport>,
     /// `hmac-sha256:HEX` of the rest of the document, when `IAMFORM_PLAN_KEY` was set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signature: Option<String>,
 }
 
@@ -63,6 +61,7 @@ pub struct LockoutFinding {
 }
 
 /// Where a saved plan came from.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Provenance {
     pub iamform_version: String,
@@ -72,20 +71,16 @@ pub struct Provenance {
     /// values).
     pub config_digest: String,
     /// The configuration the plan was made from; `apply` plans it again.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub configuration: Option<Configuration>,
     /// `sha256:` of the whole live account as read: when the saved operations are not what the
     /// configuration plans and this still matches, the file was altered (the plan is not stale).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub live_digest: Option<String>,
     /// The backend the plan was made against: `mock:PATH` or `aws`.
     pub backend: String,
     /// Its settings (no secrets: region, profile, endpoint, account id, role; a mock's path,
     /// account id, faults and caller), which `apply PLANFILE` connects with.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backend_settings: Option<BackendSpec>,
     /// The scope the plan was made with; decides which new live entities make it stale.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<Scope>,
     /// `sha256:` of each live entity the plan depends on, or `absent`.
     pub live: BTreeMap<Address, String>,
@@ -99,7 +94,6 @@ pub struct Provenance {
     pub credentials_read: Vec<Address>,
     /// The principal the plan was made as, when known: the self-lockout guard of
     /// `apply PLANFILE` falls back to it when the backend cannot tell (a mock).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub caller: Option<Address>,
     /// In the file only: the plan's access changes, packed ([`packed`]); reading the file puts
     /// them back into the plan.

@@ -7,43 +7,37 @@ use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 
 /// Where the live account is read from, and how. A saved plan records it (it holds no secret).
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum BackendSpec {
     /// A file-backed mock account; a relative path is resolved against the configuration directory.
     Mock {
         path: PathBuf,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         account_id: Option<String>,
         /// Faults and latency to inject (`latency_ms=20,throttle=0.3,fail_call=5:ServiceFailure`);
         /// `IAMFORM_MOCK_FAULTS` overrides it.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         faults: Option<String>,
         /// Who the mock pretends runs iamform, `user/NAME` or `role/NAME` (the self-lockout
         /// guard); `IAMFORM_MOCK_CALLER` overrides it.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         caller: Option<String>,
     },
     Aws(AwsSettings),
 }
 
 /// Where and as whom to connect to AWS; every field is optional (aws-config's defaults apply).
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct AwsSettings {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub profile: Option<String>,
     /// Another IAM endpoint, e.g. a local moto server (`http://127.0.0.1:5000`); STS is asked
     /// there too.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub endpoint_url: Option<String>,
     /// The account the configuration is meant for: any other is refused.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_id: Option<String>,
     /// A role to assume with the credentials found (STS AssumeRole).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub assume_role_arn: Option<String>,
 }
 

@@ -47,6 +47,7 @@ pub struct MockFile {
 }
 
 /// What GetAccountSummary says about the root user; iamform never changes it.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RootSummary {
@@ -57,7 +58,6 @@ pub struct RootSummary {
     #[serde(default)]
     pub access_keys_present: bool,
     /// The credential report's `password_last_used` for the root user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password_last_used: Option<Timestamp>,
 }
 

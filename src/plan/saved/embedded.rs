@@ -35,6 +35,7 @@ pub struct Configuration {
     pub dir: String,
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EmbeddedFile {
@@ -42,7 +43,6 @@ pub struct EmbeddedFile {
     pub path: String,
     /// The text read; absent for a file the configuration only saw exist (`fileexists`,
     /// `fileset`), whose contents cannot change the plan.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
 }
 

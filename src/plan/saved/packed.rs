@@ -31,6 +31,7 @@ pub struct PackedChange {
 }
 
 /// Grants that differ only in their action.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Group {
@@ -42,19 +43,15 @@ pub struct Group {
     pub resources: Arc<Vec<String>>,
     #[serde(default, skip_serializing_if = "crate::access::change::none")]
     pub not_resources: Arc<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conditions: Option<Arc<Condition>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unless: Option<Arc<Condition>>,
     pub via: Arc<Vec<String>>,
     /// Each action's access level, a letter each in the order of `actions` ([`LEVELS`]; `-`
     /// for none, `=` for the group's `access_level`).
     pub levels: String,
     /// The access level of the actions marked `=` (one the letters do not name).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_level: Option<String>,
     /// Why these gains let the principal raise its privileges (the same for all of them).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub escalation: Option<String>,
 }
 

@@ -148,18 +148,7 @@ pub fn markdown(report: &AuditReport) -> String {
             let _ = writeln!(out, "| address | finding | fix |");
             let _ = writeln!(out, "|---|---|---|");
             for f in found {
-                let place = f
-                    .location
-                    .as_deref()
-                    .map(|l| format!(" ({})", cell(l)))
-                    .unwrap_or_default();
-                let _ = writeln!(
-                    out,
-                    "| `{}`{place} | {} | {} |",
-                    f.address,
-                    cell(&f.message),
-                    cell(&f.fix)
-                );
+                let _ = writeln!(out, "{}", finding_row(f));
             }
             let _ = writeln!(out, "\n</details>\n");
         }
@@ -171,6 +160,22 @@ pub fn markdown(report: &AuditReport) -> String {
         }
     }
     out
+}
+
+/// A finding's row in its rule's table: the entity (and where the configuration declares it),
+/// the finding and its fix.
+fn finding_row(f: &Finding) -> String {
+    let place = f
+        .location
+        .as_deref()
+        .map(|l| format!(" ({})", cell(l)))
+        .unwrap_or_default();
+    format!(
+        "| `{}`{place} | {} | {} |",
+        f.address,
+        cell(&f.message),
+        cell(&f.fix)
+    )
 }
 
 fn level(severity: Severity) -> sarif::Level {

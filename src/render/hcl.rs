@@ -497,10 +497,9 @@ fn has_ampersand_brace(s: &crate::model::policy::Statement) -> bool {
             crate::model::policy::Principal::Any => None,
         })
         .flatten();
-    [&s.action, &s.not_action, &s.resource, &s.not_resource]
+    s.lists()
         .into_iter()
-        .flatten()
-        .flatten()
+        .flat_map(|(_, values)| values.iter().flatten())
         .chain(principals)
         .chain(s.condition.values().flat_map(|k| k.values().flatten()))
         .any(|v| v.contains("&{"))
@@ -513,6 +512,12 @@ const PRINCIPAL_TYPES: [(&str, &str); 4] = [
     ("CanonicalUser", "canonical_user"),
 ];
 
+/// A statement list's attribute in a statement block: its JSON key in snake case, plural
+/// (`NotAction` -> `not_actions`).
+fn list_attribute(json_key: &str) -> String {
+    crate::words::plural(&json_key.replace("Not", "not_").to_ascii_lowercase())
+}
+
 fn statement(s: &Statement, written: &dyn Fn(&str) -> Expression) -> Option<Block> {
     let mut b = Block::builder("statement");
     if let Some(sid) = &s.sid {
@@ -521,18 +526,13 @@ fn statement(s: &Statement, written: &dyn Fn(&str) -> Expression) -> Option<Bloc
     if s.effect == Effect::Deny {
         b = b.add_attribute(("effect", "Deny"));
     }
-    for (key, values) in [
-        ("actions", &s.action),
-        ("not_actions", &s.not_action),
-        ("resources", &s.resource),
-        ("not_resources", &s.not_resource),
-    ] {
+    for (key, values) in s.lists() {
         if let Some(values) = values {
             // An empty list reads back as "not set".
             if values.is_empty() {
                 return None;
             }
-            b = b.add_attribute((key, strings(values)));
+            b = b.add_attribute((list_attribute(key), strings(values)));
         }
     }
     for (key, principal) in [
@@ -647,6 +647,17 @@ mod tests {
     fn a_synthetic_account_reads_back_identical() {
         let account = crate::synth::account(300, "123456789012");
         assert_eq!(round_trip(&account), account);
+    }
+
+    #[test]
+    fn statement_lists_are_written_as_terraform_names_them() {
+        let names = Statement::allow()
+            .lists()
+            .map(|(key, _)| list_attribute(key));
+        assert_eq!(
+            names,
+            ["actions", "not_actions", "resources", "not_resources"]
+        );
     }
 
     fn policy(name: &str, json: &str) -> crate::model::ManagedPolicy {

@@ -777,23 +777,16 @@ mod tests {
     #[test]
     fn policy_variables_and_quotes_survive() {
         let mut account = Account::default();
-        let doc = PolicyDocument::from_json_str(
+        let mut home = policy(
+            "home",
             r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*",
                "Resource":"arn:aws:s3:::home/${aws:username}/*",
                "Condition":{"StringLike":{"s3:prefix":["say \"hi\"", "%{x}"]}}}]}"#,
-        )
-        .unwrap();
-        account.policies.insert(
-            crate::model::Name::from("home"),
-            crate::model::ManagedPolicy {
-                name: "home".into(),
-                path: "/".into(),
-                description: Some("${not a template}".into()),
-                tags: Tags::new(),
-                document: doc,
-                versions: Vec::new(),
-            },
         );
+        home.description = Some("${not a template}".into());
+        account
+            .policies
+            .insert(crate::model::Name::from("home"), home);
         assert_eq!(round_trip(&account), account);
     }
 
@@ -811,23 +804,14 @@ mod tests {
             "$$",
         ] {
             let mut account = Account::default();
-            let doc = PolicyDocument::from_json_str(&format!(
+            let json = format!(
                 r#"{{"Statement":[{{"Effect":"Allow","Action":"s3:GetObject","Resource":"*",
                    "Condition":{{"StringLike":{{"s3:prefix":[{}]}}}}}}]}}"#,
                 serde_json::Value::String(text.to_owned())
-            ))
-            .unwrap();
-            account.policies.insert(
-                crate::model::Name::from("p"),
-                crate::model::ManagedPolicy {
-                    name: "p".into(),
-                    path: "/".into(),
-                    description: None,
-                    tags: Tags::new(),
-                    document: doc,
-                    versions: Vec::new(),
-                },
             );
+            account
+                .policies
+                .insert(crate::model::Name::from("p"), policy("p", &json));
             let mut role = crate::synth::account(6, "123456789012")
                 .roles
                 .into_values()

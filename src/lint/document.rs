@@ -134,21 +134,27 @@ fn grants(s: &Statement, at: &Place, catalog: &Catalog, out: &mut Vec<Finding>) 
     let warn = |rule, key, message: String, hint: &str| {
         at.finding(Severity::Warning, rule, key, message, hint)
     };
-    if s.not_action.is_some() {
-        out.push(warn(
+    // Allow with a negated list grants everything the list leaves out.
+    for (list, rule, key, grants, hint) in [
+        (
+            &s.not_action,
             "allow-not-action",
             "NotAction",
-            format!("Allow with NotAction{} grants every action not listed, including services and actions AWS adds later", sid(s)),
+            "every action not listed, including services and actions AWS adds later",
             "list the allowed actions in Action instead, or make this a Deny statement",
-        ));
-    }
-    if s.not_resource.is_some() {
-        out.push(warn(
+        ),
+        (
+            &s.not_resource,
             "allow-not-resource",
             "NotResource",
-            format!("Allow with NotResource{} grants access to every resource not listed, including ones created later", sid(s)),
+            "access to every resource not listed, including ones created later",
             "list the allowed resources in Resource instead",
-        ));
+        ),
+    ] {
+        if list.is_some() {
+            let message = format!("Allow with {key}{} grants {grants}", sid(s));
+            out.push(warn(rule, key, message, hint));
+        }
     }
     let actions = s.action.iter().flatten();
     // A retired service's wildcard grants nothing (retired-service says so).

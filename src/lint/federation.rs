@@ -19,13 +19,13 @@ pub(super) fn federated_trust(s: &Statement, at: &Place, out: &mut Vec<Finding>)
         if let Some((_, host)) = arn.split_once(":oidc-provider/") {
             oidc(s, at, host, out);
         } else if arn.contains(":saml-provider/") && !has_key(s, "SAML:aud") {
-            out.push(at.finding(
-                Severity::Warning,
-                "saml-trust-without-aud",
-                "Condition",
-                format!("the role trusts the SAML provider `{arn}`{} without a condition on SAML:aud: an assertion meant for another service provider is accepted", sid(s)),
-                "add condition { test = \"StringEquals\" variable = \"SAML:aud\" values = [\"https://signin.aws.amazon.com/saml\"] }",
-            ));
+            let message = format!("the role trusts the SAML provider `{arn}`{} without a condition on SAML:aud: an assertion meant for another service provider is accepted", sid(s));
+            let hint = add_condition(
+                "StringEquals",
+                "SAML:aud",
+                "https://signin.aws.amazon.com/saml",
+            );
+            out.push(at.no_condition(Severity::Warning, "saml-trust-without-aud", message, hint));
         }
     }
 }
@@ -33,24 +33,24 @@ pub(super) fn federated_trust(s: &Statement, at: &Place, out: &mut Vec<Finding>)
 fn oidc(s: &Statement, at: &Place, host: &str, out: &mut Vec<Finding>) {
     let sub = format!("{host}:sub");
     if host.eq_ignore_ascii_case(GITHUB) && !pins(s, &sub) {
-        out.push(at.finding(
-            Severity::Error,
-            "oidc-trust-without-sub",
-            "Condition",
-            format!("the role trusts GitHub Actions' OIDC provider{} without a condition on {sub} naming a repository: any workflow of any GitHub repository can assume it", sid(s)),
-            format!("add condition {{ test = \"StringLike\" variable = \"{sub}\" values = [\"repo:OWNER/REPO:ref:refs/heads/main\"] }}"),
-        ));
+        let message = format!("the role trusts GitHub Actions' OIDC provider{} without a condition on {sub} naming a repository: any workflow of any GitHub repository can assume it", sid(s));
+        let hint = add_condition("StringLike", &sub, "repo:OWNER/REPO:ref:refs/heads/main");
+        out.push(at.no_condition(Severity::Error, "oidc-trust-without-sub", message, hint));
     }
     let aud = format!("{host}:aud");
     if !has_key(s, &aud) {
-        out.push(at.finding(
-            Severity::Warning,
-            "oidc-trust-without-aud",
-            "Condition",
-            format!("the role trusts the OIDC provider `{host}`{} without a condition on {aud}: a token issued for another audience is accepted", sid(s)),
-            format!("add condition {{ test = \"StringEquals\" variable = \"{aud}\" values = [\"sts.amazonaws.com\"] }}"),
-        ));
+        let message = format!("the role trusts the OIDC provider `{host}`{} without a condition on {aud}: a token issued for another audience is accepted", sid(s));
+        let hint = add_condition("StringEquals", &aud, "sts.amazonaws.com");
+        out.push(at.no_condition(Severity::Warning, "oidc-trust-without-aud", message, hint));
     }
+}
+
+/// The hint of a trust that lacks a condition on `variable`: the condition block to add, with
+/// an example value.
+fn add_condition(test: &str, variable: &str, example: &str) -> String {
+    format!(
+        "add condition {{ test = \"{test}\" variable = \"{variable}\" values = [\"{example}\"] }}"
+    )
 }
 
 /// The values the statement's conditions give `key` (IAM compares keys ignoring case).

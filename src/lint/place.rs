@@ -23,6 +23,18 @@ impl Place {
         Finding::new(severity, rule, self.address.clone(), message, hint)
             .at(Pointer::statement(self.statement).key(key))
     }
+
+    /// A finding about a condition the statement lacks (on its `Condition` key); the hint says
+    /// which condition to add.
+    pub(super) fn no_condition(
+        &self,
+        severity: Severity,
+        rule: &'static str,
+        message: String,
+        hint: String,
+    ) -> Finding {
+        self.finding(severity, rule, "Condition", message, hint)
+    }
 }
 
 pub(super) fn sid(s: &Statement) -> String {

@@ -64,28 +64,12 @@ fn principal_text(out: &mut String, c: &AccessChange, style: Style, verbose: boo
             style.red("+ gains everything: every action on every resource (*)")
         );
     } else if !c.gained.is_empty() {
-        side_text(
-            out,
-            '+',
-            "gains",
-            &c.gained,
-            &counted(c, true),
-            style,
-            verbose,
-        );
+        side_text(out, c, true, style, verbose);
     }
     if c.lost_everything {
         let _ = writeln!(out, "    - loses everything it was allowed (*)");
     } else if !c.lost.is_empty() {
-        side_text(
-            out,
-            '-',
-            "loses",
-            &c.lost,
-            &counted(c, false),
-            style,
-            verbose,
-        );
+        side_text(out, c, false, style, verbose);
     }
     if c.gained_everything {
         let n = c.escalations().count();
@@ -114,22 +98,26 @@ fn counted(c: &AccessChange, gained: bool) -> String {
         .join(", ")
 }
 
-fn side_text(
-    out: &mut String,
-    sign: char,
-    verb: &str,
-    grants: &[Grant],
-    counted: &str,
-    style: Style,
-    verbose: bool,
-) {
-    let n = distinct(grants);
-    let head = format!("{sign} {verb} {n} action{}: {counted}", plural(n));
-    let paint = |s: &str| match sign {
-        '+' => style.green(s),
-        _ => style.red(s),
+/// What `c` gains (`gained`) or loses: a head line counting the actions, then the actions by
+/// where and when.
+fn side_text(out: &mut String, c: &AccessChange, gained: bool, style: Style, verbose: bool) {
+    let (sign, verb, grants) = if gained {
+        ('+', "gains", &c.gained)
+    } else {
+        ('-', "loses", &c.lost)
     };
-    let _ = writeln!(out, "    {}", paint(&head));
+    let n = distinct(grants);
+    let head = format!(
+        "{sign} {verb} {n} action{}: {}",
+        plural(n),
+        counted(c, gained)
+    );
+    let head = if gained {
+        style.green(&head)
+    } else {
+        style.red(&head)
+    };
+    let _ = writeln!(out, "    {head}");
     for (place, names) in groups(grants) {
         let _ = writeln!(out, "        {place}");
         let _ = writeln!(out, "          {}", names_line(&names, verbose));

@@ -148,18 +148,7 @@ pub fn markdown(report: &AuditReport) -> String {
             let _ = writeln!(out, "| address | finding | fix |");
             let _ = writeln!(out, "|---|---|---|");
             for f in found {
-                let place = f
-                    .location
-                    .as_deref()
-                    .map(|l| format!(" ({})", cell(l)))
-                    .unwrap_or_default();
-                let _ = writeln!(
-                    out,
-                    "| `{}`{place} | {} | {} |",
-                    f.address,
-                    cell(&f.message),
-                    cell(&f.fix)
-                );
+                let _ = writeln!(out, "{}", finding_row(f));
             }
             let _ = writeln!(out, "\n</details>\n");
         }
@@ -171,6 +160,22 @@ pub fn markdown(report: &AuditReport) -> String {
         }
     }
     out
+}
+
+/// A finding's row in its rule's table: the entity (and where the configuration declares it),
+/// the finding and its fix.
+fn finding_row(f: &Finding) -> String {
+    let place = f
+        .location
+        .as_deref()
+        .map(|l| format!(" ({})", cell(l)))
+        .unwrap_or_default();
+    format!(
+        "| `{}`{place} | {} | {} |",
+        f.address,
+        cell(&f.message),
+        cell(&f.fix)
+    )
 }
 
 fn level(severity: Severity) -> sarif::Level {
@@ -217,22 +222,13 @@ pub fn sarif(report: &AuditReport, fallback_file: &str) -> String {
     let findings: Vec<sarif::Finding> = report
         .findings
         .iter()
-        .map(|f| sarif::Finding {
-            rule_id: f.rule.to_owned(),
-            level: level(f.severity),
-            message: format!("{}: {}. Fix: {}.", f.address, f.message, f.fix),
-            location: f.location.clone(),
-            logical: Some(f.address.to_string()),
-            fingerprint: Some(format!(
-                "{}:1",
-                sarif::digest(&format!(
-                    "{}\n{}\n{}\n{}",
-                    report.account_id,
-                    f.rule,
-                    f.address,
-                    stable_part(f)
-                ))
-            )),
+        .map(|f| {
+            let message = format!("{}: {}. Fix: {}.", f.address, f.message, f.fix);
+            sarif::Finding {
+                logical: Some(f.address.to_string()),
+                fingerprint: Some(fingerprint(report, f)),
+                ..sarif::Finding::new(f.rule, level(f.severity), message, f.location.clone())
+            }
         })
         .collect();
     debug_assert!(findings.iter().all(|f| rule(&f.rule_id).is_some()));
@@ -242,6 +238,19 @@ pub fn sarif(report: &AuditReport, fallback_file: &str) -> String {
         &findings,
         fallback_file,
     ))
+}
+
+/// A finding's `primaryLocationLineHash`: the account, the rule, the entity and the stable part of
+/// the message.
+fn fingerprint(report: &AuditReport, f: &Finding) -> String {
+    let identity = format!(
+        "{}\n{}\n{}\n{}",
+        report.account_id,
+        f.rule,
+        f.address,
+        stable_part(f)
+    );
+    format!("{}:1", sarif::digest(&identity))
 }
 
 /// What identifies a finding across nights: its message without the ages and dates that change

@@ -497,10 +497,9 @@ fn has_ampersand_brace(s: &crate::model::policy::Statement) -> bool {
             crate::model::policy::Principal::Any => None,
         })
         .flatten();
-    [&s.action, &s.not_action, &s.resource, &s.not_resource]
+    s.lists()
         .into_iter()
-        .flatten()
-        .flatten()
+        .flat_map(|(_, values)| values.iter().flatten())
         .chain(principals)
         .chain(s.condition.values().flat_map(|k| k.values().flatten()))
         .any(|v| v.contains("&{"))
@@ -513,6 +512,12 @@ const PRINCIPAL_TYPES: [(&str, &str); 4] = [
     ("CanonicalUser", "canonical_user"),
 ];
 
+/// A statement list's attribute in a statement block: its JSON key in snake case, plural
+/// (`NotAction` -> `not_actions`).
+fn list_attribute(json_key: &str) -> String {
+    crate::words::plural(&json_key.replace("Not", "not_").to_ascii_lowercase())
+}
+
 fn statement(s: &Statement, written: &dyn Fn(&str) -> Expression) -> Option<Block> {
     let mut b = Block::builder("statement");
     if let Some(sid) = &s.sid {
@@ -521,18 +526,13 @@ fn statement(s: &Statement, written: &dyn Fn(&str) -> Expression) -> Option<Bloc
     if s.effect == Effect::Deny {
         b = b.add_attribute(("effect", "Deny"));
     }
-    for (key, values) in [
-        ("actions", &s.action),
-        ("not_actions", &s.not_action),
-        ("resources", &s.resource),
-        ("not_resources", &s.not_resource),
-    ] {
+    for (key, values) in s.lists() {
         if let Some(values) = values {
             // An empty list reads back as "not set".
             if values.is_empty() {
                 return None;
             }
-            b = b.add_attribute((key, strings(values)));
+            b = b.add_attribute((list_attribute(key), strings(values)));
         }
     }
     for (key, principal) in [
@@ -647,6 +647,17 @@ mod tests {
     fn a_synthetic_account_reads_back_identical() {
         let account = crate::synth::account(300, "123456789012");
         assert_eq!(round_trip(&account), account);
+    }
+
+    #[test]
+    fn statement_lists_are_written_as_terraform_names_them() {
+        let names = Statement::allow()
+            .lists()
+            .map(|(key, _)| list_attribute(key));
+        assert_eq!(
+            names,
+            ["actions", "not_actions", "resources", "not_resources"]
+        );
     }
 
     fn policy(name: &str, json: &str) -> crate::model::ManagedPolicy {
@@ -766,23 +777,16 @@ mod tests {
     #[test]
     fn policy_variables_and_quotes_survive() {
         let mut account = Account::default();
-        let doc = PolicyDocument::from_json_str(
+        let mut home = policy(
+            "home",
             r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*",
                "Resource":"arn:aws:s3:::home/${aws:username}/*",
                "Condition":{"StringLike":{"s3:prefix":["say \"hi\"", "%{x}"]}}}]}"#,
-        )
-        .unwrap();
-        account.policies.insert(
-            crate::model::Name::from("home"),
-            crate::model::ManagedPolicy {
-                name: "home".into(),
-                path: "/".into(),
-                description: Some("${not a template}".into()),
-                tags: Tags::new(),
-                document: doc,
-                versions: Vec::new(),
-            },
         );
+        home.description = Some("${not a template}".into());
+        account
+            .policies
+            .insert(crate::model::Name::from("home"), home);
         assert_eq!(round_trip(&account), account);
     }
 
@@ -800,23 +804,14 @@ mod tests {
             "$$",
         ] {
             let mut account = Account::default();
-            let doc = PolicyDocument::from_json_str(&format!(
+            let json = format!(
                 r#"{{"Statement":[{{"Effect":"Allow","Action":"s3:GetObject","Resource":"*",
                    "Condition":{{"StringLike":{{"s3:prefix":[{}]}}}}}}]}}"#,
                 serde_json::Value::String(text.to_owned())
-            ))
-            .unwrap();
-            account.policies.insert(
-                crate::model::Name::from("p"),
-                crate::model::ManagedPolicy {
-                    name: "p".into(),
-                    path: "/".into(),
-                    description: None,
-                    tags: Tags::new(),
-                    document: doc,
-                    versions: Vec::new(),
-                },
             );
+            account
+                .policies
+                .insert(crate::model::Name::from("p"), policy("p", &json));
             let mut role = crate::synth::account(6, "123456789012")
                 .roles
                 .into_values()

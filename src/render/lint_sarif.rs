@@ -46,13 +46,12 @@ pub(crate) fn render_sarif(
     let rules: Vec<sarif::Rule> = rules.into_values().collect();
     let results: Vec<sarif::Finding> = findings
         .iter()
-        .map(|f| sarif::Finding {
-            rule_id: f.rule.to_owned(),
-            level: level(f.severity),
-            message: format!("{}: {} Fix: {}", f.address, f.message, f.hint),
-            location: f.location.clone(),
-            logical: f.address.split(' ').next().map(str::to_owned),
-            fingerprint: None,
+        .map(|f| {
+            let message = format!("{}: {} Fix: {}", f.address, f.message, f.hint);
+            sarif::Finding {
+                logical: f.address.split(' ').next().map(str::to_owned),
+                ..sarif::Finding::new(f.rule, level(f.severity), message, f.location.clone())
+            }
         })
         .collect();
     sarif::to_string(&sarif::log(

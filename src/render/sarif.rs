@@ -58,6 +58,25 @@ pub(crate) struct Finding {
     pub fingerprint: Option<String>,
 }
 
+impl Finding {
+    /// A result of `rule_id` at `location`, without a logical location or a fingerprint.
+    pub(crate) fn new(
+        rule_id: &str,
+        level: Level,
+        message: String,
+        location: Option<String>,
+    ) -> Finding {
+        Finding {
+            rule_id: rule_id.to_owned(),
+            level,
+            message,
+            location,
+            logical: None,
+            fingerprint: None,
+        }
+    }
+}
+
 /// The log: one run of `tool` with `category` (`automationDetails.id`, e.g. `iamform/audit/`).
 pub(crate) fn log(
     category: &str,

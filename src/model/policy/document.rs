@@ -77,6 +77,17 @@ impl Statement {
             condition: Condition::new(),
         }
     }
+
+    /// The action and resource lists, by their JSON keys: `Action`, `NotAction`, `Resource`,
+    /// `NotResource`.
+    pub fn lists(&self) -> [(&'static str, &Option<Values>); 4] {
+        [
+            ("Action", &self.action),
+            ("NotAction", &self.not_action),
+            ("Resource", &self.resource),
+            ("NotResource", &self.not_resource),
+        ]
+    }
 }
 
 #[derive(Debug, PartialEq, Eq, Hash)]
@@ -664,12 +675,7 @@ fn statement_to_value(s: &Statement) -> Value {
     if let Some(p) = &s.not_principal {
         o.insert("NotPrincipal".into(), principal_to_value(p));
     }
-    for (key, v) in [
-        ("Action", &s.action),
-        ("NotAction", &s.not_action),
-        ("Resource", &s.resource),
-        ("NotResource", &s.not_resource),
-    ] {
+    for (key, v) in s.lists() {
         if let Some(v) = v {
             o.insert(key.into(), values_to_value(v));
         }

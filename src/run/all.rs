@@ -2,7 +2,7 @@
 //! concurrently, `--accounts-parallelism` at a time, each against its own backend; then one
 //! combined report (`plan::accounts`) and one exit code, the worst of them.
 
-use super::plan::{open, plan_config, provenance, Planned};
+use super::plan::{open, plan_config, provenance, Against, Planned};
 use super::{Exit, Ui};
 use crate::accounts::{refuse_shared_accounts, AccountReport, AccountsReport, Command, Status};
 use crate::config;
@@ -123,7 +123,8 @@ impl Shared {
         let config = self.load(dir)?;
         let planned = match open(&config, &self.flags).await {
             Ok((spec, backend)) => {
-                plan_config(config, backend, spec, &[], None, self.verbose).await
+                let against = Against::new(backend, spec, &[], self.verbose);
+                plan_config(config, against).await
             }
             Err(e) => Err(e),
         };

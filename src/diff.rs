@@ -338,6 +338,13 @@ fn diff_kind<T: Described>(
     }
 }
 
+/// Whether `d` and `l` differ in any of the named fields.
+macro_rules! differ {
+    ($d:ident, $l:ident: $($field:ident),+) => {
+        false $(|| $d.$field != $l.$field)+
+    };
+}
+
 fn update_if(changed: bool) -> Option<(Action, Option<String>)> {
     changed.then_some((Action::Update, None))
 }
@@ -350,21 +357,12 @@ fn user_change(d: &User, l: &User) -> Option<(Action, Option<String>)> {
     let console = d
         .console_access
         .is_some_and(|c| c.enabled != l.credentials.has_login_profile());
-    update_if(
-        d.path != l.path
-            || d.permissions_boundary != l.permissions_boundary
-            || d.tags != l.tags
-            || d.groups != l.groups
-            || d.policies != l.policies
-            || d.inline_policies != l.inline_policies
-            || console,
-    )
+    let fields = differ!(d, l: path, permissions_boundary, tags, groups, policies, inline_policies);
+    update_if(fields || console)
 }
 
 fn group_change(d: &Group, l: &Group) -> Option<(Action, Option<String>)> {
-    update_if(
-        d.path != l.path || d.policies != l.policies || d.inline_policies != l.inline_policies,
-    )
+    update_if(differ!(d, l: path, policies, inline_policies))
 }
 
 fn role_change(d: &Role, l: &Role) -> Option<(Action, Option<String>)> {
@@ -374,15 +372,10 @@ fn role_change(d: &Role, l: &Role) -> Option<(Action, Option<String>)> {
             l.path, d.path
         ));
     }
-    update_if(
-        d.description != l.description
-            || d.max_session_duration != l.max_session_duration
-            || d.permissions_boundary != l.permissions_boundary
-            || d.tags != l.tags
-            || d.assume_role_policy != l.assume_role_policy
-            || d.policies != l.policies
-            || d.inline_policies != l.inline_policies,
-    )
+    update_if(differ!(
+        d, l: description, max_session_duration, permissions_boundary, tags, assume_role_policy,
+        policies, inline_policies
+    ))
 }
 
 fn policy_change(d: &ManagedPolicy, l: &ManagedPolicy) -> Option<(Action, Option<String>)> {
@@ -397,7 +390,7 @@ fn policy_change(d: &ManagedPolicy, l: &ManagedPolicy) -> Option<(Action, Option
             "description changes, and IAM cannot change a managed policy's description".to_owned(),
         );
     }
-    update_if(d.document != l.document || d.tags != l.tags)
+    update_if(differ!(d, l: document, tags))
 }
 
 /// Client ids, thumbprints (when declared) and tags change in place; the URL is the provider's
@@ -410,11 +403,11 @@ fn oidc_change(
         .thumbprint_list
         .as_ref()
         .is_some_and(|t| Some(t) != l.thumbprint_list.as_ref());
-    update_if(d.client_id_list != l.client_id_list || thumbprints || d.tags != l.tags)
+    update_if(differ!(d, l: client_id_list, tags) || thumbprints)
 }
 
 fn saml_change(d: &SamlProvider, l: &SamlProvider) -> Option<(Action, Option<String>)> {
-    update_if(d.metadata != l.metadata || d.tags != l.tags)
+    update_if(differ!(d, l: metadata, tags))
 }
 
 /// Only a declared description is compared: AWS describes the roles it creates itself.
@@ -432,7 +425,7 @@ fn profile_change(d: &InstanceProfile, l: &InstanceProfile) -> Option<(Action, O
             l.path, d.path
         ));
     }
-    update_if(d.roles != l.roles || d.tags != l.tags)
+    update_if(differ!(d, l: roles, tags))
 }
 
 #[cfg(test)]

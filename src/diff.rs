@@ -89,34 +89,21 @@ impl Diff {
 impl Entity {
     /// The entity of `account` at `address`, if it exists.
     pub fn of(account: &Account, address: &Address) -> Option<Entity> {
+        fn get<T: Described>(account: &Account, name: &Name) -> Option<Entity> {
+            T::in_account(account).get(name).cloned().map(T::wrap)
+        }
         let n = &address.name;
         match address.kind {
-            Kind::User => account.users.get(n).cloned().map(Entity::User),
-            Kind::Group => account.groups.get(n).cloned().map(Entity::Group),
-            Kind::Role => account.roles.get(n).cloned().map(Entity::Role),
-            Kind::Policy => account.policies.get(n).cloned().map(Entity::Policy),
-            Kind::InstanceProfile => account
-                .instance_profiles
-                .get(n)
-                .cloned()
-                .map(Entity::InstanceProfile),
+            Kind::User => get::<User>(account, n),
+            Kind::Group => get::<Group>(account, n),
+            Kind::Role => get::<Role>(account, n),
+            Kind::Policy => get::<ManagedPolicy>(account, n),
+            Kind::InstanceProfile => get::<InstanceProfile>(account, n),
             Kind::PasswordPolicy => account.password_policy.clone().map(Entity::PasswordPolicy),
-            Kind::OpenIdConnectProvider => account
-                .openid_connect_providers
-                .get(n)
-                .cloned()
-                .map(Entity::OpenIdConnectProvider),
-            Kind::SamlProvider => account
-                .saml_providers
-                .get(n)
-                .cloned()
-                .map(Entity::SamlProvider),
+            Kind::OpenIdConnectProvider => get::<OpenIdConnectProvider>(account, n),
+            Kind::SamlProvider => get::<SamlProvider>(account, n),
             Kind::AccountAlias => account.account_alias.clone().map(Entity::AccountAlias),
-            Kind::ServiceLinkedRole => account
-                .service_linked_roles
-                .get(n)
-                .cloned()
-                .map(Entity::ServiceLinkedRole),
+            Kind::ServiceLinkedRole => get::<ServiceLinkedRole>(account, n),
         }
     }
 
@@ -137,53 +124,14 @@ pub fn diff(desired: &Account, live: &Account, scope: Option<&Scope>) -> Diff {
     let mut out = Diff::default();
     let owns = |address: &Address, path: Option<&str>| scope.is_some_and(|s| s.owns(address, path));
     let (d, l) = (desired, live);
-    diff_kind(&mut out, Kind::User, &d.users, &l.users, &owns, user_change);
-    diff_kind(
-        &mut out,
-        Kind::Group,
-        &d.groups,
-        &l.groups,
-        &owns,
-        group_change,
-    );
-    diff_kind(&mut out, Kind::Role, &d.roles, &l.roles, &owns, role_change);
-    diff_kind(
-        &mut out,
-        Kind::Policy,
-        &d.policies,
-        &l.policies,
-        &owns,
-        policy_change,
-    );
-    let (dp, lp) = (&d.instance_profiles, &l.instance_profiles);
-    diff_kind(
-        &mut out,
-        Kind::InstanceProfile,
-        dp,
-        lp,
-        &owns,
-        profile_change,
-    );
-    let (dp, lp) = (&d.openid_connect_providers, &l.openid_connect_providers);
-    diff_kind(
-        &mut out,
-        Kind::OpenIdConnectProvider,
-        dp,
-        lp,
-        &owns,
-        oidc_change,
-    );
-    let (dp, lp) = (&d.saml_providers, &l.saml_providers);
-    diff_kind(&mut out, Kind::SamlProvider, dp, lp, &owns, saml_change);
-    let (dp, lp) = (&d.service_linked_roles, &l.service_linked_roles);
-    diff_kind(
-        &mut out,
-        Kind::ServiceLinkedRole,
-        dp,
-        lp,
-        &owns,
-        linked_role_change,
-    );
+    diff_kind(&mut out, (d, l), &owns, user_change);
+    diff_kind(&mut out, (d, l), &owns, group_change);
+    diff_kind(&mut out, (d, l), &owns, role_change);
+    diff_kind(&mut out, (d, l), &owns, policy_change);
+    diff_kind(&mut out, (d, l), &owns, profile_change);
+    diff_kind(&mut out, (d, l), &owns, oidc_change);
+    diff_kind(&mut out, (d, l), &owns, saml_change);
+    diff_kind(&mut out, (d, l), &owns, linked_role_change);
     let policies = (d.password_policy.as_ref(), l.password_policy.as_ref());
     let kind = (Kind::PasswordPolicy, Entity::PasswordPolicy as fn(_) -> _);
     diff_singleton(&mut out, kind, policies, &owns, |d, l| {
@@ -230,7 +178,11 @@ fn diff_singleton<T: Clone>(
 /// How a kind's entities compare: `None` when equal, else the action and an optional reason.
 type Compare<T> = fn(desired: &T, live: &T) -> Option<(Action, Option<String>)>;
 
+/// A kind of entity that an account holds by name.
 trait Described: Clone {
+    const KIND: Kind;
+    /// The account's entities of this kind, by name.
+    fn in_account(account: &Account) -> &BTreeMap<Name, Self>;
     /// The entity's path, for the scope (`None`: it has none).
     fn path(&self) -> Option<String>;
     fn name(&self) -> &Name;
@@ -246,12 +198,21 @@ trait Described: Clone {
     }
 }
 
-/// [`Described`] for the kinds with a path (`path`) or without (`-`), and a singleton's name.
+/// [`Described`] for each kind: its type, its variant of [`Kind`] and [`Entity`], the account's
+/// map of it, its path (`path`: the field; `linked`: a service-linked role's; `-`: none), and
+/// the methods it does not take from the trait's defaults, in braces.
 macro_rules! described {
     (@path $e:ident path) => { Some($e.path.clone()) };
+    (@path $e:ident linked) => {
+        Some(format!("{}{}/", crate::model::iam::SERVICE_ROLE_PATH, $e.aws_service_name))
+    };
     (@path $e:ident -) => { None };
-    ($($t:ty => $variant:ident, $path:tt);* $(;)?) => {$(
+    ($($t:ty => $variant:ident, $field:ident, $path:tt $({ $($own:tt)* })?);* $(;)?) => {$(
         impl Described for $t {
+            const KIND: Kind = Kind::$variant;
+            fn in_account(account: &Account) -> &BTreeMap<Name, Self> {
+                &account.$field
+            }
             fn path(&self) -> Option<String> {
                 described!(@path self $path)
             }
@@ -261,6 +222,7 @@ macro_rules! described {
             fn wrap(self) -> Entity {
                 Entity::$variant(self)
             }
+            $($($own)*)?
         }
     )*};
 }
@@ -296,72 +258,37 @@ fn case_change<T: Described>(
     }
 }
 described!(
-    Group => Group, path;
-    ManagedPolicy => Policy, path;
-    InstanceProfile => InstanceProfile, path;
-    OpenIdConnectProvider => OpenIdConnectProvider, -;
-    SamlProvider => SamlProvider, -;
+    User => User, users, path {
+        /// Console access as `console_access` says it, when the configuration says it.
+        fn observed(&self, desired: &User) -> User {
+            let mut out = self.clone();
+            if desired.console_access.is_some() {
+                out.console_access = Some(self.observed_console_access());
+            }
+            out
+        }
+    };
+    Group => Group, groups, path;
+    Role => Role, roles, path {
+        fn compared_elsewhere(&self) -> bool {
+            crate::model::iam::service_of_linked_role_path(&self.path).is_some()
+        }
+    };
+    ManagedPolicy => Policy, policies, path;
+    InstanceProfile => InstanceProfile, instance_profiles, path;
+    OpenIdConnectProvider => OpenIdConnectProvider, openid_connect_providers, -;
+    SamlProvider => SamlProvider, saml_providers, -;
+    ServiceLinkedRole => ServiceLinkedRole, service_linked_roles, linked;
 );
 
-impl Described for User {
-    fn path(&self) -> Option<String> {
-        Some(self.path.clone())
-    }
-    fn name(&self) -> &Name {
-        &self.name
-    }
-    fn wrap(self) -> Entity {
-        Entity::User(self)
-    }
-    /// Console access as `console_access` says it, when the configuration says it.
-    fn observed(&self, desired: &User) -> User {
-        let mut out = self.clone();
-        if desired.console_access.is_some() {
-            out.console_access = Some(self.observed_console_access());
-        }
-        out
-    }
-}
-
-impl Described for Role {
-    fn path(&self) -> Option<String> {
-        Some(self.path.clone())
-    }
-    fn name(&self) -> &Name {
-        &self.name
-    }
-    fn wrap(self) -> Entity {
-        Entity::Role(self)
-    }
-    fn compared_elsewhere(&self) -> bool {
-        crate::model::iam::service_of_linked_role_path(&self.path).is_some()
-    }
-}
-
-impl Described for ServiceLinkedRole {
-    fn path(&self) -> Option<String> {
-        Some(format!(
-            "{}{}/",
-            crate::model::iam::SERVICE_ROLE_PATH,
-            self.aws_service_name
-        ))
-    }
-    fn name(&self) -> &Name {
-        &self.name
-    }
-    fn wrap(self) -> Entity {
-        Entity::ServiceLinkedRole(self)
-    }
-}
-
+/// The changes of the entities of `T`'s kind between the `desired` and the `live` account.
 fn diff_kind<T: Described>(
     out: &mut Diff,
-    kind: Kind,
-    desired: &BTreeMap<Name, T>,
-    live: &BTreeMap<Name, T>,
+    (desired, live): (&Account, &Account),
     owns: &dyn Fn(&Address, Option<&str>) -> bool,
     compare: Compare<T>,
 ) {
+    let (kind, desired, live) = (T::KIND, T::in_account(desired), T::in_account(live));
     for (name, d) in desired {
         let address = Address::new(kind, name.clone());
         match live.get(name) {
@@ -411,6 +338,13 @@ fn diff_kind<T: Described>(
     }
 }
 
+/// Whether `d` and `l` differ in any of the named fields.
+macro_rules! differ {
+    ($d:ident, $l:ident: $($field:ident),+) => {
+        false $(|| $d.$field != $l.$field)+
+    };
+}
+
 fn update_if(changed: bool) -> Option<(Action, Option<String>)> {
     changed.then_some((Action::Update, None))
 }
@@ -423,21 +357,12 @@ fn user_change(d: &User, l: &User) -> Option<(Action, Option<String>)> {
     let console = d
         .console_access
         .is_some_and(|c| c.enabled != l.credentials.has_login_profile());
-    update_if(
-        d.path != l.path
-            || d.permissions_boundary != l.permissions_boundary
-            || d.tags != l.tags
-            || d.groups != l.groups
-            || d.policies != l.policies
-            || d.inline_policies != l.inline_policies
-            || console,
-    )
+    let fields = differ!(d, l: path, permissions_boundary, tags, groups, policies, inline_policies);
+    update_if(fields || console)
 }
 
 fn group_change(d: &Group, l: &Group) -> Option<(Action, Option<String>)> {
-    update_if(
-        d.path != l.path || d.policies != l.policies || d.inline_policies != l.inline_policies,
-    )
+    update_if(differ!(d, l: path, policies, inline_policies))
 }
 
 fn role_change(d: &Role, l: &Role) -> Option<(Action, Option<String>)> {
@@ -447,15 +372,10 @@ fn role_change(d: &Role, l: &Role) -> Option<(Action, Option<String>)> {
             l.path, d.path
         ));
     }
-    update_if(
-        d.description != l.description
-            || d.max_session_duration != l.max_session_duration
-            || d.permissions_boundary != l.permissions_boundary
-            || d.tags != l.tags
-            || d.assume_role_policy != l.assume_role_policy
-            || d.policies != l.policies
-            || d.inline_policies != l.inline_policies,
-    )
+    update_if(differ!(
+        d, l: description, max_session_duration, permissions_boundary, tags, assume_role_policy,
+        policies, inline_policies
+    ))
 }
 
 fn policy_change(d: &ManagedPolicy, l: &ManagedPolicy) -> Option<(Action, Option<String>)> {
@@ -470,7 +390,7 @@ fn policy_change(d: &ManagedPolicy, l: &ManagedPolicy) -> Option<(Action, Option
             "description changes, and IAM cannot change a managed policy's description".to_owned(),
         );
     }
-    update_if(d.document != l.document || d.tags != l.tags)
+    update_if(differ!(d, l: document, tags))
 }
 
 /// Client ids, thumbprints (when declared) and tags change in place; the URL is the provider's
@@ -483,11 +403,11 @@ fn oidc_change(
         .thumbprint_list
         .as_ref()
         .is_some_and(|t| Some(t) != l.thumbprint_list.as_ref());
-    update_if(d.client_id_list != l.client_id_list || thumbprints || d.tags != l.tags)
+    update_if(differ!(d, l: client_id_list, tags) || thumbprints)
 }
 
 fn saml_change(d: &SamlProvider, l: &SamlProvider) -> Option<(Action, Option<String>)> {
-    update_if(d.metadata != l.metadata || d.tags != l.tags)
+    update_if(differ!(d, l: metadata, tags))
 }
 
 /// Only a declared description is compared: AWS describes the roles it creates itself.
@@ -505,7 +425,7 @@ fn profile_change(d: &InstanceProfile, l: &InstanceProfile) -> Option<(Action, O
             l.path, d.path
         ));
     }
-    update_if(d.roles != l.roles || d.tags != l.tags)
+    update_if(differ!(d, l: roles, tags))
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! concurrently, `--accounts-parallelism` at a time, each against its own backend; then one
 //! combined report (`plan::accounts`) and one exit code, the worst of them.
 
-use super::plan::{open, plan_config, provenance, Planned};
+use super::plan::{open, plan_config, provenance, Against, Planned};
 use super::{Exit, Ui};
 use crate::accounts::{refuse_shared_accounts, AccountReport, AccountsReport, Command, Status};
 use crate::config;
@@ -14,36 +14,44 @@ use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-/// `iamform plan --all DIR`.
-pub(crate) async fn plan_all(
-    settings: &PlanSettings,
-    all: &AllAccounts,
-    flags: &BackendFlags,
-    ui: &Ui,
-) -> anyhow::Result<Exit> {
-    let root = settings.dir.clone();
-    let shared = Arc::new(Shared {
-        root: root.clone(),
-        flags: flags.clone(),
-        inputs: ui.inputs.clone(),
-        verbose: ui.verbose,
-        out: settings.out.clone(),
-    });
-    let accounts = match each_account(&root, all.parallelism, move |dir, shown| {
-        let shared = Arc::clone(&shared);
-        async move { shared.plan_one(&dir, shown).await }
-    })
-    .await?
-    {
-        Ok(a) => a,
-        Err(code) => return Ok(code),
-    };
-    let report = AccountsReport::new(Command::Plan, root.display().to_string(), accounts);
-    if settings.out.is_some() {
-        remove_refused_plans(&report);
+/// A command run on every account configuration (or saved plan) under a directory (`--all`):
+/// how many accounts at a time and how the combined report prints, the backend flags, and the
+/// user interface.
+#[derive(Clone, Copy)]
+pub(crate) struct EveryAccount<'a> {
+    pub all: &'a AllAccounts,
+    pub flags: &'a BackendFlags,
+    pub ui: &'a Ui,
+}
+
+impl EveryAccount<'_> {
+    /// `iamform plan --all DIR`.
+    pub(crate) async fn plan(self, settings: &PlanSettings) -> anyhow::Result<Exit> {
+        let EveryAccount { all, flags, ui } = self;
+        let root = settings.dir.clone();
+        let shared = Arc::new(Shared {
+            root: root.clone(),
+            flags: flags.clone(),
+            inputs: ui.inputs.clone(),
+            verbose: ui.verbose,
+            out: settings.out.clone(),
+        });
+        let accounts = match each_account(&root, all.parallelism, move |dir, shown| {
+            let shared = Arc::clone(&shared);
+            async move { shared.plan_one(&dir, shown).await }
+        })
+        .await?
+        {
+            Ok(a) => a,
+            Err(code) => return Ok(code),
+        };
+        let report = AccountsReport::new(Command::Plan, root.display().to_string(), accounts);
+        if settings.out.is_some() {
+            remove_refused_plans(&report);
+        }
+        print(&report, all.format, ui.style)?;
+        Ok(exit(&report, settings.detailed_exitcode))
     }
-    print(&report, all.format, ui.style)?;
-    Ok(exit(&report, settings.detailed_exitcode))
 }
 
 /// Runs `each` on every account configuration under `root` (with its directory as the report
@@ -123,7 +131,8 @@ impl Shared {
         let config = self.load(dir)?;
         let planned = match open(&config, &self.flags).await {
             Ok((spec, backend)) => {
-                plan_config(config, backend, spec, &[], None, self.verbose).await
+                let against = Against::new(backend, spec, &[], self.verbose);
+                plan_config(config, against).await
             }
             Err(e) => Err(e),
         };

@@ -3,7 +3,7 @@
 //! configuration again, and apply it without a prompt only if it is exactly that plan); progress
 //! on stderr, the report on stdout (on stderr once stdout is closed).
 
-use super::plan::{open, plan_config, plan_lowered, targeted_warning};
+use super::plan::{open, plan_config, plan_lowered, targeted_warning, Against};
 use super::saved::{check_config_dir, load_embedded, read_plan_file, refuse_variables};
 use super::{backend, exiting_soon, lease, load, lower, report_calls, Exit, Ui};
 use crate::access::change::AccessChange;
@@ -69,16 +69,8 @@ async fn directory(
         Ok(held) => held,
         Err(code) => return Ok(code),
     };
-    let planned = plan_lowered(
-        config,
-        desired,
-        Arc::clone(&backend),
-        spec,
-        &settings.targets,
-        None,
-        ui.verbose,
-    )
-    .await;
+    let against = Against::new(Arc::clone(&backend), spec, &settings.targets, ui.verbose);
+    let planned = plan_lowered(config, desired, against).await;
     let exit = match planned {
         Ok(Ok(planned)) => plan_and_execute(planned, settings, ui).await,
         Ok(Err(text)) => {
@@ -312,8 +304,8 @@ async fn verify_saved(
         return Ok(Err(String::new()));
     };
     let targets = doc.plan.targets.clone();
-    let planned = match plan_config(config, backend, spec, &targets, Some(live), ui.verbose).await?
-    {
+    let against = Against::new(backend, spec, &targets, ui.verbose).with_live(live);
+    let planned = match plan_config(config, against).await? {
         Ok(p) => p,
         Err(text) => return Ok(Err(text)),
     };

@@ -9,7 +9,7 @@
 //! without locks, so that two plans for one account are both refused rather than one of them
 //! waiting for the lock the other holds.
 
-use super::all::{exit, print};
+use super::all::{exit, print, EveryAccount};
 use super::apply::{prepare_saved, prepare_saved_locked};
 use super::lease;
 use super::{Exit, Ui};
@@ -21,7 +21,7 @@ use crate::backend::Backend;
 use crate::config::accounts::{MAX_DEPTH, MAX_DIRECTORIES};
 use crate::plan::saved::PlanDocument;
 use crate::render::printer::err;
-use crate::settings::{AllAccounts, ApplySettings, BackendFlags};
+use crate::settings::{ApplySettings, BackendFlags};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -38,79 +38,77 @@ struct Shared {
 /// A checked plan, ready to apply, and the file it was read from.
 type Ready = (PlanDocument, Arc<dyn Backend>, PathBuf);
 
-/// `iamform apply --all DIR`.
-pub(crate) async fn apply_all(
-    settings: &ApplySettings,
-    all: &AllAccounts,
-    flags: &BackendFlags,
-    ui: &Ui,
-) -> anyhow::Result<Exit> {
-    let root = settings.target.clone();
-    let files = match plan_files(&root) {
-        Ok(f) if !f.is_empty() => f,
-        Ok(_) => {
-            err(&format!(
-                "error: no saved plan under {}: write them with `iamform plan --all ACCOUNTS_DIR --out {}`\n",
-                root.display(),
-                root.display()
-            ));
-            return Ok(Exit::Error);
-        }
-        Err(e) => {
-            err(&format!("error: {e}\n"));
-            return Ok(Exit::Error);
-        }
-    };
-    let shared = Arc::new(Shared {
-        settings: settings.clone(),
-        flags: flags.clone(),
-        ui: ui.clone(),
-        interrupted: AtomicBool::new(false),
-    });
-    let on_signal = Arc::clone(&shared);
-    tokio::spawn(async move {
-        if tokio::signal::ctrl_c().await.is_ok() {
-            err("\nInterrupt received: waiting for in-flight operations, starting no new ones.\n");
-            on_signal.interrupted.store(true, Ordering::SeqCst);
-        }
-    });
-    let permits = Arc::new(tokio::sync::Semaphore::new(all.parallelism));
-    // First every plan is checked, so that no account is changed when two plans name one.
-    let mut checks = Vec::with_capacity(files.len());
-    for file in files {
-        let (shared, permits) = (Arc::clone(&shared), Arc::clone(&permits));
-        let shown = shown(&root, &file);
-        checks.push(tokio::spawn(async move {
-            let _permit = permits.acquire_owned().await;
-            shared.check(shown, &file).await
-        }));
-    }
-    let mut checked = Vec::with_capacity(checks.len());
-    for task in checks {
-        checked.push(task.await?);
-    }
-    let mut accounts: Vec<AccountReport> = checked.iter().map(|(a, _)| a.clone()).collect();
-    refuse_shared_accounts(&mut accounts);
-    let mut applies = Vec::new();
-    for (account, (_, ready)) in accounts.into_iter().zip(checked) {
-        let (shared, permits) = (Arc::clone(&shared), Arc::clone(&permits));
-        applies.push(tokio::spawn(async move {
-            let _permit = permits.acquire_owned().await;
-            match ready {
-                Some(ready) if account.status != Status::Error => {
-                    shared.apply(account, ready).await
-                }
-                _ => account,
+impl EveryAccount<'_> {
+    /// `iamform apply --all DIR`.
+    pub(crate) async fn apply(self, settings: &ApplySettings) -> anyhow::Result<Exit> {
+        let EveryAccount { all, flags, ui } = self;
+        let root = settings.target.clone();
+        let files = match plan_files(&root) {
+            Ok(f) if !f.is_empty() => f,
+            Ok(_) => {
+                err(&format!(
+                    "error: no saved plan under {}: write them with `iamform plan --all ACCOUNTS_DIR --out {}`\n",
+                    root.display(),
+                    root.display()
+                ));
+                return Ok(Exit::Error);
             }
-        }));
+            Err(e) => {
+                err(&format!("error: {e}\n"));
+                return Ok(Exit::Error);
+            }
+        };
+        let shared = Arc::new(Shared {
+            settings: settings.clone(),
+            flags: flags.clone(),
+            ui: ui.clone(),
+            interrupted: AtomicBool::new(false),
+        });
+        let on_signal = Arc::clone(&shared);
+        tokio::spawn(async move {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                err("\nInterrupt received: waiting for in-flight operations, starting no new ones.\n");
+                on_signal.interrupted.store(true, Ordering::SeqCst);
+            }
+        });
+        let permits = Arc::new(tokio::sync::Semaphore::new(all.parallelism));
+        // First every plan is checked, so that no account is changed when two plans name one.
+        let mut checks = Vec::with_capacity(files.len());
+        for file in files {
+            let (shared, permits) = (Arc::clone(&shared), Arc::clone(&permits));
+            let shown = shown(&root, &file);
+            checks.push(tokio::spawn(async move {
+                let _permit = permits.acquire_owned().await;
+                shared.check(shown, &file).await
+            }));
+        }
+        let mut checked = Vec::with_capacity(checks.len());
+        for task in checks {
+            checked.push(task.await?);
+        }
+        let mut accounts: Vec<AccountReport> = checked.iter().map(|(a, _)| a.clone()).collect();
+        refuse_shared_accounts(&mut accounts);
+        let mut applies = Vec::new();
+        for (account, (_, ready)) in accounts.into_iter().zip(checked) {
+            let (shared, permits) = (Arc::clone(&shared), Arc::clone(&permits));
+            applies.push(tokio::spawn(async move {
+                let _permit = permits.acquire_owned().await;
+                match ready {
+                    Some(ready) if account.status != Status::Error => {
+                        shared.apply(account, ready).await
+                    }
+                    _ => account,
+                }
+            }));
+        }
+        let mut done = Vec::with_capacity(applies.len());
+        for task in applies {
+            done.push(task.await?);
+        }
+        let report = AccountsReport::new(Command::Apply, root.display().to_string(), done);
+        print(&report, all.format, ui.style)?;
+        Ok(exit(&report, false))
     }
-    let mut done = Vec::with_capacity(applies.len());
-    for task in applies {
-        done.push(task.await?);
-    }
-    let report = AccountsReport::new(Command::Apply, root.display().to_string(), done);
-    print(&report, all.format, ui.style)?;
-    Ok(exit(&report, false))
 }
 
 /// Every `*.json` file under `root`: the saved plans.

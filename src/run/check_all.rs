@@ -4,7 +4,7 @@
 //! (`crate::accounts`) and one exit code: 1 if any account failed, else 2 if any drifted or has
 //! findings (as `drift` and `audit` exit), else 0.
 
-use super::all::{each_account, exit, print, Shared};
+use super::all::{each_account, exit, print, EveryAccount, Shared};
 use super::audit::{audit_account, now};
 use super::{backend, declared_account_id, Exit, Ui};
 use crate::accounts::{AccountReport, AccountsReport, Command, Status};
@@ -39,22 +39,20 @@ fn finish(
     Ok(exit(&report, command != Command::Validate))
 }
 
-/// `iamform drift --all DIR`.
-pub(super) async fn drift_all(
-    root: &Path,
-    all: &AllAccounts,
-    flags: &BackendFlags,
-    ui: &Ui,
-) -> anyhow::Result<Exit> {
-    let shared = shared(root, flags, ui);
-    let accounts = each_account(root, all.parallelism, move |dir, shown| {
-        let shared = Arc::clone(&shared);
-        async move { drift_one(&shared, &dir, shown).await }
-    })
-    .await?;
-    match accounts {
-        Ok(accounts) => finish(Command::Drift, root, accounts, all, ui),
-        Err(code) => Ok(code),
+impl EveryAccount<'_> {
+    /// `iamform drift --all DIR`.
+    pub(crate) async fn drift(self, root: &Path) -> anyhow::Result<Exit> {
+        let EveryAccount { all, flags, ui } = self;
+        let shared = shared(root, flags, ui);
+        let accounts = each_account(root, all.parallelism, move |dir, shown| {
+            let shared = Arc::clone(&shared);
+            async move { drift_one(&shared, &dir, shown).await }
+        })
+        .await?;
+        match accounts {
+            Ok(accounts) => finish(Command::Drift, root, accounts, all, ui),
+            Err(code) => Ok(code),
+        }
     }
 }
 
@@ -77,34 +75,32 @@ async fn drift_one(shared: &Shared, dir: &Path, shown: String) -> AccountReport 
     account
 }
 
-/// `iamform audit --all DIR`.
-pub(super) async fn audit_all(
-    options: &AuditSettings,
-    all: &AllAccounts,
-    flags: &BackendFlags,
-    ui: &Ui,
-) -> anyhow::Result<Exit> {
-    let root = options.dir.clone().unwrap_or_else(|| PathBuf::from("."));
-    let now = now(options)?;
-    let shared = shared(&root, flags, ui);
-    let options = Arc::new(options.clone());
-    let accounts = each_account(&root, all.parallelism, move |dir, shown| {
-        let (shared, options) = (Arc::clone(&shared), Arc::clone(&options));
-        async move {
-            match audit_one(&shared, &options, now, &dir).await {
-                Ok(Ok(account)) => AccountReport {
-                    dir: shown,
-                    ..account
-                },
-                Ok(Err(text)) => AccountReport::failed(shown, text),
-                Err(e) => AccountReport::failed(shown, format!("error: {e:#}\n")),
+impl EveryAccount<'_> {
+    /// `iamform audit --all DIR`.
+    pub(crate) async fn audit(self, options: &AuditSettings) -> anyhow::Result<Exit> {
+        let EveryAccount { all, flags, ui } = self;
+        let root = options.dir.clone().unwrap_or_else(|| PathBuf::from("."));
+        let now = now(options)?;
+        let shared = shared(&root, flags, ui);
+        let options = Arc::new(options.clone());
+        let accounts = each_account(&root, all.parallelism, move |dir, shown| {
+            let (shared, options) = (Arc::clone(&shared), Arc::clone(&options));
+            async move {
+                match audit_one(&shared, &options, now, &dir).await {
+                    Ok(Ok(account)) => AccountReport {
+                        dir: shown,
+                        ..account
+                    },
+                    Ok(Err(text)) => AccountReport::failed(shown, text),
+                    Err(e) => AccountReport::failed(shown, format!("error: {e:#}\n")),
+                }
             }
+        })
+        .await?;
+        match accounts {
+            Ok(accounts) => finish(Command::Audit, &root, accounts, all, ui),
+            Err(code) => Ok(code),
         }
-    })
-    .await?;
-    match accounts {
-        Ok(accounts) => finish(Command::Audit, &root, accounts, all, ui),
-        Err(code) => Ok(code),
     }
 }
 
@@ -140,18 +136,21 @@ async fn audit_one(
     Ok(Ok(account))
 }
 
-/// `iamform validate --all DIR`: no account is read; an account id is the one the backend block
-/// names, and two directories naming one are refused as `plan --all` refuses them.
-pub(super) async fn validate_all(root: &Path, all: &AllAccounts, ui: &Ui) -> anyhow::Result<Exit> {
-    let shared = shared(root, &BackendFlags::default(), ui);
-    let accounts = each_account(root, all.parallelism, move |dir, shown| {
-        let shared = Arc::clone(&shared);
-        async move { validate_one(&shared, &dir, shown) }
-    })
-    .await?;
-    match accounts {
-        Ok(accounts) => finish(Command::Validate, root, accounts, all, ui),
-        Err(code) => Ok(code),
+impl EveryAccount<'_> {
+    /// `iamform validate --all DIR`: no account is read; an account id is the one the backend block
+    /// names, and two directories naming one are refused as `plan --all` refuses them.
+    pub(crate) async fn validate(self, root: &Path) -> anyhow::Result<Exit> {
+        let EveryAccount { all, ui, .. } = self;
+        let shared = shared(root, &BackendFlags::default(), ui);
+        let accounts = each_account(root, all.parallelism, move |dir, shown| {
+            let shared = Arc::clone(&shared);
+            async move { validate_one(&shared, &dir, shown) }
+        })
+        .await?;
+        match accounts {
+            Ok(accounts) => finish(Command::Validate, root, accounts, all, ui),
+            Err(code) => Ok(code),
+        }
     }
 }
 

@@ -21,6 +21,7 @@ use crate::render::printer::{err, out};
 use crate::render::{self, Style};
 use crate::settings::{AwsSettings, BackendFlags, BackendSpec, Command, ImportSettings, Settings};
 use crate::words;
+use all::EveryAccount;
 use anyhow::Context as _;
 use std::path::Path;
 
@@ -61,9 +62,14 @@ pub async fn run(settings: Settings) -> anyhow::Result<Exit> {
         inputs,
     };
     let flags = &settings.backend;
+    let every = |all| EveryAccount {
+        all,
+        flags,
+        ui: &ui,
+    };
     match &settings.command {
         Command::Validate { dir, all } => match all {
-            Some(all) => check_all::validate_all(dir, all, &ui).await,
+            Some(all) => every(all).validate(dir).await,
             None => validate(dir, &ui),
         },
         Command::Fmt {
@@ -72,16 +78,16 @@ pub async fn run(settings: Settings) -> anyhow::Result<Exit> {
             recursive,
         } => fmt_cmd(dir, *check, *recursive),
         Command::Plan(plan) => match &plan.all {
-            Some(all) => all::plan_all(plan, all, flags, &ui).await,
+            Some(all) => every(all).plan(plan).await,
             None => plan::plan_cmd(plan, flags, &ui).await,
         },
         Command::Apply(apply) => match &apply.all {
-            Some(all) => apply_all::apply_all(apply, all, flags, &ui).await,
+            Some(all) => every(all).apply(apply).await,
             None => apply::apply(apply, flags, &ui).await,
         },
         Command::Show { file, format } => plan::show(file, *format, &ui),
         Command::Drift { dir, format, all } => match all {
-            Some(all) => check_all::drift_all(dir, all, flags, &ui).await,
+            Some(all) => every(all).drift(dir).await,
             None => plan::drift_cmd(dir, flags, *format, &ui).await,
         },
         Command::Synth {
@@ -111,7 +117,7 @@ pub async fn run(settings: Settings) -> anyhow::Result<Exit> {
             json,
         } => access::access(dir, principal, *live, *json, flags, &ui).await,
         Command::Audit(audit) => match &audit.all {
-            Some(all) => check_all::audit_all(audit, all, flags, &ui).await,
+            Some(all) => every(all).audit(audit).await,
             None => audit::audit(audit, flags, &ui).await,
         },
     }

@@ -44,7 +44,8 @@ pub(crate) async fn make_plan(
         Err(code) => return Ok(Err(code)),
     };
     let (spec, backend) = open(&config, flags).await?;
-    let planned = plan_config(config, backend, spec, targets, None, ui.verbose).await?;
+    let against = Against::new(backend, spec, targets, ui.verbose);
+    let planned = plan_config(config, against).await?;
     Ok(planned.map_err(|text| {
         err(&text);
         Exit::Error
@@ -62,35 +63,71 @@ pub(crate) async fn open(
     Ok((spec, backend))
 }
 
-/// Plans the loaded `config` against `backend`: lowered for its account id, diffed against `live`
-/// (read now when `None`, after telling the backend which tags the configuration declares).
-/// `Err(text)` holds the errors that stop it (the configuration's, or a conflict with the
-/// account), printed by the caller: `plan --all` reports them per account.
-pub(crate) async fn plan_config(
-    config: Config,
+/// What a configuration is planned against: the backend (and the spec it was opened from), the
+/// targets (`--target`; none: everything), the live account when the caller has read it, and
+/// how verbose the run is.
+pub(crate) struct Against<'a> {
     backend: Arc<dyn Backend>,
     spec: BackendSpec,
-    targets: &[Address],
+    targets: &'a [Address],
     live: Option<Account>,
     verbose: u8,
+}
+
+impl<'a> Against<'a> {
+    /// Against `backend`, whose live account the plan reads.
+    pub(crate) fn new(
+        backend: Arc<dyn Backend>,
+        spec: BackendSpec,
+        targets: &'a [Address],
+        verbose: u8,
+    ) -> Self {
+        Against {
+            backend,
+            spec,
+            targets,
+            live: None,
+            verbose,
+        }
+    }
+
+    /// Against `live`, already read from the backend (with the credentials the plan needs).
+    pub(crate) fn with_live(self, live: Account) -> Self {
+        Against {
+            live: Some(live),
+            ..self
+        }
+    }
+}
+
+/// Plans the loaded `config` against a backend: lowered for its account id, diffed against the
+/// live account (read now when not given, after telling the backend which tags the
+/// configuration declares). `Err(text)` holds the errors that stop it (the configuration's, or a
+/// conflict with the account), printed by the caller: `plan --all` reports them per account.
+pub(crate) async fn plan_config(
+    config: Config,
+    against: Against<'_>,
 ) -> anyhow::Result<Result<Planned, String>> {
-    let desired = match config.lower(backend.account_id()) {
+    let desired = match config.lower(against.backend.account_id()) {
         Ok(d) => d,
         Err(diags) => return Ok(Err(diags.to_string())),
     };
-    plan_lowered(config, desired, backend, spec, targets, live, verbose).await
+    plan_lowered(config, desired, against).await
 }
 
 /// [`plan_config`] once the configuration is lowered into `desired`.
 pub(crate) async fn plan_lowered(
     mut config: Config,
     desired: Desired,
-    backend: Arc<dyn Backend>,
-    spec: BackendSpec,
-    targets: &[Address],
-    live: Option<Account>,
-    verbose: u8,
+    against: Against<'_>,
 ) -> anyhow::Result<Result<Planned, String>> {
+    let Against {
+        backend,
+        spec,
+        targets,
+        live,
+        verbose,
+    } = against;
     let moves = desired.moves.clone();
     let given = live.is_some();
     let mut live = match live {

@@ -49,288 +49,219 @@ fn outcome(setup: Vec<Operation>, last: Operation) -> Option<ErrorCode> {
     result.err().and_then(|e| e.code())
 }
 
+/// Each case (the calls before, the last call) ends in `expected`.
+fn ends_in(expected: Option<ErrorCode>, cases: Vec<(Vec<Operation>, Operation)>) {
+    for (setup, last) in cases {
+        let calls: Vec<String> = setup.iter().map(ToString::to_string).collect();
+        let case = format!("{last} after [{}]", calls.join(", "));
+        assert_eq!(outcome(setup, last), expected, "{case}");
+    }
+}
+
+/// What a role trusts: EC2.
+const SERVICE: &str = r#"{"Service":"ec2.amazonaws.com"}"#;
+
+fn user(name: &str) -> Identity {
+    Identity::User(n(name))
+}
+
+fn group(name: &str) -> Identity {
+    Identity::Group(n(name))
+}
+
+fn role(name: &str) -> Identity {
+    Identity::Role(n(name))
+}
+
+/// The call that creates `who` (a role trusting [`SERVICE`]).
+fn create(who: &Identity) -> Operation {
+    match who {
+        Identity::User(name) => create_user(name.as_str()),
+        Identity::Group(name) => create_group(name.as_str()),
+        Identity::Role(name) => create_role(name.as_str(), SERVICE),
+    }
+}
+
+/// The call that deletes `who`.
+fn delete(who: &Identity) -> Operation {
+    match who.clone() {
+        Identity::User(user) => UserOp::DeleteUser { user }.into(),
+        Identity::Group(group) => GroupOp::DeleteGroup { group }.into(),
+        Identity::Role(role) => RoleOp::DeleteRole { role }.into(),
+    }
+}
+
+fn attach(to: Identity, policy_arn: &str) -> Operation {
+    PermissionOp::attach(to, policy_arn.into()).into()
+}
+
+/// `who` created, with an inline policy `i`.
+fn with_inline(who: Identity) -> Vec<Operation> {
+    vec![create(&who), PermissionOp::put(who, n("i"), doc()).into()]
+}
+
+/// `who` created, with the managed policy `p` created and attached to it.
+fn with_p_attached(who: Identity) -> Vec<Operation> {
+    let attach_p = attach(who.clone(), &policy_arn("p"));
+    vec![create(&who), create_policy("p"), attach_p]
+}
+
+/// User `u` in group `g`.
+fn member() -> Vec<Operation> {
+    vec![create_group("g"), create_user("u"), add_to_group("u", "g")]
+}
+
+fn add_role(instance_profile: &str, role: &str) -> Operation {
+    InstanceProfileOp::AddRoleToInstanceProfile {
+        instance_profile: n(instance_profile),
+        role: n(role),
+    }
+    .into()
+}
+
+/// Role `r` (trusting [`SERVICE`]) in the instance profile `profile`.
+fn role_in(profile: &str) -> Vec<Operation> {
+    let role = create_role("r", SERVICE);
+    vec![role, create_profile(profile), add_role(profile, "r")]
+}
+
+fn delete_policy(name: &str) -> Operation {
+    let policy_arn = policy_arn(name);
+    PolicyOp::DeletePolicy { policy_arn }.into()
+}
+
 #[test]
-// A table of cases, one per refusal of IAM's: long by nature.
-#[allow(clippy::too_many_lines)]
 fn wrongly_ordered_calls_fail_as_in_iam() {
     use ErrorCode::*;
-    let service = r#"{"Service":"ec2.amazonaws.com"}"#;
-    let cases: Vec<(&str, Vec<Operation>, Operation, Option<ErrorCode>)> = vec![
+    // Duplicate names, ignoring case.
+    ends_in(
+        Some(EntityAlreadyExists),
+        vec![
+            (vec![create_user("Mary")], create_user("mary")),
+            (vec![create_policy("p")], create_policy("P")),
+        ],
+    );
+
+    // Adding to a missing group, adding a missing user, attaching a missing policy (one of AWS's
+    // misspelt), detaching what is not attached.
+    let misspelt = "arn:aws:iam::aws:policy/AmazonS3FullAcess";
+    let detach = PermissionOp::detach(user("u"), policy_arn("p")).into();
+    ends_in(
+        Some(NoSuchEntity),
+        vec![
+            (vec![create_user("u")], add_to_group("u", "g")),
+            (vec![create_group("g")], add_to_group("u", "g")),
+            (
+                vec![create_group("g")],
+                attach(group("g"), &policy_arn("p")),
+            ),
+            (vec![create_group("g")], attach(group("g"), misspelt)),
+            (vec![create_user("u")], detach),
+        ],
+    );
+
+    // What IAM does not delete while something refers to it: a group with a member, a user in a
+    // group, a role in an instance profile, an instance profile with a role, an attached policy,
+    // a permissions boundary, a policy with versions, a policy's default version; and a user,
+    // group or role with a policy, inline or attached.
+    let mut in_use = vec![
+        (member(), delete(&group("g"))),
+        (member(), delete(&user("u"))),
+        (role_in("r"), delete(&role("r"))),
+        (role_in("ip"), delete_profile("ip")),
+        (with_p_attached(role("r")), delete_policy("p")),
+        (bounded(), delete_policy("p")),
         (
-            "duplicate user ignoring case",
-            vec![create_user("Mary")],
-            create_user("mary"),
-            Some(EntityAlreadyExists),
-        ),
-        (
-            "duplicate policy",
-            vec![create_policy("p")],
-            create_policy("P"),
-            Some(EntityAlreadyExists),
-        ),
-        (
-            "add to missing group",
-            vec![create_user("u")],
-            add_to_group("u", "g"),
-            Some(NoSuchEntity),
-        ),
-        (
-            "add missing user",
-            vec![create_group("g")],
-            add_to_group("u", "g"),
-            Some(NoSuchEntity),
-        ),
-        (
-            "attach missing policy",
-            vec![create_group("g")],
-            PermissionOp::attach(Identity::Group(n("g")), policy_arn("p")).into(),
-            Some(NoSuchEntity),
-        ),
-        (
-            "attach AWS managed",
-            vec![create_group("g")],
-            PermissionOp::attach(
-                Identity::Group(n("g")),
-                "arn:aws:iam::aws:policy/ReadOnlyAccess".into(),
-            )
-            .into(),
-            None,
-        ),
-        (
-            "attach an AWS managed policy that does not exist",
-            vec![create_group("g")],
-            PermissionOp::attach(
-                Identity::Group(n("g")),
-                "arn:aws:iam::aws:policy/AmazonS3FullAcess".into(),
-            )
-            .into(),
-            Some(NoSuchEntity),
-        ),
-        (
-            "delete group with member",
-            vec![create_group("g"), create_user("u"), add_to_group("u", "g")],
-            GroupOp::DeleteGroup { group: n("g") }.into(),
-            Some(DeleteConflict),
-        ),
-        (
-            "delete group with policy",
-            vec![
-                create_group("g"),
-                create_policy("p"),
-                PermissionOp::attach(Identity::Group(n("g")), policy_arn("p")).into(),
-            ],
-            GroupOp::DeleteGroup { group: n("g") }.into(),
-            Some(DeleteConflict),
-        ),
-        (
-            "delete group with inline policy",
-            vec![
-                create_group("g"),
-                PermissionOp::put(Identity::Group(n("g")), n("i"), doc()).into(),
-            ],
-            GroupOp::DeleteGroup { group: n("g") }.into(),
-            Some(DeleteConflict),
-        ),
-        (
-            "delete user in group",
-            vec![create_group("g"), create_user("u"), add_to_group("u", "g")],
-            UserOp::DeleteUser { user: n("u") }.into(),
-            Some(DeleteConflict),
-        ),
-        (
-            "delete user with inline policy",
-            vec![
-                create_user("u"),
-                PermissionOp::put(Identity::User(n("u")), n("i"), doc()).into(),
-            ],
-            UserOp::DeleteUser { user: n("u") }.into(),
-            Some(DeleteConflict),
-        ),
-        (
-            "delete user with attached policy",
-            vec![
-                create_user("u"),
-                create_policy("p"),
-                PermissionOp::attach(Identity::User(n("u")), policy_arn("p")).into(),
-            ],
-            UserOp::DeleteUser { user: n("u") }.into(),
-            Some(DeleteConflict),
-        ),
-        (
-            "delete role in profile",
-            vec![
-                create_role("r", service),
-                create_profile("r"),
-                InstanceProfileOp::AddRoleToInstanceProfile {
-                    instance_profile: n("r"),
-                    role: n("r"),
-                }
-                .into(),
-            ],
-            RoleOp::DeleteRole { role: n("r") }.into(),
-            Some(DeleteConflict),
-        ),
-        (
-            "delete role with inline policy",
-            vec![
-                create_role("r", service),
-                PermissionOp::put(Identity::Role(n("r")), n("i"), doc()).into(),
-            ],
-            RoleOp::DeleteRole { role: n("r") }.into(),
-            Some(DeleteConflict),
-        ),
-        (
-            "delete attached policy",
-            vec![
-                create_role("r", service),
-                create_policy("p"),
-                PermissionOp::attach(Identity::Role(n("r")), policy_arn("p")).into(),
-            ],
-            PolicyOp::DeletePolicy {
-                policy_arn: policy_arn("p"),
-            }
-            .into(),
-            Some(DeleteConflict),
-        ),
-        (
-            "delete boundary policy",
-            vec![
-                create_policy("p"),
-                create_role("r", service),
-                BoundaryOp {
-                    target: BoundaryTarget::Role(n("r")),
-                    policy_arn: Some(policy_arn("p")),
-                }
-                .into(),
-            ],
-            PolicyOp::DeletePolicy {
-                policy_arn: policy_arn("p"),
-            }
-            .into(),
-            Some(DeleteConflict),
-        ),
-        (
-            "delete policy with versions",
             vec![create_policy("p"), new_version("p")],
-            PolicyOp::DeletePolicy {
-                policy_arn: policy_arn("p"),
-            }
-            .into(),
-            Some(DeleteConflict),
+            delete_policy("p"),
         ),
-        (
-            "delete default version",
-            vec![create_policy("p")],
-            PolicyOp::DeletePolicyVersion {
-                policy_arn: policy_arn("p"),
-                version_id: "v1".into(),
-            }
-            .into(),
-            Some(DeleteConflict),
-        ),
-        (
-            "sixth version",
-            vec![
-                create_policy("p"),
-                new_version("p"),
-                new_version("p"),
-                new_version("p"),
-                new_version("p"),
-            ],
-            new_version("p"),
-            Some(LimitExceeded),
-        ),
-        (
-            "delete profile with role",
-            vec![
-                create_role("r", service),
-                create_profile("ip"),
-                InstanceProfileOp::AddRoleToInstanceProfile {
-                    instance_profile: n("ip"),
-                    role: n("r"),
-                }
-                .into(),
-            ],
-            InstanceProfileOp::DeleteInstanceProfile {
-                instance_profile: n("ip"),
-            }
-            .into(),
-            Some(DeleteConflict),
-        ),
-        (
-            "second role in profile",
-            vec![
-                create_role("r", service),
-                create_role("s", service),
-                create_profile("ip"),
-                InstanceProfileOp::AddRoleToInstanceProfile {
-                    instance_profile: n("ip"),
-                    role: n("r"),
-                }
-                .into(),
-            ],
-            InstanceProfileOp::AddRoleToInstanceProfile {
-                instance_profile: n("ip"),
-                role: n("s"),
-            }
-            .into(),
-            Some(LimitExceeded),
-        ),
-        (
-            "trust of a missing role",
-            vec![],
-            create_role(
-                "r",
-                &format!(r#"{{"AWS":"arn:aws:iam::{ACCOUNT}:role/other"}}"#),
-            ),
-            Some(MalformedPolicyDocument),
-        ),
-        (
-            "trust of an existing role",
-            vec![create_role("other", service)],
-            create_role(
-                "r",
-                &format!(r#"{{"AWS":"arn:aws:iam::{ACCOUNT}:role/other"}}"#),
-            ),
-            None,
-        ),
-        (
-            "principal in identity policy",
-            vec![create_user("u")],
-            PermissionOp::put(Identity::User(n("u")), n("i"), trust(service)).into(),
-            Some(MalformedPolicyDocument),
-        ),
-        (
-            "invalid user name",
-            vec![],
-            create_user("john smith"),
-            Some(InvalidInput),
-        ),
-        (
-            "detach what is not attached",
-            vec![create_user("u")],
-            PermissionOp::detach(Identity::User(n("u")), policy_arn("p")).into(),
-            Some(NoSuchEntity),
-        ),
-        (
-            "delete user in order",
-            vec![
-                create_group("g"),
-                create_user("u"),
-                add_to_group("u", "g"),
-                UserOp::RemoveUserFromGroup {
-                    user: n("u"),
-                    group: n("g"),
-                }
-                .into(),
-            ],
-            UserOp::DeleteUser { user: n("u") }.into(),
-            None,
-        ),
+        (vec![create_policy("p")], delete_default_version()),
     ];
-    for (what, setup, last, expected) in cases {
-        assert_eq!(outcome(setup, last), expected, "{what}");
+    for who in [user("u"), group("g"), role("r")] {
+        in_use.push((with_inline(who.clone()), delete(&who)));
+        in_use.push((with_p_attached(who.clone()), delete(&who)));
     }
+    ends_in(Some(DeleteConflict), in_use);
+
+    // A sixth version of a policy, a second role in an instance profile.
+    let mut five_versions = vec![create_policy("p")];
+    five_versions.extend((0..4).map(|_| new_version("p")));
+    let mut two_roles = vec![create_role("s", SERVICE)];
+    two_roles.extend(role_in("ip"));
+    ends_in(
+        Some(LimitExceeded),
+        vec![
+            (five_versions, new_version("p")),
+            (two_roles, add_role("ip", "s")),
+        ],
+    );
+
+    // A trust of a role that does not exist, a principal in an identity policy.
+    let other = format!(r#"{{"AWS":"arn:aws:iam::{ACCOUNT}:role/other"}}"#);
+    let principal = PermissionOp::put(user("u"), n("i"), trust(SERVICE)).into();
+    ends_in(
+        Some(MalformedPolicyDocument),
+        vec![
+            (vec![], create_role("r", &other)),
+            (vec![create_user("u")], principal),
+        ],
+    );
+
+    // An invalid user name.
+    ends_in(
+        Some(InvalidInput),
+        vec![(vec![], create_user("john smith"))],
+    );
+
+    // Attaching an AWS managed policy, trusting a role that exists, deleting a user after
+    // removing it from its group.
+    let read_only = attach(group("g"), "arn:aws:iam::aws:policy/ReadOnlyAccess");
+    let mut left_group = member();
+    left_group.push(
+        UserOp::RemoveUserFromGroup {
+            user: n("u"),
+            group: n("g"),
+        }
+        .into(),
+    );
+    ends_in(
+        None,
+        vec![
+            (vec![create_group("g")], read_only),
+            (
+                vec![create_role("other", SERVICE)],
+                create_role("r", &other),
+            ),
+            (left_group, delete(&user("u"))),
+        ],
+    );
+}
+
+/// Role `r` with the managed policy `p` as its permissions boundary.
+fn bounded() -> Vec<Operation> {
+    let boundary = BoundaryOp {
+        target: BoundaryTarget::Role(n("r")),
+        policy_arn: Some(policy_arn("p")),
+    };
+    vec![
+        create_policy("p"),
+        create_role("r", SERVICE),
+        boundary.into(),
+    ]
+}
+
+fn delete_default_version() -> Operation {
+    let (policy_arn, version_id) = (policy_arn("p"), "v1".into());
+    PolicyOp::DeletePolicyVersion {
+        policy_arn,
+        version_id,
+    }
+    .into()
+}
+
+fn delete_profile(name: &str) -> Operation {
+    let instance_profile = n(name);
+    InstanceProfileOp::DeleteInstanceProfile { instance_profile }.into()
 }
 
 #[test]
@@ -340,7 +271,7 @@ fn user_credentials_block_deletion_until_removed() {
     let creds = &mut file.account.users.get_mut(&n("u")).unwrap().credentials;
     creds.login_profile = Some(Default::default());
     creds.access_keys.push("AKIAEXAMPLE".into());
-    let err = execute(&mut file, &UserOp::DeleteUser { user: n("u") }.into()).unwrap_err();
+    let err = execute(&mut file, &delete(&user("u"))).unwrap_err();
     assert_eq!(err.code(), Some(ErrorCode::DeleteConflict));
     execute(
         &mut file,
@@ -356,7 +287,7 @@ fn user_credentials_block_deletion_until_removed() {
         .into(),
     )
     .unwrap();
-    execute(&mut file, &UserOp::DeleteUser { user: n("u") }.into()).unwrap();
+    execute(&mut file, &delete(&user("u"))).unwrap();
     assert!(file.account.users.is_empty());
 }
 

@@ -232,13 +232,18 @@ fn names_are_matched_as_whole_words() {
     ));
 }
 
-#[tokio::test]
-async fn the_budget_of_a_busy_iam_is_max_attempts() {
-    let policy = RetryPolicy {
+/// The default policy with pauses too short to slow a test down.
+fn without_pauses() -> RetryPolicy {
+    RetryPolicy {
         base: Duration::from_micros(10),
         cap: Duration::from_micros(10),
         ..RetryPolicy::default()
-    };
+    }
+}
+
+#[tokio::test]
+async fn the_budget_of_a_busy_iam_is_max_attempts() {
+    let policy = without_pauses();
     let attempts = std::sync::atomic::AtomicU32::new(0);
     let (result, retries) = run::<(), _, _>(
         &policy,
@@ -293,11 +298,7 @@ impl Backend for Lossy {
 /// account shows the call's state, and only then.
 #[tokio::test]
 async fn a_retry_that_meets_its_own_lost_success_succeeds() {
-    let policy = RetryPolicy {
-        base: Duration::from_micros(10),
-        cap: Duration::from_micros(10),
-        ..RetryPolicy::default()
-    };
+    let policy = without_pauses();
     let group = |path: &str| crate::model::Group {
         name: n("g"),
         path: path.into(),

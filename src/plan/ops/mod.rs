@@ -12,8 +12,8 @@ use crate::model::{
     PolicyDocument, Role, Tags, User,
 };
 use crate::operation::{
-    AccountOp, BoundaryOp, BoundaryTarget, Effects, GroupOp, Identity, InstanceProfileOp, Key,
-    Operation, PermissionOp, PolicyOp, RoleOp, TagChange, TagOp, TagTarget, UserOp,
+    Access, AccountOp, BoundaryOp, BoundaryTarget, Effects, GroupOp, Identity, InstanceProfileOp,
+    Key, Operation, PermissionOp, PolicyOp, RoleOp, TagChange, TagOp, TagTarget, UserOp,
 };
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -188,7 +188,7 @@ fn create(out: &mut Nodes, entity: &Entity) {
                 tags: u.tags.clone(),
             });
             for g in &u.groups {
-                out.op(add_to_group(&u.name, g));
+                out.op(in_group(Access::Grant, &u.name, g));
             }
             let identity = Identity::User(u.name.clone());
             grants(out, identity, (&u.policies, &u.inline_policies));
@@ -229,7 +229,7 @@ fn create(out: &mut Nodes, entity: &Entity) {
                 tags: ip.tags.clone(),
             });
             for r in &ip.roles {
-                out.op(add_role(&ip.name, r));
+                out.op(in_profile(Access::Grant, &ip.name, r));
             }
         }
         Entity::PasswordPolicy(p) => {
@@ -250,7 +250,7 @@ fn delete(out: &mut Nodes, ctx: &Context, entity: &Entity) {
             let members = ctx.live.users.values();
             let removals = members
                 .filter(|u| u.groups.contains(&g.name))
-                .map(|u| remove_from_group(&u.name, &g.name).into());
+                .map(|u| in_group(Access::Revoke, &u.name, &g.name).into());
             let identity = Identity::Group(g.name.clone());
             let delete = ctx.node(GroupOp::DeleteGroup {
                 group: g.name.clone(),
@@ -267,7 +267,7 @@ fn delete(out: &mut Nodes, ctx: &Context, entity: &Entity) {
             let profiles = ctx.live.instance_profiles.values();
             let removals = profiles
                 .filter(|ip| ip.roles.contains(&r.name))
-                .map(|ip| remove_role(&ip.name, &r.name).into());
+                .map(|ip| in_profile(Access::Revoke, &ip.name, &r.name).into());
             let identity = Identity::Role(r.name.clone());
             let delete = ctx.node(RoleOp::DeleteRole {
                 role: r.name.clone(),
@@ -290,7 +290,7 @@ fn delete(out: &mut Nodes, ctx: &Context, entity: &Entity) {
         Entity::Policy(p) => delete_policy(out, ctx, p),
         Entity::InstanceProfile(ip) => {
             for r in &ip.roles {
-                out.op(remove_role(&ip.name, r));
+                out.op(in_profile(Access::Revoke, &ip.name, r));
             }
             out.op(InstanceProfileOp::DeleteInstanceProfile {
                 instance_profile: ip.name.clone(),
@@ -307,7 +307,10 @@ fn delete(out: &mut Nodes, ctx: &Context, entity: &Entity) {
 /// A user's credentials, groups and policies go before the user.
 fn delete_user(out: &mut Nodes, u: &User) {
     let credentials = UserOp::credential_removals(&u.name, &u.credentials);
-    let groups = u.groups.iter().map(|g| remove_from_group(&u.name, g));
+    let groups = u
+        .groups
+        .iter()
+        .map(|g| in_group(Access::Revoke, &u.name, g));
     let removals = credentials.into_iter().chain(groups).map(Operation::from);
     let identity = Identity::User(u.name.clone());
     let delete = out.ctx.node(UserOp::DeleteUser {
@@ -390,7 +393,7 @@ fn reattach(out: &mut Nodes, ctx: &Context, before: &Entity, after: &Entity) {
                     .get(&ip.name)
                     .is_some_and(|d| d.roles.contains(&new.name));
                 if ip.roles.contains(&new.name) && kept && !ctx.removed.contains(&address) {
-                    out.op(add_role(&ip.name, &new.name));
+                    out.op(in_profile(Access::Grant, &ip.name, &new.name));
                 }
             }
         }
@@ -451,10 +454,10 @@ fn update_user(out: &mut Nodes, ctx: &Context, l: &User, d: &User) {
         (&l.tags, &d.tags),
     );
     for g in d.groups.difference(&l.groups) {
-        out.op(add_to_group(&d.name, g));
+        out.op(in_group(Access::Grant, &d.name, g));
     }
     for g in l.groups.difference(&d.groups) {
-        out.op(remove_from_group(&d.name, g));
+        out.op(in_group(Access::Revoke, &d.name, g));
     }
     let held = (
         (&l.policies, &l.inline_policies),
@@ -540,10 +543,10 @@ fn update_policy(out: &mut Nodes, ctx: &Context, l: &ManagedPolicy, d: &ManagedP
 
 fn update_profile(out: &mut Nodes, l: &InstanceProfile, d: &InstanceProfile) {
     for r in l.roles.difference(&d.roles) {
-        out.op(remove_role(&d.name, r));
+        out.op(in_profile(Access::Revoke, &d.name, r));
     }
     for r in d.roles.difference(&l.roles) {
-        out.op(add_role(&d.name, r));
+        out.op(in_profile(Access::Grant, &d.name, r));
     }
     tags(
         out,
@@ -652,31 +655,27 @@ pub(super) fn tags(out: &mut Nodes, target: TagTarget, before: &Tags, after: &Ta
     }
 }
 
-fn add_to_group(user: &Name, group: &Name) -> UserOp {
-    UserOp::AddUserToGroup {
-        user: user.clone(),
-        group: group.clone(),
+/// Adds `user` to `group` (`Grant`) or removes it from it (`Revoke`).
+fn in_group(access: Access, user: &Name, group: &Name) -> UserOp {
+    let (user, group) = (user.clone(), group.clone());
+    match access {
+        Access::Grant => UserOp::AddUserToGroup { user, group },
+        Access::Revoke => UserOp::RemoveUserFromGroup { user, group },
     }
 }
 
-fn remove_from_group(user: &Name, group: &Name) -> UserOp {
-    UserOp::RemoveUserFromGroup {
-        user: user.clone(),
-        group: group.clone(),
-    }
-}
-
-fn add_role(profile: &Name, role: &Name) -> InstanceProfileOp {
-    InstanceProfileOp::AddRoleToInstanceProfile {
-        instance_profile: profile.clone(),
-        role: role.clone(),
-    }
-}
-
-fn remove_role(profile: &Name, role: &Name) -> InstanceProfileOp {
-    InstanceProfileOp::RemoveRoleFromInstanceProfile {
-        instance_profile: profile.clone(),
-        role: role.clone(),
+/// Adds `role` to `profile` (`Grant`) or removes it from it (`Revoke`).
+fn in_profile(access: Access, profile: &Name, role: &Name) -> InstanceProfileOp {
+    let (instance_profile, role) = (profile.clone(), role.clone());
+    match access {
+        Access::Grant => InstanceProfileOp::AddRoleToInstanceProfile {
+            instance_profile,
+            role,
+        },
+        Access::Revoke => InstanceProfileOp::RemoveRoleFromInstanceProfile {
+            instance_profile,
+            role,
+        },
     }
 }
 

@@ -190,17 +190,12 @@ fn create(out: &mut Nodes, entity: &Entity) {
             for g in &u.groups {
                 out.op(in_group(Access::Grant, &u.name, g));
             }
-            let identity = Identity::User(u.name.clone());
-            grants(out, identity, (&u.policies, &u.inline_policies));
-            f::console_access(out, out.ctx, None, u);
         }
         Entity::Group(g) => {
             out.op(GroupOp::CreateGroup {
                 group: g.name.clone(),
                 path: g.path.clone(),
             });
-            let identity = Identity::Group(g.name.clone());
-            grants(out, identity, (&g.policies, &g.inline_policies));
         }
         Entity::Role(r) => {
             out.op(RoleOp::CreateRole {
@@ -212,8 +207,6 @@ fn create(out: &mut Nodes, entity: &Entity) {
                 permissions_boundary: r.permissions_boundary.clone(),
                 tags: r.tags.clone(),
             });
-            let identity = Identity::Role(r.name.clone());
-            grants(out, identity, (&r.policies, &r.inline_policies));
         }
         Entity::Policy(p) => out.op(PolicyOp::CreatePolicy {
             policy: p.name.clone(),
@@ -240,35 +233,33 @@ fn create(out: &mut Nodes, entity: &Entity) {
         Entity::AccountAlias(a) => out.op(AccountOp::create_alias(a)),
         Entity::ServiceLinkedRole(r) => f::create_linked_role(out, r),
     }
+    if let Some((identity, held)) = identity(entity) {
+        grants(out, identity, held);
+    }
+    if let Entity::User(u) = entity {
+        f::console_access(out, out.ctx, None, u);
+    }
 }
 
 fn delete(out: &mut Nodes, ctx: &Context, entity: &Entity) {
     use federation as f;
     match entity {
-        Entity::User(u) => delete_user(out, u),
+        Entity::User(u) => delete_user(out, entity, u),
         Entity::Group(g) => {
             let members = ctx.live.users.values();
             let removals = members
                 .filter(|u| u.groups.contains(&g.name))
                 .map(|u| in_group(Access::Revoke, &u.name, &g.name).into());
-            let identity = Identity::Group(g.name.clone());
             let delete = ctx.node(GroupOp::DeleteGroup {
                 group: g.name.clone(),
             });
-            tear_down(
-                out,
-                removals,
-                identity,
-                (&g.policies, &g.inline_policies),
-                delete,
-            );
+            tear_down(out, entity, removals, delete);
         }
         Entity::Role(r) => {
             let profiles = ctx.live.instance_profiles.values();
             let removals = profiles
                 .filter(|ip| ip.roles.contains(&r.name))
                 .map(|ip| in_profile(Access::Revoke, &ip.name, &r.name).into());
-            let identity = Identity::Role(r.name.clone());
             let delete = ctx.node(RoleOp::DeleteRole {
                 role: r.name.clone(),
             });
@@ -279,13 +270,7 @@ fn delete(out: &mut Nodes, ctx: &Context, entity: &Entity) {
                     None,
                     ctx.account_id,
                 ));
-            tear_down(
-                out,
-                removals,
-                identity,
-                (&r.policies, &r.inline_policies),
-                delete,
-            );
+            tear_down(out, entity, removals, delete);
         }
         Entity::Policy(p) => delete_policy(out, ctx, p),
         Entity::InstanceProfile(ip) => {
@@ -305,41 +290,58 @@ fn delete(out: &mut Nodes, ctx: &Context, entity: &Entity) {
 }
 
 /// A user's credentials, groups and policies go before the user.
-fn delete_user(out: &mut Nodes, u: &User) {
+fn delete_user(out: &mut Nodes, entity: &Entity, u: &User) {
     let credentials = UserOp::credential_removals(&u.name, &u.credentials);
     let groups = u
         .groups
         .iter()
         .map(|g| in_group(Access::Revoke, &u.name, g));
     let removals = credentials.into_iter().chain(groups).map(Operation::from);
-    let identity = Identity::User(u.name.clone());
     let delete = out.ctx.node(UserOp::DeleteUser {
         user: u.name.clone(),
     });
     let delete = delete.releases(u.permissions_boundary.clone().map(Key::Policy));
-    tear_down(
-        out,
-        removals,
-        identity,
-        (&u.policies, &u.inline_policies),
-        delete,
-    );
+    tear_down(out, entity, removals, delete);
 }
 
 /// An identity's deletion: what holds it or what it holds first (`removals`), then its inline and
 /// managed policies, then the `delete` itself.
 fn tear_down(
     out: &mut Nodes,
+    entity: &Entity,
     removals: impl IntoIterator<Item = Operation>,
-    identity: Identity,
-    held: Held,
     delete: Node,
 ) {
     for op in removals {
         out.op(op);
     }
-    revokes(out, identity, held);
+    if let Some((identity, held)) = identity(entity) {
+        revokes(out, identity, held);
+    }
     out.push(delete);
+}
+
+/// A user, group or role as an identity, with the policies it holds (`None` for other entities).
+fn identity(entity: &Entity) -> Option<(Identity, Held<'_>)> {
+    let (identity, policies, inline) = match entity {
+        Entity::User(u) => (
+            Identity::User(u.name.clone()),
+            &u.policies,
+            &u.inline_policies,
+        ),
+        Entity::Group(g) => (
+            Identity::Group(g.name.clone()),
+            &g.policies,
+            &g.inline_policies,
+        ),
+        Entity::Role(r) => (
+            Identity::Role(r.name.clone()),
+            &r.policies,
+            &r.inline_policies,
+        ),
+        _ => return None,
+    };
+    Some((identity, (policies, inline)))
 }
 
 /// A policy is detached everywhere, and its non-default versions deleted, before it is.

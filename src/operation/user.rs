@@ -124,8 +124,10 @@ impl UserOp {
 named!(UserOp, User, user;
     CreateUser(Create) => "CreateUser", UpdateUserPath(Change) => "UpdateUser",
     RenameUser(Change) => "UpdateUser", DeleteUser(Delete) => "DeleteUser",
-    AddUserToGroup(Change) => "AddUserToGroup", RemoveUserFromGroup(Change) => "RemoveUserFromGroup",
-    CreateLoginProfile(Change) => "CreateLoginProfile", DeleteLoginProfile(Change) => "DeleteLoginProfile",
+    AddUserToGroup(Change) => "AddUserToGroup",
+    RemoveUserFromGroup(Change) => "RemoveUserFromGroup",
+    CreateLoginProfile(Change) => "CreateLoginProfile",
+    DeleteLoginProfile(Change) => "DeleteLoginProfile",
     DeleteAccessKey(Change) => "DeleteAccessKey", DeactivateMfaDevice(Change) => "DeactivateMFADevice",
     DeleteSshPublicKey(Change) => "DeleteSSHPublicKey",
     DeleteSigningCertificate(Change) => "DeleteSigningCertificate",

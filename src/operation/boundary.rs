@@ -1,6 +1,7 @@
 //! Permissions boundaries of users and roles, written once for both: put and delete.
 
-use super::{wire, Call, Effects, Family, Key, Named, WireError};
+use super::wire::{self, Column as _};
+use super::{Call, Effects, Family, Key, Named, WireError};
 use crate::model::{Account, Address, Kind, Name};
 use serde::{Serialize, Serializer};
 use serde_json::Value;
@@ -22,14 +23,6 @@ impl BoundaryTarget {
             .map(|column| BoundaryTarget::from_column(column, name.clone()))
     }
 
-    fn from_column(column: usize, name: Name) -> BoundaryTarget {
-        if column == 0 {
-            BoundaryTarget::User(name)
-        } else {
-            BoundaryTarget::Role(name)
-        }
-    }
-
     /// The column of [`CALLS`] and [`FIELDS`].
     fn column(&self) -> usize {
         usize::from(matches!(self, BoundaryTarget::Role(_)))
@@ -42,6 +35,16 @@ impl BoundaryTarget {
     pub fn name(&self) -> &Name {
         let (BoundaryTarget::User(n) | BoundaryTarget::Role(n)) = self;
         n
+    }
+}
+
+impl wire::Column for BoundaryTarget {
+    fn from_column(column: usize, name: Name) -> BoundaryTarget {
+        if column == 0 {
+            BoundaryTarget::User(name)
+        } else {
+            BoundaryTarget::Role(name)
+        }
     }
 }
 
@@ -113,14 +116,12 @@ impl Serialize for BoundaryOp {
 
 impl Family for BoundaryOp {
     fn parse(value: &Value) -> Result<Option<Self>, WireError> {
-        let Some((fields, row, column)) = wire::call(value, &CALLS)? else {
-            return Ok(None);
-        };
-        let target = BoundaryTarget::from_column(column, fields.get(FIELDS[column])?);
-        let policy_arn = match row {
-            0 => Some(fields.get("policy_arn")?),
-            _ => None,
-        };
-        Ok(Some(BoundaryOp { target, policy_arn }))
+        wire::tabled(value, &CALLS, &FIELDS, |fields, row, target| {
+            let policy_arn = match row {
+                0 => Some(fields.get("policy_arn")?),
+                _ => None,
+            };
+            Ok(BoundaryOp { target, policy_arn })
+        })
     }
 }

@@ -27,19 +27,16 @@ pub enum GroupOp {
 }
 
 named!(GroupOp, Group, group;
-    CreateGroup => "CreateGroup", UpdateGroupPath => "UpdateGroup", RenameGroup => "UpdateGroup",
-    DeleteGroup => "DeleteGroup");
+    CreateGroup(Create) => "CreateGroup", UpdateGroupPath(Change) => "UpdateGroup",
+    RenameGroup(Change) => "UpdateGroup", DeleteGroup(Delete) => "DeleteGroup");
 
 impl Call for GroupOp {
     fn effects(&self, _account_id: &str) -> Effects {
-        let me = self.key();
         match self {
-            GroupOp::CreateGroup { .. } => Effects::creating(me),
-            GroupOp::UpdateGroupPath { .. } => Effects::changing(me),
             GroupOp::RenameGroup { new_name, .. } => {
                 Effects::creating(Key::entity(Kind::Group, new_name))
             }
-            GroupOp::DeleteGroup { .. } => Effects::deleting(me),
+            _ => self.stage().effects(self.key()),
         }
     }
 

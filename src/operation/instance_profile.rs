@@ -27,23 +27,23 @@ pub enum InstanceProfileOp {
 }
 
 named!(InstanceProfileOp, InstanceProfile, instance_profile;
-    CreateInstanceProfile => "CreateInstanceProfile", DeleteInstanceProfile => "DeleteInstanceProfile",
-    AddRoleToInstanceProfile => "AddRoleToInstanceProfile",
-    RemoveRoleFromInstanceProfile => "RemoveRoleFromInstanceProfile");
+    CreateInstanceProfile(Create) => "CreateInstanceProfile",
+    DeleteInstanceProfile(Delete) => "DeleteInstanceProfile",
+    AddRoleToInstanceProfile(Change) => "AddRoleToInstanceProfile",
+    RemoveRoleFromInstanceProfile(Change) => "RemoveRoleFromInstanceProfile");
 
 impl Call for InstanceProfileOp {
     /// A profile holds one role: the old one is removed before another is added.
     fn effects(&self, _account_id: &str) -> Effects {
         let me = self.key();
         match self {
-            InstanceProfileOp::CreateInstanceProfile { .. } => Effects::creating(me),
-            InstanceProfileOp::DeleteInstanceProfile { .. } => Effects::deleting(me),
             InstanceProfileOp::AddRoleToInstanceProfile { role, .. } => Effects::default()
                 .needs([me.clone(), Key::entity(Kind::Role, role)])
                 .fills([me]),
             InstanceProfileOp::RemoveRoleFromInstanceProfile { role, .. } => Effects::default()
                 .releases([me.clone(), Key::entity(Kind::Role, role)])
                 .frees([me]),
+            _ => self.stage().effects(me),
         }
     }
 

@@ -77,10 +77,43 @@ pub(crate) trait Call: Named {
     }
 }
 
+/// What a call does to the entity it acts on, as its family's table ([`named!`]) says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Stage {
+    /// Creates it.
+    Create,
+    /// Changes it in place, or what it holds.
+    Change,
+    /// Deletes it.
+    Delete,
+}
+
+impl Stage {
+    /// The effects of a call that does this to `key` and nothing else.
+    fn effects(self, key: Key) -> Effects {
+        match self {
+            Stage::Create => Effects::creating(key),
+            Stage::Change => Effects::changing(key),
+            Stage::Delete => Effects::deleting(key),
+        }
+    }
+
+    /// Whether `entity`, as the live account shows it, is as the call leaves it: gone after a
+    /// delete, else there and as `check` wants it.
+    fn reached<T>(self, entity: Option<&T>, check: impl FnOnce(&T) -> bool) -> bool {
+        match self {
+            Stage::Create | Stage::Change => entity.is_some_and(check),
+            Stage::Delete => entity.is_none(),
+        }
+    }
+}
+
 /// [`Named`] for a family whose calls all act on one entity of `$kind`, named by the field
-/// `$field` of every call: an accessor `$field()`, and each call's IAM API name.
+/// `$field` of every call: an accessor `$field()`, each call's IAM API name, and its [`Stage`]
+/// (`CreateGroup(Create) => "CreateGroup"`).
 macro_rules! named {
-    ($family:ident, $kind:ident, $field:ident; $($variant:ident => $api:literal),* $(,)?) => {
+    ($family:ident, $kind:ident, $field:ident;
+        $($variant:ident($stage:ident) => $api:literal),* $(,)?) => {
         impl $family {
             /// The entity the call acts on (its old name, for a rename).
             pub fn $field(&self) -> &crate::model::Name {
@@ -92,6 +125,13 @@ macro_rules! named {
             /// The key of the entity the call acts on, for its effects.
             fn key(&self) -> Key {
                 Key::entity(Kind::$kind, self.$field())
+            }
+
+            /// What the call does to the entity it acts on.
+            fn stage(&self) -> super::Stage {
+                match self {
+                    $($family::$variant { .. } => super::Stage::$stage),*
+                }
             }
         }
 

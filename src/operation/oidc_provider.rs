@@ -37,11 +37,11 @@ pub enum OidcProviderOp {
 }
 
 named!(OidcProviderOp, OpenIdConnectProvider, openid_connect_provider;
-    CreateOpenIdConnectProvider => "CreateOpenIDConnectProvider",
-    DeleteOpenIdConnectProvider => "DeleteOpenIDConnectProvider",
-    AddClientIdToOpenIdConnectProvider => "AddClientIDToOpenIDConnectProvider",
-    RemoveClientIdFromOpenIdConnectProvider => "RemoveClientIDFromOpenIDConnectProvider",
-    UpdateOpenIdConnectProviderThumbprint => "UpdateOpenIDConnectProviderThumbprint");
+    CreateOpenIdConnectProvider(Create) => "CreateOpenIDConnectProvider",
+    DeleteOpenIdConnectProvider(Delete) => "DeleteOpenIDConnectProvider",
+    AddClientIdToOpenIdConnectProvider(Change) => "AddClientIDToOpenIDConnectProvider",
+    RemoveClientIdFromOpenIdConnectProvider(Change) => "RemoveClientIDFromOpenIDConnectProvider",
+    UpdateOpenIdConnectProviderThumbprint(Change) => "UpdateOpenIDConnectProviderThumbprint");
 
 impl OidcProviderOp {
     /// The URL CreateOpenIDConnectProvider takes.
@@ -52,15 +52,7 @@ impl OidcProviderOp {
 
 impl Call for OidcProviderOp {
     fn effects(&self, _account_id: &str) -> Effects {
-        use OidcProviderOp::*;
-        let me = self.key();
-        match self {
-            CreateOpenIdConnectProvider { .. } => Effects::creating(me),
-            DeleteOpenIdConnectProvider { .. } => Effects::deleting(me),
-            AddClientIdToOpenIdConnectProvider { .. }
-            | RemoveClientIdFromOpenIdConnectProvider { .. }
-            | UpdateOpenIdConnectProviderThumbprint { .. } => Effects::changing(me),
-        }
+        self.stage().effects(self.key())
     }
 
     fn achieved(&self, live: &Account, _account_id: &str) -> bool {

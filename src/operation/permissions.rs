@@ -58,7 +58,9 @@ impl Identity {
             Identity::Role(_) => 2,
         }
     }
+}
 
+impl wire::Column for Identity {
     fn from_column(column: usize, name: Name) -> Identity {
         match column {
             0 => Identity::User(name),
@@ -248,25 +250,23 @@ impl Serialize for PermissionOp {
 
 impl Family for PermissionOp {
     fn parse(value: &Value) -> Result<Option<Self>, WireError> {
-        let Some((fields, row, column)) = wire::call(value, &CALLS)? else {
-            return Ok(None);
-        };
-        let identity = Identity::from_column(column, fields.get(FIELDS[column])?);
-        let change = match row {
-            0 => PermissionChange::Attach {
-                policy_arn: fields.get("policy_arn")?,
-            },
-            1 => PermissionChange::Detach {
-                policy_arn: fields.get("policy_arn")?,
-            },
-            2 => PermissionChange::Put {
-                policy_name: fields.get("policy_name")?,
-                document: fields.get("document")?,
-            },
-            _ => PermissionChange::Delete {
-                policy_name: fields.get("policy_name")?,
-            },
-        };
-        Ok(Some(PermissionOp { identity, change }))
+        wire::tabled(value, &CALLS, &FIELDS, |fields, row, identity| {
+            let change = match row {
+                0 => PermissionChange::Attach {
+                    policy_arn: fields.get("policy_arn")?,
+                },
+                1 => PermissionChange::Detach {
+                    policy_arn: fields.get("policy_arn")?,
+                },
+                2 => PermissionChange::Put {
+                    policy_name: fields.get("policy_name")?,
+                    document: fields.get("document")?,
+                },
+                _ => PermissionChange::Delete {
+                    policy_name: fields.get("policy_name")?,
+                },
+            };
+            Ok(PermissionOp { identity, change })
+        })
     }
 }

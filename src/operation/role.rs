@@ -31,8 +31,8 @@ pub enum RoleOp {
     },
 }
 
-named!(RoleOp, Role, role; CreateRole => "CreateRole", UpdateRole => "UpdateRole",
-    UpdateAssumeRolePolicy => "UpdateAssumeRolePolicy", DeleteRole => "DeleteRole");
+named!(RoleOp, Role, role; CreateRole(Create) => "CreateRole", UpdateRole(Change) => "UpdateRole",
+    UpdateAssumeRolePolicy(Change) => "UpdateAssumeRolePolicy", DeleteRole(Delete) => "DeleteRole");
 
 impl Call for RoleOp {
     fn effects(&self, account_id: &str) -> Effects {
@@ -46,11 +46,10 @@ impl Call for RoleOp {
                 .creates([me])
                 .needs(permissions_boundary.clone().map(Key::Policy))
                 .trusts(trusted(assume_role_policy, account_id)),
-            RoleOp::UpdateRole { .. } => Effects::changing(me),
             RoleOp::UpdateAssumeRolePolicy { document, .. } => Effects::default()
                 .needs([me])
                 .trusts(trusted(document, account_id)),
-            RoleOp::DeleteRole { .. } => Effects::deleting(me),
+            RoleOp::UpdateRole { .. } | RoleOp::DeleteRole { .. } => self.stage().effects(me),
         }
     }
 

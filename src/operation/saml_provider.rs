@@ -23,27 +23,20 @@ pub enum SamlProviderOp {
 }
 
 named!(SamlProviderOp, SamlProvider, saml_provider;
-    CreateSamlProvider => "CreateSAMLProvider", UpdateSamlProvider => "UpdateSAMLProvider",
-    DeleteSamlProvider => "DeleteSAMLProvider");
+    CreateSamlProvider(Create) => "CreateSAMLProvider",
+    UpdateSamlProvider(Change) => "UpdateSAMLProvider",
+    DeleteSamlProvider(Delete) => "DeleteSAMLProvider");
 
 impl Call for SamlProviderOp {
     fn effects(&self, _account_id: &str) -> Effects {
-        let me = self.key();
-        match self {
-            SamlProviderOp::CreateSamlProvider { .. } => Effects::creating(me),
-            SamlProviderOp::UpdateSamlProvider { .. } => Effects::changing(me),
-            SamlProviderOp::DeleteSamlProvider { .. } => Effects::deleting(me),
-        }
+        self.stage().effects(self.key())
     }
 
     fn achieved(&self, live: &Account, _account_id: &str) -> bool {
         let p = live.saml_providers.get(self.saml_provider());
-        match self {
-            SamlProviderOp::CreateSamlProvider { .. } => p.is_some(),
-            SamlProviderOp::UpdateSamlProvider { metadata, .. } => {
-                p.is_some_and(|p| p.metadata == *metadata)
-            }
-            SamlProviderOp::DeleteSamlProvider { .. } => p.is_none(),
-        }
+        self.stage().reached(p, |p| match self {
+            SamlProviderOp::UpdateSamlProvider { metadata, .. } => p.metadata == *metadata,
+            _ => true,
+        })
     }
 }

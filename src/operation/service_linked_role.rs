@@ -30,28 +30,22 @@ pub enum ServiceLinkedRoleOp {
 }
 
 named!(ServiceLinkedRoleOp, ServiceLinkedRole, service_linked_role;
-    CreateServiceLinkedRole => "CreateServiceLinkedRole",
-    UpdateServiceLinkedRoleDescription => "UpdateRole",
-    DeleteServiceLinkedRole => "DeleteServiceLinkedRole");
+    CreateServiceLinkedRole(Create) => "CreateServiceLinkedRole",
+    UpdateServiceLinkedRoleDescription(Change) => "UpdateRole",
+    DeleteServiceLinkedRole(Delete) => "DeleteServiceLinkedRole");
 
 impl Call for ServiceLinkedRoleOp {
     fn effects(&self, _account_id: &str) -> Effects {
-        let me = self.key();
-        match self {
-            ServiceLinkedRoleOp::CreateServiceLinkedRole { .. } => Effects::creating(me),
-            ServiceLinkedRoleOp::UpdateServiceLinkedRoleDescription { .. } => Effects::changing(me),
-            ServiceLinkedRoleOp::DeleteServiceLinkedRole { .. } => Effects::deleting(me),
-        }
+        self.stage().effects(self.key())
     }
 
     fn achieved(&self, live: &Account, _account_id: &str) -> bool {
         let r = live.service_linked_roles.get(self.service_linked_role());
-        match self {
-            ServiceLinkedRoleOp::CreateServiceLinkedRole { .. } => r.is_some(),
+        self.stage().reached(r, |r| match self {
             ServiceLinkedRoleOp::UpdateServiceLinkedRoleDescription { description, .. } => {
-                r.is_some_and(|r| r.description.as_ref() == Some(description))
+                r.description.as_ref() == Some(description)
             }
-            ServiceLinkedRoleOp::DeleteServiceLinkedRole { .. } => r.is_none(),
-        }
+            _ => true,
+        })
     }
 }

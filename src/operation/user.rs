@@ -122,13 +122,16 @@ impl UserOp {
 }
 
 named!(UserOp, User, user;
-    CreateUser => "CreateUser", UpdateUserPath => "UpdateUser", RenameUser => "UpdateUser",
-    DeleteUser => "DeleteUser", AddUserToGroup => "AddUserToGroup",
-    RemoveUserFromGroup => "RemoveUserFromGroup", CreateLoginProfile => "CreateLoginProfile",
-    DeleteLoginProfile => "DeleteLoginProfile",
-    DeleteAccessKey => "DeleteAccessKey", DeactivateMfaDevice => "DeactivateMFADevice",
-    DeleteSshPublicKey => "DeleteSSHPublicKey", DeleteSigningCertificate => "DeleteSigningCertificate",
-    DeleteServiceSpecificCredential => "DeleteServiceSpecificCredential");
+    CreateUser(Create) => "CreateUser", UpdateUserPath(Change) => "UpdateUser",
+    RenameUser(Change) => "UpdateUser", DeleteUser(Delete) => "DeleteUser",
+    AddUserToGroup(Change) => "AddUserToGroup",
+    RemoveUserFromGroup(Change) => "RemoveUserFromGroup",
+    CreateLoginProfile(Change) => "CreateLoginProfile",
+    DeleteLoginProfile(Change) => "DeleteLoginProfile",
+    DeleteAccessKey(Change) => "DeleteAccessKey", DeactivateMfaDevice(Change) => "DeactivateMFADevice",
+    DeleteSshPublicKey(Change) => "DeleteSSHPublicKey",
+    DeleteSigningCertificate(Change) => "DeleteSigningCertificate",
+    DeleteServiceSpecificCredential(Change) => "DeleteServiceSpecificCredential");
 
 impl Call for UserOp {
     fn effects(&self, _account_id: &str) -> Effects {
@@ -141,10 +144,11 @@ impl Call for UserOp {
             } => Effects::default()
                 .creates([me])
                 .needs(permissions_boundary.clone().map(Key::Policy)),
-            UpdateUserPath { .. } | CreateLoginProfile { .. } => Effects::changing(me),
+            UpdateUserPath { .. } | CreateLoginProfile { .. } | DeleteUser { .. } => {
+                self.stage().effects(me)
+            }
             // The new name appears as a created user; calls on the new name wait for it.
             RenameUser { new_name, .. } => Effects::creating(Key::entity(Kind::User, new_name)),
-            DeleteUser { .. } => Effects::deleting(me),
             AddUserToGroup { group, .. } => {
                 let group = Key::entity(Kind::Group, group);
                 Effects::default()

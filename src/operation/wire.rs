@@ -7,6 +7,7 @@
 //! `AttachRolePolicy` are one `PermissionOp`) write the same objects with [`object`] and read
 //! them with [`Fields`].
 
+use crate::model::Name;
 use serde::de::DeserializeOwned;
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize, Serializer};
@@ -58,6 +59,28 @@ pub(super) fn call<'a, const C: usize>(
         .enumerate()
         .find_map(|(r, row)| row.iter().position(|c| *c == fields.op).map(|c| (r, c)));
     Ok(at.map(|(row, column)| (fields, row, column)))
+}
+
+/// What a family written once for several kinds of entity acts on: one entity of the kind of a
+/// column of its table of calls.
+pub(super) trait Column {
+    fn from_column(column: usize, name: Name) -> Self;
+}
+
+/// Reads an operation of such a family, whose table `calls` has a column per kind: `Ok(None)` when
+/// the table does not hold its `op`; else what `make` builds from its fields, the row of its call
+/// and the entity it acts on (named by the field `names[column]`).
+pub(super) fn tabled<T: Column, O, const C: usize>(
+    value: &Value,
+    calls: &[[&str; C]],
+    names: &[&str; C],
+    make: impl FnOnce(&Fields, usize, T) -> Result<O, WireError>,
+) -> Result<Option<O>, WireError> {
+    let Some((fields, row, column)) = call(value, calls)? else {
+        return Ok(None);
+    };
+    let target = T::from_column(column, fields.get(names[column])?);
+    make(&fields, row, target).map(Some)
 }
 
 /// The fields of one flat operation object being read.

@@ -132,37 +132,26 @@ mod tests {
         }
     }
 
+    fn passes(p: Plan, owned: usize, limit: Option<usize>) -> bool {
+        check(&p, owned, limit).is_ok()
+    }
+
     #[test]
     fn the_default_refuses_at_least_five_and_more_than_half() {
-        assert!(
-            check(&plan(4, 0, 0), 4, None).is_ok(),
-            "four is never refused"
-        );
-        assert!(
-            check(&plan(5, 0, 0), 10, None).is_ok(),
-            "exactly half passes"
-        );
+        assert!(passes(plan(4, 0, 0), 4, None), "four is never refused");
+        assert!(passes(plan(5, 0, 0), 10, None), "exactly half passes");
         let refused = check(&plan(5, 0, 0), 9, None).unwrap_err();
         assert_eq!(refused.destroyed.len(), 5);
-        assert!(
-            check(&plan(3, 3, 50), 11, None).is_err(),
-            "replacements count"
-        );
-        assert!(
-            check(&plan(0, 0, 50), 0, None).is_ok(),
-            "creates never count"
-        );
+        assert!(!passes(plan(3, 3, 50), 11, None), "replacements count");
+        assert!(passes(plan(0, 0, 50), 0, None), "creates never count");
     }
 
     #[test]
     fn an_explicit_limit_replaces_the_default_both_ways() {
-        assert!(check(&plan(40, 0, 0), 40, Some(40)).is_ok());
-        assert!(check(&plan(41, 0, 0), 100, Some(40)).is_err());
-        assert!(check(&plan(2, 0, 0), 100, Some(1)).is_err(), "lowered");
-        assert!(
-            check(&plan(1, 0, 0), 1, Some(0)).is_err(),
-            "zero forbids any"
-        );
+        assert!(passes(plan(40, 0, 0), 40, Some(40)));
+        assert!(!passes(plan(41, 0, 0), 100, Some(40)));
+        assert!(!passes(plan(2, 0, 0), 100, Some(1)), "lowered");
+        assert!(!passes(plan(1, 0, 0), 1, Some(0)), "zero forbids any");
     }
 
     #[test]

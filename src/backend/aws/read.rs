@@ -281,19 +281,14 @@ pub(super) const AWS_DEFAULT_MINIMUM_PASSWORD_LENGTH: u32 = 6;
 
 fn user(u: &UserDetail) -> Result<User, BackendError> {
     let name = required(u.user_name(), "a user without a name")?;
-    let what = |p: &str| format!("inline policy {p} of user {name}");
     Ok(User {
         name: Name::from(name),
         path: path(u.path()),
         permissions_boundary: boundary(u.permissions_boundary()),
         tags: tags(u.tags()),
-        groups: u
-            .group_list()
-            .iter()
-            .map(|g| Name::from(g.as_str()))
-            .collect(),
+        groups: u.group_list().iter().cloned().map(Name::from).collect(),
         policies: attached(u.attached_managed_policies()),
-        inline_policies: inline(u.user_policy_list(), what)?,
+        inline_policies: inline(u.user_policy_list(), "user", name)?,
         credentials: Default::default(),
         console_access: None,
     })
@@ -301,12 +296,11 @@ fn user(u: &UserDetail) -> Result<User, BackendError> {
 
 fn group(g: &GroupDetail) -> Result<Group, BackendError> {
     let name = required(g.group_name(), "a group without a name")?;
-    let what = |p: &str| format!("inline policy {p} of group {name}");
     Ok(Group {
         name: Name::from(name),
         path: path(g.path()),
         policies: attached(g.attached_managed_policies()),
-        inline_policies: inline(g.group_policy_list(), what)?,
+        inline_policies: inline(g.group_policy_list(), "group", name)?,
     })
 }
 
@@ -320,7 +314,6 @@ fn role(r: &RoleDetail, settings: &RoleSettings) -> Result<Role, BackendError> {
         .get(&name.to_ascii_lowercase())
         .cloned()
         .unwrap_or_default();
-    let what = |p: &str| format!("inline policy {p} of role {name}");
     Ok(Role {
         name: Name::from(name),
         path: path(r.path()),
@@ -332,7 +325,7 @@ fn role(r: &RoleDetail, settings: &RoleSettings) -> Result<Role, BackendError> {
         tags: tags(r.tags()),
         assume_role_policy: document(trust, || format!("the trust policy of role {name}"))?,
         policies: attached(r.attached_managed_policies()),
-        inline_policies: inline(r.role_policy_list(), what)?,
+        inline_policies: inline(r.role_policy_list(), "role", name)?,
     })
 }
 
@@ -403,10 +396,13 @@ fn boundary(b: Option<&AttachedPermissionsBoundary>) -> Option<String> {
         .map(str::to_owned)
 }
 
+/// The inline policies of the user, group or role (`kind`) `name`.
 fn inline(
     list: &[PolicyDetail],
-    what: impl Fn(&str) -> String,
+    kind: &str,
+    name: &str,
 ) -> Result<BTreeMap<Name, PolicyDocument>, BackendError> {
+    let what = |p: &str| format!("inline policy {p} of {kind} {name}");
     let mut out = BTreeMap::new();
     for p in list {
         let name = required(p.policy_name(), "an inline policy without a name")?;

@@ -54,17 +54,18 @@ fn name_of(arn: &str) -> Option<String> {
     Some(rest.to_owned())
 }
 
+/// The ARNs a listing of providers gives.
+fn arns<'a>(listed: impl Iterator<Item = Option<&'a str>>) -> Vec<String> {
+    listed.flatten().map(str::to_owned).collect()
+}
+
 async fn oidc_providers(b: &AwsBackend) -> Result<Vec<OpenIdConnectProvider>, BackendError> {
     let list = b
         .read_call("ListOpenIDConnectProviders", || {
             b.iam.list_open_id_connect_providers().send()
         })
         .await?;
-    let arns: Vec<String> = list
-        .open_id_connect_provider_list()
-        .iter()
-        .filter_map(|p| p.arn().map(str::to_owned))
-        .collect();
+    let arns = arns(list.open_id_connect_provider_list().iter().map(|p| p.arn()));
     each(b, arns, |h, arn| async move {
         let out = read_call(&h.calls, "GetOpenIDConnectProvider", || {
             h.iam
@@ -92,11 +93,7 @@ async fn saml_providers(b: &AwsBackend) -> Result<Vec<SamlProvider>, BackendErro
     let list = b
         .read_call("ListSAMLProviders", || b.iam.list_saml_providers().send())
         .await?;
-    let arns: Vec<String> = list
-        .saml_provider_list()
-        .iter()
-        .filter_map(|p| p.arn().map(str::to_owned))
-        .collect();
+    let arns = arns(list.saml_provider_list().iter().map(|p| p.arn()));
     each(b, arns, |h, arn| async move {
         let out = read_call(&h.calls, "GetSAMLProvider", || {
             h.iam.get_saml_provider().saml_provider_arn(&arn).send()

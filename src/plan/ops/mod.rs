@@ -12,8 +12,8 @@ use crate::model::{
     PolicyDocument, Role, Tags, User,
 };
 use crate::operation::{
-    AccountOp, BoundaryOp, BoundaryTarget, Effects, GroupOp, Identity, InstanceProfileOp, Key,
-    Operation, PermissionOp, PolicyOp, RoleOp, TagChange, TagOp, TagTarget, UserOp,
+    Access, AccountOp, BoundaryOp, BoundaryTarget, Effects, GroupOp, Identity, InstanceProfileOp,
+    Key, Operation, PermissionOp, PolicyOp, RoleOp, TagChange, TagOp, TagTarget, UserOp,
 };
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -188,19 +188,14 @@ fn create(out: &mut Nodes, entity: &Entity) {
                 tags: u.tags.clone(),
             });
             for g in &u.groups {
-                out.op(add_to_group(&u.name, g));
+                out.op(in_group(Access::Grant, &u.name, g));
             }
-            let identity = Identity::User(u.name.clone());
-            grants(out, identity, (&u.policies, &u.inline_policies));
-            f::console_access(out, out.ctx, None, u);
         }
         Entity::Group(g) => {
             out.op(GroupOp::CreateGroup {
                 group: g.name.clone(),
                 path: g.path.clone(),
             });
-            let identity = Identity::Group(g.name.clone());
-            grants(out, identity, (&g.policies, &g.inline_policies));
         }
         Entity::Role(r) => {
             out.op(RoleOp::CreateRole {
@@ -212,8 +207,6 @@ fn create(out: &mut Nodes, entity: &Entity) {
                 permissions_boundary: r.permissions_boundary.clone(),
                 tags: r.tags.clone(),
             });
-            let identity = Identity::Role(r.name.clone());
-            grants(out, identity, (&r.policies, &r.inline_policies));
         }
         Entity::Policy(p) => out.op(PolicyOp::CreatePolicy {
             policy: p.name.clone(),
@@ -229,7 +222,7 @@ fn create(out: &mut Nodes, entity: &Entity) {
                 tags: ip.tags.clone(),
             });
             for r in &ip.roles {
-                out.op(add_role(&ip.name, r));
+                out.op(in_profile(Access::Grant, &ip.name, r));
             }
         }
         Entity::PasswordPolicy(p) => {
@@ -240,35 +233,33 @@ fn create(out: &mut Nodes, entity: &Entity) {
         Entity::AccountAlias(a) => out.op(AccountOp::create_alias(a)),
         Entity::ServiceLinkedRole(r) => f::create_linked_role(out, r),
     }
+    if let Some((identity, held)) = identity(entity) {
+        grants(out, identity, held);
+    }
+    if let Entity::User(u) = entity {
+        f::console_access(out, out.ctx, None, u);
+    }
 }
 
 fn delete(out: &mut Nodes, ctx: &Context, entity: &Entity) {
     use federation as f;
     match entity {
-        Entity::User(u) => delete_user(out, u),
+        Entity::User(u) => delete_user(out, entity, u),
         Entity::Group(g) => {
             let members = ctx.live.users.values();
             let removals = members
                 .filter(|u| u.groups.contains(&g.name))
-                .map(|u| remove_from_group(&u.name, &g.name).into());
-            let identity = Identity::Group(g.name.clone());
+                .map(|u| in_group(Access::Revoke, &u.name, &g.name).into());
             let delete = ctx.node(GroupOp::DeleteGroup {
                 group: g.name.clone(),
             });
-            tear_down(
-                out,
-                removals,
-                identity,
-                (&g.policies, &g.inline_policies),
-                delete,
-            );
+            tear_down(out, entity, removals, delete);
         }
         Entity::Role(r) => {
             let profiles = ctx.live.instance_profiles.values();
             let removals = profiles
                 .filter(|ip| ip.roles.contains(&r.name))
-                .map(|ip| remove_role(&ip.name, &r.name).into());
-            let identity = Identity::Role(r.name.clone());
+                .map(|ip| in_profile(Access::Revoke, &ip.name, &r.name).into());
             let delete = ctx.node(RoleOp::DeleteRole {
                 role: r.name.clone(),
             });
@@ -279,18 +270,12 @@ fn delete(out: &mut Nodes, ctx: &Context, entity: &Entity) {
                     None,
                     ctx.account_id,
                 ));
-            tear_down(
-                out,
-                removals,
-                identity,
-                (&r.policies, &r.inline_policies),
-                delete,
-            );
+            tear_down(out, entity, removals, delete);
         }
         Entity::Policy(p) => delete_policy(out, ctx, p),
         Entity::InstanceProfile(ip) => {
             for r in &ip.roles {
-                out.op(remove_role(&ip.name, r));
+                out.op(in_profile(Access::Revoke, &ip.name, r));
             }
             out.op(InstanceProfileOp::DeleteInstanceProfile {
                 instance_profile: ip.name.clone(),
@@ -305,38 +290,58 @@ fn delete(out: &mut Nodes, ctx: &Context, entity: &Entity) {
 }
 
 /// A user's credentials, groups and policies go before the user.
-fn delete_user(out: &mut Nodes, u: &User) {
+fn delete_user(out: &mut Nodes, entity: &Entity, u: &User) {
     let credentials = UserOp::credential_removals(&u.name, &u.credentials);
-    let groups = u.groups.iter().map(|g| remove_from_group(&u.name, g));
+    let groups = u
+        .groups
+        .iter()
+        .map(|g| in_group(Access::Revoke, &u.name, g));
     let removals = credentials.into_iter().chain(groups).map(Operation::from);
-    let identity = Identity::User(u.name.clone());
     let delete = out.ctx.node(UserOp::DeleteUser {
         user: u.name.clone(),
     });
     let delete = delete.releases(u.permissions_boundary.clone().map(Key::Policy));
-    tear_down(
-        out,
-        removals,
-        identity,
-        (&u.policies, &u.inline_policies),
-        delete,
-    );
+    tear_down(out, entity, removals, delete);
 }
 
 /// An identity's deletion: what holds it or what it holds first (`removals`), then its inline and
 /// managed policies, then the `delete` itself.
 fn tear_down(
     out: &mut Nodes,
+    entity: &Entity,
     removals: impl IntoIterator<Item = Operation>,
-    identity: Identity,
-    held: Held,
     delete: Node,
 ) {
     for op in removals {
         out.op(op);
     }
-    revokes(out, identity, held);
+    if let Some((identity, held)) = identity(entity) {
+        revokes(out, identity, held);
+    }
     out.push(delete);
+}
+
+/// A user, group or role as an identity, with the policies it holds (`None` for other entities).
+fn identity(entity: &Entity) -> Option<(Identity, Held<'_>)> {
+    let (identity, policies, inline) = match entity {
+        Entity::User(u) => (
+            Identity::User(u.name.clone()),
+            &u.policies,
+            &u.inline_policies,
+        ),
+        Entity::Group(g) => (
+            Identity::Group(g.name.clone()),
+            &g.policies,
+            &g.inline_policies,
+        ),
+        Entity::Role(r) => (
+            Identity::Role(r.name.clone()),
+            &r.policies,
+            &r.inline_policies,
+        ),
+        _ => return None,
+    };
+    Some((identity, (policies, inline)))
 }
 
 /// A policy is detached everywhere, and its non-default versions deleted, before it is.
@@ -390,7 +395,7 @@ fn reattach(out: &mut Nodes, ctx: &Context, before: &Entity, after: &Entity) {
                     .get(&ip.name)
                     .is_some_and(|d| d.roles.contains(&new.name));
                 if ip.roles.contains(&new.name) && kept && !ctx.removed.contains(&address) {
-                    out.op(add_role(&ip.name, &new.name));
+                    out.op(in_profile(Access::Grant, &ip.name, &new.name));
                 }
             }
         }
@@ -451,10 +456,10 @@ fn update_user(out: &mut Nodes, ctx: &Context, l: &User, d: &User) {
         (&l.tags, &d.tags),
     );
     for g in d.groups.difference(&l.groups) {
-        out.op(add_to_group(&d.name, g));
+        out.op(in_group(Access::Grant, &d.name, g));
     }
     for g in l.groups.difference(&d.groups) {
-        out.op(remove_from_group(&d.name, g));
+        out.op(in_group(Access::Revoke, &d.name, g));
     }
     let held = (
         (&l.policies, &l.inline_policies),
@@ -540,10 +545,10 @@ fn update_policy(out: &mut Nodes, ctx: &Context, l: &ManagedPolicy, d: &ManagedP
 
 fn update_profile(out: &mut Nodes, l: &InstanceProfile, d: &InstanceProfile) {
     for r in l.roles.difference(&d.roles) {
-        out.op(remove_role(&d.name, r));
+        out.op(in_profile(Access::Revoke, &d.name, r));
     }
     for r in d.roles.difference(&l.roles) {
-        out.op(add_role(&d.name, r));
+        out.op(in_profile(Access::Grant, &d.name, r));
     }
     tags(
         out,
@@ -652,31 +657,27 @@ pub(super) fn tags(out: &mut Nodes, target: TagTarget, before: &Tags, after: &Ta
     }
 }
 
-fn add_to_group(user: &Name, group: &Name) -> UserOp {
-    UserOp::AddUserToGroup {
-        user: user.clone(),
-        group: group.clone(),
+/// Adds `user` to `group` (`Grant`) or removes it from it (`Revoke`).
+fn in_group(access: Access, user: &Name, group: &Name) -> UserOp {
+    let (user, group) = (user.clone(), group.clone());
+    match access {
+        Access::Grant => UserOp::AddUserToGroup { user, group },
+        Access::Revoke => UserOp::RemoveUserFromGroup { user, group },
     }
 }
 
-fn remove_from_group(user: &Name, group: &Name) -> UserOp {
-    UserOp::RemoveUserFromGroup {
-        user: user.clone(),
-        group: group.clone(),
-    }
-}
-
-fn add_role(profile: &Name, role: &Name) -> InstanceProfileOp {
-    InstanceProfileOp::AddRoleToInstanceProfile {
-        instance_profile: profile.clone(),
-        role: role.clone(),
-    }
-}
-
-fn remove_role(profile: &Name, role: &Name) -> InstanceProfileOp {
-    InstanceProfileOp::RemoveRoleFromInstanceProfile {
-        instance_profile: profile.clone(),
-        role: role.clone(),
+/// Adds `role` to `profile` (`Grant`) or removes it from it (`Revoke`).
+fn in_profile(access: Access, profile: &Name, role: &Name) -> InstanceProfileOp {
+    let (instance_profile, role) = (profile.clone(), role.clone());
+    match access {
+        Access::Grant => InstanceProfileOp::AddRoleToInstanceProfile {
+            instance_profile,
+            role,
+        },
+        Access::Revoke => InstanceProfileOp::RemoveRoleFromInstanceProfile {
+            instance_profile,
+            role,
+        },
     }
 }
 

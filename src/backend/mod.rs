@@ -5,6 +5,32 @@
 //! (`mock/user.rs`, `aws/user.rs`, …), and makes a single attempt per call: retries are the one
 //! policy of [`retry`].
 
+/// Sends `$op` (an [`Operation`]) to the file of the calling backend that executes its family:
+/// `by_family!(op, execute(file))` calls `user::execute(file, op)` for a user operation, and so
+/// on; tokens after the arguments (`.await`) follow each call. Both backends name their family
+/// files alike, so this is the one place that says which file runs which family.
+macro_rules! by_family {
+    ($op:expr, $function:ident($($arg:expr),*) $($then:tt)*) => {
+        match $op {
+            Operation::User(op) => user::$function($($arg,)* op) $($then)*,
+            Operation::Group(op) => group::$function($($arg,)* op) $($then)*,
+            Operation::Role(op) => role::$function($($arg,)* op) $($then)*,
+            Operation::Policy(op) => policy::$function($($arg,)* op) $($then)*,
+            Operation::InstanceProfile(op) => instance_profile::$function($($arg,)* op) $($then)*,
+            Operation::Account(op) => account::$function($($arg,)* op) $($then)*,
+            Operation::Permission(op) => permissions::$function($($arg,)* op) $($then)*,
+            Operation::Boundary(op) => boundary::$function($($arg,)* op) $($then)*,
+            Operation::Tag(op) => tags::$function($($arg,)* op) $($then)*,
+            Operation::OpenIdConnectProvider(op) => oidc_provider::$function($($arg,)* op) $($then)*,
+            Operation::SamlProvider(op) => saml_provider::$function($($arg,)* op) $($then)*,
+            Operation::ServiceLinkedRole(op) => {
+                service_linked_role::$function($($arg,)* op) $($then)*
+            }
+        }
+    };
+}
+use by_family;
+
 pub mod audit;
 pub mod aws;
 pub mod lease;

@@ -315,20 +315,7 @@ impl Backend for AwsBackend {
 
     /// One IAM call, once; one file per family.
     async fn execute(&self, op: &Operation) -> Result<(), BackendError> {
-        match op {
-            Operation::User(op) => user::execute(self, op).await,
-            Operation::Group(op) => group::execute(self, op).await,
-            Operation::Role(op) => role::execute(self, op).await,
-            Operation::Policy(op) => policy::execute(self, op).await,
-            Operation::InstanceProfile(op) => instance_profile::execute(self, op).await,
-            Operation::Account(op) => account::execute(self, op).await,
-            Operation::Permission(op) => permissions::execute(self, op).await,
-            Operation::Boundary(op) => boundary::execute(self, op).await,
-            Operation::Tag(op) => tags::execute(self, op).await,
-            Operation::OpenIdConnectProvider(op) => oidc_provider::execute(self, op).await,
-            Operation::SamlProvider(op) => saml_provider::execute(self, op).await,
-            Operation::ServiceLinkedRole(op) => service_linked_role::execute(self, op).await,
-        }
+        super::by_family!(op, execute(self).await)
     }
 
     fn caller(&self) -> Option<Address> {

@@ -103,20 +103,7 @@ impl MockBackend {
 /// Applies `op` to `file`: the account changes and `Ok`, or IAM's error and the account as it was
 /// (the store writes the file only on `Ok`). One file per family of operations.
 fn execute(file: &mut MockFile, op: &Operation) -> Result<(), BackendError> {
-    match op {
-        Operation::User(op) => user::execute(file, op),
-        Operation::Group(op) => group::execute(file, op),
-        Operation::Role(op) => role::execute(file, op),
-        Operation::Policy(op) => policy::execute(file, op),
-        Operation::InstanceProfile(op) => instance_profile::execute(file, op),
-        Operation::Account(op) => account::execute(file, op),
-        Operation::Permission(op) => permissions::execute(file, op),
-        Operation::Boundary(op) => boundary::execute(file, op),
-        Operation::Tag(op) => tags::execute(file, op),
-        Operation::OpenIdConnectProvider(op) => oidc_provider::execute(file, op),
-        Operation::SamlProvider(op) => saml_provider::execute(file, op),
-        Operation::ServiceLinkedRole(op) => service_linked_role::execute(file, op),
-    }
+    super::by_family!(op, execute(file))
 }
 
 /// The mock's IAM in memory: operations applied to an account as the mock backend applies them

@@ -21,7 +21,7 @@
 //! - Policy variables are substituted in the values of String and ARN operators only
 //!   ([`super::variables`]).
 
-use super::matcher::{self, Tok};
+use super::matcher;
 use super::request::{Context, ContextValue};
 use super::time::parse_time;
 use super::variables::{self, Mode};
@@ -331,25 +331,15 @@ fn arn_value_matches(
     mode: Mode,
     missing: &mut Vec<String>,
 ) -> bool {
-    if pattern == "*" {
-        return true;
-    }
-    let Some(parts) = matcher::split_arn_pattern(pattern) else {
-        return false;
-    };
-    if parts.len() != 5 {
-        return false;
-    }
-    let mut toks: Vec<Vec<Tok>> = Vec::with_capacity(5);
-    for p in parts {
-        match variables::resolve(p, ctx, mode, missing) {
-            Some(t) => toks.push(t),
-            None => return false,
-        }
-    }
-    toks.iter()
-        .zip(request.iter())
-        .all(|(p, v)| matcher::glob(p, v, false))
+    pattern == "*"
+        || matcher::split_arn_pattern(pattern)
+            .filter(|parts| parts.len() == 5)
+            .and_then(|parts| variables::resolve_parts(parts, ctx, mode, missing))
+            .is_some_and(|toks| {
+                toks.iter()
+                    .zip(request.iter())
+                    .all(|(p, v)| matcher::glob(p, v, false))
+            })
 }
 
 /// A decimal number as IAM's numeric operators take it (`3`, `-2`, `0.5`); nothing else.

@@ -18,6 +18,10 @@ enum Op {
     Not,
 }
 
+fn is_terminal(n: Node) -> bool {
+    n == FALSE || n == TRUE
+}
+
 /// The variables are atom ids; smaller ids are nearer the root.
 pub struct Bdd {
     /// (variable, low, high); the first two entries stand for the terminals.
@@ -81,20 +85,25 @@ impl Bdd {
     }
 
     pub fn and(&mut self, a: Node, b: Node) -> Node {
-        match (a, b) {
-            (FALSE, _) | (_, FALSE) => FALSE,
-            (TRUE, x) | (x, TRUE) => x,
-            _ if a == b => a,
-            _ => self.apply(Op::And, a, b),
-        }
+        self.binary(Op::And, a, b)
     }
 
     pub fn or(&mut self, a: Node, b: Node) -> Node {
-        match (a, b) {
-            (TRUE, _) | (_, TRUE) => TRUE,
-            (FALSE, x) | (x, FALSE) => x,
-            _ if a == b => a,
-            _ => self.apply(Op::Or, a, b),
+        self.binary(Op::Or, a, b)
+    }
+
+    /// `a op b` for `And` and `Or`: the terminal that decides `op` (`FALSE` for `And`, `TRUE`
+    /// for `Or`) wins, the other terminal gives way to the other side, and `x op x` is `x`.
+    fn binary(&mut self, op: Op, a: Node, b: Node) -> Node {
+        let deciding = if op == Op::And { FALSE } else { TRUE };
+        if a == deciding || b == deciding {
+            deciding
+        } else if is_terminal(a) || a == b {
+            b
+        } else if is_terminal(b) {
+            a
+        } else {
+            self.apply(op, a, b)
         }
     }
 
@@ -117,10 +126,7 @@ impl Bdd {
         } else {
             (b, b)
         };
-        let (low, high) = match op {
-            Op::And => (self.and(a0, b0), self.and(a1, b1)),
-            _ => (self.or(a0, b0), self.or(a1, b1)),
-        };
+        let (low, high) = (self.binary(op, a0, b0), self.binary(op, a1, b1));
         let n = self.make(var, low, high);
         self.memo.insert(key, n);
         n

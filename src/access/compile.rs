@@ -14,6 +14,7 @@
 
 use super::actions::{ActionSet, Universe};
 use super::condition::{self, Base, Operator};
+use super::intern::SetInterner;
 use super::request::{Caller, Context, Request};
 use super::resources::Shape;
 use super::statement::{self, PrincipalMatch};
@@ -169,8 +170,7 @@ pub struct Store<'a> {
     by_content: HashMap<(&'a Statement, bool), u32>,
     atoms: Vec<Atom>,
     atom_index: HashMap<AtomKey, AtomId>,
-    terms: Vec<Vec<Lit>>,
-    term_index: HashMap<Vec<Lit>, TermId>,
+    terms: SetInterner<Lit>,
     /// (compiled statement, context or 0 when it reads none) -> its term, or `None` for never.
     instances: HashMap<(u32, u32), Option<TermId>>,
     contexts: HashMap<String, u32>,
@@ -185,8 +185,7 @@ impl<'a> Store<'a> {
             by_content: HashMap::new(),
             atoms: Vec::new(),
             atom_index: HashMap::new(),
-            terms: Vec::new(),
-            term_index: HashMap::new(),
+            terms: SetInterner::default(),
             instances: HashMap::new(),
             contexts: HashMap::new(),
         }
@@ -252,19 +251,7 @@ impl<'a> Store<'a> {
     }
 
     pub fn term(&self, id: TermId) -> &[Lit] {
-        &self.terms[id as usize]
-    }
-
-    fn intern_term(&mut self, mut lits: Vec<Lit>) -> TermId {
-        lits.sort_unstable();
-        lits.dedup();
-        if let Some(id) = self.term_index.get(&lits) {
-            return *id;
-        }
-        let id = self.terms.len() as TermId;
-        self.terms.push(lits.clone());
-        self.term_index.insert(lits, id);
-        id
+        self.terms.get(id)
     }
 
     fn resource_atom(&mut self, mut patterns: Vec<String>) -> AtomId {
@@ -319,7 +306,7 @@ impl<'a> Store<'a> {
         let term = self.resource_literal(s, variables, ctx).and_then(|r| {
             let mut lits = self.condition_literals(&s.condition, variables, ctx)?;
             lits.extend(r);
-            Some(self.intern_term(lits))
+            Some(self.terms.intern(lits))
         });
         self.instances.insert(key, term);
         term
@@ -339,7 +326,7 @@ impl<'a> Store<'a> {
             return None;
         }
         let lits = self.condition_literals(&s.condition, variables, ctx)?;
-        Some(self.intern_term(lits))
+        Some(self.terms.intern(lits))
     }
 
     /// `Some(None)`: the resource element always applies; `Some(Some(lit))`: when the literal

@@ -21,7 +21,7 @@
 //! - Policy variables are substituted in the values of String and ARN operators only
 //!   ([`super::variables`]).
 
-use super::matcher::{self, Tok};
+use super::matcher;
 use super::request::{Context, ContextValue};
 use super::time::parse_time;
 use super::variables::{self, Mode};
@@ -331,25 +331,15 @@ fn arn_value_matches(
     mode: Mode,
     missing: &mut Vec<String>,
 ) -> bool {
-    if pattern == "*" {
-        return true;
-    }
-    let Some(parts) = matcher::split_arn_pattern(pattern) else {
-        return false;
-    };
-    if parts.len() != 5 {
-        return false;
-    }
-    let mut toks: Vec<Vec<Tok>> = Vec::with_capacity(5);
-    for p in parts {
-        match variables::resolve(p, ctx, mode, missing) {
-            Some(t) => toks.push(t),
-            None => return false,
-        }
-    }
-    toks.iter()
-        .zip(request.iter())
-        .all(|(p, v)| matcher::glob(p, v, false))
+    pattern == "*"
+        || matcher::split_arn_pattern(pattern)
+            .filter(|parts| parts.len() == 5)
+            .and_then(|parts| variables::resolve_parts(parts, ctx, mode, missing))
+            .is_some_and(|toks| {
+                toks.iter()
+                    .zip(request.iter())
+                    .all(|(p, v)| matcher::glob(p, v, false))
+            })
 }
 
 /// A decimal number as IAM's numeric operators take it (`3`, `-2`, `0.5`); nothing else.
@@ -459,63 +449,55 @@ mod tests {
         c.set("b", "TRUE");
         c.set("ip", "203.0.113.7");
         c.set("ip6", "2001:db8::1");
-        c.set("arn", "arn:aws:iam::123456789012:role/x/app");
+        let app = "arn:aws:iam::123456789012:role/x/app";
+        c.set("arn", app);
         c.set("bin", "QmluYXJ5");
-        for (op, key, values, want) in [
-            ("StringEquals", "s", &["Hello*World"][..], true),
-            ("StringEquals", "s", &["Hello*"][..], false),
-            ("StringLike", "s", &["Hello*"][..], true),
-            ("StringLike", "s", &["hello*"][..], false),
-            ("StringEqualsIgnoreCase", "s", &["hello*world"][..], true),
-            (
-                "StringNotEqualsIgnoreCase",
-                "s",
-                &["hello*world"][..],
-                false,
-            ),
-            ("StringNotEquals", "s", &["a", "b"][..], true),
-            ("StringNotEquals", "s", &["a", "Hello*World"][..], false),
-            ("NumericEquals", "n", &["5.0"][..], true),
-            ("NumericLessThan", "n", &["6"][..], true),
-            ("NumericLessThanEquals", "n", &["5"][..], true),
-            ("NumericGreaterThan", "n", &["5"][..], false),
-            ("NumericGreaterThanEquals", "n", &["5", "9"][..], true),
-            ("NumericNotEquals", "n", &["4", "6"][..], true),
-            ("NumericEquals", "n", &["five"][..], false),
-            ("DateEquals", "d", &["2024-05-01T12:00:00Z"][..], true),
-            ("DateEquals", "d", &["2024-05-01T14:00:00+02:00"][..], true),
-            ("DateLessThan", "d", &["2024-05-02"][..], true),
-            ("DateGreaterThan", "d", &["2024"][..], true),
-            ("DateNotEquals", "d", &["2024-05-01T12:00:00Z"][..], false),
-            ("DateEquals", "e", &["2024-05-01T12:00:00Z"][..], true),
-            ("DateGreaterThanEquals", "d", &["1714564800"][..], true),
-            ("Bool", "b", &["true"][..], true),
-            ("Bool", "b", &["false"][..], false),
-            ("BinaryEquals", "bin", &["QmluYXJ5"][..], true),
-            ("IpAddress", "ip", &["203.0.113.0/24"][..], true),
-            ("IpAddress", "ip", &["203.0.113.7"][..], true),
-            ("IpAddress", "ip", &["203.0.112.0/24"][..], false),
-            ("NotIpAddress", "ip", &["10.0.0.0/8"][..], true),
-            ("IpAddress", "ip6", &["2001:db8::/32"][..], true),
-            ("IpAddress", "ip6", &["203.0.113.0/24"][..], false),
-            ("NotIpAddress", "ip6", &["203.0.113.0/24"][..], true),
-            ("IpAddress", "ip", &["0.0.0.0/0"][..], true),
-            ("IpAddress", "ip", &["203.0.113.7/33"][..], false),
-            ("IpAddress", "ip6", &["::/0"][..], true),
-            ("IpAddress", "ip6", &["2001:db9::/32"][..], false),
-            ("IpAddress", "ip6", &["2001:db8::/129"][..], false),
-            (
-                "ArnEquals",
-                "arn",
-                &["arn:aws:iam::123456789012:role/x/app"][..],
-                true,
-            ),
-            ("ArnLike", "arn", &["arn:aws:iam::*:role/*"][..], true),
-            ("ArnLike", "arn", &["arn:aws:iam::*:ROLE/*"][..], false),
-            ("ArnNotLike", "arn", &["arn:aws:iam::*:user/*"][..], true),
-            ("ArnLike", "s", &["*"][..], false),
-            ("ArnNotLike", "s", &["arn:aws:iam::*:user/*"][..], false),
-        ] {
+        let cases: &[(&str, &str, &[&str], bool)] = &[
+            ("StringEquals", "s", &["Hello*World"], true),
+            ("StringEquals", "s", &["Hello*"], false),
+            ("StringLike", "s", &["Hello*"], true),
+            ("StringLike", "s", &["hello*"], false),
+            ("StringEqualsIgnoreCase", "s", &["hello*world"], true),
+            ("StringNotEqualsIgnoreCase", "s", &["hello*world"], false),
+            ("StringNotEquals", "s", &["a", "b"], true),
+            ("StringNotEquals", "s", &["a", "Hello*World"], false),
+            ("NumericEquals", "n", &["5.0"], true),
+            ("NumericLessThan", "n", &["6"], true),
+            ("NumericLessThanEquals", "n", &["5"], true),
+            ("NumericGreaterThan", "n", &["5"], false),
+            ("NumericGreaterThanEquals", "n", &["5", "9"], true),
+            ("NumericNotEquals", "n", &["4", "6"], true),
+            ("NumericEquals", "n", &["five"], false),
+            ("DateEquals", "d", &["2024-05-01T12:00:00Z"], true),
+            ("DateEquals", "d", &["2024-05-01T14:00:00+02:00"], true),
+            ("DateLessThan", "d", &["2024-05-02"], true),
+            ("DateGreaterThan", "d", &["2024"], true),
+            ("DateNotEquals", "d", &["2024-05-01T12:00:00Z"], false),
+            ("DateEquals", "e", &["2024-05-01T12:00:00Z"], true),
+            ("DateGreaterThanEquals", "d", &["1714564800"], true),
+            ("Bool", "b", &["true"], true),
+            ("Bool", "b", &["false"], false),
+            ("BinaryEquals", "bin", &["QmluYXJ5"], true),
+            ("IpAddress", "ip", &["203.0.113.0/24"], true),
+            ("IpAddress", "ip", &["203.0.113.7"], true),
+            ("IpAddress", "ip", &["203.0.112.0/24"], false),
+            ("NotIpAddress", "ip", &["10.0.0.0/8"], true),
+            ("IpAddress", "ip6", &["2001:db8::/32"], true),
+            ("IpAddress", "ip6", &["203.0.113.0/24"], false),
+            ("NotIpAddress", "ip6", &["203.0.113.0/24"], true),
+            ("IpAddress", "ip", &["0.0.0.0/0"], true),
+            ("IpAddress", "ip", &["203.0.113.7/33"], false),
+            ("IpAddress", "ip6", &["::/0"], true),
+            ("IpAddress", "ip6", &["2001:db9::/32"], false),
+            ("IpAddress", "ip6", &["2001:db8::/129"], false),
+            ("ArnEquals", "arn", &[app], true),
+            ("ArnLike", "arn", &["arn:aws:iam::*:role/*"], true),
+            ("ArnLike", "arn", &["arn:aws:iam::*:ROLE/*"], false),
+            ("ArnNotLike", "arn", &["arn:aws:iam::*:user/*"], true),
+            ("ArnLike", "s", &["*"], false),
+            ("ArnNotLike", "s", &["arn:aws:iam::*:user/*"], false),
+        ];
+        for &(op, key, values, want) in cases {
             assert_eq!(holds(op, key, values, &c), want, "{op} {key} {values:?}");
         }
     }
@@ -524,17 +506,18 @@ mod tests {
     fn multivalued_keys() {
         let mut c = Context::new();
         c.set_list("aws:TagKeys", vec!["team".into(), "env".into()]);
-        for (op, values, want) in [
-            ("ForAllValues:StringEquals", &["team", "env", "x"][..], true),
-            ("ForAllValues:StringEquals", &["team"][..], false),
-            ("ForAnyValue:StringEquals", &["team"][..], true),
-            ("ForAnyValue:StringEquals", &["x"][..], false),
-            ("ForAllValues:StringNotEquals", &["x"][..], true),
-            ("ForAnyValue:StringNotEquals", &["team"][..], true),
+        let cases: &[(&str, &[&str], bool)] = &[
+            ("ForAllValues:StringEquals", &["team", "env", "x"], true),
+            ("ForAllValues:StringEquals", &["team"], false),
+            ("ForAnyValue:StringEquals", &["team"], true),
+            ("ForAnyValue:StringEquals", &["x"], false),
+            ("ForAllValues:StringNotEquals", &["x"], true),
+            ("ForAnyValue:StringNotEquals", &["team"], true),
             // Without a set operator a multivalued key never matches, negated or not.
-            ("StringEquals", &["team"][..], false),
-            ("StringNotEquals", &["x"][..], false),
-        ] {
+            ("StringEquals", &["team"], false),
+            ("StringNotEquals", &["x"], false),
+        ];
+        for &(op, values, want) in cases {
             assert_eq!(
                 holds(op, "aws:tagkeys", values, &c),
                 want,
@@ -542,43 +525,20 @@ mod tests {
             );
         }
         c.set_list("aws:TagKeys", Vec::new());
-        assert!(holds(
-            "ForAllValues:StringEquals",
-            "aws:TagKeys",
-            &["a"],
-            &c
-        ));
-        assert!(!holds(
-            "ForAnyValue:StringEquals",
-            "aws:TagKeys",
-            &["a"],
-            &c
-        ));
-        assert!(!holds("Null", "aws:TagKeys", &["true"], &c));
+        let no_keys = |op: &str, value: &str| holds(op, "aws:TagKeys", &[value], &c);
+        assert!(no_keys("ForAllValues:StringEquals", "a"));
+        assert!(!no_keys("ForAnyValue:StringEquals", "a"));
+        assert!(!no_keys("Null", "true"));
     }
 
     #[test]
     fn variables_without_value() {
         let mut c = Context::new();
         c.set("aws:username", "ann");
-        assert!(!holds(
-            "StringEquals",
-            "aws:username",
-            &["${aws:PrincipalTag/t}"],
-            &c
-        ));
-        assert!(holds(
-            "StringNotEquals",
-            "aws:username",
-            &["${aws:PrincipalTag/t}"],
-            &c
-        ));
-        assert!(holds(
-            "StringLike",
-            "aws:username",
-            &["${aws:PrincipalTag/t, 'ann'}"],
-            &c
-        ));
+        let username = |op: &str, value: &str| holds(op, "aws:username", &[value], &c);
+        assert!(!username("StringEquals", "${aws:PrincipalTag/t}"));
+        assert!(username("StringNotEquals", "${aws:PrincipalTag/t}"));
+        assert!(username("StringLike", "${aws:PrincipalTag/t, 'ann'}"));
         let out = evaluate(
             &cond("StringEquals", "aws:username", &["${aws:PrincipalTag/t}"]),
             &c,

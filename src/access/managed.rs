@@ -176,18 +176,14 @@ mod tests {
 
     #[test]
     fn did_you_mean() {
-        assert_eq!(
-            suggest("arn:aws:iam::aws:policy/AmazonS3FullAcess").as_deref(),
-            Some("arn:aws:iam::aws:policy/AmazonS3FullAccess")
-        );
-        assert_eq!(
-            suggest("arn:aws:iam::aws:policy/ViewOnlyAccess").as_deref(),
-            Some("arn:aws:iam::aws:policy/job-function/ViewOnlyAccess")
-        );
-        assert_eq!(
-            suggest("arn:aws:iam::aws:policy/Zzzzzzzzzzzzzzzzzzzzzz"),
-            None
-        );
+        let arn = |name: &str| format!("arn:aws:iam::aws:policy/{name}");
+        for (typo, want) in [
+            ("AmazonS3FullAcess", Some("AmazonS3FullAccess")),
+            ("ViewOnlyAccess", Some("job-function/ViewOnlyAccess")),
+            ("Zzzzzzzzzzzzzzzzzzzzzz", None),
+        ] {
+            assert_eq!(suggest(&arn(typo)), want.map(arn), "{typo}");
+        }
     }
 
     #[test]

@@ -147,28 +147,18 @@ mod tests {
 
     #[test]
     fn arns_are_case_sensitive_and_matched_by_part() {
+        let user_a = "arn:aws:iam::123456789012:user/a";
+        let stream = "arn:aws:logs:us-east-1:1:log-group:/x:log-stream:y";
         for (p, arn, want) in [
             ("arn:aws:s3:::bucket/*", "arn:aws:s3:::bucket/a/b:c", true),
             ("arn:aws:s3:::bucket/*", "arn:aws:s3:::Bucket/a", false),
             ("arn:aws:s3:::bucket", "arn:aws:s3:::bucket/a", false),
-            (
-                "arn:aws:iam::*:user/*",
-                "arn:aws:iam::123456789012:user/a",
-                true,
-            ),
-            (
-                "arn:aws:iam::1234567890?2:user/a",
-                "arn:aws:iam::123456789012:user/a",
-                true,
-            ),
+            ("arn:aws:iam::*:user/*", user_a, true),
+            ("arn:aws:iam::1234567890?2:user/a", user_a, true),
             ("arn:aws:*", "arn:aws:s3:::bucket", true),
             ("arn:aws:s3", "arn:aws:s3:::bucket", false),
             ("arn:AWS:s3:::bucket", "arn:aws:s3:::bucket", false),
-            (
-                "arn:aws:logs:*:*:log-group:/x:*",
-                "arn:aws:logs:us-east-1:1:log-group:/x:log-stream:y",
-                true,
-            ),
+            ("arn:aws:logs:*:*:log-group:/x:*", stream, true),
             // A `*` in the region part does not reach into the account.
             ("arn:aws:s3:*:bucket", "arn:aws:s3:::bucket", false),
         ] {

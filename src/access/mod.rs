@@ -24,6 +24,7 @@ pub mod change;
 pub mod compile;
 pub mod condition;
 pub mod evaluate;
+mod intern;
 pub mod managed;
 pub mod matcher;
 pub mod model;

@@ -14,6 +14,7 @@
 use super::actions::{ActionId, ActionSet, Universe};
 use super::bdd::{Bdd, Node, FALSE, TRUE};
 use super::compile::{Atom, Lit, Store, TermId};
+use super::intern::SetInterner;
 use super::principal::{Origin, PolicyRef, Principal};
 use super::resources::{self, Shape};
 use crate::model::policy::{Condition, Statement};
@@ -119,8 +120,7 @@ pub struct Engine<'a> {
     bdd: Bdd,
     term_nodes: HashMap<TermId, Node>,
     models: HashMap<Inputs, Rc<Model>>,
-    label_lists: Vec<Vec<String>>,
-    label_index: HashMap<Vec<String>, u32>,
+    label_lists: SetInterner<String>,
     /// The label list of a document of the account (whose address names its origin) reaching a
     /// principal through a group or not.
     document_labels: HashMap<(usize, Option<Address>), u32>,
@@ -163,8 +163,7 @@ impl<'a> Engine<'a> {
             bdd: Bdd::default(),
             term_nodes: HashMap::new(),
             models: HashMap::new(),
-            label_lists: Vec::new(),
-            label_index: HashMap::new(),
+            label_lists: SetInterner::default(),
             document_labels: HashMap::new(),
             label_unions: HashMap::new(),
             disjunctions: HashMap::new(),
@@ -178,19 +177,7 @@ impl<'a> Engine<'a> {
 
     /// The labels (`policy.dev`, `group.dev`, …) of a label list.
     pub fn labels(&self, id: u32) -> &[String] {
-        &self.label_lists[id as usize]
-    }
-
-    fn intern_labels(&mut self, mut list: Vec<String>) -> u32 {
-        list.sort();
-        list.dedup();
-        if let Some(id) = self.label_index.get(&list) {
-            return *id;
-        }
-        let id = self.label_lists.len() as u32;
-        self.label_lists.push(list.clone());
-        self.label_index.insert(list, id);
-        id
+        self.label_lists.get(id)
     }
 
     /// The label list of `r` (whose document is `doc`).
@@ -198,13 +185,13 @@ impl<'a> Engine<'a> {
         // An AWS managed document may be named by ARNs spelled differently: its labels are
         // made each time.
         if matches!(r.origin, Origin::Aws { .. }) {
-            return self.intern_labels(labels(r));
+            return self.label_lists.intern(labels(r));
         }
         let key = (std::ptr::from_ref(doc) as usize, r.via.clone());
         if let Some(id) = self.document_labels.get(&key) {
             return *id;
         }
-        let id = self.intern_labels(labels(r));
+        let id = self.label_lists.intern(labels(r));
         self.document_labels.insert(key, id);
         id
     }
@@ -353,9 +340,9 @@ impl<'a> Engine<'a> {
         }
         let mut via: Vec<String> = Vec::new();
         for l in &lists {
-            via.extend(self.label_lists[*l as usize].iter().cloned());
+            via.extend(self.label_lists.get(*l).iter().cloned());
         }
-        let via = self.intern_labels(via);
+        let via = self.label_lists.intern(via);
         self.label_unions.insert(lists, via);
         (node, via)
     }

@@ -5,7 +5,7 @@
 //! principal's statements allow) asks the same questions the evaluator does.
 
 use super::condition;
-use super::matcher::{self, Tok};
+use super::matcher;
 use super::request::{Caller, CallerKind, Request};
 use super::variables::{self, Mode};
 use crate::model::glob;
@@ -40,16 +40,8 @@ fn entry_matches(
         wildcards: true,
     };
     match matcher::split_arn_pattern(pattern) {
-        Some(parts) => {
-            let mut toks: Vec<Vec<Tok>> = Vec::with_capacity(parts.len());
-            for p in parts {
-                match variables::resolve(p, &request.context, mode, missing) {
-                    Some(t) => toks.push(t),
-                    None => return false,
-                }
-            }
-            matcher::arn_pattern_matches(&toks, &request.resource)
-        }
+        Some(parts) => variables::resolve_parts(parts, &request.context, mode, missing)
+            .is_some_and(|toks| matcher::arn_pattern_matches(&toks, &request.resource)),
         // Not an ARN pattern (validation rejects those in configurations): compared whole.
         None => variables::resolve(pattern, &request.context, mode, missing)
             .is_some_and(|t| matcher::glob(&t, &request.resource, false)),

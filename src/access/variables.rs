@@ -59,6 +59,21 @@ pub fn resolve(s: &str, ctx: &Context, mode: Mode, missing: &mut Vec<String>) ->
     Some(out)
 }
 
+/// [`resolve`] for each part of a split ARN pattern: `None` at the first part holding a variable
+/// without a value.
+pub fn resolve_parts(
+    parts: Vec<&str>,
+    ctx: &Context,
+    mode: Mode,
+    missing: &mut Vec<String>,
+) -> Option<Vec<Vec<Tok>>> {
+    let mut out = Vec::with_capacity(parts.len());
+    for p in parts {
+        out.push(resolve(p, ctx, mode, missing)?);
+    }
+    Some(out)
+}
+
 /// The value of `key` or `key, 'default'`.
 fn value_of(inner: &str, ctx: &Context, missing: &mut Vec<String>) -> Option<String> {
     let (key, default) = match inner.split_once(',') {

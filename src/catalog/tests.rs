@@ -169,61 +169,63 @@ fn resource_types_and_their_arn_patterns() {
 /// (catalog ARN pattern, policy resource, whether some ARN matches both).
 #[test]
 fn arn_patterns_overlap_policy_resources() {
-    let bucket = "arn:${Partition}:s3:::${BucketName}";
-    let object = "arn:${Partition}:s3:::${BucketName}/${ObjectName}";
-    let log_group = "arn:${Partition}:logs:${Region}:${Account}:log-group:${LogGroupName}";
-    let role = "arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}";
-    let table = "arn:${Partition}:dynamodb:${Region}:${Account}:table/${TableName}";
-    for (service, pattern, resource, expected) in [
-        ("s3", bucket, "*", true),
-        ("s3", bucket, "arn:aws:s3:::b", true),
-        ("s3", bucket, "arn:aws:s3:::b*", true),
-        ("s3", bucket, "arn:aws:s3:::*", true),
-        ("s3", bucket, "arn:*:s3:::b", true),
-        ("s3", bucket, "arn:aws:s3:::b/*", false),
-        ("s3", bucket, "arn:aws:s3:::b/x", false),
-        ("s3", bucket, "arn:aws:s3:::", false),
-        ("s3", bucket, "arn:aws:s3:us-east-1::b", false),
-        ("s3", bucket, "arn:aws:s3:*:*:b", true),
-        ("s3", bucket, "arn:aws:s3:::${aws:username}", true),
-        ("s3", bucket, "arn:aws:sqs:::b", false),
-        ("s3", bucket, "arn:aws:s3:::b?", true),
-        ("s3", object, "arn:aws:s3:::b/*", true),
-        ("s3", object, "arn:aws:s3:::b*", true),
-        ("s3", object, "arn:aws:s3:::*", true),
-        ("s3", object, "arn:aws:s3:::b", false),
-        ("s3", object, "arn:aws:s3:::b/", false),
-        ("s3", object, "arn:aws:s3:::b/home/${aws:username}/*", true),
-        ("s3", object, "arn:aws:s3:::b/a:b", true),
+    let bucket = ("s3", "arn:${Partition}:s3:::${BucketName}");
+    let object = ("s3", "arn:${Partition}:s3:::${BucketName}/${ObjectName}");
+    let log_group = (
+        "logs",
+        "arn:${Partition}:logs:${Region}:${Account}:log-group:${LogGroupName}",
+    );
+    let role = (
+        "iam",
+        "arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}",
+    );
+    let table = (
+        "dynamodb",
+        "arn:${Partition}:dynamodb:${Region}:${Account}:table/${TableName}",
+    );
+    for ((service, pattern), resource, expected) in [
+        (bucket, "*", true),
+        (bucket, "arn:aws:s3:::b", true),
+        (bucket, "arn:aws:s3:::b*", true),
+        (bucket, "arn:aws:s3:::*", true),
+        (bucket, "arn:*:s3:::b", true),
+        (bucket, "arn:aws:s3:::b/*", false),
+        (bucket, "arn:aws:s3:::b/x", false),
+        (bucket, "arn:aws:s3:::", false),
+        (bucket, "arn:aws:s3:us-east-1::b", false),
+        (bucket, "arn:aws:s3:*:*:b", true),
+        (bucket, "arn:aws:s3:::${aws:username}", true),
+        (bucket, "arn:aws:sqs:::b", false),
+        (bucket, "arn:aws:s3:::b?", true),
+        (object, "arn:aws:s3:::b/*", true),
+        (object, "arn:aws:s3:::b*", true),
+        (object, "arn:aws:s3:::*", true),
+        (object, "arn:aws:s3:::b", false),
+        (object, "arn:aws:s3:::b/", false),
+        (object, "arn:aws:s3:::b/home/${aws:username}/*", true),
+        (object, "arn:aws:s3:::b/a:b", true),
         (
-            "logs",
             log_group,
             "arn:aws:logs:*:*:log-group:/aws/lambda/x:*",
             true,
         ),
         (
-            "logs",
             log_group,
             "arn:aws:logs:us-east-1:111122223333:log-group:*",
             true,
         ),
-        ("logs", log_group, "arn:aws:logs:*:*:*", true),
-        ("logs", log_group, "arn:aws:logs:*:*:log-stream:x", false),
-        ("iam", role, "arn:aws:iam::111122223333:role/a/b/c", true),
-        ("iam", role, "arn:aws:iam::*:role/*", true),
-        ("iam", role, "arn:aws:iam::111122223333:user/x", false),
-        ("iam", role, "arn:aws:iam::111122223333:r*", true),
-        ("dynamodb", table, "arn:aws:dynamodb:*:*:table/t", true),
-        (
-            "dynamodb",
-            table,
-            "arn:aws:dynamodb:*:*:table/t/index/*",
-            false,
-        ),
-        ("dynamodb", table, "arn:aws:dynamodb:*:*:table/*", true),
+        (log_group, "arn:aws:logs:*:*:*", true),
+        (log_group, "arn:aws:logs:*:*:log-stream:x", false),
+        (role, "arn:aws:iam::111122223333:role/a/b/c", true),
+        (role, "arn:aws:iam::*:role/*", true),
+        (role, "arn:aws:iam::111122223333:user/x", false),
+        (role, "arn:aws:iam::111122223333:r*", true),
+        (table, "arn:aws:dynamodb:*:*:table/t", true),
+        (table, "arn:aws:dynamodb:*:*:table/t/index/*", false),
+        (table, "arn:aws:dynamodb:*:*:table/*", true),
         // A header placeholder may also be empty; letters compare exactly.
-        ("logs", log_group, "arn:aws:logs:::log-group:x", true),
-        ("s3", bucket, "arn:aws:S3:::b", false),
+        (log_group, "arn:aws:logs:::log-group:x", true),
+        (bucket, "arn:aws:S3:::b", false),
     ] {
         let p = ArnPattern::new(service, pattern);
         assert_eq!(
@@ -233,7 +235,7 @@ fn arn_patterns_overlap_policy_resources() {
         );
     }
     let huge = format!("arn:aws:s3:::{}", "x/".repeat(MAX_ARN_LENGTH));
-    assert!(ArnPattern::new("s3", bucket).overlaps(&PolicyResource::new(&huge)));
+    assert!(ArnPattern::new(bucket.0, bucket.1).overlaps(&PolicyResource::new(&huge)));
     for (resource, star) in [
         ("*", true),
         ("?", true),

@@ -160,24 +160,23 @@ impl Arn {
 
     /// A user or role of `account` named by a policy's `Principal` (trust policies), by address.
     pub fn principal_in(&self, account: &str) -> Option<Address> {
-        match &self.resource {
-            Resource::Entity {
-                kind: Kind::User | Kind::Role,
-                ..
-            } if self.account == account => self.entity_address(),
-            _ => None,
-        }
+        self.entity_in(account, &[Kind::User, Kind::Role])
     }
 
     /// What a trust policy's `Principal` names that must exist in `account` for IAM to accept
     /// it: a user or role (`AWS`), or an OIDC or SAML provider (`Federated`).
     pub fn trusted_in(&self, account: &str) -> Option<Address> {
+        self.entity_in(account, &[Kind::OpenIdConnectProvider, Kind::SamlProvider])
+            .or_else(|| self.principal_in(account))
+    }
+
+    /// The entity this ARN names when it is of one of `kinds` and in `account`.
+    fn entity_in(&self, account: &str, kinds: &[Kind]) -> Option<Address> {
         match &self.resource {
-            Resource::Entity {
-                kind: Kind::OpenIdConnectProvider | Kind::SamlProvider,
-                ..
-            } if self.account == account => self.entity_address(),
-            _ => self.principal_in(account),
+            Resource::Entity { kind, .. } if kinds.contains(kind) && self.account == account => {
+                self.entity_address()
+            }
+            _ => None,
         }
     }
 

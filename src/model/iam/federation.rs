@@ -2,6 +2,7 @@
 //! OpenID Connect and SAML providers, the account alias, and service-linked roles (the names AWS
 //! gives them, and the ones AWS keeps for itself).
 
+use super::names::first_char_outside;
 use super::RuleError;
 
 /// `CreateOpenIDConnectProvider`'s URL: `https://HOST[/PATH]`, at most 255 characters, no port,
@@ -37,26 +38,22 @@ pub fn oidc_provider_name(url: &str) -> Result<String, RuleError> {
 
 /// A thumbprint: the hex SHA-1 of a certificate, 40 characters; returned in lowercase.
 pub fn check_thumbprint(t: &str) -> Result<String, RuleError> {
-    if t.len() == 40 && t.bytes().all(|b| b.is_ascii_hexdigit()) {
-        Ok(t.to_ascii_lowercase())
-    } else {
-        Err(RuleError(format!(
+    let hex = t.len() == 40 && t.bytes().all(|b| b.is_ascii_hexdigit());
+    RuleError::ensure(hex, || {
+        format!(
             "thumbprint `{t}` is not 40 hexadecimal characters (the SHA-1 fingerprint of the \
              provider's top intermediate certificate)"
-        )))
-    }
+        )
+    })?;
+    Ok(t.to_ascii_lowercase())
 }
 
 /// A client id (audience): 1 to 255 characters.
 pub fn check_client_id(id: &str) -> Result<(), RuleError> {
     let n = id.chars().count();
-    if (1..=255).contains(&n) {
-        Ok(())
-    } else {
-        Err(RuleError(format!(
-            "client id `{id}` is {n} characters; IAM allows 1 to 255"
-        )))
-    }
+    RuleError::ensure((1..=255).contains(&n), || {
+        format!("client id `{id}` is {n} characters; IAM allows 1 to 255")
+    })
 }
 
 /// A SAML provider name: 1 to 128 of `[\w._-]`.
@@ -67,10 +64,7 @@ pub fn check_saml_provider_name(name: &str) -> Result<(), RuleError> {
             "SAML provider name `{name}` is {n} characters; IAM allows 1 to 128"
         )));
     }
-    if let Some(c) = name
-        .chars()
-        .find(|c| !(c.is_ascii_alphanumeric() || "_.-".contains(*c)))
-    {
+    if let Some(c) = first_char_outside(name, "_.-") {
         return Err(RuleError(format!(
             "SAML provider name `{name}` contains {c:?}; IAM allows letters, digits and _.-"
         )));
@@ -81,14 +75,12 @@ pub fn check_saml_provider_name(name: &str) -> Result<(), RuleError> {
 /// SAML metadata documents are 1,000 to 10,000,000 characters.
 pub fn check_saml_metadata_size(text: &str) -> Result<(), RuleError> {
     let n = text.chars().count();
-    if (1_000..=10_000_000).contains(&n) {
-        Ok(())
-    } else {
-        Err(RuleError(format!(
+    RuleError::ensure((1_000..=10_000_000).contains(&n), || {
+        format!(
             "SAML metadata is {n} characters; IAM takes 1,000 to 10,000,000 (the identity \
              provider's whole metadata document, with its signing certificate)"
-        )))
-    }
+        )
+    })
 }
 
 /// An account alias: 3 to 63 lowercase letters, digits and hyphens, not starting or ending with a
@@ -129,28 +121,18 @@ pub fn check_service_name(service: &str) -> Result<(), RuleError> {
                 && l.chars()
                     .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
         });
-    if ok {
-        Ok(())
-    } else {
-        Err(RuleError(format!(
-            "`{service}` is not an AWS service principal such as \"ecs.amazonaws.com\""
-        )))
-    }
+    RuleError::ensure(ok, || {
+        format!("`{service}` is not an AWS service principal such as \"ecs.amazonaws.com\"")
+    })
 }
 
 /// A custom suffix: 1 to 64 of `[\w+=,.@-]`.
 pub fn check_custom_suffix(suffix: &str) -> Result<(), RuleError> {
     let n = suffix.chars().count();
-    let chars_ok = suffix
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || "_+=,.@-".contains(c));
-    if (1..=64).contains(&n) && chars_ok {
-        Ok(())
-    } else {
-        Err(RuleError(format!(
-            "custom suffix `{suffix}` must be 1 to 64 letters, digits and _+=,.@-"
-        )))
-    }
+    let chars_ok = first_char_outside(suffix, "_+=,.@-").is_none();
+    RuleError::ensure((1..=64).contains(&n) && chars_ok, || {
+        format!("custom suffix `{suffix}` must be 1 to 64 letters, digits and _+=,.@-")
+    })
 }
 
 /// The path prefix of service-linked roles.

@@ -35,6 +35,17 @@ pub use names::{
 #[error("{0}")]
 pub struct RuleError(pub(crate) String);
 
+impl RuleError {
+    /// `Ok` when `ok`; otherwise the error `message` makes.
+    pub(crate) fn ensure(ok: bool, message: impl FnOnce() -> String) -> Result<(), RuleError> {
+        if ok {
+            Ok(())
+        } else {
+            Err(RuleError(message()))
+        }
+    }
+}
+
 impl From<RuleError> for String {
     fn from(e: RuleError) -> String {
         e.0
@@ -55,13 +66,9 @@ pub fn is_account_id(s: &str) -> bool {
 
 /// [`is_account_id`], with a message that says what is expected.
 pub fn check_account_id(s: &str) -> Result<(), RuleError> {
-    if is_account_id(s) {
-        Ok(())
-    } else {
-        Err(RuleError(format!(
-            "`account_id` must be 12 digits, e.g. \"{PLACEHOLDER_ACCOUNT_ID}\"; got `{s}`"
-        )))
-    }
+    RuleError::ensure(is_account_id(s), || {
+        format!("`account_id` must be 12 digits, e.g. \"{PLACEHOLDER_ACCOUNT_ID}\"; got `{s}`")
+    })
 }
 
 /// Roles AWS creates and owns (service-linked and SSO roles): never managed, never modifiable.

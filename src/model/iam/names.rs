@@ -25,15 +25,18 @@ pub fn check_name(kind: Kind, name: &str) -> Result<(), RuleError> {
             name.chars().count()
         )));
     }
-    if let Some(bad) = name
-        .chars()
-        .find(|c| !(c.is_ascii_alphanumeric() || "_+=,.@-".contains(*c)))
-    {
+    if let Some(bad) = first_char_outside(name, "_+=,.@-") {
         return Err(RuleError(format!(
             "{kind} name `{name}` contains {bad:?}; IAM names may only use letters, digits and _+=,.@-"
         )));
     }
     Ok(())
+}
+
+/// The first character of `text` that is neither an ASCII letter or digit nor one of `extra`.
+pub(crate) fn first_char_outside(text: &str, extra: &str) -> Option<char> {
+    text.chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || extra.contains(*c)))
 }
 
 /// The path and name of iamform's apply lock, a customer managed policy (src/backend/lease.rs):

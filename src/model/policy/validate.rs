@@ -6,6 +6,7 @@ use super::document::{err, Effect, PolicyDocument, PolicyError, Principal, State
 use super::operators::check_operator;
 use crate::model::iam::RuleError;
 use crate::model::iam::SizeQuota;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Which grammar a document is checked against.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -110,26 +111,12 @@ fn character_problems(s: &Statement, path: &str, out: &mut Vec<PolicyError>) {
         ("NotPrincipal", &s.not_principal),
     ] {
         if let Some(Principal::Map(m)) = p {
-            for (kind, values) in m {
-                texts.push((format!("{path}.{key}"), kind));
-                texts.extend(
-                    values
-                        .iter()
-                        .map(|v| (format!("{path}.{key}.{kind}"), v.as_str())),
-                );
-            }
+            keys_and_values(&mut texts, &format!("{path}.{key}"), m);
         }
     }
     for (op, keys) in &s.condition {
         texts.push((format!("{path}.Condition"), op));
-        for (k, values) in keys {
-            texts.push((format!("{path}.Condition.{op}"), k));
-            texts.extend(
-                values
-                    .iter()
-                    .map(|v| (format!("{path}.Condition.{op}.{k}"), v.as_str())),
-            );
-        }
+        keys_and_values(&mut texts, &format!("{path}.Condition.{op}"), keys);
     }
     for (at, text) in texts {
         if let Err(m) = check_chars(
@@ -144,6 +131,18 @@ fn character_problems(s: &Statement, path: &str, out: &mut Vec<PolicyError>) {
 }
 
 /// A text short enough to quote in a message.
+/// Each key of `map` at `at`, and each of its values at `at.KEY`.
+fn keys_and_values<'a>(
+    texts: &mut Vec<(String, &'a str)>,
+    at: &str,
+    map: &'a BTreeMap<String, BTreeSet<String>>,
+) {
+    for (key, values) in map {
+        texts.push((at.to_owned(), key));
+        texts.extend(values.iter().map(|v| (format!("{at}.{key}"), v.as_str())));
+    }
+}
+
 fn cut(text: &str) -> String {
     match text.char_indices().nth(60) {
         Some((i, _)) => format!("{}…", &text[..i]),

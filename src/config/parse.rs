@@ -106,7 +106,7 @@ pub(crate) fn parse_dir_into(
         match hcl_file_name(entry, dir, shown) {
             Ok(Some(name)) => names.push(name),
             Ok(None) => {}
-            Err(d) => diags.push(d),
+            Err(d) => diags.push(*d),
         }
     }
     names.sort();
@@ -123,7 +123,7 @@ pub(crate) fn parse_dir_into(
         let text = match read_text(&dir.join(&name), &path) {
             Ok(t) => t,
             Err(d) => {
-                diags.push(d);
+                diags.push(*d);
                 continue;
             }
         };
@@ -157,7 +157,7 @@ fn hcl_file_name(
     entry: std::io::Result<std::fs::DirEntry>,
     dir: &Path,
     shown: &Path,
-) -> Result<Option<String>, Diagnostic> {
+) -> Result<Option<String>, Box<Diagnostic>> {
     let entry =
         entry.map_err(|e| Diagnostic::error(format!("cannot list {}: {e}", shown.display())))?;
     let name = entry.file_name().to_string_lossy().into_owned();
@@ -172,21 +172,22 @@ fn hcl_file_name(
             .zip(std::fs::canonicalize(dir).ok())
             .is_some_and(|(target, root)| target.starts_with(root));
         if !inside {
-            return Err(Diagnostic::error(format!(
+            return Err(Box::new(Diagnostic::error(format!(
                 "{} is a symbolic link to a file outside the configuration directory; only files inside it are read",
                 display_path(shown, &name).display()
-            )));
+            ))));
         }
     }
     Ok(entry.path().is_file().then_some(name))
 }
 
 /// The text of the configuration file `file`, shown as `path`.
-fn read_text(file: &Path, path: &Path) -> Result<String, Diagnostic> {
+fn read_text(file: &Path, path: &Path) -> Result<String, Box<Diagnostic>> {
     let bytes = crate::fsutil::read_regular(file, MAX_FILE_BYTES, true)
         .map_err(|e| Diagnostic::error(format!("cannot read {}: {e}", path.display())))?;
-    String::from_utf8(bytes)
-        .map_err(|_| Diagnostic::error(format!("{} is not UTF-8 text", path.display())))
+    let text = String::from_utf8(bytes)
+        .map_err(|_| Diagnostic::error(format!("{} is not UTF-8 text", path.display())))?;
+    Ok(text)
 }
 
 /// The largest configuration file read (a synthetic 50,000-entity configuration is about 25 MiB).

@@ -241,10 +241,7 @@ mod tests {
             ("(1 + 2) * 3", "9"),
             ("1 + 2 == 3 && 4 % 3 == 1 || false", "true"),
         ];
-        for (src, want) in ok {
-            let got = serde_json::to_string(&eval(src).unwrap()).unwrap();
-            assert_eq!(got, want, "{src}");
-        }
+        super::super::functions::tests::table_with(eval, &ok);
         for src in [
             "1 / 0",
             "1 % 0",

@@ -127,10 +127,7 @@ mod tests {
             ("{for v in [1, 1, 2] : v => v...}", r#"{"1":[1,1],"2":[2]}"#),
             (r#""%{ for x in ["a", "b"] }${x}-%{ endfor }""#, r#""a-b-""#),
         ];
-        for (src, want) in ok {
-            let got = serde_json::to_string(&eval(src).unwrap()).unwrap();
-            assert_eq!(got, want, "{src}");
-        }
+        super::super::functions::tests::table_with(eval, &ok);
         // A thousand copies of a mebibyte: stopped at the budget.
         for src in [
             "[for i in range(1024) : mib]",

@@ -17,6 +17,9 @@ pub(crate) fn describe(v: &Value) -> String {
     }
 }
 
+/// A typed view: one of this module's functions (`string`, `bool`, …), or a caller's own.
+pub(crate) type View<T> = fn(&Value) -> Result<T, String>;
+
 fn expected(what: &str, v: &Value) -> String {
     format!("expected {what}, found {}", describe(v))
 }

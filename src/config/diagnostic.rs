@@ -348,18 +348,17 @@ pub(crate) fn display_path(dir: &Path, file_name: &str) -> PathBuf {
     dir.join(file_name)
 }
 
-/// The closest candidate to `word`, if it is close enough to be a likely typo.
+/// The closest candidate to `word` other than itself, if it is close enough to be a likely typo
+/// (at least two edits allowed, and fewer than the candidate's length); of equally close ones, the
+/// first given.
 pub(crate) fn suggest<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
-    let limit = (word.chars().count() / 3).max(2);
-    candidates
-        .into_iter()
-        .filter(|c| *c != word)
-        // Case-insensitive, like the suggestions for policy actions and operators.
-        .map(|c| (crate::model::suggest::distance(word, c), c))
-        .filter(|(d, c)| *d <= limit && *d < c.chars().count())
+    let others = candidates.into_iter().filter(|c| *c != word);
+    // Case-insensitive, like the suggestions for policy actions and operators.
+    crate::model::suggest::within(word, 2, others)
+        .filter(|(d, c)| *d < c.chars().count())
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
 }

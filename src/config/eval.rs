@@ -824,12 +824,7 @@ impl<'a> Env<'a> {
     }
 
     /// Converts a value, reporting a type error at the attribute.
-    pub(super) fn convert<T>(
-        &mut self,
-        attr: &Attr,
-        v: &Value,
-        f: fn(&Value) -> Result<T, String>,
-    ) -> Option<T> {
+    pub(super) fn convert<T>(&mut self, attr: &Attr, v: &Value, f: convert::View<T>) -> Option<T> {
         match f(v) {
             Ok(t) => Some(t),
             Err(e) => {
@@ -841,12 +836,7 @@ impl<'a> Env<'a> {
     }
 
     /// The typed value of `node.key`; `None` when absent, null, or wrong (reported).
-    pub(super) fn get<T>(
-        &mut self,
-        node: &Node,
-        key: &str,
-        f: fn(&Value) -> Result<T, String>,
-    ) -> Option<T> {
+    pub(super) fn get<T>(&mut self, node: &Node, key: &str, f: convert::View<T>) -> Option<T> {
         let attr = node.attr(key)?;
         let v = self.eval(attr)?;
         if v.is_null() {

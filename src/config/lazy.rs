@@ -395,20 +395,23 @@ fn strip_of(e: &Element) -> Strip {
 fn strip(mut text: &str, prev: Strip, next: Strip) -> &str {
     let space = |c: char| c.is_whitespace() && c != '\r' && c != '\n';
     if prev.strip_end() {
-        text = text.trim_start_matches(space);
-        text = text
-            .strip_prefix("\r\n")
-            .or_else(|| text.strip_prefix('\n'))
-            .unwrap_or(text);
+        text = without_line_break(text.trim_start_matches(space), str::strip_prefix);
     }
     if next.strip_start() {
-        text = text.trim_end_matches(space);
-        text = text
-            .strip_suffix("\r\n")
-            .or_else(|| text.strip_suffix('\n'))
-            .unwrap_or(text);
+        text = without_line_break(text.trim_end_matches(space), str::strip_suffix);
     }
     text
+}
+
+/// `text` without the line break (`\r\n` or `\n`) that `cut` (`str::strip_prefix` or
+/// `str::strip_suffix`) finds at one end, if any.
+fn without_line_break<'a>(
+    text: &'a str,
+    cut: fn(&'a str, &'static str) -> Option<&'a str>,
+) -> &'a str {
+    cut(text, "\r\n")
+        .or_else(|| cut(text, "\n"))
+        .unwrap_or(text)
 }
 
 #[cfg(test)]

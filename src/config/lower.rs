@@ -172,88 +172,36 @@ impl Lowerer<'_> {
         let name = Name::from(id.name.clone());
         match kind {
             Kind::User => {
-                let user = User {
-                    permissions_boundary: self.policy_arn(b, "permissions_boundary"),
-                    tags: self.tags(b),
-                    groups: self.group_names(b),
-                    policies: self.policy_arns(b, kind),
-                    inline_policies: self.inline_policies(b, kind, &id.name),
-                    credentials: Default::default(),
-                    console_access: self.console_access(b),
-                    name: name.clone(),
-                    path: id.path.clone(),
-                };
-                if fresh {
-                    self.desired.account.users.insert(name, user);
-                }
+                let user = self.user(b, id, name.clone());
+                self.keep(fresh, name, user, |a| &mut a.users);
             }
             Kind::Group => {
-                let group = Group {
-                    policies: self.policy_arns(b, kind),
-                    inline_policies: self.inline_policies(b, kind, &id.name),
-                    name: name.clone(),
-                    path: id.path.clone(),
-                };
-                if fresh {
-                    self.desired.account.groups.insert(name, group);
-                }
+                let group = self.group(b, id, name.clone());
+                self.keep(fresh, name, group, |a| &mut a.groups);
             }
             Kind::Role => {
-                if let Some(role) = self.role(b, id, fresh) {
-                    if fresh {
-                        self.desired.account.roles.insert(name, role);
-                    }
-                }
+                let role = self.role(b, id, fresh);
+                self.keep(fresh, name, role, |a| &mut a.roles);
             }
             Kind::Policy => {
-                if let Some(policy) = self.policy(b, id) {
-                    if fresh {
-                        self.desired.account.policies.insert(name, policy);
-                    }
-                }
+                let policy = self.policy(b, id);
+                self.keep(fresh, name, policy, |a| &mut a.policies);
             }
             Kind::InstanceProfile => {
-                let profile = InstanceProfile {
-                    roles: self.role_name(b),
-                    tags: self.tags(b),
-                    name: name.clone(),
-                    path: id.path.clone(),
-                };
-                if fresh {
-                    self.desired.account.instance_profiles.insert(name, profile);
-                }
+                let profile = self.instance_profile(b, id, name.clone());
+                self.keep(fresh, name, profile, |a| &mut a.instance_profiles);
             }
             Kind::OpenIdConnectProvider => {
                 let provider = self.oidc_provider(b, name.clone());
-                if fresh {
-                    self.desired
-                        .account
-                        .openid_connect_providers
-                        .insert(name, provider);
-                }
+                self.keep(fresh, name, provider, |a| &mut a.openid_connect_providers);
             }
             Kind::SamlProvider => {
-                if let Some(provider) = self.saml_provider(b, name.clone()) {
-                    if fresh {
-                        self.desired.account.saml_providers.insert(name, provider);
-                    }
-                }
+                let provider = self.saml_provider(b, name.clone());
+                self.keep(fresh, name, provider, |a| &mut a.saml_providers);
             }
             Kind::ServiceLinkedRole => {
-                let service = id
-                    .path
-                    .trim_start_matches(iam::SERVICE_ROLE_PATH)
-                    .trim_end_matches('/');
-                let role = ServiceLinkedRole {
-                    aws_service_name: service.to_owned(),
-                    custom_suffix: self.env.get(b, "custom_suffix", convert::string),
-                    description: self.description(b),
-                    role_name: None,
-                    name: name.clone(),
-                };
-                if fresh {
-                    self.desired.account.service_linked_roles.insert(name, role);
-                }
+                let role = self.service_linked_role(b, id, name.clone());
+                self.keep(fresh, name, role, |a| &mut a.service_linked_roles);
             }
             Kind::PasswordPolicy | Kind::AccountAlias => {}
         }
@@ -365,6 +313,67 @@ impl Lowerer<'_> {
         }
     }
 
+    /// Adds an entity to its map in the account when its block is the first with its name
+    /// (`fresh`; a duplicate was reported) and it was lowered (`None`: its errors were reported).
+    fn keep<T>(
+        &mut self,
+        fresh: bool,
+        name: Name,
+        entity: impl Into<Option<T>>,
+        entities: fn(&mut Account) -> &mut BTreeMap<Name, T>,
+    ) {
+        if let Some(entity) = entity.into().filter(|_| fresh) {
+            entities(&mut self.desired.account).insert(name, entity);
+        }
+    }
+
+    fn user(&mut self, b: &Node, id: &Identity, name: Name) -> User {
+        User {
+            permissions_boundary: self.policy_arn(b, "permissions_boundary"),
+            tags: self.tags(b),
+            groups: self.group_names(b),
+            policies: self.policy_arns(b, Kind::User),
+            inline_policies: self.inline_policies(b, Kind::User, &id.name),
+            credentials: Default::default(),
+            console_access: self.console_access(b),
+            name,
+            path: id.path.clone(),
+        }
+    }
+
+    fn group(&mut self, b: &Node, id: &Identity, name: Name) -> Group {
+        Group {
+            policies: self.policy_arns(b, Kind::Group),
+            inline_policies: self.inline_policies(b, Kind::Group, &id.name),
+            name,
+            path: id.path.clone(),
+        }
+    }
+
+    fn instance_profile(&mut self, b: &Node, id: &Identity, name: Name) -> InstanceProfile {
+        InstanceProfile {
+            roles: self.role_name(b),
+            tags: self.tags(b),
+            name,
+            path: id.path.clone(),
+        }
+    }
+
+    /// The service is the one of the role's path (`/aws-service-role/SERVICE/`).
+    fn service_linked_role(&mut self, b: &Node, id: &Identity, name: Name) -> ServiceLinkedRole {
+        let service = id
+            .path
+            .trim_start_matches(iam::SERVICE_ROLE_PATH)
+            .trim_end_matches('/');
+        ServiceLinkedRole {
+            aws_service_name: service.to_owned(),
+            custom_suffix: self.env.get(b, "custom_suffix", convert::string),
+            description: self.description(b),
+            role_name: None,
+            name,
+        }
+    }
+
     fn role(&mut self, b: &Node, id: &Identity, fresh: bool) -> Option<Role> {
         let what = format!("role `{}`", id.name);
         let trust_label = format!(
@@ -401,12 +410,12 @@ impl Lowerer<'_> {
         };
         if let Some(size) = trust.as_ref().map(|d| d.size()) {
             if size > MAX_TRUST_POLICY_SIZE {
-                self.env.error(
+                self.too_large(
                     b.header,
-                    format!(
-                        "the trust policy of {what} is {size} characters (whitespace not counted); IAM allows at most {MAX_TRUST_POLICY_SIZE}, even with a raised quota"
-                    ),
-                ).help = Some("trust fewer principals per statement, e.g. an account's root instead of each of its roles".to_owned());
+                    format!("the trust policy of {what} is {size}"),
+                    format!("at most {MAX_TRUST_POLICY_SIZE}, even with a raised quota"),
+                    "trust fewer principals per statement, e.g. an account's root instead of each of its roles",
+                );
             }
         }
         let description = self.description(b);
@@ -445,12 +454,12 @@ impl Lowerer<'_> {
         let document = document::from_block(&mut self.env, b, DocumentKind::Identity, &what)?;
         let size = document.size();
         if size > MAX_MANAGED_POLICY_SIZE {
-            self.env.error(
+            self.too_large(
                 b.header,
-                format!(
-                    "the document of {what} is {size} characters (whitespace not counted); IAM allows {MAX_MANAGED_POLICY_SIZE}"
-                ),
-            ).help = Some("split it into several policies".to_owned());
+                format!("the document of {what} is {size}"),
+                MAX_MANAGED_POLICY_SIZE.to_string(),
+                "split it into several policies",
+            );
         }
         Some(ManagedPolicy {
             name: Name::from(id.name.clone()),
@@ -1009,14 +1018,25 @@ impl Lowerer<'_> {
         let total: usize = out.values().map(|d| d.size()).sum();
         let limit = inline_limit(kind);
         if total > limit {
-            self.env.error(
+            self.too_large(
                 b.header,
-                format!(
-                    "the inline policies of {kind} `{owner}` total {total} characters (whitespace not counted); IAM allows {limit} per {kind}"
-                ),
-            ).help = Some("move some statements into a managed policy".to_owned());
+                format!("the inline policies of {kind} `{owner}` total {total}"),
+                format!("{limit} per {kind}"),
+                "move some statements into a managed policy",
+            );
         }
         out
+    }
+
+    /// Reports policy text over IAM's size limit: `measured` ("the document of policy `p` is
+    /// 7000"), in characters as IAM counts them, and what IAM `allows`.
+    fn too_large(&mut self, span: Span, measured: String, allows: String, help: &str) {
+        self.env
+            .error(
+                span,
+                format!("{measured} characters (whitespace not counted); IAM allows {allows}"),
+            )
+            .help = Some(help.to_owned());
     }
 }
 

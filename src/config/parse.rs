@@ -103,37 +103,10 @@ pub(crate) fn parse_dir_into(
     let mut names = Vec::new();
     let mut diags = Vec::new();
     for entry in entries {
-        let entry = match entry {
-            Ok(e) => e,
-            Err(e) => {
-                diags.push(Diagnostic::error(format!(
-                    "cannot list {}: {e}",
-                    shown.display()
-                )));
-                continue;
-            }
-        };
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if !name.ends_with(".hcl") || name.starts_with('.') {
-            continue;
-        }
-        // A link to a file outside the directory would be read as configuration (and its lines
-        // shown in error messages): only files inside the tree are read, as by file().
-        if entry.file_type().is_ok_and(|t| t.is_symlink()) {
-            let inside = std::fs::canonicalize(entry.path())
-                .ok()
-                .zip(std::fs::canonicalize(dir).ok())
-                .is_some_and(|(target, root)| target.starts_with(root));
-            if !inside {
-                diags.push(Diagnostic::error(format!(
-                    "{} is a symbolic link to a file outside the configuration directory; only files inside it are read",
-                    display_path(shown, &name).display()
-                )));
-                continue;
-            }
-        }
-        if entry.path().is_file() {
-            names.push(name);
+        match hcl_file_name(entry, dir, shown) {
+            Ok(Some(name)) => names.push(name),
+            Ok(None) => {}
+            Err(d) => diags.push(*d),
         }
     }
     names.sort();
@@ -147,22 +120,10 @@ pub(crate) fn parse_dir_into(
     let mut nodes = Vec::new();
     for name in names {
         let path = display_path(shown, &name);
-        let text = match crate::fsutil::read_regular(&dir.join(&name), MAX_FILE_BYTES, true) {
-            Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(t) => t,
-                Err(_) => {
-                    diags.push(Diagnostic::error(format!(
-                        "{} is not UTF-8 text",
-                        path.display()
-                    )));
-                    continue;
-                }
-            },
-            Err(e) => {
-                diags.push(Diagnostic::error(format!(
-                    "cannot read {}: {e}",
-                    path.display()
-                )));
+        let text = match read_text(&dir.join(&name), &path) {
+            Ok(t) => t,
+            Err(d) => {
+                diags.push(*d);
                 continue;
             }
         };
@@ -188,6 +149,45 @@ pub(crate) fn parse_dir_into(
         }
     }
     (nodes, diags)
+}
+
+/// The name of a directory entry of `dir` (shown as `shown`) that is a configuration file: a
+/// `*.hcl` file, not hidden, inside the directory; `None` for another entry.
+fn hcl_file_name(
+    entry: std::io::Result<std::fs::DirEntry>,
+    dir: &Path,
+    shown: &Path,
+) -> Result<Option<String>, Box<Diagnostic>> {
+    let entry =
+        entry.map_err(|e| Diagnostic::error(format!("cannot list {}: {e}", shown.display())))?;
+    let name = entry.file_name().to_string_lossy().into_owned();
+    if !name.ends_with(".hcl") || name.starts_with('.') {
+        return Ok(None);
+    }
+    // A link to a file outside the directory would be read as configuration (and its lines
+    // shown in error messages): only files inside the tree are read, as by file().
+    if entry.file_type().is_ok_and(|t| t.is_symlink()) {
+        let inside = std::fs::canonicalize(entry.path())
+            .ok()
+            .zip(std::fs::canonicalize(dir).ok())
+            .is_some_and(|(target, root)| target.starts_with(root));
+        if !inside {
+            return Err(Box::new(Diagnostic::error(format!(
+                "{} is a symbolic link to a file outside the configuration directory; only files inside it are read",
+                display_path(shown, &name).display()
+            ))));
+        }
+    }
+    Ok(entry.path().is_file().then_some(name))
+}
+
+/// The text of the configuration file `file`, shown as `path`.
+fn read_text(file: &Path, path: &Path) -> Result<String, Box<Diagnostic>> {
+    let bytes = crate::fsutil::read_regular(file, MAX_FILE_BYTES, true)
+        .map_err(|e| Diagnostic::error(format!("cannot read {}: {e}", path.display())))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| Diagnostic::error(format!("{} is not UTF-8 text", path.display())))?;
+    Ok(text)
 }
 
 /// The largest configuration file read (a synthetic 50,000-entity configuration is about 25 MiB).

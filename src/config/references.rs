@@ -292,28 +292,14 @@ fn check_one(
         let mut attr = r.attr.as_ref()?;
         if declared.for_each.contains(&format!("{kind}.{label}")) {
             if !r.indexed && ENTITY_ATTRS.contains(&attr.as_str()) {
-                return Some(
-                    map.error(
-                        r.span,
-                        format!(
-                            "`{kind}.{label}` is declared with for_each: `{}` needs an instance key",
-                            shown(r)
-                        ),
-                    )
-                    .with_help(format!(
-                        "name one instance, e.g. {kind}.{label}[\"KEY\"].{attr}, or all of them: [for x in values({kind}.{label}) : x.{attr}]"
-                    )),
-                );
+                let block = format!("{kind}.{label}");
+                return Some(needs_instance_key(map, r, &block, "x", attr));
             }
             attr = r.field.as_ref()?;
         } else if r.indexed {
-            return Some(
-                map.error(
-                    r.span,
-                    format!("`{kind}.{label}` has no for_each: it cannot be indexed"),
-                )
-                .with_help(format!("write {kind}.{label}.arn, .name or .path")),
-            );
+            let block = format!("{kind}.{label}");
+            let help = format!("write {block}.arn, .name or .path");
+            return Some(not_indexable(map, r, &block, help));
         }
         if !ENTITY_ATTRS.contains(&attr.as_str()) {
             let mut d = map.error(r.span, format!("a {kind} has no attribute `{attr}`"));
@@ -388,6 +374,33 @@ fn check_one(
     }
 }
 
+/// `ATTR` of `block` (an entity's `KIND.LABEL` or `module.NAME`) with for_each, taken without an
+/// instance key; `x` is the name of an instance in the example loop.
+fn needs_instance_key(
+    map: &SourceMap,
+    r: &Reference,
+    block: &str,
+    x: &str,
+    attr: &str,
+) -> Diagnostic {
+    map.error(
+        r.span,
+        format!("`{block}` is declared with for_each: `{}` needs an instance key", shown(r)),
+    )
+    .with_help(format!(
+        "name one instance, e.g. {block}[\"KEY\"].{attr}, or all of them: [for {x} in values({block}) : {x}.{attr}]"
+    ))
+}
+
+/// `block` (as for [`needs_instance_key`]) indexed though it has no for_each.
+fn not_indexable(map: &SourceMap, r: &Reference, block: &str, help: String) -> Diagnostic {
+    map.error(
+        r.span,
+        format!("`{block}` has no for_each: it cannot be indexed"),
+    )
+    .with_help(help)
+}
+
 /// `module.NAME.OUTPUT`, or `module.NAME["KEY"].OUTPUT` for a module with `for_each`.
 fn check_module(r: &Reference, declared: &Declared, map: &SourceMap) -> Option<Diagnostic> {
     let label = r.label.as_ref()?;
@@ -407,28 +420,14 @@ fn check_module(r: &Reference, declared: &Declared, map: &SourceMap) -> Option<D
     let attr = r.attr.as_ref()?;
     let output = if module.for_each {
         if !r.indexed {
-            return Some(
-                map.error(
-                    r.span,
-                    format!(
-                        "`module.{label}` is declared with for_each: `{}` needs an instance key",
-                        shown(r)
-                    ),
-                )
-                .with_help(format!(
-                    "name one instance, e.g. module.{label}[\"KEY\"].{attr}, or all of them: [for m in values(module.{label}) : m.{attr}]"
-                )),
-            );
+            let block = format!("module.{label}");
+            return Some(needs_instance_key(map, r, &block, "m", attr));
         }
         r.field.as_ref()?
     } else if r.indexed {
-        return Some(
-            map.error(
-                r.span,
-                format!("`module.{label}` has no for_each: it cannot be indexed"),
-            )
-            .with_help(format!("write module.{label}.OUTPUT")),
-        );
+        let block = format!("module.{label}");
+        let help = format!("write {block}.OUTPUT");
+        return Some(not_indexable(map, r, &block, help));
     } else {
         attr
     };

@@ -4,7 +4,7 @@
 //! attributes (with "did you mean"), wrong label counts, attributes set twice, blocks that may
 //! appear once, and the Terraform meta-arguments that are not supported yet.
 
-use super::diagnostic::{did_you_mean, Diagnostic, SourceMap};
+use super::diagnostic::{did_you_mean, Diagnostic, SourceMap, Span};
 use super::parse::Node;
 
 /// What one kind of block accepts.
@@ -14,17 +14,19 @@ pub(crate) struct Schema {
     /// Label names, e.g. `["name"]` for `user "NAME"`.
     pub labels: &'static [&'static str],
     pub attrs: &'static [&'static str],
-    /// Nested blocks: keyword, schema, whether it may repeat.
-    pub blocks: &'static [(&'static str, &'static Schema, bool)],
+    /// Nested blocks: keyword, schema.
+    pub blocks: &'static [(&'static str, &'static Schema)],
     /// Any attribute is accepted (`locals`).
     pub any_attrs: bool,
+    /// As a nested block, it may appear once in its block (`lifecycle`); otherwise it may repeat.
+    pub once: bool,
 }
 
 const fn schema(
     name: &'static str,
     labels: &'static [&'static str],
     attrs: &'static [&'static str],
-    blocks: &'static [(&'static str, &'static Schema, bool)],
+    blocks: &'static [(&'static str, &'static Schema)],
 ) -> Schema {
     Schema {
         name,
@@ -32,6 +34,15 @@ const fn schema(
         attrs,
         blocks,
         any_attrs: false,
+        once: false,
+    }
+}
+
+impl Schema {
+    /// The same schema for a nested block that may appear once in its block.
+    const fn once(mut self) -> Schema {
+        self.once = true;
+        self
     }
 }
 
@@ -64,25 +75,21 @@ pub(crate) static STATEMENT: Schema = schema(
         "not_resources",
     ],
     &[
-        ("principals", &PRINCIPALS, true),
-        ("not_principals", &PRINCIPALS, true),
-        ("condition", &CONDITION, true),
+        ("principals", &PRINCIPALS),
+        ("not_principals", &PRINCIPALS),
+        ("condition", &CONDITION),
     ],
 );
 pub(crate) static INLINE_POLICY: Schema = schema(
     "inline_policy",
     NAME,
     &["document"],
-    &[("statement", &STATEMENT, true)],
+    &[("statement", &STATEMENT)],
 );
-pub(crate) static ASSUME_ROLE_POLICY: Schema = schema(
-    "assume_role_policy",
-    &[],
-    &[],
-    &[("statement", &STATEMENT, true)],
-);
+pub(crate) static ASSUME_ROLE_POLICY: Schema =
+    schema("assume_role_policy", &[], &[], &[("statement", &STATEMENT)]).once();
 
-pub(crate) static LIFECYCLE: Schema = schema("lifecycle", &[], &["prevent_destroy"], &[]);
+pub(crate) static LIFECYCLE: Schema = schema("lifecycle", &[], &["prevent_destroy"], &[]).once();
 pub(crate) static VALIDATION: Schema =
     schema("validation", &[], &["condition", "error_message"], &[]);
 
@@ -100,21 +107,18 @@ pub(crate) static USER: Schema = schema(
         "console_access",
     ],
     &[
-        ("lifecycle", &LIFECYCLE, false),
-        ("inline_policy", &INLINE_POLICY, true),
-        ("console_access", &CONSOLE_ACCESS, false),
+        ("lifecycle", &LIFECYCLE),
+        ("inline_policy", &INLINE_POLICY),
+        ("console_access", &CONSOLE_ACCESS),
     ],
 );
 pub(crate) static CONSOLE_ACCESS: Schema =
-    schema("console_access", &[], &["password_reset_required"], &[]);
+    schema("console_access", &[], &["password_reset_required"], &[]).once();
 pub(crate) static GROUP: Schema = schema(
     "group",
     NAME,
     &["for_each", "name", "path", "policies"],
-    &[
-        ("lifecycle", &LIFECYCLE, false),
-        ("inline_policy", &INLINE_POLICY, true),
-    ],
+    &[("lifecycle", &LIFECYCLE), ("inline_policy", &INLINE_POLICY)],
 );
 pub(crate) static ROLE: Schema = schema(
     "role",
@@ -132,9 +136,9 @@ pub(crate) static ROLE: Schema = schema(
         "instance_profile",
     ],
     &[
-        ("lifecycle", &LIFECYCLE, false),
-        ("assume_role_policy", &ASSUME_ROLE_POLICY, false),
-        ("inline_policy", &INLINE_POLICY, true),
+        ("lifecycle", &LIFECYCLE),
+        ("assume_role_policy", &ASSUME_ROLE_POLICY),
+        ("inline_policy", &INLINE_POLICY),
     ],
 );
 pub(crate) static POLICY: Schema = schema(
@@ -148,16 +152,13 @@ pub(crate) static POLICY: Schema = schema(
         "tags",
         "document",
     ],
-    &[
-        ("lifecycle", &LIFECYCLE, false),
-        ("statement", &STATEMENT, true),
-    ],
+    &[("lifecycle", &LIFECYCLE), ("statement", &STATEMENT)],
 );
 pub(crate) static INSTANCE_PROFILE: Schema = schema(
     "instance_profile",
     NAME,
     &["for_each", "name", "path", "role", "tags"],
-    &[("lifecycle", &LIFECYCLE, false)],
+    &[("lifecycle", &LIFECYCLE)],
 );
 pub(crate) static OPENID_CONNECT_PROVIDER: Schema = schema(
     "openid_connect_provider",
@@ -169,19 +170,19 @@ pub(crate) static OPENID_CONNECT_PROVIDER: Schema = schema(
         "thumbprint_list",
         "tags",
     ],
-    &[("lifecycle", &LIFECYCLE, false)],
+    &[("lifecycle", &LIFECYCLE)],
 );
 pub(crate) static SAML_PROVIDER: Schema = schema(
     "saml_provider",
     NAME,
     &["for_each", "name", "metadata", "tags"],
-    &[("lifecycle", &LIFECYCLE, false)],
+    &[("lifecycle", &LIFECYCLE)],
 );
 pub(crate) static SERVICE_LINKED_ROLE: Schema = schema(
     "service_linked_role",
     &["service"],
     &["for_each", "name", "custom_suffix", "description"],
-    &[("lifecycle", &LIFECYCLE, false)],
+    &[("lifecycle", &LIFECYCLE)],
 );
 pub(crate) static ACCOUNT_ALIAS: Schema = schema("account_alias", &["alias"], &[], &[]);
 pub(crate) static PASSWORD_POLICY: Schema = schema(
@@ -200,8 +201,8 @@ pub(crate) static PASSWORD_POLICY: Schema = schema(
     ],
     &[],
 );
-pub(crate) static SCOPE: Schema = schema("scope", &[], &["paths", "exclude", "kinds"], &[]);
-pub(crate) static AUDIT: Schema = schema("audit", &[], &["ignore"], &[]);
+pub(crate) static SCOPE: Schema = schema("scope", &[], &["paths", "exclude", "kinds"], &[]).once();
+pub(crate) static AUDIT: Schema = schema("audit", &[], &["ignore"], &[]).once();
 /// The attributes are [`crate::model::iam::Quota::setting`]'s (a unit test checks).
 pub(crate) static QUOTAS: Schema = schema(
     "quotas",
@@ -212,16 +213,13 @@ pub(crate) static QUOTAS: Schema = schema(
         "policies_per_role",
     ],
     &[],
-);
+)
+.once();
 pub(crate) static SETTINGS: Schema = schema(
     "settings",
     &[],
     &["max_destroy"],
-    &[
-        ("scope", &SCOPE, false),
-        ("audit", &AUDIT, false),
-        ("quotas", &QUOTAS, false),
-    ],
+    &[("scope", &SCOPE), ("audit", &AUDIT), ("quotas", &QUOTAS)],
 );
 pub(crate) static BACKEND_MOCK: Schema = schema(
     "backend \"mock\"",
@@ -245,7 +243,7 @@ pub(crate) static VARIABLE: Schema = schema(
     "variable",
     NAME,
     &["default", "description", "type"],
-    &[("validation", &VALIDATION, true)],
+    &[("validation", &VALIDATION)],
 );
 pub(crate) static MOVED: Schema = schema("moved", &[], &["from", "to"], &[]);
 /// `module "NAME" { source = "./modules/x"  for_each = …  INPUT = … }`: its attributes other
@@ -257,6 +255,7 @@ pub(crate) static MODULE: Schema = Schema {
     attrs: &[],
     blocks: &[],
     any_attrs: true,
+    once: false,
 };
 pub(crate) static OUTPUT: Schema = schema("output", NAME, &["value", "description"], &[]);
 pub(crate) static LOCALS: Schema = Schema {
@@ -265,6 +264,7 @@ pub(crate) static LOCALS: Schema = Schema {
     attrs: &[],
     blocks: &[],
     any_attrs: true,
+    once: false,
 };
 
 /// The top-level blocks other than the entities', by keyword (`backend` is chosen by its label).
@@ -311,7 +311,7 @@ fn top_level(ident: &str) -> Option<&'static Schema> {
 const NOT_YET_ATTRS: [&str; 3] = ["count", "depends_on", "provider"];
 const NOT_YET_BLOCKS: [&str; 1] = ["dynamic"];
 
-fn not_yet(map: &SourceMap, span: super::diagnostic::Span, what: &str) -> Diagnostic {
+fn not_yet(map: &SourceMap, span: Span, what: &str) -> Diagnostic {
     map.error(span, format!("`{what}` is not supported yet"))
         .with_help(match what {
             "count" => "use for_each = toset([…]) instead",
@@ -433,12 +433,11 @@ fn check_block(block: &Node, schema: &Schema, map: &SourceMap, out: &mut Vec<Dia
     }
     let mut seen_blocks: Vec<&Node> = Vec::new();
     for b in &block.blocks {
-        let Some((_, nested, repeats)) = schema.blocks.iter().find(|(k, _, _)| *k == b.ident)
-        else {
+        let Some((_, nested)) = schema.blocks.iter().find(|(k, _)| *k == b.ident) else {
             out.push(unknown_block(b, schema, map));
             continue;
         };
-        if !repeats {
+        if nested.once {
             if let Some(first) = seen_blocks.iter().find(|f| f.ident == b.ident) {
                 out.push(
                     map.error(
@@ -515,7 +514,7 @@ fn unknown_attr(attr: &super::parse::Attr, schema: &Schema, map: &SourceMap) -> 
     if schema.name == "group" && key == "tags" {
         return d.with_help("IAM groups cannot be tagged; tag the users or roles instead");
     }
-    if schema.blocks.iter().any(|(k, _, _)| *k == key) {
+    if schema.blocks.iter().any(|(k, _)| *k == key) {
         return d.with_help(format!(
             "`{key}` is a block: write `{key} {{ … }}` without `=`"
         ));
@@ -540,7 +539,7 @@ fn unknown_block(b: &Node, schema: &Schema, map: &SourceMap) -> Diagnostic {
     if schema.attrs.contains(&key) {
         return d.with_help(format!("`{key}` is an attribute: write `{key} = …`"));
     }
-    let names = schema.blocks.iter().map(|(k, _, _)| *k);
+    let names = schema.blocks.iter().map(|(k, _)| *k);
     match did_you_mean(key, names) {
         Some(h) => d.with_help(h),
         None if schema.blocks.is_empty() => d,
@@ -550,7 +549,7 @@ fn unknown_block(b: &Node, schema: &Schema, map: &SourceMap) -> Diagnostic {
             schema
                 .blocks
                 .iter()
-                .map(|(k, _, _)| format!("`{k}`"))
+                .map(|(k, _)| format!("`{k}`"))
                 .collect::<Vec<_>>()
                 .join(", ")
         )),

@@ -54,8 +54,21 @@ fn one_error(text: &str, message: &str) -> String {
     shown
 }
 
-fn addr(s: &str) -> Address {
+pub(super) fn addr(s: &str) -> Address {
     s.parse().unwrap()
+}
+
+/// Asserts that `from` has ordering edges to exactly the entities `to`.
+pub(super) fn assert_references(d: &Desired, from: &str, to: &[&str]) {
+    let want: BTreeSet<Address> = to.iter().map(|a| addr(a)).collect();
+    assert_eq!(d.references.get(&addr(from)), Some(&want), "{from}");
+}
+
+/// Asserts that each configuration of `table` has exactly one error, which says its message.
+fn one_error_each(table: &[(&str, &str)]) {
+    for (text, message) in table {
+        one_error(text, message);
+    }
 }
 
 #[test]
@@ -199,16 +212,10 @@ role "app" {
     let arn = "arn:aws:iam::111122223333:policy/finance/billing_read";
     let g = &d.account.groups[&Name::from("accountants")];
     assert_eq!(g.policies, BTreeSet::from([arn.to_owned()]));
-    let table = [
-        ("group.accountants", vec!["policy.billing_read"]),
-        ("group.auditors", vec!["policy.billing_read"]),
-        ("user.mary", vec!["group.accountants"]),
-        ("role.app", vec!["user.Bob"]),
-    ];
-    for (from, to) in table {
-        let want: BTreeSet<Address> = to.iter().map(|a| addr(a)).collect();
-        assert_eq!(d.references.get(&addr(from)), Some(&want), "{from}");
-    }
+    assert_references(&d, "group.accountants", &["policy.billing_read"]);
+    assert_references(&d, "group.auditors", &["policy.billing_read"]);
+    assert_references(&d, "user.mary", &["group.accountants"]);
+    assert_references(&d, "role.app", &["user.Bob"]);
     assert!(!d.references.contains_key(&addr("policy.billing_read")));
     let mary = &d.account.users[&Name::from("mary")];
     let groups: Vec<&str> = mary.groups.iter().map(Name::as_str).collect();
@@ -247,66 +254,66 @@ fn unknown_attribute_says_did_you_mean_with_file_line_col() {
 
 #[test]
 fn misplaced_and_unknown_blocks_and_attributes() {
-    let table = [
+    // Each configuration has one error, which says the message and then any help given.
+    let table: [(&str, &[&str]); 13] = [
         (
             "usr \"a\" {}",
-            "unknown block type `usr`",
-            Some("did you mean `user`?"),
+            &["unknown block type `usr`", "did you mean `user`?"],
         ),
         (
             "group \"g\" {\n  tags = {}\n}",
-            "unknown attribute `tags` in group block",
-            Some("cannot be tagged"),
+            &[
+                "unknown attribute `tags` in group block",
+                "cannot be tagged",
+            ],
         ),
         (
             "policy \"p\" {\n  statement = {}\n}",
-            "unknown attribute `statement` in policy block",
-            Some("is a block"),
+            &[
+                "unknown attribute `statement` in policy block",
+                "is a block",
+            ],
         ),
         (
             "user \"a\" {\n  tags {}\n}",
-            "unknown block `tags` in user block",
-            Some("is an attribute"),
+            &["unknown block `tags` in user block", "is an attribute"],
         ),
-        ("user {}", "a user block needs a name label", None),
+        ("user {}", &["a user block needs a name label"]),
         (
             "password_policy \"x\" {}",
-            "a password_policy block takes no label",
-            None,
+            &["a password_policy block takes no label"],
         ),
         (
             "user \"a\" {\n  path = \"/\"\n  path = \"/\"\n}",
-            "redefined attribute",
-            None,
+            &["redefined attribute"],
         ),
-        ("backend \"s3\" {}", "unknown backend `s3`", None),
-        ("x = 1", "unexpected attribute `x` at the top level", None),
+        ("backend \"s3\" {}", &["unknown backend `s3`"]),
+        ("x = 1", &["unexpected attribute `x` at the top level"]),
         (
             "user \"a\" {\n  count = 2\n}",
-            "`count` is not supported yet",
-            Some("for_each"),
+            &["`count` is not supported yet", "for_each"],
         ),
         (
             "user \"a\" {\n  lifecycle { prevent_destory = true }\n}",
-            "unknown attribute `prevent_destory` in lifecycle block",
-            Some("did you mean `prevent_destroy`?"),
+            &[
+                "unknown attribute `prevent_destory` in lifecycle block",
+                "did you mean `prevent_destroy`?",
+            ],
         ),
         (
             "moved {\n  from = user.a\n  to = user.b\n}",
-            "user.b is not declared",
-            None,
+            &["user.b is not declared"],
         ),
         (
             "role \"r\" {\n  assume_role_policy = \"{}\"\n  assume_role_policy {}\n}",
-            "set both as an attribute and as a block",
-            None,
+            &["set both as an attribute and as a block"],
         ),
     ];
-    for (text, message, help) in table {
-        let shown = one_error(text, message);
+    for (text, fragments) in table {
+        let shown = one_error(text, fragments[0]);
         assert!(shown.contains("main.hcl:"), "{text}: {shown}");
-        if let Some(h) = help {
-            assert!(shown.contains(h), "{text}: {shown}");
+        for fragment in &fragments[1..] {
+            assert!(shown.contains(fragment), "{text}: {shown}");
         }
     }
 }
@@ -547,14 +554,8 @@ instance_profile "other" {
     let p = &d.account.instance_profiles[&Name::from("app")];
     assert_eq!(p.path, "/apps/");
     assert_eq!(p.roles, BTreeSet::from([Name::from("app")]));
-    assert_eq!(
-        d.references[&addr("instance_profile.app")],
-        BTreeSet::from([addr("role.app")])
-    );
-    assert_eq!(
-        d.references[&addr("instance_profile.other")],
-        BTreeSet::from([addr("role.app")])
-    );
+    assert_references(&d, "instance_profile.app", &["role.app"]);
+    assert_references(&d, "instance_profile.other", &["role.app"]);
     assert!(d.sources.contains_key(&addr("instance_profile.app")));
 
     let (shown, d, dir) = errors(&[(
@@ -567,45 +568,39 @@ instance_profile "other" {
     assert!(shown.contains(&format!("{file}:5:1")), "{shown}");
 }
 
-#[test]
-fn backend_blocks() {
-    let dir = write(&[(
-        "main.hcl",
-        "backend \"mock\" {\n  path = \"state/account.json\"\n  account_id = \"123456789012\"\n}\n",
-    )]);
+/// The backend that `main.hcl` declares, with the configuration's directory (relative paths are
+/// inside it).
+fn backend_of(text: &str) -> (Option<BackendSpec>, TempDir) {
+    let dir = write(&[("main.hcl", text)]);
     let c = load(dir.path()).unwrap();
     assert_eq!(c.dir(), dir.path());
-    assert_eq!(
-        c.backend(),
-        Some(&BackendSpec::Mock {
-            path: dir.path().join("state/account.json"),
-            account_id: Some("123456789012".into()),
-            faults: None,
-            caller: None,
-        })
+    (c.backend().cloned(), dir)
+}
+
+#[test]
+fn backend_blocks() {
+    let mock = |path: PathBuf, account_id: Option<&str>| BackendSpec::Mock {
+        path,
+        account_id: account_id.map(str::to_owned),
+        faults: None,
+        caller: None,
+    };
+    let (backend, dir) = backend_of(
+        "backend \"mock\" {\n  path = \"state/account.json\"\n  account_id = \"123456789012\"\n}\n",
     );
-    let dir = write(&[(
-        "main.hcl",
-        "backend \"mock\" { path = \"/abs/account.json\" }\n",
-    )]);
-    let c = load(dir.path()).unwrap();
+    let in_dir = dir.path().join("state/account.json");
+    assert_eq!(backend, Some(mock(in_dir, Some("123456789012"))));
+    let (backend, _dir) = backend_of("backend \"mock\" { path = \"/abs/account.json\" }\n");
     assert_eq!(
-        c.backend(),
-        Some(&BackendSpec::Mock {
-            path: PathBuf::from("/abs/account.json"),
-            account_id: None,
-            faults: None,
-            caller: None,
-        })
+        backend,
+        Some(mock(PathBuf::from("/abs/account.json"), None))
     );
-    let dir = write(&[(
-        "main.hcl",
+    let (backend, _dir) = backend_of(
         "backend \"aws\" {\n  region = \"us-east-1\"\n  profile = \"prod\"\n  endpoint_url = \"http://127.0.0.1:5000\"\n  assume_role_arn = \"arn:aws:iam::123456789012:role/deploy\"\n}\n",
-    )]);
-    let c = load(dir.path()).unwrap();
+    );
     assert_eq!(
-        c.backend(),
-        Some(&BackendSpec::Aws(crate::settings::AwsSettings {
+        backend,
+        Some(BackendSpec::Aws(crate::settings::AwsSettings {
             region: Some("us-east-1".into()),
             profile: Some("prod".into()),
             endpoint_url: Some("http://127.0.0.1:5000".into()),
@@ -616,7 +611,7 @@ fn backend_blocks() {
     let dir = write(&[("main.hcl", "user \"u\" {}\n")]);
     assert_eq!(load(dir.path()).unwrap().backend(), None);
 
-    let table = [
+    one_error_each(&[
         (
             "backend \"mock\" { path = \"a\" }\nbackend \"aws\" {}\n",
             "a `backend` block is declared twice",
@@ -635,10 +630,7 @@ fn backend_blocks() {
             "backend \"mock\" { path = local.p }\nlocals { p = \"x\" }\n",
             "cannot be referenced here",
         ),
-    ];
-    for (text, message) in table {
-        one_error(text, message);
-    }
+    ]);
 }
 
 #[test]
@@ -660,7 +652,7 @@ fn scope_from_settings() {
     );
     assert_eq!(desired(&[("main.hcl", "settings {}\n")]).scope, None);
     assert_eq!(desired(&[("main.hcl", "user \"u\" {}\n")]).scope, None);
-    let table = [
+    one_error_each(&[
         (
             "settings {\n  scope {\n    paths = [\"team\"]\n  }\n}\n",
             "scope path",
@@ -678,10 +670,7 @@ fn scope_from_settings() {
             "settings {}\nsettings {}\n",
             "a `settings` block is declared twice",
         ),
-    ];
-    for (text, message) in table {
-        one_error(text, message);
-    }
+    ]);
 }
 
 #[test]
@@ -718,10 +707,7 @@ user "john" {
     assert_eq!(john.groups, BTreeSet::from([Name::from("WEB-devs")]));
     let doc = john.inline_policies[&Name::from("self")].to_minimal();
     assert!(doc.contains("user/web/maria"), "{doc}");
-    assert_eq!(
-        d.references[&addr("user.john")],
-        BTreeSet::from([addr("group.WEB-devs")])
-    );
+    assert_references(&d, "user.john", &["group.WEB-devs"]);
 }
 
 #[test]
@@ -800,10 +786,7 @@ password_policy {
     let pp = a.password_policy.as_ref().unwrap();
     assert_eq!(pp.minimum_length, Some(14));
     assert_eq!(pp.hard_expiry, None);
-    assert_eq!(
-        d.references[&addr("group.accountants")],
-        BTreeSet::from([addr("policy.billing_read")])
-    );
+    assert_references(&d, "group.accountants", &["policy.billing_read"]);
     let role = &a.roles[&Name::from("app_server")];
     assert_eq!(role.max_session_duration, 3600);
     assert_eq!(d.sources.len(), a.len());
@@ -953,18 +936,11 @@ user "lead" {
     // Sources point at the block; every instance references the indexed group only.
     assert_eq!(d.sources[&addr("user.john")].line, 10);
     assert_eq!(d.sources[&addr("user.maria")].line, 10);
-    assert_eq!(
-        d.references[&addr("user.john")],
-        BTreeSet::from([addr("group.web")])
-    );
-    assert_eq!(
-        d.references[&addr("user.boss-2")],
-        BTreeSet::from([
-            addr("user.john"),
-            addr("user.maria"),
-            addr("group.web"),
-            addr("group.ops")
-        ])
+    assert_references(&d, "user.john", &["group.web"]);
+    assert_references(
+        &d,
+        "user.boss-2",
+        &["user.john", "user.maria", "group.web", "group.ops"],
     );
     assert!(d.prevent_destroy.contains_key(&addr("user.maria")));
     assert!(!d.prevent_destroy.contains_key(&addr("user.boss-2")));

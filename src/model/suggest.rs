@@ -17,17 +17,30 @@ pub(crate) fn distance(a: &str, b: &str) -> usize {
     prev[b.len()]
 }
 
-/// The candidate closest to `word`, if it is close enough to be a plausible typo (at most a third
-/// of the word's length, and at least one edit allowed).
+/// The candidates close enough to `word` to be a plausible typo, with their distance: at most a
+/// third of the word's length, and at least `floor` edits allowed.
+pub(crate) fn within<'a, 'w, I>(
+    word: &'w str,
+    floor: usize,
+    candidates: I,
+) -> impl Iterator<Item = (usize, &'a str)> + use<'a, 'w, I>
+where
+    I: IntoIterator<Item = &'a str>,
+{
+    let limit = (word.chars().count() / 3).max(floor);
+    candidates
+        .into_iter()
+        .map(move |c| (distance(word, c), c))
+        .filter(move |(d, _)| *d <= limit)
+}
+
+/// The candidate closest to `word`, if it is close enough to be a plausible typo (at least one
+/// edit allowed); of equally close ones, the first in alphabetical order.
 pub(crate) fn closest<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
-    let limit = (word.chars().count() / 3).max(1);
-    candidates
-        .into_iter()
-        .map(|c| (distance(word, c), c))
-        .filter(|(d, _)| *d <= limit)
+    within(word, 1, candidates)
         .min_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)))
         .map(|(_, c)| c)
 }

@@ -352,7 +352,7 @@ pub(crate) fn dedup(items: impl IntoIterator<Item = Value>) -> Vec<Value> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
     pub(super) fn eval(src: &str) -> Result<Value, String> {
@@ -366,6 +366,15 @@ mod tests {
 
     /// Runs a table of `(expression, expected JSON)`.
     pub(super) fn table(rows: &[(&str, &str)]) {
+        table_with(eval, rows);
+    }
+
+    /// Runs a table of `(expression, expected JSON)` through `eval` (an evaluation of a test of
+    /// another module).
+    pub(in crate::config) fn table_with(
+        eval: fn(&str) -> Result<Value, String>,
+        rows: &[(&str, &str)],
+    ) {
         let failures: Vec<String> = rows
             .iter()
             .filter_map(|(src, want)| {

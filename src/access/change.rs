@@ -42,14 +42,29 @@ pub struct AccessChange {
 
 /// One concrete action gained or lost, where and when.
 ///
-/// Its resources, conditions and `via` are shared by every action of one region of a model (a
-/// principal gaining AdministratorAccess gains some 14,000 actions with the same ones): each
-/// [`Arc`] is made once per region, not copied per action.
+/// Its [`Terms`] are shared by every action of one region of a model (a principal gaining
+/// AdministratorAccess gains some 14,000 actions with the same ones): each [`Arc`] in them is
+/// made once per region, not copied per action.
 #[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Grant {
     /// `s3:DeleteObject`, as the catalog spells it.
     pub action: String,
+    #[serde(flatten)]
+    pub terms: Terms,
+    /// The catalog's access level (List, Read, Write, Permissions management, Tagging).
+    pub access_level: Option<String>,
+    /// Why the gain lets the principal raise its privileges.
+    pub escalation: Option<String>,
+}
+
+/// On what, when and through what a [`Grant`] holds: what the grants of one region share (a
+/// grant's JSON holds them beside its action; a saved plan's packed group, once for its
+/// actions).
+#[serde_with::skip_serializing_none]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Terms {
     /// The resource patterns (none covering another).
     pub resources: Arc<Vec<String>>,
     /// Resources excepted from `resources`.
@@ -61,10 +76,30 @@ pub struct Grant {
     pub unless: Option<Arc<Condition>>,
     /// The documents (and groups) granting it.
     pub via: Arc<Vec<String>>,
-    /// The catalog's access level (List, Read, Write, Permissions management, Tagging).
-    pub access_level: Option<String>,
-    /// Why the gain lets the principal raise its privileges.
-    pub escalation: Option<String>,
+}
+
+impl Terms {
+    /// The terms of `region`'s grants, granted through `via`.
+    fn of(region: &Region, via: &Arc<Vec<String>>) -> Terms {
+        let some = |c: &Condition| (!c.is_empty()).then(|| Arc::new(c.clone()));
+        Terms {
+            resources: Arc::new(region.resources.clone()),
+            not_resources: Arc::new(region.not_resources.clone()),
+            conditions: some(&region.conditions),
+            unless: some(&region.unless),
+            via: Arc::clone(via),
+        }
+    }
+
+    /// `action` on these terms, at the catalog's `level`.
+    pub fn grant(&self, action: &str, level: Option<String>) -> Grant {
+        Grant {
+            action: action.to_owned(),
+            terms: self.clone(),
+            access_level: level,
+            escalation: None,
+        }
+    }
 }
 
 impl AccessChange {
@@ -213,12 +248,12 @@ impl<'a> Comparison<'a> {
                     continue;
                 }
                 let via = Arc::new(side.map_or(Vec::new(), |s| self.engine.labels(s.via).to_vec()));
-                let shared: Vec<Shared> = regions.iter().map(Shared::of).collect();
+                let terms: Vec<Terms> = regions.iter().map(|r| Terms::of(r, &via)).collect();
                 for action in actions.iter() {
                     let u = self.engine.universe();
                     let (name, level) = (u.name(action), u.level(action).map(|l| l.to_string()));
-                    for s in &shared {
-                        into.push((action, s.grant(name, level.clone(), &via)));
+                    for t in &terms {
+                        into.push((action, t.grant(name, level.clone())));
                     }
                 }
             }
@@ -270,7 +305,7 @@ impl<'a> Comparison<'a> {
             .map(|n| Address::new(Kind::Role, n.clone()))
             .collect();
         let shapes = |list: &[String]| list.iter().map(|r| Shape::of(r)).collect::<Vec<_>>();
-        let (named_by, except) = (shapes(&g.resources), shapes(&g.not_resources));
+        let (named_by, except) = (shapes(&g.terms.resources), shapes(&g.terms.not_resources));
         for role in roles {
             let role_arn = self.arn_of(&role);
             let target = Shape::of(&role_arn);
@@ -297,39 +332,6 @@ impl<'a> Comparison<'a> {
 
 fn everything(m: &Model) -> bool {
     m.classes.iter().all(|c| Engine::is_everything(c.node)) && m.len() >= actions::catalog_len()
-}
-
-/// What every action of one region shares in a [`Grant`].
-struct Shared {
-    resources: Arc<Vec<String>>,
-    not_resources: Arc<Vec<String>>,
-    conditions: Option<Arc<Condition>>,
-    unless: Option<Arc<Condition>>,
-}
-
-impl Shared {
-    fn of(r: &Region) -> Shared {
-        let some = |c: &Condition| (!c.is_empty()).then(|| Arc::new(c.clone()));
-        Shared {
-            resources: Arc::new(r.resources.clone()),
-            not_resources: Arc::new(r.not_resources.clone()),
-            conditions: some(&r.conditions),
-            unless: some(&r.unless),
-        }
-    }
-
-    fn grant(&self, action: &str, level: Option<String>, via: &Arc<Vec<String>>) -> Grant {
-        Grant {
-            action: action.to_owned(),
-            resources: Arc::clone(&self.resources),
-            not_resources: Arc::clone(&self.not_resources),
-            conditions: self.conditions.clone(),
-            unless: self.unless.clone(),
-            via: Arc::clone(via),
-            access_level: level,
-            escalation: None,
-        }
-    }
 }
 
 /// Actions that run code with a role passed to them (with `iam:PassRole`, an escalation).
@@ -440,7 +442,7 @@ fn escalation(g: &Grant, me: &str, runner: Option<&str>) -> Option<String> {
         return Some((*why).to_owned());
     }
     if let Some((_, why)) = ON_OTHER_USERS.iter().find(|(a, _)| is(a)) {
-        let only_me = g.resources.iter().all(|r| r == me);
+        let only_me = g.terms.resources.iter().all(|r| r == me);
         return (!only_me).then(|| (*why).to_owned());
     }
     if is("iam:PassRole") {
@@ -565,8 +567,11 @@ mod tests {
         assert_eq!(who, ["user.ann", "user.bob"]);
         for c in &c {
             assert_eq!(actions(&c.gained), ["s3:DeleteObject"]);
-            assert_eq!(*c.gained[0].resources, ["arn:aws:s3:::b/*"]);
-            assert_eq!(*c.gained[0].via, ["group.dev", "group.dev inline_policy.p"]);
+            assert_eq!(*c.gained[0].terms.resources, ["arn:aws:s3:::b/*"]);
+            assert_eq!(
+                *c.gained[0].terms.via,
+                ["group.dev", "group.dev inline_policy.p"]
+            );
             assert_eq!(c.gained[0].access_level.as_deref(), Some("Write"));
             assert!(c.lost.is_empty());
         }
@@ -614,7 +619,7 @@ mod tests {
         let c = changes(&user(&all_s3, ""), &user(&denied, ""));
         assert!(c[0].gained.is_empty());
         assert_eq!(actions(&c[0].lost), ["s3:DeleteObject"]);
-        assert_eq!(*c[0].lost[0].resources, ["arn:aws:s3:::prod/*"]);
+        assert_eq!(*c[0].lost[0].terms.resources, ["arn:aws:s3:::prod/*"]);
     }
 
     #[test]
@@ -636,7 +641,7 @@ mod tests {
         assert_eq!(c[0].principal, "role.app");
         assert_eq!(actions(&c[0].gained), ["sqs:ReceiveMessage"]);
         assert_eq!(actions(&c[0].lost), ["sqs:SendMessage"]);
-        assert_eq!(*c[0].gained[0].via, ["policy.p"]);
+        assert_eq!(*c[0].gained[0].terms.via, ["policy.p"]);
     }
 
     #[test]
@@ -670,7 +675,11 @@ mod tests {
         let c = changes(&user(&none), &user(&mfa));
         let g = &c[0].gained[0];
         assert_eq!(g.action, "iam:DeleteUser");
-        let cond = g.conditions.as_ref().expect("kept with its condition");
+        let cond = g
+            .terms
+            .conditions
+            .as_ref()
+            .expect("kept with its condition");
         assert_eq!(
             cond["Bool"]["aws:MultiFactorAuthPresent"]
                 .iter()
@@ -681,9 +690,12 @@ mod tests {
         let always = doc(r#"{"Effect": "Allow", "Action": "iam:DeleteUser", "Resource": "*"}"#);
         let c = changes(&user(&mfa), &user(&always));
         let g = &c[0].gained[0];
-        assert!(g.conditions.is_none());
+        assert!(g.terms.conditions.is_none());
         assert!(
-            g.unless.as_ref().is_some_and(|u| u.contains_key("Bool")),
+            g.terms
+                .unless
+                .as_ref()
+                .is_some_and(|u| u.contains_key("Bool")),
             "{g:?}"
         );
     }
@@ -714,7 +726,7 @@ mod tests {
         assert!(c[0].gained_everything);
         assert!(c[0].gained.len() >= actions::catalog_len());
         assert_eq!(
-            *c[0].gained[0].via,
+            *c[0].gained[0].terms.via,
             ["arn:aws:iam::aws:policy/AdministratorAccess"]
         );
     }
@@ -819,10 +831,17 @@ mod tests {
             let target = Shape::of(resource);
             grants.iter().any(|g| {
                 g.action == action
-                    && g.conditions.is_none()
-                    && g.unless.is_none()
-                    && g.resources.iter().any(|r| Shape::of(r).covers(&target))
-                    && !g.not_resources.iter().any(|r| Shape::of(r).covers(&target))
+                    && g.terms.conditions.is_none()
+                    && g.terms.unless.is_none()
+                    && g.terms
+                        .resources
+                        .iter()
+                        .any(|r| Shape::of(r).covers(&target))
+                    && !g
+                        .terms
+                        .not_resources
+                        .iter()
+                        .any(|r| Shape::of(r).covers(&target))
             })
         }
 

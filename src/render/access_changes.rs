@@ -151,14 +151,15 @@ fn groups(grants: &[Grant]) -> BTreeMap<String, Vec<&str>> {
 }
 
 fn place(g: &Grant) -> String {
-    let mut s = format!("on {}", g.resources.join(", "));
-    if !g.not_resources.is_empty() {
-        let _ = write!(s, " except {}", g.not_resources.join(", "));
+    let t = &g.terms;
+    let mut s = format!("on {}", t.resources.join(", "));
+    if !t.not_resources.is_empty() {
+        let _ = write!(s, " except {}", t.not_resources.join(", "));
     }
-    if let Some(c) = &g.conditions {
+    if let Some(c) = &t.conditions {
         let _ = write!(s, " when {}", conditions(c));
     }
-    if let Some(c) = &g.unless {
+    if let Some(c) = &t.unless {
         let _ = write!(s, " unless {}", conditions(c));
     }
     s
@@ -353,18 +354,18 @@ pub fn gate_failures(gains: &[(&str, &str)], escalations: &[(&str, &str)]) -> St
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::access::change::Terms;
+    use std::sync::Arc;
 
     fn grant(action: &str, resources: &[&str]) -> Grant {
-        Grant {
-            action: action.to_owned(),
-            resources: std::sync::Arc::new(resources.iter().map(|r| (*r).to_owned()).collect()),
-            not_resources: std::sync::Arc::default(),
+        let terms = Terms {
+            resources: Arc::new(resources.iter().map(|r| (*r).to_owned()).collect()),
+            not_resources: Arc::default(),
             conditions: None,
             unless: None,
-            via: std::sync::Arc::new(vec!["policy.p".to_owned()]),
-            access_level: Some("Write".to_owned()),
-            escalation: None,
-        }
+            via: Arc::new(vec!["policy.p".to_owned()]),
+        };
+        terms.grant(action, Some("Write".to_owned()))
     }
 
     #[test]

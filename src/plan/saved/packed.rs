@@ -9,11 +9,9 @@
 //! (runs of consecutive places); reading the file puts every entry back in its place, so that
 //! `show` and `apply` see the plan that was made.
 
-use crate::access::change::{AccessChange, Grant};
-use crate::model::policy::Condition;
+use crate::access::change::{AccessChange, Grant, Terms};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-use std::sync::Arc;
 
 /// One principal's access change, packed.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -40,12 +38,8 @@ pub struct Group {
     /// Where the actions' entries stand in the principal's list (`gained` or `lost`), in the
     /// order of `actions`: runs of `[first place, count]`.
     pub at: Vec<[usize; 2]>,
-    pub resources: Arc<Vec<String>>,
-    #[serde(default, skip_serializing_if = "crate::access::change::none")]
-    pub not_resources: Arc<Vec<String>>,
-    pub conditions: Option<Arc<Condition>>,
-    pub unless: Option<Arc<Condition>>,
-    pub via: Arc<Vec<String>>,
+    /// What the actions' grants share.
+    pub terms: Terms,
     /// Each action's access level, a letter each in the order of `actions` ([`LEVELS`]; `-`
     /// for none, `=` for the group's `access_level`).
     pub levels: String,
@@ -72,24 +66,12 @@ fn letter(level: Option<&str>) -> Option<char> {
     }
 }
 
-/// What grants of one group share.
-type Key<'a> = (
-    &'a [String],
-    &'a [String],
-    Option<&'a Condition>,
-    Option<&'a Condition>,
-    &'a [String],
-    Option<&'a str>,
-    Option<&'a str>,
-);
+/// What grants of one group share: their terms, a level no letter names, and an escalation.
+type Key<'a> = (&'a Terms, Option<&'a str>, Option<&'a str>);
 
 fn key(g: &Grant) -> Key<'_> {
     (
-        &g.resources,
-        &g.not_resources,
-        g.conditions.as_deref(),
-        g.unless.as_deref(),
-        &g.via,
+        &g.terms,
         // Only a level without a letter keeps its grants apart.
         g.access_level
             .as_deref()
@@ -106,11 +88,7 @@ fn pack_list(grants: &[Grant]) -> Vec<Group> {
             groups.push(Group {
                 actions: String::new(),
                 at: Vec::new(),
-                resources: Arc::clone(&g.resources),
-                not_resources: Arc::clone(&g.not_resources),
-                conditions: g.conditions.clone(),
-                unless: g.unless.clone(),
-                via: Arc::clone(&g.via),
+                terms: g.terms.clone(),
                 levels: String::new(),
                 access_level: None,
                 escalation: g.escalation.clone(),
@@ -202,14 +180,8 @@ fn unpack_list(groups: Vec<Group>, what: &str) -> Result<Vec<Grant>, String> {
                 return Err(format!("{what}: place {at} is given twice"));
             }
             *slot = Some(Grant {
-                action: (*action).to_owned(),
-                resources: Arc::clone(&g.resources),
-                not_resources: Arc::clone(&g.not_resources),
-                conditions: g.conditions.clone(),
-                unless: g.unless.clone(),
-                via: Arc::clone(&g.via),
-                access_level: level,
                 escalation: g.escalation.clone(),
+                ..g.terms.grant(action, level)
             });
         }
     }
@@ -238,6 +210,7 @@ pub fn unpack(packed: Vec<PackedChange>) -> Result<Vec<AccessChange>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::Arc;
 
     fn grant(action: &str, resources: &Arc<Vec<String>>, escalation: Option<&str>) -> Grant {
         let level = match action {
@@ -245,15 +218,16 @@ mod tests {
             "sqs:SendMessage" => Some("Sending"),
             _ => Some("Write"),
         };
-        Grant {
-            action: action.to_owned(),
+        let terms = Terms {
             resources: Arc::clone(resources),
             not_resources: Arc::default(),
             conditions: None,
             unless: None,
             via: Arc::new(vec!["policy.admin".to_owned()]),
-            access_level: level.map(str::to_owned),
+        };
+        Grant {
             escalation: escalation.map(str::to_owned),
+            ..terms.grant(action, level.map(str::to_owned))
         }
     }
 

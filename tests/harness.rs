@@ -184,6 +184,15 @@ pub fn assert_matches_schema(schema: &str, value: &serde_json::Value) {
     assert!(errors.is_empty(), "{schema}: {errors:#?}");
 }
 
+/// Asserts that `text` (a run's stdout or stderr) says each of `parts`; on failure, prints the
+/// part missing and the whole text.
+#[track_caller]
+pub fn assert_says(text: &str, parts: &[&str]) {
+    for part in parts {
+        assert!(text.contains(part), "{part:?} is not in:\n{text}");
+    }
+}
+
 /// Where `value` breaks the schema schemas/`schema`; empty when it matches.
 pub fn schema_errors(schema: &str, value: &serde_json::Value) -> Vec<String> {
     let text = std::fs::read_to_string(repo().join("schemas").join(schema)).expect("schema file");

@@ -1,7 +1,7 @@
 //! `plan --all DIR` over a tree of mock accounts (examples/organization): one combined report,
 //! an exit code combining every account's, saved plans per account.
 
-use crate::harness::{assert_matches_schema, json, Run, Test};
+use crate::harness::{assert_matches_schema, assert_says, json, Run, Test};
 
 /// The organisation example, made a repository (modules are read only inside one).
 fn organization() -> Test {
@@ -316,12 +316,12 @@ fn apply_all_takes_each_accounts_lock_and_an_account_locked_by_another_run_is_re
     let (prod_status, prod_applied) = status("accounts/prod.json");
     assert_eq!(prod_status, "error");
     assert!(prod_applied.is_null(), "nothing applied in prod: {report}");
-    assert!(
-        run.stderr
-            .contains("another apply holds the apply lock of account 333333333333")
-            && run.stderr.contains("alice@ci-runner-1 pid 4242"),
-        "{}",
-        run.stderr
+    assert_says(
+        &run.stderr,
+        &[
+            "another apply holds the apply lock of account 333333333333",
+            "alice@ci-runner-1 pid 4242",
+        ],
     );
     // prod is untouched, the other run's lock left alone; the others' locks were released.
     let prod: serde_json::Value =
